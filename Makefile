@@ -1,0 +1,41 @@
+# InsightCRM — the two commands of the README are `make demo` and `make test`.
+# Each installs what is missing (apt), builds, and does its job.
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+DEMO_DB ?= sqlite:data/demo.db
+DEMO_PORT ?= 8080
+
+# Let ccache share objects between clones and worktrees of this repository.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+
+.PHONY: all deps build test demo bench clean format
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	ICRM_REQUIRE_PG=1 bash scripts/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 600
+
+demo: build
+	bash scripts/demo.sh $(BUILD_DIR)/insightcrm "$(DEMO_DB)" $(DEMO_PORT)
+
+bench: build
+	cmake --build $(BUILD_DIR) --target benchmarks -j $(JOBS)
+	@echo "benchmarks built in $(BUILD_DIR)/bench; see bench/README.md"
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+clean:
+	rm -rf $(BUILD_DIR)

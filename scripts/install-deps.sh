@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages InsightCRM builds and tests with, and only those
+# that are missing, so a second run installs nothing. Uses sudo when not root.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsoci-dev libsqlite3-dev libpq-dev sqlite3
+  postgresql-15 postgresql-client-15
+  libxgboost-dev liblinear-dev librdkafka-dev libeigen3-dev
+  libcli11-dev libspdlog-dev libfmt-dev libsodium-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  wrk curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,20 @@
+#include "cli/command.h"
+
+#include <iostream>
+
+namespace icrm::cli {
+
+void add_db_option(CLI::App& cmd, DbOption& db) {
+  cmd.add_option("--db", db.url,
+                 "Database URL: sqlite:PATH (embedded, the default) or "
+                 "postgresql://user:pass@host:port/dbname")
+      ->envname("INSIGHTCRM_DB")
+      ->capture_default_str();
+}
+
+int report(const Error& error) {
+  std::cerr << "insightcrm: " << error.to_string() << "\n";
+  return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
+}
+
+}  // namespace icrm::cli

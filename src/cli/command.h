@@ -1,0 +1,31 @@
+// The subcommands of the `insightcrm` binary. Each lives in its own file and
+// registers itself on the app through one add_*_command function listed in
+// main.cc; a command's callback returns the process exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "core/error.h"
+
+namespace icrm::cli {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // the work failed (bad data, conflict, ...)
+inline constexpr int kExitUsage = 2;    // the command line was wrong
+
+// The --db option every command that touches the store has.
+struct DbOption {
+  std::string url = "sqlite:data/insightcrm.db";
+};
+void add_db_option(CLI::App& cmd, DbOption& db);
+
+// Prints an Error to stderr as "insightcrm: <message>" and returns the exit
+// code for it: the one place a CLI turns an Error into text.
+int report(const Error& error);
+
+void add_version_command(CLI::App& app);
+void add_migrate_command(CLI::App& app);
+
+}  // namespace icrm::cli

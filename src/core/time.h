@@ -1,0 +1,27 @@
+// Time in InsightCRM: always UTC, microsecond precision in code
+// (Timestamp), ISO-8601 text in SQL and JSON ("2026-11-23T09:30:00.000000Z").
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace icrm {
+
+using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
+
+// Parses ISO-8601: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.ffffff]]" with 'T' or a
+// space, followed by "Z", "+HH:MM", "-HHMM" or nothing. A value without a zone
+// is taken as UTC only when `assume_utc` is set, otherwise it is an error.
+Result<Timestamp> parse_timestamp(std::string_view text, bool assume_utc = true);
+
+// "2026-11-23T09:30:00.000000Z": fixed width, so text order is time order.
+std::string format_timestamp(Timestamp t);
+
+// Microseconds since the Unix epoch, and back.
+int64_t to_unix_micros(Timestamp t);
+Timestamp from_unix_micros(int64_t us);
+
+}  // namespace icrm

@@ -1,0 +1,105 @@
+// Database: the system of record's connection, on one of two engines chosen by
+// URL — SQLite (embedded, one file, the default) or PostgreSQL (shared by
+// several app instances). SQL is written once through SOCI and runs on both;
+// the few dialect differences live here and in the migration runner.
+//
+// Thread-safety: a Database may be used from any thread. Each Lease is one
+// pooled connection, used by one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+
+namespace soci {
+class connection_pool;
+class session;
+}  // namespace soci
+
+namespace icrm::store {
+
+enum class Engine { kSqlite, kPostgres };
+
+struct DatabaseOptions {
+  // "sqlite:path/to/file.db", "sqlite::memory:", or
+  // "postgresql://user:pass@host:port/dbname" (any libpq URI).
+  std::string url = "sqlite:data/insightcrm.db";
+  // Connections in the pool; ":memory:" SQLite always uses one.
+  size_t pool_size = 4;
+  // SQLite: synchronous=FULL, so an acknowledged write survives power loss.
+  // Turning it off (NORMAL) keeps the database consistent but may lose the
+  // last transactions on a crash of the machine.
+  bool sqlite_synchronous_full = true;
+  // How long a writer waits for a lock, and a caller for a pooled connection.
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+class Database {
+ public:
+  // A pooled connection, returned to the pool when the Lease goes away.
+  class Lease {
+   public:
+    Lease(Lease&&) noexcept;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    soci::session& operator*() const;
+    soci::session* operator->() const;
+
+   private:
+    friend class Database;
+    Lease(soci::connection_pool* pool, size_t pos);
+    soci::connection_pool* pool_;
+    size_t pos_;
+  };
+
+  // Connects and configures every pooled connection. Does not migrate.
+  static Result<std::unique_ptr<Database>> open(const DatabaseOptions& options);
+  ~Database();
+
+  Engine engine() const { return engine_; }
+  // The URL with any password masked, for logs and messages.
+  const std::string& display_url() const { return display_url_; }
+  // For SQLite, the database file ("" for :memory:).
+  const std::string& sqlite_path() const { return sqlite_path_; }
+
+  // Waits up to busy_timeout for a free connection.
+  Result<Lease> lease();
+
+  // Applies every migration newer than the database's schema_version, each
+  // in its own transaction. On PostgreSQL an advisory lock keeps two
+  // instances starting at once from applying the same migration twice.
+  // Returns the number applied.
+  Result<int> migrate();
+  // The highest applied migration (0 for an empty database).
+  Result<int> schema_version();
+  // The highest migration this build knows.
+  static int latest_schema_version();
+
+  // True when the database answers a trivial query.
+  Status ping();
+
+ private:
+  Database() = default;
+  Status configure_all();
+
+  Engine engine_ = Engine::kSqlite;
+  std::string display_url_;
+  std::string sqlite_path_;
+  DatabaseOptions options_;
+  size_t pool_size_ = 1;
+  std::unique_ptr<soci::connection_pool> pool_;
+};
+
+// Splits a --db URL into engine and SOCI connect string; a located error for
+// anything else.
+struct ParsedUrl {
+  Engine engine;
+  std::string connect_string;  // what SOCI's back end is given
+  std::string sqlite_path;
+  std::string display;         // password masked
+};
+Result<ParsedUrl> parse_database_url(const std::string& url);
+
+}  // namespace icrm::store

@@ -1,0 +1,70 @@
+#include "store/database.h"
+
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include "tests/support/test_database.h"
+
+namespace icrm::store {
+namespace {
+
+TEST(DatabaseUrlTest, ParsesBothEngines) {
+  auto s = parse_database_url("sqlite:data/crm.db");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->engine, Engine::kSqlite);
+  EXPECT_EQ(s->sqlite_path, "data/crm.db");
+  auto p = parse_database_url("postgresql://crm:secret@db:5432/crm");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->engine, Engine::kPostgres);
+  EXPECT_EQ(p->display, "postgresql://crm:***@db:5432/crm");
+  EXPECT_EQ(p->connect_string, "host='db' port='5432' user='crm' password='secret' dbname='crm'");
+  auto q = parse_database_url("postgresql://u@h/d?options=-csearch_path%3Ds1");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->connect_string, "host='h' user='u' dbname='d' options='-csearch_path=s1'");
+}
+
+TEST(DatabaseUrlTest, RejectsOtherSchemes) {
+  auto r = parse_database_url("mysql://x");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "db");
+  EXPECT_FALSE(parse_database_url("sqlite:").ok());
+}
+
+TEST(DatabaseTest, UnreachablePostgresIsUnavailable) {
+  auto db = Database::open({.url = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"});
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().code, ErrorCode::kUnavailable);
+}
+
+class DatabaseEngineTest : public testing::StoreTest {};
+
+TEST_P(DatabaseEngineTest, MigratesToLatestOnceOnly) {
+  auto v = db().schema_version();
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, Database::latest_schema_version());
+  auto again = db().migrate();
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  EXPECT_EQ(*again, 0);
+  EXPECT_TRUE(db().ping().ok());
+}
+
+TEST_P(DatabaseEngineTest, EnforcesForeignKeys) {
+  auto lease = db().lease();
+  ASSERT_TRUE(lease.ok());
+  EXPECT_THROW((**lease << "INSERT INTO leads (name, owner_id, created_at, updated_at) "
+                           "VALUES ('x', 999, 'now', 'now')"),
+               soci::soci_error);
+}
+
+TEST_P(DatabaseEngineTest, SecondConnectionSeesSameDatabase) {
+  auto second = Database::open({.url = db_url()});
+  ASSERT_TRUE(second.ok()) << second.error().to_string();
+  auto v = (*second)->schema_version();
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, Database::latest_schema_version());
+}
+
+ICRM_INSTANTIATE_ON_BOTH_ENGINES(DatabaseEngineTest);
+
+}  // namespace
+}  // namespace icrm::store
