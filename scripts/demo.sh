@@ -1,7 +1,32 @@
 #!/usr/bin/env bash
 # make demo: prepares the demo database and starts the server on it.
 #   scripts/demo.sh BINARY DB_URL PORT
+# On the first run it creates an admin account with a random password and
+# prints the login once; later runs find the account and leave it alone.
 set -euo pipefail
 bin=$1 db=$2 port=$3
+admin_email=${DEMO_ADMIN_EMAIL:-admin@insightcrm.local}
+url="http://127.0.0.1:$port/"
+
 "$bin" migrate --db "$db"
-echo "InsightCRM demo: the server is not part of this build yet (see the open issues)."
+
+if "$bin" user list --db "$db" | awk 'NR > 1 { print $2 }' | grep -qixF "$admin_email"; then
+  echo "InsightCRM demo: admin account $admin_email already exists (its password was printed on the first run;"
+  echo "  to start over, delete the demo database or disable it with: $bin user disable --db $db --email $admin_email)"
+else
+  password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+  printf '%s\n' "$password" | "$bin" user add --db "$db" --email "$admin_email" --name "Demo admin" \
+    --role admin --password-stdin >/dev/null
+  echo "======================================================================"
+  echo " InsightCRM demo"
+  echo "   URL:      $url"
+  echo "   login:    $admin_email"
+  echo "   password: $password"
+  echo " (shown once; it is stored only as an argon2id hash)"
+  echo "======================================================================"
+fi
+
+if "$bin" --help 2>/dev/null | grep -qE '^\s+serve\b'; then
+  exec "$bin" serve --db "$db" --port "$port"
+fi
+echo "InsightCRM demo: the server (insightcrm serve) is not part of this build yet (see the open issues)."

@@ -12,6 +12,14 @@ void add_db_option(CLI::App& cmd, DbOption& db) {
       ->capture_default_str();
 }
 
+Result<std::unique_ptr<store::Database>> open_migrated_database(const DbOption& db) {
+  auto opened = store::Database::open({.url = db.url});
+  if (!opened) return opened.error();
+  auto applied = (*opened)->migrate();
+  if (!applied) return applied.error();
+  return opened;
+}
+
 int report(const Error& error) {
   std::cerr << "insightcrm: " << error.to_string() << "\n";
   return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;

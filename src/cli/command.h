@@ -4,9 +4,12 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 
 #include "core/error.h"
+#include "core/result.h"
+#include "store/database.h"
 
 namespace icrm::cli {
 
@@ -21,11 +24,16 @@ struct DbOption {
 };
 void add_db_option(CLI::App& cmd, DbOption& db);
 
+// Opens the database and applies pending migrations, for commands that need
+// the current schema (a fresh database is usable straight away).
+Result<std::unique_ptr<store::Database>> open_migrated_database(const DbOption& db);
+
 // Prints an Error to stderr as "insightcrm: <message>" and returns the exit
 // code for it: the one place a CLI turns an Error into text.
 int report(const Error& error);
 
 void add_version_command(CLI::App& app);
 void add_migrate_command(CLI::App& app);
+void add_user_command(CLI::App& app);
 
 }  // namespace icrm::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
 
   icrm::cli::add_version_command(app);
   icrm::cli::add_migrate_command(app);
+  icrm::cli::add_user_command(app);
 
   try {
     app.parse(argc, argv);
