@@ -1,0 +1,62 @@
+// The hot path allocates nothing per event in steady state: counted with a
+// replaced global operator new (in this test binary only).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+#include "stream/feature_spec.h"
+#include "stream/stream_monitor.h"
+#include "stream/stream_state.h"
+
+namespace {
+std::atomic<long> g_allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace icrm::stream {
+namespace {
+
+TEST(AllocationTest, SteadyStateApplyAndExtractAllocateNothing) {
+  StreamState state(StreamConfig::defaults());
+  EventTypeRegistry types;
+  FeatureSpec spec(StreamConfig::defaults(), types);
+  StreamMonitor monitor = *StreamMonitor::create(MonitorOptions{});
+  std::vector<double> features(spec.size());
+  std::vector<Anomaly> anomalies;
+  anomalies.reserve(1024);
+  std::vector<Event> events;
+  Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
+  for (uint64_t i = 0; i < 200000; ++i) {
+    Event e;
+    e.entity = "customer:ext:" + std::to_string(100000 + i % 1000);  // past the SSO length
+    e.type = static_cast<EventTypeId>(i % kBuiltinTypeCount);
+    e.ts = t0 + std::chrono::milliseconds(static_cast<int64_t>(i) * 500);
+    e.value = static_cast<double>(i % 97);
+    e.key = i + 1;
+    events.push_back(e);
+  }
+  // Warm-up: every entity and type seen once.
+  for (size_t i = 0; i < 20000; ++i) state.apply(events[i], &anomalies);
+  anomalies.clear();
+  long before = g_allocations.load();
+  for (size_t i = 20000; i < events.size(); ++i) {
+    ASSERT_EQ(state.apply(events[i], &anomalies), ApplyOutcome::kApplied);
+    spec.extract(state.entity(events[i].entity), events[i].ts, features);
+    monitor.record(events[i].ts, anomalies);
+    if (anomalies.size() > 1000) anomalies.clear();
+  }
+  EXPECT_EQ(g_allocations.load() - before, 0);
+}
+
+}  // namespace
+}  // namespace icrm::stream
