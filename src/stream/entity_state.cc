@@ -78,9 +78,55 @@ void add_recent(const StreamConfig& config, TypeState& s, int64_t ts_us, uint64_
     s.recent_sum -= s.recent.front().value_micros;
     s.recent.erase(s.recent.begin());  // shifts in place; capacity stays k
   }
+  if (s.recent.size() == s.recent.capacity()) {
+    s.recent.reserve(std::min(k, std::max<size_t>(2, 2 * s.recent.size())));  // never past k
+  }
   auto pos = std::upper_bound(s.recent.begin(), s.recent.end(), v, less);
   s.recent.insert(pos, v);
   s.recent_sum += value_micros;
+}
+
+// Events older than this can no longer be in any window at a time >= the
+// newest event: for each window, before the first bucket its ring keeps.
+int64_t sparse_keep_from(const StreamConfig& config, int64_t newest_us) {
+  int64_t keep = std::numeric_limits<int64_t>::max();
+  for (size_t w = 0; w < config.window_count(); ++w) {
+    int64_t g = config.granularity_us(w);
+    keep = std::min(keep, (floor_div(newest_us, g) - config.buckets(w) + 1) * g);
+  }
+  return keep;
+}
+
+void make_dense(const StreamConfig& config, TypeState& s) {
+  s.buckets.assign(static_cast<size_t>(config.total_buckets()), Bucket{});
+  s.windows.assign(config.window_count(), WindowTotals{});
+  for (const RawValue& r : s.raw) {  // in time order, so heads only move forward
+    for (size_t w = 0; w < config.window_count(); ++w) add_to_window(config, s, w, r.ts_us, r.value_micros);
+  }
+  std::vector<RawValue>().swap(s.raw);  // release it
+}
+
+void add_to_windows(const StreamConfig& config, TypeState& s, int64_t ts_us, int64_t value_micros) {
+  if (!s.dense()) {
+    const int64_t newest = std::max(s.last_ts_us, ts_us);
+    const int64_t keep_from = sparse_keep_from(config, newest);
+    if (ts_us < keep_from) return;  // outside every window for good
+    auto first_kept = std::lower_bound(
+        s.raw.begin(), s.raw.end(), keep_from,
+        [](const RawValue& r, int64_t ts) { return r.ts_us < ts; });
+    s.raw.erase(s.raw.begin(), first_kept);
+    if (s.raw.size() < kSparseEventLimit) {
+      if (s.raw.size() == s.raw.capacity()) {
+        s.raw.reserve(std::min(kSparseEventLimit, std::max<size_t>(2, 2 * s.raw.size())));
+      }
+      auto pos = std::upper_bound(s.raw.begin(), s.raw.end(), ts_us,
+                                  [](int64_t ts, const RawValue& r) { return ts < r.ts_us; });
+      s.raw.insert(pos, RawValue{ts_us, value_micros});
+      return;
+    }
+    make_dense(config, s);
+  }
+  for (size_t w = 0; w < config.window_count(); ++w) add_to_window(config, s, w, ts_us, value_micros);
 }
 
 }  // namespace
@@ -102,7 +148,8 @@ TypeState* EntityState::find(EventTypeId type) {
 size_t memory_bytes(const EntityState& entity) {
   size_t bytes = sizeof(EntityState) + entity.types.capacity() * sizeof(TypeState);
   for (const TypeState& t : entity.types) {
-    bytes += t.buckets.capacity() * sizeof(Bucket) + t.recent.capacity() * sizeof(RecentValue);
+    bytes += t.raw.capacity() * sizeof(RawValue) + t.buckets.capacity() * sizeof(Bucket) +
+             t.windows.capacity() * sizeof(WindowTotals) + t.recent.capacity() * sizeof(RecentValue);
   }
   return bytes;
 }
@@ -110,17 +157,13 @@ size_t memory_bytes(const EntityState& entity) {
 TypeState make_type_state(const StreamConfig& config, EventTypeId type) {
   TypeState s;
   s.type = type;
-  // Tag 0 with nothing in it: matching bucket 0 (1970) by tag is harmless, it holds zero.
-  s.buckets.assign(static_cast<size_t>(config.total_buckets()), Bucket{0, 0, 0});
-  // add_recent erases before it inserts, so k slots are enough: no growth later.
-  s.recent.reserve(static_cast<size_t>(config.moving_average_k()));
   return s;
 }
 
 Findings apply_to_type(const StreamConfig& config, TypeState& s, int64_t ts_us,
                        int64_t value_micros, uint64_t key) {
   Findings found;
-  for (size_t w = 0; w < config.window_count(); ++w) add_to_window(config, s, w, ts_us, value_micros);
+  add_to_windows(config, s, ts_us, value_micros);
   ++s.applied;
   if (ts_us > s.last_ts_us) s.last_ts_us = ts_us;
   add_recent(config, s, ts_us, key, value_micros);
@@ -161,11 +204,28 @@ Findings apply_to_type(const StreamConfig& config, TypeState& s, int64_t ts_us,
   return found;
 }
 
-WindowValue window_value(const StreamConfig& config, const TypeState& s, size_t w, Timestamp t) {
+WindowValue window_value_in_bucket(const StreamConfig& config, const TypeState& s, size_t w,
+                                   int64_t q_bucket) {
+  if (!s.dense()) {
+    if (s.raw.empty()) return {};
+    // The window's buckets (q - buckets, q], with q clamped to the newest
+    // event's bucket as the rings do, start at this time:
+    const int64_t g = config.granularity_us(w);
+    const int64_t q = s.last_ts_us >= (q_bucket + 1) * g ? floor_div(s.last_ts_us, g) : q_bucket;
+    const int64_t from = (q - config.buckets(w) + 1) * g;
+    WindowValue v;
+    __int128 sum = 0;
+    for (auto r = s.raw.rbegin(); r != s.raw.rend() && r->ts_us >= from; ++r) {
+      ++v.count;
+      sum += r->value_micros;
+    }
+    v.sum = static_cast<double>(sum) / static_cast<double>(kValueScale);
+    return v;
+  }
   const WindowTotals& totals = s.windows[w];
   if (totals.head == kNoBucket) return {};
   const int64_t buckets = config.buckets(w);
-  const int64_t q = floor_div(to_unix_micros(t), config.granularity_us(w));
+  const int64_t q = q_bucket;
   int64_t count = totals.count;
   __int128 sum = totals.sum;
   if (q > totals.head) {
@@ -184,6 +244,10 @@ WindowValue window_value(const StreamConfig& config, const TypeState& s, size_t 
     }
   }
   return {count, static_cast<double>(sum) / static_cast<double>(kValueScale)};
+}
+
+WindowValue window_value(const StreamConfig& config, const TypeState& s, size_t w, Timestamp t) {
+  return window_value_in_bucket(config, s, w, floor_div(to_unix_micros(t), config.granularity_us(w)));
 }
 
 double recency_seconds(const StreamConfig& config, const TypeState* s, Timestamp t) {

@@ -5,8 +5,10 @@
 // the EWMA rate baseline for the burst rule (eq. 19).
 //
 // Memory is bounded per entity: at most kMaxEventTypes TypeStates, each with
-// config.total_buckets() buckets (16 bytes each) and k recent values; nothing
-// grows with the number of events. Updating a TypeState allocates nothing.
+// at most kSparseEventLimit raw events or config.total_buckets() buckets (16
+// bytes each), and k recent values; nothing grows with the number of events.
+// Updating a TypeState allocates only while it is young (its vectors grow to
+// their bound, and once when it turns dense); in steady state, nothing.
 // Not thread-safe: one thread owns a StreamState and all its entities.
 #pragma once
 
@@ -53,12 +55,29 @@ struct RecentValue {
   bool operator==(const RecentValue&) const = default;
 };
 
+// An applied event kept as it is while its type is sparse.
+struct RawValue {
+  int64_t ts_us = 0;
+  int64_t value_micros = 0;
+  bool operator==(const RawValue&) const = default;
+};
+
+// A type's windows start sparse: the applied events that can still fall in a
+// window are kept as they are (ordered by time) and windows are counted from
+// them. Past kSparseEventLimit such events the type turns dense: ring buckets
+// per window with running totals, a fixed size whatever the volume. Both give
+// the same numbers (tests check both against a brute force); sparse costs a
+// few hundred bytes for the many entities that act a few times a month.
+inline constexpr size_t kSparseEventLimit = 16;
+
 struct TypeState {
   EventTypeId type = kPageView;
-  // All windows' rings back to back in one array; window w starts at
+  std::vector<RawValue> raw;  // sparse: events by ts; empty once dense
+  // Dense: all windows' rings back to back in one array; window w starts at
   // config.bucket_offset(w) and bucket index i lives at slot i mod config.buckets(w).
   std::vector<Bucket> buckets;
-  std::array<WindowTotals, kMaxWindows> windows{};  // the first window_count() are used
+  std::vector<WindowTotals> windows;  // one per window; empty while sparse
+  bool dense() const { return !buckets.empty(); }
 
   int64_t applied = 0;             // events applied, lifetime
   int64_t last_ts_us = kNoBucket;  // newest event time (recency)
@@ -86,7 +105,7 @@ struct EntityState {
 // Heap and inline bytes an entity's state holds (what "memory per entity" reports).
 size_t memory_bytes(const EntityState& entity);
 
-// A TypeState with its rings sized for `config` (this allocates).
+// An empty (sparse) TypeState.
 TypeState make_type_state(const StreamConfig& config, EventTypeId type);
 
 // What one update found for the anomaly rule (at most a burst and a value outlier).
@@ -114,6 +133,10 @@ struct WindowValue {
 };
 WindowValue window_value(const StreamConfig& config, const TypeState& state, size_t window,
                          Timestamp t);
+// The same with t given as its bucket index for the window (floor(t / granularity)),
+// so a caller reading many types at one t divides once per window.
+WindowValue window_value_in_bucket(const StreamConfig& config, const TypeState& state,
+                                   size_t window, int64_t t_bucket);
 // Seconds since the newest event, at least 0, capped at the longest window
 // (the cap also stands for "never").
 double recency_seconds(const StreamConfig& config, const TypeState* state, Timestamp t);

@@ -43,11 +43,15 @@ void FeatureSpec::extract(const EntityState* entity, Timestamp t, std::span<doub
     f[2 * windows] = never;
   }
   if (entity == nullptr) return;
+  int64_t t_bucket[kMaxWindows];
+  for (size_t w = 0; w < windows; ++w) {
+    t_bucket[w] = floor_div(to_unix_micros(t), config_.granularity_us(w));
+  }
   for (const TypeState& s : entity->types) {
     if (s.type >= type_count_) continue;  // registered after this spec was made
     double* f = out.data() + s.type * per_type_;
     for (size_t w = 0; w < windows; ++w) {
-      WindowValue v = window_value(config_, s, w, t);
+      WindowValue v = window_value_in_bucket(config_, s, w, t_bucket[w]);
       f[w] = static_cast<double>(v.count);
       f[windows + w] = v.sum;
     }

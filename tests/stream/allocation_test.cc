@@ -38,24 +38,53 @@ TEST(AllocationTest, SteadyStateApplyAndExtractAllocateNothing) {
   Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
   for (uint64_t i = 0; i < 200000; ++i) {
     Event e;
-    e.entity = "customer:ext:" + std::to_string(100000 + i % 1000);  // past the SSO length
+    e.entity = "customer:ext:" + std::to_string(100000 + i % 200);  // past the SSO length
     e.type = static_cast<EventTypeId>(i % kBuiltinTypeCount);
     e.ts = t0 + std::chrono::milliseconds(static_cast<int64_t>(i) * 500);
     e.value = static_cast<double>(i % 97);
     e.key = i + 1;
     events.push_back(e);
   }
-  // Warm-up: every entity and type seen once.
-  for (size_t i = 0; i < 20000; ++i) state.apply(events[i], &anomalies);
+  // Warm-up: every entity and type seen often enough to have turned dense.
+  for (size_t i = 0; i < 40000; ++i) state.apply(events[i], &anomalies);
+  state.for_each_entity([](std::string_view, const EntityState& e) {
+    for (const TypeState& t : e.types) ASSERT_TRUE(t.dense());
+  });
   anomalies.clear();
   long before = g_allocations.load();
-  for (size_t i = 20000; i < events.size(); ++i) {
+  for (size_t i = 40000; i < events.size(); ++i) {
     ASSERT_EQ(state.apply(events[i], &anomalies), ApplyOutcome::kApplied);
     spec.extract(state.entity(events[i].entity), events[i].ts, features);
     monitor.record(events[i].ts, anomalies);
     if (anomalies.size() > 1000) anomalies.clear();
   }
   EXPECT_EQ(g_allocations.load() - before, 0);
+}
+
+TEST(AllocationTest, SteadyStateSparseTypesAllocateNothing) {
+  StreamState state(StreamConfig::defaults());
+  EventTypeRegistry types;
+  FeatureSpec spec(StreamConfig::defaults(), types);
+  std::vector<double> features(spec.size());
+  std::vector<Event> events;
+  Timestamp t0 = *parse_timestamp("2026-01-01T00:00:00Z");
+  // 2,000 rare leads, each visiting about every 4 days for a year.
+  for (uint64_t i = 0; i < 180000; ++i) {
+    Event e;
+    e.entity = "customer:ext:" + std::to_string(100000 + i % 2000);
+    e.type = kPageView;
+    e.ts = t0 + std::chrono::seconds(static_cast<int64_t>(i) * 175);
+    e.key = i + 1;
+    events.push_back(e);
+  }
+  for (size_t i = 0; i < 60000; ++i) state.apply(events[i]);
+  long before = g_allocations.load();
+  for (size_t i = 60000; i < events.size(); ++i) {
+    ASSERT_EQ(state.apply(events[i]), ApplyOutcome::kApplied);
+    spec.extract(state.entity(events[i].entity), events[i].ts, features);
+  }
+  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_FALSE(state.entity("customer:ext:100000")->find(kPageView)->dense());
 }
 
 }  // namespace

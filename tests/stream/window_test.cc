@@ -147,8 +147,10 @@ TEST_P(RandomStreamTest, MatchesBruteForce) {
   EventTypeRegistry types;
   const EventTypeId webinar = *types.register_type("webinar");
   const std::vector<EventTypeId> used = {kPageView, kPurchase, webinar};
-  const std::vector<std::string> entities = {"lead:1", "lead:2", "customer:ext:17850",
-                                             "visitor:ext:a", "lead:5"};
+  // Five busy entities (their types turn dense) and many rare ones (theirs stay sparse).
+  std::vector<std::string> entities = {"lead:1", "lead:2", "customer:ext:17850",
+                                       "visitor:ext:a", "lead:5"};
+  for (int i = 0; i < 60; ++i) entities.push_back("lead:" + std::to_string(1000 + i));
   ManualClock clock(*parse_timestamp(c.start));
   StreamState state(*config);
   BruteForce ref(*config);
@@ -169,7 +171,7 @@ TEST_P(RandomStreamTest, MatchesBruteForce) {
       size_t back = std::min<size_t>(sent.size(), rng() % 4 == 0 ? sent.size() : 3);
       in = sent[sent.size() - 1 - rng() % back];
     } else {
-      in.entity = entities[rng() % entities.size()];
+      in.entity = rng() % 4 == 0 ? entities[5 + rng() % 60] : entities[rng() % 5];
       EventTypeId type = used[rng() % used.size()];
       in.type = std::string(types.name(type));
       // Mostly a little behind the clock, some late (within and past the
@@ -205,6 +207,12 @@ TEST_P(RandomStreamTest, MatchesBruteForce) {
   EXPECT_GT(outcomes[static_cast<int>(ApplyOutcome::kDuplicate)], 200);
   EXPECT_GT(outcomes[static_cast<int>(ApplyOutcome::kTooLate)], 50);
   EXPECT_EQ(state.counters().applied, outcomes[0]);
+  int dense = 0, sparse = 0;
+  state.for_each_entity([&](std::string_view, const EntityState& e) {
+    for (const TypeState& t : e.types) (t.dense() ? dense : sparse) += 1;
+  });
+  EXPECT_GT(dense, 5);
+  EXPECT_GT(sparse, 50);
 
   // Queries at later times: windows drain bucket by bucket.
   for (int64_t later_s : {0, 30, 59, 60, 61, 3599, 3600, 3601, 86399, 86400, 6 * 86400 + 3,
@@ -326,9 +334,36 @@ TEST(WindowTest, MemoryPerEntityIsBoundedWhateverTheVolume) {
   // The documented bound: rings, totals and k recent values per type.
   const StreamConfig& c = state.config();
   size_t per_type = sizeof(TypeState) + c.total_buckets() * sizeof(Bucket) +
+                    c.window_count() * sizeof(WindowTotals) +
                     c.moving_average_k() * sizeof(RecentValue);
   EXPECT_LE(after_201k, sizeof(EntityState) + kBuiltinTypeCount * per_type * 2);
   EXPECT_GE(after_201k, kBuiltinTypeCount * per_type);
+  for (const TypeState& t : state.entity("lead:1")->types) EXPECT_TRUE(t.dense());
+}
+
+TEST(WindowTest, SparseTypesStaySmall) {
+  StreamState state(StreamConfig::defaults());
+  Timestamp t0 = *parse_timestamp("2026-01-01T00:00:00Z");
+  // A lead that opens an email every 3 days for a year: never more than the
+  // 30 d window's ten events held, so the type never needs rings.
+  for (uint64_t k = 1; k <= 120; ++k) {
+    Event e;
+    e.entity = "lead:9";
+    e.type = kEmailOpen;
+    e.ts = t0 + std::chrono::hours(72 * static_cast<int64_t>(k));
+    e.key = k;
+    ASSERT_EQ(state.apply(e), ApplyOutcome::kApplied);
+  }
+  const TypeState* s = state.entity("lead:9")->find(kEmailOpen);
+  EXPECT_FALSE(s->dense());
+  EXPECT_LE(s->raw.size(), 11u);
+  EXPECT_LT(memory_bytes(*state.entity("lead:9")), 1024u);
+  Timestamp last = t0 + std::chrono::hours(72 * 120);
+  EXPECT_EQ(window_value(state.config(), *s, 3, last).count, 10);  // 30 d of daily buckets
+  EXPECT_EQ(window_value(state.config(), *s, 2, last).count, 3);   // 7 d in 6 h buckets
+  // 20 days on, the 30 d window starts exactly at the event 9 days before `last`.
+  EXPECT_EQ(window_value(state.config(), *s, 3, last + std::chrono::hours(24 * 20)).count, 4);
+  EXPECT_EQ(window_value(state.config(), *s, 3, last + std::chrono::hours(24 * 30)).count, 0);
 }
 
 TEST(WindowTest, SaturatedBucketsKeepTotalsConsistent) {
