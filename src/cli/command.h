@@ -35,5 +35,7 @@ int report(const Error& error);
 void add_version_command(CLI::App& app);
 void add_migrate_command(CLI::App& app);
 void add_user_command(CLI::App& app);
+void add_backup_command(CLI::App& app);
+void add_restore_command(CLI::App& app);
 
 }  // namespace icrm::cli

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   icrm::cli::add_version_command(app);
   icrm::cli::add_migrate_command(app);
   icrm::cli::add_user_command(app);
+  icrm::cli::add_backup_command(app);
+  icrm::cli::add_restore_command(app);
 
   try {
     app.parse(argc, argv);

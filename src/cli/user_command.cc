@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "core/clock.h"
 #include "store/database.h"
+#include "store/session_store.h"
 #include "store/user_store.h"
 
 namespace icrm::cli {
@@ -117,6 +118,13 @@ int run_set_disabled(const DbOption& db_option, const std::string& email, bool d
   auto user = users.get_by_email(email);
   if (!user) return report(user.error());
   if (auto s = users.set_disabled(user->id, disabled); !s) return report(s.error());
+  if (disabled) {
+    // Authentication refuses disabled users anyway; ending the sessions also
+    // frees their rows.
+    if (auto ended = store::SessionStore(**db).remove_for_user(user->id); !ended) {
+      return report(ended.error());
+    }
+  }
   std::cout << (disabled ? "disabled" : "enabled") << " user " << user->id << ": " << user->email
             << "\n";
   return kExitOk;

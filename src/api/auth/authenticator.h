@@ -1,0 +1,143 @@
+// Authenticator: signing in and out, recognising a caller from a session
+// token (browser cookie) or an API key (Bearer), and managing API keys. Free
+// of HTTP: the server extracts the credential (credentials.h) and calls here.
+//
+// Sessions expire absolutely (session_lifetime after sign-in) and when idle
+// (session_idle_timeout after last use); last use is written at most every
+// session_touch_interval, so a busy dashboard does not write per request.
+//
+// Failed sign-ins are limited per account (the lower-cased email, whether or
+// not it exists, so the limiter reveals nothing either) and per client
+// address, in fixed windows counted in the database (store/login_attempt_store.h)
+// so all instances share the count. Once a limit is reached, sign-in is
+// refused with the time left in the window (Retry-After) without checking the
+// password. A success clears the account's count but not the address's, so
+// one valid account cannot be used to reset guessing against others.
+//
+// A failed sign-in never says whether the email exists: an unknown email, a
+// disabled account and a wrong password all give the same error, and an
+// unknown email still costs one argon2id verification, so the time taken
+// does not tell them apart either.
+//
+// Thread-safety: safe to share between threads once constructed.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/auth/password.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/api_token_store.h"
+#include "store/database.h"
+#include "store/login_attempt_store.h"
+#include "store/session_store.h"
+#include "store/user_store.h"
+
+namespace icrm::api::auth {
+
+inline constexpr std::chrono::hours kSessionLifetime{24 * 7};
+inline constexpr std::chrono::hours kSessionIdleTimeout{12};
+inline constexpr std::chrono::seconds kSessionTouchInterval{60};
+inline constexpr int kMaxFailuresPerAccount = 5;
+inline constexpr int kMaxFailuresPerAddress = 20;
+inline constexpr std::chrono::minutes kLoginWindow{15};
+inline constexpr size_t kMaxApiTokenNameLength = 100;
+inline constexpr int kMaxActiveApiTokensPerUser = 50;
+
+struct AuthConfig {
+  std::chrono::seconds session_lifetime = kSessionLifetime;
+  std::chrono::seconds session_idle_timeout = kSessionIdleTimeout;
+  std::chrono::seconds session_touch_interval = kSessionTouchInterval;
+  int max_failures_per_account = kMaxFailuresPerAccount;
+  int max_failures_per_address = kMaxFailuresPerAddress;
+  std::chrono::seconds login_window = kLoginWindow;
+  // The cost of the decoy hash verified for unknown emails; match the cost
+  // user passwords are hashed with (tests lower both).
+  PasswordCost decoy_cost = PasswordCost::interactive();
+};
+
+enum class AuthMethod { kSession, kApiToken };
+
+// Who is calling, and by which credential.
+struct Principal {
+  store::User user;
+  AuthMethod method = AuthMethod::kSession;
+  int64_t credential_id = 0;  // sessions.id or api_tokens.id
+};
+
+struct LoginSuccess {
+  std::string session_token;  // goes into the cookie; never stored
+  store::User user;
+  Timestamp expires_at;
+};
+
+struct LoginResult {
+  std::optional<LoginSuccess> success;
+  // When !ok(): kUnauthenticated (the one generic message), kRateLimited, or
+  // kUnavailable (the database).
+  Error error;
+  // With kRateLimited: seconds until the window resets, at least 1.
+  std::chrono::seconds retry_after{0};
+  bool ok() const { return success.has_value(); }
+};
+
+struct CreatedApiToken {
+  std::string token;  // shown to the user once, never again
+  store::ApiTokenRecord record;
+};
+
+class Authenticator {
+ public:
+  Authenticator(store::Database& db, const Clock& clock, AuthConfig config = {});
+
+  // The one message every failed sign-in gets.
+  static constexpr std::string_view kBadCredentials = "invalid email or password";
+
+  LoginResult login(std::string_view email, std::string_view password,
+                    std::string_view client_address);
+  // Ends the session; an unknown or expired token is not an error (logging
+  // out twice is fine).
+  Status logout(std::string_view session_token);
+  // kUnauthenticated for a missing, unknown, expired or idle session, or a
+  // disabled user.
+  Result<Principal> authenticate_session(std::string_view session_token);
+  // kUnauthenticated for an unknown or revoked key, or a disabled user.
+  Result<Principal> authenticate_api_token(std::string_view token);
+
+  // A new API key for `owner`. Invalid name (empty, too long, control
+  // characters) or too many active keys are invalid-argument errors.
+  Result<CreatedApiToken> create_api_token(const store::User& owner, std::string_view name);
+  Result<std::vector<store::ApiTokenRecord>> list_api_tokens(int64_t user_id);
+  // Revokes key `token_id`: its owner may, and an admin may revoke anyone's.
+  // not_found (not permission_denied) for someone else's key, so ids of
+  // other users' keys are not confirmed.
+  Status revoke_api_token(const store::User& caller, int64_t token_id);
+
+  // Signs a user out everywhere (after disabling or a password change).
+  Result<int64_t> end_sessions_of(int64_t user_id);
+  // Housekeeping for a periodic job: expired sessions and old counters.
+  Status purge_expired();
+
+ private:
+  LoginResult refuse(Error error, std::chrono::seconds retry_after = std::chrono::seconds{0});
+  // The time left in a limited window, or nothing when not limited.
+  Result<std::optional<std::chrono::seconds>> limited(store::AttemptScope scope,
+                                                      const std::string& subject, int max,
+                                                      Timestamp now);
+  void record_failure(const std::string& account, const std::string& address, Timestamp now);
+
+  store::Database& db_;
+  const Clock& clock_;
+  AuthConfig config_;
+  store::UserStore users_;
+  store::SessionStore sessions_;
+  store::ApiTokenStore tokens_;
+  store::LoginAttemptStore attempts_;
+  std::string decoy_hash_;
+};
+
+}  // namespace icrm::api::auth

@@ -1,0 +1,74 @@
+// The role policy: who may do what to which records, as one pure function
+// (role, action, resource, ownership) -> allow/deny, so the whole matrix is
+// table-tested and every route asks the same question.
+//
+//   admin    everything: users, API tokens of anyone, settings, all records.
+//   manager  all records (create, read, update, delete), assigns owners,
+//            reads users (to pick owners) and the audit log.
+//   rep      reads customers, products, transactions and communications;
+//            reads and writes the leads they own plus unassigned leads, and
+//            the activities they own; logs communications on leads they own
+//            or that are unassigned; may not reassign owners.
+//   viewer   reads every record, but not users, the audit log or settings.
+//   everyone manages their own API tokens (a token acts with its owner's role,
+//            so a viewer's token is read-only).
+//
+// Ownership describes the record acted on (for a create, the record as it
+// would be written): kOwn (owner is the caller), kUnassigned (no owner),
+// kOthers (someone else), kNotApplicable (records without owners: products,
+// transactions, users, settings, the audit log; and list/collection reads,
+// which list_scope() narrows instead).
+#pragma once
+
+#include <string_view>
+
+#include "store/user_store.h"
+
+namespace icrm::api::auth {
+
+enum class Action { kRead, kCreate, kUpdate, kDelete, kAssignOwner };
+enum class Resource {
+  kCustomer,
+  kLead,
+  kProduct,
+  kTransaction,
+  kActivity,
+  kCommunication,
+  kUser,
+  kApiToken,
+  kAuditLog,
+  kSettings,
+};
+enum class Ownership { kNotApplicable, kOwn, kUnassigned, kOthers };
+
+inline constexpr Action kAllActions[] = {Action::kRead, Action::kCreate, Action::kUpdate,
+                                         Action::kDelete, Action::kAssignOwner};
+inline constexpr Resource kAllResources[] = {
+    Resource::kCustomer, Resource::kLead,     Resource::kProduct,  Resource::kTransaction,
+    Resource::kActivity, Resource::kCommunication, Resource::kUser, Resource::kApiToken,
+    Resource::kAuditLog, Resource::kSettings};
+inline constexpr Ownership kAllOwnerships[] = {Ownership::kNotApplicable, Ownership::kOwn,
+                                               Ownership::kUnassigned, Ownership::kOthers};
+
+std::string_view action_name(Action a);
+std::string_view resource_name(Resource r);
+std::string_view ownership_name(Ownership o);
+
+enum class Decision { kDeny, kAllow };
+
+// The policy. Pure: no I/O, no clock, no state.
+Decision authorize(store::Role role, Action action, Resource resource, Ownership ownership);
+inline bool allowed(store::Role role, Action action, Resource resource, Ownership ownership) {
+  return authorize(role, action, resource, ownership) == Decision::kAllow;
+}
+
+// Which rows a list of `resource` may show to `role`: kAll, the caller's own
+// plus unassigned (rep on leads), the caller's own only (rep on activities),
+// or nothing (forbidden). A list endpoint adds the matching owner filter.
+enum class ListScope { kNone, kOwn, kOwnAndUnassigned, kAll };
+ListScope list_scope(store::Role role, Resource resource);
+
+// Ownership of a record with owner `owner_id` (0 = none) seen by `user_id`.
+Ownership ownership_of(int64_t owner_id, int64_t user_id);
+
+}  // namespace icrm::api::auth

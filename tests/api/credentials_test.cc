@@ -1,0 +1,74 @@
+#include "api/auth/credentials.h"
+
+#include <gtest/gtest.h>
+
+namespace icrm::api::auth {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(CredentialsTest, SessionCookieIsHttpOnlyAndStrict) {
+  auto c = session_cookie("abc", 3600s, false);
+  EXPECT_EQ(c, "icrm_session=abc; Path=/; Max-Age=3600; HttpOnly; SameSite=Strict");
+  EXPECT_NE(session_cookie("abc", 1s, true).find("; Secure"), std::string::npos);
+  EXPECT_NE(expired_session_cookie(false).find("Max-Age=0"), std::string::npos);
+}
+
+TEST(CredentialsTest, FindsTheSessionCookieAmongOthers) {
+  EXPECT_EQ(*session_token_from_cookie("icrm_session=tok-1_A"), "tok-1_A");
+  EXPECT_EQ(*session_token_from_cookie("a=1; icrm_session=xyz ; b=2"), "xyz");
+  EXPECT_EQ(*session_token_from_cookie("icrm_session=\"q\""), "q");
+  EXPECT_FALSE(session_token_from_cookie("other=1").has_value());
+  EXPECT_FALSE(session_token_from_cookie("xicrm_session=1").has_value());
+  EXPECT_FALSE(session_token_from_cookie("icrm_session=").has_value());
+  EXPECT_FALSE(session_token_from_cookie("icrm_session=a'b").has_value());
+  std::string padded(kMaxCookieHeaderLength - 14, ' ');
+  EXPECT_TRUE(session_token_from_cookie(padded + "icrm_session=z").has_value());
+  EXPECT_FALSE(session_token_from_cookie(padded + " icrm_session=z").has_value());
+}
+
+TEST(CredentialsTest, ParsesBearer) {
+  EXPECT_EQ(*bearer_token("Bearer icrm_abc"), "icrm_abc");
+  EXPECT_EQ(*bearer_token("bearer   icrm_abc "), "icrm_abc");
+  EXPECT_FALSE(bearer_token("Basic dXNlcjpwdw==").has_value());
+  EXPECT_FALSE(bearer_token("Bearer").has_value());
+  EXPECT_FALSE(bearer_token("Bearer a b").has_value());
+  EXPECT_FALSE(bearer_token("Bearericrm").has_value());
+}
+
+TEST(CsrfTest, CookieWritesNeedTheHeader) {
+  CsrfCheck r{.method = "POST", .cookie_authenticated = true};
+  auto denied = check_csrf(r);
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_NE(denied.error().message.find("X-Requested-With"), std::string::npos);
+  r.requested_with = "InsightCRM";
+  EXPECT_TRUE(check_csrf(r).ok());
+  r.requested_with = "XMLHttpRequest";
+  EXPECT_FALSE(check_csrf(r).ok());
+}
+
+TEST(CsrfTest, SafeMethodsAndBearerCallsAreExempt) {
+  for (std::string_view m : {"GET", "HEAD", "OPTIONS"}) {
+    EXPECT_TRUE(check_csrf({.method = m, .cookie_authenticated = true}).ok()) << m;
+  }
+  for (std::string_view m : {"POST", "PUT", "PATCH", "DELETE"}) {
+    EXPECT_TRUE(check_csrf({.method = m, .cookie_authenticated = false}).ok()) << m;
+    EXPECT_FALSE(check_csrf({.method = m, .cookie_authenticated = true}).ok()) << m;
+  }
+}
+
+TEST(CsrfTest, OriginMustMatchHostWhenSent) {
+  CsrfCheck r{.method = "DELETE", .cookie_authenticated = true, .requested_with = "InsightCRM",
+              .origin = "http://crm.example.com:8080", .host = "crm.example.com:8080"};
+  EXPECT_TRUE(check_csrf(r).ok());
+  r.origin = "https://evil.example";
+  EXPECT_FALSE(check_csrf(r).ok());
+  r.origin = "null";
+  EXPECT_FALSE(check_csrf(r).ok());
+  r.origin.reset();
+  EXPECT_TRUE(check_csrf(r).ok());
+}
+
+}  // namespace
+}  // namespace icrm::api::auth
