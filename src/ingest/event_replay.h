@@ -1,0 +1,38 @@
+// Between the event log and the stream: converting a validated stream::Event
+// to the row the log stores and back, and rebuilding a StreamState at start
+// by replaying the log in arrival order (which reproduces every duplicate and
+// too-late decision, so the rebuilt state equals the state before the restart).
+#pragma once
+
+#include <cstdint>
+
+#include "core/result.h"
+#include "store/event_store.h"
+#include "stream/event.h"
+#include "stream/event_type.h"
+#include "stream/stream_state.h"
+
+namespace icrm::ingest {
+
+store::LoggedEvent to_logged_event(const stream::Event& event,
+                                   const stream::EventTypeRegistry& types, Timestamp received_at,
+                                   bool too_late);
+
+// Errors: a type name the registry does not know (a custom type no longer registered).
+Result<stream::Event> from_logged_event(const store::LoggedEvent& row,
+                                        const stream::EventTypeRegistry& types);
+
+struct ReplayStats {
+  int64_t rows = 0;
+  int64_t applied = 0;
+  int64_t unknown_type = 0;  // skipped: their type is not registered now
+  int64_t last_seq = 0;      // resume point for a later catch-up
+};
+
+// Applies every row with seq > after_seq to `state`, in pages of `page_size`.
+Result<ReplayStats> replay_event_log(store::EventStore& log,
+                                     const stream::EventTypeRegistry& types,
+                                     stream::StreamState& state, int64_t after_seq = 0,
+                                     size_t page_size = 10000);
+
+}  // namespace icrm::ingest
