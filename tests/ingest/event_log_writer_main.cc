@@ -1,0 +1,42 @@
+// A helper process for the kill -9 test: appends batches to the event log
+// through the group-commit appender and prints "acked <batch>" the moment
+// each batch is acknowledged, until it is killed.
+//   event_log_writer DB_URL BATCH_SIZE
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "ingest/event_appender.h"
+
+int main(int argc, char** argv) {
+  using namespace icrm;
+  if (argc != 3) return 2;
+  const size_t size = std::strtoull(argv[2], nullptr, 10);
+  auto db = store::Database::open({.url = argv[1]});
+  if (!db) {
+    std::fprintf(stderr, "%s\n", db.error().to_string().c_str());
+    return 1;
+  }
+  store::EventStore log(**db);
+  ingest::EventAppender appender(log);
+  const Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
+  for (uint64_t b = 0; b < 1000000; ++b) {
+    std::vector<store::LoggedEvent> batch(size);
+    for (size_t i = 0; i < size; ++i) {
+      batch[i].key = b * size + i + 1;
+      batch[i].entity = "lead:" + std::to_string(i % 17);
+      batch[i].type = "page_view";
+      batch[i].ts = t0 + std::chrono::seconds(static_cast<int64_t>(b * size + i));
+      batch[i].received_at = batch[i].ts;
+    }
+    auto r = appender.submit(std::move(batch)).get();
+    if (!r) {
+      std::fprintf(stderr, "%s\n", r.error().to_string().c_str());
+      return 1;
+    }
+    std::printf("acked %llu\n", static_cast<unsigned long long>(b));
+    std::fflush(stdout);
+  }
+  return 0;
+}
