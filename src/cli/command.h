@@ -37,5 +37,6 @@ void add_migrate_command(CLI::App& app);
 void add_user_command(CLI::App& app);
 void add_backup_command(CLI::App& app);
 void add_restore_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 }  // namespace icrm::cli

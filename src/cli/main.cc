@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   icrm::cli::add_user_command(app);
   icrm::cli::add_backup_command(app);
   icrm::cli::add_restore_command(app);
+  icrm::cli::add_serve_command(app);
 
   try {
     app.parse(argc, argv);

@@ -125,12 +125,18 @@ Result<ParsedUrl> parse_database_url(const std::string& url) {
       "db");
 }
 
-Database::Lease::Lease(soci::connection_pool* pool, size_t pos) : pool_(pool), pos_(pos) {}
-Database::Lease::Lease(Lease&& other) noexcept : pool_(other.pool_), pos_(other.pos_) {
+Database::Lease::Lease(soci::connection_pool* pool, size_t pos, std::atomic<size_t>* in_use)
+    : pool_(pool), pos_(pos), in_use_(in_use) {
+  in_use_->fetch_add(1);
+}
+Database::Lease::Lease(Lease&& other) noexcept
+    : pool_(other.pool_), pos_(other.pos_), in_use_(other.in_use_) {
   other.pool_ = nullptr;
 }
 Database::Lease::~Lease() {
-  if (pool_ != nullptr) pool_->give_back(pos_);
+  if (pool_ == nullptr) return;
+  pool_->give_back(pos_);
+  in_use_->fetch_sub(1);
 }
 soci::session& Database::Lease::operator*() const { return pool_->at(pos_); }
 soci::session* Database::Lease::operator->() const { return &pool_->at(pos_); }
@@ -203,7 +209,7 @@ Result<Database::Lease> Database::lease() {
     return Error::unavailable("no free database connection after " +
                               std::to_string(options_.busy_timeout.count()) + " ms");
   }
-  return Lease(pool_.get(), pos);
+  return Lease(pool_.get(), pos, &leases_in_use_);
 }
 
 Status Database::ping() {

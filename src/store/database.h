@@ -7,6 +7,7 @@
 // pooled connection, used by one thread at a time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -49,9 +50,10 @@ class Database {
 
    private:
     friend class Database;
-    Lease(soci::connection_pool* pool, size_t pos);
+    Lease(soci::connection_pool* pool, size_t pos, std::atomic<size_t>* in_use);
     soci::connection_pool* pool_;
     size_t pos_;
+    std::atomic<size_t>* in_use_;
   };
 
   // Connects and configures every pooled connection. Does not migrate.
@@ -66,6 +68,9 @@ class Database {
 
   // Waits up to busy_timeout for a free connection.
   Result<Lease> lease();
+  // Pool gauges for /metrics: connections in the pool, and leased right now.
+  size_t pool_size() const { return pool_size_; }
+  size_t leases_in_use() const { return leases_in_use_.load(); }
 
   // Applies every migration newer than the database's schema_version, each
   // in its own transaction. On PostgreSQL an advisory lock keeps two
@@ -90,6 +95,7 @@ class Database {
   DatabaseOptions options_;
   size_t pool_size_ = 1;
   std::unique_ptr<soci::connection_pool> pool_;
+  std::atomic<size_t> leases_in_use_{0};
 };
 
 // Splits a --db URL into engine and SOCI connect string; a located error for

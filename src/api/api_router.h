@@ -1,0 +1,26 @@
+// The whole HTTP surface of InsightCRM in one Router: operations routes,
+// /api/v1 resources, and the dashboard's static files as the fallback. `serve`
+// and the integration tests build it the same way.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "api/metrics.h"
+#include "api/router.h"
+#include "core/clock.h"
+#include "store/database.h"
+
+namespace icrm::api {
+
+struct ApiContext {
+  store::Database& db;
+  Metrics& metrics;
+  const Clock& clock;
+  std::filesystem::path web_dir = "web/dist";
+};
+
+// REQUIRES: everything in `context` outlives the router.
+std::unique_ptr<Router> build_api_router(const ApiContext& context);
+
+}  // namespace icrm::api
