@@ -1,6 +1,7 @@
 #include "stream/feature_spec.h"
 
 #include <algorithm>
+#include <cassert>
 #include <utility>
 
 #include "stream/stream_state.h"
@@ -35,6 +36,7 @@ FeatureSpec::FeatureSpec(StreamConfig config, const EventTypeRegistry& types)
 }
 
 void FeatureSpec::extract(const EntityState* entity, Timestamp t, std::span<double> out) const {
+  assert(out.size() == names_.size());
   const size_t windows = config_.window_count();
   const double never = recency_seconds(config_, nullptr, t);
   for (size_t type = 0; type < type_count_; ++type) {
