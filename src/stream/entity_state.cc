@@ -193,7 +193,8 @@ Findings apply_to_type(const StreamConfig& config, TypeState& s, int64_t ts_us,
     return found;
   }
   ++s.rate_count;
-  if (!s.rate_fired && s.rate.n >= config.min_history()) {
+  if (!s.rate_fired && s.rate.n >= config.min_history() &&
+      s.rate_count >= config.rate_min_events()) {
     double sigma = std::max(s.rate.sigma(), config.rate_min_sigma());
     double seen = static_cast<double>(s.rate_count);
     if (seen > s.rate.mean && deviates(seen, s.rate.mean, sigma, config.gamma())) {

@@ -84,6 +84,9 @@ Result<StreamConfig> StreamConfig::create(StreamOptions options) {
   if (!(options.rate_min_sigma >= 0) || !std::isfinite(options.rate_min_sigma)) {
     return Error::invalid("rate_min_sigma must be >= 0", "rate_min_sigma");
   }
+  if (options.rate_min_events < 1) {
+    return Error::invalid("rate_min_events is at least 1", "rate_min_events");
+  }
   if (!(options.value_min_sigma_fraction >= 0) ||
       !std::isfinite(options.value_min_sigma_fraction)) {
     return Error::invalid("value_min_sigma_fraction must be >= 0", "value_min_sigma_fraction");

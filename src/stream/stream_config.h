@@ -56,6 +56,9 @@ struct StreamOptions {
   Micros rate_bucket = std::chrono::hours(1);
   double rate_alpha = 0.05;
   double rate_min_sigma = 1.0;  // a cold lead's sigma is ~0; one visit is not a burst
+  // A burst needs at least this many events in the bucket: with low rates the
+  // Poisson tail alone passes mu + 3 sigma in ~0.2 % of buckets.
+  int rate_min_events = 5;
   // Value: Welford mean/deviation of event values; sigma floor relative to |mu|.
   double value_min_sigma_fraction = 0.01;
 };
@@ -84,6 +87,7 @@ class StreamConfig {
   int64_t rate_bucket_us() const { return options_.rate_bucket.count(); }
   double rate_alpha() const { return options_.rate_alpha; }
   double rate_min_sigma() const { return options_.rate_min_sigma; }
+  int rate_min_events() const { return options_.rate_min_events; }
   double value_min_sigma_fraction() const { return options_.value_min_sigma_fraction; }
   const StreamOptions& options() const { return options_; }
 

@@ -115,6 +115,23 @@ TEST(EntityAnomalyTest, FlagsAnOutlyingValue) {
   EXPECT_EQ(anomalies[0].entity, "customer:ext:1");
 }
 
+TEST(EntityAnomalyTest, ABurstNeedsMinimumEvents) {
+  StreamOptions o;
+  o.rate_min_events = 13;
+  StreamState state(*StreamConfig::create(o));
+  std::vector<Anomaly> anomalies;
+  Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
+  uint64_t key = 1;
+  for (int day = 0; day < 14; ++day) state.apply(visit("lead:1", t0 + hours(24 * day), key++), &anomalies);
+  for (int v = 0; v < 12; ++v) state.apply(visit("lead:1", t0 + hours(24 * 14) + seconds(v), key++), &anomalies);
+  EXPECT_TRUE(anomalies.empty());  // 12 visits from a cold lead, but 13 are required here
+  state.apply(visit("lead:1", t0 + hours(24 * 14) + seconds(30), key++), &anomalies);
+  ASSERT_EQ(anomalies.size(), 1u);
+  EXPECT_EQ(anomalies[0].seen, 13);
+  o.rate_min_events = 0;
+  EXPECT_FALSE(StreamConfig::create(o).ok());
+}
+
 TEST(EntityAnomalyTest, GammaIsConfigurable) {
   StreamOptions lenient;
   lenient.gamma = 50;
