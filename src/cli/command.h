@@ -38,5 +38,7 @@ void add_user_command(CLI::App& app);
 void add_backup_command(CLI::App& app);
 void add_restore_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
 
 }  // namespace icrm::cli

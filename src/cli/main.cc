@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   icrm::cli::add_backup_command(app);
   icrm::cli::add_restore_command(app);
   icrm::cli::add_serve_command(app);
+  icrm::cli::add_train_command(app);
+  icrm::cli::add_predict_command(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,328 @@
+#include "models/trainer.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "core/clock.h"
+#include "features/value_parsing.h"
+#include "models/gbdt_model.h"
+#include "models/hybrid_model.h"
+#include "models/rule_baseline.h"
+#include "models/split.h"
+#include "models/weighted_score.h"
+
+namespace icrm::models {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+struct Labels {
+  std::vector<float> y;             // per table row (0/1); NaN when the target is missing
+  std::string positive;
+  std::size_t missing = 0;
+};
+
+Result<Labels> make_labels(const features::Table& table, const TrainOptions& o) {
+  int col = table.find(o.target);
+  if (col < 0) return Error::invalid(fmt::format("the target column \"{}\" is not in the CSV (columns: {})",
+                                                 o.target, fmt::join(table.columns, ", ")), "target");
+  const auto& cells = table.cells[static_cast<std::size_t>(col)];
+  std::map<std::string, std::size_t> counts;
+  Labels labels;
+  for (const auto& c : cells)
+    if (!features::is_missing(c)) ++counts[std::string(features::trim_blanks(c))];
+  if (counts.empty()) return Error::invalid(fmt::format("the target column \"{}\" is empty", o.target), "target");
+  if (!o.positive.empty()) {
+    labels.positive = o.positive;
+    if (!counts.count(o.positive))
+      return Error::invalid(fmt::format("no row has {} = \"{}\"; the target has one class only for this "
+                                        "--positive",
+                                        o.target, o.positive), "positive");
+    if (counts.size() < 2)
+      return Error::invalid(fmt::format("the target \"{}\" has one value only (\"{}\")", o.target, o.positive),
+                            "target");
+  } else {
+    if (counts.size() == 1)
+      return Error::invalid(fmt::format("the target \"{}\" has one value only (\"{}\"): nothing to learn",
+                                        o.target, counts.begin()->first), "target");
+    if (counts.size() > 2)
+      return Error::invalid(fmt::format("the target \"{}\" has {} different values; name the one that "
+                                        "counts as success with --positive",
+                                        o.target, counts.size()), "positive");
+    auto a = counts.begin(), b = std::next(a);
+    auto truthy = [](const std::string& v) {
+      auto w = features::parse_bool_word(v);
+      auto n = features::parse_number(v);
+      return (w && *w == 1) || (n && *n == 1);
+    };
+    if (truthy(a->first)) labels.positive = a->first;
+    else if (truthy(b->first)) labels.positive = b->first;
+    else labels.positive = a->second <= b->second ? a->first : b->first;
+  }
+  labels.y.resize(table.rows);
+  for (std::size_t r = 0; r < table.rows; ++r) {
+    if (features::is_missing(cells[r])) {
+      labels.y[r] = NAN;
+      ++labels.missing;
+    } else {
+      labels.y[r] = features::trim_blanks(cells[r]) == labels.positive ? 1.f : 0.f;
+    }
+  }
+  return labels;
+}
+
+std::vector<float> gather(const std::vector<float>& y, const std::vector<std::size_t>& rows) {
+  std::vector<float> out;
+  out.reserve(rows.size());
+  for (auto r : rows) out.push_back(y[r]);
+  return out;
+}
+
+}  // namespace
+
+const std::set<std::string>& known_model_kinds() {
+  static const std::set<std::string> kinds = {"weighted", "lr", "gbdt", "hybrid"};
+  return kinds;
+}
+
+Result<TrainingRun> train_models(const features::Table& table, const TrainOptions& o) {
+  const auto start = Clock::now();
+  auto say = [&](const std::string& line) {
+    if (o.progress) o.progress(line);
+  };
+  TrainingRun run;
+  if (table.rows == 0) return Error::invalid("the CSV has a header but no data rows");
+  if (!(o.split > 0 && o.split < 1)) return Error::invalid("--split must be between 0 and 1", "split");
+  for (const auto& m : o.models)
+    if (!known_model_kinds().count(m))
+      return Error::invalid(fmt::format("unknown model \"{}\" (weighted, lr, gbdt, hybrid, all)", m), "model");
+  for (const auto& e : o.exclude)
+    if (table.find(e) < 0) return Error::invalid(fmt::format("--exclude names \"{}\", which is not a column", e), "exclude");
+  for (const auto& [name, kind] : o.kinds)
+    if (table.find(name) < 0) return Error::invalid(fmt::format("no column \"{}\"", name), "kind");
+
+  auto labels = make_labels(table, o);
+  if (!labels) return labels.error();
+  const std::vector<float>& y = labels->y;
+  run.rows_dropped = labels->missing;
+  if (labels->missing > 0)
+    run.warnings.push_back(fmt::format("{} row(s) have no value in the target \"{}\" and were left out",
+                                       labels->missing, o.target));
+  std::vector<std::size_t> usable;
+  for (std::size_t r = 0; r < table.rows; ++r)
+    if (!std::isnan(y[r])) usable.push_back(r);
+  if (usable.size() < kMinTrainingRows)
+    return Error::invalid(fmt::format("{} labelled row(s) are too few to train on (need {})", usable.size(),
+                                      kMinTrainingRows));
+
+  // Split: test rows are never looked at until the end.
+  Split outer;
+  if (!o.time_column.empty()) {
+    int tc = table.find(o.time_column);
+    if (tc < 0) return Error::invalid(fmt::format("no time column \"{}\"", o.time_column), "time-column");
+    std::vector<double> order(table.rows, 0);
+    for (std::size_t r = 0; r < table.rows; ++r) {
+      const auto& cell = table.cells[static_cast<std::size_t>(tc)][r];
+      if (auto t = features::parse_datetime(cell)) order[r] = double(*t);
+      else if (auto n = features::parse_number(cell)) order[r] = *n;
+      else order[r] = -INFINITY;
+    }
+    outer = time_ordered_split(usable, order, o.split);
+  } else {
+    outer = stratified_split(usable, y, o.split, o.seed);
+  }
+  Split inner = stratified_split(outer.train, y, 1 - o.validation, o.seed + 1);
+  auto count_pos = [&](const std::vector<std::size_t>& rows) {
+    std::size_t p = 0;
+    for (auto r : rows) p += y[r] > 0.5f;
+    return p;
+  };
+  for (const auto* part : {&inner.train, &inner.test, &outer.test}) {
+    auto p = count_pos(*part);
+    if (p == 0 || p == part->size())
+      return Error::invalid("one of the training, validation or test parts has a single class; the data "
+                            "has too few rows of the rarer class");
+  }
+  run.rows_train = inner.train.size();
+  run.rows_valid = inner.test.size();
+  run.rows_test = outer.test.size();
+
+  // Schema and features, fitted on the training rows only.
+  features::InferenceOptions inference;
+  inference.exclude = o.exclude;
+  inference.exclude.insert(o.target);
+  inference.override = o.kinds;
+  run.profiles = features::infer_schema(table, inference);
+  std::vector<features::FitWarning> fit_warnings;
+  auto spec = features::FeatureSpec::fit(table, run.profiles, outer.train, o.fit, &fit_warnings);
+  if (!spec) return spec.error();
+  for (auto& w : fit_warnings) run.warnings.push_back(w.message);
+  say(fmt::format("{} rows: {} train, {} validation, {} test; {} features", usable.size(), run.rows_train,
+                  run.rows_valid, run.rows_test, spec->width()));
+  auto binding = spec->bind(table.columns);
+  if (!binding) return binding.error();
+  features::TransformCounts counts;
+  features::Matrix x_fit = spec->transform_table(table, *binding, inner.train);
+  features::Matrix x_val = spec->transform_table(table, *binding, inner.test);
+  features::Matrix x_test = spec->transform_table(table, *binding, outer.test, &counts);
+  std::vector<float> y_fit = gather(y, inner.train), y_val = gather(y, inner.test), y_test = gather(y, outer.test);
+  Dataset fit{&x_fit, y_fit}, val{&x_val, y_val};
+
+
+  // All training rows, for the final fit once hyperparameters are chosen.
+  features::Matrix x_all = spec->transform_table(table, *binding, outer.train);
+  std::vector<float> y_all = gather(y, outer.train);
+  Dataset all{&x_all, y_all};
+
+  double base_rate = double(count_pos(outer.train)) / double(outer.train.size());
+  // `probe` was trained on the fit rows only: its validation scores set the
+  // calibration and the threshold. `final` (same hyperparameters, all training
+  // rows) is what is saved and tested.
+  std::map<std::string, double> validation_auc;
+  auto finish = [&](const Model& probe, std::unique_ptr<Model> final_model, bool calibrate, double seconds,
+                    std::string detail) {
+    ScoredModel sm;
+    std::vector<double> vs(x_val.rows), vp(x_val.rows);
+    probe.score(x_val.data.data(), x_val.rows, x_val.cols, vs.data());
+    validation_auc[std::string(probe.kind())] = roc_auc(vs, y_val);
+    if (calibrate || !probe.scores_are_probabilities()) sm.calibration = PlattCalibrator::fit(vs, y_val);
+    for (std::size_t i = 0; i < vs.size(); ++i) vp[i] = sm.calibration ? sm.calibration->apply(vs[i]) : vs[i];
+    sm.threshold = best_f1_threshold(vp, y_val);
+    sm.warm_threshold = std::min(base_rate, sm.threshold);
+    sm.model = std::move(final_model);
+    std::vector<double> ts(x_test.rows), tp(x_test.rows);
+    sm.predict(x_test.data.data(), x_test.rows, x_test.cols, ts.data(), tp.data());
+    sm.test = evaluate(ts, tp, y_test, sm.threshold);
+    run.results.push_back({std::string(sm.model->kind()), *sm.test, seconds, std::move(detail)});
+    run.bundle.models.push_back(std::move(sm));
+  };
+
+  // The rule baseline.
+  {
+    auto t = Clock::now();
+    std::vector<std::size_t> group(spec->width());
+    for (std::size_t j = 0; j < group.size(); ++j) group[j] = spec->has_pca() ? j : spec->column_of_feature(j);
+    auto probe = RuleBaseline::learn(fit, spec->feature_names(), group);
+    auto rule = RuleBaseline::learn(all, spec->feature_names(), group);
+    std::string detail = fmt::format("{} rules", rule->rules().size());
+    finish(*probe, std::move(rule), true, since(t), std::move(detail));
+  }
+
+  auto wants = [&](std::string_view k) { return std::find(o.models.begin(), o.models.end(), k) != o.models.end(); };
+  const bool need_lr = wants("lr") || wants("hybrid");
+  const bool need_weighted = wants("weighted") || wants("hybrid");
+  std::unique_ptr<WeightedScore> weighted_probe, weighted;
+  std::unique_ptr<LogisticRegression> lr_probe, lr;
+  double weighted_seconds = 0, lr_seconds = 0;
+  if (need_weighted) {
+    say("training the weighted score");
+    auto t = Clock::now();
+    for (auto* target : {&weighted_probe, &weighted}) {
+      const Dataset& data = target == &weighted_probe ? fit : all;
+      if (o.weights_config) {
+        auto w = WeightedScore::from_config(*o.weights_config, spec->feature_names(), data);
+        if (!w) return w.error();
+        *target = std::move(*w);
+      } else {
+        *target = WeightedScore::learn(data);
+      }
+    }
+    weighted_seconds = since(t);
+  }
+  if (need_lr) {
+    say("training logistic regression (choosing C by cross-validation)");
+    auto t = Clock::now();
+    auto lr_options = o.lr;
+    lr_options.seed = o.seed;
+    auto probe = LogisticRegression::train(fit, lr_options);
+    if (!probe) return probe.error();
+    lr_probe = std::move(*probe);
+    lr_options.c = lr_probe->c();
+    auto final_lr = LogisticRegression::train(all, lr_options);
+    if (!final_lr) return final_lr.error();
+    lr = std::move(*final_lr);
+    lr_seconds = since(t);
+  }
+  if (wants("weighted"))
+    finish(*weighted_probe, std::make_unique<WeightedScore>(*weighted), true, weighted_seconds,
+           o.weights_config ? "expert weights" : "learned weights");
+  if (wants("lr"))
+    finish(*lr_probe, std::make_unique<LogisticRegression>(*lr), o.calibrate, lr_seconds,
+           fmt::format("C={:g}", lr->c()));
+  if (wants("hybrid")) {
+    auto t = Clock::now();
+    auto probe = HybridModel::combine(std::make_unique<WeightedScore>(*weighted_probe),
+                                      std::make_unique<LogisticRegression>(*lr_probe), o.alpha, val);
+    auto hybrid = HybridModel::combine(std::make_unique<WeightedScore>(*weighted),
+                                       std::make_unique<LogisticRegression>(*lr), probe->alpha(), val);
+    std::string detail = fmt::format("alpha={:g}", hybrid->alpha());
+    finish(*probe, std::move(hybrid), true, since(t) + weighted_seconds + lr_seconds, std::move(detail));
+  }
+  if (wants("gbdt")) {
+    say("training boosted trees");
+    auto t = Clock::now();
+    auto params = o.booster;
+    params.seed = o.seed;
+    auto probe = GbdtModel::train(fit, val, params, [&](int round, double loss) {
+      if (round % 25 == 0) say(fmt::format("boosted trees: round {}, validation log-loss {:.4f}", round, loss));
+    });
+    if (!probe) return probe.error();
+    // The final fit sees 1/(1 - validation) times the rows: grow as many more rounds.
+    params.max_rounds = std::max(1, static_cast<int>(std::lround((*probe)->booster().rounds() / (1 - o.validation))));
+    features::Matrix none;
+    none.cols = x_all.cols;
+    auto gbdt = GbdtModel::train(all, Dataset{&none, {}}, params, [&](int round, double) {
+      if (round % 25 == 0) say(fmt::format("boosted trees: final fit, round {} of {}", round, params.max_rounds));
+    });
+    if (!gbdt) return gbdt.error();
+    std::string detail = fmt::format("{} trees", (*gbdt)->booster().rounds());
+    finish(**probe, std::move(*gbdt), o.calibrate, since(t), std::move(detail));
+  }
+
+  // The primary model: the best ROC-AUC on validation rows (by the probes, which
+  // never saw them), so the test rows stay untouched by any choice.
+  double best = -1;
+  for (const auto& [kind, auc] : validation_auc) {
+    if (kind == "rule") continue;
+    if (auc > best) {
+      best = auc;
+      run.bundle.primary = kind;
+    }
+  }
+  if (run.bundle.primary.empty()) run.bundle.primary = "rule";
+  run.bundle.target = o.target;
+  run.bundle.positive = labels->positive;
+  run.bundle.created_at = format_timestamp(SystemClock::instance().now());
+  run.bundle.spec = std::move(*spec);
+  run.seconds = since(start);
+  return run;
+}
+
+boost::json::object TrainingRun::report() const {
+  boost::json::array models;
+  for (const auto& r : results)
+    models.push_back({{"model", r.kind}, {"detail", r.detail}, {"seconds", r.seconds}, {"test", r.test.to_json()}});
+  boost::json::array columns;
+  for (const auto& p : profiles) {
+    boost::json::object c{{"name", p.name}, {"kind", std::string(features::column_kind_name(p.kind))},
+                          {"missing", p.missing}, {"distinct", p.distinct}};
+    if (!p.why.empty()) c["why"] = p.why;
+    columns.push_back(std::move(c));
+  }
+  return {{"target", bundle.target},
+          {"positive", bundle.positive},
+          {"rows", {{"train", rows_train}, {"validation", rows_valid}, {"test", rows_test}, {"dropped", rows_dropped}}},
+          {"primary", bundle.primary},
+          {"features", boost::json::array(bundle.spec.feature_names().begin(), bundle.spec.feature_names().end())},
+          {"columns", std::move(columns)},
+          {"models", std::move(models)},
+          {"warnings", boost::json::array(warnings.begin(), warnings.end())},
+          {"seconds", seconds}};
+}
+
+}  // namespace icrm::models

@@ -1,0 +1,66 @@
+// Trainer: one training run on a table — target, split, schema, feature spec,
+// every requested model plus the rule baseline, thresholds and calibration on
+// validation rows, metrics on held-out test rows — producing the ModelBundle
+// to save and the report to print. Used by `insightcrm train --csv`.
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "features/schema.h"
+#include "features/table.h"
+#include "models/logistic_regression.h"
+#include "models/model_bundle.h"
+#include "models/xgboost_booster.h"
+
+namespace icrm::models {
+
+struct TrainOptions {
+  std::string target;
+  std::string positive;                 // empty: inferred (yes/true/1, else the rarer value)
+  std::set<std::string> exclude;
+  std::map<std::string, features::ColumnKind> kinds;
+  std::vector<std::string> models = {"weighted", "lr", "gbdt", "hybrid"};  // the rule baseline always runs
+  double split = 0.8;                   // share of rows for training
+  double validation = 0.2;              // share of the training rows held for early stopping/thresholds
+  std::uint64_t seed = 42;
+  std::string time_column;              // set: time-ordered split on this column
+  double alpha = -1;                    // hybrid α; < 0: chosen on validation rows
+  std::optional<boost::json::value> weights_config;  // expert weights for "weighted"
+  bool calibrate = false;               // also Platt-calibrate lr and gbdt
+  features::FitOptions fit;
+  BoosterParams booster;
+  LogisticRegressionOptions lr;
+  std::function<void(const std::string&)> progress;  // a line of progress for a terminal
+};
+
+struct ModelResult {
+  std::string kind;
+  BinaryMetrics test;
+  double seconds = 0;
+  std::string detail;  // "C=0.03", "212 trees", "alpha=0.3"
+};
+
+struct TrainingRun {
+  ModelBundle bundle;
+  std::vector<ModelResult> results;  // the rule baseline first
+  std::vector<features::ColumnProfile> profiles;
+  std::vector<std::string> warnings;
+  std::size_t rows_train = 0, rows_valid = 0, rows_test = 0, rows_dropped = 0;
+  double seconds = 0;
+
+  boost::json::object report() const;
+};
+
+inline constexpr std::size_t kMinTrainingRows = 20;
+const std::set<std::string>& known_model_kinds();
+
+Result<TrainingRun> train_models(const features::Table& table, const TrainOptions& options);
+
+}  // namespace icrm::models

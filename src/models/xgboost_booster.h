@@ -1,0 +1,69 @@
+// Booster: a thin RAII wrapper over one XGBoost booster (C API). The only file
+// that includes xgboost/c_api.h is xgboost_booster.cc; every non-zero return
+// code becomes an Error carrying XGBGetLastError().
+//
+// Prediction on a trained booster is thread-safe (XGBoost 1.7 guarantees it
+// for inplace prediction).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "features/feature_spec.h"
+
+namespace icrm::models {
+
+struct BoosterParams {
+  int max_rounds = 1000;
+  int early_stopping_rounds = 40;
+  double eta = 0.05;
+  int max_depth = 5;
+  double subsample = 0.8;
+  double colsample_bytree = 0.8;
+  double min_child_weight = 1;
+  double lambda = 1;
+  int max_bin = 256;
+  int nthread = 1;  // more threads spin and lose on a busy machine; raise with --threads
+  std::uint64_t seed = 42;
+};
+
+class Booster {
+ public:
+  // Called after every round with the validation log-loss.
+  using Progress = std::function<void(int round, double valid_logloss)>;
+
+  // Trains with early stopping on the validation rows and keeps the best
+  // rounds; with no validation rows, trains exactly params.max_rounds.
+  static Result<Booster> train(const features::Matrix& train, std::span<const float> train_y,
+                               const features::Matrix& valid, std::span<const float> valid_y,
+                               const BoosterParams& params, const Progress& progress = {});
+  // Loads what save() wrote.
+  static Result<Booster> load(std::string_view bytes, int nthread = 1);
+
+  Booster(Booster&&) noexcept;
+  Booster& operator=(Booster&&) noexcept;
+  ~Booster();
+
+  // The model as XGBoost's UBJSON bytes.
+  Result<std::string> save() const;
+  // Probabilities for `rows` dense rows (NaN = missing).
+  Status predict(const float* x, std::size_t rows, std::size_t cols, double* out) const;
+  // SHAP contributions in log-odds: rows × (cols + 1), the bias last.
+  Status contributions(const float* x, std::size_t rows, std::size_t cols, std::vector<float>& out) const;
+  int rounds() const { return rounds_; }
+  std::size_t features() const { return features_; }
+
+ private:
+  struct Handle;
+  Booster() = default;
+  std::unique_ptr<Handle> h_;
+  int rounds_ = 0;
+  std::size_t features_ = 0;
+};
+
+}  // namespace icrm::models

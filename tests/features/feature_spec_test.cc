@@ -1,0 +1,153 @@
+#include "features/feature_spec.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace icrm::features {
+namespace {
+
+struct Fixture {
+  Table table;
+  std::vector<ColumnProfile> profiles;
+  std::vector<std::size_t> rows;
+};
+
+Fixture make(std::size_t n = 200) {
+  std::string csv = "amount,plan,vip,seen\n";
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string plan = i % 50 == 0 ? "platinum" : (i % 2 ? "gold" : "basic");
+    if (i % 40 == 3) plan = "";
+    csv += (i % 25 == 0 ? std::string("NA") : std::to_string(i)) + "," + plan + "," + (i % 3 ? "0" : "1") +
+           ",2024-03-" + (i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1) + " 10:00\n";
+  }
+  Fixture f;
+  f.table = std::move(*read_csv_table_from_string(csv));
+  f.profiles = infer_schema(f.table, {});
+  f.rows.resize(f.table.rows);
+  std::iota(f.rows.begin(), f.rows.end(), 0);
+  return f;
+}
+
+TEST(FeatureSpec, EncodesEveryKind) {
+  Fixture f = make();
+  auto spec = FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0});
+  ASSERT_TRUE(spec.ok()) << spec.error().to_string();
+  const auto& names = spec->feature_names();
+  auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  EXPECT_TRUE(has("amount"));
+  EXPECT_TRUE(has("amount=(missing)"));
+  EXPECT_TRUE(has("plan=gold"));
+  EXPECT_TRUE(has("plan=basic"));
+  EXPECT_TRUE(has("plan=(other)"));  // platinum is rarer than the rare limit
+  EXPECT_TRUE(has("plan=(missing)"));
+  EXPECT_FALSE(has("plan=platinum"));
+  EXPECT_TRUE(has("vip"));
+  EXPECT_TRUE(has("seen.age_days"));
+  EXPECT_TRUE(has("seen.day_of_week"));
+}
+
+TEST(FeatureSpec, StandardisesAndImputesTheMedian) {
+  Fixture f = make();
+  auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0});
+  const auto& amount = spec.columns()[0];
+  std::vector<float> x(spec.width());
+  std::vector<std::string_view> cells = {"NA", "gold", "1", "2024-03-01"};
+  spec.transform(cells, x);
+  EXPECT_NEAR(x[0], (amount.median - amount.mean) / amount.scale, 1e-5);
+  EXPECT_EQ(x[1], 1.f);  // missing indicator
+  cells[0] = "12.5";
+  spec.transform(cells, x);
+  EXPECT_NEAR(x[0], (12.5 - amount.mean) / amount.scale, 1e-5);
+  EXPECT_EQ(x[1], 0.f);
+}
+
+TEST(FeatureSpec, UnseenLevelsGoToOtherAndAreCounted) {
+  Fixture f = make();
+  auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {});
+  std::vector<float> x(spec.width());
+  std::vector<std::string_view> cells = {"5", "diamond", "0", "2024-03-02"};
+  TransformCounts counts;
+  counts.non_numeric.assign(4, 0);
+  counts.unseen_level.assign(4, 0);
+  spec.transform(cells, x, &counts);
+  EXPECT_EQ(counts.unseen_level[1], 1u);
+  const auto& names = spec.feature_names();
+  auto other = std::find(names.begin(), names.end(), "plan=(other)") - names.begin();
+  EXPECT_EQ(x[static_cast<std::size_t>(other)], 1.f);
+  cells[0] = "five";
+  spec.transform(cells, x, &counts);
+  EXPECT_EQ(counts.non_numeric[0], 1u);
+}
+
+TEST(FeatureSpec, JsonRoundTripTransformsIdentically) {
+  Fixture f = make();
+  auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.pca_components = 0});
+  auto again = FeatureSpec::from_json(boost::json::parse(boost::json::serialize(spec.to_json())));
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  EXPECT_EQ(again->feature_names(), spec.feature_names());
+  auto binding = *spec.bind(f.table.columns);
+  Matrix a = spec.transform_table(f.table, binding, f.rows);
+  Matrix b = again->transform_table(f.table, binding, f.rows);
+  EXPECT_EQ(a.data, b.data);
+}
+
+TEST(FeatureSpec, PcaProjectsAndRoundTrips) {
+  Fixture f = make();
+  auto spec = FeatureSpec::fit(f.table, f.profiles, f.rows, {.pca_components = 3});
+  ASSERT_TRUE(spec.ok());
+  EXPECT_EQ(spec->width(), 3u);
+  EXPECT_EQ(spec->feature_names()[0], "pc1");
+  auto binding = *spec->bind(f.table.columns);
+  Matrix a = spec->transform_table(f.table, binding, f.rows);
+  // The first component carries the most variance.
+  auto var = [&](std::size_t j) {
+    double s = 0, ss = 0;
+    for (std::size_t r = 0; r < a.rows; ++r) {
+      s += a.row(r)[j];
+      ss += a.row(r)[j] * a.row(r)[j];
+    }
+    return ss / double(a.rows) - (s / double(a.rows)) * (s / double(a.rows));
+  };
+  EXPECT_GE(var(0), var(1));
+  EXPECT_GE(var(1), var(2));
+  auto again = FeatureSpec::from_json(boost::json::parse(boost::json::serialize(spec->to_json())));
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  Matrix b = again->transform_table(f.table, binding, f.rows);
+  EXPECT_EQ(a.data, b.data);
+}
+
+TEST(FeatureSpec, BindNamesMissingColumns) {
+  Fixture f = make();
+  auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {});
+  auto bound = spec.bind({"amount", "vip"});
+  ASSERT_FALSE(bound.ok());
+  EXPECT_NE(bound.error().message.find("plan"), std::string::npos);
+  EXPECT_NE(bound.error().message.find("seen"), std::string::npos);
+}
+
+TEST(FeatureSpec, CorruptedJsonIsAnErrorNotACrash) {
+  for (const char* text : {R"({})", R"({"columns": 3, "width": 1})",
+                           R"({"columns": [{"name": "a", "kind": "numeric"}], "width": 1})",
+                           R"({"columns": [{"name": "a", "kind": "numeric", "median": 0, "mean": 0, "scale": 0,
+                               "missing_indicator": false, "bin_edges": []}], "width": 1})",
+                           R"({"columns": [{"name": "a", "kind": "categorical", "levels": ["x"],
+                               "other_index": 7, "missing_index": -1}], "width": 1})",
+                           R"({"columns": [{"name": "a", "kind": "text"}], "width": 0})"}) {
+    auto spec = FeatureSpec::from_json(boost::json::parse(text));
+    EXPECT_FALSE(spec.ok()) << text;
+  }
+}
+
+TEST(FeatureSpec, NothingUsableIsAnError) {
+  auto t = *read_csv_table_from_string("c\nx\nx\n");
+  auto p = infer_schema(t, {});
+  std::vector<std::size_t> rows = {0, 1};
+  auto spec = FeatureSpec::fit(t, p, rows, {});
+  ASSERT_FALSE(spec.ok());
+  EXPECT_NE(spec.error().message.find("no usable feature"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace icrm::features

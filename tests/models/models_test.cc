@@ -1,0 +1,221 @@
+// Each model on generated data with a known signal: it must rank well above
+// chance, survive a JSON round trip unchanged, and explain with the right columns.
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "features/feature_spec.h"
+#include "models/base64.h"
+#include "models/explanation.h"
+#include "models/gbdt_model.h"
+#include "models/hybrid_model.h"
+#include "models/logistic_regression.h"
+#include "models/metrics.h"
+#include "models/platt_calibrator.h"
+#include "models/rule_baseline.h"
+#include "models/weighted_score.h"
+#include "tests/models/synthetic.h"
+
+namespace icrm::models {
+namespace {
+
+class ModelsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    table_ = testing::synthetic_table(4000);
+    features::InferenceOptions inference;
+    inference.exclude = {"converted"};
+    profiles_ = features::infer_schema(table_, inference);
+    std::vector<std::size_t> rows(table_.rows);
+    std::iota(rows.begin(), rows.end(), 0);
+    train_rows_.assign(rows.begin(), rows.begin() + 3000);
+    test_rows_.assign(rows.begin() + 3000, rows.end());
+    spec_ = *features::FeatureSpec::fit(table_, profiles_, train_rows_, {});
+    binding_ = *spec_.bind(table_.columns);
+    x_train_ = spec_.transform_table(table_, binding_, train_rows_);
+    x_test_ = spec_.transform_table(table_, binding_, test_rows_);
+    int target = table_.find("converted");
+    for (auto r : train_rows_) y_train_.push_back(table_.cells[target][r] == "yes");
+    for (auto r : test_rows_) y_test_.push_back(table_.cells[target][r] == "yes");
+  }
+
+  double test_auc(const Model& m) {
+    std::vector<double> s(x_test_.rows);
+    m.score(x_test_.data.data(), x_test_.rows, x_test_.cols, s.data());
+    return roc_auc(s, y_test_);
+  }
+
+  Dataset train() { return {&x_train_, y_train_}; }
+
+  std::vector<double> scores(const Model& m) {
+    std::vector<double> s(x_test_.rows);
+    m.score(x_test_.data.data(), x_test_.rows, x_test_.cols, s.data());
+    return s;
+  }
+
+  features::Table table_;
+  std::vector<features::ColumnProfile> profiles_;
+  std::vector<std::size_t> train_rows_, test_rows_, binding_;
+  features::FeatureSpec spec_;
+  features::Matrix x_train_, x_test_;
+  std::vector<float> y_train_, y_test_;
+};
+
+TEST_F(ModelsTest, LeadIdIsIgnoredAsAnIdentifier) {
+  for (const auto& name : spec_.feature_names()) EXPECT_EQ(name.find("lead id"), std::string::npos);
+}
+
+TEST_F(ModelsTest, LogisticRegressionLearnsAndRoundTrips) {
+  auto lr = LogisticRegression::train(train(), {});
+  ASSERT_TRUE(lr.ok()) << lr.error().to_string();
+  EXPECT_GT(test_auc(**lr), 0.75);
+  auto again = model_from_json((*lr)->to_json());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(scores(**again), scores(**lr));
+  // The plan coefficient signs follow the generator: pro > starter > free.
+  const auto& names = spec_.feature_names();
+  auto w = [&](const std::string& n) {
+    return (*lr)->weights()[std::size_t(std::find(names.begin(), names.end(), n) - names.begin())];
+  };
+  EXPECT_GT(w("plan=pro"), w("plan=free"));
+  EXPECT_GT(w("opened"), 0);
+}
+
+TEST_F(ModelsTest, LogisticRegressionNeedsBothClasses) {
+  std::vector<float> ones(y_train_.size(), 1.f);
+  auto lr = LogisticRegression::train({&x_train_, ones}, {.c = 1});
+  ASSERT_FALSE(lr.ok());
+  EXPECT_NE(lr.error().message.find("both classes"), std::string::npos);
+}
+
+TEST_F(ModelsTest, GradientBoostingLearnsStopsEarlyAndRoundTrips) {
+  features::Matrix x_fit = x_train_, x_val;
+  x_fit.rows = 2400;
+  x_fit.data.resize(2400 * x_fit.cols);
+  x_val.rows = 600;
+  x_val.cols = x_train_.cols;
+  x_val.data.assign(x_train_.data.begin() + std::ptrdiff_t(2400 * x_train_.cols), x_train_.data.end());
+  std::vector<float> y_fit(y_train_.begin(), y_train_.begin() + 2400), y_val(y_train_.begin() + 2400, y_train_.end());
+  BoosterParams params;
+  params.max_rounds = 400;
+  auto gbdt = GbdtModel::train({&x_fit, y_fit}, {&x_val, y_val}, params);
+  ASSERT_TRUE(gbdt.ok()) << gbdt.error().to_string();
+  EXPECT_LT((*gbdt)->booster().rounds(), 400);  // early stopping kicked in
+  EXPECT_GT(test_auc(**gbdt), 0.75);
+  auto json = (*gbdt)->to_json();
+  auto again = model_from_json(json);
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  auto a = scores(**gbdt), b = scores(**again);
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6);
+  // SHAP values sum to the margin.
+  std::vector<double> c(x_test_.cols + 1);
+  (*gbdt)->contributions(x_test_.row(0), x_test_.cols, c);
+  double margin = std::accumulate(c.begin(), c.end(), 0.0);
+  EXPECT_NEAR(1 / (1 + std::exp(-margin)), a[0], 1e-4);
+}
+
+TEST_F(ModelsTest, DamagedBoosterIsRefused) {
+  boost::json::value bad = {{"kind", "gbdt"}, {"format", "xgboost-ubj"}, {"booster", base64_encode("not a model")}};
+  auto m = model_from_json(bad);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message.find("damaged"), std::string::npos) << m.error().message;
+}
+
+TEST_F(ModelsTest, WeightedScoreLearnsOrTakesExpertWeights) {
+  auto learned = WeightedScore::learn(train());
+  EXPECT_GT(test_auc(*learned), 0.7);
+  boost::json::value config = {{"weights", {{"visits", 1.0}, {"plan=pro", 2.0}, {"opened", 1.0}}}};
+  auto expert = WeightedScore::from_config(config, spec_.feature_names(), train());
+  ASSERT_TRUE(expert.ok()) << expert.error().to_string();
+  EXPECT_GT(test_auc(**expert), 0.7);
+  for (double s : scores(**expert)) {
+    EXPECT_GE(s, 0.0);
+    EXPECT_LE(s, 1.0);
+  }
+  boost::json::value typo = {{"weights", {{"visitz", 1.0}}}};
+  auto bad = WeightedScore::from_config(typo, spec_.feature_names(), train());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("visitz"), std::string::npos);
+}
+
+TEST_F(ModelsTest, RuleBaselineIsAFewPointRules) {
+  std::vector<std::size_t> group(spec_.width());
+  for (std::size_t j = 0; j < group.size(); ++j) group[j] = spec_.column_of_feature(j);
+  auto rule = RuleBaseline::learn(train(), spec_.feature_names(), group);
+  ASSERT_FALSE(rule->rules().empty());
+  EXPECT_LE(rule->rules().size(), kMaxBaselineRules);
+  std::set<std::size_t> columns;
+  for (const auto& r : rule->rules()) {
+    EXPECT_TRUE(columns.insert(group[r.feature]).second) << "two rules on one column";
+    EXPECT_GE(r.points, 1);
+    EXPECT_LE(r.points, 3);
+  }
+  EXPECT_GT(test_auc(*rule), 0.6);
+  auto again = model_from_json(rule->to_json());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(scores(**again), scores(*rule));
+}
+
+TEST_F(ModelsTest, HybridMixesScoreAndProbability) {
+  auto w = WeightedScore::learn(train());
+  auto lr = *LogisticRegression::train(train(), {.c = 1});
+  Dataset valid{&x_test_, y_test_};
+  auto fixed = HybridModel::combine(std::make_unique<WeightedScore>(*w), std::make_unique<LogisticRegression>(*lr), 0.5, valid);
+  std::vector<double> s(1), p(1), r(1);
+  w->score(x_test_.row(0), 1, x_test_.cols, s.data());
+  lr->score(x_test_.row(0), 1, x_test_.cols, p.data());
+  fixed->score(x_test_.row(0), 1, x_test_.cols, r.data());
+  EXPECT_NEAR(r[0], 0.5 * s[0] + 0.5 * p[0], 1e-12);
+  auto chosen = HybridModel::combine(std::make_unique<WeightedScore>(*w), std::make_unique<LogisticRegression>(*lr), -1, valid);
+  EXPECT_GE(chosen->alpha(), 0.0);
+  EXPECT_LE(chosen->alpha(), 1.0);
+  EXPECT_GE(test_auc(*chosen) + 1e-9, std::min(test_auc(*w), test_auc(*lr)));
+  auto again = model_from_json(chosen->to_json());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(scores(**again), scores(*chosen));
+}
+
+TEST_F(ModelsTest, PlattCalibrationMatchesObservedRates) {
+  auto w = WeightedScore::learn(train());
+  std::vector<double> s(x_train_.rows);
+  w->score(x_train_.data.data(), x_train_.rows, x_train_.cols, s.data());
+  auto cal = PlattCalibrator::fit(s, y_train_);
+  double mean_p = 0, mean_y = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    mean_p += cal.apply(s[i]);
+    mean_y += y_train_[i];
+  }
+  EXPECT_NEAR(mean_p / double(s.size()), mean_y / double(s.size()), 0.01);
+  EXPECT_GT(cal.a(), 0);
+}
+
+TEST_F(ModelsTest, ExplanationsNameColumnsInWords) {
+  auto lr = *LogisticRegression::train(train(), {.c = 1});
+  std::vector<std::string_view> cells = {"30", "pro", "yes", "north"};
+  std::vector<float> x(spec_.width());
+  spec_.transform(cells, x);
+  auto factors = explain(*lr, spec_, cells, x, 3);
+  ASSERT_EQ(factors.size(), 3u);
+  std::set<std::string> columns;
+  for (const auto& f : factors) columns.insert(f.column);
+  EXPECT_TRUE(columns.count("visits"));
+  EXPECT_TRUE(columns.count("plan"));
+  for (const auto& f : factors)
+    if (f.column == "plan") {
+      EXPECT_EQ(f.value, "pro");
+      EXPECT_GT(f.contribution, 0);
+      EXPECT_EQ(f.text().substr(0, 10), "plan=pro +");
+    }
+}
+
+TEST(Base64, RoundTripsAndRejectsGarbage) {
+  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x10", 3)})
+    EXPECT_EQ(*base64_decode(base64_encode(s)), s);
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_FALSE(base64_decode("Zm9v!mFy").ok());
+  EXPECT_FALSE(base64_decode("Zm9").ok());
+  EXPECT_FALSE(base64_decode("Zm=v").ok());
+}
+
+}  // namespace
+}  // namespace icrm::models
