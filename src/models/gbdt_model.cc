@@ -12,7 +12,15 @@ Result<std::unique_ptr<GbdtModel>> GbdtModel::train(const Dataset& train, const 
                                                     const Booster::Progress& progress) {
   auto b = Booster::train(*train.x, train.y, *valid.x, valid.y, params, progress);
   if (!b) return b.error();
-  return std::make_unique<GbdtModel>(std::move(*b));
+  return create(std::move(*b));
+}
+
+Result<std::unique_ptr<GbdtModel>> GbdtModel::create(Booster booster) {
+  auto json = booster.save_json();
+  if (!json) return json.error();
+  auto forest = TreeForest::from_xgboost_json(*json, booster.features());
+  if (!forest) return forest.error();
+  return std::make_unique<GbdtModel>(std::move(booster), std::move(*forest));
 }
 
 Status GbdtModel::score_checked(const float* x, std::size_t rows, std::size_t cols, double* out) const {
@@ -20,7 +28,9 @@ Status GbdtModel::score_checked(const float* x, std::size_t rows, std::size_t co
 }
 
 void GbdtModel::score(const float* x, std::size_t rows, std::size_t cols, double* out) const {
-  if (!booster_.predict(x, rows, cols, out)) std::fill(out, out + rows, 0.0);
+  // XGBoost's blocked traversal wins on batches; its per-call set-up loses on a few rows.
+  if (rows >= kXgboostBatchRows && booster_.predict(x, rows, cols, out)) return;
+  for (std::size_t r = 0; r < rows; ++r) out[r] = forest_.predict(x + r * cols);
 }
 
 void GbdtModel::contributions(const float* row, std::size_t cols, std::span<double> out) const {
@@ -50,7 +60,7 @@ Result<std::unique_ptr<GbdtModel>> GbdtModel::from_json(const boost::json::value
   if (!bytes) return Error::invalid("model gbdt: booster: " + bytes.error().message);
   auto b = Booster::load(*bytes);
   if (!b) return b.error();
-  return std::make_unique<GbdtModel>(std::move(*b));
+  return create(std::move(*b));
 }
 
 }  // namespace icrm::models

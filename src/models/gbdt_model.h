@@ -6,9 +6,12 @@
 #include <memory>
 
 #include "models/model.h"
+#include "models/tree_forest.h"
 #include "models/xgboost_booster.h"
 
 namespace icrm::models {
+
+inline constexpr std::size_t kXgboostBatchRows = 64;
 
 class GbdtModel final : public Model {
  public:
@@ -17,10 +20,14 @@ class GbdtModel final : public Model {
                                                   const Booster::Progress& progress = {});
   static Result<std::unique_ptr<GbdtModel>> from_json(const boost::json::value& json);
 
-  explicit GbdtModel(Booster booster) : booster_(std::move(booster)) {}
+  // Flattens the booster's trees for fast scoring.
+  static Result<std::unique_ptr<GbdtModel>> create(Booster booster);
+  GbdtModel(Booster booster, TreeForest forest) : booster_(std::move(booster)), forest_(std::move(forest)) {}
 
   std::string_view kind() const override { return "gbdt"; }
-  // Rows that XGBoost fails on (it should not) score 0; see score_checked().
+  // Batches of kXgboostBatchRows or more go to XGBoost; fewer rows use the
+  // flattened trees (same results, without XGBoost's per-call overhead).
+  // score_checked() always asks XGBoost.
   void score(const float* x, std::size_t rows, std::size_t cols, double* out) const override;
   bool scores_are_probabilities() const override { return true; }
   void contributions(const float* row, std::size_t cols, std::span<double> out) const override;
@@ -33,6 +40,7 @@ class GbdtModel final : public Model {
 
  private:
   Booster booster_;
+  TreeForest forest_;
 };
 
 }  // namespace icrm::models

@@ -151,6 +151,13 @@ Result<std::string> Booster::save() const {
   return std::string(data, len);
 }
 
+Result<std::string> Booster::save_json() const {
+  bst_ulong len = 0;
+  const char* data = nullptr;
+  if (XGBoosterSaveModelToBuffer(h_->h, R"({"format": "json"})", &len, &data)) return xgb_error("save");
+  return std::string(data, len);
+}
+
 Status Booster::predict(const float* x, std::size_t rows, std::size_t cols, double* out) const {
   if (rows == 0) return ok_status();
   const std::string values = dense_interface(x, rows, cols);

@@ -51,6 +51,8 @@ class Booster {
 
   // The model as XGBoost's UBJSON bytes.
   Result<std::string> save() const;
+  // The model as XGBoost's JSON (what TreeForest reads).
+  Result<std::string> save_json() const;
   // Probabilities for `rows` dense rows (NaN = missing).
   Status predict(const float* x, std::size_t rows, std::size_t cols, double* out) const;
   // SHAP contributions in log-odds: rows × (cols + 1), the bias last.

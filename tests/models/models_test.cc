@@ -107,6 +107,21 @@ TEST_F(ModelsTest, GradientBoostingLearnsStopsEarlyAndRoundTrips) {
   ASSERT_TRUE(again.ok()) << again.error().to_string();
   auto a = scores(**gbdt), b = scores(**again);
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6);
+  // The flattened trees score exactly as XGBoost does.
+  std::vector<double> xgb(x_test_.rows);
+  ASSERT_TRUE((*gbdt)->score_checked(x_test_.data.data(), x_test_.rows, x_test_.cols, xgb.data()).ok());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    double one = 0;  // a single row goes through the flattened trees
+    (*gbdt)->score(x_test_.row(i), 1, x_test_.cols, &one);
+    ASSERT_NEAR(one, xgb[i], 1e-5) << i;
+    ASSERT_NEAR(a[i], xgb[i], 1e-6) << i;
+  }
+  std::vector<float> with_missing(x_test_.row(1), x_test_.row(1) + x_test_.cols);
+  for (std::size_t j = 0; j < with_missing.size(); j += 2) with_missing[j] = NAN;
+  double p_forest = 0, p_xgb = 0;
+  (*gbdt)->score(with_missing.data(), 1, x_test_.cols, &p_forest);
+  ASSERT_TRUE((*gbdt)->score_checked(with_missing.data(), 1, x_test_.cols, &p_xgb).ok());
+  EXPECT_NEAR(p_forest, p_xgb, 1e-5);
   // SHAP values sum to the margin.
   std::vector<double> c(x_test_.cols + 1);
   (*gbdt)->contributions(x_test_.row(0), x_test_.cols, c);

@@ -1,0 +1,86 @@
+#include "models/tree_forest.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace icrm::models {
+namespace {
+
+template <typename T>
+Result<std::vector<T>> numbers(const boost::json::object& tree, std::string_view key) {
+  auto* v = tree.if_contains(key);
+  if (!v || !v->is_array()) return Error::invalid(fmt::format("xgboost model: tree lacks {}", key));
+  std::vector<T> out;
+  for (const auto& e : v->as_array()) {
+    if (!e.is_number()) return Error::invalid(fmt::format("xgboost model: {} is not numeric", key));
+    out.push_back(static_cast<T>(e.to_number<double>()));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<TreeForest> TreeForest::from_xgboost_json(std::string_view text, std::size_t features) {
+  boost::system::error_code ec;
+  auto json = boost::json::parse(text, ec);
+  if (ec) return Error::invalid("xgboost model: not JSON");
+  auto find = [](const boost::json::value* v, std::string_view key) -> const boost::json::value* {
+    if (!v || !v->is_object()) return nullptr;
+    return v->as_object().if_contains(key);
+  };
+  const auto* learner = find(&json, "learner");
+  const auto* param = find(find(learner, "learner_model_param"), "base_score");
+  const auto* objective = find(find(learner, "objective"), "name");
+  const auto* trees = find(find(find(learner, "gradient_booster"), "model"), "trees");
+  if (!param || !param->is_string() || !trees || !trees->is_array() || !objective || !objective->is_string())
+    return Error::invalid("xgboost model: unexpected layout");
+  if (objective->as_string() != "binary:logistic")
+    return Error::invalid("xgboost model: only binary:logistic is supported");
+  double base = std::atof(param->as_string().c_str());
+  if (!(base > 0 && base < 1)) return Error::invalid("xgboost model: bad base_score");
+  TreeForest f;
+  f.base_margin_ = std::log(base / (1 - base));
+  for (const auto& t : trees->as_array()) {
+    if (!t.is_object()) return Error::invalid("xgboost model: a tree is not an object");
+    const auto& tree = t.as_object();
+    auto left = numbers<std::int32_t>(tree, "left_children");
+    auto right = numbers<std::int32_t>(tree, "right_children");
+    auto feature = numbers<std::uint32_t>(tree, "split_indices");
+    auto value = numbers<float>(tree, "split_conditions");
+    auto dleft = numbers<int>(tree, "default_left");
+    if (!left || !right || !feature || !value || !dleft) return Error::invalid("xgboost model: incomplete tree");
+    const std::size_t n = left->size();
+    if (right->size() != n || feature->size() != n || value->size() != n || dleft->size() != n || n == 0)
+      return Error::invalid("xgboost model: tree arrays differ in length");
+    const auto offset = static_cast<std::int32_t>(f.nodes_.size());
+    f.roots_.push_back(offset);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::int32_t l = (*left)[i], r = (*right)[i];
+      if (l != -1 && (l < 0 || r < 0 || std::size_t(l) >= n || std::size_t(r) >= n || std::size_t(l) <= i ||
+                      std::size_t(r) <= i))
+        return Error::invalid("xgboost model: bad child index");
+      if (l != -1 && (*feature)[i] >= features) return Error::invalid("xgboost model: split on an unknown feature");
+      f.nodes_.push_back({l == -1 ? -1 : l + offset, l == -1 ? -1 : r + offset, (*feature)[i], (*value)[i],
+                          (*dleft)[i] != 0});
+    }
+  }
+  return f;
+}
+
+double TreeForest::predict(const float* row) const {
+  double margin = base_margin_;
+  for (std::int32_t root : roots_) {
+    const Node* node = &nodes_[std::size_t(root)];
+    while (node->left >= 0) {
+      float x = row[node->feature];
+      bool go_left = std::isnan(x) ? node->default_left : x < node->value;
+      node = &nodes_[std::size_t(go_left ? node->left : node->right)];
+    }
+    margin += node->value;
+  }
+  return 1 / (1 + std::exp(-margin));
+}
+
+}  // namespace icrm::models

@@ -1,0 +1,38 @@
+// TreeForest: the trees of a trained XGBoost model flattened into arrays, for
+// scoring without XGBoost's per-call overhead (a single live row in about a
+// microsecond). Built from the model's JSON dump; tested to give the same
+// probabilities as XGBoost. Immutable, thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace icrm::models {
+
+class TreeForest {
+ public:
+  // Parses XGBoost's JSON model ("binary:logistic", gbtree).
+  // Every split must read a feature below `features`.
+  static Result<TreeForest> from_xgboost_json(std::string_view json, std::size_t features);
+
+  // P(y=1|x) for one row (NaN = missing).
+  double predict(const float* row) const;
+  std::size_t trees() const { return roots_.size(); }
+
+ private:
+  struct Node {
+    std::int32_t left;   // -1: leaf
+    std::int32_t right;
+    std::uint32_t feature;
+    float value;         // split threshold (go left when x < value), or the leaf value
+    bool default_left;   // where a missing value goes
+  };
+  std::vector<Node> nodes_;
+  std::vector<std::int32_t> roots_;
+  double base_margin_ = 0;
+};
+
+}  // namespace icrm::models
