@@ -31,6 +31,11 @@ else
 fi
 # ------------------------------------------------------------------------------
 
+# Demo data on first start (a believable small business, docs/demo-data.md): the
+# manager and three reps get their passwords printed once; a later run finds the
+# data and does nothing.
+"$bin" demo --db "$db" >/dev/null
+
 [[ -d $web ]] || echo "note: the dashboard is not built ($web missing); the API still works."
 echo
 echo "InsightCRM demo: $url   (health: ${url}healthz)   Stop with Ctrl-C."

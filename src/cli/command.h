@@ -40,5 +40,9 @@ void add_restore_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
+void add_import_command(CLI::App& app);
+void add_export_command(CLI::App& app);
+void add_dataset_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
 
 }  // namespace icrm::cli

@@ -21,6 +21,10 @@ int main(int argc, char** argv) {
   icrm::cli::add_serve_command(app);
   icrm::cli::add_train_command(app);
   icrm::cli::add_predict_command(app);
+  icrm::cli::add_import_command(app);
+  icrm::cli::add_export_command(app);
+  icrm::cli::add_dataset_command(app);
+  icrm::cli::add_demo_command(app);
 
   try {
     app.parse(argc, argv);

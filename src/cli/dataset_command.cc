@@ -1,0 +1,61 @@
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "core/clock.h"
+#include "ingest/dataset_loader.h"
+#include "ingest/progress_bar.h"
+#include "store/database.h"
+
+namespace icrm::cli {
+
+void add_dataset_command(CLI::App& app) {
+  struct Args {
+    DbOption db;
+    std::string name, file, events;
+  };
+  auto a = std::make_shared<Args>();
+  auto* dataset = app.add_subcommand("dataset", "Public data sets mapped into CRM records.");
+  dataset->require_subcommand(1);
+  auto* cmd = dataset->add_subcommand(
+      "load",
+      "Load bank-marketing (leads), telco-churn (customers) or online-retail (products,\n"
+      "customers, sales) from its original file; ends with the import's JSON summary line.\n"
+      "A re-run skips what is already stored. See docs/datasets.md.");
+  add_db_option(*cmd, a->db);
+  cmd->add_option("name", a->name, "bank-marketing | telco-churn | online-retail")->required();
+  cmd->add_option("--file", a->file, "The data set's CSV file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--as-events", a->events,
+                  "online-retail: also write the lines as a time-ordered purchase event stream (JSONL)");
+  cmd->callback([a] {
+    auto which = ingest::parse_dataset(a->name);
+    if (!which) throw CLI::RuntimeError(report(which.error()));
+    if (!a->events.empty() && *which != ingest::Dataset::kOnlineRetail)
+      throw CLI::RuntimeError(report(Error::invalid("--as-events applies to online-retail only", "as-events")));
+    auto db = store::Database::open({.url = a->db.url});
+    if (!db) throw CLI::RuntimeError(report(db.error()));
+    auto migrated = (*db)->migrate();
+    if (!migrated) throw CLI::RuntimeError(report(migrated.error()));
+    bool tty = isatty(STDERR_FILENO) != 0;
+    ingest::ProgressBar bar(SystemClock::instance(), std::cerr, tty ? ingest::count_lines(a->file) : 0, tty);
+    std::size_t echoed = 0;
+    ingest::ImportReporter reporter{
+        .progress = [&bar](std::uint64_t rows) { bar.update(rows); },
+        .rejected =
+            [&](const std::string& e) {
+              if (echoed++ < ingest::kMaxEchoedRejects) {
+                bar.finish();
+                std::cerr << "rejected: " << e << "\n";
+              }
+            }};
+    ingest::DatasetOptions o{.dataset = *which, .file = a->file, .events_path = a->events};
+    auto summary = ingest::load_dataset(**db, o, SystemClock::instance(), reporter);
+    bar.finish();
+    if (!summary) throw CLI::RuntimeError(report(summary.error()));
+    std::cout << summary->to_json() << std::endl;
+  });
+}
+
+}  // namespace icrm::cli

@@ -1,0 +1,45 @@
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "ingest/exporter.h"
+#include "store/database.h"
+
+namespace icrm::cli {
+
+void add_export_command(CLI::App& app) {
+  struct Args {
+    DbOption db;
+    std::string kind, format = "csv", output;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "export", "Write every record of one kind as CSV or JSONL, in the columns `import` reads.");
+  add_db_option(*cmd, a->db);
+  cmd->add_option("--kind", a->kind, "customers|leads|products|transactions|activities|communications")
+      ->required();
+  cmd->add_option("--format", a->format, "csv|jsonl")->capture_default_str();
+  cmd->add_option("--output,-o", a->output, "Write to this file instead of stdout");
+  cmd->callback([a] {
+    auto kind = ingest::parse_record_kind(a->kind);
+    if (!kind) throw CLI::RuntimeError(report(kind.error()));
+    auto format = ingest::parse_export_format(a->format);
+    if (!format) throw CLI::RuntimeError(report(format.error()));
+    auto db = store::Database::open({.url = a->db.url});
+    if (!db) throw CLI::RuntimeError(report(db.error()));
+    auto migrated = (*db)->migrate();
+    if (!migrated) throw CLI::RuntimeError(report(migrated.error()));
+    std::ofstream file;
+    if (!a->output.empty()) {
+      file.open(a->output, std::ios::binary | std::ios::trunc);
+      if (!file) throw CLI::RuntimeError(report(Error::unavailable("cannot write " + a->output)));
+    }
+    std::ostream& out = a->output.empty() ? std::cout : file;
+    auto n = ingest::export_records(**db, *kind, *format, out);
+    if (!n) throw CLI::RuntimeError(report(n.error()));
+    std::cerr << "exported " << *n << " " << a->kind << "\n";
+  });
+}
+
+}  // namespace icrm::cli

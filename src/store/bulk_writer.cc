@@ -1,0 +1,647 @@
+#include "store/bulk_writer.h"
+
+#include <fmt/format.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <functional>
+#include <variant>
+
+#include "core/time.h"
+
+namespace icrm::store {
+namespace {
+
+using Cell = std::variant<std::monostate, int64_t, std::string_view>;
+// One result row: each column as text, or nullopt for NULL.
+using RowFn = std::function<void(std::span<const std::optional<std::string_view>>)>;
+
+Cell opt(const std::optional<std::string>& v) {
+  return v ? Cell(std::string_view(*v)) : Cell(std::monostate{});
+}
+Cell opt(const std::optional<int64_t>& v) { return v ? Cell(*v) : Cell(std::monostate{}); }
+Cell txt(const std::string& v) { return std::string_view(v); }
+// Updates: an empty value keeps what is stored (COALESCE with NULL).
+Cell keep_if_empty(const std::string& v) {
+  return v.empty() ? Cell(std::monostate{}) : Cell(std::string_view(v));
+}
+
+// SQLite page cache while a BulkWriter holds the connection.
+constexpr int kSqliteBulkCacheKiB = 256 << 10;
+// Rows sent to PostgreSQL's COPY per PQputCopyData call.
+constexpr std::size_t kCopyChunkBytes = 1 << 20;
+
+}  // namespace
+
+// The engine's C API behind one small interface: statements prepared once
+// (cached by SQL text) and run with positional parameters $1..$n.
+class BulkWriter::Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual Status exec(const std::string& sql) = 0;
+  // Runs a statement; when it returns rows, the first column of the first row
+  // (RETURNING id) is the result.
+  virtual Result<std::optional<int64_t>> run(const std::string& sql, std::span<const Cell> params) = 0;
+  virtual Status query(const std::string& sql, std::span<const Cell> params, const RowFn& fn) = 0;
+  virtual Status insert_transactions(std::span<const TransactionRow> rows) = 0;
+};
+
+namespace {
+
+constexpr const char* kTransactionColumns =
+    "external_id, line_no, customer_id, product_id, quantity, unit_price_minor, amount_minor, "
+    "currency, occurred_at, created_at";
+
+void transaction_cells(const TransactionRow& r, Cell* out) {
+  out[0] = opt(r.external_id);
+  out[1] = r.line_no;
+  out[2] = opt(r.customer_id);
+  out[3] = opt(r.product_id);
+  out[4] = r.quantity;
+  out[5] = r.unit_price_minor;
+  out[6] = r.amount_minor;
+  out[7] = txt(r.currency);
+  out[8] = txt(r.occurred_at);
+  out[9] = txt(r.created_at);
+}
+
+// ---------------------------------------------------------------- SQLite
+class SqliteBackend final : public BulkWriter::Backend {
+ public:
+  explicit SqliteBackend(sqlite_api::sqlite3* db) : db_(db) {}
+  ~SqliteBackend() override {
+    for (auto& [sql, stmt] : cache_) sqlite_api::sqlite3_finalize(stmt);
+  }
+
+  Status exec(const std::string& sql) override {
+    char* err = nullptr;
+    if (sqlite_api::sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite_api::sqlite3_free(err);
+      return failure(msg);
+    }
+    return {};
+  }
+
+  Result<std::optional<int64_t>> run(const std::string& sql, std::span<const Cell> params) override {
+    auto st = prepare(sql);
+    if (!st) return st.error();
+    auto bound = bind(*st, params);
+    if (!bound) return bound.error();
+    std::optional<int64_t> id;
+    int rc = sqlite_api::sqlite3_step(*st);
+    if (rc == SQLITE_ROW) {
+      id = sqlite_api::sqlite3_column_int64(*st, 0);
+      rc = sqlite_api::sqlite3_step(*st);
+    }
+    sqlite_api::sqlite3_reset(*st);
+    if (rc != SQLITE_DONE) return failure(sqlite_api::sqlite3_errmsg(db_));
+    return id;
+  }
+
+  Status query(const std::string& sql, std::span<const Cell> params, const RowFn& fn) override {
+    auto st = prepare(sql);
+    if (!st) return st.error();
+    auto bound = bind(*st, params);
+    if (!bound) return bound.error();
+    int n = sqlite_api::sqlite3_column_count(*st);
+    std::vector<std::optional<std::string_view>> row(static_cast<std::size_t>(n));
+    int rc;
+    while ((rc = sqlite_api::sqlite3_step(*st)) == SQLITE_ROW) {
+      for (int i = 0; i < n; ++i) {
+        if (sqlite_api::sqlite3_column_type(*st, i) == SQLITE_NULL) {
+          row[i].reset();
+        } else {
+          const auto* text = reinterpret_cast<const char*>(sqlite_api::sqlite3_column_text(*st, i));
+          row[i] = std::string_view(text, static_cast<std::size_t>(sqlite_api::sqlite3_column_bytes(*st, i)));
+        }
+      }
+      fn(row);
+    }
+    sqlite_api::sqlite3_reset(*st);
+    if (rc != SQLITE_DONE) return failure(sqlite_api::sqlite3_errmsg(db_));
+    return {};
+  }
+
+  Status insert_transactions(std::span<const TransactionRow> rows) override {
+    static const std::string sql = fmt::format(
+        "INSERT INTO transactions ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        kTransactionColumns);
+    auto st = prepare(sql);
+    if (!st) return st.error();
+    Cell cells[10];
+    for (const TransactionRow& r : rows) {
+      transaction_cells(r, cells);
+      auto bound = bind(*st, cells);
+      if (!bound) return bound;
+      int rc = sqlite_api::sqlite3_step(*st);
+      sqlite_api::sqlite3_reset(*st);
+      if (rc != SQLITE_DONE) return failure(sqlite_api::sqlite3_errmsg(db_));
+    }
+    return {};
+  }
+
+ private:
+  static Error failure(std::string_view msg) {
+    std::string m(msg);
+    if (m.find("UNIQUE") != std::string::npos || m.find("FOREIGN KEY") != std::string::npos ||
+        m.find("CHECK") != std::string::npos)
+      return Error::conflict("store refused the row: " + m);
+    return Error::unavailable("sqlite: " + m);
+  }
+
+  Result<sqlite_api::sqlite3_stmt*> prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    sqlite_api::sqlite3_stmt* st = nullptr;
+    if (sqlite_api::sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                                       SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) {
+      return Error::internal(fmt::format("sqlite cannot prepare {}: {}", sql,
+                                         sqlite_api::sqlite3_errmsg(db_)));
+    }
+    cache_.emplace(sql, st);
+    return st;
+  }
+
+  Status bind(sqlite_api::sqlite3_stmt* st, std::span<const Cell> params) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      int pos = static_cast<int>(i) + 1;
+      int rc;
+      if (const auto* v = std::get_if<int64_t>(&params[i])) {
+        rc = sqlite_api::sqlite3_bind_int64(st, pos, *v);
+      } else if (const auto* s = std::get_if<std::string_view>(&params[i])) {
+        rc = sqlite_api::sqlite3_bind_text(st, pos, s->data(), static_cast<int>(s->size()),
+                                           SQLITE_STATIC);
+      } else {
+        rc = sqlite_api::sqlite3_bind_null(st, pos);
+      }
+      if (rc != SQLITE_OK) return failure(sqlite_api::sqlite3_errmsg(db_));
+    }
+    return {};
+  }
+
+  sqlite_api::sqlite3* db_;
+  std::unordered_map<std::string, sqlite_api::sqlite3_stmt*> cache_;
+};
+
+// ------------------------------------------------------------ PostgreSQL
+class PgResult {
+ public:
+  explicit PgResult(PGresult* r) : r_(r) {}
+  ~PgResult() { PQclear(r_); }
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+  PGresult* get() const { return r_; }
+
+ private:
+  PGresult* r_;
+};
+
+class PgBackend final : public BulkWriter::Backend {
+ public:
+  explicit PgBackend(PGconn* conn) : conn_(conn) {}
+
+  Status exec(const std::string& sql) override {
+    PgResult r(PQexec(conn_, sql.c_str()));
+    return check(r.get());
+  }
+
+  Result<std::optional<int64_t>> run(const std::string& sql, std::span<const Cell> params) override {
+    std::optional<int64_t> id;
+    auto st = query(sql, params, [&id](std::span<const std::optional<std::string_view>> row) {
+      if (!id && !row.empty() && row[0]) id = std::stoll(std::string(*row[0]));
+    });
+    if (!st) return st.error();
+    return id;
+  }
+
+  Status query(const std::string& sql, std::span<const Cell> params, const RowFn& fn) override {
+    auto name = prepare(sql, static_cast<int>(params.size()));
+    if (!name) return name.error();
+    std::vector<std::string> ints;
+    ints.reserve(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    std::vector<int> lengths(params.size(), 0);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (const auto* v = std::get_if<int64_t>(&params[i])) {
+        ints.push_back(std::to_string(*v));
+        values[i] = ints.back().c_str();
+      } else if (const auto* s = std::get_if<std::string_view>(&params[i])) {
+        // Text parameters need not be NUL-terminated when a length is given
+        // only in binary format; copy to be safe with the text protocol.
+        ints.emplace_back(*s);
+        values[i] = ints.back().c_str();
+      }
+    }
+    // `ints` must not reallocate after c_str() was taken: reserved above.
+    PgResult r(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(),
+                              nullptr, nullptr, 0));
+    auto ok = check(r.get());
+    if (!ok) return ok;
+    int rows = PQntuples(r.get()), cols = PQnfields(r.get());
+    std::vector<std::optional<std::string_view>> row(static_cast<std::size_t>(cols));
+    for (int i = 0; i < rows; ++i) {
+      for (int c = 0; c < cols; ++c) {
+        if (PQgetisnull(r.get(), i, c)) {
+          row[c].reset();
+        } else {
+          row[c] = std::string_view(PQgetvalue(r.get(), i, c),
+                                    static_cast<std::size_t>(PQgetlength(r.get(), i, c)));
+        }
+      }
+      fn(row);
+    }
+    return {};
+  }
+
+  Status insert_transactions(std::span<const TransactionRow> rows) override {
+    if (rows.empty()) return {};
+    PgResult start(PQexec(conn_, fmt::format("COPY transactions ({}) FROM STDIN", kTransactionColumns).c_str()));
+    if (PQresultStatus(start.get()) != PGRES_COPY_IN) return check(start.get());
+    std::string buf;
+    buf.reserve(kCopyChunkBytes + 4096);
+    Cell cells[10];
+    auto send = [this, &buf]() -> bool {
+      bool ok = PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) == 1;
+      buf.clear();
+      return ok;
+    };
+    for (const TransactionRow& r : rows) {
+      transaction_cells(r, cells);
+      for (int i = 0; i < 10; ++i) {
+        if (i) buf.push_back('\t');
+        if (const auto* v = std::get_if<int64_t>(&cells[i])) {
+          fmt::format_to(std::back_inserter(buf), "{}", *v);
+        } else if (const auto* s = std::get_if<std::string_view>(&cells[i])) {
+          append_copy_text(*s, buf);
+        } else {
+          buf += "\\N";
+        }
+      }
+      buf.push_back('\n');
+      if (buf.size() >= kCopyChunkBytes && !send()) break;
+    }
+    if (!buf.empty()) send();
+    if (PQputCopyEnd(conn_, nullptr) != 1) return Error::unavailable(std::string("postgresql: ") + PQerrorMessage(conn_));
+    Status result;
+    while (PGresult* r = PQgetResult(conn_)) {
+      PgResult owned(r);
+      auto st = check(r);
+      if (!st && result) result = st;
+    }
+    return result;
+  }
+
+ private:
+  static void append_copy_text(std::string_view s, std::string& out) {
+    for (char c : s) {
+      switch (c) {
+        case '\\': out += "\\\\"; break;
+        case '\t': out += "\\t"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        default: out.push_back(c);
+      }
+    }
+  }
+
+  Status check(PGresult* r) {
+    auto status = PQresultStatus(r);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return {};
+    const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    std::string msg = PQresultErrorMessage(r);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    if (state && std::string_view(state).substr(0, 2) == "23")
+      return Error::conflict("store refused the row: " + msg);
+    return Error::unavailable("postgresql: " + msg);
+  }
+
+  Result<std::string> prepare(const std::string& sql, int n_params) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    std::string name = fmt::format("icrm_bulk_{}", cache_.size());
+    PgResult r(PQprepare(conn_, name.c_str(), sql.c_str(), n_params, nullptr));
+    auto ok = check(r.get());
+    if (!ok) return ok.error();
+    cache_.emplace(sql, name);
+    return name;
+  }
+
+  PGconn* conn_;
+  std::unordered_map<std::string, std::string> cache_;
+};
+
+}  // namespace
+
+std::string transaction_key(std::string_view external_id, int64_t line_no) {
+  std::string key(external_id);
+  key.push_back('\x1f');
+  key += std::to_string(line_no);
+  return key;
+}
+
+Result<std::unique_ptr<BulkWriter>> BulkWriter::open(Database& db) {
+  auto lease = db.lease();
+  if (!lease) return lease.error();
+  soci::session& s = **lease;
+  std::unique_ptr<Backend> backend;
+  if (db.engine() == Engine::kSqlite) {
+    auto* be = static_cast<soci::sqlite3_session_backend*>(s.get_backend());
+    backend = std::make_unique<SqliteBackend>(be->conn_);
+    // A bulk load touches every page of four indexes; with SQLite's default
+    // 2 MB cache it re-reads them from the OS over and over.
+    auto st = backend->exec(fmt::format("PRAGMA cache_size = -{}", kSqliteBulkCacheKiB));
+    if (!st) return st.error();
+  } else {
+    auto* be = static_cast<soci::postgresql_session_backend*>(s.get_backend());
+    backend = std::make_unique<PgBackend>(be->conn_);
+  }
+  return std::unique_ptr<BulkWriter>(new BulkWriter(std::move(*lease), db.engine(), std::move(backend)));
+}
+
+BulkWriter::BulkWriter(Database::Lease lease, Engine engine, std::unique_ptr<Backend> backend)
+    : lease_(std::move(lease)), engine_(engine), backend_(std::move(backend)) {}
+
+BulkWriter::~BulkWriter() {
+  // Prepared statements belong to the connection, which goes back to the pool;
+  // on PostgreSQL they would clash with the next BulkWriter's names.
+  if (in_transaction_) (void)rollback();
+  if (engine_ == Engine::kPostgres) (void)backend_->exec("DEALLOCATE ALL");
+  if (engine_ == Engine::kSqlite) (void)backend_->exec("PRAGMA cache_size = -2000");  // SQLite's default
+  backend_.reset();
+}
+
+Status BulkWriter::begin() {
+  auto st = backend_->exec(engine_ == Engine::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  if (st) in_transaction_ = true;
+  return st;
+}
+
+Status BulkWriter::commit() {
+  auto st = backend_->exec("COMMIT");
+  in_transaction_ = false;
+  return st;
+}
+
+Status BulkWriter::rollback() {
+  if (!in_transaction_) return {};
+  in_transaction_ = false;
+  return backend_->exec("ROLLBACK");
+}
+
+Result<int64_t> BulkWriter::read_keys(KeyColumn column, KeyIndex& index, int64_t after_id) {
+  std::string sql;
+  switch (column) {
+    case KeyColumn::kCustomerExternalId:
+      sql = "SELECT id, external_id FROM customers WHERE id > $1 AND external_id IS NOT NULL";
+      break;
+    case KeyColumn::kCustomerEmail:
+      sql = "SELECT id, lower(email) FROM customers WHERE id > $1 AND email IS NOT NULL";
+      break;
+    case KeyColumn::kLeadExternalId:
+      sql = "SELECT id, external_id FROM leads WHERE id > $1 AND external_id IS NOT NULL";
+      break;
+    case KeyColumn::kLeadEmail:
+      sql = "SELECT id, lower(email) FROM leads WHERE id > $1 AND email IS NOT NULL";
+      break;
+    case KeyColumn::kProductSku:
+      sql = "SELECT id, sku FROM products WHERE id > $1";
+      break;
+    case KeyColumn::kUserEmail:
+      sql = "SELECT id, lower(email) FROM users WHERE id > $1";
+      break;
+    case KeyColumn::kTransactionKey:
+      sql = "SELECT id, external_id, line_no FROM transactions WHERE id > $1 AND external_id IS NOT NULL";
+      break;
+  }
+  int64_t max_id = after_id;
+  Cell params[1] = {after_id};
+  auto st = backend_->query(sql, params, [&](std::span<const std::optional<std::string_view>> row) {
+    int64_t id = std::stoll(std::string(*row[0]));
+    if (id > max_id) max_id = id;
+    if (!row[1]) return;
+    if (row.size() == 3) {
+      index.emplace(transaction_key(*row[1], std::stoll(std::string(*row[2]))), id);
+    } else {
+      index.emplace(std::string(*row[1]), id);
+    }
+  });
+  if (!st) return st.error();
+  return max_id;
+}
+
+namespace {
+Result<int64_t> need_id(Result<std::optional<int64_t>> r, std::string_view what) {
+  if (!r) return r.error();
+  if (!*r) return Error::internal(fmt::format("insert into {} returned no id", what));
+  return **r;
+}
+}  // namespace
+
+Result<int64_t> BulkWriter::insert_customer(const CustomerRow& r) {
+  static const std::string sql =
+      "INSERT INTO customers (external_id, name, email, phone, company, country, status, owner_id, "
+      "attributes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+      "RETURNING id";
+  Cell p[] = {opt(r.external_id), txt(r.name), opt(r.email), opt(r.phone), opt(r.company),
+              opt(r.country), txt(r.status), opt(r.owner_id), txt(r.attributes), txt(r.created_at),
+              txt(r.updated_at)};
+  return need_id(backend_->run(sql, p), "customers");
+}
+
+Status BulkWriter::update_customer(int64_t id, const CustomerRow& r) {
+  static const std::string sql =
+      "UPDATE customers SET external_id = COALESCE($1, external_id), name = $2, "
+      "email = COALESCE($3, email), phone = COALESCE($4, phone), company = COALESCE($5, company), "
+      "country = COALESCE($6, country), status = COALESCE($7, status), "
+      "owner_id = COALESCE($8, owner_id), attributes = COALESCE($9, attributes), updated_at = $10 "
+      "WHERE id = $11";
+  Cell p[] = {opt(r.external_id), txt(r.name), opt(r.email), opt(r.phone), opt(r.company),
+              opt(r.country), keep_if_empty(r.status), opt(r.owner_id),
+              keep_if_empty(r.attributes), txt(r.updated_at), id};
+  auto st = backend_->run(sql, p);
+  if (!st) return st.error();
+  return {};
+}
+
+namespace {
+const std::optional<std::string>& status_time(const LeadRow& r) {
+  if (r.status == "contacted") return r.contacted_at;
+  if (r.status == "qualified") return r.qualified_at;
+  if (r.status == "converted") return r.converted_at;
+  return r.lost_at;
+}
+}  // namespace
+
+Result<int64_t> BulkWriter::insert_lead(const LeadRow& r) {
+  static const std::string sql =
+      "INSERT INTO leads (external_id, name, email, company, source, status, owner_id, "
+      "expected_value_minor, currency, attributes, customer_id, contacted_at, qualified_at, "
+      "converted_at, lost_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+      "$10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
+  Cell p[] = {opt(r.external_id), txt(r.name), opt(r.email), opt(r.company), opt(r.source),
+              txt(r.status), opt(r.owner_id), opt(r.expected_value_minor), txt(r.currency),
+              txt(r.attributes), opt(r.customer_id), opt(r.contacted_at), opt(r.qualified_at),
+              opt(r.converted_at), opt(r.lost_at), txt(r.created_at), txt(r.updated_at)};
+  auto id = need_id(backend_->run(sql, p), "leads");
+  if (!id) return id;
+  static const std::string change_sql =
+      "INSERT INTO lead_status_changes (lead_id, from_status, to_status, changed_at) "
+      "VALUES ($1, NULL, $2, $3)";
+  const std::string& at = r.status == "new" ? r.created_at : status_time(r).value_or(r.created_at);
+  Cell c[] = {*id, txt(r.status), txt(at)};
+  auto st = backend_->run(change_sql, c);
+  if (!st) return st.error();
+  return id;
+}
+
+Status BulkWriter::update_lead(int64_t id, const LeadRow& r) {
+  static const std::string sql =
+      "UPDATE leads SET external_id = COALESCE($1, external_id), name = $2, "
+      "email = COALESCE($3, email), company = COALESCE($4, company), "
+      "source = COALESCE($5, source), status = COALESCE($6, status), "
+      "owner_id = COALESCE($7, owner_id), "
+      "expected_value_minor = COALESCE($8, expected_value_minor), "
+      "currency = COALESCE($9, currency), attributes = COALESCE($10, attributes), "
+      "customer_id = COALESCE($11, customer_id), contacted_at = COALESCE($12, contacted_at), "
+      "qualified_at = COALESCE($13, qualified_at), converted_at = COALESCE($14, converted_at), "
+      "lost_at = COALESCE($15, lost_at), updated_at = $16 WHERE id = $17";
+  Cell p[] = {opt(r.external_id), txt(r.name), opt(r.email), opt(r.company), opt(r.source),
+              keep_if_empty(r.status), opt(r.owner_id), opt(r.expected_value_minor),
+              keep_if_empty(r.currency), keep_if_empty(r.attributes), opt(r.customer_id),
+              opt(r.contacted_at), opt(r.qualified_at), opt(r.converted_at), opt(r.lost_at),
+              txt(r.updated_at), id};
+  auto st = backend_->run(sql, p);
+  if (!st) return st.error();
+  return {};
+}
+
+Result<int64_t> BulkWriter::insert_product(const ProductRow& r) {
+  static const std::string sql =
+      "INSERT INTO products (sku, name, category, unit_price_minor, currency, created_at, "
+      "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+  Cell p[] = {txt(r.sku), txt(r.name), opt(r.category), r.unit_price_minor, txt(r.currency),
+              txt(r.created_at), txt(r.updated_at)};
+  return need_id(backend_->run(sql, p), "products");
+}
+
+Status BulkWriter::update_product(int64_t id, const ProductRow& r) {
+  static const std::string sql =
+      "UPDATE products SET sku = $1, name = $2, category = COALESCE($3, category), "
+      "unit_price_minor = $4, currency = COALESCE($5, currency), updated_at = $6 WHERE id = $7";
+  Cell p[] = {txt(r.sku), txt(r.name), opt(r.category), r.unit_price_minor,
+              keep_if_empty(r.currency), txt(r.updated_at), id};
+  auto st = backend_->run(sql, p);
+  if (!st) return st.error();
+  return {};
+}
+
+Status BulkWriter::insert_transactions(std::span<const TransactionRow> rows) {
+  return backend_->insert_transactions(rows);
+}
+
+Status BulkWriter::update_transaction(int64_t id, const TransactionRow& r) {
+  static const std::string sql =
+      "UPDATE transactions SET customer_id = $1, product_id = $2, quantity = $3, "
+      "unit_price_minor = $4, amount_minor = $5, currency = $6, occurred_at = $7 WHERE id = $8";
+  Cell p[] = {opt(r.customer_id), opt(r.product_id), r.quantity, r.unit_price_minor,
+              r.amount_minor, txt(r.currency), txt(r.occurred_at), id};
+  auto st = backend_->run(sql, p);
+  if (!st) return st.error();
+  return {};
+}
+
+Result<int64_t> BulkWriter::insert_activity(const ActivityRow& r) {
+  static const std::string sql =
+      "INSERT INTO activities (kind, subject, due_at, status, owner_id, lead_id, customer_id, "
+      "created_by_user_id, created_by_system, completed_at, created_at, updated_at) VALUES ($1, "
+      "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+  Cell p[] = {txt(r.kind), txt(r.subject), opt(r.due_at), txt(r.status), opt(r.owner_id),
+              opt(r.lead_id), opt(r.customer_id), opt(r.created_by_user_id),
+              int64_t{r.created_by_system ? 1 : 0}, opt(r.completed_at), txt(r.created_at),
+              txt(r.updated_at)};
+  return need_id(backend_->run(sql, p), "activities");
+}
+
+Result<int64_t> BulkWriter::insert_communication(const CommunicationRow& r) {
+  std::optional<int64_t> response_seconds;
+  if (r.direction == "out") {
+    static const std::string lead_sql =
+        "SELECT occurred_at FROM communications WHERE lead_id = $1 AND direction = 'in' AND "
+        "occurred_at <= $2 ORDER BY occurred_at DESC LIMIT 1";
+    static const std::string customer_sql =
+        "SELECT occurred_at FROM communications WHERE customer_id = $1 AND direction = 'in' AND "
+        "occurred_at <= $2 ORDER BY occurred_at DESC LIMIT 1";
+    std::optional<std::string> previous;
+    Cell q[] = {r.lead_id ? Cell(*r.lead_id) : opt(r.customer_id), txt(r.occurred_at)};
+    auto st = backend_->query(r.lead_id ? lead_sql : customer_sql, q,
+                              [&](std::span<const std::optional<std::string_view>> row) {
+                                if (row[0]) previous = std::string(*row[0]);
+                              });
+    if (!st) return st.error();
+    if (previous) {
+      auto from = parse_timestamp(*previous);
+      auto to = parse_timestamp(r.occurred_at);
+      if (from && to)
+        response_seconds = std::chrono::duration_cast<std::chrono::seconds>(*to - *from).count();
+    }
+  }
+  static const std::string sql =
+      "INSERT INTO communications (lead_id, customer_id, direction, channel, subject, body, "
+      "occurred_at, response_seconds, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+      "RETURNING id";
+  Cell p[] = {opt(r.lead_id), opt(r.customer_id), txt(r.direction), txt(r.channel),
+              opt(r.subject), opt(r.body), txt(r.occurred_at), opt(response_seconds),
+              txt(r.created_at)};
+  return need_id(backend_->run(sql, p), "communications");
+}
+
+Status BulkWriter::audit(std::optional<int64_t> user_id, std::string_view action,
+                         std::string_view entity, std::string_view after_json,
+                         std::string_view at) {
+  static const std::string sql =
+      "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json) "
+      "VALUES ($1, $2, $3, $4, NULL, NULL, $5)";
+  Cell p[] = {at, opt(user_id), action, entity, after_json};
+  auto st = backend_->run(sql, p);
+  if (!st) return st.error();
+  return {};
+}
+
+Status BulkWriter::export_rows(std::string_view table, const ExportRowFn& fn) {
+  std::string sql;
+  if (table == "customers") {
+    sql = "SELECT c.external_id, c.name, c.email, c.phone, c.company, c.country, c.status, "
+          "u.email, c.attributes, c.created_at, c.updated_at FROM customers c "
+          "LEFT JOIN users u ON u.id = c.owner_id ORDER BY c.id";
+  } else if (table == "leads") {
+    sql = "SELECT l.external_id, l.name, l.email, l.company, l.source, l.status, u.email, "
+          "l.expected_value_minor, l.currency, c.external_id, l.contacted_at, l.qualified_at, "
+          "l.converted_at, l.lost_at, l.attributes, l.created_at, l.updated_at FROM leads l "
+          "LEFT JOIN users u ON u.id = l.owner_id LEFT JOIN customers c ON c.id = l.customer_id "
+          "ORDER BY l.id";
+  } else if (table == "products") {
+    sql = "SELECT sku, name, category, unit_price_minor, currency, created_at, updated_at "
+          "FROM products ORDER BY id";
+  } else if (table == "transactions") {
+    sql = "SELECT t.external_id, t.line_no, c.external_id, p.sku, t.quantity, t.unit_price_minor, "
+          "t.amount_minor, t.currency, t.occurred_at, t.created_at FROM transactions t "
+          "LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN products p ON p.id = t.product_id "
+          "ORDER BY t.id";
+  } else if (table == "activities") {
+    sql = "SELECT a.kind, a.subject, a.due_at, a.status, u.email, l.external_id, c.external_id, "
+          "a.completed_at, a.created_at, a.updated_at FROM activities a "
+          "LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN leads l ON l.id = a.lead_id "
+          "LEFT JOIN customers c ON c.id = a.customer_id ORDER BY a.id";
+  } else if (table == "communications") {
+    sql = "SELECT l.external_id, c.external_id, m.direction, m.channel, m.subject, m.body, "
+          "m.occurred_at, m.created_at FROM communications m LEFT JOIN leads l ON l.id = m.lead_id "
+          "LEFT JOIN customers c ON c.id = m.customer_id ORDER BY m.id";
+  } else {
+    return Error::invalid("cannot export " + std::string(table), "kind");
+  }
+  return backend_->query(sql, {}, fn);
+}
+
+}  // namespace icrm::store

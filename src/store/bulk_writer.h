@@ -1,0 +1,166 @@
+// BulkWriter: the fast write path for imports. One leased connection, explicit
+// transactions, prepared statements run through each engine's C API
+// (sqlite3, libpq), sales lines in bulk (one prepared insert on SQLite, COPY
+// on PostgreSQL), and key indexes (external id, email, sku -> id) read in one
+// query so an importer can resolve duplicates and links without a query per row.
+//
+// Updates change only what the row carries: an empty optional (or empty
+// status, currency, attributes) keeps the stored value.
+//
+// It writes rows the caller has already validated; a constraint the caller did
+// not check comes back as an Error and poisons the open transaction (roll back).
+// Not thread-safe: one importer owns one BulkWriter.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/result.h"
+#include "store/database.h"
+
+namespace icrm::store {
+
+// Rows in the shape of the tables of migrations/0001_records.sql. Times are
+// ISO-8601 UTC text (format_timestamp), money integer minor units.
+struct CustomerRow {
+  std::optional<std::string> external_id;
+  std::string name;
+  std::optional<std::string> email, phone, company, country;
+  std::string status = "active";
+  std::optional<int64_t> owner_id;
+  std::string attributes = "{}";  // a flat JSON object
+  std::string created_at, updated_at;
+};
+
+struct LeadRow {
+  std::optional<std::string> external_id;
+  std::string name;
+  std::optional<std::string> email, company, source;
+  std::string status = "new";
+  std::optional<int64_t> owner_id;
+  std::optional<int64_t> expected_value_minor;
+  std::string currency = "EUR";
+  std::string attributes = "{}";
+  std::optional<int64_t> customer_id;
+  std::optional<std::string> contacted_at, qualified_at, converted_at, lost_at;
+  std::string created_at, updated_at;
+};
+
+struct ProductRow {
+  std::string sku, name;
+  std::optional<std::string> category;
+  int64_t unit_price_minor = 0;
+  std::string currency = "EUR";
+  std::string created_at, updated_at;
+};
+
+struct TransactionRow {
+  std::optional<std::string> external_id;
+  int64_t line_no = 1;
+  std::optional<int64_t> customer_id, product_id;
+  int64_t quantity = 0, unit_price_minor = 0, amount_minor = 0;
+  std::string currency = "EUR";
+  std::string occurred_at, created_at;
+};
+
+struct ActivityRow {
+  std::string kind, subject;
+  std::optional<std::string> due_at;
+  std::string status = "open";
+  std::optional<int64_t> owner_id, lead_id, customer_id, created_by_user_id;
+  bool created_by_system = false;
+  std::optional<std::string> completed_at;
+  std::string created_at, updated_at;
+};
+
+struct CommunicationRow {
+  std::optional<int64_t> lead_id, customer_id;
+  std::string direction, channel;
+  std::optional<std::string> subject, body;
+  std::string occurred_at;
+  std::string created_at;
+};
+
+// key -> id. Keys are compared as given; callers lower-case emails.
+using KeyIndex = std::unordered_map<std::string, int64_t>;
+
+// Which key index to read.
+enum class KeyColumn {
+  kCustomerExternalId,
+  kCustomerEmail,  // lower(email)
+  kLeadExternalId,
+  kLeadEmail,      // lower(email)
+  kProductSku,
+  kUserEmail,      // lower(email)
+  kTransactionKey, // transaction_key(external_id, line_no)
+};
+
+// The key of a sales line in a KeyIndex.
+std::string transaction_key(std::string_view external_id, int64_t line_no);
+
+class BulkWriter {
+ public:
+  static Result<std::unique_ptr<BulkWriter>> open(Database& db);
+  ~BulkWriter();
+  BulkWriter(const BulkWriter&) = delete;
+  BulkWriter& operator=(const BulkWriter&) = delete;
+
+  Engine engine() const { return engine_; }
+
+  // SQLite takes the write lock at begin (BEGIN IMMEDIATE) so a batch never
+  // fails half-way on a lock upgrade.
+  Status begin();
+  Status commit();
+  Status rollback();  // harmless without an open transaction
+  bool in_transaction() const { return in_transaction_; }
+
+  // Every key of one column, or only those of rows with id > `after_id`
+  // merged into `index` (to pick up rows inserted since the last read).
+  // Returns the highest id seen.
+  Result<int64_t> read_keys(KeyColumn column, KeyIndex& index, int64_t after_id = 0);
+
+  Result<int64_t> insert_customer(const CustomerRow& row);
+  Status update_customer(int64_t id, const CustomerRow& row);
+  // Also records the lead's initial status in lead_status_changes.
+  Result<int64_t> insert_lead(const LeadRow& row);
+  Status update_lead(int64_t id, const LeadRow& row);
+  Result<int64_t> insert_product(const ProductRow& row);
+  Status update_product(int64_t id, const ProductRow& row);
+  // Many sales lines at once: the hot path of an import.
+  Status insert_transactions(std::span<const TransactionRow> rows);
+  Status update_transaction(int64_t id, const TransactionRow& row);
+  Result<int64_t> insert_activity(const ActivityRow& row);
+  // response_seconds is derived: for an outbound message, the time since the
+  // latest earlier inbound message of the same lead or customer.
+  Result<int64_t> insert_communication(const CommunicationRow& row);
+  // One audit_log entry (an import is audited once, with its summary).
+  Status audit(std::optional<int64_t> user_id, std::string_view action, std::string_view entity,
+               std::string_view after_json, std::string_view at);
+
+  // Every record of a table in id order, for export: "customers", "leads",
+  // "products", "transactions", "activities" or "communications". Columns
+  // are named like the import fields (links as the other record's external id
+  // or sku, owners as the user's email); money columns hold minor units.
+  // `fn` gets each row's values, nullopt for NULL, valid during the call.
+  using ExportRowFn = std::function<void(std::span<const std::optional<std::string_view>>)>;
+  Status export_rows(std::string_view table, const ExportRowFn& fn);
+
+  class Backend;  // the engine's C API; defined in bulk_writer.cc
+
+ private:
+  BulkWriter(Database::Lease lease, Engine engine, std::unique_ptr<Backend> backend);
+
+  Database::Lease lease_;
+  Engine engine_;
+  std::unique_ptr<Backend> backend_;
+  bool in_transaction_ = false;
+};
+
+}  // namespace icrm::store

@@ -1,0 +1,115 @@
+// The import as a user runs it: the binary as a subprocess, killed mid-way and
+// run again.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <soci/soci.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/cli/cli_runner.h"
+#include "tests/ingest/import_test_util.h"
+#include "tests/support/test_database.h"
+
+namespace icrm::ingest {
+namespace {
+
+using icrm::testing::run_cli;
+using testing::TempDir;
+
+class ImportCliTest : public icrm::testing::StoreTest {
+ protected:
+  long long count(const std::string& sql) {
+    auto l = db().lease();
+    long long n = 0;
+    **l << sql, soci::into(n);
+    return n;
+  }
+  TempDir dir_;
+};
+
+TEST_P(ImportCliTest, KilledImportLeavesWholeBatchesAndARerunCompletesWithoutDuplicates) {
+  constexpr int kRows = 200'000;
+  constexpr int kBatch = 1'000;
+  std::string text = "sku,name,unit_price,colour\n";
+  text.reserve(kRows * 32);
+  for (int i = 0; i < kRows; ++i) text += "P" + std::to_string(1'000'000 + i) + ",Product " + std::to_string(i) + ",1.25,red\n";
+  auto file = dir_.write("products.csv", text);
+
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string batch = std::to_string(kBatch);
+    const char* argv[] = {ICRM_BINARY, "import", "--db", db_url().c_str(), "--kind", "products",
+                          "--file", file.c_str(), "--batch-rows", batch.c_str(), nullptr};
+    int devnull = ::open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execv(ICRM_BINARY, const_cast<char* const*>(argv));
+    _exit(127);
+  }
+  // Wait until a few batches are committed, then kill it without warning.
+  long long seen = 0;
+  int status = 0;
+  bool exited = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(child, &status, WNOHANG) == child) {
+      exited = true;
+      break;
+    }
+    seen = count("SELECT COUNT(*) FROM products");
+    if (seen >= 3 * kBatch) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_FALSE(exited) << "the import finished before it could be killed";
+  ASSERT_EQ(kill(child, SIGKILL), 0);
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  long long stored = count("SELECT COUNT(*) FROM products");
+  EXPECT_GT(stored, 0);
+  EXPECT_LT(stored, kRows) << "killed too late to show anything";
+  EXPECT_EQ(stored % kBatch, 0) << "a batch was half written";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM products WHERE name IS NULL OR unit_price_minor <> 125"), 0);
+
+  auto rerun = run_cli({"import", "--db", db_url(), "--kind", "products", "--file", file,
+                        "--on-duplicate", "skip", "--batch-rows", std::to_string(kBatch)});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(rerun.out, "{\"rows\":200000,\"imported\":" + std::to_string(kRows - stored) +
+                           ",\"updated\":0,\"skipped\":" + std::to_string(stored) +
+                           ",\"rejected\":0,\"seconds\":" +
+                           rerun.out.substr(rerun.out.find("\"seconds\":") + 10));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM products"), kRows);
+  EXPECT_EQ(count("SELECT COUNT(DISTINCT sku) FROM products"), kRows);
+}
+
+TEST_P(ImportCliTest, SummaryLineRejectsFileAndExitCodes) {
+  auto file = dir_.write("c.csv", "external_id,name,email\nC1,Ada,ada@example.com\nC2,Bob,bob\n");
+  auto rejects = dir_.path("rejects.csv");
+  auto r = run_cli({"import", "--db", db_url(), "--kind", "customers", "--file", file, "--rejects", rejects});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find("\"seconds\"")), R"({"rows":2,"imported":1,"updated":0,"skipped":0,"rejected":1,)");
+  EXPECT_NE(r.err.find("rejected: row 2 (line 3), column 'email': 'bob' is not an email address"), std::string::npos) << r.err;
+  EXPECT_NE(testing::read_file(rejects).find("C2,Bob,bob,"), std::string::npos);
+
+  r = run_cli({"import", "--db", db_url(), "--kind", "customers", "--file", file, "--atomic", "--on-duplicate", "update"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--atomic: 1 row(s) rejected, nothing was stored"), std::string::npos) << r.err;
+
+  r = run_cli({"import", "--db", db_url(), "--kind", "gadgets", "--file", file});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown kind 'gadgets'"), std::string::npos);
+
+  r = run_cli({"export", "--db", db_url(), "--kind", "customers", "--format", "jsonl"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.substr(0, 50), R"({"external_id":"C1","name":"Ada","email":"ada@exam)");
+}
+
+ICRM_INSTANTIATE_ON_BOTH_ENGINES(ImportCliTest);
+
+}  // namespace
+}  // namespace icrm::ingest
