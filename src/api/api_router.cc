@@ -1,6 +1,7 @@
 #include "api/api_router.h"
 
 #include "api/health_routes.h"
+#include "api/openapi.h"
 #include "api/static_files.h"
 
 namespace icrm::api {
@@ -8,6 +9,8 @@ namespace icrm::api {
 std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   auto router = std::make_unique<Router>();
   add_health_routes(*router, context.db, context.metrics);
+  // Last: it describes every route registered before it, and itself.
+  add_openapi_route(*router, ICRM_VERSION);
   auto files = std::make_shared<StaticFiles>(context.web_dir);
   router->set_fallback([files](const Request& r) { return files->serve(r); });
   return router;
