@@ -12,6 +12,7 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
+  valgrind
 )
 
 missing=()

@@ -158,7 +158,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // Idle until the first byte of the next request: the idle timeout applies,
     // and a shutdown may close the connection here.
     idle_ = true;
-    stream_.expires_after(server_.options_.idle_timeout);
+    arm_read_deadline(server_.options_.idle_timeout, ReadPhase::kIdle);
     stream_.async_read_some(
         buffer_.prepare(kFirstReadBytes),
         [self = shared_from_this()](beast::error_code ec, std::size_t n) {
@@ -171,7 +171,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_header() {
     // The whole header must arrive within header_timeout of its first byte (slow-loris).
-    stream_.expires_after(server_.options_.header_timeout);
+    arm_read_deadline(server_.options_.header_timeout, ReadPhase::kHeader);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t n) {
@@ -188,9 +188,10 @@ class Session : public std::enable_shared_from_this<Session> {
     auto expect = req[http::field::expect];
     if (!expect.empty() && beast::iequals(expect, "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream_.expires_after(server_.options_.write_timeout);
+      arm_write_deadline();
       net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                         self->write_timer_.cancel();
                          if (ec) return self->close();
                          self->read_body();
                        });
@@ -200,7 +201,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
-    stream_.expires_after(server_.options_.read_timeout);
+    arm_read_deadline(server_.options_.read_timeout, ReadPhase::kBody);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -208,13 +209,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_read_error(beast::error_code ec, std::string_view phase) {
     reading_ = false;
+    read_timer_.cancel();
     if (ec == http::error::end_of_stream || ec == net::error::eof ||
         ec == net::error::connection_reset || ec == net::error::operation_aborted) {
-      return close();
-    }
-    if (ec == beast::error::timeout) {
-      server_.metrics_.record_rejected(phase == "header" ? "header_timeout" : "read_timeout");
-      // The client is too slow to deserve an answer it would read just as slowly.
       return close();
     }
     Response r;
@@ -239,6 +236,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec) {
     if (ec) return on_read_error(ec, "body");
     reading_ = false;
+    read_timer_.cancel();
     auto started = std::chrono::steady_clock::now();
     auto beast_req = parser_->release();
     Request req;
@@ -278,7 +276,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void do_write() {
-    stream_.expires_after(server_.options_.write_timeout);
+    arm_write_deadline();
     http::async_write(stream_, queue_.front(),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->on_write(ec);
@@ -286,6 +284,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_write(beast::error_code ec) {
+    write_timer_.cancel();
     if (ec) return close();
     bool keep_alive = queue_.front().keep_alive();
     queue_.pop_front();
@@ -306,7 +305,7 @@ class Session : public std::enable_shared_from_this<Session> {
     closing_ = true;
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.expires_after(kLingerTimeout);
+    arm_read_deadline(kLingerTimeout, ReadPhase::kLinger);
     drain();
   }
 
@@ -324,12 +323,51 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close_now() {
+    // Pending timer handlers hold the session; cancel them so it can end now.
+    read_timer_.cancel();
+    write_timer_.cancel();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
   }
 
+  enum class ReadPhase { kIdle, kHeader, kBody, kLinger };
+
+  // Deadlines are our own timers, one for reading and one for writing: the
+  // stream's built-in timeout is shared by both directions, so a deadline set
+  // for one (idle, slow-loris) would cut a long write of the other.
+  // A generation count voids a handler that had already fired when re-armed.
+  void arm_read_deadline(std::chrono::milliseconds after, ReadPhase phase) {
+    read_timer_.expires_after(after);
+    uint64_t gen = ++read_gen_;
+    read_timer_.async_wait([self = shared_from_this(), gen, phase, after](beast::error_code ec) {
+      if (ec || gen != self->read_gen_) return;
+      if (phase == ReadPhase::kIdle && !self->queue_.empty()) {
+        // Not idle: the client is still taking our answers. Wait again.
+        return self->arm_read_deadline(after, phase);
+      }
+      if (phase == ReadPhase::kHeader) self->server_.metrics_.record_rejected("header_timeout");
+      if (phase == ReadPhase::kBody) self->server_.metrics_.record_rejected("read_timeout");
+      // Too slow to deserve an answer it would read just as slowly.
+      self->close();
+    });
+  }
+
+  void arm_write_deadline() {
+    write_timer_.expires_after(server_.options_.write_timeout);
+    uint64_t gen = ++write_gen_;
+    write_timer_.async_wait([self = shared_from_this(), gen](beast::error_code ec) {
+      if (ec || gen != self->write_gen_) return;
+      self->server_.metrics_.record_rejected("write_timeout");
+      self->close();
+    });
+  }
+
   beast::tcp_stream stream_;
+  net::steady_timer read_timer_{stream_.get_executor()};
+  net::steady_timer write_timer_{stream_.get_executor()};
+  uint64_t read_gen_ = 0;
+  uint64_t write_gen_ = 0;
   HttpServer::Impl& server_;
   std::string remote_;
   beast::flat_buffer buffer_;
