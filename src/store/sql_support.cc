@@ -1,0 +1,161 @@
+#include "store/sql_support.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <cctype>
+#include <charconv>
+
+namespace icrm::store {
+namespace {
+
+// Binds `params` in order; the values must outlive the statement's execution.
+void bind_params(soci::statement& st, const SqlParams& params,
+                 std::vector<soci::indicator>& indicators) {
+  indicators.resize(params.size());
+  for (size_t i = 0; i < params.size(); ++i) {
+    // SOCI binds by non-const reference but only reads "use" values.
+    auto& p = const_cast<SqlValue&>(params[i]);
+    switch (p.kind) {
+      case SqlValue::Kind::kNull:
+        indicators[i] = soci::i_null;
+        st.exchange(soci::use(p.s, indicators[i]));
+        break;
+      case SqlValue::Kind::kInt:
+        indicators[i] = soci::i_ok;
+        st.exchange(soci::use(p.i, indicators[i]));
+        break;
+      case SqlValue::Kind::kText:
+        indicators[i] = soci::i_ok;
+        st.exchange(soci::use(p.s, indicators[i]));
+        break;
+    }
+  }
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::vector<SqlRow> query_rows(soci::session& s, const std::string& sql, const SqlParams& params,
+                               size_t columns) {
+  soci::statement st(s);
+  std::vector<std::string> values(columns);
+  std::vector<soci::indicator> nulls(columns, soci::i_ok);
+  for (size_t i = 0; i < columns; ++i) st.exchange(soci::into(values[i], nulls[i]));
+  std::vector<soci::indicator> indicators;
+  bind_params(st, params, indicators);
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  std::vector<SqlRow> rows;
+  if (st.execute(true)) {
+    do {
+      SqlRow row(columns);
+      for (size_t i = 0; i < columns; ++i) {
+        if (nulls[i] != soci::i_null) row[i] = values[i];
+      }
+      rows.push_back(std::move(row));
+    } while (st.fetch());
+  }
+  return rows;
+}
+
+long long exec(soci::session& s, const std::string& sql, const SqlParams& params) {
+  soci::statement st(s);
+  std::vector<soci::indicator> indicators;
+  bind_params(st, params, indicators);
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
+bool row_exists(soci::session& s, std::string_view table, int64_t id) {
+  auto rows = query_rows(s, "SELECT 1 FROM " + std::string(table) + " WHERE id = :id",
+                         {SqlValue::of(id)}, 1);
+  return !rows.empty();
+}
+
+WriteTransaction::WriteTransaction(soci::session& s, Engine engine) : s_(s) {
+  s_ << (engine == Engine::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (!open_) return;
+  try {
+    s_ << "ROLLBACK";
+  } catch (...) {
+    // The connection is gone; the server drops the transaction with it.
+  }
+}
+
+void WriteTransaction::commit() {
+  s_ << "COMMIT";
+  open_ = false;
+}
+
+int64_t cell_int(const std::optional<std::string>& cell) { return cell_opt_int(cell).value_or(0); }
+
+std::optional<int64_t> cell_opt_int(const std::optional<std::string>& cell) {
+  if (!cell) return std::nullopt;
+  int64_t v = 0;
+  const char* end = cell->data() + cell->size();
+  auto [ptr, ec] = std::from_chars(cell->data(), end, v);
+  if (ec != std::errc()) return std::nullopt;
+  return v;
+}
+
+std::string cell_text(const std::optional<std::string>& cell) { return cell.value_or(""); }
+
+std::optional<std::string> cell_opt_text(const std::optional<std::string>& cell) { return cell; }
+
+Timestamp cell_time(const std::optional<std::string>& cell) {
+  return cell_opt_time(cell).value_or(Timestamp{});
+}
+
+std::optional<Timestamp> cell_opt_time(const std::optional<std::string>& cell) {
+  if (!cell) return std::nullopt;
+  auto t = parse_timestamp(*cell);
+  if (!t) return std::nullopt;
+  return *t;
+}
+
+Error db_error(const std::exception& e, std::string_view what) {
+  std::string message = e.what();
+  bool unique = false, foreign = false, check = false, lost = false;
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+    std::string state = pg->sqlstate();
+    unique = state == "23505";
+    foreign = state == "23503";
+    check = state == "23514" || state == "23502";
+    lost = state.rfind("08", 0) == 0 || state == "57P01";
+  } else if (dynamic_cast<const soci::sqlite3_soci_error*>(&e) != nullptr) {
+    unique = contains(message, "UNIQUE constraint failed");
+    foreign = contains(message, "FOREIGN KEY constraint failed");
+    check = contains(message, "CHECK constraint failed") || contains(message, "NOT NULL constraint");
+    lost = contains(message, "database is locked") || contains(message, "unable to open");
+  }
+  std::string prefix = std::string(what) + ": ";
+  if (unique) return Error::conflict(prefix + "a record with the same unique key already exists");
+  if (foreign) return Error::invalid(prefix + "a referenced record does not exist");
+  if (check) return Error::invalid(prefix + "a value is outside what the schema allows");
+  if (lost) return Error::unavailable(prefix + message);
+  return Error::internal(prefix + message);
+}
+
+std::string like_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  out += '%';
+  return out;
+}
+
+}  // namespace icrm::store

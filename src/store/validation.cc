@@ -1,0 +1,94 @@
+#include "store/validation.h"
+
+namespace icrm::store {
+namespace {
+
+// Length of the UTF-8 sequence starting at s[i], or 0 when malformed.
+size_t utf8_sequence(std::string_view s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) >> 6) != 0x2) return 0;
+  }
+  if (n == 2 && c < 0xC2) return 0;                      // overlong
+  if (n == 3 && c == 0xE0 && b(i + 1) < 0xA0) return 0;  // overlong
+  if (n == 3 && c == 0xED && b(i + 1) >= 0xA0) return 0; // surrogates
+  if (n == 4 && (c > 0xF4 || (c == 0xF0 && b(i + 1) < 0x90) || (c == 0xF4 && b(i + 1) >= 0x90)))
+    return 0;
+  return n;
+}
+
+}  // namespace
+
+std::string trimmed(std::string_view s) {
+  auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  auto last = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+std::optional<std::string> trimmed_or_null(const std::optional<std::string>& s) {
+  if (!s) return std::nullopt;
+  std::string t = trimmed(*s);
+  if (t.empty()) return std::nullopt;
+  return t;
+}
+
+Status check_text(std::string_view field, std::string_view value, size_t max_length,
+                  bool required) {
+  std::string f(field);
+  if (value.size() > max_length) {
+    return Error::too_large(f + " is " + std::to_string(value.size()) + " bytes; the limit is " +
+                                std::to_string(max_length),
+                            f);
+  }
+  if (required && value.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Error::invalid(f + " is required", f);
+  }
+  for (size_t i = 0; i < value.size();) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c == 0) return Error::invalid(f + " contains a NUL byte", f);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      return Error::invalid(f + " contains a control character", f);
+    }
+    size_t n = utf8_sequence(value, i);
+    if (n == 0) return Error::invalid(f + " is not valid UTF-8", f);
+    i += n;
+  }
+  return {};
+}
+
+Status check_optional_text(std::string_view field, const std::optional<std::string>& value,
+                           size_t max_length) {
+  if (!value) return {};
+  return check_text(field, *value, max_length, false);
+}
+
+Status check_email(std::string_view field, const std::optional<std::string>& value) {
+  if (!value) return {};
+  if (auto s = check_text(field, *value, kMaxEmailLength, true); !s) return s;
+  const std::string& v = *value;
+  auto at = v.find('@');
+  bool plausible = at != std::string::npos && at > 0 && at + 1 < v.size() &&
+                   v.find('@', at + 1) == std::string::npos &&
+                   v.find_first_of(" \t\r\n\"<>,;") == std::string::npos;
+  if (!plausible) {
+    return Error::invalid(std::string(field) + " '" + v.substr(0, 64) + "' is not an e-mail address",
+                          std::string(field));
+  }
+  return {};
+}
+
+Status check_currency(std::string_view field, std::string_view value) {
+  bool ok = value.size() == 3;
+  for (char c : value) ok = ok && c >= 'A' && c <= 'Z';
+  if (!ok) {
+    return Error::invalid(std::string(field) + " must be a three-letter ISO 4217 code such as EUR",
+                          std::string(field));
+  }
+  return {};
+}
+
+}  // namespace icrm::store

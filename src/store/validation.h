@@ -1,0 +1,49 @@
+// Checks every repository applies to text it is asked to store, and the named
+// limits behind them. A violation is an Error naming the field: invalid for
+// malformed text (NUL bytes, broken UTF-8, a bad e-mail), too_large for text
+// past its limit. Quotes and any other printable text are stored verbatim.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace icrm::store {
+
+// Maximum lengths in bytes, per kind of text field.
+inline constexpr size_t kMaxNameLength = 200;
+inline constexpr size_t kMaxEmailLength = 254;  // RFC 5321 path limit
+inline constexpr size_t kMaxPhoneLength = 40;
+inline constexpr size_t kMaxCompanyLength = 200;
+inline constexpr size_t kMaxCountryLength = 100;
+inline constexpr size_t kMaxExternalIdLength = 100;
+inline constexpr size_t kMaxSourceLength = 100;
+inline constexpr size_t kMaxSkuLength = 64;
+inline constexpr size_t kMaxCategoryLength = 100;
+inline constexpr size_t kMaxSubjectLength = 500;
+inline constexpr size_t kMaxBodyLength = 100'000;  // one message body; 1 MB is refused
+
+// Requires non-empty (after trimming) when `required`; refuses NUL bytes,
+// other control characters except tab/newline/CR, invalid UTF-8, and more
+// than `max_length` bytes.
+Status check_text(std::string_view field, std::string_view value, size_t max_length,
+                  bool required = true);
+// check_text for a field that may be absent.
+Status check_optional_text(std::string_view field, const std::optional<std::string>& value,
+                           size_t max_length);
+
+// check_text plus a plausible address: one '@' with text either side, no
+// spaces. Case is kept; uniqueness compares lower-case.
+Status check_email(std::string_view field, const std::optional<std::string>& value);
+
+// Three upper-case letters (ISO 4217 shape).
+Status check_currency(std::string_view field, std::string_view value);
+
+// Leading and trailing blanks removed; empty optional text becomes nullopt.
+std::string trimmed(std::string_view s);
+std::optional<std::string> trimmed_or_null(const std::optional<std::string>& s);
+
+}  // namespace icrm::store
