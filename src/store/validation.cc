@@ -1,5 +1,7 @@
 #include "store/validation.h"
 
+#include "store/user_store.h"
+
 namespace icrm::store {
 namespace {
 
@@ -69,16 +71,7 @@ Status check_optional_text(std::string_view field, const std::optional<std::stri
 Status check_email(std::string_view field, const std::optional<std::string>& value) {
   if (!value) return {};
   if (auto s = check_text(field, *value, kMaxEmailLength, true); !s) return s;
-  const std::string& v = *value;
-  auto at = v.find('@');
-  bool plausible = at != std::string::npos && at > 0 && at + 1 < v.size() &&
-                   v.find('@', at + 1) == std::string::npos &&
-                   v.find_first_of(" \t\r\n\"<>,;") == std::string::npos;
-  if (!plausible) {
-    return Error::invalid(std::string(field) + " '" + v.substr(0, 64) + "' is not an e-mail address",
-                          std::string(field));
-  }
-  return {};
+  return validate_email(*value, field);
 }
 
 Status check_currency(std::string_view field, std::string_view value) {

@@ -15,7 +15,6 @@ namespace icrm::store {
 
 // Maximum lengths in bytes, per kind of text field.
 inline constexpr size_t kMaxNameLength = 200;
-inline constexpr size_t kMaxEmailLength = 254;  // RFC 5321 path limit
 inline constexpr size_t kMaxPhoneLength = 40;
 inline constexpr size_t kMaxCompanyLength = 200;
 inline constexpr size_t kMaxCountryLength = 100;
@@ -35,8 +34,9 @@ Status check_text(std::string_view field, std::string_view value, size_t max_len
 Status check_optional_text(std::string_view field, const std::optional<std::string>& value,
                            size_t max_length);
 
-// check_text plus a plausible address: one '@' with text either side, no
-// spaces. Case is kept; uniqueness compares lower-case.
+// check_text plus validate_email (user_store.h), which shares the address
+// shape and kMaxEmailLength with user accounts. Case is kept; uniqueness
+// compares lower-case.
 Status check_email(std::string_view field, const std::optional<std::string>& value);
 
 // Three upper-case letters (ISO 4217 shape).
