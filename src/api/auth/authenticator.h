@@ -117,6 +117,8 @@ class Authenticator {
   // other users' keys are not confirmed.
   Status revoke_api_token(const store::User& caller, int64_t token_id);
 
+  std::chrono::seconds session_lifetime() const { return config_.session_lifetime; }
+
   // Signs a user out everywhere (after disabling or a password change).
   Result<int64_t> end_sessions_of(int64_t user_id);
   // Housekeeping for a periodic job: expired sessions and old counters.
