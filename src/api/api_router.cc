@@ -1,5 +1,7 @@
 #include "api/api_router.h"
 
+#include "api/auth_middleware.h"
+#include "api/auth_routes.h"
 #include "api/health_routes.h"
 #include "api/openapi.h"
 #include "api/static_files.h"
@@ -8,7 +10,11 @@ namespace icrm::api {
 
 std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   auto router = std::make_unique<Router>();
+  auto authenticator =
+      std::make_shared<auth::Authenticator>(context.db, context.clock, context.auth);
+  router->use(make_auth_middleware(authenticator));
   add_health_routes(*router, context.db, context.metrics);
+  add_auth_routes(*router, authenticator, {.secure_cookies = context.secure_cookies});
   // Last: it describes every route registered before it, and itself.
   add_openapi_route(*router, ICRM_VERSION);
   auto files = std::make_shared<StaticFiles>(context.web_dir);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "api/auth/authenticator.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "core/clock.h"
@@ -18,6 +19,10 @@ struct ApiContext {
   Metrics& metrics;
   const Clock& clock;
   std::filesystem::path web_dir = "web/dist";
+  // Sessions, sign-in limits and the decoy hash cost (tests lower it).
+  auth::AuthConfig auth{};
+  // Secure on the session cookie: set when clients come over HTTPS.
+  bool secure_cookies = false;
 };
 
 // REQUIRES: everything in `context` outlives the router.

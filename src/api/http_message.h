@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/caller.h"
 #include "core/result.h"
 
 namespace icrm::api {
@@ -43,6 +44,9 @@ struct Request {
   std::string remote_address;
   // Filled by the router from the matched pattern: {"id", "42"}.
   std::vector<std::pair<std::string, std::string>> path_params;
+  // Set by the authentication middleware (auth_middleware.h) for
+  // authenticated routes; empty on public ones.
+  std::optional<Caller> caller;
 
   // The first query parameter / path parameter of that name.
   std::optional<std::string_view> query_param(std::string_view name) const;
