@@ -22,6 +22,7 @@ constexpr ListField kFields[] = {
     {"currency", "currency", FieldType::kText, true, false},
     {"unit_price_minor", "unit_price_minor", FieldType::kInteger, true, true},
     {"created_at", "created_at", FieldType::kTimestamp, true, true},
+    {"updated_at", "updated_at", FieldType::kTimestamp, true, true},
 };
 constexpr std::string_view kSearch[] = {"sku", "name", "category"};
 constexpr ListSpec kSpec{
@@ -163,6 +164,29 @@ Result<Product> ProductStore::update(const Actor& actor, Product p) {
     return p;
   } catch (const std::exception& e) {
     return db_error(e, "updating product " + std::to_string(p.id));
+  }
+}
+
+Status ProductStore::remove(const Actor& actor, int64_t id) {
+  auto lease = db_.lease();
+  if (!lease) return lease.error();
+  soci::session& s = **lease;
+  try {
+    WriteTransaction tx(s, db_.engine());
+    auto before = select_one(s, "id = :id", SqlValue::of(id));
+    if (!before) return not_found(id);
+    auto refs = query_rows(s, "SELECT COUNT(*) FROM transactions WHERE product_id = :id",
+                           {SqlValue::of(id)}, 1);
+    if (cell_int(refs.at(0)[0]) > 0) {
+      return Error::conflict("product " + std::to_string(id) + " is on " + cell_text(refs[0][0]) +
+                             " transactions and cannot be removed");
+    }
+    exec(s, "DELETE FROM products WHERE id = :id", {SqlValue::of(id)});
+    AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before), nullptr);
+    tx.commit();
+    return {};
+  } catch (const std::exception& e) {
+    return db_error(e, "deleting product " + std::to_string(id));
   }
 }
 

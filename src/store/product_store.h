@@ -1,10 +1,13 @@
 // ProductStore: what a team sells. sku is unique (a duplicate is a conflict
-// naming the existing product); the unit price is never negative; every
-// change is audited in its own transaction ("products" entity).
+// naming the existing product); the unit price, in integer minor units of an
+// ISO 4217 currency, is never negative; every change is audited in its own
+// transaction ("products" entity). A product that sales refer to cannot be
+// removed.
 //
 // list() filters: sku, category, currency, unit_price_minor (_from/_to),
-// created_at (_from/_to); sorts: id, sku, name, category, unit_price_minor,
-// created_at (default "name"); q searches sku, name and category.
+// created_at and updated_at (_from/_to); sorts: id, sku, name, category,
+// unit_price_minor, created_at, updated_at (default "name"); q searches sku,
+// name and category.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +32,8 @@ class ProductStore {
   Result<Product> find_by_sku(std::string_view sku);
   // Replaces sku, name, category, price and currency of product changed.id.
   Result<Product> update(const Actor& actor, Product changed);
+  // A conflict while transactions still refer to the product.
+  Status remove(const Actor& actor, int64_t id);
   Result<Page<Product>> list(const ListQuery& query);
 
  private:

@@ -1,13 +1,19 @@
 // TransactionStore: sales, one row per invoice line. The store computes
 // amount_minor = quantity × unit_price_minor (overflow is refused); a return
-// is a negative quantity, a zero quantity or negative price is refused; the
-// pair (external_id, line_no) is unique. create() audits each sale;
-// insert_many() is the import path: many rows in one transaction through
-// prepared multi-row INSERTs, audited as one "bulk_insert" entry.
+// is a negative quantity; a zero quantity or a negative price is refused; the
+// pair (external_id, line_no) is unique (a duplicate is a conflict naming the
+// stored line). A sale without a customer is an anonymous sale. Referenced
+// customers and products must exist. create/update/remove audit each change
+// ("transactions" entity) in its own transaction.
 //
-// list() filters: customer_id, product_id, external_id, currency,
-// occurred_at, amount_minor (both also _from/_to); sorts: id, occurred_at,
-// amount_minor, quantity (default "-occurred_at").
+// insert_many() is the import path: every row validated first, then all of
+// them stored in one transaction through BulkWriter (one prepared insert on
+// SQLite, COPY on PostgreSQL) and audited as one "bulk_insert" entry.
+//
+// list() filters: customer_id (also "null" for anonymous sales), product_id,
+// external_id, currency, occurred_at, amount_minor, quantity (the last three
+// also _from/_to); sorts: id, occurred_at, amount_minor, quantity (default
+// "-occurred_at").
 #pragma once
 
 #include <cstddef>
@@ -23,21 +29,8 @@
 
 namespace icrm::store {
 
-// Rows per multi-row INSERT statement in insert_many().
-inline constexpr size_t kBulkInsertChunk = 200;
 // Rows one insert_many() call accepts; larger imports call it repeatedly.
 inline constexpr size_t kMaxBulkInsertRows = 1'000'000;
-
-struct BulkInsertOptions {
-  // Rows whose (external_id, line_no) is already stored are skipped rather
-  // than failing the batch: re-running an import is harmless.
-  bool skip_duplicates = false;
-};
-
-struct BulkInsertResult {
-  size_t inserted = 0;
-  size_t skipped = 0;  // duplicates, with skip_duplicates
-};
 
 class TransactionStore {
  public:
@@ -45,14 +38,19 @@ class TransactionStore {
 
   // draft.id, amount_minor and created_at are ignored (computed).
   Result<Transaction> create(const Actor& actor, Transaction draft);
+  // not_found for an unknown id.
   Result<Transaction> get(int64_t id);
+  // Replaces every field of sale changed.id but its id and created_at, and
+  // recomputes the amount.
+  Result<Transaction> update(const Actor& actor, Transaction changed);
+  Status remove(const Actor& actor, int64_t id);
   Result<Page<Transaction>> list(const ListQuery& query);
 
-  // Validates every row first (an Error names "rows[i].field"), then stores
-  // all of them in one transaction or none. Referenced customers and
-  // products must exist. Ids are not returned.
-  Result<BulkInsertResult> insert_many(const Actor& actor, std::span<const Transaction> rows,
-                                       const BulkInsertOptions& options = {});
+  // Stores all `rows` in one transaction, or none: an Error names the first
+  // row at fault as "rows[i].field" (a bad value, a key repeated within the
+  // batch or already stored, a customer or product that does not exist).
+  // Ids are not returned. Returns the number of rows stored.
+  Result<size_t> insert_many(const Actor& actor, std::span<const Transaction> rows);
 
  private:
   Database& db_;

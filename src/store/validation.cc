@@ -84,4 +84,12 @@ Status check_currency(std::string_view field, std::string_view value) {
   return {};
 }
 
+Status check_time(std::string_view field, Timestamp value) {
+  if (value < kMinRecordTime || value > kMaxRecordTime) {
+    return Error::invalid(std::string(field) + " must be between the years 0001 and 9999",
+                          std::string(field));
+  }
+  return {};
+}
+
 }  // namespace icrm::store

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "core/time.h"
 
 namespace icrm::store {
 
@@ -41,6 +42,14 @@ Status check_email(std::string_view field, const std::optional<std::string>& val
 
 // Three upper-case letters (ISO 4217 shape).
 Status check_currency(std::string_view field, std::string_view value);
+
+// The times a record may carry: years 0001 to 9999, the range the
+// fixed-width ISO-8601 text holds (outside it text order is not time order).
+inline constexpr Timestamp kMinRecordTime =
+    std::chrono::sys_days{std::chrono::year{1} / 1 / 1};
+inline constexpr Timestamp kMaxRecordTime =
+    std::chrono::sys_days{std::chrono::year{10000} / 1 / 1} - std::chrono::microseconds{1};
+Status check_time(std::string_view field, Timestamp value);
 
 // Leading and trailing blanks removed; empty optional text becomes nullopt.
 std::string trimmed(std::string_view s);
