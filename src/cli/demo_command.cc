@@ -69,8 +69,8 @@ void add_demo_command(CLI::App& app) {
       "demo",
       "Fill the database with a believable small business drawn from a documented hidden\n"
       "process (docs/demo-data.md): a team of 5 users, products, customers, leads, sales,\n"
-      "communications and activities. Same seed and --end, same data. Does nothing when the\n"
-      "database already holds demo data.");
+      "communications, activities and behaviour events. Same seed and --end, same data. Does\n"
+      "nothing when the database already holds demo data.");
   add_db_option(*cmd, a->db);
   cmd->add_option("--seed", a->o.seed, "Random seed")->capture_default_str();
   cmd->add_option("--customers", a->o.customers)->capture_default_str();

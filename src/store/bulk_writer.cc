@@ -13,7 +13,7 @@
 namespace icrm::store {
 namespace {
 
-using Cell = std::variant<std::monostate, int64_t, std::string_view>;
+using Cell = std::variant<std::monostate, int64_t, double, std::string_view>;
 // One result row: each column as text, or nullopt for NULL.
 using RowFn = std::function<void(std::span<const std::optional<std::string_view>>)>;
 
@@ -170,6 +170,8 @@ class SqliteBackend final : public BulkWriter::Backend {
       int rc;
       if (const auto* v = std::get_if<int64_t>(&params[i])) {
         rc = sqlite_api::sqlite3_bind_int64(st, pos, *v);
+      } else if (const auto* d = std::get_if<double>(&params[i])) {
+        rc = sqlite_api::sqlite3_bind_double(st, pos, *d);
       } else if (const auto* s = std::get_if<std::string_view>(&params[i])) {
         rc = sqlite_api::sqlite3_bind_text(st, pos, s->data(), static_cast<int>(s->size()),
                                            SQLITE_STATIC);
@@ -226,6 +228,9 @@ class PgBackend final : public BulkWriter::Backend {
     for (std::size_t i = 0; i < params.size(); ++i) {
       if (const auto* v = std::get_if<int64_t>(&params[i])) {
         ints.push_back(std::to_string(*v));
+        values[i] = ints.back().c_str();
+      } else if (const auto* d = std::get_if<double>(&params[i])) {
+        ints.push_back(fmt::format("{}", *d));  // shortest text that reads back exactly
         values[i] = ints.back().c_str();
       } else if (const auto* s = std::get_if<std::string_view>(&params[i])) {
         // Text parameters need not be NUL-terminated when a length is given
@@ -595,6 +600,44 @@ Result<int64_t> BulkWriter::insert_communication(const CommunicationRow& r) {
               opt(r.subject), opt(r.body), txt(r.occurred_at), opt(response_seconds),
               txt(r.created_at)};
   return need_id(backend_->run(sql, p), "communications");
+}
+
+Status BulkWriter::insert_events(std::span<const LoggedEvent> events) {
+  // Several rows per statement: one round trip per chunk on PostgreSQL.
+  constexpr std::size_t kRowsPerInsert = 100;
+  constexpr std::size_t kColumns = 8;
+  auto sql_for = [](std::size_t rows) {
+    std::string sql =
+        "INSERT INTO events (event_key, entity, type, ts, value, attrs, received_at, too_late) "
+        "VALUES ";
+    for (std::size_t r = 0; r < rows; ++r) {
+      sql += r ? ", (" : "(";
+      for (std::size_t c = 0; c < kColumns; ++c)
+        sql += fmt::format("{}${}", c ? ", " : "", r * kColumns + c + 1);
+      sql += ")";
+    }
+    return sql + " ON CONFLICT (event_key) DO NOTHING";
+  };
+  static const std::string full_sql = sql_for(kRowsPerInsert);
+  std::vector<Cell> cells;
+  std::vector<std::string> times;
+  for (std::size_t start = 0; start < events.size(); start += kRowsPerInsert) {
+    auto chunk = events.subspan(start, std::min(kRowsPerInsert, events.size() - start));
+    cells.clear();
+    times.clear();
+    times.reserve(2 * chunk.size());  // views into it are taken below: no reallocation
+    for (const LoggedEvent& e : chunk) {
+      times.push_back(format_timestamp(e.ts));
+      times.push_back(format_timestamp(e.received_at));
+      cells.insert(cells.end(), {static_cast<int64_t>(e.key), std::string_view(e.entity),
+                                 std::string_view(e.type), std::string_view(times[times.size() - 2]),
+                                 e.value, std::string_view(e.attrs),
+                                 std::string_view(times.back()), int64_t{e.too_late ? 1 : 0}});
+    }
+    auto st = backend_->run(chunk.size() == kRowsPerInsert ? full_sql : sql_for(chunk.size()), cells);
+    if (!st) return st.error();
+  }
+  return {};
 }
 
 Status BulkWriter::audit(std::optional<int64_t> user_id, std::string_view action,

@@ -24,6 +24,7 @@
 
 #include "core/result.h"
 #include "store/database.h"
+#include "store/event_store.h"
 
 namespace icrm::store {
 
@@ -140,6 +141,10 @@ class BulkWriter {
   // response_seconds is derived: for an outbound message, the time since the
   // latest earlier inbound message of the same lead or customer.
   Result<int64_t> insert_communication(const CommunicationRow& row);
+  // Events for the log (table `events`), appended in the order given, so give
+  // them in time order when the log should replay as they happened. An event
+  // whose key is already stored is skipped, as EventStore::append does.
+  Status insert_events(std::span<const LoggedEvent> events);
   // One audit_log entry (an import is audited once, with its summary).
   Status audit(std::optional<int64_t> user_id, std::string_view action, std::string_view entity,
                std::string_view after_json, std::string_view at);
