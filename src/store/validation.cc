@@ -84,4 +84,21 @@ Status check_currency(std::string_view field, std::string_view value) {
   return {};
 }
 
+Status all_fields(std::span<const Status> checks) {
+  std::optional<Error> first;
+  std::vector<FieldError> details;
+  for (const auto& c : checks) {
+    if (c) continue;
+    if (!first) first = c.error();
+    if (c.error().details.empty()) {
+      details.push_back({c.error().field, c.error().message});
+    } else {
+      details.insert(details.end(), c.error().details.begin(), c.error().details.end());
+    }
+  }
+  if (!first) return {};
+  if (details.size() > 1) first->details = std::move(details);
+  return *first;
+}
+
 }  // namespace icrm::store
