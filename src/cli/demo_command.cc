@@ -40,7 +40,7 @@ Result<std::vector<int64_t>> ensure_team(store::Database& db) {
       std::string password = api::auth::random_token(12);
       auto hash = api::auth::hash_password(password);
       if (!hash) return hash.error();
-      auto created = users.create({.email = u.email, .name = u.name, .role = u.role, .password_hash = *hash});
+      auto created = users.create(store::Actor::system(), {.email = u.email, .name = u.name, .role = u.role, .password_hash = *hash});
       if (!created) return created.error();
       id = created->id;
       if (!printed_header) {

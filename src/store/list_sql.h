@@ -52,6 +52,9 @@ struct ListRows {
   std::string next_cursor;
 };
 
+// The filters and sorts `spec` accepts.
+ListCapabilities capabilities(const ListSpec& spec);
+
 // Validates `query` against `spec`, runs it and returns at most query.limit rows.
 Result<ListRows> run_list(Database& db, const ListSpec& spec, const ListQuery& query);
 

@@ -92,4 +92,21 @@ Status check_time(std::string_view field, Timestamp value) {
   return {};
 }
 
+Status all_fields(std::span<const Status> checks) {
+  std::optional<Error> first;
+  std::vector<FieldError> details;
+  for (const auto& c : checks) {
+    if (c) continue;
+    if (!first) first = c.error();
+    if (c.error().details.empty()) {
+      details.push_back({c.error().field, c.error().message});
+    } else {
+      details.insert(details.end(), c.error().details.begin(), c.error().details.end());
+    }
+  }
+  if (!first) return {};
+  if (details.size() > 1) first->details = std::move(details);
+  return *first;
+}
+
 }  // namespace icrm::store

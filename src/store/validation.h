@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,11 @@ Status check_optional_text(std::string_view field, const std::optional<std::stri
 // shape and kMaxEmailLength with user accounts. Case is kept; uniqueness
 // compares lower-case.
 Status check_email(std::string_view field, const std::optional<std::string>& value);
+
+// The results of several field checks as one: ok when all pass, otherwise
+// the first failure with `details` naming every field at fault, so a caller
+// learns of all of them at once.
+Status all_fields(std::span<const Status> checks);
 
 // Three upper-case letters (ISO 4217 shape).
 Status check_currency(std::string_view field, std::string_view value);

@@ -31,7 +31,7 @@ Authenticator::Authenticator(store::Database& db, const Clock& clock, AuthConfig
       attempts_(db) {
   // A hash of a random password: verifying against it costs what a real
   // verification costs and can never succeed.
-  auto decoy = hash_password(random_token(), config_.decoy_cost);
+  auto decoy = hash_password(random_token(), config_.password_cost);
   decoy_hash_ = decoy ? *decoy : std::string();
 }
 

@@ -55,9 +55,10 @@ struct AuthConfig {
   int max_failures_per_account = kMaxFailuresPerAccount;
   int max_failures_per_address = kMaxFailuresPerAddress;
   std::chrono::seconds login_window = kLoginWindow;
-  // The cost of the decoy hash verified for unknown emails; match the cost
-  // user passwords are hashed with (tests lower both).
-  PasswordCost decoy_cost = PasswordCost::interactive();
+  // The cost new passwords are hashed with (POST/PATCH /api/v1/users), and of
+  // the decoy hash verified for unknown emails, so the two take as long
+  // (tests lower it).
+  PasswordCost password_cost = PasswordCost::interactive();
 };
 
 enum class AuthMethod { kSession, kApiToken };
