@@ -137,8 +137,8 @@ class BulkWriter {
   Status insert_transactions(std::span<const TransactionRow> rows);
   Status update_transaction(int64_t id, const TransactionRow& row);
   Result<int64_t> insert_activity(const ActivityRow& row);
-  // response_seconds is derived: for an outbound message, the time since the
-  // latest earlier inbound message of the same lead or customer.
+  // response_seconds is derived by CommunicationStore's rule (see
+  // communication_store.h), for this message and the one after it.
   Result<int64_t> insert_communication(const CommunicationRow& row);
   // One audit_log entry (an import is audited once, with its summary).
   Status audit(std::optional<int64_t> user_id, std::string_view action, std::string_view entity,

@@ -122,15 +122,8 @@ Status check_references(soci::session& s, const Transaction& t, int64_t self) {
                           1);
     if (!dup.empty()) return duplicate_line(cell_text(dup[0][0]), t);
   }
-  if (t.customer_id && !row_exists(s, "customers", *t.customer_id)) {
-    return Error::invalid("customer_id " + std::to_string(*t.customer_id) + " is not a customer",
-                          "customer_id");
-  }
-  if (t.product_id && !row_exists(s, "products", *t.product_id)) {
-    return Error::invalid("product_id " + std::to_string(*t.product_id) + " is not a product",
-                          "product_id");
-  }
-  return {};
+  if (auto v = check_link(s, "customers", "customer_id", t.customer_id, "customer"); !v) return v;
+  return check_link(s, "products", "product_id", t.product_id, "product");
 }
 
 TransactionRow to_bulk_row(const Transaction& t, const std::string& created_at) {
