@@ -111,11 +111,8 @@ int64_t ActivityStore::insert_in(SqlRunner& r, const Activity& a) {
 
 Result<Activity> ActivityStore::create(const Actor& actor, Activity a) {
   if (auto v = validate(a); !v) return v.error();
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
+  return in_write_transaction(db_, "creating an activity",
+                              [&](soci::session& s) -> Result<Activity> {
     if (auto v = check_references(s, a); !v) return v.error();
     Timestamp now = clock_.now();
     a.created_by_user_id = actor.user_id;
@@ -129,23 +126,16 @@ Result<Activity> ActivityStore::create(const Actor& actor, Activity a) {
     SociRunner run(s, db_.engine());
     a.id = insert_in(run, a);
     AuditLog::append_in(s, actor, now, "create", kEntity, a.id, nullptr, to_json(a));
-    tx.commit();
     return a;
-  } catch (const std::exception& e) {
-    return db_error(e, "creating an activity");
-  }
+  });
 }
 
 Result<Activity> ActivityStore::get(int64_t id) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  try {
-    auto a = select_one(**lease, id);
+  return with_connection(db_, "reading an activity", [&](soci::session& s) -> Result<Activity> {
+    auto a = select_one(s, id);
     if (!a) return not_found(id);
     return *a;
-  } catch (const std::exception& e) {
-    return db_error(e, "reading an activity");
-  }
+  });
 }
 
 Result<Activity> ActivityStore::update(const Actor& actor, Activity changed) {
@@ -168,11 +158,8 @@ Result<Activity> ActivityStore::set_status(const Actor& actor, int64_t id,
 
 Result<Activity> ActivityStore::change(const Actor& actor, int64_t id,
                                        const std::function<void(Activity&)>& edit) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
+  return in_write_transaction(db_, "updating activity " + std::to_string(id),
+                              [&](soci::session& s) -> Result<Activity> {
     auto before = select_one(s, id);
     if (!before) return not_found(id);
     Activity a = *before;
@@ -192,37 +179,23 @@ Result<Activity> ActivityStore::change(const Actor& actor, int64_t id,
           SqlValue::of(a.owner_id), SqlValue::of(a.lead_id), SqlValue::of(a.customer_id),
           SqlValue::of(a.completed_at), SqlValue::of(now), SqlValue::of(a.id)});
     AuditLog::append_in(s, actor, now, "update", kEntity, a.id, to_json(*before), to_json(a));
-    tx.commit();
     return a;
-  } catch (const std::exception& e) {
-    return db_error(e, "updating activity " + std::to_string(id));
-  }
+  });
 }
 
 Status ActivityStore::remove(const Actor& actor, int64_t id) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
+  return in_write_transaction(db_, "deleting activity " + std::to_string(id),
+                              [&](soci::session& s) -> Status {
     auto before = select_one(s, id);
     if (!before) return not_found(id);
     exec(s, "DELETE FROM activities WHERE id = :id", {SqlValue::of(id)});
     AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before), nullptr);
-    tx.commit();
     return {};
-  } catch (const std::exception& e) {
-    return db_error(e, "deleting activity " + std::to_string(id));
-  }
+  });
 }
 
 Result<Page<Activity>> ActivityStore::list(const ListQuery& query) {
-  auto rows = run_list(db_, kSpec, query);
-  if (!rows) return rows.error();
-  Page<Activity> page;
-  for (const auto& r : rows->rows) page.items.push_back(from_row(r));
-  page.next_cursor = std::move(rows->next_cursor);
-  return page;
+  return list_page(db_, kSpec, query, from_row);
 }
 
 }  // namespace icrm::store

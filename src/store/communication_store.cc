@@ -206,44 +206,32 @@ int64_t CommunicationStore::insert_in(SqlRunner& r, const Communication& c) {
 
 Result<Communication> CommunicationStore::create(const Actor& actor, Communication c) {
   if (auto v = validate(c); !v) return v.error();
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
+  return in_write_transaction(db_, "storing a communication",
+                              [&](soci::session& s) -> Result<Communication> {
     if (auto v = check_references(s, c); !v) return v.error();
     c.created_at = clock_.now();
     SociRunner run(s, db_.engine());
     int64_t id = insert_in(run, c);
     auto stored = select_one(run, id);
     AuditLog::append_in(s, actor, c.created_at, "create", kEntity, id, nullptr, to_json(*stored));
-    tx.commit();
     return *stored;
-  } catch (const std::exception& e) {
-    return db_error(e, "storing a communication");
-  }
+  });
 }
 
 Result<Communication> CommunicationStore::get(int64_t id) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  try {
-    SociRunner run(**lease, db_.engine());
+  return with_connection(db_, "reading a communication",
+                         [&](soci::session& s) -> Result<Communication> {
+    SociRunner run(s, db_.engine());
     auto c = select_one(run, id);
     if (!c) return not_found(id);
     return *c;
-  } catch (const std::exception& e) {
-    return db_error(e, "reading a communication");
-  }
+  });
 }
 
 Result<Communication> CommunicationStore::update(const Actor& actor, Communication c) {
   if (auto v = validate(c); !v) return v.error();
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
+  return in_write_transaction(db_, "updating communication " + std::to_string(c.id),
+                              [&](soci::session& s) -> Result<Communication> {
     SociRunner run(s, db_.engine());
     auto before = select_one(run, c.id);
     if (!before) return not_found(c.id);
@@ -263,19 +251,13 @@ Result<Communication> CommunicationStore::update(const Actor& actor, Communicati
     auto after = select_one(run, c.id);
     AuditLog::append_in(s, actor, clock_.now(), "update", kEntity, c.id, to_json(*before),
                         to_json(*after));
-    tx.commit();
     return *after;
-  } catch (const std::exception& e) {
-    return db_error(e, "updating communication " + std::to_string(c.id));
-  }
+  });
 }
 
 Status CommunicationStore::remove(const Actor& actor, int64_t id) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
+  return in_write_transaction(db_, "deleting communication " + std::to_string(id),
+                              [&](soci::session& s) -> Status {
     SociRunner run(s, db_.engine());
     auto before = select_one(run, id);
     if (!before) return not_found(id);
@@ -284,20 +266,12 @@ Status CommunicationStore::remove(const Actor& actor, int64_t id) {
     exec(s, "DELETE FROM communications WHERE id = :id", {SqlValue::of(id)});
     if (next) settle(run, next->id);
     AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before), nullptr);
-    tx.commit();
     return {};
-  } catch (const std::exception& e) {
-    return db_error(e, "deleting communication " + std::to_string(id));
-  }
+  });
 }
 
 Result<Page<Communication>> CommunicationStore::list(const ListQuery& query) {
-  auto rows = run_list(db_, kSpec, query);
-  if (!rows) return rows.error();
-  Page<Communication> page;
-  for (const auto& r : rows->rows) page.items.push_back(from_row(r));
-  page.next_cursor = std::move(rows->next_cursor);
-  return page;
+  return list_page(db_, kSpec, query, from_row);
 }
 
 }  // namespace icrm::store

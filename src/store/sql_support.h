@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -123,6 +124,34 @@ class WriteTransaction {
 // unavailable, anything else internal; a SqlRunnerError keeps its Error.
 // `what` says what was being done.
 Error db_error(const std::exception& e, std::string_view what);
+
+// Runs `body(session)` on a leased connection; an exception becomes
+// db_error(e, what). `body` returns a Result.
+template <typename Body>
+auto with_connection(Database& db, std::string_view what, Body&& body)
+    -> decltype(body(std::declval<soci::session&>())) {
+  auto lease = db.lease();
+  if (!lease) return lease.error();
+  try {
+    return body(**lease);
+  } catch (const std::exception& e) {
+    return db_error(e, what);
+  }
+}
+
+// with_connection() inside a WriteTransaction, committed when `body`
+// returns a value: an Error it returns, or an exception, leaves nothing
+// behind.
+template <typename Body>
+auto in_write_transaction(Database& db, std::string_view what, Body&& body)
+    -> decltype(body(std::declval<soci::session&>())) {
+  return with_connection(db, what, [&](soci::session& s) -> decltype(body(s)) {
+    WriteTransaction tx(s, db.engine());
+    auto result = body(s);
+    if (result) tx.commit();
+    return result;
+  });
+}
 
 // "%text%" for `lower(col) LIKE :p ESCAPE '\'`, with %, _ and \ escaped and
 // the text lower-cased (ASCII), so search is case-insensitive on both engines.
