@@ -92,11 +92,7 @@ Error not_found(int64_t id) { return Error::not_found("no product with id " + st
 Result<Product> ProductStore::create(const Actor& actor, Product p) {
   if (auto v = validate(p); !v) return v.error();
   p.id = 0;
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
+  return in_write_transaction(db_, "creating a product", [&](soci::session& s) -> Result<Product> {
     if (auto v = check_unique(s, p); !v) return v.error();
     p.created_at = p.updated_at = clock_.now();
     auto rows = query_rows(s,
@@ -109,70 +105,52 @@ Result<Product> ProductStore::create(const Actor& actor, Product p) {
                            1);
     p.id = cell_int(rows.at(0)[0]);
     AuditLog::append_in(s, actor, p.created_at, "create", kEntity, p.id, nullptr, to_json(p));
-    tx.commit();
     return p;
-  } catch (const std::exception& e) {
-    return db_error(e, "creating a product");
-  }
+  });
 }
 
 Result<Product> ProductStore::get(int64_t id) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  try {
-    auto p = select_one(**lease, "id = :id", SqlValue::of(id));
+  return with_connection(db_, "reading a product", [&](soci::session& s) -> Result<Product> {
+    auto p = select_one(s, "id = :id", SqlValue::of(id));
     if (!p) return not_found(id);
     return *p;
-  } catch (const std::exception& e) {
-    return db_error(e, "reading a product");
-  }
+  });
 }
 
 Result<Product> ProductStore::find_by_sku(std::string_view sku) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  try {
-    auto p = select_one(**lease, "sku = :s", SqlValue::of(std::string(sku)));
-    if (!p) return Error::not_found("no product with sku " + std::string(sku.substr(0, kMaxSkuLength)));
+  return with_connection(db_, "reading a product", [&](soci::session& s) -> Result<Product> {
+    auto p = select_one(s, "sku = :s", SqlValue::of(std::string(sku)));
+    if (!p) {
+      return Error::not_found("no product with sku " + std::string(sku.substr(0, kMaxSkuLength)));
+    }
     return *p;
-  } catch (const std::exception& e) {
-    return db_error(e, "reading a product");
-  }
+  });
 }
 
 Result<Product> ProductStore::update(const Actor& actor, Product p) {
   if (auto v = validate(p); !v) return v.error();
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
-    auto before = select_one(s, "id = :id", SqlValue::of(p.id));
-    if (!before) return not_found(p.id);
-    if (auto v = check_unique(s, p); !v) return v.error();
-    p.created_at = before->created_at;
-    p.updated_at = clock_.now();
-    exec(s,
-         "UPDATE products SET sku = :p0, name = :p1, category = :p2, unit_price_minor = :p3, "
-         "currency = :p4, updated_at = :p5 WHERE id = :p6",
-         {SqlValue::of(p.sku), SqlValue::of(p.name), SqlValue::of(p.category),
-          SqlValue::of(p.unit_price_minor), SqlValue::of(p.currency), SqlValue::of(p.updated_at),
-          SqlValue::of(p.id)});
-    AuditLog::append_in(s, actor, p.updated_at, "update", kEntity, p.id, to_json(*before),
-                        to_json(p));
-    tx.commit();
-    return p;
-  } catch (const std::exception& e) {
-    return db_error(e, "updating product " + std::to_string(p.id));
-  }
+  return in_write_transaction(
+      db_, "updating product " + std::to_string(p.id), [&](soci::session& s) -> Result<Product> {
+        auto before = select_one(s, "id = :id", SqlValue::of(p.id));
+        if (!before) return not_found(p.id);
+        if (auto v = check_unique(s, p); !v) return v.error();
+        p.created_at = before->created_at;
+        p.updated_at = clock_.now();
+        exec(s,
+             "UPDATE products SET sku = :p0, name = :p1, category = :p2, unit_price_minor = :p3, "
+             "currency = :p4, updated_at = :p5 WHERE id = :p6",
+             {SqlValue::of(p.sku), SqlValue::of(p.name), SqlValue::of(p.category),
+              SqlValue::of(p.unit_price_minor), SqlValue::of(p.currency),
+              SqlValue::of(p.updated_at), SqlValue::of(p.id)});
+        AuditLog::append_in(s, actor, p.updated_at, "update", kEntity, p.id, to_json(*before),
+                            to_json(p));
+        return p;
+      });
 }
 
 Status ProductStore::remove(const Actor& actor, int64_t id) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
+  return in_write_transaction(db_, "deleting product " + std::to_string(id),
+                              [&](soci::session& s) -> Status {
     auto before = select_one(s, "id = :id", SqlValue::of(id));
     if (!before) return not_found(id);
     auto refs = query_rows(s, "SELECT COUNT(*) FROM transactions WHERE product_id = :id",
@@ -183,20 +161,12 @@ Status ProductStore::remove(const Actor& actor, int64_t id) {
     }
     exec(s, "DELETE FROM products WHERE id = :id", {SqlValue::of(id)});
     AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before), nullptr);
-    tx.commit();
     return {};
-  } catch (const std::exception& e) {
-    return db_error(e, "deleting product " + std::to_string(id));
-  }
+  });
 }
 
 Result<Page<Product>> ProductStore::list(const ListQuery& query) {
-  auto rows = run_list(db_, kSpec, query);
-  if (!rows) return rows.error();
-  Page<Product> page;
-  for (const auto& r : rows->rows) page.items.push_back(from_row(r));
-  page.next_cursor = std::move(rows->next_cursor);
-  return page;
+  return list_page(db_, kSpec, query, from_row);
 }
 
 }  // namespace icrm::store

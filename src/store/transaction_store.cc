@@ -122,15 +122,8 @@ Status check_references(soci::session& s, const Transaction& t, int64_t self) {
                           1);
     if (!dup.empty()) return duplicate_line(cell_text(dup[0][0]), t);
   }
-  if (t.customer_id && !row_exists(s, "customers", *t.customer_id)) {
-    return Error::invalid("customer_id " + std::to_string(*t.customer_id) + " is not a customer",
-                          "customer_id");
-  }
-  if (t.product_id && !row_exists(s, "products", *t.product_id)) {
-    return Error::invalid("product_id " + std::to_string(*t.product_id) + " is not a product",
-                          "product_id");
-  }
-  return {};
+  if (auto v = check_link(s, "customers", "customer_id", t.customer_id, "customer"); !v) return v;
+  return check_link(s, "products", "product_id", t.product_id, "product");
 }
 
 TransactionRow to_bulk_row(const Transaction& t, const std::string& created_at) {
@@ -273,11 +266,8 @@ Status write_batch(Database& db, const Actor& actor, Timestamp now,
 
 Result<Transaction> TransactionStore::create(const Actor& actor, Transaction t) {
   if (auto v = validate(t); !v) return v.error();
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
+  return in_write_transaction(db_, "storing a transaction",
+                              [&](soci::session& s) -> Result<Transaction> {
     if (auto v = check_references(s, t, 0); !v) return v.error();
     t.created_at = clock_.now();
     auto rows = query_rows(
@@ -292,32 +282,23 @@ Result<Transaction> TransactionStore::create(const Actor& actor, Transaction t) 
         1);
     t.id = cell_int(rows.at(0)[0]);
     AuditLog::append_in(s, actor, t.created_at, "create", kEntity, t.id, nullptr, to_json(t));
-    tx.commit();
     return t;
-  } catch (const std::exception& e) {
-    return db_error(e, "storing a transaction");
-  }
+  });
 }
 
 Result<Transaction> TransactionStore::get(int64_t id) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  try {
-    auto t = select_one(**lease, id);
+  return with_connection(db_, "reading a transaction",
+                         [&](soci::session& s) -> Result<Transaction> {
+    auto t = select_one(s, id);
     if (!t) return not_found(id);
     return *t;
-  } catch (const std::exception& e) {
-    return db_error(e, "reading a transaction");
-  }
+  });
 }
 
 Result<Transaction> TransactionStore::update(const Actor& actor, Transaction t) {
   if (auto v = validate(t); !v) return v.error();
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
+  return in_write_transaction(db_, "updating transaction " + std::to_string(t.id),
+                              [&](soci::session& s) -> Result<Transaction> {
     auto before = select_one(s, t.id);
     if (!before) return not_found(t.id);
     if (auto v = check_references(s, t, t.id); !v) return v.error();
@@ -332,37 +313,23 @@ Result<Transaction> TransactionStore::update(const Actor& actor, Transaction t) 
           SqlValue::of(t.id)});
     AuditLog::append_in(s, actor, clock_.now(), "update", kEntity, t.id, to_json(*before),
                         to_json(t));
-    tx.commit();
     return t;
-  } catch (const std::exception& e) {
-    return db_error(e, "updating transaction " + std::to_string(t.id));
-  }
+  });
 }
 
 Status TransactionStore::remove(const Actor& actor, int64_t id) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    WriteTransaction tx(s, db_.engine());
+  return in_write_transaction(db_, "deleting transaction " + std::to_string(id),
+                              [&](soci::session& s) -> Status {
     auto before = select_one(s, id);
     if (!before) return not_found(id);
     exec(s, "DELETE FROM transactions WHERE id = :id", {SqlValue::of(id)});
     AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before), nullptr);
-    tx.commit();
     return {};
-  } catch (const std::exception& e) {
-    return db_error(e, "deleting transaction " + std::to_string(id));
-  }
+  });
 }
 
 Result<Page<Transaction>> TransactionStore::list(const ListQuery& query) {
-  auto rows = run_list(db_, kSpec, query);
-  if (!rows) return rows.error();
-  Page<Transaction> page;
-  for (const auto& r : rows->rows) page.items.push_back(from_row(r));
-  page.next_cursor = std::move(rows->next_cursor);
-  return page;
+  return list_page(db_, kSpec, query, from_row);
 }
 
 Result<size_t> TransactionStore::insert_many(const Actor& actor,
@@ -382,14 +349,11 @@ Result<size_t> TransactionStore::insert_many(const Actor& actor,
   auto written = write_batch(db_, actor, clock_.now(), rows);
   if (written) return rows.size();
   if (written.error().code != ErrorCode::kConflict) return written.error();
-  auto lease = db_.lease();
-  if (!lease) return written.error();
-  try {
-    if (auto why = explain_refusal(**lease, rows)) return *why;
-  } catch (const std::exception& e) {
-    return db_error(e, "explaining a refused batch of transactions");
-  }
-  return written.error();
+  return with_connection(db_, "explaining a refused batch of transactions",
+                         [&](soci::session& s) -> Result<size_t> {
+    if (auto why = explain_refusal(s, rows)) return *why;
+    return written.error();
+  });
 }
 
 }  // namespace icrm::store

@@ -109,4 +109,14 @@ Status all_fields(std::span<const Status> checks) {
   return *first;
 }
 
+Status check_one_party(const std::optional<int64_t>& lead_id,
+                       const std::optional<int64_t>& customer_id) {
+  if (lead_id.has_value() == customer_id.has_value()) {
+    return Error::invalid(std::string(lead_id ? "give a lead_id or a customer_id, not both"
+                                              : "a lead_id or a customer_id is required"),
+                          "lead_id");
+  }
+  return {};
+}
+
 }  // namespace icrm::store

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -56,6 +57,11 @@ inline constexpr Timestamp kMinRecordTime =
 inline constexpr Timestamp kMaxRecordTime =
     std::chrono::sys_days{std::chrono::year{10000} / 1 / 1} - std::chrono::microseconds{1};
 Status check_time(std::string_view field, Timestamp value);
+
+// Exactly one of the two links is set (an activity or a message belongs to
+// one lead or one customer); otherwise invalid, naming lead_id.
+Status check_one_party(const std::optional<int64_t>& lead_id,
+                       const std::optional<int64_t>& customer_id);
 
 // Leading and trailing blanks removed; empty optional text becomes nullopt.
 std::string trimmed(std::string_view s);
