@@ -4,6 +4,7 @@
 #include "api/auth_routes.h"
 #include "api/customer_routes.h"
 #include "api/lead_routes.h"
+#include "api/product_routes.h"
 #include "api/user_routes.h"
 #include "api/health_routes.h"
 #include "api/openapi.h"
@@ -20,6 +21,8 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   add_auth_routes(*router, authenticator, {.secure_cookies = context.secure_cookies});
   add_customer_routes(*router, context.db, context.clock);
   add_lead_routes(*router, context.db, context.clock);
+  add_product_routes(*router, context.db, context.clock);
+  add_transaction_routes(*router, context.db, context.clock);
   add_user_routes(*router, context.db, context.clock, authenticator, context.auth.password_cost);
   add_audit_log_routes(*router, context.db, context.clock);
   // Last: it describes every route registered before it, and itself.

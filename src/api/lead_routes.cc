@@ -14,7 +14,6 @@ using store::LeadStatus;
 constexpr LeadStatus kStatuses[] = {LeadStatus::kNew, LeadStatus::kContacted,
                                     LeadStatus::kQualified, LeadStatus::kConverted,
                                     LeadStatus::kLost};
-constexpr std::size_t kCurrencyBytes = 3;
 
 void read_lead(RecordFields& f, Lead& l) {
   f.optional_text("external_id", l.external_id, store::kMaxExternalIdLength);
@@ -24,8 +23,7 @@ void read_lead(RecordFields& f, Lead& l) {
   f.optional_text("source", l.source, store::kMaxSourceLength);
   f.optional_id("owner_id", l.owner_id);
   f.optional_integer("expected_value_minor", l.expected_value_minor, 0, kMaxAmountMinor);
-  // Defaults to EUR on create, so read only when sent.
-  if (f.present("currency")) f.text("currency", l.currency, kCurrencyBytes);
+  f.currency("currency", l.currency);
   f.attributes("attributes", l.attributes);
   if (f.write() == Write::kCreate) {
     // An import of older leads may start past new; the store refuses converted.

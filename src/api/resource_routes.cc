@@ -22,6 +22,7 @@ std::optional<int64_t> parse_positive(std::string_view text) {
   return v;
 }
 
+constexpr std::size_t kCurrencyCodeBytes = 3;
 constexpr std::string_view kListParams[] = {"limit", "cursor", "q", "sort"};
 
 }  // namespace
@@ -148,6 +149,15 @@ void RecordFields::boolean(std::string_view name, bool& out) {
   if (!wanted(name)) return;
   auto v = f_.boolean(name, write_ == Write::kCreate ? Presence::kOptional : Presence::kRequired);
   if (v) out = *v;
+}
+
+void RecordFields::currency(std::string_view name, std::string& out) {
+  if (!f_.present(name)) {
+    f_.allow(name);
+    return;
+  }
+  // The store checks the shape (three upper-case letters) and names the field.
+  if (auto v = f_.string(name, Presence::kRequired, kCurrencyCodeBytes)) out = std::move(*v);
 }
 
 void RecordFields::attributes(std::string_view name, json::object& out) {

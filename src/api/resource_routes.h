@@ -90,6 +90,8 @@ class RecordFields {
   void timestamp(std::string_view name, Timestamp& out);
   void optional_timestamp(std::string_view name, std::optional<Timestamp>& out);
   void boolean(std::string_view name, bool& out);
+  // An ISO 4217 code; the record's default (EUR) stays when absent, even on create.
+  void currency(std::string_view name, std::string& out);
   // A fixed set of values, named by store::to_string(E) ("active", ...).
   template <typename E>
   void enumeration(std::string_view name, E& out, std::span<const E> values);

@@ -121,6 +121,8 @@ void add_user_routes(Router& router, store::Database& db, const Clock& clock,
         if (updated->disabled || changes.password_hash) {
           // Signed out everywhere; API keys stop working while disabled.
           if (auto ended = authenticator->end_sessions_of(*id); !ended) return ended.error();
+        } else {
+          authenticator->forget_user(*id);  // a new role counts from the next request
         }
         return record_response(200, to_json(*updated));
       },

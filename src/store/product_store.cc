@@ -66,14 +66,11 @@ Status validate(Product& p) {
       check_text("name", p.name, kMaxNameLength),
       check_optional_text("category", p.category, kMaxCategoryLength),
       check_currency("currency", p.currency),
+      p.unit_price_minor < 0
+          ? Status(Error::invalid("unit_price_minor may not be negative", "unit_price_minor"))
+          : Status(),
   };
-  for (auto& s : checks) {
-    if (!s) return s;
-  }
-  if (p.unit_price_minor < 0) {
-    return Error::invalid("unit_price_minor may not be negative", "unit_price_minor");
-  }
-  return {};
+  return all_fields(checks);
 }
 
 Status check_unique(soci::session& s, const Product& p) {
@@ -164,6 +161,8 @@ Status ProductStore::remove(const Actor& actor, int64_t id) {
     return {};
   });
 }
+
+ListCapabilities ProductStore::list_capabilities() { return capabilities(kSpec); }
 
 Result<Page<Product>> ProductStore::list(const ListQuery& query) {
   return list_page(db_, kSpec, query, from_row);

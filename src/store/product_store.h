@@ -35,6 +35,8 @@ class ProductStore {
   // A conflict while transactions still refer to the product.
   Status remove(const Actor& actor, int64_t id);
   Result<Page<Product>> list(const ListQuery& query);
+  // What list() accepts, for documentation.
+  static ListCapabilities list_capabilities();
 
  private:
   Database& db_;

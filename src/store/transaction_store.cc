@@ -82,15 +82,13 @@ Status validate(Transaction& t) {
       check_optional_text("external_id", t.external_id, kMaxExternalIdLength),
       check_currency("currency", t.currency),
       check_time("occurred_at", t.occurred_at),
+      t.line_no < 1 ? Status(Error::invalid("line_no must be 1 or more", "line_no")) : Status(),
+      t.quantity == 0 ? Status(Error::invalid("quantity may not be 0", "quantity")) : Status(),
+      t.unit_price_minor < 0
+          ? Status(Error::invalid("unit_price_minor may not be negative", "unit_price_minor"))
+          : Status(),
   };
-  for (auto& s : checks) {
-    if (!s) return s;
-  }
-  if (t.line_no < 1) return Error::invalid("line_no must be 1 or more", "line_no");
-  if (t.quantity == 0) return Error::invalid("quantity may not be 0", "quantity");
-  if (t.unit_price_minor < 0) {
-    return Error::invalid("unit_price_minor may not be negative", "unit_price_minor");
-  }
+  if (auto s = all_fields(checks); !s) return s;
   if (__builtin_mul_overflow(t.quantity, t.unit_price_minor, &t.amount_minor)) {
     return Error::invalid("quantity × unit_price_minor does not fit in 64 bits", "quantity");
   }
@@ -101,6 +99,7 @@ Status validate(Transaction& t) {
 Error at_row(Error e, size_t i) {
   std::string where = "rows[" + std::to_string(i) + "]";
   e.field = e.field.empty() ? where : where + "." + e.field;
+  for (auto& d : e.details) d.field = d.field.empty() ? where : where + "." + d.field;
   e.message = where + ": " + e.message;
   return e;
 }
@@ -327,6 +326,8 @@ Status TransactionStore::remove(const Actor& actor, int64_t id) {
     return {};
   });
 }
+
+ListCapabilities TransactionStore::list_capabilities() { return capabilities(kSpec); }
 
 Result<Page<Transaction>> TransactionStore::list(const ListQuery& query) {
   return list_page(db_, kSpec, query, from_row);

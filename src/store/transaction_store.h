@@ -45,6 +45,8 @@ class TransactionStore {
   Result<Transaction> update(const Actor& actor, Transaction changed);
   Status remove(const Actor& actor, int64_t id);
   Result<Page<Transaction>> list(const ListQuery& query);
+  // What list() accepts, for documentation.
+  static ListCapabilities list_capabilities();
 
   // Stores all `rows` in one transaction, or none: an Error names the first
   // row at fault as "rows[i].field" (a bad value, a key repeated within the

@@ -213,6 +213,34 @@ TEST_P(AuthenticatorTest, ApiTokensAreShownOnceStoredHashedAndRevocable) {
   EXPECT_EQ((*auth_->list_api_tokens(ada_.id))[0].revoked_at, clock_.now());
 }
 
+TEST_P(AuthenticatorTest, ACachedApiKeyFollowsChangesHereAtOnceAndElsewhereWithinTheTtl) {
+  auto key = auth_->create_api_token(ada_, "script");
+  ASSERT_TRUE(key.ok());
+  ASSERT_TRUE(auth_->authenticate_api_token(key->token).ok());
+  // Revoked by another instance: this one believes its cache until the TTL.
+  Authenticator other(db(), clock_, config_);
+  ASSERT_TRUE(other.revoke_api_token(ada_, key->record.id).ok());
+  EXPECT_TRUE(auth_->authenticate_api_token(key->token).ok());
+  clock_.advance(kApiKeyCacheTtl);
+  EXPECT_EQ(auth_->authenticate_api_token(key->token).error().code, ErrorCode::kUnauthenticated);
+
+  // Revoked through this instance: refused at once.
+  auto second = auth_->create_api_token(ada_, "second");
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(auth_->authenticate_api_token(second->token).ok());
+  ASSERT_TRUE(auth_->revoke_api_token(ada_, second->record.id).ok());
+  EXPECT_FALSE(auth_->authenticate_api_token(second->token).ok());
+
+  // A role changed elsewhere counts once the user is forgotten here.
+  auto third = auth_->create_api_token(ada_, "third");
+  ASSERT_TRUE(auth_->authenticate_api_token(third->token).ok());
+  store::UserStore users(db(), clock_);
+  ASSERT_TRUE(users.update(store::Actor::system(), ada_.id, {.role = store::Role::kViewer}).ok());
+  EXPECT_EQ(auth_->authenticate_api_token(third->token)->user.role, store::Role::kRep);
+  auth_->forget_user(ada_.id);
+  EXPECT_EQ(auth_->authenticate_api_token(third->token)->user.role, store::Role::kViewer);
+}
+
 TEST_P(AuthenticatorTest, ApiTokenNameAndCountLimits) {
   EXPECT_EQ(auth_->create_api_token(ada_, "").error().field, "name");
   EXPECT_EQ(auth_->create_api_token(ada_, std::string(kMaxApiTokenNameLength + 1, 'n')).error().code,
