@@ -15,6 +15,7 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   router->use(make_auth_middleware(authenticator));
   add_health_routes(*router, context.db, context.metrics);
   add_auth_routes(*router, authenticator, {.secure_cookies = context.secure_cookies});
+  add_model_routes(*router, context);
   // Last: it describes every route registered before it, and itself.
   add_openapi_route(*router, ICRM_VERSION);
   auto files = std::make_shared<StaticFiles>(context.web_dir);
