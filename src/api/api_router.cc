@@ -25,6 +25,7 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   add_transaction_routes(*router, context.db, context.clock);
   add_user_routes(*router, context.db, context.clock, authenticator, context.auth.password_cost);
   add_audit_log_routes(*router, context.db, context.clock);
+  add_model_routes(*router, context);
   // Last: it describes every route registered before it, and itself.
   add_openapi_route(*router, ICRM_VERSION);
   auto files = std::make_shared<StaticFiles>(context.web_dir);
