@@ -15,6 +15,7 @@
 #include "api/auth/authenticator.h"
 #include "store/customer_store.h"
 #include "store/lead_store.h"
+#include "store/model_job_store.h"
 #include "store/product_store.h"
 #include "store/transaction_store.h"
 #include "store/user_store.h"
@@ -97,6 +98,16 @@ const Cell kMatrix[] = {
      R"({"email":"u{n}@example.com","name":"U","role":"viewer","password":"a long enough secret"})", roles(201, 403, 403, 403)},
     {Method::kPatch, "/api/v1/users/{id}", "/api/v1/users/{viewer_id}", R"({"name":"V"})", roles(200, 403, 403, 403)},
     {Method::kGet, "/api/v1/audit-log", "/api/v1/audit-log", "", roles(200, 200, 403, 403)},
+
+    // Training is checked before its body: a body naming no known entity
+    // gives 400 to whoever may train, so no background job races the table.
+    {Method::kPost, "/api/v1/models/train", "/api/v1/models/train", R"({"entity":"nope"})", roles(400, 400, 403, 403)},
+    {Method::kGet, "/api/v1/models/jobs/{id}", "/api/v1/models/jobs/{model_job}", "", roles(200, 200, 200, 200)},
+    {Method::kGet, "/api/v1/models", "/api/v1/models", "", roles(200, 200, 200, 200)},
+    // No such version: 404 for whoever may activate, 403 before the lookup for the others.
+    {Method::kPost, "/api/v1/models/{id}/activate", "/api/v1/models/999999/activate", "", roles(404, 404, 403, 403)},
+    // Unscored leads: 404 with the reason; someone else's lead is hidden from a rep.
+    {Method::kGet, "/api/v1/leads/{id}/explanation", "/api/v1/leads/{lead_own}/explanation", "", roles(404, 404, 404, 404)},
 };
 
 class AuthorizationMatrixTest : public testing::ApiTest {
@@ -139,6 +150,9 @@ class AuthorizationMatrixTest : public testing::ApiTest {
       t.unit_price_minor = 100;
       t.occurred_at = clock().now();
       return store::TransactionStore(db(), clock()).create(sys, t)->id;
+    });
+    replace("model_job", [&] {
+      return store::ModelJobStore(db(), clock()).create("leads", "converted", boost::json::object{}, std::nullopt)->id;
     });
     replace("token_of_manager", [&] {
       api::auth::Authenticator auth(db(), clock());
