@@ -11,7 +11,7 @@ DEMO_PORT ?= 8080
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps build test demo bench clean format
+.PHONY: all deps build test demo bench clean format web web-test e2e
 
 all: build
 
@@ -23,9 +23,34 @@ $(BUILD_DIR)/build.ninja: CMakeLists.txt
 
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+	@$(MAKE) --no-print-directory web
+
+# --- the dashboard (web/) ------------------------------------------------------
+# npm ci runs only when node_modules is missing or the lock file changed (npm
+# writes node_modules/.package-lock.json on every install); the bundle is
+# rebuilt only when a source changed. A second `make build` does neither.
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent build
+
+web: web/dist/index.html
+
+web-test: web/node_modules/.package-lock.json
+	cd web && npx vitest run
+
+# End-to-end: the real server on a fresh demo database, Debian's Chromium.
+e2e: web
+	cd web && node e2e/run.mjs --binary ../$(BUILD_DIR)/insightcrm
 
 test: build
 	ICRM_REQUIRE_PG=1 bash scripts/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 600
+	@$(MAKE) --no-print-directory web-test
+	@$(MAKE) --no-print-directory e2e
 
 demo: build
 	bash scripts/demo.sh $(BUILD_DIR)/insightcrm "$(DEMO_DB)" $(DEMO_PORT)

@@ -13,6 +13,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
   valgrind
+  # The dashboard's end-to-end tests drive Debian's Chromium (playwright-core
+  # with executablePath /usr/bin/chromium; no browser is ever downloaded).
+  chromium chromium-driver
 )
 
 missing=()

@@ -1,0 +1,53 @@
+import { cleanup, render } from './testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../api';
+import { FactorList } from './Factors';
+import { KpiCard } from './KpiCard';
+import { Empty, ErrorBox } from './States';
+import { TierChip } from './TierChip';
+
+afterEach(cleanup);
+
+describe('components', () => {
+  it('shows a KPI with an accessible label', () => {
+    const root = render(<KpiCard id="leads" label="Leads created" value="1,234" hint="56 open" />);
+    const card = root.querySelector('[data-testid="kpi-leads"]')!;
+    expect(card.getAttribute('aria-labelledby')).toBe('kpi-leads-label');
+    expect(root.querySelector('#kpi-leads-label')!.textContent).toBe('Leads created');
+    expect(root.querySelector('[data-testid="kpi-leads-value"]')!.textContent).toBe('1,234');
+  });
+  it('shows the server problem detail and each field error once', () => {
+    const error = new ApiError({
+      title: 'Bad Request', status: 400, detail: 'to must be after from',
+      errors: [{ field: 'to', message: 'to must be after from' }, { field: 'from', message: 'is not a date' }],
+    });
+    const root = render(<ErrorBox error={error} />);
+    const box = root.querySelector('[role="alert"]')!;
+    expect(box.textContent).toContain('Bad Request (400)');
+    expect(box.textContent).toContain('to must be after from');
+    expect(box.querySelectorAll('li')).toHaveLength(1);
+    expect(box.querySelector('li')!.textContent).toBe('from: is not a date');
+  });
+  it('renders nothing without an error', () => {
+    expect(render(<ErrorBox error={undefined} />).innerHTML).toBe('');
+  });
+  it('marks tiers and the unscored', () => {
+    expect(render(<TierChip tier="hot" />).querySelector('.chip-hot')!.textContent).toBe('hot');
+    expect(render(<TierChip tier={null} />).textContent).toBe('unscored');
+  });
+  it('lists factors with their direction', () => {
+    const root = render(
+      <FactorList factors={[
+        { column: 'a', value: '1', contribution: 0.5, words: 'a is 1, which raises the score' },
+        { column: 'b', value: '2', contribution: -0.2, words: 'b is 2, which lowers the score' },
+      ]} />,
+    );
+    const items = root.querySelectorAll('li');
+    expect(items[0].className).toBe('up');
+    expect(items[1].className).toBe('down');
+    expect(items[1].textContent).toContain('lowers');
+  });
+  it('shows an empty state with its reason', () => {
+    expect(render(<Empty title="Nothing yet">arrives later</Empty>).textContent).toBe('Nothing yetarrives later');
+  });
+});
