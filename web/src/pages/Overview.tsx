@@ -102,8 +102,8 @@ function Figures({ k }: { k: Kpis }) {
       tooltip: { trigger: 'item', formatter: '{b}: {c}' },
       series: [
         {
-          type: 'funnel', sort: 'none', left: '10%', width: '80%', minSize: '8%',
-          label: { show: true, formatter: '{b}: {c}' },
+          type: 'funnel', sort: 'none', left: '5%', width: '90%', top: 8, bottom: 8, minSize: '30%',
+          label: { show: true, position: 'inside', formatter: '{b}: {c}', color: '#fff', fontWeight: 600 },
           data: stages.map((s) => ({ name: s.stage, value: s.count })),
         },
       ],
@@ -111,7 +111,7 @@ function Figures({ k }: { k: Kpis }) {
     const conversionMonth: ChartOption = {
       tooltip: { trigger: 'axis' },
       legend: { bottom: 0 },
-      grid: { left: 48, right: 48, top: 16, bottom: 48 },
+      grid: { left: 48, right: 48, top: 36, bottom: 48 },
       xAxis: { type: 'category', data: k.conversion_by_month.map((m) => formatMonth(m.month)) },
       yAxis: [{ type: 'value', name: 'leads' }, { type: 'value', name: '%', max: 100, min: 0 }],
       series: [
@@ -125,7 +125,7 @@ function Figures({ k }: { k: Kpis }) {
     };
     const conversionSource: ChartOption = {
       tooltip: { trigger: 'axis' },
-      grid: { left: 72, right: 24, top: 16, bottom: 32 },
+      grid: { left: 72, right: 40, top: 16, bottom: 32 },
       xAxis: { type: 'value', name: '%', max: 100 },
       yAxis: { type: 'category', data: k.conversion_by_source.map((s) => s.source) },
       series: [
@@ -139,7 +139,7 @@ function Figures({ k }: { k: Kpis }) {
     const revenueOption: ChartOption = {
       tooltip: { trigger: 'axis' },
       legend: { bottom: 0 },
-      grid: { left: 72, right: 48, top: 16, bottom: 48 },
+      grid: { left: 72, right: 56, top: 36, bottom: 48 },
       xAxis: { type: 'category', data: revenue.map((r) => formatMonth(r.month)) },
       yAxis: [{ type: 'value', name: currency }, { type: 'value', name: 'MoM %' }],
       series: [
@@ -152,8 +152,8 @@ function Figures({ k }: { k: Kpis }) {
     };
     const scores: ChartOption = {
       tooltip: { trigger: 'axis' },
-      grid: { left: 48, right: 24, top: 16, bottom: 32 },
-      xAxis: { type: 'category', name: 'P(convert)', data: k.score_distribution.map((b) => `${b.lower.toFixed(1)}–${b.upper.toFixed(1)}`) },
+      grid: { left: 48, right: 24, top: 36, bottom: 48 },
+      xAxis: { type: 'category', name: 'probability of converting', nameLocation: 'middle', nameGap: 30, data: k.score_distribution.map((b) => `${b.lower.toFixed(1)}–${b.upper.toFixed(1)}`) },
       yAxis: { type: 'value', name: 'leads' },
       series: [{ name: 'Scored leads', type: 'bar', data: k.score_distribution.map((b) => b.count) }],
     };
@@ -174,7 +174,11 @@ function Figures({ k }: { k: Kpis }) {
           id="revenue"
           label={`Revenue (${currency})`}
           value={formatMoney(totalRevenue, currency)}
-          hint={lastMonth ? `${formatMonth(lastMonth.month)}: ${formatMoney(lastMonth.amount_minor, currency)} (${formatGrowth(lastMonth.growth)} MoM)` : 'no sales in the period'}
+          hint={
+            lastMonth
+              ? `${formatMonth(lastMonth.month)}${lastMonth.month === new Date().toISOString().slice(0, 7) ? ' so far' : ''}: ${formatMoney(lastMonth.amount_minor, currency)} (${formatGrowth(lastMonth.growth)} MoM)`
+              : 'no sales in the period'
+          }
         />
         <KpiCard id="retention" label="Customer retention" value={formatPercent(ret)} hint={`${formatInt(k.customers_by_status.churned ?? 0)} of ${formatInt(customers)} churned`} />
         <KpiCard
