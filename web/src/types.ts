@@ -32,20 +32,11 @@ export interface LeadScore {
   scored_at: string;
 }
 
-export interface RankedLead {
-  id: number;
-  name: string;
-  email: string | null;
-  company: string | null;
-  source: string | null;
-  status: LeadStatus;
-  owner_id: number | null;
-  expected_value_minor: number | null;
-  currency: string;
-  created_at: string;
-  updated_at: string;
-  score: LeadScore | null;
-}
+// A lead's list fields with its latest score (GET /api/v1/lead-ranking).
+export type RankedLead = Pick<
+  Lead,
+  'id' | 'name' | 'email' | 'company' | 'source' | 'status' | 'owner_id' | 'expected_value_minor' | 'currency' | 'created_at' | 'updated_at'
+> & { score: LeadScore | null };
 
 export interface RankedPage {
   items: RankedLead[];

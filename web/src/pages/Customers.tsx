@@ -2,6 +2,7 @@
 // detail with the customer's sales.
 import { useEffect, useState } from 'react';
 import { api, query } from '../api';
+import { ChoiceFilter, SearchField } from '../components/Filters';
 import { Link } from '../components/Link';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { StatusChip } from '../components/TierChip';
@@ -13,15 +14,10 @@ import type { Customer, Page, Transaction } from '../types';
 export function CustomersPage() {
   const me = useMe();
   const users = useUsers();
-  const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
   const [status, setStatus] = useState('');
   const [cursors, setCursors] = useState<string[]>([]); // cursors of the pages before this one
   const [cursor, setCursor] = useState('');
-  useEffect(() => {
-    const t = setTimeout(() => setQ(search.trim()), 250);
-    return () => clearTimeout(t);
-  }, [search]);
   useEffect(() => {
     setCursor('');
     setCursors([]);
@@ -36,19 +32,8 @@ export function CustomersPage() {
         <h1>Customers</h1>
       </div>
       <form className="filters" role="search" aria-label="Filter customers" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Search
-          <input type="search" placeholder="name, e-mail, company" value={search} onChange={(e) => setSearch(e.target.value)} />
-        </label>
-        <label>
-          Status
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">any</option>
-            <option>active</option>
-            <option>inactive</option>
-            <option>churned</option>
-          </select>
-        </label>
+        <SearchField onSearch={setQ} />
+        <ChoiceFilter label="Status" value={status} onChange={setStatus} options={['active', 'inactive', 'churned']} />
       </form>
       {page.error ? <ErrorBox error={page.error} onRetry={page.reload} /> : null}
       {page.loading && !page.data ? <Loading what="Loading customers" /> : null}

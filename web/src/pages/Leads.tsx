@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { api, query } from '../api';
 import { FactorsHover } from '../components/Factors';
+import { ChoiceFilter, SearchField } from '../components/Filters';
 import { Link } from '../components/Link';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { StatusChip, TierChip } from '../components/TierChip';
@@ -23,14 +24,8 @@ export function LeadsPage() {
   const [tier, setTier] = useState('');
   const [source, setSource] = useState('');
   const [owner, setOwner] = useState('');
-  const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
   const [offset, setOffset] = useState(0);
-  // Search as you type, a moment after the last key.
-  useEffect(() => {
-    const t = setTimeout(() => setQ(search.trim()), 250);
-    return () => clearTimeout(t);
-  }, [search]);
   useEffect(() => setOffset(0), [status, tier, source, owner, q]);
 
   const page = useAsync(
@@ -45,49 +40,18 @@ export function LeadsPage() {
         <span className="muted">{page.data ? `${page.data.total} leads, most promising first` : ''}</span>
       </div>
       <form className="filters" role="search" aria-label="Filter leads" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Search
-          <input type="search" placeholder="name, e-mail, company" value={search} onChange={(e) => setSearch(e.target.value)} />
-        </label>
-        <label>
-          Status
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">any</option>
-            {LEAD_STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Tier
-          <select value={tier} onChange={(e) => setTier(e.target.value)}>
-            <option value="">any</option>
-            <option>hot</option>
-            <option>warm</option>
-            <option>cold</option>
-          </select>
-        </label>
-        <label>
-          Source
-          <select value={source} onChange={(e) => setSource(e.target.value)}>
-            <option value="">any</option>
-            {SOURCES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
+        <SearchField onSearch={setQ} />
+        <ChoiceFilter label="Status" value={status} onChange={setStatus} options={LEAD_STATUSES} />
+        <ChoiceFilter label="Tier" value={tier} onChange={setTier} options={['hot', 'warm', 'cold']} />
+        <ChoiceFilter label="Source" value={source} onChange={setSource} options={SOURCES} />
         {canListUsers(me.role) && (
-          <label>
-            Owner
-            <select value={owner} onChange={(e) => setOwner(e.target.value)}>
-              <option value="">anyone</option>
-              {[...users.values()].map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ChoiceFilter
+            label="Owner"
+            value={owner}
+            onChange={setOwner}
+            any="anyone"
+            options={[...users.values()].map((u) => ({ value: String(u.id), label: u.name }))}
+          />
         )}
       </form>
       {page.error ? <ErrorBox error={page.error} onRetry={page.reload} /> : null}
