@@ -29,10 +29,13 @@ build: deps $(BUILD_DIR)/build.ninja
 # npm ci runs only when node_modules is missing or the lock file changed (npm
 # writes node_modules/.package-lock.json on every install); the bundle is
 # rebuilt only when a source changed. A second `make build` does neither.
+# When npm ci refuses the lock because the registry in use lacks other
+# platforms' optional packages (rollup's native builds; npm/cli#4828), npm
+# install from the same lock is used instead; it leaves the lock as it is.
 WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 
 web/node_modules/.package-lock.json: web/package-lock.json web/package.json
-	cd web && npm ci --no-audit --no-fund
+	cd web && { npm ci --no-audit --no-fund || { echo "make: npm ci refused the lock; installing from it with npm install"; npm install --no-audit --no-fund; }; }
 	@touch $@
 
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
