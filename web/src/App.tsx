@@ -62,6 +62,10 @@ export function App() {
     loadMe();
   }, [loadMe]);
   useEffect(() => setMenuOpen(false), [path]);
+  // Signed in on the login address: go to the overview.
+  useEffect(() => {
+    if (me && path === '/login') navigate('/');
+  }, [me, path]);
 
   const logout = useCallback(async () => {
     try {
@@ -79,13 +83,9 @@ export function App() {
   if (me === null)
     return (
       <LoginPage
-        onLogin={(user) => {
-          setMe(user);
-          if (path === '/login') navigate('/');
-        }}
+        onLogin={setMe}
       />
     );
-  if (path === '/login') navigate('/');
 
   return (
     <SessionContext.Provider value={{ me, logout }}>
