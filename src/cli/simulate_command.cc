@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/progress.h"
+#include "decide/decision_log_file.h"
 #include "decide/simulation.h"
 
 namespace icrm::cli {
@@ -13,6 +14,7 @@ namespace {
 struct SimulateArgs {
   decide::SimulationOptions options;
   std::string report_path;
+  std::string log_path;
 };
 
 void print_summary(const decide::SimulationReport& r) {
@@ -53,6 +55,11 @@ int run_simulate(const SimulateArgs& a) {
     file << result->to_json() << "\n";
     if (!file.flush()) return report(Error::unavailable("cannot write report " + a.report_path));
     std::cout << "report written to " << a.report_path << "\n";
+  }
+  if (!a.log_path.empty()) {
+    if (Status st = decide::write_decision_log(a.log_path, result->first_seed_log); !st) return report(st.error());
+    std::cout << fmt::format("{} logged decisions written to {} (try: insightcrm eval-policy --log {})\n",
+                             result->first_seed_log.size(), a.log_path, a.log_path);
   }
   return kExitOk;
 }
@@ -98,10 +105,18 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--exploration", args->options.bandit.exploration,
                   "Share of uniform choices the bandit mixes in (keeps every propensity above it/4)")
       ->capture_default_str();
+  cmd->add_option("--prior-lift", args->options.bandit.tier_lift,
+                  "Table VI prior: the logit advantage the bandit first gives each tier's rule action")
+      ->capture_default_str();
+  cmd->add_option("--prior-sd", args->options.bandit.prior_sd_tier,
+                  "How sure the bandit is of that prior (sd of each tier intercept; larger learns faster)")
+      ->capture_default_str();
   cmd->add_option("--log-exploration", args->options.rules_exploration,
                   "ε of the logged rules run that off-policy evaluation reads")
       ->capture_default_str();
   cmd->add_option("--report", args->report_path, "Write the full report as JSON to this file");
+  cmd->add_option("--log", args->log_path,
+                  "Write the first seed's logged ε-soft rules decisions as NDJSON, for eval-policy");
   cmd->callback([args] {
     if (int rc = run_simulate(*args); rc != kExitOk) throw CLI::RuntimeError(rc);
   });

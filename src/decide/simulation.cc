@@ -188,8 +188,8 @@ Interval t_interval(const std::vector<double>& x) {
   return iv;
 }
 
-SeedResult simulate_seed(const SimulationOptions& o, std::uint64_t seed,
-                         const std::function<void()>& step) {
+SeedResult simulate_seed(const SimulationOptions& o, std::uint64_t seed, const std::function<void()>& step,
+                         std::vector<LoggedDecision>* keep_log) {
   SeedResult s;
   s.seed = seed;
   Rng rng(seed);
@@ -237,6 +237,7 @@ SeedResult simulate_seed(const SimulationOptions& o, std::uint64_t seed,
   s.ope.ips_covers = covers(s.ope.ips);
   s.ope.snips_covers = covers(s.ope.snips);
   s.ope.dr_covers = covers(s.ope.dr);
+  if (keep_log) *keep_log = std::move(logged.log);
   step();
   return s;
 }
@@ -274,7 +275,8 @@ Result<SimulationReport> simulate(const SimulationOptions& o,
   };
   std::vector<double> dc_random, dc_bandit;
   for (int k = 0; k < o.seeds; ++k) {
-    SeedResult s = simulate_seed(o, o.seed + static_cast<std::uint64_t>(k), step);
+    SeedResult s = simulate_seed(o, o.seed + static_cast<std::uint64_t>(k), step,
+                                 k == 0 ? &report.first_seed_log : nullptr);
     pool(report.random, s.random);
     pool(report.rules, s.rules);
     pool(report.bandit, s.bandit);

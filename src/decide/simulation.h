@@ -71,6 +71,7 @@ struct SimulationReport {
   PolicyResult random, rules, bandit;  // pooled over seeds
   Interval delta_c_random, delta_c_bandit;  // (C_policy − C_rules)/C_rules, 95 % t-interval over seeds
   int dr_covered = 0, ips_covered = 0, snips_covered = 0;
+  std::vector<LoggedDecision> first_seed_log;  // the ε-soft rules' decisions of the first seed
   std::string to_json() const;
 };
 
