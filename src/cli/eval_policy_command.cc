@@ -17,11 +17,6 @@ struct EvalPolicyArgs {
   std::string report_path;
 };
 
-boost::json::object estimate_json(const decide::Estimate& e) {
-  return {{"value", e.value},           {"std_error", e.std_error},   {"ci_low", e.ci_low},
-          {"ci_high", e.ci_high},       {"max_weight", e.max_weight}, {"effective_sample_size", e.effective_sample_size}};
-}
-
 int run_eval_policy(const EvalPolicyArgs& a) {
   Progress progress;
   progress.update("reading " + a.log_path);
@@ -46,7 +41,7 @@ int run_eval_policy(const EvalPolicyArgs& a) {
     std::cout << fmt::format("{:<8} {:>28} {:>28} {:>28} {:>8.0f}\n", p.policy, cell(p.ips), cell(p.snips),
                              cell(p.dr), p.ips.effective_sample_size);
     policies[p.policy] = boost::json::object{
-        {"ips", estimate_json(p.ips)}, {"snips", estimate_json(p.snips)}, {"dr", estimate_json(p.dr)}};
+        {"ips", decide::to_json(p.ips)}, {"snips", decide::to_json(p.snips)}, {"dr", decide::to_json(p.dr)}};
   }
   std::cout << "\nESS: how many logged decisions the estimate effectively rests on; a small one means the\n"
                "log rarely did what the policy would do, and the interval is wide for that reason.\n";

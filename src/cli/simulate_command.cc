@@ -111,6 +111,9 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--prior-sd", args->options.bandit.prior_sd_tier,
                   "How sure the bandit is of that prior (sd of each tier intercept; larger learns faster)")
       ->capture_default_str();
+  cmd->add_option("--prior-sd-feature", args->options.bandit.prior_sd_feature,
+                  "Prior sd of each lead feature's effect on a step (larger lets features matter sooner)")
+      ->capture_default_str();
   cmd->add_option("--log-exploration", args->options.rules_exploration,
                   "ε of the logged rules run that off-policy evaluation reads")
       ->capture_default_str();

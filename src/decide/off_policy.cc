@@ -8,6 +8,11 @@
 
 namespace icrm::decide {
 
+boost::json::object to_json(const Estimate& e) {
+  return {{"value", e.value},           {"std_error", e.std_error},   {"ci_low", e.ci_low},
+          {"ci_high", e.ci_high},       {"max_weight", e.max_weight}, {"effective_sample_size", e.effective_sample_size}};
+}
+
 Status validate_log(std::span<const LoggedDecision> log) {
   for (std::size_t i = 0; i < log.size(); ++i) {
     const LoggedDecision& d = log[i];

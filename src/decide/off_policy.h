@@ -12,6 +12,7 @@
 // (cross-fitted_reward_model() is the one eval-policy and simulate use).
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ struct Estimate {
   double max_weight = 0;
   double effective_sample_size = 0;  // (Σw)² / Σw²: how many decisions the estimate really rests on
 };
+
+boost::json::object to_json(const Estimate& e);
 
 inline constexpr double kZ95 = 1.959963984540054;
 

@@ -9,6 +9,7 @@
 
 #include "core/random.h"
 #include "decide/rules_policy.h"
+#include "decide/sample_action.h"
 #include "ingest/demo_generator.h"
 #include "ingest/demo_response.h"
 
@@ -72,18 +73,6 @@ double true_probability(const SimLead& l, Action a) {
   return ingest::true_touch_conversion_probability(l.truth, static_cast<ingest::DemoTouch>(index(a)));
 }
 
-Action sample(const ActionProbabilities& p, Rng& rng) {
-  double u = rng.uniform(), acc = 0;
-  Action chosen = Action::kNurture;
-  for (Action a : kActions)
-    if (p[index(a)] > 0) chosen = a;
-  for (Action a : kActions) {
-    acc += p[index(a)];
-    if (u < acc && p[index(a)] > 0) return a;
-  }
-  return chosen;
-}
-
 enum class PolicyKind { kRandom, kRules, kLoggedRules, kBandit };
 
 struct RunOutput {
@@ -145,7 +134,7 @@ RunOutput run(PolicyKind kind, const std::vector<SimLead>& leads, const Simulati
         case PolicyKind::kLoggedRules: p = rules_probabilities(l.context.tier, o.rules_exploration); break;
         case PolicyKind::kBandit: p = bandit->probabilities(l.context); break;
       }
-      Action a = sample(p, rng);
+      Action a = sample_action(p, rng);
       bool converted = l.luck < true_probability(l, a);
       add(out.result, l, a, converted, o.bandit.costs);
       if (kind == PolicyKind::kLoggedRules)
@@ -251,11 +240,6 @@ boost::json::object policy_json(const PolicyResult& r) {
           {"automated_share", r.automated_share}, {"action_share", shares}};
 }
 
-boost::json::object estimate_json(const Estimate& e) {
-  return {{"value", e.value}, {"std_error", e.std_error}, {"ci_low", e.ci_low}, {"ci_high", e.ci_high},
-          {"max_weight", e.max_weight}, {"effective_sample_size", e.effective_sample_size}};
-}
-
 boost::json::object interval_json(const Interval& i) {
   return {{"mean", i.mean}, {"ci_low", i.ci_low}, {"ci_high", i.ci_high}};
 }
@@ -314,9 +298,9 @@ std::string SimulationReport::to_json() const {
     json::object ope{{"logged_policy", fmt::format("rules, ε = {}", options.rules_exploration)},
                      {"logged_conversion_rate", s.ope.logged_conversion_rate},
                      {"bandit_true_value", s.ope.true_value},
-                     {"ips", estimate_json(s.ope.ips)},
-                     {"snips", estimate_json(s.ope.snips)},
-                     {"dr", estimate_json(s.ope.dr)},
+                     {"ips", decide::to_json(s.ope.ips)},
+                     {"snips", decide::to_json(s.ope.snips)},
+                     {"dr", decide::to_json(s.ope.dr)},
                      {"dr_covers", s.ope.dr_covers},
                      {"ips_covers", s.ope.ips_covers},
                      {"snips_covers", s.ope.snips_covers}};

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "decide/rules_policy.h"
+#include "decide/sample_action.h"
 
 namespace icrm::decide {
 
@@ -72,18 +73,7 @@ ActionProbabilities ThompsonBandit::probabilities(const DecisionContext& c) cons
 BanditChoice ThompsonBandit::choose(const DecisionContext& c, Rng& rng) const {
   BanditChoice choice;
   choice.probabilities = probabilities(c);
-  double u = rng.uniform(), acc = 0;
-  // Rounding can leave the sum a hair under 1: fall back on the last action
-  // that has any chance.
-  for (Action a : kActions)
-    if (choice.probabilities[index(a)] > 0) choice.action = a;
-  for (Action a : kActions) {
-    acc += choice.probabilities[index(a)];
-    if (u < acc && choice.probabilities[index(a)] > 0) {
-      choice.action = a;
-      break;
-    }
-  }
+  choice.action = sample_action(choice.probabilities, rng);
   choice.propensity = choice.probabilities[index(choice.action)];
   const std::vector<double> x = design_vector(c);
   for (Action a : kActions) {

@@ -38,7 +38,7 @@ struct BanditConfig {
   double tier_lift = 0.6;         // Table VI prior: logit advantage of the rule's action
   double prior_sd_tier = 0.3;     // prior sd of each tier intercept
   double prior_sd_score = 0.1;    // prior sd of the score's coefficient (mean 1)
-  double prior_sd_feature = 0.3;  // prior sd of each lead feature's coefficient (mean 0)
+  double prior_sd_feature = 0.6;  // prior sd of each lead feature's coefficient (mean 0)
 };
 inline constexpr int kMaxPropensityDraws = 100'000;
 Status validate(const BanditConfig& c);

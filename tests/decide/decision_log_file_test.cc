@@ -7,6 +7,7 @@
 
 #include "decide/policy_evaluation.h"
 #include "decide/rules_policy.h"
+#include "decide/sample_action.h"
 #include "decide/simulation.h"
 
 namespace icrm::decide {
@@ -76,14 +77,7 @@ TEST(PolicyEvaluationTest, RulesValuedFromTheirOwnSoftLogMatchTheirConversion) {
     LoggedDecision d;
     d.context = {.probability = 0.3, .tier = static_cast<Tier>(rng.below(3)), .value = 500, .features = {rng.normal()}};
     auto mu = rules_probabilities(d.context.tier, 0.2);
-    double u = rng.uniform(), acc = 0;
-    for (Action a : kActions) {
-      acc += mu[index(a)];
-      if (u < acc) {
-        d.action = a;
-        break;
-      }
-    }
+    d.action = sample_action(mu, rng);
     d.propensity = mu[index(d.action)];
     d.reward = rng.chance(p_true(d.context.tier, d.action)) ? 1 : 0;
     rules_truth += p_true(d.context.tier, table_vi_action(d.context.tier)) / n;

@@ -8,6 +8,7 @@
 
 #include "core/random.h"
 #include "decide/rules_policy.h"
+#include "decide/sample_action.h"
 
 namespace icrm::decide {
 namespace {
@@ -50,15 +51,7 @@ std::vector<LoggedDecision> draw_log(Rng& rng, std::size_t n, double exploration
     d.context.value = 1000;
     d.context.features = {rng.chance(0.5) ? 1.0 : 0.0};
     auto mu = rules_probabilities(d.context.tier, exploration);
-    double u = rng.uniform(), acc = 0;
-    d.action = Action::kNurture;
-    for (Action a : kActions) {
-      acc += mu[index(a)];
-      if (u < acc) {
-        d.action = a;
-        break;
-      }
-    }
+    d.action = sample_action(mu, rng);
     d.propensity = mu[index(d.action)];
     d.reward = rng.chance(true_reward(d.action, d.context.tier, d.context.features[0])) ? 1 : 0;
     log.push_back(d);
