@@ -44,5 +44,7 @@ void add_import_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_dataset_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
+void add_simulate_command(CLI::App& app);
+void add_eval_policy_command(CLI::App& app);
 
 }  // namespace icrm::cli

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   icrm::cli::add_export_command(app);
   icrm::cli::add_dataset_command(app);
   icrm::cli::add_demo_command(app);
+  icrm::cli::add_simulate_command(app);
+  icrm::cli::add_eval_policy_command(app);
 
   try {
     app.parse(argc, argv);

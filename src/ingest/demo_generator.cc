@@ -8,6 +8,7 @@
 #include <fstream>
 #include <numbers>
 
+#include "core/random.h"
 #include "core/time.h"
 #include "ingest/event_replay.h"
 #include "ingest/value_coercion.h"
@@ -16,58 +17,6 @@
 
 namespace icrm::ingest {
 namespace {
-
-// xoshiro256** seeded through splitmix64: fast, well tested, and the same on
-// every platform.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) {
-    for (auto& s : s_) {
-      seed += 0x9E3779B97F4A7C15ull;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-      s = z ^ (z >> 31);
-    }
-  }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  int below(int n) { return static_cast<int>(uniform() * n); }
-  bool chance(double p) { return uniform() < p; }
-  double normal() {
-    double u1 = std::max(uniform(), 1e-300), u2 = uniform();
-    return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
-  }
-  int poisson(double mean) {
-    double l = std::exp(-mean), p = 1;
-    int k = 0;
-    do {
-      ++k;
-      p *= uniform();
-    } while (p > l && k < 1000);
-    return k - 1;
-  }
-  // Index drawn with the given weights (cumulative, ascending).
-  std::size_t pick(const std::vector<double>& cumulative) {
-    double x = uniform() * cumulative.back();
-    return static_cast<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), x) -
-                                    cumulative.begin());
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
-};
 
 double sigmoid(double z) { return 1 / (1 + std::exp(-z)); }
 
@@ -139,6 +88,22 @@ double day_weight(Timestamp day) {
 }
 
 }  // namespace
+
+LeadTruth draw_demo_lead(Rng& rng, std::size_t rep) {
+  static const std::vector<double> source_cum = cumulative(kLeadSourceWeights.data(), kLeadSourceWeights.size());
+  LeadTruth t;
+  t.source = static_cast<int>(rng.pick(source_cum));
+  bool inbound = t.source <= 1;  // web, ads
+  t.employees = static_cast<int>(std::clamp(std::exp(3.0 + 1.4 * rng.normal()), 1.0, 50000.0));
+  t.page_views = rng.poisson(std::exp(0.8 + (inbound ? 0.6 : 0.0)));
+  t.email_clicks = rng.poisson(0.7);
+  t.email_opens = t.email_clicks + rng.poisson(1.2);
+  t.form_submitted = rng.chance(inbound ? 0.6 : 0.3);
+  t.meeting_held = rng.chance(t.source == 2 || t.source == 3 ? 0.5 : 0.25);
+  t.first_response_hours =
+      std::exp(std::log(kRepResponseHours[rep % kRepResponseHours.size()]) + 0.6 * rng.normal());
+  return t;
+}
 
 double true_conversion_probability(const LeadTruth& l) {
   double z = -2.4 + kLeadSourceEffect[static_cast<std::size_t>(l.source)] +
@@ -439,19 +404,9 @@ Status Demo::sales() {
 // before the decision; and the owner rep's first response time.
 Status Demo::leads(std::ofstream& truth) {
   auto country_cum = cumulative(kCountryWeights.data(), kCountryWeights.size());
-  auto source_cum = cumulative(kLeadSourceWeights.data(), kLeadSourceWeights.size());
   for (int i = 0; i < o_.leads; ++i) {
-    LeadTruth t;
-    t.source = static_cast<int>(rng_.pick(source_cum));
-    bool inbound = t.source <= 1;  // web, ads
-    t.employees = static_cast<int>(std::clamp(std::exp(3.0 + 1.4 * rng_.normal()), 1.0, 50000.0));
-    t.page_views = rng_.poisson(std::exp(0.8 + (inbound ? 0.6 : 0.0)));
-    t.email_clicks = rng_.poisson(0.7);
-    t.email_opens = t.email_clicks + rng_.poisson(1.2);
-    t.form_submitted = rng_.chance(inbound ? 0.6 : 0.3);
-    t.meeting_held = rng_.chance(t.source == 2 || t.source == 3 ? 0.5 : 0.25);
     std::size_t rep = static_cast<std::size_t>(i) % kRepResponseHours.size();
-    t.first_response_hours = std::exp(std::log(kRepResponseHours[rep]) + 0.6 * rng_.normal());
+    LeadTruth t = draw_demo_lead(rng_, rep);
     double p = true_conversion_probability(t);
     bool converts = rng_.chance(p);
     double created = rng_.uniform() * o_.days;

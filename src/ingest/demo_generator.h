@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/random.h"
 #include "core/result.h"
 #include "store/database.h"
 
@@ -59,6 +60,10 @@ struct LeadTruth {
   double first_response_hours = 0;
 };
 double true_conversion_probability(const LeadTruth& lead);
+// Draws one lead's latent truth as generate_demo does (source, size,
+// behaviour; the first response from rep `rep`'s speed), for simulations that
+// need fresh leads from the same population.
+LeadTruth draw_demo_lead(Rng& rng, std::size_t rep);
 
 struct CustomerTruth {
   double value = 1;  // latent purchase intensity

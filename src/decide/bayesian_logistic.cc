@@ -1,0 +1,43 @@
+#include "decide/bayesian_logistic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace icrm::decide {
+
+double sigmoid(double z) { return 1 / (1 + std::exp(-z)); }
+
+namespace {
+Eigen::Map<const Eigen::VectorXd> as_vector(std::span<const double> x) {
+  return {x.data(), static_cast<Eigen::Index>(x.size())};
+}
+}  // namespace
+
+BayesianLogistic::BayesianLogistic(const Eigen::VectorXd& prior_mean, const Eigen::VectorXd& prior_variance)
+    : mean_(prior_mean), covariance_(prior_variance.asDiagonal()) {}
+
+void BayesianLogistic::update(std::span<const double> xs, double y) {
+  auto x = as_vector(xs);
+  const double p = sigmoid(mean_.dot(x));
+  // A floor on the curvature keeps Σ well conditioned when p saturates.
+  const double w = std::max(p * (1 - p), 1e-6);
+  const Eigen::VectorXd sx = covariance_ * x;
+  covariance_ -= (sx * sx.transpose()) * (w / (1 + w * x.dot(sx)));
+  covariance_ = 0.5 * (covariance_ + covariance_.transpose());  // keep it symmetric under rounding
+  mean_ += covariance_ * x * (y - p);
+  ++observations_;
+}
+
+double BayesianLogistic::logit_mean(std::span<const double> x) const { return mean_.dot(as_vector(x)); }
+
+double BayesianLogistic::logit_variance(std::span<const double> xs) const {
+  auto x = as_vector(xs);
+  return std::max(0.0, x.dot(covariance_ * x));
+}
+
+double BayesianLogistic::mean_probability(std::span<const double> x) const {
+  return sigmoid(logit_mean(x) / std::sqrt(1 + std::numbers::pi * logit_variance(x) / 8));
+}
+
+}  // namespace icrm::decide

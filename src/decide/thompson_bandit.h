@@ -1,0 +1,76 @@
+// ThompsonBandit: the next-best-action a* = argmax_a E[R(L, a)] (paper eq.
+// 23) learned from outcomes. One BayesianLogistic per action models
+// P(convert | lead, action) on the design vector (decision_context.h); a
+// decision draws each action's logit from its posterior, values each action
+// by its expected utility σ(draw)·V − C(a) (eq. 22) and takes the best
+// (Thompson sampling). The prior is the Table VI policy: each tier's
+// intercept favours the rule's action by `tier_lift` on the logit (High:
+// call, and half of it for the personalised offer; Medium: email; Low:
+// nurture), the score's coefficient starts at 1 (trust the scoring model),
+// the lead's other features at 0; so before any outcome the bandit mostly
+// does what the rules do, and moves away only where outcomes say so.
+//
+// Propensities: the chance each action is chosen is estimated from
+// `propensity_draws` posterior draws on a fixed random stream (so it is a
+// function of the posterior and the lead), mixed with `exploration` of the
+// uniform policy, and the action is then sampled from exactly that
+// distribution — the logged propensity is the true one, never below
+// exploration/4, which off-policy evaluation needs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/random.h"
+#include "core/result.h"
+#include "decide/action.h"
+#include "decide/bayesian_logistic.h"
+#include "decide/decision_context.h"
+#include "decide/utility.h"
+
+namespace icrm::decide {
+
+struct BanditConfig {
+  ActionCosts costs;
+  double exploration = 0.05;      // share of the uniform policy mixed in
+  int propensity_draws = 400;     // posterior draws per decision
+  double tier_lift = 0.6;         // Table VI prior: logit advantage of the rule's action
+  double prior_sd_tier = 0.3;     // prior sd of each tier intercept
+  double prior_sd_score = 0.1;    // prior sd of the score's coefficient (mean 1)
+  double prior_sd_feature = 0.6;  // prior sd of each lead feature's coefficient (mean 0)
+};
+inline constexpr int kMaxPropensityDraws = 100'000;
+Status validate(const BanditConfig& c);
+
+struct BanditChoice {
+  Action action = Action::kNurture;
+  ActionProbabilities probabilities{};  // the distribution the action was drawn from
+  double propensity = 0;                // probabilities[action]
+  PerAction mean_probability{};         // E[P(convert | lead, a)] under the posterior
+  PerAction mean_utility{};             // E[P]·V − C(a)
+};
+
+class ThompsonBandit {
+ public:
+  // `feature_count` is DecisionContext::features' length. REQUIRES: validate(config).
+  ThompsonBandit(std::size_t feature_count, BanditConfig config);
+
+  // The policy's distribution over actions for this lead.
+  ActionProbabilities probabilities(const DecisionContext& c) const;
+  // Draws an action from probabilities() with `rng`.
+  BanditChoice choose(const DecisionContext& c, Rng& rng) const;
+  // An outcome: `reward` 1 converted, 0 not (fractions allowed).
+  void update(const DecisionContext& c, Action action, double reward);
+
+  const BayesianLogistic& model(Action a) const { return models_[index(a)]; }
+  const BanditConfig& config() const { return config_; }
+  std::size_t feature_count() const { return feature_count_; }
+
+ private:
+  std::size_t feature_count_;
+  BanditConfig config_;
+  std::vector<BayesianLogistic> models_;  // one per action, indexed by Action
+};
+
+}  // namespace icrm::decide
