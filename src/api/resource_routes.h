@@ -154,6 +154,9 @@ struct Crud {
   // Reads the body's fields into the record (create and patch alike).
   std::function<void(RecordFields&, Record&)> read_fields;
   std::function<std::optional<int64_t>(const Record&)> owner;
+  // When set, a create naming no owner, by a caller who may not create
+  // unassigned records, makes the caller the owner (a rep's new activity).
+  std::function<void(Record&, int64_t)> set_owner;
 };
 
 // A record the caller may see, or not_found as if it did not exist.
@@ -161,7 +164,9 @@ template <typename Record>
 Result<Record> get_visible(const Crud<Record>& crud, const Caller& caller, int64_t id) {
   auto record = crud.get(id);
   if (!record) return record;
-  if (crud.owner && !visible_to(caller, crud.resource, crud.owner(*record))) {
+  // owner() may cost a lookup (a communication's party): skip it when all is visible.
+  if (crud.owner && auth::list_scope(caller.role, crud.resource) != auth::ListScope::kAll &&
+      !visible_to(caller, crud.resource, crud.owner(*record))) {
     return Error::not_found("no " + crud.doc.noun + " with id " + std::to_string(id));
   }
   return record;
@@ -215,6 +220,11 @@ void add_crud_routes(Router& router, std::shared_ptr<Crud<Record>> crud) {
           if (!caller) return caller.error();
           Record record{};
           if (auto s = read_body(*crud, request, Write::kCreate, record); !s) return s.error();
+          if (crud->set_owner && !crud->owner(record) &&
+              !auth::allowed((*caller)->role, Action::kCreate, crud->resource,
+                             auth::Ownership::kUnassigned)) {
+            crud->set_owner(record, (*caller)->user_id);
+          }
           if (crud->owner) {
             auto s = check_write(**caller, Action::kCreate, crud->resource, std::nullopt,
                                  crud->owner(record));
