@@ -11,10 +11,6 @@ namespace {
 using store::Product;
 using store::Transaction;
 
-// One sale line's quantity, either way (returns are negative), and its line number.
-constexpr int64_t kMaxQuantity = 1'000'000'000;
-constexpr int64_t kMaxLineNo = 1'000'000;
-
 void read_product(RecordFields& f, Product& p) {
   f.text("sku", p.sku, store::kMaxSkuLength);
   f.text("name", p.name, store::kMaxNameLength);
