@@ -87,11 +87,7 @@ void add_activity_routes(Router& router, store::Database& db, const Clock& clock
                .write_schema = std::string(R"({"type":"object","required":["subject"],"properties":{)") +
                                kActivityFields + R"(},"additionalProperties":false})",
                .list = store::ActivityStore::list_capabilities()};
-  crud->list = [activities](const store::ListQuery& q) { return activities->list(q); };
-  crud->get = [activities](int64_t id) { return activities->get(id); };
-  crud->create = [activities](const store::Actor& a, Activity r) { return activities->create(a, std::move(r)); };
-  crud->update = [activities](const store::Actor& a, Activity r) { return activities->update(a, std::move(r)); };
-  crud->remove = [activities](const store::Actor& a, int64_t id) { return activities->remove(a, id); };
+  use_store(*crud, activities);
   crud->read_fields = read_activity;
   crud->owner = [](const Activity& a) { return a.owner_id; };
   crud->set_owner = [](Activity& a, int64_t owner) { a.owner_id = owner; };
@@ -113,11 +109,7 @@ void add_communication_routes(Router& router, store::Database& db, const Clock& 
                .write_schema = std::string(R"({"type":"object","required":["occurred_at"],"properties":{)") +
                                kCommunicationFields + R"(},"additionalProperties":false})",
                .list = store::CommunicationStore::list_capabilities()};
-  crud->list = [messages](const store::ListQuery& q) { return messages->list(q); };
-  crud->get = [messages](int64_t id) { return messages->get(id); };
-  crud->create = [messages](const store::Actor& a, Communication c) { return messages->create(a, std::move(c)); };
-  crud->update = [messages](const store::Actor& a, Communication c) { return messages->update(a, std::move(c)); };
-  crud->remove = [messages](const store::Actor& a, int64_t id) { return messages->remove(a, id); };
+  use_store(*crud, messages);
   crud->read_fields = read_communication;
   // The party's owner. A party that does not exist owns nothing; the store
   // then refuses the link and names it.

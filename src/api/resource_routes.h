@@ -24,6 +24,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/auth/policy.h"
@@ -158,6 +159,18 @@ struct Crud {
   // unassigned records, makes the caller the owner (a rep's new activity).
   std::function<void(Record&, int64_t)> set_owner;
 };
+
+// Points list/get/create/update/remove at a repository with the usual
+// methods (list(query), get(id), create(actor, record), update(actor,
+// record), remove(actor, id)).
+template <typename Record, typename Store>
+void use_store(Crud<Record>& crud, std::shared_ptr<Store> repo) {
+  crud.list = [repo](const store::ListQuery& q) { return repo->list(q); };
+  crud.get = [repo](int64_t id) { return repo->get(id); };
+  crud.create = [repo](const store::Actor& a, Record r) { return repo->create(a, std::move(r)); };
+  crud.update = [repo](const store::Actor& a, Record r) { return repo->update(a, std::move(r)); };
+  crud.remove = [repo](const store::Actor& a, int64_t id) { return repo->remove(a, id); };
+}
 
 // A record the caller may see, or not_found as if it did not exist.
 template <typename Record>

@@ -14,17 +14,7 @@ namespace {
 
 using testing::Principal;
 
-class ActivityRoutesTest : public testing::ApiTest {
- protected:
-  std::vector<std::string> fields_named(const Response& r) {
-    std::vector<std::string> out;
-    auto problem = json(r);
-    for (const auto& e : problem.at("errors").as_array()) {
-      out.emplace_back(e.as_object().at("field").as_string());
-    }
-    return out;
-  }
-};
+class ActivityRoutesTest : public testing::ApiTest {};
 
 TEST_P(ActivityRoutesTest, RepsOwnTheActivitiesTheyCreateAndSeeOnlyThose) {
   int64_t lead = create("/api/v1/leads", R"({"name":"Ada"})");
@@ -76,7 +66,7 @@ TEST_P(ActivityRoutesTest, StatusChangesStampCompletionAndEveryBadFieldIsNamed) 
                   R"({"kind":"lunch","subject":")" + long_subject +
                       R"(","due_at":"tomorrow","customer_id":0,"created_by_system":true,"colour":"red"})");
   ASSERT_EQ(bad.status, 400) << bad.body;
-  auto named = fields_named(bad);
+  auto named = error_fields(json(bad));
   for (const char* f : {"kind", "subject", "due_at", "customer_id", "created_by_system", "colour"}) {
     EXPECT_NE(std::find(named.begin(), named.end(), f), named.end()) << f << " in " << bad.body;
   }
@@ -136,7 +126,7 @@ TEST_P(ActivityRoutesTest, CommunicationsDeriveResponseTimesAndKeepTextVerbatim)
                   "{" + on_lead + R"(,"direction":"sideways","body":")" + long_body +
                       R"(","response_seconds":5})");
   ASSERT_EQ(bad.status, 400) << bad.body.substr(0, 300);
-  auto named = fields_named(bad);
+  auto named = error_fields(json(bad));
   for (const char* f : {"direction", "body", "occurred_at", "response_seconds"}) {
     EXPECT_NE(std::find(named.begin(), named.end(), f), named.end()) << f;
   }

@@ -85,10 +85,7 @@ TEST_P(ProductRoutesTest, QuantityAndLineNumberStopAtTheirLimits) {
   EXPECT_EQ(line(-kMaxQuantity, 1).status, 201);
   auto past = line(kMaxQuantity + 1, kMaxLineNo + 1);
   ASSERT_EQ(past.status, 400) << past.body;
-  std::vector<std::string> fields;
-  auto problem = json(past);
-  for (const auto& e : problem.at("errors").as_array()) fields.emplace_back(e.as_object().at("field").as_string());
-  EXPECT_EQ(fields, (std::vector<std::string>{"line_no", "quantity"}));
+  EXPECT_EQ(error_fields(json(past)), (std::vector<std::string>{"line_no", "quantity"}));
   EXPECT_EQ(line(-kMaxQuantity - 1, 2).status, 400);
 }
 
