@@ -81,8 +81,12 @@ run() {  # name, path, lua script
   printf '%-45s %12s %10s %10s  (HTTP %s) %s\n' "$name" "$rps" "$p50" "$p99" "$code" "$errors"
 }
 
+# Other people's compile jobs share the 2 cores: say how busy the machine was.
+echo "commit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo '?'), $leads leads, $connections connections, $duration each"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-45s %12s %10s %10s\n' endpoint "requests/s" "p50" "p99"
 run "GET /api/v1/leads/{random id}" "/api/v1/leads/1" "$work/random_ids.lua"
 run "GET /api/v1/leads?sort=-created_at&limit=50" "/api/v1/leads?sort=-created_at&limit=50" "$work/auth.lua"
 run "GET /readyz (no auth)" "/readyz" "$work/auth.lua"
 run "GET /healthz (no auth)" "/healthz" "$work/auth.lua"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

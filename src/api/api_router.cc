@@ -1,5 +1,6 @@
 #include "api/api_router.h"
 
+#include "api/activity_routes.h"
 #include "api/auth_middleware.h"
 #include "api/auth_routes.h"
 #include "api/customer_routes.h"
@@ -24,6 +25,8 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   add_lead_routes(*router, context.db, context.clock);
   add_product_routes(*router, context.db, context.clock);
   add_transaction_routes(*router, context.db, context.clock);
+  add_activity_routes(*router, context.db, context.clock);
+  add_communication_routes(*router, context.db, context.clock);
   add_user_routes(*router, context.db, context.clock, authenticator, context.auth.password_cost);
   add_audit_log_routes(*router, context.db, context.clock);
   add_model_routes(*router, context);

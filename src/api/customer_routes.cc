@@ -49,11 +49,7 @@ void add_customer_routes(Router& router, store::Database& db, const Clock& clock
                .write_schema = std::string(R"({"type":"object","required":["name"],"properties":{)") +
                                kFields + R"(},"additionalProperties":false})",
                .list = store::CustomerStore::list_capabilities()};
-  crud->list = [customers](const store::ListQuery& q) { return customers->list(q); };
-  crud->get = [customers](int64_t id) { return customers->get(id); };
-  crud->create = [customers](const store::Actor& a, Customer c) { return customers->create(a, std::move(c)); };
-  crud->update = [customers](const store::Actor& a, Customer c) { return customers->update(a, std::move(c)); };
-  crud->remove = [customers](const store::Actor& a, int64_t id) { return customers->remove(a, id); };
+  use_store(*crud, customers);
   crud->read_fields = read_customer;
   crud->owner = [](const Customer& c) { return c.owner_id; };
   add_crud_routes(router, crud);

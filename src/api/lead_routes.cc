@@ -69,11 +69,7 @@ void add_lead_routes(Router& router, store::Database& db, const Clock& clock) {
                                kWriteFields + R"(,"status":)" + kStatusEnum +
                                R"(},"additionalProperties":false})",
                .list = store::LeadStore::list_capabilities()};
-  crud->list = [leads](const store::ListQuery& q) { return leads->list(q); };
-  crud->get = [leads](int64_t id) { return leads->get(id); };
-  crud->create = [leads](const store::Actor& a, Lead l) { return leads->create(a, std::move(l)); };
-  crud->update = [leads](const store::Actor& a, Lead l) { return leads->update(a, std::move(l)); };
-  crud->remove = [leads](const store::Actor& a, int64_t id) { return leads->remove(a, id); };
+  use_store(*crud, leads);
   crud->read_fields = read_lead;
   crud->owner = [](const Lead& l) { return l.owner_id; };
   add_crud_routes(router, crud);

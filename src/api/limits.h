@@ -16,8 +16,9 @@ inline constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 // Nesting of arrays/objects in a JSON body; deeper gets 400 (a parser that
 // recursed without bound would be a stack overflow waiting to happen).
 inline constexpr std::size_t kMaxJsonDepth = 32;
-// Any one string in a JSON body (a field may set a tighter bound of its own).
-inline constexpr std::size_t kMaxJsonStringBytes = 64 * 1024;
+// Any one string in a JSON body (a field may set a tighter bound of its own;
+// the longest field, a message's body, store::kMaxBodyLength, fits).
+inline constexpr std::size_t kMaxJsonStringBytes = 128 * 1024;
 // Default bound for a string field read through JsonFields (names, emails, ...).
 inline constexpr std::size_t kMaxStringFieldBytes = 1000;
 // Items per page of a list; `limit` above this is refused with 400.

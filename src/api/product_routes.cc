@@ -11,10 +11,6 @@ namespace {
 using store::Product;
 using store::Transaction;
 
-// One sale line's quantity, either way (returns are negative), and its line number.
-constexpr int64_t kMaxQuantity = 1'000'000'000;
-constexpr int64_t kMaxLineNo = 1'000'000;
-
 void read_product(RecordFields& f, Product& p) {
   f.text("sku", p.sku, store::kMaxSkuLength);
   f.text("name", p.name, store::kMaxNameLength);
@@ -62,11 +58,7 @@ void add_product_routes(Router& router, store::Database& db, const Clock& clock)
                .write_schema = std::string(R"({"type":"object","required":["sku","name","unit_price_minor"],"properties":{)") +
                                kProductFields + R"(},"additionalProperties":false})",
                .list = store::ProductStore::list_capabilities()};
-  crud->list = [products](const store::ListQuery& q) { return products->list(q); };
-  crud->get = [products](int64_t id) { return products->get(id); };
-  crud->create = [products](const store::Actor& a, Product p) { return products->create(a, std::move(p)); };
-  crud->update = [products](const store::Actor& a, Product p) { return products->update(a, std::move(p)); };
-  crud->remove = [products](const store::Actor& a, int64_t id) { return products->remove(a, id); };
+  use_store(*crud, products);
   crud->read_fields = read_product;
   add_crud_routes(router, crud);
 }
@@ -84,11 +76,7 @@ void add_transaction_routes(Router& router, store::Database& db, const Clock& cl
                .write_schema = std::string(R"({"type":"object","required":["quantity","unit_price_minor","occurred_at"],"properties":{)") +
                                kTransactionFields + R"(},"additionalProperties":false})",
                .list = store::TransactionStore::list_capabilities()};
-  crud->list = [sales](const store::ListQuery& q) { return sales->list(q); };
-  crud->get = [sales](int64_t id) { return sales->get(id); };
-  crud->create = [sales](const store::Actor& a, Transaction t) { return sales->create(a, std::move(t)); };
-  crud->update = [sales](const store::Actor& a, Transaction t) { return sales->update(a, std::move(t)); };
-  crud->remove = [sales](const store::Actor& a, int64_t id) { return sales->remove(a, id); };
+  use_store(*crud, sales);
   crud->read_fields = read_transaction;
   add_crud_routes(router, crud);
 }

@@ -24,6 +24,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/auth/policy.h"
@@ -154,14 +155,31 @@ struct Crud {
   // Reads the body's fields into the record (create and patch alike).
   std::function<void(RecordFields&, Record&)> read_fields;
   std::function<std::optional<int64_t>(const Record&)> owner;
+  // When set, a create naming no owner, by a caller who may not create
+  // unassigned records, makes the caller the owner (a rep's new activity).
+  std::function<void(Record&, int64_t)> set_owner;
 };
+
+// Points list/get/create/update/remove at a repository with the usual
+// methods (list(query), get(id), create(actor, record), update(actor,
+// record), remove(actor, id)).
+template <typename Record, typename Store>
+void use_store(Crud<Record>& crud, std::shared_ptr<Store> repo) {
+  crud.list = [repo](const store::ListQuery& q) { return repo->list(q); };
+  crud.get = [repo](int64_t id) { return repo->get(id); };
+  crud.create = [repo](const store::Actor& a, Record r) { return repo->create(a, std::move(r)); };
+  crud.update = [repo](const store::Actor& a, Record r) { return repo->update(a, std::move(r)); };
+  crud.remove = [repo](const store::Actor& a, int64_t id) { return repo->remove(a, id); };
+}
 
 // A record the caller may see, or not_found as if it did not exist.
 template <typename Record>
 Result<Record> get_visible(const Crud<Record>& crud, const Caller& caller, int64_t id) {
   auto record = crud.get(id);
   if (!record) return record;
-  if (crud.owner && !visible_to(caller, crud.resource, crud.owner(*record))) {
+  // owner() may cost a lookup (a communication's party): skip it when all is visible.
+  if (crud.owner && auth::list_scope(caller.role, crud.resource) != auth::ListScope::kAll &&
+      !visible_to(caller, crud.resource, crud.owner(*record))) {
     return Error::not_found("no " + crud.doc.noun + " with id " + std::to_string(id));
   }
   return record;
@@ -215,6 +233,11 @@ void add_crud_routes(Router& router, std::shared_ptr<Crud<Record>> crud) {
           if (!caller) return caller.error();
           Record record{};
           if (auto s = read_body(*crud, request, Write::kCreate, record); !s) return s.error();
+          if (crud->set_owner && !crud->owner(record) &&
+              !auth::allowed((*caller)->role, Action::kCreate, crud->resource,
+                             auth::Ownership::kUnassigned)) {
+            crud->set_owner(record, (*caller)->user_id);
+          }
           if (crud->owner) {
             auto s = check_write(**caller, Action::kCreate, crud->resource, std::nullopt,
                                  crud->owner(record));

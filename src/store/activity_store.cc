@@ -194,6 +194,8 @@ Status ActivityStore::remove(const Actor& actor, int64_t id) {
   });
 }
 
+ListCapabilities ActivityStore::list_capabilities() { return capabilities(kSpec); }
+
 Result<Page<Activity>> ActivityStore::list(const ListQuery& query) {
   return list_page(db_, kSpec, query, from_row);
 }

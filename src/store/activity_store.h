@@ -45,6 +45,8 @@ class ActivityStore {
   Result<Activity> set_status(const Actor& actor, int64_t id, ActivityStatus status);
   Status remove(const Actor& actor, int64_t id);
   Result<Page<Activity>> list(const ListQuery& query);
+  // What list() accepts, for documentation.
+  static ListCapabilities list_capabilities();
 
   // The row insert itself, inside the caller's open transaction on `r`: no
   // validation, no audit (BulkWriter's import path, which checked the row,

@@ -270,6 +270,8 @@ Status CommunicationStore::remove(const Actor& actor, int64_t id) {
   });
 }
 
+ListCapabilities CommunicationStore::list_capabilities() { return capabilities(kSpec); }
+
 Result<Page<Communication>> CommunicationStore::list(const ListQuery& query) {
   return list_page(db_, kSpec, query, from_row);
 }

@@ -48,6 +48,8 @@ class CommunicationStore {
   Result<Communication> update(const Actor& actor, Communication changed);
   Status remove(const Actor& actor, int64_t id);
   Result<Page<Communication>> list(const ListQuery& query);
+  // What list() accepts, for documentation.
+  static ListCapabilities list_capabilities();
 
   // The row insert and the response-time derivation, inside the caller's open
   // transaction on `r`: no validation, no audit (BulkWriter's import path,

@@ -57,6 +57,14 @@ class ApiTest : public StoreTest {
   static boost::json::object json(const api::Response& r) {
     return boost::json::parse(r.body).as_object();
   }
+  // The fields a problem+json's errors name, in order.
+  static std::vector<std::string> error_fields(const boost::json::object& problem) {
+    std::vector<std::string> out;
+    for (const auto& e : problem.at("errors").as_array()) {
+      out.emplace_back(e.as_object().at("field").as_string());
+    }
+    return out;
+  }
 
  private:
   ManualClock clock_{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} +

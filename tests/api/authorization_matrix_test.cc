@@ -13,6 +13,8 @@
 #include <set>
 
 #include "api/auth/authenticator.h"
+#include "store/activity_store.h"
+#include "store/communication_store.h"
 #include "store/customer_store.h"
 #include "store/lead_store.h"
 #include "store/model_job_store.h"
@@ -92,6 +94,33 @@ const Cell kMatrix[] = {
     {Method::kPatch, "/api/v1/transactions/{id}", "/api/v1/transactions/{transaction}", R"({"quantity":2})", roles(200, 200, 403, 403)},
     {Method::kDelete, "/api/v1/transactions/{id}", "/api/v1/transactions/{transaction}", "", roles(204, 204, 403, 403)},
 
+    {Method::kGet, "/api/v1/activities", "/api/v1/activities", "", roles(200, 200, 200, 200)},
+    // A rep's activity naming no owner becomes theirs; naming someone else is forbidden.
+    {Method::kPost, "/api/v1/activities", "/api/v1/activities", R"({"subject":"A{n}","lead_id":{lead_free}})", roles(201, 201, 201, 403)},
+    {Method::kPost, "/api/v1/activities", "/api/v1/activities",
+     R"({"subject":"A{n}","lead_id":{lead_free},"owner_id":{manager_id}})", roles(201, 201, 403, 403)},
+    {Method::kGet, "/api/v1/activities/{id}", "/api/v1/activities/{activity_other}", "", roles(200, 200, 404, 200)},
+    {Method::kGet, "/api/v1/activities/{id}", "/api/v1/activities/{activity_own}", "", roles(200, 200, 200, 200)},
+    {Method::kPatch, "/api/v1/activities/{id}", "/api/v1/activities/{activity_other}", R"({"status":"done"})", roles(200, 200, 404, 403)},
+    {Method::kPatch, "/api/v1/activities/{id}", "/api/v1/activities/{activity_own}", R"({"status":"done"})", roles(200, 200, 200, 403)},
+    {Method::kPatch, "/api/v1/activities/{id}", "/api/v1/activities/{activity_own}", R"({"owner_id":{manager_id}})", roles(200, 200, 403, 403)},
+    {Method::kDelete, "/api/v1/activities/{id}", "/api/v1/activities/{activity_other}", "", roles(204, 204, 404, 403)},
+    {Method::kDelete, "/api/v1/activities/{id}", "/api/v1/activities/{activity_own}", "", roles(204, 204, 204, 403)},
+
+    // A message is owned as its party is: a rep logs on their own and unassigned leads.
+    {Method::kGet, "/api/v1/communications", "/api/v1/communications", "", roles(200, 200, 200, 200)},
+    {Method::kPost, "/api/v1/communications", "/api/v1/communications",
+     R"({"lead_id":{lead_own},"occurred_at":"2026-11-20T10:00:00Z"})", roles(201, 201, 201, 403)},
+    {Method::kPost, "/api/v1/communications", "/api/v1/communications",
+     R"({"lead_id":{lead_free},"occurred_at":"2026-11-20T10:00:00Z"})", roles(201, 201, 201, 403)},
+    {Method::kPost, "/api/v1/communications", "/api/v1/communications",
+     R"({"lead_id":{lead_other},"occurred_at":"2026-11-20T10:00:00Z"})", roles(201, 201, 403, 403)},
+    {Method::kPost, "/api/v1/communications", "/api/v1/communications",
+     R"({"customer_id":{customer},"occurred_at":"2026-11-20T10:00:00Z"})", roles(201, 201, 403, 403)},
+    {Method::kGet, "/api/v1/communications/{id}", "/api/v1/communications/{communication}", "", roles(200, 200, 200, 200)},
+    {Method::kPatch, "/api/v1/communications/{id}", "/api/v1/communications/{communication}", R"({"subject":"S"})", roles(200, 200, 403, 403)},
+    {Method::kDelete, "/api/v1/communications/{id}", "/api/v1/communications/{communication}", "", roles(204, 204, 403, 403)},
+
     {Method::kGet, "/api/v1/users", "/api/v1/users", "", roles(200, 200, 403, 403)},
     {Method::kGet, "/api/v1/users/{id}", "/api/v1/users/{viewer_id}", "", roles(200, 200, 403, 403)},
     {Method::kPost, "/api/v1/users", "/api/v1/users",
@@ -142,6 +171,21 @@ class AuthorizationMatrixTest : public testing::ApiTest {
     replace("lead_other", [&] { return lead(user_id(Principal::kManager)); });
     replace("lead_own", [&] { return lead(user_id(Principal::kRep)); });
     replace("lead_free", [&] { return lead(std::nullopt); });
+    auto activity = [&](std::optional<int64_t> owner) {
+      store::Activity a;
+      a.subject = "Activity";
+      a.owner_id = owner;
+      a.lead_id = lead(std::nullopt);
+      return store::ActivityStore(db(), clock()).create(sys, a)->id;
+    };
+    replace("activity_other", [&] { return activity(user_id(Principal::kManager)); });
+    replace("activity_own", [&] { return activity(user_id(Principal::kRep)); });
+    replace("communication", [&] {
+      store::Communication c;
+      c.lead_id = lead(user_id(Principal::kRep));
+      c.occurred_at = clock().now();
+      return store::CommunicationStore(db(), clock()).create(sys, c)->id;
+    });
     replace("product", [&] {
       store::Product p;
       p.sku = "P" + std::to_string(++serial_);

@@ -18,14 +18,6 @@ using testing::Principal;
 
 class CustomerRoutesTest : public testing::ApiTest {};
 
-std::vector<std::string> error_fields(const boost::json::object& problem) {
-  std::vector<std::string> out;
-  for (const auto& e : problem.at("errors").as_array()) {
-    out.emplace_back(e.as_object().at("field").as_string());
-  }
-  return out;
-}
-
 TEST_P(CustomerRoutesTest, CreateReadPatchDeleteAuditedAsTheCaller) {
   auto created = post(Principal::kManager, "/api/v1/customers",
                       R"({"name":"Ada Ltd","email":"ada@example.com","country":"UK",)"

@@ -74,6 +74,21 @@ TEST_P(ProductRoutesTest, TransactionsComputeTheAmountAndKeepReferencesTrue) {
   EXPECT_EQ(json(listed).at("items").as_array().size(), 1u);
 }
 
+TEST_P(ProductRoutesTest, QuantityAndLineNumberStopAtTheirLimits) {
+  auto line = [&](int64_t quantity, int64_t line_no) {
+    return post(Principal::kManager, "/api/v1/transactions",
+                R"({"external_id":"INV-L)" + std::to_string(line_no) + R"(","line_no":)" +
+                    std::to_string(line_no) + R"(,"quantity":)" + std::to_string(quantity) +
+                    R"(,"unit_price_minor":1,"occurred_at":"2026-11-20T10:00:00Z"})");
+  };
+  EXPECT_EQ(line(kMaxQuantity, kMaxLineNo).status, 201);
+  EXPECT_EQ(line(-kMaxQuantity, 1).status, 201);
+  auto past = line(kMaxQuantity + 1, kMaxLineNo + 1);
+  ASSERT_EQ(past.status, 400) << past.body;
+  EXPECT_EQ(error_fields(json(past)), (std::vector<std::string>{"line_no", "quantity"}));
+  EXPECT_EQ(line(-kMaxQuantity - 1, 2).status, 400);
+}
+
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(ProductRoutesTest);
 
 }  // namespace

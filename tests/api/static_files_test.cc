@@ -27,6 +27,7 @@ class StaticFilesTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(base_); }
   static void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
+
   Result<Response> get(const StaticFiles& files, const std::string& target,
                        Method m = Method::kGet) {
     Request r;
@@ -103,6 +104,22 @@ TEST_F(StaticFilesTest, MissingDirectoryGetsAHelpfulPage) {
   EXPECT_EQ(r->content_type, "text/html; charset=utf-8");
   EXPECT_NE(r->body.find("npm run build"), std::string::npos);
   EXPECT_NE(r->body.find("not-built"), std::string::npos);
+}
+
+TEST_F(StaticFilesTest, AFileOnePastTheSizeLimitIsNotServed) {
+  // Sparse files: no disk is used for the zeros.
+  for (auto [name, size] : {std::pair{"at-limit.bin", kMaxStaticFileBytes},
+                            std::pair{"past-limit.bin", kMaxStaticFileBytes + 1}}) {
+    write(base_ / "dist" / "assets" / name, "");
+    fs::resize_file(base_ / "dist" / "assets" / name, size);
+  }
+  StaticFiles files(base_ / "dist");
+  auto ok = get(files, "/assets/at-limit.bin");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->body.size(), kMaxStaticFileBytes);
+  auto past = get(files, "/assets/past-limit.bin");
+  ASSERT_FALSE(past);
+  EXPECT_EQ(past.error().code, ErrorCode::kInternal);
 }
 
 }  // namespace
