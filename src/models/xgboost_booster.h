@@ -22,7 +22,7 @@ struct BoosterParams {
   int max_rounds = 1000;
   int early_stopping_rounds = 40;
   double eta = 0.05;
-  int max_depth = 5;
+  int max_depth = 4;  // chosen on validation folds (bench/model_selection.cc)
   double subsample = 0.8;
   double colsample_bytree = 0.8;
   double min_child_weight = 1;
