@@ -76,7 +76,9 @@ struct Fixture {
 };
 
 Fixture& fixture() {
-  static Fixture f;
+  // Never destroyed: a booster freed during static destruction crashes inside
+  // XGBoost (its thread-local state is already gone), so the fixture outlives it.
+  static Fixture& f = *new Fixture;
   return f;
 }
 

@@ -3,7 +3,8 @@
 // code becomes an Error carrying XGBGetLastError().
 //
 // Prediction on a trained booster is thread-safe (XGBoost 1.7 guarantees it
-// for inplace prediction).
+// for inplace prediction). Do not keep a Booster in static storage: freeing it
+// during static destruction crashes inside XGBoost 1.7 (seen in scoring_bench).
 #pragma once
 
 #include <cstdint>
