@@ -58,6 +58,27 @@ std::string describe_cell(const EncodedColumn& column, std::string_view cell) {
   return std::string(v);
 }
 
+namespace {
+
+// The run-of-nines "not applicable" code of a numeric column, if it has one.
+std::optional<double> sentinel_code(const std::vector<double>& values) {
+  double top = -INFINITY, second = -INFINITY;
+  for (double v : values) {
+    if (v > top) {
+      second = top;
+      top = v;
+    } else if (v < top && v > second) {
+      second = v;
+    }
+  }
+  if (!std::isfinite(second)) return std::nullopt;
+  for (double nines = 99; nines <= 999999; nines = nines * 10 + 9)
+    if (top == nines && top >= 10 * std::max(second, 1.0)) return top;
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<FeatureSpec> FeatureSpec::fit(const Table& table, const std::vector<ColumnProfile>& profiles,
                                      std::span<const std::size_t> rows, const FitOptions& options,
                                      std::vector<FitWarning>* warnings) {
@@ -92,6 +113,22 @@ Result<FeatureSpec> FeatureSpec::fit(const Table& table, const std::vector<Colum
           sum += *v;
           sum_sq += *v * *v;
         }
+        if (options.sentinel_missing) {
+          if (auto code = sentinel_code(values); code) {
+            std::size_t coded = 0;
+            for (double v : values) coded += v == *code;
+            if (coded * 100 >= n) {
+              col.sentinel = *code;
+              missing += coded;
+              std::erase(values, *code);
+              sum = sum_sq = 0;
+              for (double v : values) {
+                sum += v;
+                sum_sq += v * v;
+              }
+            }
+          }
+        }
         if (non_numeric > 0 && warnings)
           warnings->push_back({col.name, fmt::format("{} value(s) in numeric column \"{}\" are not "
                                                      "numbers; treated as missing",
@@ -101,8 +138,16 @@ Result<FeatureSpec> FeatureSpec::fit(const Table& table, const std::vector<Colum
         col.scale = stddev_or_one(sum, sum_sq, values.size());
         col.median = median_of(values);
         col.missing_indicator = missing + non_numeric > 0;
-        if (options.numeric_bins > 0) {
-          std::sort(values.begin(), values.end());
+        std::sort(values.begin(), values.end());
+        std::vector<double> distinct;
+        for (double v : values)
+          if (distinct.empty() || v != distinct.back()) {
+            distinct.push_back(v);
+            if (distinct.size() > options.distinct_bins) break;
+          }
+        if (distinct.size() <= options.distinct_bins) {
+          col.bin_edges.assign(distinct.begin() + 1, distinct.end());
+        } else if (options.numeric_bins > 0) {
           for (std::size_t k = 1; k <= options.numeric_bins; ++k) {
             double edge = values[std::min(values.size() - 1, k * values.size() / (options.numeric_bins + 1))];
             if (edge > values.front() && (col.bin_edges.empty() || edge > col.bin_edges.back()))
@@ -296,6 +341,7 @@ void FeatureSpec::encode(std::span<const std::string_view> cells, float* out,
         if (!missing) {
           v = parse_number(cell);
           if (!v && counts) ++counts->non_numeric[c];
+          if (v && col.sentinel && *v == *col.sentinel) v.reset();
         }
         const double value = v.value_or(col.median);
         x[0] = static_cast<float>((value - col.mean) / col.scale);
@@ -395,6 +441,7 @@ boost::json::object FeatureSpec::to_json() const {
         o["scale"] = col.scale;
         o["missing_indicator"] = col.missing_indicator;
         o["bin_edges"] = boost::json::array(col.bin_edges.begin(), col.bin_edges.end());
+        if (col.sentinel) o["sentinel"] = *col.sentinel;
         break;
       case ColumnKind::kBoolean:
         o["words"] = col.bool_words;
@@ -454,6 +501,8 @@ Result<FeatureSpec> FeatureSpec::from_json(const boost::json::value& json) {
         col.scale = f.num("scale");
         col.missing_indicator = f.boolean("missing_indicator");
         col.bin_edges = f.nums("bin_edges");
+        if (const auto* code = cols[i].as_object().if_contains("sentinel"); code && code->is_number())
+          col.sentinel = code->to_number<double>();
         if (f.ok() && !(col.scale > 0)) f.fail("scale must be positive");
         break;
       case ColumnKind::kBoolean:

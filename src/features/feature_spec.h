@@ -20,6 +20,7 @@
 #include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,6 +54,16 @@ struct FitOptions {
   // Numeric columns also get "col>=edge" 0/1 features at up to this many
   // quantiles, so linear models can bend (0: off).
   std::size_t numeric_bins = 9;
+  // Numeric columns with at most this many distinct values get a 0/1
+  // feature at every value instead of at quantiles (economic indicators that
+  // stand for a handful of periods, counts with few values). 0: off.
+  std::size_t distinct_bins = 0;
+  // A numeric column whose maximum is a run of nines (99, 999, 9999) at least
+  // ten times the largest other value is a "not applicable" code, not a
+  // quantity (bank marketing's pdays = 999, never contacted): treated as
+  // missing, with its indicator. On by default: chosen on validation folds
+  // (bench/model_selection.cc, bench/README.md).
+  bool sentinel_missing = true;
 };
 
 // What fitting noticed that the user should hear about.
@@ -81,6 +92,7 @@ struct EncodedColumn {
   double median = 0, mean = 0, scale = 1;
   bool missing_indicator = false;
   std::vector<double> bin_edges;  // numeric: thermometer features x >= edge
+  std::optional<double> sentinel;  // numeric: this value means missing
   // boolean: the number that means true (numeric 0/1-like columns), or words (yes/no)
   bool bool_words = false;
   double true_number = 1;

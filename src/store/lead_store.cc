@@ -35,6 +35,11 @@ constexpr ListField kFields[] = {
      "COALESCE(expected_value_minor, 0)"},
     {"created_at", "created_at", FieldType::kTimestamp, true, true},
     {"updated_at", "updated_at", FieldType::kTimestamp, true, true},
+    // The rank of the lead's latest score (1 = most promising); leads never
+    // scored sort after every scored one.
+    {"rank", "rank", FieldType::kInteger, false, true,
+     "COALESCE((SELECT s.rank FROM latest_scores s WHERE s.entity = 'leads' AND s.entity_id = leads.id), "
+     "9223372036854775807)"},
 };
 constexpr std::string_view kSearch[] = {"name", "email", "company"};
 constexpr ListSpec kSpec{

@@ -11,7 +11,8 @@
 //
 // list() filters: status, owner_id, source, company, email, customer_id,
 // external_id, created_at (_from/_to); sorts: id, name, company, status,
-// expected_value_minor, created_at, updated_at (default "-created_at"); q
+// expected_value_minor, created_at, updated_at, rank (of the latest score; unscored
+// last) (default "-created_at"); q
 // searches name, e-mail and company; visible_to_owner applies to owner_id.
 #pragma once
 

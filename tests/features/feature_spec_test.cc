@@ -14,6 +14,15 @@ struct Fixture {
   std::vector<std::size_t> rows;
 };
 
+Fixture fixture_of(const std::string& csv) {
+  Fixture f;
+  f.table = std::move(*read_csv_table_from_string(csv));
+  f.profiles = infer_schema(f.table, {});
+  f.rows.resize(f.table.rows);
+  std::iota(f.rows.begin(), f.rows.end(), 0);
+  return f;
+}
+
 Fixture make(std::size_t n = 200) {
   std::string csv = "amount,plan,vip,seen\n";
   for (std::size_t i = 0; i < n; ++i) {
@@ -22,12 +31,7 @@ Fixture make(std::size_t n = 200) {
     csv += (i % 25 == 0 ? std::string("NA") : std::to_string(i)) + "," + plan + "," + (i % 3 ? "0" : "1") +
            ",2024-03-" + (i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1) + " 10:00\n";
   }
-  Fixture f;
-  f.table = std::move(*read_csv_table_from_string(csv));
-  f.profiles = infer_schema(f.table, {});
-  f.rows.resize(f.table.rows);
-  std::iota(f.rows.begin(), f.rows.end(), 0);
-  return f;
+  return fixture_of(csv);
 }
 
 TEST(FeatureSpec, EncodesEveryKind) {
@@ -61,6 +65,61 @@ TEST(FeatureSpec, StandardisesAndImputesTheMedian) {
   spec.transform(cells, x);
   EXPECT_NEAR(x[0], (12.5 - amount.mean) / amount.scale, 1e-5);
   EXPECT_EQ(x[1], 0.f);
+}
+
+// bank marketing's pdays: 999 means "never contacted", not a large number.
+Fixture make_coded(std::size_t n = 200) {
+  std::string csv = "pdays,calls\n";
+  for (std::size_t i = 0; i < n; ++i) csv += (i % 4 ? "999" : std::to_string(i % 20)) + "," + std::to_string(i % 3) + "\n";
+  return fixture_of(csv);
+}
+
+TEST(FeatureSpec, RunOfNinesCodeIsMissingWithItsIndicator) {
+  Fixture f = make_coded();
+  auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .sentinel_missing = true});
+  const auto& pdays = spec.columns()[0];
+  ASSERT_TRUE(pdays.sentinel.has_value());
+  EXPECT_EQ(*pdays.sentinel, 999);
+  EXPECT_TRUE(pdays.missing_indicator);
+  EXPECT_LT(pdays.mean, 20);  // the code left out of the mean
+  std::vector<float> x(spec.width());
+  std::vector<std::string_view> cells = {"999", "1"};
+  spec.transform(cells, x);
+  EXPECT_NEAR(x[0], (pdays.median - pdays.mean) / pdays.scale, 1e-5);
+  EXPECT_EQ(x[1], 1.f);
+  cells[0] = "6";
+  spec.transform(cells, x);
+  EXPECT_NEAR(x[0], (6 - pdays.mean) / pdays.scale, 1e-5);
+  EXPECT_EQ(x[1], 0.f);
+  // Saved and loaded, the code still means missing.
+  auto loaded = *FeatureSpec::from_json(spec.to_json());
+  std::vector<float> y(loaded.width());
+  cells[0] = "999";
+  loaded.transform(cells, y);
+  spec.transform(cells, x);
+  EXPECT_EQ(x, y);
+  // Off, 999 is an ordinary number.
+  auto plain = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .sentinel_missing = false});
+  EXPECT_FALSE(plain.columns()[0].sentinel.has_value());
+  EXPECT_GT(plain.columns()[0].mean, 500);
+}
+
+TEST(FeatureSpec, AnOrdinaryMaximumIsNotACode) {
+  Fixture f = make();  // amount runs 1..199: its top is no run of nines far above the rest
+  auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.sentinel_missing = true});
+  EXPECT_FALSE(spec.columns()[0].sentinel.has_value());
+}
+
+TEST(FeatureSpec, FewDistinctValuesGetAFeatureAtEveryValue) {
+  Fixture f = make_coded();
+  auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .distinct_bins = 3});
+  const auto& names = spec.feature_names();
+  auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  EXPECT_TRUE(has("calls>=1"));
+  EXPECT_TRUE(has("calls>=2"));
+  EXPECT_FALSE(has("pdays>=4"));  // 6 distinct values: more than 3, and quantile bins are off
+  auto off = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .distinct_bins = 0});
+  EXPECT_EQ(off.width() + 2, spec.width());
 }
 
 TEST(FeatureSpec, UnseenLevelsGoToOtherAndAreCounted) {

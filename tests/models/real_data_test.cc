@@ -1,11 +1,16 @@
 // Quality floors on the real public data sets (../shared/datasets or
-// $ICRM_DATASETS), seed 42, stratified 80:20. Skipped when the data is absent.
+// $ICRM_DATASETS), seed 42, stratified 80:20 — the split is scikit-learn's
+// train_test_split(stratify=y, random_state=42), bit for bit. Skipped when the
+// data is absent.
 //
-// The floors are what this implementation reaches on THIS split, checked to be
-// no worse than scikit-learn and xgboost on the identical split
-// (bench/compare_sklearn.py): on seed 42 sklearn's LogisticRegression gets
-// 0.7875 and HistGradientBoosting 0.7965 on bank without duration. The issue's
-// 0.80/0.81 came from a different split; they hold on some seeds, not this one.
+// The floors are the issue's: bank marketing without duration ROC-AUC >= 0.80
+// (logistic regression) and >= 0.81 (boosted trees); with duration >= 0.95
+// (boosted trees); telco churn >= 0.84 for both. Logistic regression with
+// duration reaches 0.946 here, short of 0.95 (scikit-learn's
+// LogisticRegression: 0.942 on the same split), so its floor is 0.94.
+// Figures and the same-run comparison with scikit-learn: bench/README.md.
+// The settings were chosen on validation folds of the training rows only
+// (bench/model_selection.cc), never on these test rows.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -53,11 +58,11 @@ void check(const std::string& rel, const std::string& target, std::set<std::stri
 }
 
 TEST(RealData, BankWithoutDuration) {
-  check("bank-marketing/bank-additional-full.csv", "y", {"duration"}, {.lr = 0.788, .gbdt = 0.795});
+  check("bank-marketing/bank-additional-full.csv", "y", {"duration"}, {.lr = 0.80, .gbdt = 0.81});
 }
 
 TEST(RealData, BankWithDuration) {
-  check("bank-marketing/bank-additional-full.csv", "y", {}, {.lr = 0.93, .gbdt = 0.945});
+  check("bank-marketing/bank-additional-full.csv", "y", {}, {.lr = 0.94, .gbdt = 0.95});
 }
 
 TEST(RealData, TelcoChurn) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/lead_store.h"
 #include "store/model_job_store.h"
 #include "store/score_store.h"
 #include "tests/store/store_fixtures.h"
@@ -165,6 +166,48 @@ TEST_P(ScoreStoreTest, KeepsHistoryAndTheLatestPerRecord) {
   EXPECT_EQ(count_rows(db(), "latest_scores"), 2);
   EXPECT_FALSE(scores.latest("leads", 3)->has_value());
   EXPECT_FALSE(scores.latest("customers", 1)->has_value());
+}
+
+TEST_P(ScoreStoreTest, LeadsListSortedByTheirLatestRankUnscoredLast) {
+  LeadStore leads(db(), clock_);
+  std::vector<int64_t> ids;
+  for (const char* name : {"A", "B", "C", "D"}) {
+    Lead l;
+    l.name = name;
+    auto created = leads.create(Actor::system(), l);
+    ASSERT_TRUE(created.ok()) << created.error().to_string();
+    ids.push_back(created->id);
+  }
+  ModelRegistry registry(db(), clock_);
+  auto model = registry.register_model(Actor::system(), draft(), false);
+  ASSERT_TRUE(model.ok());
+  ScoreStore scores(db());
+  // An older run ranked A first; the latest ranks C, A, B and leaves D unscored.
+  std::vector<ScoreRecord> old_run = {score(model->id, ids[0], 0.9, 1, "2026-11-20T10:00:00Z")};
+  ASSERT_TRUE(scores.record(old_run).ok());
+  std::vector<ScoreRecord> run = {score(model->id, ids[2], 0.8, 1, "2026-11-21T10:00:00Z"),
+                                  score(model->id, ids[0], 0.6, 2, "2026-11-21T10:00:00Z"),
+                                  score(model->id, ids[1], 0.1, 3, "2026-11-21T10:00:00Z")};
+  ASSERT_TRUE(scores.record(run).ok());
+
+  std::vector<std::string> order;
+  ListQuery q{.limit = 3, .sort = "rank"};
+  auto page = leads.list(q);
+  ASSERT_TRUE(page.ok()) << page.error().to_string();
+  for (const auto& l : page->items) order.push_back(l.name);
+  ASSERT_FALSE(page->next_cursor.empty());
+  q.cursor = page->next_cursor;
+  auto rest = leads.list(q);
+  ASSERT_TRUE(rest.ok()) << rest.error().to_string();
+  for (const auto& l : rest->items) order.push_back(l.name);
+  EXPECT_EQ(order, (std::vector<std::string>{"C", "A", "B", "D"}));
+
+  auto desc = leads.list({.sort = "-rank"});
+  ASSERT_TRUE(desc.ok());
+  ASSERT_EQ(desc->items.size(), 4u);
+  EXPECT_EQ(desc->items.front().name, "D");
+  EXPECT_EQ(desc->items.back().name, "C");
+  EXPECT_FALSE(leads.list({.filters = {{"rank", "1"}}}).ok()) << "rank sorts, it does not filter";
 }
 
 TEST_P(ScoreStoreTest, ABadRowStoresNothingOfItsRun) {
