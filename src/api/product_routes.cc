@@ -1,5 +1,6 @@
 #include "api/product_routes.h"
 
+#include "api/csv_export_routes.h"
 #include "api/resource_routes.h"
 #include "store/product_store.h"
 #include "store/transaction_store.h"
@@ -69,6 +70,7 @@ void add_product_routes(Router& router, store::Database& db, const Clock& clock)
   crud->remove = [products](const store::Actor& a, int64_t id) { return products->remove(a, id); };
   crud->read_fields = read_product;
   add_crud_routes(router, crud);
+  add_csv_export_route(router, crud);
 }
 
 void add_transaction_routes(Router& router, store::Database& db, const Clock& clock) {
@@ -91,6 +93,7 @@ void add_transaction_routes(Router& router, store::Database& db, const Clock& cl
   crud->remove = [sales](const store::Actor& a, int64_t id) { return sales->remove(a, id); };
   crud->read_fields = read_transaction;
   add_crud_routes(router, crud);
+  add_csv_export_route(router, crud);
 }
 
 }  // namespace icrm::api
