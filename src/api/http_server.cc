@@ -1,5 +1,6 @@
 #include "api/http_server.h"
 
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/bind_executor.hpp>
@@ -152,7 +153,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     reading_ = true;
     parser_.emplace();
-    body_limit_ = server_.options_.max_body_bytes;
+    // The larger limit until the header says which route it is (Beast checks a
+    // Content-Length against the limit while reading the header); on_header
+    // narrows it.
+    body_limit_ = std::max(server_.options_.max_body_bytes, server_.options_.max_upload_bytes);
     parser_->body_limit(body_limit_);
     parser_->header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
     if (buffer_.size() > 0) return read_header();
@@ -188,8 +192,11 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& req = parser_->get();
     // An import upload may be larger than any other body.
     std::string_view target(req.target().data(), req.target().size());
-    if (req.method() == http::verb::post && target.substr(0, target.find('?')) == kImportUploadPath)
-      parser_->body_limit(body_limit_ = server_.options_.max_upload_bytes);
+    bool upload = req.method() == http::verb::post && target.substr(0, target.find('?')) == kImportUploadPath;
+    body_limit_ = upload ? server_.options_.max_upload_bytes : server_.options_.max_body_bytes;
+    if (auto length = parser_->content_length(); length && *length > body_limit_)
+      return on_read_error(http::error::body_limit, "header");
+    parser_->body_limit(body_limit_);  // a chunked body counts as it arrives
     auto expect = req[http::field::expect];
     if (!expect.empty() && beast::iequals(expect, "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
