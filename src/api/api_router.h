@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "api/auth/authenticator.h"
+#include "api/limits.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "core/clock.h"
@@ -23,6 +24,8 @@ struct ApiContext {
   auth::AuthConfig auth{};
   // Secure on the session cookie: set when clients come over HTTPS.
   bool secure_cookies = false;
+  // Largest import upload (the server's ServerOptions::max_upload_bytes).
+  std::size_t max_upload_bytes = kDefaultMaxUploadBytes;
 };
 
 // REQUIRES: everything in `context` outlives the router.

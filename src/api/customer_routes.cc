@@ -1,5 +1,6 @@
 #include "api/customer_routes.h"
 
+#include "api/csv_export_routes.h"
 #include "api/resource_routes.h"
 #include "store/customer_store.h"
 #include "store/user_store.h"
@@ -53,6 +54,7 @@ void add_customer_routes(Router& router, store::Database& db, const Clock& clock
   crud->read_fields = read_customer;
   crud->owner = [](const Customer& c) { return c.owner_id; };
   add_crud_routes(router, crud);
+  add_csv_export_route(router, crud);
 }
 
 }  // namespace icrm::api

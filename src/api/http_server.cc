@@ -1,5 +1,6 @@
 #include "api/http_server.h"
 
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/bind_executor.hpp>
@@ -152,7 +153,11 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     reading_ = true;
     parser_.emplace();
-    parser_->body_limit(server_.options_.max_body_bytes);
+    // The larger limit until the header says which route it is (Beast checks a
+    // Content-Length against the limit while reading the header); on_header
+    // narrows it.
+    body_limit_ = std::max(server_.options_.max_body_bytes, server_.options_.max_upload_bytes);
+    parser_->body_limit(body_limit_);
     parser_->header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
     if (buffer_.size() > 0) return read_header();
     // Idle until the first byte of the next request: the idle timeout applies,
@@ -185,6 +190,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ec && header_bytes > kMaxHeaderBytes) ec = http::error::header_limit;
     if (ec) return on_read_error(ec, "header");
     auto& req = parser_->get();
+    // An import upload may be larger than any other body.
+    std::string_view target(req.target().data(), req.target().size());
+    bool upload = req.method() == http::verb::post && target.substr(0, target.find('?')) == kImportUploadPath;
+    body_limit_ = upload ? server_.options_.max_upload_bytes : server_.options_.max_body_bytes;
+    if (auto length = parser_->content_length(); length && *length > body_limit_)
+      return on_read_error(http::error::body_limit, "header");
+    parser_->body_limit(body_limit_);  // a chunked body counts as it arrives
     auto expect = req[http::field::expect];
     if (!expect.empty() && beast::iequals(expect, "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -222,7 +234,7 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (ec == http::error::body_limit) {
       server_.metrics_.record_rejected("body_too_large");
       r = problem_response(Error::too_large(
-          "The request body is larger than " + std::to_string(server_.options_.max_body_bytes) +
+          "The request body is larger than " + std::to_string(body_limit_) +
               " bytes.",
           "body"));
     } else {
@@ -372,6 +384,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::size_t body_limit_ = 0;  // of the request being read
   std::deque<BeastResponse> queue_;  // responses not yet written, in request order
   std::array<char, 4096> drain_buffer_{};
   bool reading_ = false;

@@ -31,6 +31,8 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0: any free port; see HttpServer::port()
   unsigned threads = 0;  // 0: one per core
   std::size_t max_body_bytes = kDefaultMaxBodyBytes;
+  // Body of POST kImportUploadPath (file uploads) instead of max_body_bytes.
+  std::size_t max_upload_bytes = kDefaultMaxUploadBytes;
   std::size_t max_in_flight = kMaxInFlightPerConnection;
   std::chrono::milliseconds header_timeout = kDefaultHeaderTimeout;
   std::chrono::milliseconds read_timeout = kDefaultReadTimeout;

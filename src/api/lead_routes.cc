@@ -1,5 +1,6 @@
 #include "api/lead_routes.h"
 
+#include "api/csv_export_routes.h"
 #include "api/resource_routes.h"
 #include "store/lead_store.h"
 #include "store/user_store.h"
@@ -73,6 +74,7 @@ void add_lead_routes(Router& router, store::Database& db, const Clock& clock) {
   crud->read_fields = read_lead;
   crud->owner = [](const Lead& l) { return l.owner_id; };
   add_crud_routes(router, crud);
+  add_csv_export_route(router, crud);
 
   router.add(
       Method::kPost, "/api/v1/leads/{id}/status",

@@ -11,6 +11,12 @@ namespace icrm::api {
 // Request body; `serve --max-body` overrides it. Larger bodies get 413 before
 // their bytes are read (the Content-Length is checked against it).
 inline constexpr std::size_t kDefaultMaxBodyBytes = 1024 * 1024;
+// Body of an import upload (POST /api/v1/imports), which the server reads
+// instead of kDefaultMaxBodyBytes for that route; `serve --max-upload`
+// overrides it. Larger gets 413.
+inline constexpr std::size_t kDefaultMaxUploadBytes = 64 * 1024 * 1024;
+// The route that takes uploads.
+inline constexpr const char* kImportUploadPath = "/api/v1/imports";
 // Request line plus all header fields. Larger gets 431 and the connection closes.
 inline constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 // Nesting of arrays/objects in a JSON body; deeper gets 400 (a parser that

@@ -1,5 +1,6 @@
 #include "api/product_routes.h"
 
+#include "api/csv_export_routes.h"
 #include "api/resource_routes.h"
 #include "store/product_store.h"
 #include "store/transaction_store.h"
@@ -61,6 +62,7 @@ void add_product_routes(Router& router, store::Database& db, const Clock& clock)
   use_store(*crud, products);
   crud->read_fields = read_product;
   add_crud_routes(router, crud);
+  add_csv_export_route(router, crud);
 }
 
 void add_transaction_routes(Router& router, store::Database& db, const Clock& clock) {
@@ -79,6 +81,7 @@ void add_transaction_routes(Router& router, store::Database& db, const Clock& cl
   use_store(*crud, sales);
   crud->read_fields = read_transaction;
   add_crud_routes(router, crud);
+  add_csv_export_route(router, crud);
 }
 
 }  // namespace icrm::api

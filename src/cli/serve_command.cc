@@ -38,7 +38,8 @@ int serve(const ServeOptions& o) {
   api::Metrics metrics;
   metrics.set_pool_gauge([&db] { return std::pair(db.leases_in_use(), db.pool_size()); });
   auto router = api::build_api_router(
-      {.db = db, .metrics = metrics, .clock = SystemClock::instance(), .web_dir = o.web_dir});
+      {.db = db, .metrics = metrics, .clock = SystemClock::instance(), .web_dir = o.web_dir,
+       .max_upload_bytes = server.max_upload_bytes});
   auto started = api::HttpServer::start(server, *router, metrics);
   if (!started) return report(started.error());
   auto& http = **started;
@@ -68,6 +69,7 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--max-body", o->server.max_body_bytes, "Largest request body in bytes")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1024} * 1024 * 1024));
+  cmd->add_option("--max-upload", o->server.max_upload_bytes, "Largest import upload (POST /api/v1/imports) in bytes");
   cmd->add_option("--threads", o->server.threads, "I/O threads (0: one per core)")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <fstream>
+#include <thread>
 #include <unordered_map>
 
 #include "core/time.h"
+#include "ingest/batch_queue.h"
 #include "ingest/csv_reader.h"
 #include "ingest/rejects_writer.h"
 #include "ingest/value_coercion.h"
@@ -94,7 +96,8 @@ class Load {
   // `row` returns a RowError-like message ("" when fine) and updates counts.
   template <typename Fn, typename Flush>
   Result<ImportSummary> run(Fn&& row, Flush&& flush) {
-    Status st = writer_->begin();
+    Status st = writer_->set_sync_commits(false);
+    if (st) st = writer_->begin();
     if (!st) return st.error();
     std::size_t in_batch = 0;
     CsvRecord rec;
@@ -124,13 +127,25 @@ class Load {
       }
     }
     if (!(st = flush())) return fail(st.error());
+    return finish();
+  }
+
+  // Commits the last batch, then the audit entry in a transaction that waits
+  // for the disk: batches before were committed without waiting
+  // (set_sync_commits(false)), and this last commit makes them all durable.
+  // The summary is returned only after it.
+  Result<ImportSummary> finish() {
+    Status st = writer_->commit();
+    if (st) st = writer_->set_sync_commits(true);
+    if (st) st = writer_->begin();
     s_.seconds = std::chrono::duration<double>(clock_.now() - started_).count();
-    if (s_.imported > 0) {
+    if (st && s_.imported > 0) {
       std::string after = fmt::format(R"({{"dataset":{},"summary":{}}})",
                                       boost::json::serialize(boost::json::string(o_.file)), s_.to_json());
-      if (!(st = writer_->audit(std::nullopt, "dataset-load", "dataset", after, now_))) return fail(st.error());
+      st = writer_->audit(std::nullopt, "dataset-load", "dataset", after, now_);
     }
-    if (!(st = writer_->commit())) return fail(st.error());
+    if (st) st = writer_->commit();
+    if (!st) return fail(st.error());
     s_.seconds = std::chrono::duration<double>(clock_.now() - started_).count();
     return s_;
   }
@@ -275,6 +290,134 @@ Status write_events(const std::string& path, std::vector<PurchaseEvent>& events,
   return {};
 }
 
+// The online-retail load runs as two threads: this one reads, checks and
+// converts lines and decides what is new; a writer thread creates products
+// and customers and stores the lines. They meet in a BatchQueue of
+// RetailBatches, so reading overlaps writing and memory stays bounded.
+
+// Lines per batch handed from the reader to the writer.
+constexpr std::size_t kRetailBatchLines = 8192;
+// Batches read ahead of the writer.
+constexpr std::size_t kRetailBatchesAhead = 4;
+
+// Hash lookups by string_view without building a std::string per row.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
+
+// One line checked and converted; its texts live in the batch's `text`.
+struct RetailLine {
+  uint32_t product;  // index into the load's products
+  int32_t customer;  // index into the load's customers, -1: anonymous sale
+  int32_t line_no;
+  uint32_t invoice_at, time_at;  // offsets into RetailBatch::text
+  uint32_t invoice_len;
+  int64_t quantity, unit_price_minor, amount_minor;
+};
+struct NewProduct {
+  uint32_t index;
+  store::ProductRow row;
+};
+struct NewCustomer {
+  uint32_t index;
+  store::CustomerRow row;
+};
+// Products and customers first seen in a batch come with it and are created
+// before its lines are stored.
+struct RetailBatch {
+  std::vector<RetailLine> lines;
+  std::vector<NewProduct> products;
+  std::vector<NewCustomer> customers;
+  std::string text;
+  void clear() {
+    lines.clear();
+    products.clear();
+    customers.clear();
+    text.clear();
+  }
+};
+
+// The writer thread's side: owns the BulkWriter while the load runs.
+class RetailWriter {
+ public:
+  RetailWriter(store::BulkWriter& w, std::vector<int64_t> product_ids, std::vector<int64_t> customer_ids,
+               std::string created_at, std::size_t batch_rows, int64_t data_version)
+      : w_(w), product_ids_(std::move(product_ids)), customer_ids_(std::move(customer_ids)),
+        created_at_(std::move(created_at)), batch_rows_(batch_rows), data_version_(data_version) {}
+
+  Status write(const RetailBatch& b) {
+    for (const NewProduct& p : b.products) {
+      auto id = w_.insert_product(p.row);
+      if (!id) return id.error();
+      if (product_ids_.size() <= p.index) product_ids_.resize(p.index + 1);
+      product_ids_[p.index] = *id;
+    }
+    for (const NewCustomer& c : b.customers) {
+      auto id = w_.insert_customer(c.row);
+      if (!id) return id.error();
+      if (customer_ids_.size() <= c.index) customer_ids_.resize(c.index + 1);
+      customer_ids_[c.index] = *id;
+    }
+    // Rows are reused from batch to batch: their strings keep their capacity,
+    // so steady state allocates nothing per line.
+    if (rows_.size() < b.lines.size()) rows_.resize(b.lines.size());
+    for (std::size_t i = 0; i < b.lines.size(); ++i) {
+      const RetailLine& l = b.lines[i];
+      store::TransactionRow& r = rows_[i];
+      std::string_view invoice(b.text.data() + l.invoice_at, l.invoice_len);
+      if (r.external_id) r.external_id->assign(invoice);
+      else r.external_id.emplace(invoice);
+      r.line_no = l.line_no;
+      r.customer_id = l.customer < 0 ? std::nullopt
+                                     : std::optional<int64_t>(customer_ids_[static_cast<std::size_t>(l.customer)]);
+      r.product_id = product_ids_[l.product];
+      r.quantity = l.quantity;
+      r.unit_price_minor = l.unit_price_minor;
+      r.amount_minor = l.amount_minor;
+      r.currency.assign("GBP");
+      r.occurred_at.assign(b.text.data() + l.time_at, kTimestampBytes);
+      r.created_at.assign(created_at_);
+    }
+    auto st = w_.insert_transactions(std::span(rows_.data(), b.lines.size()));
+    if (!st) return st;
+    since_commit_ += b.lines.size();
+    if (since_commit_ >= batch_rows_) return commit_batch();
+    return {};
+  }
+
+  // Commits and opens the next transaction. Links were checked against keys
+  // read inside this writer's transactions with foreign keys off; when
+  // another connection committed in between (a product deleted?), the store
+  // checks links again from here on.
+  Status commit_batch() {
+    since_commit_ = 0;
+    Status st = w_.commit();
+    if (st) st = w_.begin();
+    if (!st) return st;
+    auto version = w_.data_version();
+    if (!version) return version.error();
+    if (*version == data_version_) return {};
+    data_version_ = *version;
+    st = w_.rollback();  // nothing written yet
+    if (st) st = w_.set_foreign_keys(true);
+    if (st) st = w_.begin();
+    return st;
+  }
+
+ private:
+  static constexpr std::size_t kTimestampBytes = 27;  // 2010-12-01T08:26:00.000000Z
+  store::BulkWriter& w_;
+  std::vector<int64_t> product_ids_, customer_ids_;
+  std::string created_at_;
+  std::size_t batch_rows_;
+  std::size_t since_commit_ = 0;
+  int64_t data_version_;
+  std::vector<store::TransactionRow> rows_;
+};
+
 Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, const Clock& clock,
                                   const ImportReporter& rep) {
   Load load(db, o, clock, rep);
@@ -290,130 +433,211 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
   }
   enum { kInvoice, kStock, kDescription, kQuantity, kDate, kPrice, kCustomer, kCountry };
   store::BulkWriter& w = *load.writer_;
-  KeyIndex products, customers, lines;
-  for (auto [column_kind, index] : {std::pair{KeyColumn::kProductSku, &products},
-                                    std::pair{KeyColumn::kCustomerExternalId, &customers},
+
+  // Links are checked here, against keys read inside the first transaction,
+  // so the store need not check them again (see RetailWriter::commit_batch).
+  if (!(st = w.set_sync_commits(false)) || !(st = w.set_foreign_keys(false)) || !(st = w.begin()))
+    return st.error();
+  auto version = w.data_version();
+  if (!version) return load.fail(version.error());
+  KeyIndex stored_products, stored_customers, lines;
+  for (auto [column_kind, index] : {std::pair{KeyColumn::kProductSku, &stored_products},
+                                    std::pair{KeyColumn::kCustomerExternalId, &stored_customers},
                                     std::pair{KeyColumn::kTransactionKey, &lines}}) {
     auto r = w.read_keys(column_kind, *index);
-    if (!r) return r.error();
+    if (!r) return load.fail(r.error());
   }
-  std::unordered_map<std::string, int32_t> next_line;
-  std::vector<store::TransactionRow> pending;
-  pending.reserve(std::min<std::size_t>(o.batch_rows, 1 << 20));
+  // Dense indexes for products and customers: the reader maps text to an
+  // index, the writer an index to the record's id.
+  TextMap<uint32_t> products;
+  TextMap<int32_t> customers;
+  std::vector<int64_t> product_ids, customer_ids;
+  for (auto& [sku, id] : stored_products) {
+    products.emplace(sku, static_cast<uint32_t>(product_ids.size()));
+    product_ids.push_back(id);
+  }
+  for (auto& [ext, id] : stored_customers) {
+    customers.emplace(ext, static_cast<int32_t>(customer_ids.size()));
+    customer_ids.push_back(id);
+  }
+  TextMap<int32_t> next_line;
   bool events = !o.events_path.empty();
   std::vector<PurchaseEvent> stream;
   std::vector<std::string> countries;
   std::unordered_map<std::string, uint16_t> country_index;
 
-  // Consecutive lines share their invoice time; convert each distinct text once.
-  std::string last_date_text, last_date_utc;
-  int64_t last_date_us = 0;
+  RetailWriter writer(w, std::move(product_ids), std::move(customer_ids), load.now_, o.batch_rows, *version);
+  BatchQueue<std::unique_ptr<RetailBatch>> full(kRetailBatchesAhead), empty(kRetailBatchesAhead + 2);
+  for (std::size_t i = 0; i < kRetailBatchesAhead + 2; ++i) empty.push(std::make_unique<RetailBatch>());
+  Status written;  // the writer thread's result; read after join()
+  std::thread writer_thread([&] {
+    while (auto batch = full.pop()) {
+      written = writer.write(**batch);
+      if (!written) {
+        full.cancel();
+        empty.cancel();
+        return;
+      }
+      (*batch)->clear();
+      empty.push(std::move(*batch));
+    }
+  });
+  auto stop_writer = [&] {
+    full.close();
+    writer_thread.join();
+  };
 
-  store::TransactionRow t;
-  t.currency = "GBP";
-  t.created_at = load.now_;
-  store::ProductRow p;
-  p.currency = "GBP";
-  store::CustomerRow c;
+  // Consecutive lines share their invoice and its time: look each up once.
+  std::string last_date_text, last_invoice;
+  int64_t last_date_us = 0, time_us = 0;
+  uint32_t last_time_at = 0;
+  uint64_t batch_no = 0, time_batch = UINT64_MAX;
+  int32_t* line_counter = nullptr;
+  std::unique_ptr<RetailBatch> batch = *empty.pop();
   uint32_t row_index = 0;
-
-  auto summary = load.run(
-      [&](const CsvRecord& rec) -> Status {
-        ++row_index;
-        std::string_view invoice = trim_blanks(rec[col[kInvoice]]);
-        std::string_view sku = trim_blanks(rec[col[kStock]]);
-        if (invoice.empty()) return Error::invalid("is empty", "InvoiceNo");
-        if (sku.empty()) return Error::invalid("is empty", "StockCode");
-        auto qty = parse_integer(rec[col[kQuantity]]);
-        if (!qty) return Error::invalid(qty.error().message, "Quantity");
-        auto price = parse_scaled_decimal(rec[col[kPrice]], 6);
-        if (!price) return Error::invalid(price.error().message, "UnitPrice");
-        std::string_view date = rec[col[kDate]];
-        if (date != last_date_text) {
-          auto utc = uk_local_to_utc(date);
-          if (!utc) return Error::invalid(utc.error().message, "InvoiceDate");
-          last_date_text.assign(date);
-          last_date_utc = format_timestamp(*utc);
-          last_date_us = to_unix_micros(*utc);
-        }
-        std::string_view customer = trim_blanks(rec[col[kCustomer]]);
-        std::string_view country = trim_blanks(rec[col[kCountry]]);
-        int64_t quantity = *qty;
-        // Cancellations carry negative quantities in the data; make sure of it.
-        if (invoice.front() == 'C' && quantity > 0) quantity = -quantity;
-
-        int32_t line_no = ++next_line[std::string(invoice)];
-        int64_t unit_price_minor = divide_round_half_even(*price, kMicrosPerPenny);
-        __int128 exact = static_cast<__int128>(quantity) * *price;
-        if (exact > INT64_MAX || exact < INT64_MIN) return Error::invalid("Quantity x UnitPrice is out of range", "Quantity");
-        int64_t amount_minor = divide_round_half_even(static_cast<int64_t>(exact), kMicrosPerPenny);
-        if (events) {
-          auto [it, added] = country_index.try_emplace(std::string(country), static_cast<uint16_t>(countries.size()));
-          if (added) countries.emplace_back(country);
-          stream.push_back({last_date_us, row_index, line_no, std::string(invoice), std::string(sku),
-                            std::string(customer), it->second, quantity, unit_price_minor, amount_minor});
-        }
-        // Lines already stored (a re-run) are skipped. (invoice, position) is
-        // unique within the file, so only keys from the store need a lookup.
-        if (!lines.empty() && lines.count(store::transaction_key(invoice, line_no))) {
-          ++load.s_.skipped;
-          return {};
-        }
-
-        auto prod = products.find(std::string(sku));
-        int64_t product_id;
-        if (prod == products.end()) {
-          auto name = trim_blanks(rec[col[kDescription]]);
-          p.sku = std::string(sku);
-          p.name = name.empty() ? p.sku : std::string(name);
-          p.unit_price_minor = std::max<int64_t>(0, divide_round_half_even(*price, kMicrosPerPenny));
-          p.created_at = p.updated_at = last_date_utc;
-          auto id = w.insert_product(p);
-          if (!id) return id.error();
-          product_id = *id;
-          products.emplace(p.sku, product_id);
-        } else {
-          product_id = prod->second;
-        }
-
-        std::optional<int64_t> customer_id;
-        if (!customer.empty()) {
-          auto cust = customers.find(std::string(customer));
-          if (cust == customers.end()) {
-            c.external_id = std::string(customer);
-            c.name = fmt::format("Customer {}", customer);
-            c.country = country.empty() ? std::nullopt : std::optional<std::string>(country);
-            c.created_at = c.updated_at = last_date_utc;
-            auto id = w.insert_customer(c);
-            if (!id) return id.error();
-            customer_id = *id;
-            customers.emplace(*c.external_id, *id);
-          } else {
-            customer_id = cust->second;
-          }
-        }
-
-        t.external_id = std::string(invoice);
-        t.line_no = line_no;
-        t.customer_id = customer_id;
-        t.product_id = product_id;
-        t.quantity = quantity;
-        t.unit_price_minor = unit_price_minor;
-        t.amount_minor = amount_minor;
-        t.occurred_at = last_date_utc;
-        pending.push_back(t);
-        ++load.s_.imported;
-        return {};
-      },
-      [&]() -> Status {
-        auto r = w.insert_transactions(pending);
-        pending.clear();
-        return r;
-      });
+  ImportSummary& s = load.s_;
+  CsvRecord rec;
+  auto reject = [&](std::string_view column_name, const std::string& why) {
+    ++s.rejected;
+    if (rep.rejected)
+      rep.rejected(fmt::format("row {} (line {}): {}", s.rows, rec.line(),
+                               Error::invalid(why, std::string(column_name)).to_string()));
+  };
+  while (true) {
+    auto got = load.reader_->next(rec);
+    if (!got) {
+      ++s.rows;
+      ++s.rejected;
+      if (rep.rejected) rep.rejected(fmt::format("row {}: {}", s.rows, got.error().message));
+      continue;
+    }
+    if (!*got) break;
+    ++s.rows;
+    ++row_index;
+    if (rep.progress) rep.progress(s.rows);
+    std::string_view invoice = trim_blanks(rec[col[kInvoice]]);
+    std::string_view sku = trim_blanks(rec[col[kStock]]);
+    if (invoice.empty()) {
+      reject("InvoiceNo", "is empty");
+      continue;
+    }
+    if (sku.empty()) {
+      reject("StockCode", "is empty");
+      continue;
+    }
+    auto qty = parse_integer(rec[col[kQuantity]]);
+    if (!qty) {
+      reject("Quantity", qty.error().message);
+      continue;
+    }
+    auto price = parse_scaled_decimal(rec[col[kPrice]], 6);
+    if (!price) {
+      reject("UnitPrice", price.error().message);
+      continue;
+    }
+    std::string_view date = rec[col[kDate]];
+    if (date != last_date_text) {
+      auto utc = uk_local_to_utc(date);
+      if (!utc) {
+        reject("InvoiceDate", utc.error().message);
+        continue;
+      }
+      last_date_text.assign(date);
+      last_date_us = to_unix_micros(*utc);
+    }
+    int64_t quantity = *qty;
+    // Cancellations carry negative quantities in the data; make sure of it.
+    if (invoice.front() == 'C' && quantity > 0) quantity = -quantity;
+    __int128 exact = static_cast<__int128>(quantity) * *price;
+    if (exact > INT64_MAX || exact < INT64_MIN) {
+      reject("Quantity", "Quantity x UnitPrice is out of range");
+      continue;
+    }
+    if (invoice != last_invoice || line_counter == nullptr) {
+      auto it = next_line.find(invoice);
+      if (it == next_line.end()) it = next_line.emplace(std::string(invoice), 0).first;
+      line_counter = &it->second;
+      last_invoice.assign(invoice);
+    }
+    int32_t line_no = ++*line_counter;
+    int64_t unit_price_minor = divide_round_half_even(*price, kMicrosPerPenny);
+    int64_t amount_minor = divide_round_half_even(static_cast<int64_t>(exact), kMicrosPerPenny);
+    std::string_view customer = trim_blanks(rec[col[kCustomer]]);
+    std::string_view country = trim_blanks(rec[col[kCountry]]);
+    if (events) {
+      auto [it, added] = country_index.try_emplace(std::string(country), static_cast<uint16_t>(countries.size()));
+      if (added) countries.emplace_back(country);
+      stream.push_back({last_date_us, row_index, line_no, std::string(invoice), std::string(sku),
+                        std::string(customer), it->second, quantity, unit_price_minor, amount_minor});
+    }
+    // Lines already stored (a re-run) are skipped. (invoice, position) is
+    // unique within the file, so only keys from the store need a lookup.
+    if (!lines.empty() && lines.count(store::transaction_key(invoice, line_no))) {
+      ++s.skipped;
+      continue;
+    }
+    if (time_batch != batch_no || time_us != last_date_us) {  // the time's text, once per batch
+      time_batch = batch_no;
+      time_us = last_date_us;
+      last_time_at = static_cast<uint32_t>(batch->text.size());
+      batch->text += format_timestamp(from_unix_micros(last_date_us));
+    }
+    auto prod = products.find(sku);
+    if (prod == products.end()) {
+      uint32_t index = static_cast<uint32_t>(products.size());
+      prod = products.emplace(std::string(sku), index).first;
+      auto name = trim_blanks(rec[col[kDescription]]);
+      NewProduct& p = batch->products.emplace_back();
+      p.index = index;
+      p.row.sku = std::string(sku);
+      p.row.name = name.empty() ? p.row.sku : std::string(name);
+      p.row.unit_price_minor = std::max<int64_t>(0, unit_price_minor);
+      p.row.currency = "GBP";
+      p.row.created_at = p.row.updated_at = format_timestamp(from_unix_micros(last_date_us));
+    }
+    int32_t customer_index = -1;
+    if (!customer.empty()) {
+      auto cust = customers.find(customer);
+      if (cust == customers.end()) {
+        int32_t index = static_cast<int32_t>(customers.size());
+        cust = customers.emplace(std::string(customer), index).first;
+        NewCustomer& c = batch->customers.emplace_back();
+        c.index = static_cast<uint32_t>(index);
+        c.row.external_id = std::string(customer);
+        c.row.name = fmt::format("Customer {}", customer);
+        if (!country.empty()) c.row.country = std::string(country);
+        c.row.created_at = c.row.updated_at = format_timestamp(from_unix_micros(last_date_us));
+      }
+      customer_index = cust->second;
+    }
+    RetailLine& line = batch->lines.emplace_back();
+    line.product = prod->second;
+    line.customer = customer_index;
+    line.line_no = line_no;
+    line.invoice_at = static_cast<uint32_t>(batch->text.size());
+    line.invoice_len = static_cast<uint32_t>(invoice.size());
+    batch->text += invoice;
+    line.time_at = last_time_at;
+    line.quantity = quantity;
+    line.unit_price_minor = unit_price_minor;
+    line.amount_minor = amount_minor;
+    ++s.imported;
+    if (batch->lines.size() == kRetailBatchLines) {
+      if (!full.push(std::move(batch))) break;  // the writer failed
+      auto next = empty.pop();
+      if (!next) break;
+      batch = std::move(*next);
+      ++batch_no;
+    }
+  }
+  if (batch && !batch->lines.empty()) full.push(std::move(batch));
+  stop_writer();
+  if (!written) return load.fail(written.error());
+  auto summary = load.finish();
   if (!summary) return summary;
   if (events) {
-    auto written = write_events(o.events_path, stream, countries);
-    if (!written) return written.error();
+    auto events_written = write_events(o.events_path, stream, countries);
+    if (!events_written) return events_written.error();
     summary->seconds = std::chrono::duration<double>(clock.now() - load.started_).count();
   }
   return summary;

@@ -766,6 +766,7 @@ Result<ImportSummary> run_import(store::Database& db, const ImportOptions& o, co
   auto reject = [&](const SourceRow* row, std::vector<std::string_view> fields, const std::string& msg) -> Status {
     ++summary.rejected;
     if (reporter.rejected) reporter.rejected(msg);
+    if (reporter.rejected_at) reporter.rejected_at(row->number, row->line, msg);
     if (o.rejects_path.empty()) return {};
     if (!rejects) {
       reject_columns = source->reject_columns();
@@ -843,7 +844,7 @@ Result<ImportSummary> run_import(store::Database& db, const ImportOptions& o, co
   if (summary.imported + summary.updated > 0) {
     std::string after = fmt::format(R"({{"file":{},"summary":{}}})",
                                     boost::json::serialize(boost::json::string(o.file)), summary.to_json());
-    if (!(st = w.audit(std::nullopt, "import", record_kind_name(o.kind), after, format_timestamp(clock.now()))))
+    if (!(st = w.audit(o.audit_user_id, "import", record_kind_name(o.kind), after, format_timestamp(clock.now()))))
       return fail(st.error());
   }
   if (!(st = w.commit())) return fail(st.error());

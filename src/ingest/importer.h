@@ -57,12 +57,17 @@ struct ImportOptions {
   bool dry_run = false;
   std::size_t batch_rows = kDefaultBatchRows;
   std::string default_currency = "EUR";
+  // Who the audit entry names; none: the system (the CLI).
+  std::optional<std::int64_t> audit_user_id;
 };
 
 // Where the importer tells about progress and rejected rows.
 struct ImportReporter {
   std::function<void(std::uint64_t rows)> progress;       // after every row
   std::function<void(const std::string& error)> rejected; // each located error
+  // The same error with its place apart: data row number (1 = first row after
+  // the header) and the file's line where that row starts (0 when unknown).
+  std::function<void(std::uint64_t row, std::uint64_t line, const std::string& error)> rejected_at;
 };
 
 // Runs the import. A bad row is counted and reported, not an Error; an Error

@@ -130,24 +130,66 @@ class SqliteBackend final : public BulkWriter::Backend {
   }
 
   Status insert_transactions(std::span<const TransactionRow> rows) override {
-    static const std::string sql = fmt::format(
-        "INSERT INTO transactions ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        kTransactionColumns);
-    auto st = prepare(sql);
+    static const std::string one_sql = insert_sql(1, "INSERT");
+    // Without foreign keys nothing in the statement can abort half-way but a
+    // unique key, and OR FAIL (keep the rows before it; the caller rolls the
+    // transaction back anyway) spares SQLite a statement journal per insert.
+    static const std::string many_sql = insert_sql(kRowsPerInsert, "INSERT OR FAIL");
+    std::size_t i = 0;
+    if (!foreign_keys()) {
+      auto st = prepare(many_sql);
+      if (!st) return st.error();
+      Cell cells[10 * kRowsPerInsert];
+      for (; i + kRowsPerInsert <= rows.size(); i += kRowsPerInsert) {
+        for (std::size_t k = 0; k < kRowsPerInsert; ++k) transaction_cells(rows[i + k], cells + 10 * k);
+        if (auto s = step_done(*st, cells); !s) return s;
+      }
+    }
+    auto st = prepare(one_sql);
     if (!st) return st.error();
     Cell cells[10];
-    for (const TransactionRow& r : rows) {
-      transaction_cells(r, cells);
-      auto bound = bind(*st, cells);
-      if (!bound) return bound;
-      int rc = sqlite_api::sqlite3_step(*st);
-      sqlite_api::sqlite3_reset(*st);
-      if (rc != SQLITE_DONE) return failure(sqlite_api::sqlite3_errmsg(db_));
+    for (; i < rows.size(); ++i) {
+      transaction_cells(rows[i], cells);
+      if (auto s = step_done(*st, cells); !s) return s;
     }
     return {};
   }
 
  private:
+  // Sales lines per statement when foreign keys are off: fewer statements to
+  // start and finish (each opens a cursor on every index) at 640 parameters,
+  // far below SQLite's limit.
+  static constexpr std::size_t kRowsPerInsert = 64;
+
+  static std::string insert_sql(std::size_t rows, std::string_view verb) {
+    std::string sql = fmt::format("{} INTO transactions ({}) VALUES ", verb, kTransactionColumns);
+    for (std::size_t r = 0; r < rows; ++r) {
+      sql += r ? ", (" : "(";
+      for (std::size_t c = 0; c < 10; ++c) sql += fmt::format("{}${}", c ? ", " : "", 10 * r + c + 1);
+      sql += ")";
+    }
+    return sql;
+  }
+
+  bool foreign_keys() {
+    sqlite_api::sqlite3_stmt* st = nullptr;
+    bool on = true;
+    if (sqlite_api::sqlite3_prepare_v2(db_, "PRAGMA foreign_keys", -1, &st, nullptr) == SQLITE_OK &&
+        sqlite_api::sqlite3_step(st) == SQLITE_ROW)
+      on = sqlite_api::sqlite3_column_int(st, 0) != 0;
+    sqlite_api::sqlite3_finalize(st);
+    return on;
+  }
+
+  Status step_done(sqlite_api::sqlite3_stmt* st, std::span<const Cell> cells) {
+    auto bound = bind(st, cells);
+    if (!bound) return bound;
+    int rc = sqlite_api::sqlite3_step(st);
+    sqlite_api::sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return failure(sqlite_api::sqlite3_errmsg(db_));
+    return {};
+  }
+
   static Error failure(std::string_view msg) {
     std::string m(msg);
     if (m.find("UNIQUE") != std::string::npos || m.find("FOREIGN KEY") != std::string::npos ||
@@ -367,7 +409,44 @@ Result<std::unique_ptr<BulkWriter>> BulkWriter::open(Database& db) {
     auto* be = static_cast<soci::postgresql_session_backend*>(s.get_backend());
     backend = std::make_unique<PgBackend>(be->conn_);
   }
-  return std::unique_ptr<BulkWriter>(new BulkWriter(std::move(*lease), db.engine(), std::move(backend)));
+  std::unique_ptr<BulkWriter> w(new BulkWriter(std::move(*lease), db.engine(), std::move(backend)));
+  if (db.engine() == Engine::kSqlite) {
+    auto fk = w->pragma("foreign_keys");
+    auto sync = w->pragma("synchronous");
+    if (!fk) return fk.error();
+    if (!sync) return sync.error();
+    w->pooled_foreign_keys_ = *fk;
+    w->pooled_synchronous_ = *sync;
+  }
+  return w;
+}
+
+Result<int64_t> BulkWriter::pragma(std::string_view name) {
+  int64_t value = 0;
+  auto st = backend_->query(fmt::format("PRAGMA {}", name), {},
+                            [&](std::span<const std::optional<std::string_view>> row) {
+                              if (!row.empty() && row[0]) value = std::stoll(std::string(*row[0]));
+                            });
+  if (!st) return st.error();
+  return value;
+}
+
+Status BulkWriter::set_foreign_keys(bool on) {
+  if (engine_ != Engine::kSqlite) return {};
+  if (in_transaction_) return Error::internal("set_foreign_keys inside a transaction");
+  return backend_->exec(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+}
+
+Status BulkWriter::set_sync_commits(bool on) {
+  if (engine_ != Engine::kSqlite) return {};
+  if (in_transaction_) return Error::internal("set_sync_commits inside a transaction");
+  // FULL: the WAL is synced at every commit. NORMAL: only at checkpoints.
+  return backend_->exec(fmt::format("PRAGMA synchronous = {}", on ? std::max<int64_t>(pooled_synchronous_, 2) : 1));
+}
+
+Result<int64_t> BulkWriter::data_version() {
+  if (engine_ != Engine::kSqlite) return 0;
+  return pragma("data_version");
 }
 
 BulkWriter::BulkWriter(Database::Lease lease, Engine engine, std::unique_ptr<Backend> backend)
@@ -378,7 +457,11 @@ BulkWriter::~BulkWriter() {
   // on PostgreSQL they would clash with the next BulkWriter's names.
   if (in_transaction_) (void)rollback();
   if (engine_ == Engine::kPostgres) (void)backend_->exec("DEALLOCATE ALL");
-  if (engine_ == Engine::kSqlite) (void)backend_->exec("PRAGMA cache_size = -2000");  // SQLite's default
+  if (engine_ == Engine::kSqlite) {
+    (void)backend_->exec("PRAGMA cache_size = -2000");  // SQLite's default
+    (void)backend_->exec(fmt::format("PRAGMA foreign_keys = {}", pooled_foreign_keys_));
+    (void)backend_->exec(fmt::format("PRAGMA synchronous = {}", pooled_synchronous_));
+  }
   backend_.reset();
 }
 

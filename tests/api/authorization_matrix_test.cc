@@ -60,12 +60,14 @@ const Cell kMatrix[] = {
     {Method::kDelete, "/api/v1/tokens/{id}", "/api/v1/tokens/{token_of_manager}", "", roles(204, 204, 404, 404)},
 
     {Method::kGet, "/api/v1/customers", "/api/v1/customers", "", roles(200, 200, 200, 200)},
+    {Method::kGet, "/api/v1/customers.csv", "/api/v1/customers.csv", "", roles(200, 200, 200, 200)},
     {Method::kPost, "/api/v1/customers", "/api/v1/customers", R"({"name":"C{n}"})", roles(201, 201, 403, 403)},
     {Method::kGet, "/api/v1/customers/{id}", "/api/v1/customers/{customer}", "", roles(200, 200, 200, 200)},
     {Method::kPatch, "/api/v1/customers/{id}", "/api/v1/customers/{customer}", R"({"name":"R"})", roles(200, 200, 403, 403)},
     {Method::kDelete, "/api/v1/customers/{id}", "/api/v1/customers/{customer}", "", roles(204, 204, 403, 403)},
 
     {Method::kGet, "/api/v1/leads", "/api/v1/leads", "", roles(200, 200, 200, 200)},
+    {Method::kGet, "/api/v1/leads.csv", "/api/v1/leads.csv", "", roles(200, 200, 200, 200)},
     {Method::kPost, "/api/v1/leads", "/api/v1/leads", R"({"name":"L{n}"})", roles(201, 201, 201, 403)},
     {Method::kPost, "/api/v1/leads", "/api/v1/leads", R"({"name":"L{n}","owner_id":{manager_id}})", roles(201, 201, 403, 403)},
     {Method::kGet, "/api/v1/leads/{id}", "/api/v1/leads/{lead_other}", "", roles(200, 200, 404, 200)},
@@ -82,12 +84,14 @@ const Cell kMatrix[] = {
     {Method::kGet, "/api/v1/leads/{id}/history", "/api/v1/leads/{lead_free}/history", "", roles(200, 200, 200, 200)},
 
     {Method::kGet, "/api/v1/products", "/api/v1/products", "", roles(200, 200, 200, 200)},
+    {Method::kGet, "/api/v1/products.csv", "/api/v1/products.csv", "", roles(200, 200, 200, 200)},
     {Method::kPost, "/api/v1/products", "/api/v1/products", R"({"sku":"S{n}","name":"P","unit_price_minor":1})", roles(201, 201, 403, 403)},
     {Method::kGet, "/api/v1/products/{id}", "/api/v1/products/{product}", "", roles(200, 200, 200, 200)},
     {Method::kPatch, "/api/v1/products/{id}", "/api/v1/products/{product}", R"({"name":"Q"})", roles(200, 200, 403, 403)},
     {Method::kDelete, "/api/v1/products/{id}", "/api/v1/products/{product}", "", roles(204, 204, 403, 403)},
 
     {Method::kGet, "/api/v1/transactions", "/api/v1/transactions", "", roles(200, 200, 200, 200)},
+    {Method::kGet, "/api/v1/transactions.csv", "/api/v1/transactions.csv", "", roles(200, 200, 200, 200)},
     {Method::kPost, "/api/v1/transactions", "/api/v1/transactions",
      R"({"quantity":1,"unit_price_minor":1,"occurred_at":"2026-11-20T10:00:00Z"})", roles(201, 201, 403, 403)},
     {Method::kGet, "/api/v1/transactions/{id}", "/api/v1/transactions/{transaction}", "", roles(200, 200, 200, 200)},
@@ -141,6 +145,12 @@ const Cell kMatrix[] = {
     // The dashboard's figures: every role reads (a rep's cover their own leads).
     {Method::kGet, "/api/v1/kpis", "/api/v1/kpis", "", roles(200, 200, 200, 200)},
     {Method::kGet, "/api/v1/lead-ranking", "/api/v1/lead-ranking", "", roles(200, 200, 200, 200)},
+    // Importing is checked before the upload: an empty one gives 400 to
+    // whoever may import, so no background import races the table.
+    {Method::kPost, "/api/v1/imports", "/api/v1/imports?kind=customers", "", roles(400, 400, 403, 403)},
+    {Method::kPost, "/api/v1/imports", "/api/v1/imports?kind=leads", "", roles(400, 400, 403, 403)},
+    // No such job (jobs are in memory; tests/api/import_routes_test.cc covers who sees one).
+    {Method::kGet, "/api/v1/imports/{id}", "/api/v1/imports/999999", "", roles(404, 404, 404, 404)},
 };
 
 class AuthorizationMatrixTest : public testing::ApiTest {

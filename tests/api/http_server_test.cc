@@ -147,6 +147,25 @@ TEST_F(HttpServerTest, ConfiguredBodyLimitOnePast) {
   EXPECT_EQ(c.request("POST", "/echo", std::string(101, 'x'))->status, 413);
 }
 
+// POST /api/v1/imports reads up to max_upload_bytes instead, at and one past;
+// every other route keeps max_body_bytes.
+TEST_F(HttpServerTest, UploadLimitOnePast) {
+  router_.add(Method::kPost, kImportUploadPath, [](const Request& r) -> Result<Response> {
+    return Response::text(200, "text/plain", "n=" + std::to_string(r.body.size()));
+  });
+  options_.max_body_bytes = 100;
+  options_.max_upload_bytes = 1000;
+  start();
+  RawHttpClient c(port());
+  auto at = c.request("POST", std::string(kImportUploadPath) + "?kind=leads", std::string(1000, 'x'));
+  ASSERT_TRUE(at);
+  EXPECT_EQ(at->status, 200);
+  EXPECT_EQ(at->body, "n=1000");
+  EXPECT_EQ(c.request("POST", "/echo", std::string(101, 'x'))->status, 413);
+  RawHttpClient d(port());
+  EXPECT_EQ(d.request("POST", kImportUploadPath, std::string(1001, 'x'))->status, 413);
+}
+
 TEST_F(HttpServerTest, ChunkedBodyPastTheLimitIs413) {
   options_.max_body_bytes = 100;
   start();

@@ -1,0 +1,48 @@
+#include "api/csv_export_routes.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "ingest/csv_writer.h"
+
+namespace icrm::api {
+
+std::vector<std::string> csv_columns(const std::string& record_schema) {
+  std::vector<std::string> out;
+  auto schema = boost::json::parse(record_schema).as_object();
+  if (const auto* props = schema.if_contains("properties"))
+    for (const auto& [name, _] : props->as_object()) out.emplace_back(name);
+  return out;
+}
+
+std::string csv_safe_cell(const boost::json::value& value) {
+  if (value.is_null()) return {};
+  if (!value.is_string()) return boost::json::serialize(value);
+  std::string text(value.as_string());
+  // OWASP's rule for CSV injection: text a spreadsheet would read as a
+  // formula is prefixed with an apostrophe, which makes it plain text.
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos)
+    text.insert(text.begin(), '\'');
+  return text;
+}
+
+void append_csv_record(std::string& out, const std::vector<std::string>& columns,
+                       const boost::json::object& record) {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) out += ',';
+    const auto* v = record.if_contains(columns[i]);
+    if (v) ingest::append_csv_field(out, csv_safe_cell(*v));
+  }
+  out += '\n';
+}
+
+Response csv_response(std::string body, const std::string& filename) {
+  Response r;
+  r.status = 200;
+  r.content_type = "text/csv; charset=utf-8";
+  r.headers.set("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace icrm::api

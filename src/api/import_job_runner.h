@@ -1,0 +1,106 @@
+// ImportJobRunner: runs imports uploaded over the API (POST /api/v1/imports)
+// on one background thread, so the upload answers at once (202) and the
+// client polls the job for its progress, its counts and the rows it refused
+// with their line and reason. The upload is spooled to a temporary file and
+// read by the same importer as `insightcrm import` (ingest/importer.h), so
+// mapping, validation, duplicates and batches are the CLI's.
+//
+// Jobs live in this instance's memory (the newest kMaxKeptImportJobs): a
+// poll must reach the instance that took the upload, and a restart forgets
+// finished jobs (the imported rows and the audit log stay). An import cut
+// off by a restart leaves whole batches; uploading the file again with
+// on_duplicate=skip completes it.
+//
+// Thread-safety: every method may be called from any thread. The destructor
+// lets the running import finish and marks queued ones failed.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "ingest/importer.h"
+#include "store/database.h"
+
+namespace icrm::api {
+
+// Imports waiting behind the running one; more are refused (429).
+inline constexpr std::size_t kMaxQueuedImports = 4;
+// Refused rows a job keeps with their line and reason; the count goes on.
+inline constexpr std::size_t kMaxReportedRejects = 1000;
+// Finished jobs kept for polling; the oldest is forgotten first.
+inline constexpr std::size_t kMaxKeptImportJobs = 1000;
+
+struct RejectedRow {
+  std::uint64_t row = 0;   // data row, 1 = the first after the header
+  std::uint64_t line = 0;  // line of the upload where it starts
+  std::string error;       // column and reason
+};
+
+struct ImportJob {
+  int64_t id = 0;
+  std::string kind;
+  std::string status = "queued";  // queued | running | succeeded | failed
+  int64_t user_id = 0;            // who uploaded it
+  std::uint64_t bytes = 0;        // size of the upload
+  std::uint64_t rows_read = 0;    // progress while running
+  ingest::ImportSummary summary;  // final counts once succeeded
+  std::vector<RejectedRow> rejected;
+  std::optional<std::string> error;  // why it failed
+  std::string created_at;
+  std::optional<std::string> started_at, finished_at;
+};
+
+std::string to_json(const ImportJob& job);
+
+class ImportJobRunner {
+ public:
+  // REQUIRES: db and clock outlive the runner. Uploads are spooled in
+  // `spool_dir` (created when missing) and removed after their import.
+  ImportJobRunner(store::Database& db, const Clock& clock,
+                  std::filesystem::path spool_dir = std::filesystem::temp_directory_path());
+  ~ImportJobRunner();
+  ImportJobRunner(const ImportJobRunner&) = delete;
+  ImportJobRunner& operator=(const ImportJobRunner&) = delete;
+
+  // Queues an import of `upload` with `options` (its file is set here).
+  // Errors: the queue is full (rate limited), the spool file cannot be written.
+  Result<ImportJob> submit(ingest::ImportOptions options, const std::string& upload, int64_t user_id);
+  std::optional<ImportJob> get(int64_t id) const;
+  // Blocks until no import is queued or running (tests, shutdown).
+  void wait_idle();
+
+ private:
+  struct Task {
+    int64_t id;
+    ingest::ImportOptions options;
+  };
+  void work();
+  void run(Task& task);
+  template <typename Fn>
+  void update(int64_t id, Fn&& fn);
+
+  store::Database& db_;
+  const Clock& clock_;
+  std::filesystem::path spool_dir_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Task> queue_;             // guarded by mu_
+  std::map<int64_t, ImportJob> jobs_;  // guarded by mu_
+  int64_t next_id_ = 1;                // guarded by mu_
+  bool busy_ = false;                  // guarded by mu_
+  bool stopping_ = false;              // guarded by mu_
+  std::thread worker_;                 // started last, joined first
+};
+
+}  // namespace icrm::api
