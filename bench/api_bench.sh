@@ -36,6 +36,10 @@ SELECT 'L' || i, 'Lead ' || i, 'lead' || i || '@example.com', 'Company ' || (i %
 FROM n;
 SQL
 
+# An admin and an API key for wrk: sign in, then create the key as a script would.
+printf '%s' 'bench password 1234' |
+  "$bin" user add --db "sqlite:$db" --email bench@example.com --name Bench --role admin --password-stdin >/dev/null
+
 "$bin" serve --db "sqlite:$db" --port 0 --web "$work/none" >"$work/serve.log" 2>&1 &
 server_pid=$!
 port=
@@ -47,21 +51,38 @@ done
 [[ -n $port ]] || { cat "$work/serve.log"; echo "server did not start" >&2; exit 1; }
 base="http://127.0.0.1:$port"
 
-# Picks endpoints that exist in this build: the lead routes once they land,
-# otherwise /readyz (a ping and one row read from schema_version) and /healthz.
-endpoints=()
-if [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/leads/1") != 404 ]]; then
-  endpoints+=("/api/v1/leads/50000" "/api/v1/leads?sort=-created_at&limit=50")
-fi
-endpoints+=("/readyz" "/healthz")
+session=$(curl -sf -H 'Content-Type: application/json' \
+  -d '{"email":"bench@example.com","password":"bench password 1234"}' "$base/api/v1/auth/login" |
+  sed -E 's/.*"token":"([^"]+)".*/\1/')
+key=$(curl -sf -H 'Content-Type: application/json' -H "Authorization: Bearer $session" \
+  -d '{"name":"bench"}' "$base/api/v1/tokens" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+[[ $key == icrm_* ]] || { echo "could not create an API key" >&2; exit 1; }
 
-printf '%-45s %12s %10s %10s\n' endpoint "requests/s" "p50" "p99"
-for e in "${endpoints[@]}"; do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$base$e")
-  out=$(wrk -t 2 -c "$connections" -d "$duration" --latency "$base$e")
+# wrk scripts: every request carries the key; random_ids picks a lead per request.
+cat >"$work/auth.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $key"
+LUA
+cat >"$work/random_ids.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $key"
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "/api/v1/leads/" .. math.random(1, $leads))
+end
+LUA
+
+run() {  # name, path, lua script
+  local name=$1 path=$2 script=$3
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$base$path")
+  out=$(wrk -t 2 -c "$connections" -d "$duration" --latency -s "$script" "$base$path")
   rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
   p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
   p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
   errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)
-  printf '%-45s %12s %10s %10s  (HTTP %s) %s\n' "$e" "$rps" "$p50" "$p99" "$code" "$errors"
-done
+  printf '%-45s %12s %10s %10s  (HTTP %s) %s\n' "$name" "$rps" "$p50" "$p99" "$code" "$errors"
+}
+
+printf '%-45s %12s %10s %10s\n' endpoint "requests/s" "p50" "p99"
+run "GET /api/v1/leads/{random id}" "/api/v1/leads/1" "$work/random_ids.lua"
+run "GET /api/v1/leads?sort=-created_at&limit=50" "/api/v1/leads?sort=-created_at&limit=50" "$work/auth.lua"
+run "GET /readyz (no auth)" "/readyz" "$work/auth.lua"
+run "GET /healthz (no auth)" "/healthz" "$work/auth.lua"

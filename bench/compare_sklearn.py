@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """End-to-end comparison of `insightcrm train` with scikit-learn and xgboost.
 
-For each data set, on the SAME stratified split (this script re-implements the
-split insightcrm uses: SplitMix64, per-class Fisher-Yates shuffle), it times
-each tool from reading the CSV to having test metrics, and reports ROC-AUC.
+For each data set, on the SAME stratified split — insightcrm's split is
+scikit-learn's train_test_split(stratify=y, random_state=seed), reproduced bit
+for bit (src/models/split.h), so this script simply calls train_test_split —
+it times each tool from reading the CSV to having test metrics, and reports
+ROC-AUC.
 
 Run with Debian's Python (the pyenv python3 on PATH lacks these packages):
   apt-get install -y python3-sklearn python3-xgboost python3-pandas
@@ -12,49 +14,11 @@ Run with Debian's Python (the pyenv python3 on PATH lacks these packages):
 import argparse
 import csv
 import json
-import math
 import os
 import subprocess
 import sys
 import tempfile
 import time
-
-MASK = (1 << 64) - 1
-
-
-class Rng:
-    """SplitMix64, as in src/models/split.cc."""
-
-    def __init__(self, seed):
-        self.state = seed & MASK
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        return z ^ (z >> 31)
-
-    def below(self, n):
-        return (self.next() * n) >> 64
-
-    def shuffle(self, v):
-        for i in range(len(v), 1, -1):
-            j = self.below(i)
-            v[i - 1], v[j] = v[j], v[i - 1]
-
-
-def stratified_split(labels, train_fraction, seed):
-    rng = Rng(seed)
-    pos = [i for i, y in enumerate(labels) if y == 1]
-    neg = [i for i, y in enumerate(labels) if y == 0]
-    train, test = [], []
-    for group in (neg, pos):
-        rng.shuffle(group)
-        n_train = int(math.floor(train_fraction * len(group) + 0.5))
-        train += group[:n_train]
-        test += group[n_train:]
-    return sorted(train), sorted(test)
 
 
 def sniff(path):
@@ -83,8 +47,9 @@ def run_python(kind, path, target, positive, exclude, seed, split):
                 X[c] = conv
     num = [c for c in X.columns if X[c].dtype != object]
     cat = [c for c in X.columns if X[c].dtype == object]
-    train, test = stratified_split(list(y), split, seed)
-    Xtr, Xte, ytr, yte = X.iloc[train], X.iloc[test], y[train], y[test]
+    from sklearn.model_selection import train_test_split
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=round(1 - split, 12), stratify=y,
+                                          random_state=seed)
     if kind == "sklearn-lr":
         from sklearn.linear_model import LogisticRegression
         pre = ColumnTransformer([

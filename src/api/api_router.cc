@@ -2,6 +2,10 @@
 
 #include "api/auth_middleware.h"
 #include "api/auth_routes.h"
+#include "api/customer_routes.h"
+#include "api/lead_routes.h"
+#include "api/product_routes.h"
+#include "api/user_routes.h"
 #include "api/health_routes.h"
 #include "api/openapi.h"
 #include "api/static_files.h"
@@ -15,6 +19,13 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   router->use(make_auth_middleware(authenticator));
   add_health_routes(*router, context.db, context.metrics);
   add_auth_routes(*router, authenticator, {.secure_cookies = context.secure_cookies});
+  add_customer_routes(*router, context.db, context.clock);
+  add_lead_routes(*router, context.db, context.clock);
+  add_product_routes(*router, context.db, context.clock);
+  add_transaction_routes(*router, context.db, context.clock);
+  add_user_routes(*router, context.db, context.clock, authenticator, context.auth.password_cost);
+  add_audit_log_routes(*router, context.db, context.clock);
+  add_model_routes(*router, context);
   // Last: it describes every route registered before it, and itself.
   add_openapi_route(*router, ICRM_VERSION);
   auto files = std::make_shared<StaticFiles>(context.web_dir);

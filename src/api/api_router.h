@@ -28,4 +28,9 @@ struct ApiContext {
 // REQUIRES: everything in `context` outlives the router.
 std::unique_ptr<Router> build_api_router(const ApiContext& context);
 
+// The route groups build_api_router() assembles that need the whole context.
+// Scoring models: model_routes.cc (training jobs run on a background thread
+// the router owns, finished before the router is destroyed).
+void add_model_routes(Router& router, const ApiContext& context);
+
 }  // namespace icrm::api

@@ -76,7 +76,11 @@ Response problem_response(const Error& error, std::chrono::seconds retry_after) 
   if (error.code == ErrorCode::kUnavailable) {
     spdlog::warn("dependency unavailable, answered with 503: {}", error.to_string());
   }
-  Response r = render(status, error_code_name(error.code), error.message, error.details);
+  // An error about one field without details still names it in `errors`, so
+  // a client finds every field at fault in one place.
+  std::vector<FieldError> fields = error.details;
+  if (fields.empty() && !error.field.empty()) fields.push_back({error.field, error.message});
+  Response r = render(status, error_code_name(error.code), error.message, fields);
   if (error.code == ErrorCode::kRateLimited || error.code == ErrorCode::kUnavailable) {
     auto after = retry_after.count() > 0 ? retry_after
                  : error.code == ErrorCode::kRateLimited ? kDefaultRetryAfter

@@ -40,7 +40,7 @@ Result<std::vector<int64_t>> ensure_team(store::Database& db) {
       std::string password = api::auth::random_token(12);
       auto hash = api::auth::hash_password(password);
       if (!hash) return hash.error();
-      auto created = users.create({.email = u.email, .name = u.name, .role = u.role, .password_hash = *hash});
+      auto created = users.create(store::Actor::system(), {.email = u.email, .name = u.name, .role = u.role, .password_hash = *hash});
       if (!created) return created.error();
       id = created->id;
       if (!printed_header) {
@@ -69,8 +69,8 @@ void add_demo_command(CLI::App& app) {
       "demo",
       "Fill the database with a believable small business drawn from a documented hidden\n"
       "process (docs/demo-data.md): a team of 5 users, products, customers, leads, sales,\n"
-      "communications and activities. Same seed and --end, same data. Does nothing when the\n"
-      "database already holds demo data.");
+      "communications, activities and behaviour events. Same seed and --end, same data. Does\n"
+      "nothing when the database already holds demo data.");
   add_db_option(*cmd, a->db);
   cmd->add_option("--seed", a->o.seed, "Random seed")->capture_default_str();
   cmd->add_option("--customers", a->o.customers)->capture_default_str();

@@ -8,14 +8,23 @@
 #include "cli/command.h"
 #include "cli/csv_options.h"
 #include "cli/progress.h"
+#include "core/clock.h"
 #include "features/table.h"
+#include "models/record_training.h"
 #include "models/trainer.h"
+#include "store/model_registry.h"
 
 namespace icrm::cli {
 namespace {
 
 struct TrainArgs {
   std::string csv, target, positive, out = "model.json", report, time_column, weights;
+  // Training on the CRM's records instead of a CSV.
+  std::string entity;
+  DbOption db;
+  bool activate = false;
+  std::size_t top = models::kDefaultTopFactors;
+  bool out_given = false;
   std::vector<std::string> exclude, kinds;
   std::string model = "all";
   double split = 0.8, alpha = -1;
@@ -72,19 +81,17 @@ void print_table(const models::TrainingRun& run) {
                            run.rows_train, run.rows_valid, run.rows_test, run.seconds);
 }
 
-int run_train(const TrainArgs& a) {
-  Progress progress;
-  auto csv = to_csv_options(a.csv_flags);
-  if (!csv) return report(csv.error());
+// The options both modes share; an Error for a bad --kind or --weights.
+Result<models::TrainOptions> train_options(const TrainArgs& a) {
   models::TrainOptions o;
   o.target = a.target;
   o.positive = a.positive;
   for (auto& e : split_list(a.exclude)) o.exclude.insert(e);
   for (auto& k : split_list(a.kinds)) {
     auto eq = k.find('=');
-    if (eq == std::string::npos) return report(Error::invalid("--kind takes COLUMN=KIND", "kind"));
+    if (eq == std::string::npos) return Error::invalid("--kind takes COLUMN=KIND", "kind");
     auto kind = features::parse_column_kind(k.substr(eq + 1));
-    if (!kind) return report(kind.error());
+    if (!kind) return kind.error();
     o.kinds[k.substr(0, eq)] = *kind;
   }
   if (a.model != "all") o.models = split_list({a.model});
@@ -98,35 +105,92 @@ int run_train(const TrainArgs& a) {
   o.booster.nthread = std::max(1, a.threads);
   if (!a.weights.empty()) {
     std::ifstream in(a.weights);
-    if (!in) return report(Error::invalid("cannot read --weights " + a.weights, "weights"));
+    if (!in) return Error::invalid("cannot read --weights " + a.weights, "weights");
     std::stringstream ss;
     ss << in.rdbuf();
     boost::system::error_code ec;
     auto v = boost::json::parse(ss.str(), ec);
-    if (ec) return report(Error::invalid(fmt::format("--weights {}: not valid JSON ({})", a.weights, ec.message()), "weights"));
+    if (ec) return Error::invalid(fmt::format("--weights {}: not valid JSON ({})", a.weights, ec.message()), "weights");
     o.weights_config = std::move(v);
   }
-  o.progress = [&](const std::string& line) { progress.update(line); };
+  return o;
+}
+
+// Writes the model file and the JSON report where asked.
+int write_outputs(const models::TrainingRun& run, const std::string& out, const std::string& report_path,
+                  const boost::json::object& report_json) {
+  if (!out.empty()) {
+    if (auto saved = models::save_bundle(run.bundle, out); !saved) return report(saved.error());
+    std::cout << "model written to " << out << "\n";
+  }
+  if (!report_path.empty()) {
+    std::ofstream file(report_path, std::ios::trunc);
+    file << boost::json::serialize(report_json) << "\n";
+    if (!file.flush()) return report(Error::unavailable("cannot write report " + report_path));
+    std::cout << "report written to " << report_path << "\n";
+  }
+  return kExitOk;
+}
+
+int run_train_csv(const TrainArgs& a) {
+  Progress progress;
+  auto csv = to_csv_options(a.csv_flags);
+  if (!csv) return report(csv.error());
+  auto o = train_options(a);
+  if (!o) return report(o.error());
+  if (o->target.empty()) return report(Error::invalid("--csv needs --target COLUMN", "target"));
+  o->progress = [&](const std::string& line) { progress.update(line); };
 
   progress.update("reading " + a.csv);
   auto table = features::read_csv_table(a.csv, {.csv = *csv});
   if (!table) return report(table.error());
-  auto run = models::train_models(*table, o);
+  auto run = models::train_models(*table, *o);
   progress.done();
   if (!run) return report(run.error());
   for (const auto& w : run->warnings) std::cerr << "insightcrm: warning: " << w << "\n";
   print_table(*run);
-  if (!a.out.empty()) {
-    if (auto saved = models::save_bundle(run->bundle, a.out); !saved) return report(saved.error());
-    std::cout << "model written to " << a.out << "\n";
-  }
-  if (!a.report.empty()) {
-    std::ofstream out(a.report, std::ios::trunc);
-    out << boost::json::serialize(run->report()) << "\n";
-    if (!out.flush()) return report(Error::unavailable("cannot write report " + a.report));
-    std::cout << "report written to " << a.report << "\n";
-  }
-  return kExitOk;
+  return write_outputs(*run, a.out, a.report, run->report());
+}
+
+int run_train_records(const TrainArgs& a) {
+  auto o = train_options(a);
+  if (!o) return report(o.error());
+  auto db = open_migrated_database(a.db);
+  if (!db) return report(db.error());
+  Progress progress;
+  models::RecordTrainingOptions r;
+  r.entity = a.entity;
+  r.target = a.target;
+  r.train = std::move(*o);
+  r.activate = a.activate;
+  r.top_factors = a.top;
+  r.progress = [&](std::string_view stage, std::size_t done, std::size_t total) {
+    progress.stage(stage, done, total);
+  };
+  auto result = models::train_on_records(**db, SystemClock::instance(), r);
+  progress.done();
+  if (!result) return report(result.error());
+  for (const auto& w : result->warnings) std::cerr << "insightcrm: warning: " << w << "\n";
+  const auto& m = result->model;
+  std::cout << fmt::format("{} {}: {} labelled ({} positive), {} events used\n", m.entity, m.target,
+                           result->labelled, result->positives, result->events_used);
+  print_table(result->run);
+  std::cout << fmt::format("\nregistered model {} {}/{} version {} ({}){}\n", m.id, m.entity, m.target,
+                           m.version, m.kind, m.active ? ", active" : ", not active (activate it to score with it)");
+  if (const auto& s = result->scoring)
+    std::cout << fmt::format("scored {} open {} with version {}: {} hot, {} warm, {} cold\n", s->scored,
+                             m.entity, s->model_version, s->hot, s->warm, s->cold);
+  boost::json::object report_json = result->run.report();
+  report_json["model"] = store::to_json(m);
+  return write_outputs(result->run, a.out_given ? a.out : std::string(), a.report, report_json);
+}
+
+int run_train(const TrainArgs& a) {
+  if (a.csv.empty() == a.entity.empty())
+    return report(Error::invalid("train on a CSV (--csv FILE --target COLUMN) or on the CRM's records "
+                                 "(--db URL --entity leads|customers), one of the two",
+                                 "csv"));
+  return a.csv.empty() ? run_train_records(a) : run_train_csv(a);
 }
 
 }  // namespace
@@ -134,11 +198,21 @@ int run_train(const TrainArgs& a) {
 void add_train_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "train",
-      "Train lead-scoring models on a CSV and compare them with a rule-based baseline.\n"
-      "Prints a table of held-out metrics; writes the model file for `predict`.");
+      "Train lead-scoring models and compare them with a rule-based baseline, on a CSV\n"
+      "(--csv F --target COL: writes the model file for `predict`) or on the CRM's own\n"
+      "records (--db URL --entity leads|customers: converted vs lost leads, churned vs\n"
+      "other customers; registers a versioned model and scores every open record).\n"
+      "Prints a table of held-out metrics.");
   auto a = std::make_shared<TrainArgs>();
-  cmd->add_option("--csv", a->csv, "The CSV to learn from (header row required)")->required();
-  cmd->add_option("--target", a->target, "The column to predict")->required();
+  cmd->add_option("--csv", a->csv, "The CSV to learn from (header row required)");
+  cmd->add_option("--target", a->target, "The column to predict (with --entity: converted for leads, churned "
+                                         "for customers)");
+  cmd->add_option("--entity", a->entity, "Train on the CRM's records: leads or customers")
+      ->check(CLI::IsMember({"leads", "customers"}));
+  add_db_option(*cmd, a->db);
+  cmd->add_flag("--activate", a->activate, "With --entity: make the new version the active one (the first "
+                                           "version always is)");
+  cmd->add_option("--top", a->top, "With --entity: top factors kept per score")->capture_default_str();
   cmd->add_option("--positive", a->positive, "The target value that counts as success (default: yes/true/1, "
                                              "else the rarer value)");
   cmd->add_option("--exclude", a->exclude, "Columns to leave out (leakage), comma-separated");
@@ -162,10 +236,12 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--colsample", a->booster.colsample_bytree, "Boosted trees: share of features per tree")
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "Threads for boosted-tree training")->capture_default_str();
-  cmd->add_option("--out", a->out, "Model file to write")->capture_default_str();
+  auto* out = cmd->add_option("--out", a->out, "Model file to write (with --entity: only when given)")
+                  ->capture_default_str();
   cmd->add_option("--report", a->report, "Also write the metrics as JSON here");
   add_csv_flags(*cmd, a->csv_flags);
-  cmd->callback([a] {
+  cmd->callback([a, out] {
+    a->out_given = out->count() > 0;
     int rc = run_train(*a);
     if (rc != kExitOk) throw CLI::RuntimeError(rc);
   });

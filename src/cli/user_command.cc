@@ -88,7 +88,7 @@ int run_add(const UserAddOptions& o) {
   auto hash = api::auth::hash_password(*password);
   if (!hash) return report(hash.error());
   store::UserStore users(**db, SystemClock::instance());
-  auto created = users.create({o.email, o.name, *role, *hash});
+  auto created = users.create(store::Actor::system(), {o.email, o.name, *role, *hash});
   if (!created) return report(created.error());
   std::cout << "created user " << created->id << ": " << created->email << " ("
             << store::role_name(created->role) << ")\n";
@@ -117,7 +117,7 @@ int run_set_disabled(const DbOption& db_option, const std::string& email, bool d
   store::UserStore users(**db, SystemClock::instance());
   auto user = users.get_by_email(email);
   if (!user) return report(user.error());
-  if (auto s = users.set_disabled(user->id, disabled); !s) return report(s.error());
+  if (auto s = users.set_disabled(store::Actor::system(), user->id, disabled); !s) return report(s.error());
   if (disabled) {
     // Authentication refuses disabled users anyway; ending the sessions also
     // frees their rows.

@@ -1,6 +1,8 @@
 // DemoGenerator: a believable small business (products, customers, leads,
-// sales with seasonality, communications with response times, activities)
-// drawn from a hidden ground-truth process with real signal, so models have
+// sales with seasonality, communications with response times, activities, and
+// the behaviour events of the log: page views, email opens and clicks, form
+// submits, calls, meetings, support contacts, purchases) drawn from a hidden
+// ground-truth process with real signal, so models have
 // something to learn and decisions can be scored against the truth. The
 // process and its true coefficients are documented in docs/demo-data.md and
 // must change together with this file. Same seed and end date, same data
@@ -37,7 +39,7 @@ struct DemoOptions {
 
 struct DemoCounts {
   std::uint64_t products = 0, customers = 0, leads = 0, transactions = 0, activities = 0,
-                communications = 0;
+                communications = 0, events = 0;
   std::string to_json() const;
 };
 
@@ -47,10 +49,12 @@ Status validate_demo_options(const DemoOptions& options);
 // demo records (external ids starting with DEMO-).
 Result<DemoCounts> generate_demo(store::Database& db, const DemoOptions& options);
 
-// The true models, exposed for tests and for scoring decisions.
+// The true models, exposed for tests and for scoring decisions. Every input
+// but the latent ones (source, employees, value, plan) is behaviour the
+// generator also writes as events and communications before the outcome.
 struct LeadTruth {
   int source = 0;  // index into kLeadSources
-  int employees = 0, page_views = 0, email_clicks = 0;
+  int employees = 0, page_views = 0, email_opens = 0, email_clicks = 0;
   bool form_submitted = false, meeting_held = false;
   double first_response_hours = 0;
 };
@@ -59,6 +63,7 @@ double true_conversion_probability(const LeadTruth& lead);
 struct CustomerTruth {
   double value = 1;  // latent purchase intensity
   int support_contacts = 0;
+  double support_response_hours = 0;  // mean time to answer them; 0 without contacts
   int plan = 0;      // 0 basic, 1 pro, 2 enterprise
 };
 double true_churn_probability(const CustomerTruth& customer);

@@ -7,7 +7,14 @@
 
 namespace icrm::models {
 
-std::string Factor::text() const { return fmt::format("{}={} {:+.2f}", column, value, contribution); }
+std::string Factor::text() const {
+  return fmt::format("{}={} {:+.2f}", column, value, contribution);
+}
+
+std::string Factor::words(std::string_view unit) const {
+  return fmt::format("{} is {}, which {} the score ({:+.2f} {})", column, value,
+                     contribution >= 0 ? "raises" : "lowers", contribution, unit);
+}
 
 std::vector<Factor> explain(const Model& model, const features::FeatureSpec& spec,
                             std::span<const std::string_view> cells, std::span<const float> x,
@@ -26,7 +33,8 @@ std::vector<Factor> explain(const Model& model, const features::FeatureSpec& spe
       factors[c].column = cols[c].name;
       factors[c].value = features::describe_cell(cols[c], cells[c]);
     }
-    for (std::size_t j = 0; j < d; ++j) factors[spec.column_of_feature(j)].contribution += contrib[j];
+    for (std::size_t j = 0; j < d; ++j)
+      factors[spec.column_of_feature(j)].contribution += contrib[j];
   }
   std::stable_sort(factors.begin(), factors.end(), [](const Factor& a, const Factor& b) {
     return std::abs(a.contribution) > std::abs(b.contribution);

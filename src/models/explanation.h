@@ -22,6 +22,9 @@ struct Factor {
   double contribution = 0;  // in the model's contribution unit
   // "poutcome=success +0.84"
   std::string text() const;
+  // "poutcome is success, which raises the score (+0.84 log-odds)", for people
+  // who do not read feature notation; `unit` is the model's contribution unit.
+  std::string words(std::string_view unit) const;
 };
 
 // `cells[i]` is the row's cell for spec column i; `x` its encoded features.

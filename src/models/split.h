@@ -1,7 +1,7 @@
 // Splitting rows into training and held-out sets: stratified (the class ratio
 // kept in both), time-ordered (train on the past, test on the future), and
 // stratified folds for cross-validation. Deterministic for a given seed on
-// every platform (own generator and shuffle, not the standard library's).
+// every platform (own generators and shuffles, not the standard library's).
 #pragma once
 
 #include <cstddef>
@@ -31,7 +31,11 @@ class Rng {
   std::uint64_t state_;
 };
 
-// Splits `rows` (indices into `label`) keeping each class's share in both parts.
+// Splits `rows` (indices into `label`) keeping each class's share in both
+// parts: exactly the split scikit-learn's train_test_split(rows,
+// test_size=1-train_fraction, stratify=label, random_state=seed) makes (same
+// rows in test), so figures compare with Python on identical rows. Only the
+// low 32 bits of the seed are used (RandomState's range).
 Split stratified_split(std::span<const std::size_t> rows, std::span<const float> label,
                        double train_fraction, std::uint64_t seed);
 // The earliest `train_fraction` of rows by `order` train, the rest test.

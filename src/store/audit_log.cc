@@ -101,4 +101,6 @@ Result<Page<AuditEntry>> AuditLog::list(const ListQuery& query) {
   return page;
 }
 
+ListCapabilities AuditLog::list_capabilities() { return capabilities(kSpec); }
+
 }  // namespace icrm::store

@@ -45,6 +45,8 @@ class AuditLog {
                         const boost::json::value& after);
 
   Result<Page<AuditEntry>> list(const ListQuery& query);
+  // What list() accepts, for documentation.
+  static ListCapabilities list_capabilities();
 
  private:
   Database& db_;

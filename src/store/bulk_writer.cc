@@ -5,15 +5,20 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <cctype>
 #include <functional>
 #include <variant>
 
 #include "core/time.h"
+#include "store/activity_store.h"
+#include "store/communication_store.h"
+#include "store/records.h"
+#include "store/sql_support.h"
 
 namespace icrm::store {
 namespace {
 
-using Cell = std::variant<std::monostate, int64_t, std::string_view>;
+using Cell = std::variant<std::monostate, int64_t, double, std::string_view>;
 // One result row: each column as text, or nullopt for NULL.
 using RowFn = std::function<void(std::span<const std::optional<std::string_view>>)>;
 
@@ -170,6 +175,8 @@ class SqliteBackend final : public BulkWriter::Backend {
       int rc;
       if (const auto* v = std::get_if<int64_t>(&params[i])) {
         rc = sqlite_api::sqlite3_bind_int64(st, pos, *v);
+      } else if (const auto* d = std::get_if<double>(&params[i])) {
+        rc = sqlite_api::sqlite3_bind_double(st, pos, *d);
       } else if (const auto* s = std::get_if<std::string_view>(&params[i])) {
         rc = sqlite_api::sqlite3_bind_text(st, pos, s->data(), static_cast<int>(s->size()),
                                            SQLITE_STATIC);
@@ -226,6 +233,9 @@ class PgBackend final : public BulkWriter::Backend {
     for (std::size_t i = 0; i < params.size(); ++i) {
       if (const auto* v = std::get_if<int64_t>(&params[i])) {
         ints.push_back(std::to_string(*v));
+        values[i] = ints.back().c_str();
+      } else if (const auto* d = std::get_if<double>(&params[i])) {
+        ints.push_back(fmt::format("{}", *d));  // shortest text that reads back exactly
         values[i] = ints.back().c_str();
       } else if (const auto* s = std::get_if<std::string_view>(&params[i])) {
         // Text parameters need not be NUL-terminated when a length is given
@@ -552,49 +562,188 @@ Status BulkWriter::update_transaction(int64_t id, const TransactionRow& r) {
   return {};
 }
 
+namespace {
+// Text fields of an import row as the record's types; `what` names the field.
+Result<Timestamp> row_time(const std::string& text, std::string_view what) {
+  auto t = parse_timestamp(text);
+  if (!t) return Error::invalid(std::string(what) + ": " + t.error().message, std::string(what));
+  return *t;
+}
+Result<std::optional<Timestamp>> row_time(const std::optional<std::string>& text,
+                                          std::string_view what) {
+  if (!text) return std::optional<Timestamp>();
+  auto t = row_time(*text, what);
+  if (!t) return t.error();
+  return std::optional<Timestamp>(*t);
+}
+template <typename T>
+Result<T> row_choice(std::optional<T> parsed, const std::string& text, std::string_view what) {
+  if (!parsed) return Error::invalid("'" + text + "' is not a valid " + std::string(what), std::string(what));
+  return *parsed;
+}
+}  // namespace
+
+// The repositories' shared SQL run on this writer's connection: placeholders
+// renumbered $1.. for the C APIs, statements prepared once (cached by text by
+// the backend),
+// failures thrown as SqlRunnerError.
+class BulkRunner final : public SqlRunner {
+ public:
+  BulkRunner(BulkWriter::Backend& backend, Engine engine) : backend_(backend), engine_(engine) {}
+  Engine engine() const override { return engine_; }
+
+  std::vector<SqlRow> query(const std::string& sql, const SqlParams& params,
+                            size_t columns) override {
+    std::string text = dollar_placeholders(sql);
+    std::vector<Cell> cells;
+    cells.reserve(params.size());
+    for (const SqlValue& p : params) {
+      switch (p.kind) {
+        case SqlValue::Kind::kNull: cells.emplace_back(std::monostate{}); break;
+        case SqlValue::Kind::kInt: cells.emplace_back(static_cast<int64_t>(p.i)); break;
+        case SqlValue::Kind::kText: cells.emplace_back(std::string_view(p.s)); break;
+      }
+    }
+    std::vector<SqlRow> rows;
+    auto st = backend_.query(text, cells,
+                             [&](std::span<const std::optional<std::string_view>> row) {
+                               SqlRow out(columns);
+                               for (size_t i = 0; i < columns && i < row.size(); ++i) {
+                                 if (row[i]) out[i] = std::string(*row[i]);
+                               }
+                               rows.push_back(std::move(out));
+                             });
+    if (!st) throw SqlRunnerError(st.error());
+    return rows;
+  }
+
+ private:
+  // ":name" -> "$1", "$2", ... in order of appearance, outside quotes.
+  static std::string dollar_placeholders(std::string_view sql) {
+    std::string out;
+    int n = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < sql.size(); ++i) {
+      char c = sql[i];
+      if (c == '\'') quoted = !quoted;
+      bool starts_name = i + 1 < sql.size() && (std::isalpha(static_cast<unsigned char>(sql[i + 1])) ||
+                                               sql[i + 1] == '_');
+      if (!quoted && c == ':' && starts_name && (i == 0 || sql[i - 1] != ':')) {
+        out += "$" + std::to_string(++n);
+        while (i + 1 < sql.size() &&
+               (std::isalnum(static_cast<unsigned char>(sql[i + 1])) || sql[i + 1] == '_')) {
+          ++i;
+        }
+        continue;
+      }
+      out.push_back(c);
+    }
+    return out;
+  }
+
+  BulkWriter::Backend& backend_;
+  Engine engine_;
+};
+
+// Activities and messages are inserted by their repositories' own insert_in,
+// run on this writer's connection inside its transaction, so the insert and
+// the response-time rule exist once.
 Result<int64_t> BulkWriter::insert_activity(const ActivityRow& r) {
-  static const std::string sql =
-      "INSERT INTO activities (kind, subject, due_at, status, owner_id, lead_id, customer_id, "
-      "created_by_user_id, created_by_system, completed_at, created_at, updated_at) VALUES ($1, "
-      "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
-  Cell p[] = {txt(r.kind), txt(r.subject), opt(r.due_at), txt(r.status), opt(r.owner_id),
-              opt(r.lead_id), opt(r.customer_id), opt(r.created_by_user_id),
-              int64_t{r.created_by_system ? 1 : 0}, opt(r.completed_at), txt(r.created_at),
-              txt(r.updated_at)};
-  return need_id(backend_->run(sql, p), "activities");
+  auto kind = row_choice(parse_activity_kind(r.kind), r.kind, "kind");
+  auto status = row_choice(parse_activity_status(r.status), r.status, "status");
+  auto due = row_time(r.due_at, "due_at");
+  auto completed = row_time(r.completed_at, "completed_at");
+  auto created = row_time(r.created_at, "created_at");
+  auto updated = row_time(r.updated_at, "updated_at");
+  if (!kind) return kind.error();
+  if (!status) return status.error();
+  if (!due) return due.error();
+  if (!completed) return completed.error();
+  if (!created) return created.error();
+  if (!updated) return updated.error();
+  Activity a;
+  a.kind = *kind;
+  a.subject = r.subject;
+  a.due_at = *due;
+  a.status = *status;
+  a.owner_id = r.owner_id;
+  a.lead_id = r.lead_id;
+  a.customer_id = r.customer_id;
+  a.created_by_user_id = r.created_by_user_id;
+  a.created_by_system = r.created_by_system;
+  a.completed_at = *completed;
+  a.created_at = *created;
+  a.updated_at = *updated;
+  try {
+    BulkRunner run(*backend_, engine_);
+    return ActivityStore::insert_in(run, a);
+  } catch (const std::exception& e) {
+    return db_error(e, "storing an activity");
+  }
 }
 
 Result<int64_t> BulkWriter::insert_communication(const CommunicationRow& r) {
-  std::optional<int64_t> response_seconds;
-  if (r.direction == "out") {
-    static const std::string lead_sql =
-        "SELECT occurred_at FROM communications WHERE lead_id = $1 AND direction = 'in' AND "
-        "occurred_at <= $2 ORDER BY occurred_at DESC LIMIT 1";
-    static const std::string customer_sql =
-        "SELECT occurred_at FROM communications WHERE customer_id = $1 AND direction = 'in' AND "
-        "occurred_at <= $2 ORDER BY occurred_at DESC LIMIT 1";
-    std::optional<std::string> previous;
-    Cell q[] = {r.lead_id ? Cell(*r.lead_id) : opt(r.customer_id), txt(r.occurred_at)};
-    auto st = backend_->query(r.lead_id ? lead_sql : customer_sql, q,
-                              [&](std::span<const std::optional<std::string_view>> row) {
-                                if (row[0]) previous = std::string(*row[0]);
-                              });
-    if (!st) return st.error();
-    if (previous) {
-      auto from = parse_timestamp(*previous);
-      auto to = parse_timestamp(r.occurred_at);
-      if (from && to)
-        response_seconds = std::chrono::duration_cast<std::chrono::seconds>(*to - *from).count();
-    }
+  auto direction = row_choice(parse_direction(r.direction), r.direction, "direction");
+  auto channel = row_choice(parse_channel(r.channel), r.channel, "channel");
+  auto occurred = row_time(r.occurred_at, "occurred_at");
+  auto created = row_time(r.created_at, "created_at");
+  if (!direction) return direction.error();
+  if (!channel) return channel.error();
+  if (!occurred) return occurred.error();
+  if (!created) return created.error();
+  Communication c;
+  c.lead_id = r.lead_id;
+  c.customer_id = r.customer_id;
+  c.direction = *direction;
+  c.channel = *channel;
+  c.subject = r.subject;
+  c.body = r.body;
+  c.occurred_at = *occurred;
+  c.created_at = *created;
+  try {
+    BulkRunner run(*backend_, engine_);
+    return CommunicationStore::insert_in(run, c);
+  } catch (const std::exception& e) {
+    return db_error(e, "storing a communication");
   }
-  static const std::string sql =
-      "INSERT INTO communications (lead_id, customer_id, direction, channel, subject, body, "
-      "occurred_at, response_seconds, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-      "RETURNING id";
-  Cell p[] = {opt(r.lead_id), opt(r.customer_id), txt(r.direction), txt(r.channel),
-              opt(r.subject), opt(r.body), txt(r.occurred_at), opt(response_seconds),
-              txt(r.created_at)};
-  return need_id(backend_->run(sql, p), "communications");
+}
+
+Status BulkWriter::insert_events(std::span<const LoggedEvent> events) {
+  // Several rows per statement: one round trip per chunk on PostgreSQL.
+  constexpr std::size_t kRowsPerInsert = 100;
+  constexpr std::size_t kColumns = 8;
+  auto sql_for = [](std::size_t rows) {
+    std::string sql =
+        "INSERT INTO events (event_key, entity, type, ts, value, attrs, received_at, too_late) "
+        "VALUES ";
+    for (std::size_t r = 0; r < rows; ++r) {
+      sql += r ? ", (" : "(";
+      for (std::size_t c = 0; c < kColumns; ++c)
+        sql += fmt::format("{}${}", c ? ", " : "", r * kColumns + c + 1);
+      sql += ")";
+    }
+    return sql + " ON CONFLICT (event_key) DO NOTHING";
+  };
+  static const std::string full_sql = sql_for(kRowsPerInsert);
+  std::vector<Cell> cells;
+  std::vector<std::string> times;
+  for (std::size_t start = 0; start < events.size(); start += kRowsPerInsert) {
+    auto chunk = events.subspan(start, std::min(kRowsPerInsert, events.size() - start));
+    cells.clear();
+    times.clear();
+    times.reserve(2 * chunk.size());  // views into it are taken below: no reallocation
+    for (const LoggedEvent& e : chunk) {
+      times.push_back(format_timestamp(e.ts));
+      times.push_back(format_timestamp(e.received_at));
+      cells.insert(cells.end(), {static_cast<int64_t>(e.key), std::string_view(e.entity),
+                                 std::string_view(e.type), std::string_view(times[times.size() - 2]),
+                                 e.value, std::string_view(e.attrs),
+                                 std::string_view(times.back()), int64_t{e.too_late ? 1 : 0}});
+    }
+    auto st = backend_->run(chunk.size() == kRowsPerInsert ? full_sql : sql_for(chunk.size()), cells);
+    if (!st) return st.error();
+  }
+  return {};
 }
 
 Status BulkWriter::audit(std::optional<int64_t> user_id, std::string_view action,

@@ -24,6 +24,7 @@
 
 #include "core/result.h"
 #include "store/database.h"
+#include "store/event_store.h"
 
 namespace icrm::store {
 
@@ -137,9 +138,13 @@ class BulkWriter {
   Status insert_transactions(std::span<const TransactionRow> rows);
   Status update_transaction(int64_t id, const TransactionRow& row);
   Result<int64_t> insert_activity(const ActivityRow& row);
-  // response_seconds is derived: for an outbound message, the time since the
-  // latest earlier inbound message of the same lead or customer.
+  // response_seconds is derived by CommunicationStore's rule (see
+  // communication_store.h), for this message and the one after it.
   Result<int64_t> insert_communication(const CommunicationRow& row);
+  // Events for the log (table `events`), appended in the order given, so give
+  // them in time order when the log should replay as they happened. An event
+  // whose key is already stored is skipped, as EventStore::append does.
+  Status insert_events(std::span<const LoggedEvent> events);
   // One audit_log entry (an import is audited once, with its summary).
   Status audit(std::optional<int64_t> user_id, std::string_view action, std::string_view entity,
                std::string_view after_json, std::string_view at);

@@ -83,10 +83,7 @@ Status validate(Customer& c) {
       check_optional_text("country", c.country, kMaxCountryLength),
       check_attributes(c.attributes),
   };
-  for (auto& s : checks) {
-    if (!s) return s;
-  }
-  return {};
+  return all_fields(checks);
 }
 
 // Conflicts with another customer (not `self`) on e-mail or external id, and
@@ -267,5 +264,7 @@ Result<Page<Customer>> CustomerStore::list(const ListQuery& query) {
   page.next_cursor = std::move(rows->next_cursor);
   return page;
 }
+
+ListCapabilities CustomerStore::list_capabilities() { return capabilities(kSpec); }
 
 }  // namespace icrm::store

@@ -42,6 +42,8 @@ class CustomerStore {
   // Deletes a customer; a conflict while leads or sales still refer to it.
   Status remove(const Actor& actor, int64_t id);
   Result<Page<Customer>> list(const ListQuery& query);
+  // What list() accepts, for documentation.
+  static ListCapabilities list_capabilities();
 
   // create() inside the caller's open transaction on `s` (a lead being
   // converted creates its customer this way). Validation errors are values;

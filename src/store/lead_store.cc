@@ -95,14 +95,12 @@ Status validate(Lead& l) {
       check_optional_text("source", l.source, kMaxSourceLength),
       check_currency("currency", l.currency),
       check_attributes(l.attributes),
+      l.expected_value_minor && *l.expected_value_minor < 0
+          ? Status(Error::invalid("expected_value_minor may not be negative",
+                                  "expected_value_minor"))
+          : Status(),
   };
-  for (auto& s : checks) {
-    if (!s) return s;
-  }
-  if (l.expected_value_minor && *l.expected_value_minor < 0) {
-    return Error::invalid("expected_value_minor may not be negative", "expected_value_minor");
-  }
-  return {};
+  return all_fields(checks);
 }
 
 Status check_references(soci::session& s, const Lead& l, int64_t self) {
@@ -408,5 +406,7 @@ Result<Page<Lead>> LeadStore::list(const ListQuery& query) {
   page.next_cursor = std::move(rows->next_cursor);
   return page;
 }
+
+ListCapabilities LeadStore::list_capabilities() { return capabilities(kSpec); }
 
 }  // namespace icrm::store

@@ -58,6 +58,8 @@ class LeadStore {
   // The lead's status changes, oldest first.
   Result<std::vector<LeadStatusChange>> history(int64_t id);
   Result<Page<Lead>> list(const ListQuery& query);
+  // What list() accepts, for documentation.
+  static ListCapabilities list_capabilities();
 
  private:
   Result<Lead> move(const Actor& actor, int64_t id, LeadStatus to,

@@ -41,6 +41,13 @@ struct ListQuery {
   std::optional<int64_t> visible_to_owner;
 };
 
+// What a repository's list() accepts, for documentation (the API's OpenAPI
+// description lists these as query parameters).
+struct ListCapabilities {
+  std::vector<std::string> filters;  // with the _from/_to forms of times and numbers
+  std::vector<std::string> sorts;
+};
+
 template <typename T>
 struct Page {
   std::vector<T> items;

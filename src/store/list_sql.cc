@@ -117,6 +117,21 @@ Result<SqlValue> filter_value(const std::string& key, const ListField& f, const 
 
 }  // namespace
 
+ListCapabilities capabilities(const ListSpec& spec) {
+  ListCapabilities out;
+  for (const auto& f : spec.fields) {
+    if (f.filterable) {
+      out.filters.emplace_back(f.name);
+      if (f.type == FieldType::kInteger || f.type == FieldType::kTimestamp) {
+        out.filters.push_back(std::string(f.name) + "_from");
+        out.filters.push_back(std::string(f.name) + "_to");
+      }
+    }
+    if (f.sortable) out.sorts.emplace_back(f.name);
+  }
+  return out;
+}
+
 Result<ListRows> run_list(Database& db, const ListSpec& spec, const ListQuery& query) {
   if (query.limit == 0 || query.limit > kMaxListLimit) {
     return Error::invalid("limit must be between 1 and " + std::to_string(kMaxListLimit), "limit");

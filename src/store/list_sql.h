@@ -52,7 +52,22 @@ struct ListRows {
   std::string next_cursor;
 };
 
+// The filters and sorts `spec` accepts.
+ListCapabilities capabilities(const ListSpec& spec);
+
 // Validates `query` against `spec`, runs it and returns at most query.limit rows.
 Result<ListRows> run_list(Database& db, const ListSpec& spec, const ListQuery& query);
+
+// run_list() with each row read by `from_row` into a T.
+template <typename T>
+Result<Page<T>> list_page(Database& db, const ListSpec& spec, const ListQuery& query,
+                          T (*from_row)(const SqlRow&)) {
+  auto rows = run_list(db, spec, query);
+  if (!rows) return rows.error();
+  Page<T> page;
+  for (const auto& r : rows->rows) page.items.push_back(from_row(r));
+  page.next_cursor = std::move(rows->next_cursor);
+  return page;
+}
 
 }  // namespace icrm::store

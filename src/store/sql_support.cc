@@ -49,7 +49,7 @@ std::vector<SqlRow> query_rows(soci::session& s, const std::string& sql, const S
   std::vector<soci::indicator> indicators;
   bind_params(st, params, indicators);
   st.alloc();
-  st.prepare(sql);
+  st.prepare(sql, soci::details::st_one_time_query);
   st.define_and_bind();
   std::vector<SqlRow> rows;
   if (st.execute(true)) {
@@ -69,7 +69,7 @@ long long exec(soci::session& s, const std::string& sql, const SqlParams& params
   std::vector<soci::indicator> indicators;
   bind_params(st, params, indicators);
   st.alloc();
-  st.prepare(sql);
+  st.prepare(sql, soci::details::st_one_time_query);
   st.define_and_bind();
   st.execute(true);
   return st.get_affected_rows();
@@ -79,6 +79,14 @@ bool row_exists(soci::session& s, std::string_view table, int64_t id) {
   auto rows = query_rows(s, "SELECT 1 FROM " + std::string(table) + " WHERE id = :id",
                          {SqlValue::of(id)}, 1);
   return !rows.empty();
+}
+
+Status check_link(soci::session& s, std::string_view table, std::string_view field,
+                  std::optional<int64_t> id, std::string_view noun) {
+  if (!id || row_exists(s, table, *id)) return {};
+  return Error::invalid(std::string(field) + " " + std::to_string(*id) + " is not a " +
+                            std::string(noun),
+                        std::string(field));
 }
 
 WriteTransaction::WriteTransaction(soci::session& s, Engine engine) : s_(s) {
@@ -126,6 +134,11 @@ std::optional<Timestamp> cell_opt_time(const std::optional<std::string>& cell) {
 }
 
 Error db_error(const std::exception& e, std::string_view what) {
+  if (const auto* runner = dynamic_cast<const SqlRunnerError*>(&e)) {
+    Error out = runner->error;
+    out.message = std::string(what) + ": " + out.message;
+    return out;
+  }
   std::string message = e.what();
   bool unique = false, foreign = false, check = false, lost = false;
   if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {

@@ -7,11 +7,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
+#include "core/result.h"
 #include "core/time.h"
 #include "store/database.h"
 
@@ -70,6 +73,43 @@ std::optional<Timestamp> cell_opt_time(const std::optional<std::string>& cell);
 
 // True when `table` has a row with this id.
 bool row_exists(soci::session& s, std::string_view table, int64_t id);
+// An absent id, or one `table` has; otherwise Error::invalid naming `field`
+// ("owner_id 9 is not a user", with `noun` "user").
+Status check_link(soci::session& s, std::string_view table, std::string_view field,
+                  std::optional<int64_t> id, std::string_view noun);
+
+// One connection as code shared by the repositories and BulkWriter sees it
+// (the insert of an activity or message and the derivation that goes with
+// it): SQL with named placeholders (:p0, :t1, ...), each used once and bound
+// in the order they appear. The repositories run it through SOCI (SociRunner); BulkWriter
+// through the engine's C API with statements prepared once. Failures throw:
+// soci::soci_error from SOCI, SqlRunnerError from BulkWriter.
+class SqlRunner {
+ public:
+  virtual ~SqlRunner() = default;
+  virtual Engine engine() const = 0;
+  virtual std::vector<SqlRow> query(const std::string& sql, const SqlParams& params,
+                                    size_t columns) = 0;
+};
+
+struct SqlRunnerError : std::runtime_error {
+  explicit SqlRunnerError(Error e) : std::runtime_error(e.message), error(std::move(e)) {}
+  Error error;
+};
+
+class SociRunner final : public SqlRunner {
+ public:
+  SociRunner(soci::session& s, Engine engine) : s_(s), engine_(engine) {}
+  Engine engine() const override { return engine_; }
+  std::vector<SqlRow> query(const std::string& sql, const SqlParams& params,
+                            size_t columns) override {
+    return query_rows(s_, sql, params, columns);
+  }
+
+ private:
+  soci::session& s_;
+  Engine engine_;
+};
 
 // A write transaction: BEGIN IMMEDIATE on SQLite (takes the write lock up
 // front, so two writers that read first cannot deadlock on the upgrade),
@@ -90,8 +130,37 @@ class WriteTransaction {
 
 // Turns an exception from SOCI into an Error: a unique violation becomes a
 // conflict, a foreign-key violation an invalid argument, a lost connection
-// unavailable, anything else internal. `what` says what was being done.
+// unavailable, anything else internal; a SqlRunnerError keeps its Error.
+// `what` says what was being done.
 Error db_error(const std::exception& e, std::string_view what);
+
+// Runs `body(session)` on a leased connection; an exception becomes
+// db_error(e, what). `body` returns a Result.
+template <typename Body>
+auto with_connection(Database& db, std::string_view what, Body&& body)
+    -> decltype(body(std::declval<soci::session&>())) {
+  auto lease = db.lease();
+  if (!lease) return lease.error();
+  try {
+    return body(**lease);
+  } catch (const std::exception& e) {
+    return db_error(e, what);
+  }
+}
+
+// with_connection() inside a WriteTransaction, committed when `body`
+// returns a value: an Error it returns, or an exception, leaves nothing
+// behind.
+template <typename Body>
+auto in_write_transaction(Database& db, std::string_view what, Body&& body)
+    -> decltype(body(std::declval<soci::session&>())) {
+  return with_connection(db, what, [&](soci::session& s) -> decltype(body(s)) {
+    WriteTransaction tx(s, db.engine());
+    auto result = body(s);
+    if (result) tx.commit();
+    return result;
+  });
+}
 
 // "%text%" for `lower(col) LIKE :p ESCAPE '\'`, with %, _ and \ escaped and
 // the text lower-cased (ASCII), so search is case-insensitive on both engines.

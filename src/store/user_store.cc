@@ -2,14 +2,42 @@
 
 #include <soci/soci.h>
 
+#include <boost/json/value.hpp>
+
 #include <array>
 #include <optional>
+
+#include "store/audit_log.h"
+#include "store/list_sql.h"
+#include "store/sql_support.h"
 
 namespace icrm::store {
 namespace {
 
 constexpr const char* kUserColumns =
     "id, email, name, role, password_hash, disabled, created_at, updated_at";
+
+constexpr std::string_view kEntity = "users";
+constexpr std::string_view kRoles[] = {"admin", "manager", "rep", "viewer"};
+constexpr ListField kFields[] = {
+    {"id", "id", FieldType::kInteger, true, true},
+    {"email", "email", FieldType::kCaselessText, true, true, "lower(email)"},
+    {"name", "name", FieldType::kText, false, true, "lower(name)"},
+    {"role", "role", FieldType::kEnum, true, false, {}, kRoles},
+    {"disabled", "disabled", FieldType::kInteger, true, false},
+    {"created_at", "created_at", FieldType::kTimestamp, true, true},
+};
+constexpr std::string_view kSearch[] = {"name", "email"};
+constexpr ListSpec kSpec{
+    .entity = kEntity,
+    .table = "users",
+    .columns = kUserColumns,
+    .column_count = 8,
+    .fields = kFields,
+    .search_columns = kSearch,
+    .owner_column = {},
+    .default_sort = "id",
+};
 
 // The columns of one users row, as SOCI reads them.
 struct UserRow {
@@ -53,6 +81,32 @@ bool has_control_char(std::string_view s) {
     if (c < 0x20 || c == 0x7f) return true;
   }
   return false;
+}
+
+std::optional<std::string> name_problem(const std::string& name) {
+  if (name.find_first_not_of(" \t") == std::string::npos) return "name is required";
+  if (name.size() > kMaxUserNameLength) {
+    return "name is longer than " + std::to_string(kMaxUserNameLength) + " characters";
+  }
+  if (has_control_char(name)) return "name may not contain control characters";
+  return std::nullopt;
+}
+
+bool hash_ok(const std::string& hash) {
+  return !hash.empty() && hash.size() <= kMaxPasswordHashLength;
+}
+
+Result<User> user_from_row(const SqlRow& r) {
+  UserRow u;
+  u.id = cell_int(r[0]);
+  u.email = cell_text(r[1]);
+  u.name = cell_text(r[2]);
+  u.role = cell_text(r[3]);
+  u.password_hash = cell_text(r[4]);
+  u.disabled = static_cast<int>(cell_int(r[5]));
+  u.created_at = cell_text(r[6]);
+  u.updated_at = cell_text(r[7]);
+  return to_user(u);
 }
 
 // Runs a query expected to return at most one users row.
@@ -117,18 +171,11 @@ Status validate_email(std::string_view email, std::string_view field) {
   return {};
 }
 
-Result<User> UserStore::create(const NewUser& user) {
+Result<User> UserStore::create(const Actor& actor, const NewUser& user) {
   Error invalid = Error::invalid("the user is not valid");
   if (auto v = validate_email(user.email); !v) invalid.details.push_back({"email", v.error().message});
-  if (user.name.find_first_not_of(" \t") == std::string::npos) {
-    invalid.details.push_back({"name", "name is required"});
-  } else if (user.name.size() > kMaxUserNameLength) {
-    invalid.details.push_back(
-        {"name", "name is longer than " + std::to_string(kMaxUserNameLength) + " characters"});
-  } else if (has_control_char(user.name)) {
-    invalid.details.push_back({"name", "name may not contain control characters"});
-  }
-  if (user.password_hash.empty() || user.password_hash.size() > kMaxPasswordHashLength) {
+  if (auto problem = name_problem(user.name)) invalid.details.push_back({"name", *problem});
+  if (!hash_ok(user.password_hash)) {
     invalid.details.push_back({"password_hash", "a password hash is required"});
   }
   if (!invalid.details.empty()) {
@@ -149,18 +196,34 @@ Result<User> UserStore::create(const NewUser& user) {
                            "email");
   };
   try {
-    auto existing = taken();
-    if (!existing) return existing.error();
-    if (*existing) return conflict(**existing);
+    std::optional<User> created;
+    {
+      WriteTransaction tx(s, db_.engine());
+      auto existing = taken();
+      if (!existing) return existing.error();
+      if (*existing) return conflict(**existing);
 
-    std::string now = format_timestamp(clock_.now());
-    std::string role(role_name(user.role));
-    long long id = 0;
-    s << "INSERT INTO users (email, name, role, password_hash, disabled, created_at, updated_at) "
-         "VALUES (:email, :name, :role, :hash, 0, :created, :updated) RETURNING id",
-        soci::use(user.email), soci::use(user.name), soci::use(role), soci::use(user.password_hash),
-        soci::use(now), soci::use(now), soci::into(id);
-    return get(id);
+      Timestamp now = clock_.now();
+      auto rows = query_rows(s,
+                             "INSERT INTO users (email, name, role, password_hash, disabled, "
+                             "created_at, updated_at) VALUES (:p0, :p1, :p2, :p3, 0, :p4, :p5) "
+                             "RETURNING id",
+                             {SqlValue::of(user.email), SqlValue::of(user.name),
+                              SqlValue::of(std::string(role_name(user.role))),
+                              SqlValue::of(user.password_hash), SqlValue::of(now), SqlValue::of(now)},
+                             1);
+      User u;
+      u.id = cell_int(rows.at(0)[0]);
+      u.email = user.email;
+      u.name = user.name;
+      u.role = user.role;
+      u.password_hash = user.password_hash;
+      u.created_at = u.updated_at = now;
+      AuditLog::append_in(s, actor, now, "create", kEntity, u.id, nullptr, to_json(u));
+      tx.commit();
+      created = std::move(u);
+    }
+    return std::move(*created);
   } catch (const soci::soci_error& e) {
     // Lost a race with another writer of the same address: the unique index
     // refused the insert. Name the winner.
@@ -235,50 +298,94 @@ Result<int64_t> UserStore::count() {
   }
 }
 
-Status UserStore::update_column(int64_t id, const char* column, const std::string& value) {
+Result<Page<User>> UserStore::list(const ListQuery& query) {
+  auto rows = run_list(db_, kSpec, query);
+  if (!rows) return rows.error();
+  Page<User> page;
+  for (const auto& r : rows->rows) {
+    auto u = user_from_row(r);
+    if (!u) return u.error();
+    page.items.push_back(std::move(*u));
+  }
+  page.next_cursor = std::move(rows->next_cursor);
+  return page;
+}
+
+ListCapabilities UserStore::list_capabilities() { return capabilities(kSpec); }
+
+Result<User> UserStore::update(const Actor& actor, int64_t id, const UserChanges& changes) {
+  Error invalid = Error::invalid("the change is not valid");
+  if (changes.name) {
+    if (auto problem = name_problem(*changes.name)) invalid.details.push_back({"name", *problem});
+  }
+  if (changes.password_hash && !hash_ok(*changes.password_hash)) {
+    invalid.details.push_back({"password_hash", "a password hash is required"});
+  }
+  if (!invalid.details.empty()) {
+    invalid.field = invalid.details.front().field;
+    if (invalid.details.size() == 1) invalid.message = invalid.details.front().message;
+    return invalid;
+  }
   auto lease = db_.lease();
   if (!lease) return lease.error();
+  soci::session& s = **lease;
   try {
-    std::string now = format_timestamp(clock_.now());
-    long long key = id;
-    soci::statement st = ((**lease).prepare << std::string("UPDATE users SET ") + column +
-                                                   " = :v, updated_at = :now WHERE id = :id",
-                          soci::use(value), soci::use(now), soci::use(key));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error::not_found("no user with id " + std::to_string(id));
+    WriteTransaction tx(s, db_.engine());
+    auto found = fetch_one(s, "id = :id", static_cast<long long>(id));
+    if (!found) return found.error();
+    if (!*found) return Error::not_found("no user with id " + std::to_string(id));
+    const User before = **found;
+    User after = before;
+    if (changes.name) after.name = *changes.name;
+    if (changes.role) after.role = *changes.role;
+    if (changes.disabled) after.disabled = *changes.disabled;
+    if (changes.password_hash) after.password_hash = *changes.password_hash;
+    bool was_admin = before.role == Role::kAdmin && !before.disabled;
+    bool is_admin = after.role == Role::kAdmin && !after.disabled;
+    if (was_admin && !is_admin) {
+      auto others = query_rows(s,
+                               "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 "
+                               "AND id <> :p0",
+                               {SqlValue::of(id)}, 1);
+      if (cell_int(others.at(0)[0]) == 0) {
+        return Error::conflict("user " + std::to_string(id) +
+                                   " is the last enabled admin; make another admin first",
+                               changes.disabled && *changes.disabled ? "disabled" : "role");
+      }
+    }
+    after.updated_at = clock_.now();
+    exec(s,
+         "UPDATE users SET name = :p0, role = :p1, disabled = :p2, password_hash = :p3, "
+         "updated_at = :p4 WHERE id = :p5",
+         {SqlValue::of(after.name), SqlValue::of(std::string(role_name(after.role))),
+          SqlValue::of(int64_t{after.disabled ? 1 : 0}), SqlValue::of(after.password_hash),
+          SqlValue::of(after.updated_at), SqlValue::of(id)});
+    boost::json::object logged = to_json(after);
+    // The hash is never logged; that it changed is.
+    if (changes.password_hash) logged["password_changed"] = true;
+    AuditLog::append_in(s, actor, after.updated_at, "update", kEntity, id, to_json(before),
+                        logged);
+    tx.commit();
+    return after;
   } catch (const std::exception& e) {
     return store_error("cannot update user", e);
   }
+}
+
+Status UserStore::set_disabled(const Actor& actor, int64_t id, bool disabled) {
+  auto updated = update(actor, id, {.disabled = disabled});
+  if (!updated) return updated.error();
   return {};
 }
 
-Status UserStore::set_disabled(int64_t id, bool disabled) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  try {
-    std::string now = format_timestamp(clock_.now());
-    long long key = id;
-    int flag = disabled ? 1 : 0;
-    soci::statement st = ((**lease).prepare << "UPDATE users SET disabled = :v, updated_at = :now "
-                                               "WHERE id = :id",
-                          soci::use(flag), soci::use(now), soci::use(key));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return Error::not_found("no user with id " + std::to_string(id));
-  } catch (const std::exception& e) {
-    return store_error("cannot update user", e);
-  }
-  return {};
-}
-
-Status UserStore::set_role(int64_t id, Role role) {
-  return update_column(id, "role", std::string(role_name(role)));
-}
-
-Status UserStore::set_password_hash(int64_t id, const std::string& password_hash) {
-  if (password_hash.empty() || password_hash.size() > kMaxPasswordHashLength) {
-    return Error::invalid("a password hash is required", "password_hash");
-  }
-  return update_column(id, "password_hash", password_hash);
+boost::json::object to_json(const User& user) {
+  return {{"id", user.id},
+          {"email", user.email},
+          {"name", user.name},
+          {"role", role_name(user.role)},
+          {"disabled", user.disabled},
+          {"created_at", format_timestamp(user.created_at)},
+          {"updated_at", format_timestamp(user.updated_at)}};
 }
 
 }  // namespace icrm::store

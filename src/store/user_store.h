@@ -4,6 +4,13 @@
 // live in api/auth/password.h. Disabled users are kept (records still name
 // them as owners) but can no longer sign in.
 //
+// Every change is audited ("users" entity) in its own transaction, without
+// the password hash. The last enabled admin cannot be demoted or disabled,
+// so an installation never locks itself out.
+//
+// list() filters: email, role, disabled (0/1), created_at (_from/_to); sorts:
+// id, email, name, created_at (default "id"); q searches name and e-mail.
+//
 // Thread-safety: safe to share between threads; each call leases its own
 // connection.
 #pragma once
@@ -17,7 +24,12 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "core/time.h"
+#include <boost/json/object.hpp>
+#include <optional>
+
+#include "store/actor.h"
 #include "store/database.h"
+#include "store/list_query.h"
 
 namespace icrm::store {
 
@@ -52,6 +64,17 @@ struct NewUser {
   std::string password_hash;
 };
 
+// What update() changes; fields left empty stay as they are.
+struct UserChanges {
+  std::optional<std::string> name;
+  std::optional<Role> role;
+  std::optional<bool> disabled;
+  std::optional<std::string> password_hash;
+};
+
+// The user as JSON without the password hash (for the audit log and the API).
+boost::json::object to_json(const User& user);
+
 // Checks the shape of an email address (one '@', a local part and a domain
 // with a dot, no spaces or control characters, at most kMaxEmailLength).
 Status validate_email(std::string_view email, std::string_view field = "email");
@@ -62,22 +85,23 @@ class UserStore {
 
   // Invalid argument naming every bad field; conflict on "email" naming the
   // existing user's id when the address is taken in any letter case.
-  Result<User> create(const NewUser& user);
+  Result<User> create(const Actor& actor, const NewUser& user);
   Result<User> get(int64_t id);
   // Case-insensitive; not_found when nobody has that address.
   Result<User> get_by_email(std::string_view email);
   // Every user, oldest first.
   Result<std::vector<User>> list();
+  Result<Page<User>> list(const ListQuery& query);
+  static ListCapabilities list_capabilities();
   // How many users exist (so first-run setup knows whether to create an admin).
   Result<int64_t> count();
 
-  Status set_disabled(int64_t id, bool disabled);
-  Status set_role(int64_t id, Role role);
-  Status set_password_hash(int64_t id, const std::string& password_hash);
+  // Applies `changes` to user `id`: not_found, invalid naming every bad
+  // field, or conflict when it would leave no enabled admin.
+  Result<User> update(const Actor& actor, int64_t id, const UserChanges& changes);
+  Status set_disabled(const Actor& actor, int64_t id, bool disabled);
 
  private:
-  Status update_column(int64_t id, const char* column, const std::string& value);
-
   Database& db_;
   const Clock& clock_;
 };

@@ -84,4 +84,39 @@ Status check_currency(std::string_view field, std::string_view value) {
   return {};
 }
 
+Status check_time(std::string_view field, Timestamp value) {
+  if (value < kMinRecordTime || value > kMaxRecordTime) {
+    return Error::invalid(std::string(field) + " must be between the years 0001 and 9999",
+                          std::string(field));
+  }
+  return {};
+}
+
+Status all_fields(std::span<const Status> checks) {
+  std::optional<Error> first;
+  std::vector<FieldError> details;
+  for (const auto& c : checks) {
+    if (c) continue;
+    if (!first) first = c.error();
+    if (c.error().details.empty()) {
+      details.push_back({c.error().field, c.error().message});
+    } else {
+      details.insert(details.end(), c.error().details.begin(), c.error().details.end());
+    }
+  }
+  if (!first) return {};
+  if (details.size() > 1) first->details = std::move(details);
+  return *first;
+}
+
+Status check_one_party(const std::optional<int64_t>& lead_id,
+                       const std::optional<int64_t>& customer_id) {
+  if (lead_id.has_value() == customer_id.has_value()) {
+    return Error::invalid(std::string(lead_id ? "give a lead_id or a customer_id, not both"
+                                              : "a lead_id or a customer_id is required"),
+                          "lead_id");
+  }
+  return {};
+}
+
 }  // namespace icrm::store

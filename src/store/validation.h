@@ -5,11 +5,14 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "core/result.h"
+#include "core/time.h"
 
 namespace icrm::store {
 
@@ -39,8 +42,26 @@ Status check_optional_text(std::string_view field, const std::optional<std::stri
 // compares lower-case.
 Status check_email(std::string_view field, const std::optional<std::string>& value);
 
+// The results of several field checks as one: ok when all pass, otherwise
+// the first failure with `details` naming every field at fault, so a caller
+// learns of all of them at once.
+Status all_fields(std::span<const Status> checks);
+
 // Three upper-case letters (ISO 4217 shape).
 Status check_currency(std::string_view field, std::string_view value);
+
+// The times a record may carry: years 0001 to 9999, the range the
+// fixed-width ISO-8601 text holds (outside it text order is not time order).
+inline constexpr Timestamp kMinRecordTime =
+    std::chrono::sys_days{std::chrono::year{1} / 1 / 1};
+inline constexpr Timestamp kMaxRecordTime =
+    std::chrono::sys_days{std::chrono::year{10000} / 1 / 1} - std::chrono::microseconds{1};
+Status check_time(std::string_view field, Timestamp value);
+
+// Exactly one of the two links is set (an activity or a message belongs to
+// one lead or one customer); otherwise invalid, naming lead_id.
+Status check_one_party(const std::optional<int64_t>& lead_id,
+                       const std::optional<int64_t>& customer_id);
 
 // Leading and trailing blanks removed; empty optional text becomes nullopt.
 std::string trimmed(std::string_view s);

@@ -23,13 +23,13 @@ class AuthRoutesTest : public testing::StoreTest {
     StoreTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     auth::AuthConfig config;
-    config.decoy_cost = auth::PasswordCost::minimum();
+    config.password_cost = auth::PasswordCost::minimum();
     authenticator_ = std::make_shared<auth::Authenticator>(db(), clock_, config);
     router_.use(make_auth_middleware(authenticator_));
     add_auth_routes(router_, authenticator_);
     store::UserStore users(db(), clock_);
     auto hash = auth::hash_password(kPassword, auth::PasswordCost::minimum());
-    ASSERT_TRUE(users.create({"ada@example.com", "Ada", store::Role::kRep, *hash}).ok());
+    ASSERT_TRUE(users.create(store::Actor::system(), {"ada@example.com", "Ada", store::Role::kRep, *hash}).ok());
   }
 
   Response call(Method method, const std::string& target, const std::string& body = "",

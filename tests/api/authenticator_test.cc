@@ -20,7 +20,7 @@ class AuthenticatorTest : public testing::StoreTest {
   void SetUp() override {
     StoreTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    config_.decoy_cost = PasswordCost::minimum();
+    config_.password_cost = PasswordCost::minimum();
     auth_ = std::make_unique<Authenticator>(db(), clock_, config_);
     ada_ = add_user("ada@example.com", store::Role::kRep);
   }
@@ -32,7 +32,7 @@ class AuthenticatorTest : public testing::StoreTest {
   store::User add_user(const std::string& email, store::Role role) {
     store::UserStore users(db(), clock_);
     auto hash = hash_password(kPassword, PasswordCost::minimum());
-    auto u = users.create({email, "Someone", role, *hash});
+    auto u = users.create(store::Actor::system(), {email, "Someone", role, *hash});
     EXPECT_TRUE(u.ok()) << u.error().to_string();
     return *u;
   }
@@ -73,7 +73,7 @@ TEST_P(AuthenticatorTest, FailuresNeverSayWhetherTheEmailExists) {
   EXPECT_EQ(wrong_password.error.message, Authenticator::kBadCredentials);
 
   store::UserStore users(db(), clock_);
-  ASSERT_TRUE(users.set_disabled(ada_.id, true).ok());
+  ASSERT_TRUE(users.set_disabled(store::Actor::system(), ada_.id, true).ok());
   auto disabled = auth_->login("ada@example.com", kPassword, "10.0.0.1");
   ASSERT_FALSE(disabled.ok());
   EXPECT_EQ(disabled.error.message, Authenticator::kBadCredentials);
@@ -169,7 +169,7 @@ TEST_P(AuthenticatorTest, LogoutAndDisablingEndSessions) {
   auto again = auth_->login("ada@example.com", kPassword, "10.0.0.1");
   ASSERT_TRUE(again.ok());
   store::UserStore users(db(), clock_);
-  ASSERT_TRUE(users.set_disabled(ada_.id, true).ok());
+  ASSERT_TRUE(users.set_disabled(store::Actor::system(), ada_.id, true).ok());
   EXPECT_FALSE(auth_->authenticate_session(again.success->session_token).ok());
 }
 
@@ -211,6 +211,34 @@ TEST_P(AuthenticatorTest, ApiTokensAreShownOnceStoredHashedAndRevocable) {
   ASSERT_FALSE(revoked.ok());
   EXPECT_EQ(revoked.error().code, ErrorCode::kUnauthenticated);
   EXPECT_EQ((*auth_->list_api_tokens(ada_.id))[0].revoked_at, clock_.now());
+}
+
+TEST_P(AuthenticatorTest, ACachedApiKeyFollowsChangesHereAtOnceAndElsewhereWithinTheTtl) {
+  auto key = auth_->create_api_token(ada_, "script");
+  ASSERT_TRUE(key.ok());
+  ASSERT_TRUE(auth_->authenticate_api_token(key->token).ok());
+  // Revoked by another instance: this one believes its cache until the TTL.
+  Authenticator other(db(), clock_, config_);
+  ASSERT_TRUE(other.revoke_api_token(ada_, key->record.id).ok());
+  EXPECT_TRUE(auth_->authenticate_api_token(key->token).ok());
+  clock_.advance(kApiKeyCacheTtl);
+  EXPECT_EQ(auth_->authenticate_api_token(key->token).error().code, ErrorCode::kUnauthenticated);
+
+  // Revoked through this instance: refused at once.
+  auto second = auth_->create_api_token(ada_, "second");
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(auth_->authenticate_api_token(second->token).ok());
+  ASSERT_TRUE(auth_->revoke_api_token(ada_, second->record.id).ok());
+  EXPECT_FALSE(auth_->authenticate_api_token(second->token).ok());
+
+  // A role changed elsewhere counts once the user is forgotten here.
+  auto third = auth_->create_api_token(ada_, "third");
+  ASSERT_TRUE(auth_->authenticate_api_token(third->token).ok());
+  store::UserStore users(db(), clock_);
+  ASSERT_TRUE(users.update(store::Actor::system(), ada_.id, {.role = store::Role::kViewer}).ok());
+  EXPECT_EQ(auth_->authenticate_api_token(third->token)->user.role, store::Role::kRep);
+  auth_->forget_user(ada_.id);
+  EXPECT_EQ(auth_->authenticate_api_token(third->token)->user.role, store::Role::kViewer);
 }
 
 TEST_P(AuthenticatorTest, ApiTokenNameAndCountLimits) {

@@ -25,13 +25,13 @@ const std::map<Role, std::map<Resource, std::string>>& expected() {
        {{Resource::kCustomer, kAll}, {Resource::kLead, kAll}, {Resource::kProduct, kAll},
         {Resource::kTransaction, kAll}, {Resource::kActivity, kAll},
         {Resource::kCommunication, kAll}, {Resource::kUser, kAll}, {Resource::kApiToken, kAll},
-        {Resource::kAuditLog, kAll}, {Resource::kSettings, kAll}}},
+        {Resource::kAuditLog, kAll}, {Resource::kSettings, kAll}, {Resource::kModel, kAll}}},
       {Role::kManager,
        {{Resource::kCustomer, kAll}, {Resource::kLead, kAll}, {Resource::kProduct, kAll},
         {Resource::kTransaction, kAll}, {Resource::kActivity, kAll},
         {Resource::kCommunication, kAll}, {Resource::kUser, kReadOnly},
         {Resource::kApiToken, kOwnTokens}, {Resource::kAuditLog, kReadOnly},
-        {Resource::kSettings, kNone}}},
+        {Resource::kSettings, kNone}, {Resource::kModel, kAll}}},
       {Role::kRep,
        {{Resource::kCustomer, kReadOnly},
         {Resource::kLead, "AAA. .AA. .AA. .AA. ...."},
@@ -42,13 +42,15 @@ const std::map<Role, std::map<Resource, std::string>>& expected() {
         {Resource::kUser, kNone},
         {Resource::kApiToken, kOwnTokens},
         {Resource::kAuditLog, kNone},
-        {Resource::kSettings, kNone}}},
+        {Resource::kSettings, kNone},
+        {Resource::kModel, kReadOnly}}},
       {Role::kViewer,
        {{Resource::kCustomer, kReadOnly}, {Resource::kLead, kReadOnly},
         {Resource::kProduct, kReadOnly}, {Resource::kTransaction, kReadOnly},
         {Resource::kActivity, kReadOnly}, {Resource::kCommunication, kReadOnly},
         {Resource::kUser, kNone}, {Resource::kApiToken, kOwnTokens},
-        {Resource::kAuditLog, kNone}, {Resource::kSettings, kNone}}},
+        {Resource::kAuditLog, kNone}, {Resource::kSettings, kNone},
+        {Resource::kModel, kReadOnly}}},
   };
   return table;
 }
@@ -71,7 +73,7 @@ TEST(PolicyTest, EveryCombinationMatchesTheTable) {
       }
     }
   }
-  EXPECT_EQ(checked, 4 * 10 * 5 * 4);
+  EXPECT_EQ(checked, 4 * 11 * 5 * 4);
 }
 
 TEST(PolicyTest, ListScopes) {

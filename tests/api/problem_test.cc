@@ -37,6 +37,15 @@ TEST(Problem, HasTheRfc9457MembersAndNamesEveryField) {
   EXPECT_EQ(errors[1].as_object().at("message").as_string(), "must be an integer");
 }
 
+TEST(Problem, AnErrorAboutOneFieldNamesItInErrors) {
+  auto b = body_of(problem_response(Error::conflict("customer 12 already has the e-mail a@b.c", "email")));
+  auto errors = b.at("errors").as_array();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].as_object().at("field").as_string(), "email");
+  EXPECT_EQ(errors[0].as_object().at("message").as_string(), "customer 12 already has the e-mail a@b.c");
+  EXPECT_TRUE(body_of(problem_response(Error::not_found("no lead with id 3"))).at("errors").as_array().empty());
+}
+
 TEST(Problem, InternalErrorsDoNotLeakTheirMessage) {
   Response r = problem_response(Error::internal("SOCI: no such column leads.secret at 0x7f"));
   EXPECT_EQ(r.status, 500);

@@ -34,7 +34,7 @@ class BackupCommandTest : public testing::StoreTest {
   std::string path(const std::string& name) { return (dir_ / name).string(); }
   store::UserStore users() { return store::UserStore(db(), SystemClock::instance()); }
   void add_user(const std::string& email) {
-    ASSERT_TRUE(users().create({email, "Someone", store::Role::kRep, "$argon2id$x"}).ok());
+    ASSERT_TRUE(users().create(store::Actor::system(), {email, "Someone", store::Role::kRep, "$argon2id$x"}).ok());
   }
   static long long count_products(store::Database& d) {
     auto l = d.lease();
@@ -145,7 +145,7 @@ TEST(SqliteRestoreTest, AnEmptyDatabaseNeedsNoForce) {
   auto source = testing::TestDatabase::create(store::Engine::kSqlite, &why);
   ASSERT_TRUE(source) << why;
   store::UserStore users(source->db(), SystemClock::instance());
-  ASSERT_TRUE(users.create({"ada@example.com", "Ada", store::Role::kAdmin, "$argon2id$x"}).ok());
+  ASSERT_TRUE(users.create(store::Actor::system(), {"ada@example.com", "Ada", store::Role::kAdmin, "$argon2id$x"}).ok());
   auto dir = fs::temp_directory_path() / ("icrm-restore-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::string backup = (dir / "b.db").string(), fresh = (dir / "fresh.db").string();

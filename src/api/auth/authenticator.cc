@@ -31,7 +31,7 @@ Authenticator::Authenticator(store::Database& db, const Clock& clock, AuthConfig
       attempts_(db) {
   // A hash of a random password: verifying against it costs what a real
   // verification costs and can never succeed.
-  auto decoy = hash_password(random_token(), config_.decoy_cost);
+  auto decoy = hash_password(random_token(), config_.password_cost);
   decoy_hash_ = decoy ? *decoy : std::string();
 }
 
@@ -157,6 +157,8 @@ Result<Principal> Authenticator::authenticate_api_token(std::string_view token) 
     return invalid;
   }
   const std::string digest = hash_token(token);
+  const Timestamp now = clock_.now();
+  if (auto cached = cached_key(digest, now)) return std::move(*cached);
   auto record = tokens_.find_by_hash(digest);
   if (!record) return record.error().code == ErrorCode::kNotFound ? invalid : record.error();
   if (!constant_time_equal(record->token_hash, digest)) return invalid;
@@ -164,11 +166,12 @@ Result<Principal> Authenticator::authenticate_api_token(std::string_view token) 
   auto user = users_.get(record->user_id);
   if (!user) return user.error().code == ErrorCode::kNotFound ? invalid : user.error();
   if (user->disabled) return Error::unauthenticated("this account is disabled");
-  const Timestamp now = clock_.now();
   if (!record->last_used_at || now - *record->last_used_at >= config_.session_touch_interval) {
     (void)tokens_.touch(record->id, now);
   }
-  return Principal{std::move(*user), AuthMethod::kApiToken, record->id};
+  Principal principal{std::move(*user), AuthMethod::kApiToken, record->id};
+  remember_key(digest, principal, now);
+  return principal;
 }
 
 Result<CreatedApiToken> Authenticator::create_api_token(const store::User& owner,
@@ -214,11 +217,39 @@ Status Authenticator::revoke_api_token(const store::User& caller, int64_t token_
   if (record->user_id != caller.id && caller.role != store::Role::kAdmin) {
     return Error::not_found("no API token with id " + std::to_string(token_id));
   }
-  return tokens_.revoke(token_id, clock_.now());
+  auto revoked = tokens_.revoke(token_id, clock_.now());
+  std::lock_guard lock(cache_mutex_);
+  std::erase_if(key_cache_, [&](const auto& e) { return e.second.principal.credential_id == token_id; });
+  return revoked;
 }
 
 Result<int64_t> Authenticator::end_sessions_of(int64_t user_id) {
+  forget_user(user_id);
   return sessions_.remove_for_user(user_id);
+}
+
+void Authenticator::forget_user(int64_t user_id) {
+  std::lock_guard lock(cache_mutex_);
+  std::erase_if(key_cache_, [&](const auto& e) { return e.second.principal.user.id == user_id; });
+}
+
+std::optional<Principal> Authenticator::cached_key(const std::string& digest, Timestamp now) {
+  std::lock_guard lock(cache_mutex_);
+  auto it = key_cache_.find(digest);
+  if (it == key_cache_.end()) return std::nullopt;
+  if (now >= it->second.until) {
+    key_cache_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.principal;
+}
+
+void Authenticator::remember_key(const std::string& digest, const Principal& principal,
+                                 Timestamp now) {
+  if (config_.api_key_cache_ttl.count() <= 0) return;
+  std::lock_guard lock(cache_mutex_);
+  if (key_cache_.size() >= kMaxCachedApiKeys) key_cache_.clear();
+  key_cache_[digest] = {principal, now + config_.api_key_cache_ttl};
 }
 
 Status Authenticator::purge_expired() {

@@ -19,10 +19,19 @@
 // unknown email still costs one argon2id verification, so the time taken
 // does not tell them apart either.
 //
+// API keys are what scripts send with every request, so a verified key is
+// remembered for api_key_cache_ttl: a burst costs one lookup of the key and
+// its user per key and interval instead of two queries per request. What
+// changes through this Authenticator (revoking a key, end_sessions_of,
+// forget_user) takes effect at once; what changes elsewhere (another
+// instance, the CLI) within the interval.
+//
 // Thread-safety: safe to share between threads once constructed.
 #pragma once
 
 #include <chrono>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +56,10 @@ inline constexpr int kMaxFailuresPerAddress = 20;
 inline constexpr std::chrono::minutes kLoginWindow{15};
 inline constexpr size_t kMaxApiTokenNameLength = 100;
 inline constexpr int kMaxActiveApiTokensPerUser = 50;
+// How long a verified API key is believed without asking the database again,
+// and how many are remembered (past that the memory is cleared and refilled).
+inline constexpr std::chrono::seconds kApiKeyCacheTtl{5};
+inline constexpr size_t kMaxCachedApiKeys = 10'000;
 
 struct AuthConfig {
   std::chrono::seconds session_lifetime = kSessionLifetime;
@@ -55,9 +68,12 @@ struct AuthConfig {
   int max_failures_per_account = kMaxFailuresPerAccount;
   int max_failures_per_address = kMaxFailuresPerAddress;
   std::chrono::seconds login_window = kLoginWindow;
-  // The cost of the decoy hash verified for unknown emails; match the cost
-  // user passwords are hashed with (tests lower both).
-  PasswordCost decoy_cost = PasswordCost::interactive();
+  // The cost new passwords are hashed with (POST/PATCH /api/v1/users), and of
+  // the decoy hash verified for unknown emails, so the two take as long
+  // (tests lower it).
+  PasswordCost password_cost = PasswordCost::interactive();
+  // 0 turns the API key cache off.
+  std::chrono::seconds api_key_cache_ttl = kApiKeyCacheTtl;
 };
 
 enum class AuthMethod { kSession, kApiToken };
@@ -119,8 +135,12 @@ class Authenticator {
 
   std::chrono::seconds session_lifetime() const { return config_.session_lifetime; }
 
-  // Signs a user out everywhere (after disabling or a password change).
+  // Signs a user out everywhere (after disabling or a password change) and
+  // forgets their cached API keys.
   Result<int64_t> end_sessions_of(int64_t user_id);
+  // Forgets the user's cached API keys, so a change of role or name counts
+  // from the next request.
+  void forget_user(int64_t user_id);
   // Housekeeping for a periodic job: expired sessions and old counters.
   Status purge_expired();
 
@@ -132,9 +152,18 @@ class Authenticator {
                                                       Timestamp now);
   void record_failure(const std::string& account, const std::string& address, Timestamp now);
 
+  struct CachedKey {
+    Principal principal;
+    Timestamp until;
+  };
+  std::optional<Principal> cached_key(const std::string& digest, Timestamp now);
+  void remember_key(const std::string& digest, const Principal& principal, Timestamp now);
+
   store::Database& db_;
   const Clock& clock_;
   AuthConfig config_;
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, CachedKey> key_cache_;  // GUARDED_BY(cache_mutex_); by digest
   store::UserStore users_;
   store::SessionStore sessions_;
   store::ApiTokenStore tokens_;

@@ -14,6 +14,7 @@ Decision authorize_rep(Action action, Resource resource, Ownership ownership) {
     case Resource::kCustomer:
     case Resource::kProduct:
     case Resource::kTransaction:
+    case Resource::kModel:
       return allow_if(action == Action::kRead);
     case Resource::kLead:
       if (action == Action::kAssignOwner) return Decision::kDeny;
@@ -63,6 +64,7 @@ std::string_view resource_name(Resource r) {
     case Resource::kApiToken: return "api_token";
     case Resource::kAuditLog: return "audit_log";
     case Resource::kSettings: return "settings";
+    case Resource::kModel: return "model";
   }
   return "?";
 }

@@ -5,11 +5,14 @@
 //   admin    everything: users, API tokens of anyone, settings, all records.
 //   manager  all records (create, read, update, delete), assigns owners,
 //            reads users (to pick owners) and the audit log.
-//   rep      reads customers, products, transactions and communications;
+//   rep      reads customers, products, transactions, communications and the
+//            trained models (their metrics);
 //            reads and writes the leads they own plus unassigned leads, and
 //            the activities they own; logs communications on leads they own
 //            or that are unassigned; may not reassign owners.
 //   viewer   reads every record, but not users, the audit log or settings.
+//   models   (trained scoring models) are trained and activated by admins and
+//            managers; everyone else reads them.
 //   everyone manages their own API tokens (a token acts with its owner's role,
 //            so a viewer's token is read-only).
 //
@@ -38,6 +41,7 @@ enum class Resource {
   kApiToken,
   kAuditLog,
   kSettings,
+  kModel,
 };
 enum class Ownership { kNotApplicable, kOwn, kUnassigned, kOthers };
 
@@ -46,7 +50,7 @@ inline constexpr Action kAllActions[] = {Action::kRead, Action::kCreate, Action:
 inline constexpr Resource kAllResources[] = {
     Resource::kCustomer, Resource::kLead,     Resource::kProduct,  Resource::kTransaction,
     Resource::kActivity, Resource::kCommunication, Resource::kUser, Resource::kApiToken,
-    Resource::kAuditLog, Resource::kSettings};
+    Resource::kAuditLog, Resource::kSettings, Resource::kModel};
 inline constexpr Ownership kAllOwnerships[] = {Ownership::kNotApplicable, Ownership::kOwn,
                                                Ownership::kUnassigned, Ownership::kOthers};
 

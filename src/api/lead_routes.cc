@@ -1,0 +1,144 @@
+#include "api/lead_routes.h"
+
+#include "api/resource_routes.h"
+#include "store/lead_store.h"
+#include "store/user_store.h"
+#include "store/validation.h"
+
+namespace icrm::api {
+namespace {
+
+using store::Lead;
+using store::LeadStatus;
+
+constexpr LeadStatus kStatuses[] = {LeadStatus::kNew, LeadStatus::kContacted,
+                                    LeadStatus::kQualified, LeadStatus::kConverted,
+                                    LeadStatus::kLost};
+
+void read_lead(RecordFields& f, Lead& l) {
+  f.optional_text("external_id", l.external_id, store::kMaxExternalIdLength);
+  f.text("name", l.name, store::kMaxNameLength);
+  f.optional_text("email", l.email, store::kMaxEmailLength);
+  f.optional_text("company", l.company, store::kMaxCompanyLength);
+  f.optional_text("source", l.source, store::kMaxSourceLength);
+  f.optional_id("owner_id", l.owner_id);
+  f.optional_integer("expected_value_minor", l.expected_value_minor, 0, kMaxAmountMinor);
+  f.currency("currency", l.currency);
+  f.attributes("attributes", l.attributes);
+  if (f.write() == Write::kCreate) {
+    // An import of older leads may start past new; the store refuses converted.
+    f.enumeration<LeadStatus>("status", l.status, kStatuses);
+  } else {
+    f.read_only({"status"}, "change it with POST /api/v1/leads/{id}/status");
+  }
+  f.read_only({"customer_id"}, "converting the lead links its customer");
+  f.read_only({"id", "contacted_at", "qualified_at", "converted_at", "lost_at", "created_at",
+               "updated_at"},
+              "the server sets it");
+}
+
+constexpr const char* kWriteFields =
+    R"("external_id":{"type":["string","null"]},"name":{"type":"string"},)"
+    R"("email":{"type":["string","null"]},"company":{"type":["string","null"]},)"
+    R"("source":{"type":["string","null"]},"owner_id":{"type":["integer","null"]},)"
+    R"("expected_value_minor":{"type":["integer","null"],"minimum":0},)"
+    R"("currency":{"type":"string","pattern":"^[A-Z]{3}$"},"attributes":{"type":"object"})";
+constexpr const char* kStatusEnum =
+    R"({"enum":["new","contacted","qualified","converted","lost"]})";
+
+std::string lead_schema() {
+  return std::string(R"({"type":"object","properties":{"id":{"type":"integer"},)") + kWriteFields +
+         R"(,"status":)" + kStatusEnum +
+         R"(,"customer_id":{"type":["integer","null"]},"contacted_at":{"type":["string","null"]},)"
+         R"("qualified_at":{"type":["string","null"]},"converted_at":{"type":["string","null"]},)"
+         R"("lost_at":{"type":["string","null"]},"created_at":{"type":"string"},)"
+         R"("updated_at":{"type":"string"}}})";
+}
+
+}  // namespace
+
+void add_lead_routes(Router& router, store::Database& db, const Clock& clock) {
+  auto leads = std::make_shared<store::LeadStore>(db, clock);
+  auto crud = std::make_shared<Crud<Lead>>();
+  crud->collection = "/api/v1/leads";
+  crud->resource = auth::Resource::kLead;
+  crud->doc = {.tag = "leads",
+               .noun = "lead",
+               .record_schema = lead_schema(),
+               .write_schema = std::string(R"({"type":"object","required":["name"],"properties":{)") +
+                               kWriteFields + R"(,"status":)" + kStatusEnum +
+                               R"(},"additionalProperties":false})",
+               .list = store::LeadStore::list_capabilities()};
+  crud->list = [leads](const store::ListQuery& q) { return leads->list(q); };
+  crud->get = [leads](int64_t id) { return leads->get(id); };
+  crud->create = [leads](const store::Actor& a, Lead l) { return leads->create(a, std::move(l)); };
+  crud->update = [leads](const store::Actor& a, Lead l) { return leads->update(a, std::move(l)); };
+  crud->remove = [leads](const store::Actor& a, int64_t id) { return leads->remove(a, id); };
+  crud->read_fields = read_lead;
+  crud->owner = [](const Lead& l) { return l.owner_id; };
+  add_crud_routes(router, crud);
+
+  router.add(
+      Method::kPost, "/api/v1/leads/{id}/status",
+      [crud, leads](const Request& request) -> Result<Response> {
+        auto caller = caller_allowed_any(request, auth::Action::kUpdate, auth::Resource::kLead);
+        if (!caller) return caller.error();
+        auto id = id_param(request);
+        if (!id) return id.error();
+        auto lead = get_visible(*crud, **caller, *id);
+        if (!lead) return lead.error();
+        auto s = check_write(**caller, auth::Action::kUpdate, auth::Resource::kLead,
+                             lead->owner_id, lead->owner_id);
+        if (!s) return s.error();
+        auto body = parse_json_body(request);
+        if (!body) return body.error();
+        JsonFields f(*body);
+        RecordFields fields(f, Write::kPatch);
+        LeadStatus to = lead->status;
+        if (!f.present("status")) f.fail("status", "is required");
+        fields.enumeration<LeadStatus>("status", to, kStatuses);
+        std::optional<int64_t> customer_id;
+        fields.optional_id("customer_id", customer_id);
+        if (customer_id && to != LeadStatus::kConverted) {
+          f.fail("customer_id", "is only for a change to converted");
+        }
+        if (auto done = f.finish(); !done) return done.error();
+        auto moved = to == LeadStatus::kConverted
+                         ? leads->convert(actor_of(**caller), *id, customer_id)
+                         : leads->transition(actor_of(**caller), *id, to);
+        if (!moved) return moved.error();
+        return record_response(200, to_json(*moved));
+      },
+      {.summary = "Move a lead to another status along the legal transitions "
+                  "(new→contacted→qualified→converted; contacted or qualified→lost)",
+       .tag = "leads",
+       .responses = {200, 400, 404, 409, 415},
+       .request_schema = std::string(R"({"type":"object","required":["status"],"properties":{"status":)") +
+                         kStatusEnum +
+                         R"(,"customer_id":{"type":"integer"}},"additionalProperties":false})",
+       .response_schema = lead_schema()});
+
+  router.add(
+      Method::kGet, "/api/v1/leads/{id}/history",
+      [crud, leads](const Request& request) -> Result<Response> {
+        auto caller = caller_allowed(request, auth::Action::kRead, auth::Resource::kLead);
+        if (!caller) return caller.error();
+        auto id = id_param(request);
+        if (!id) return id.error();
+        if (auto lead = get_visible(*crud, **caller, *id); !lead) return lead.error();
+        auto history = leads->history(*id);
+        if (!history) return history.error();
+        boost::json::array items;
+        for (const auto& change : *history) items.push_back(to_json(change));
+        return page_response(std::move(items), "");
+      },
+      {.summary = "A lead's status changes, oldest first",
+       .tag = "leads",
+       .responses = {200, 400, 404},
+       .response_schema = page_schema(
+           R"({"type":"object","properties":{"id":{"type":"integer"},"lead_id":{"type":"integer"},)"
+           R"("from_status":{"type":["string","null"]},"to_status":{"type":"string"},)"
+           R"("changed_at":{"type":"string"},"user_id":{"type":["integer","null"]}}})")});
+}
+
+}  // namespace icrm::api

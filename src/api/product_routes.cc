@@ -1,0 +1,96 @@
+#include "api/product_routes.h"
+
+#include "api/resource_routes.h"
+#include "store/product_store.h"
+#include "store/transaction_store.h"
+#include "store/validation.h"
+
+namespace icrm::api {
+namespace {
+
+using store::Product;
+using store::Transaction;
+
+// One sale line's quantity, either way (returns are negative), and its line number.
+constexpr int64_t kMaxQuantity = 1'000'000'000;
+constexpr int64_t kMaxLineNo = 1'000'000;
+
+void read_product(RecordFields& f, Product& p) {
+  f.text("sku", p.sku, store::kMaxSkuLength);
+  f.text("name", p.name, store::kMaxNameLength);
+  f.optional_text("category", p.category, store::kMaxCategoryLength);
+  f.integer("unit_price_minor", p.unit_price_minor, 0, kMaxAmountMinor);
+  f.currency("currency", p.currency);
+  f.read_only({"id", "created_at", "updated_at"}, "the server sets it");
+}
+
+void read_transaction(RecordFields& f, Transaction& t) {
+  f.optional_text("external_id", t.external_id, store::kMaxExternalIdLength);
+  if (f.present("line_no")) f.integer("line_no", t.line_no, 1, kMaxLineNo);  // default 1
+  f.optional_id("customer_id", t.customer_id);
+  f.optional_id("product_id", t.product_id);
+  f.integer("quantity", t.quantity, -kMaxQuantity, kMaxQuantity);
+  f.integer("unit_price_minor", t.unit_price_minor, 0, kMaxAmountMinor);
+  f.currency("currency", t.currency);
+  f.timestamp("occurred_at", t.occurred_at);
+  f.read_only({"amount_minor"}, "it is quantity × unit_price_minor");
+  f.read_only({"id", "created_at"}, "the server sets it");
+}
+
+constexpr const char* kProductFields =
+    R"("sku":{"type":"string"},"name":{"type":"string"},"category":{"type":["string","null"]},)"
+    R"("unit_price_minor":{"type":"integer","minimum":0},)"
+    R"("currency":{"type":"string","pattern":"^[A-Z]{3}$"})";
+constexpr const char* kTransactionFields =
+    R"("external_id":{"type":["string","null"]},"line_no":{"type":"integer","minimum":1},)"
+    R"("customer_id":{"type":["integer","null"]},"product_id":{"type":["integer","null"]},)"
+    R"("quantity":{"type":"integer"},"unit_price_minor":{"type":"integer","minimum":0},)"
+    R"("currency":{"type":"string","pattern":"^[A-Z]{3}$"},"occurred_at":{"type":"string"})";
+
+}  // namespace
+
+void add_product_routes(Router& router, store::Database& db, const Clock& clock) {
+  auto products = std::make_shared<store::ProductStore>(db, clock);
+  auto crud = std::make_shared<Crud<Product>>();
+  crud->collection = "/api/v1/products";
+  crud->resource = auth::Resource::kProduct;
+  crud->doc = {.tag = "products",
+               .noun = "product",
+               .record_schema = std::string(R"({"type":"object","properties":{"id":{"type":"integer"},)") +
+                                kProductFields +
+                                R"(,"created_at":{"type":"string"},"updated_at":{"type":"string"}}})",
+               .write_schema = std::string(R"({"type":"object","required":["sku","name","unit_price_minor"],"properties":{)") +
+                               kProductFields + R"(},"additionalProperties":false})",
+               .list = store::ProductStore::list_capabilities()};
+  crud->list = [products](const store::ListQuery& q) { return products->list(q); };
+  crud->get = [products](int64_t id) { return products->get(id); };
+  crud->create = [products](const store::Actor& a, Product p) { return products->create(a, std::move(p)); };
+  crud->update = [products](const store::Actor& a, Product p) { return products->update(a, std::move(p)); };
+  crud->remove = [products](const store::Actor& a, int64_t id) { return products->remove(a, id); };
+  crud->read_fields = read_product;
+  add_crud_routes(router, crud);
+}
+
+void add_transaction_routes(Router& router, store::Database& db, const Clock& clock) {
+  auto sales = std::make_shared<store::TransactionStore>(db, clock);
+  auto crud = std::make_shared<Crud<Transaction>>();
+  crud->collection = "/api/v1/transactions";
+  crud->resource = auth::Resource::kTransaction;
+  crud->doc = {.tag = "transactions",
+               .noun = "transaction",
+               .record_schema = std::string(R"({"type":"object","properties":{"id":{"type":"integer"},)") +
+                                kTransactionFields +
+                                R"(,"amount_minor":{"type":"integer"},"created_at":{"type":"string"}}})",
+               .write_schema = std::string(R"({"type":"object","required":["quantity","unit_price_minor","occurred_at"],"properties":{)") +
+                               kTransactionFields + R"(},"additionalProperties":false})",
+               .list = store::TransactionStore::list_capabilities()};
+  crud->list = [sales](const store::ListQuery& q) { return sales->list(q); };
+  crud->get = [sales](int64_t id) { return sales->get(id); };
+  crud->create = [sales](const store::Actor& a, Transaction t) { return sales->create(a, std::move(t)); };
+  crud->update = [sales](const store::Actor& a, Transaction t) { return sales->update(a, std::move(t)); };
+  crud->remove = [sales](const store::Actor& a, int64_t id) { return sales->remove(a, id); };
+  crud->read_fields = read_transaction;
+  add_crud_routes(router, crud);
+}
+
+}  // namespace icrm::api

@@ -1,0 +1,178 @@
+#include "store/score_store.h"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <cmath>
+
+#include "store/model_registry.h"
+#include "store/sql_support.h"
+
+namespace icrm::store {
+namespace {
+
+constexpr const char* kColumns =
+    "entity, entity_id, model_id, score, probability, rank, tier, factors, scored_at";
+
+// The columns of one row, bound by reference to a prepared statement.
+struct Row {
+  long long id = 0;
+  std::string entity;
+  long long entity_id = 0, model_id = 0;
+  double score = 0, probability = 0;
+  long long rank = 0;
+  std::string tier, factors, scored_at;
+
+  void set(const ScoreRecord& r) {
+    entity = r.entity;
+    entity_id = r.entity_id;
+    model_id = r.model_id;
+    score = r.score;
+    probability = r.probability;
+    rank = r.rank;
+    tier = r.tier;
+    factors = boost::json::serialize(r.factors);
+    scored_at = format_timestamp(r.scored_at);
+  }
+  ScoreRecord get() const {
+    ScoreRecord r;
+    r.id = id;
+    r.entity = entity;
+    r.entity_id = entity_id;
+    r.model_id = model_id;
+    r.score = score;
+    r.probability = probability;
+    r.rank = rank;
+    r.tier = tier;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(factors, ec);
+    if (!ec && v.is_array()) r.factors = v.as_array();
+    r.scored_at = parse_timestamp(scored_at).value_or(Timestamp{});
+    return r;
+  }
+};
+
+Status validate(const ScoreRecord& r) {
+  if (!is_model_entity(r.entity))
+    return Error::invalid("entity must be leads or customers, not \"" + r.entity + "\"", "entity");
+  if (std::find(std::begin(kScoreTiers), std::end(kScoreTiers), r.tier) == std::end(kScoreTiers))
+    return Error::invalid("tier must be hot, warm or cold, not \"" + r.tier + "\"", "tier");
+  if (!std::isfinite(r.score) || !std::isfinite(r.probability))
+    return Error::invalid("score and probability must be finite numbers", "score");
+  return {};
+}
+
+}  // namespace
+
+boost::json::object to_json(const ScoreRecord& s) {
+  return {{"id", s.id},
+          {"entity", s.entity},
+          {"entity_id", s.entity_id},
+          {"model_id", s.model_id},
+          {"score", s.score},
+          {"probability", s.probability},
+          {"rank", s.rank},
+          {"tier", s.tier},
+          {"factors", s.factors},
+          {"scored_at", format_timestamp(s.scored_at)}};
+}
+
+Status ScoreStore::record(std::span<const ScoreRecord> scores) {
+  for (const auto& r : scores)
+    if (auto v = validate(r); !v) return v;
+  if (scores.empty()) return {};
+  auto lease = db_.lease();
+  if (!lease) return lease.error();
+  soci::session& s = **lease;
+  try {
+    WriteTransaction tx(s, db_.engine());
+    {
+      // The statements end before COMMIT: SQLite refuses to commit while a
+      // RETURNING statement is still open.
+      Row row;
+      soci::statement history =
+          (s.prepare << std::string("INSERT INTO scores (") + kColumns +
+                            ") VALUES (:e, :i, :m, :s, :p, :r, :t, :f, :a) RETURNING id",
+           soci::use(row.entity), soci::use(row.entity_id), soci::use(row.model_id),
+           soci::use(row.score), soci::use(row.probability), soci::use(row.rank),
+           soci::use(row.tier), soci::use(row.factors), soci::use(row.scored_at),
+           soci::into(row.id));
+      // ON CONFLICT ... DO UPDATE: SQLite >= 3.24 and PostgreSQL >= 9.5 alike.
+      soci::statement latest =
+          (s.prepare
+               << std::string("INSERT INTO latest_scores (score_id, ") + kColumns +
+                      ") VALUES (:id, :e, :i, :m, :s, :p, :r, :t, :f, :a) "
+                      "ON CONFLICT (entity, entity_id) DO UPDATE SET score_id = excluded.score_id, "
+                      "model_id = excluded.model_id, score = excluded.score, "
+                      "probability = excluded.probability, rank = excluded.rank, tier = "
+                      "excluded.tier, "
+                      "factors = excluded.factors, scored_at = excluded.scored_at",
+           soci::use(row.id), soci::use(row.entity), soci::use(row.entity_id),
+           soci::use(row.model_id), soci::use(row.score), soci::use(row.probability),
+           soci::use(row.rank), soci::use(row.tier), soci::use(row.factors),
+           soci::use(row.scored_at));
+      for (const auto& r : scores) {
+        row.set(r);
+        history.execute(true);
+        latest.execute(true);
+      }
+    }
+    tx.commit();
+  } catch (const std::exception& e) {
+    return db_error(e, "cannot record scores");
+  }
+  return {};
+}
+
+Result<std::optional<ScoreRecord>> ScoreStore::latest(std::string_view entity, int64_t entity_id) {
+  auto lease = db_.lease();
+  if (!lease) return lease.error();
+  try {
+    Row row;
+    std::string e(entity);
+    long long id = entity_id;
+    soci::statement st =
+        ((**lease).prepare << std::string("SELECT score_id, ") + kColumns +
+                                  " FROM latest_scores WHERE entity = :e AND entity_id = :i",
+         soci::into(row.id), soci::into(row.entity), soci::into(row.entity_id),
+         soci::into(row.model_id), soci::into(row.score), soci::into(row.probability),
+         soci::into(row.rank), soci::into(row.tier), soci::into(row.factors),
+         soci::into(row.scored_at), soci::use(e), soci::use(id));
+    if (!st.execute(true)) return std::optional<ScoreRecord>{};
+    return std::optional<ScoreRecord>(row.get());
+  } catch (const std::exception& e) {
+    return db_error(e, "cannot read the latest score");
+  }
+}
+
+Result<std::vector<ScoreRecord>> ScoreStore::history(std::string_view entity, int64_t entity_id,
+                                                     size_t limit) {
+  if (limit == 0 || limit > kMaxScoreHistoryLimit)
+    return Error::invalid("limit is between 1 and " + std::to_string(kMaxScoreHistoryLimit),
+                          "limit");
+  auto lease = db_.lease();
+  if (!lease) return lease.error();
+  std::vector<ScoreRecord> out;
+  try {
+    Row row;
+    std::string e(entity);
+    long long id = entity_id, lim = static_cast<long long>(limit);
+    soci::statement st =
+        ((**lease).prepare << std::string("SELECT id, ") + kColumns +
+                                  " FROM scores WHERE entity = :e AND entity_id = :i "
+                                  "ORDER BY scored_at DESC, id DESC LIMIT :lim",
+         soci::into(row.id), soci::into(row.entity), soci::into(row.entity_id),
+         soci::into(row.model_id), soci::into(row.score), soci::into(row.probability),
+         soci::into(row.rank), soci::into(row.tier), soci::into(row.factors),
+         soci::into(row.scored_at), soci::use(e), soci::use(id), soci::use(lim));
+    st.execute();
+    while (st.fetch()) out.push_back(row.get());
+  } catch (const std::exception& e) {
+    return db_error(e, "cannot read the score history");
+  }
+  return out;
+}
+
+}  // namespace icrm::store

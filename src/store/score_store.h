@@ -1,0 +1,60 @@
+// ScoreStore: the scores models gave to leads and customers (tables `scores`
+// and `latest_scores`, migration 0004). A scoring run is recorded in one
+// transaction: every score is appended to the history, and each record's
+// latest score is replaced, so the history is kept and the latest one is a
+// plain lookup (and lists can sort by rank). Thread-safe as Database is.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+#include "store/database.h"
+
+namespace icrm::store {
+
+inline constexpr std::string_view kScoreTiers[] = {"hot", "warm", "cold"};
+// At most this many history rows per history() call.
+inline constexpr size_t kMaxScoreHistoryLimit = 1000;
+
+struct ScoreRecord {
+  int64_t id = 0;      // set by the store
+  std::string entity;  // "leads" | "customers"
+  int64_t entity_id = 0;
+  int64_t model_id = 0;
+  double score = 0;        // the model's score, 0..1 (hybrid rank R(L) for hybrid)
+  double probability = 0;  // P(y=1|x), calibrated where the model needs it
+  int64_t rank = 0;        // 1 = most promising within its scoring run
+  std::string tier;        // hot | warm | cold
+  // Top factors, each {"column","value","contribution","text"}.
+  boost::json::array factors;
+  Timestamp scored_at{};
+};
+
+boost::json::object to_json(const ScoreRecord& s);
+
+class ScoreStore {
+ public:
+  explicit ScoreStore(Database& db) : db_(db) {}
+
+  // Appends every score to the history and makes each one its record's
+  // latest, all in one transaction. Errors: an unknown entity or tier, a
+  // model that does not exist.
+  Status record(std::span<const ScoreRecord> scores);
+  // The record's latest score, or nullopt when it was never scored.
+  Result<std::optional<ScoreRecord>> latest(std::string_view entity, int64_t entity_id);
+  // The record's scores, newest first, at most `limit` (<= kMaxScoreHistoryLimit).
+  Result<std::vector<ScoreRecord>> history(std::string_view entity, int64_t entity_id,
+                                           size_t limit);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace icrm::store

@@ -1,0 +1,70 @@
+// ApiTest: the whole API router (build_api_router) on a fresh database of
+// either engine, without a socket, with one signed-in user per role. Each
+// role calls with its own API key (Bearer), as a script would; `as` picks
+// who calls, Principal::kNone sends no credential.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/api_router.h"
+#include "api/auth/authenticator.h"
+#include "core/clock.h"
+#include "tests/support/test_database.h"
+
+namespace icrm::testing {
+
+// Who sends a request: a user of each role, nobody, or a dead credential.
+enum class Principal { kAdmin, kManager, kRep, kViewer, kNone, kExpiredSession, kRevokedToken };
+inline constexpr Principal kAllPrincipals[] = {
+    Principal::kAdmin, Principal::kManager,        Principal::kRep,         Principal::kViewer,
+    Principal::kNone,  Principal::kExpiredSession, Principal::kRevokedToken};
+const char* principal_name(Principal p);
+
+class ApiTest : public StoreTest {
+ protected:
+  void SetUp() override;
+
+  api::Response call(Principal as, api::Method method, const std::string& target,
+                     const std::string& body = "",
+                     std::vector<std::pair<std::string, std::string>> headers = {});
+  api::Response get(Principal as, const std::string& target) {
+    return call(as, api::Method::kGet, target);
+  }
+  api::Response post(Principal as, const std::string& target, const std::string& body) {
+    return call(as, api::Method::kPost, target, body);
+  }
+  api::Response patch(Principal as, const std::string& target, const std::string& body) {
+    return call(as, api::Method::kPatch, target, body);
+  }
+  api::Response del(Principal as, const std::string& target) {
+    return call(as, api::Method::kDelete, target);
+  }
+  // POSTs as admin and returns the new record's id (fails the test otherwise).
+  int64_t create(const std::string& collection, const std::string& body,
+                 Principal as = Principal::kAdmin);
+
+  int64_t user_id(Principal p) const { return user_ids_.at(p); }
+  const std::string& token(Principal p) const { return tokens_.at(p); }
+  api::Router& router() { return *router_; }
+  ManualClock& clock() { return clock_; }
+
+  static boost::json::object json(const api::Response& r) {
+    return boost::json::parse(r.body).as_object();
+  }
+
+ private:
+  ManualClock clock_{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} +
+                     std::chrono::hours(9)};
+  api::Metrics metrics_;
+  std::unique_ptr<api::Router> router_;
+  std::map<Principal, int64_t> user_ids_;
+  std::map<Principal, std::string> tokens_;
+};
+
+}  // namespace icrm::testing

@@ -1,0 +1,208 @@
+// The authorisation matrix: every route of the real router × every role, no
+// login, an expired session and a revoked API key → the status each must
+// get. Driven by one table; a route missing from it (or a row naming a route
+// that no longer exists) fails the test, so a new route cannot be added
+// without deciding who may call it.
+//
+// Each call runs against records made just for it, so a DELETE or a status
+// change in one cell does not change what the next cell sees. Records named
+// "other" belong to the manager, "own" to the rep, "free" to nobody.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <set>
+
+#include "api/auth/authenticator.h"
+#include "store/customer_store.h"
+#include "store/lead_store.h"
+#include "store/model_job_store.h"
+#include "store/product_store.h"
+#include "store/transaction_store.h"
+#include "store/user_store.h"
+#include "tests/api/api_fixture.h"
+
+namespace icrm::api {
+namespace {
+
+using testing::Principal;
+using testing::kAllPrincipals;
+
+// Statuses in the order of kAllPrincipals: admin, manager, rep, viewer, no
+// login, expired session, revoked key.
+using Expect = std::array<int, 7>;
+constexpr Expect all(int s) { return {s, s, s, s, s, s, s}; }
+constexpr Expect roles(int admin, int manager, int rep, int viewer) {
+  return {admin, manager, rep, viewer, 401, 401, 401};
+}
+
+struct Cell {
+  Method method;
+  const char* pattern;  // as registered in the router
+  const char* target;   // with {placeholders} for the records of the call
+  const char* body;
+  Expect expect;
+};
+
+const Cell kMatrix[] = {
+    {Method::kGet, "/healthz", "/healthz", "", all(200)},
+    {Method::kGet, "/readyz", "/readyz", "", all(200)},
+    {Method::kGet, "/metrics", "/metrics", "", all(200)},
+    {Method::kGet, "/api/v1/openapi.json", "/api/v1/openapi.json", "", all(200)},
+    {Method::kPost, "/api/v1/auth/login", "/api/v1/auth/login",
+     R"({"email":"viewer@example.com","password":"correct horse battery"})", all(200)},
+    {Method::kPost, "/api/v1/auth/logout", "/api/v1/auth/logout", "", roles(204, 204, 204, 204)},
+    {Method::kGet, "/api/v1/me", "/api/v1/me", "", roles(200, 200, 200, 200)},
+    {Method::kPost, "/api/v1/tokens", "/api/v1/tokens", R"({"name":"k{n}"})", roles(201, 201, 201, 201)},
+    {Method::kGet, "/api/v1/tokens", "/api/v1/tokens", "", roles(200, 200, 200, 200)},
+    // Someone else's key is not found, not forbidden (its id is not confirmed).
+    {Method::kDelete, "/api/v1/tokens/{id}", "/api/v1/tokens/{token_of_manager}", "", roles(204, 204, 404, 404)},
+
+    {Method::kGet, "/api/v1/customers", "/api/v1/customers", "", roles(200, 200, 200, 200)},
+    {Method::kPost, "/api/v1/customers", "/api/v1/customers", R"({"name":"C{n}"})", roles(201, 201, 403, 403)},
+    {Method::kGet, "/api/v1/customers/{id}", "/api/v1/customers/{customer}", "", roles(200, 200, 200, 200)},
+    {Method::kPatch, "/api/v1/customers/{id}", "/api/v1/customers/{customer}", R"({"name":"R"})", roles(200, 200, 403, 403)},
+    {Method::kDelete, "/api/v1/customers/{id}", "/api/v1/customers/{customer}", "", roles(204, 204, 403, 403)},
+
+    {Method::kGet, "/api/v1/leads", "/api/v1/leads", "", roles(200, 200, 200, 200)},
+    {Method::kPost, "/api/v1/leads", "/api/v1/leads", R"({"name":"L{n}"})", roles(201, 201, 201, 403)},
+    {Method::kPost, "/api/v1/leads", "/api/v1/leads", R"({"name":"L{n}","owner_id":{manager_id}})", roles(201, 201, 403, 403)},
+    {Method::kGet, "/api/v1/leads/{id}", "/api/v1/leads/{lead_other}", "", roles(200, 200, 404, 200)},
+    {Method::kGet, "/api/v1/leads/{id}", "/api/v1/leads/{lead_own}", "", roles(200, 200, 200, 200)},
+    {Method::kGet, "/api/v1/leads/{id}", "/api/v1/leads/{lead_free}", "", roles(200, 200, 200, 200)},
+    {Method::kPatch, "/api/v1/leads/{id}", "/api/v1/leads/{lead_other}", R"({"company":"X"})", roles(200, 200, 404, 403)},
+    {Method::kPatch, "/api/v1/leads/{id}", "/api/v1/leads/{lead_free}", R"({"company":"X"})", roles(200, 200, 200, 403)},
+    {Method::kPatch, "/api/v1/leads/{id}", "/api/v1/leads/{lead_own}", R"({"owner_id":{manager_id}})", roles(200, 200, 403, 403)},
+    {Method::kDelete, "/api/v1/leads/{id}", "/api/v1/leads/{lead_other}", "", roles(204, 204, 404, 403)},
+    {Method::kDelete, "/api/v1/leads/{id}", "/api/v1/leads/{lead_own}", "", roles(204, 204, 204, 403)},
+    {Method::kPost, "/api/v1/leads/{id}/status", "/api/v1/leads/{lead_other}/status", R"({"status":"contacted"})", roles(200, 200, 404, 403)},
+    {Method::kPost, "/api/v1/leads/{id}/status", "/api/v1/leads/{lead_own}/status", R"({"status":"contacted"})", roles(200, 200, 200, 403)},
+    {Method::kGet, "/api/v1/leads/{id}/history", "/api/v1/leads/{lead_other}/history", "", roles(200, 200, 404, 200)},
+    {Method::kGet, "/api/v1/leads/{id}/history", "/api/v1/leads/{lead_free}/history", "", roles(200, 200, 200, 200)},
+
+    {Method::kGet, "/api/v1/products", "/api/v1/products", "", roles(200, 200, 200, 200)},
+    {Method::kPost, "/api/v1/products", "/api/v1/products", R"({"sku":"S{n}","name":"P","unit_price_minor":1})", roles(201, 201, 403, 403)},
+    {Method::kGet, "/api/v1/products/{id}", "/api/v1/products/{product}", "", roles(200, 200, 200, 200)},
+    {Method::kPatch, "/api/v1/products/{id}", "/api/v1/products/{product}", R"({"name":"Q"})", roles(200, 200, 403, 403)},
+    {Method::kDelete, "/api/v1/products/{id}", "/api/v1/products/{product}", "", roles(204, 204, 403, 403)},
+
+    {Method::kGet, "/api/v1/transactions", "/api/v1/transactions", "", roles(200, 200, 200, 200)},
+    {Method::kPost, "/api/v1/transactions", "/api/v1/transactions",
+     R"({"quantity":1,"unit_price_minor":1,"occurred_at":"2026-11-20T10:00:00Z"})", roles(201, 201, 403, 403)},
+    {Method::kGet, "/api/v1/transactions/{id}", "/api/v1/transactions/{transaction}", "", roles(200, 200, 200, 200)},
+    {Method::kPatch, "/api/v1/transactions/{id}", "/api/v1/transactions/{transaction}", R"({"quantity":2})", roles(200, 200, 403, 403)},
+    {Method::kDelete, "/api/v1/transactions/{id}", "/api/v1/transactions/{transaction}", "", roles(204, 204, 403, 403)},
+
+    {Method::kGet, "/api/v1/users", "/api/v1/users", "", roles(200, 200, 403, 403)},
+    {Method::kGet, "/api/v1/users/{id}", "/api/v1/users/{viewer_id}", "", roles(200, 200, 403, 403)},
+    {Method::kPost, "/api/v1/users", "/api/v1/users",
+     R"({"email":"u{n}@example.com","name":"U","role":"viewer","password":"a long enough secret"})", roles(201, 403, 403, 403)},
+    {Method::kPatch, "/api/v1/users/{id}", "/api/v1/users/{viewer_id}", R"({"name":"V"})", roles(200, 403, 403, 403)},
+    {Method::kGet, "/api/v1/audit-log", "/api/v1/audit-log", "", roles(200, 200, 403, 403)},
+
+    // Training is checked before its body: a body naming no known entity
+    // gives 400 to whoever may train, so no background job races the table.
+    {Method::kPost, "/api/v1/models/train", "/api/v1/models/train", R"({"entity":"nope"})", roles(400, 400, 403, 403)},
+    {Method::kGet, "/api/v1/models/jobs/{id}", "/api/v1/models/jobs/{model_job}", "", roles(200, 200, 200, 200)},
+    {Method::kGet, "/api/v1/models", "/api/v1/models", "", roles(200, 200, 200, 200)},
+    // No such version: 404 for whoever may activate, 403 before the lookup for the others.
+    {Method::kPost, "/api/v1/models/{id}/activate", "/api/v1/models/999999/activate", "", roles(404, 404, 403, 403)},
+    // Unscored leads: 404 with the reason; someone else's lead is hidden from a rep.
+    {Method::kGet, "/api/v1/leads/{id}/explanation", "/api/v1/leads/{lead_own}/explanation", "", roles(404, 404, 404, 404)},
+};
+
+class AuthorizationMatrixTest : public testing::ApiTest {
+ protected:
+  // `text` with every {placeholder} replaced, making the records it names.
+  std::string fill(std::string text) {
+    const store::Actor sys = store::Actor::system();
+    auto replace = [&](const std::string& key, const auto& make) {
+      for (size_t at; (at = text.find("{" + key + "}")) != std::string::npos;) {
+        text.replace(at, key.size() + 2, std::to_string(make()));
+      }
+    };
+    replace("n", [&] { return ++serial_; });
+    replace("manager_id", [&] { return user_id(Principal::kManager); });
+    replace("viewer_id", [&] { return user_id(Principal::kViewer); });
+    replace("customer", [&] {
+      store::Customer c;
+      c.name = "Customer";
+      c.owner_id = user_id(Principal::kManager);
+      return store::CustomerStore(db(), clock()).create(sys, c)->id;
+    });
+    auto lead = [&](std::optional<int64_t> owner) {
+      store::Lead l;
+      l.name = "Lead";
+      l.owner_id = owner;
+      return store::LeadStore(db(), clock()).create(sys, l)->id;
+    };
+    replace("lead_other", [&] { return lead(user_id(Principal::kManager)); });
+    replace("lead_own", [&] { return lead(user_id(Principal::kRep)); });
+    replace("lead_free", [&] { return lead(std::nullopt); });
+    replace("product", [&] {
+      store::Product p;
+      p.sku = "P" + std::to_string(++serial_);
+      p.name = "Product";
+      return store::ProductStore(db(), clock()).create(sys, p)->id;
+    });
+    replace("transaction", [&] {
+      store::Transaction t;
+      t.quantity = 1;
+      t.unit_price_minor = 100;
+      t.occurred_at = clock().now();
+      return store::TransactionStore(db(), clock()).create(sys, t)->id;
+    });
+    replace("model_job", [&] {
+      return store::ModelJobStore(db(), clock()).create("leads", "converted", boost::json::object{}, std::nullopt)->id;
+    });
+    replace("token_of_manager", [&] {
+      api::auth::Authenticator auth(db(), clock());
+      auto manager = store::UserStore(db(), clock()).get(user_id(Principal::kManager));
+      return auth.create_api_token(*manager, "to revoke")->record.id;
+    });
+    return text;
+  }
+  int64_t serial_ = 0;
+};
+
+TEST_P(AuthorizationMatrixTest, EveryRouteIsInTheTable) {
+  std::set<std::pair<std::string, std::string>> in_table;
+  for (const Cell& c : kMatrix) in_table.insert({std::string(method_name(c.method)), c.pattern});
+  std::set<std::pair<std::string, std::string>> routed;
+  for (const Route& r : router().routes()) {
+    routed.insert({std::string(method_name(r.method)), r.pattern});
+    EXPECT_TRUE(in_table.count({std::string(method_name(r.method)), r.pattern}))
+        << method_name(r.method) << " " << r.pattern
+        << " is not in the authorisation matrix: add a row saying who may call it";
+  }
+  for (const auto& row : in_table) {
+    EXPECT_TRUE(routed.count(row)) << row.first << " " << row.second << " is in the matrix but not routed";
+  }
+}
+
+TEST_P(AuthorizationMatrixTest, EveryRoleGetsTheStatusTheTableSays) {
+  for (const Cell& cell : kMatrix) {
+    for (size_t i = 0; i < std::size(kAllPrincipals); ++i) {
+      Principal who = kAllPrincipals[i];
+      std::string target = fill(cell.target);
+      std::string body = fill(cell.body);
+      Request r;
+      r.method = cell.method;
+      r.method_text = std::string(method_name(cell.method));
+      ASSERT_TRUE(r.set_target(target).ok()) << target;
+      r.remote_address = "127.0.0.1";
+      if (!body.empty()) r.headers.set("Content-Type", "application/json");
+      if (who != Principal::kNone) r.headers.set("Authorization", "Bearer " + token(who));
+      r.body = body;
+      auto d = router().dispatch(r);
+      EXPECT_EQ(d.route, cell.pattern) << target;
+      EXPECT_EQ(d.response.status, cell.expect[i])
+          << method_name(cell.method) << " " << target << " as " << testing::principal_name(who)
+          << ": " << d.response.body;
+    }
+  }
+}
+
+ICRM_INSTANTIATE_ON_BOTH_ENGINES(AuthorizationMatrixTest);
+
+}  // namespace
+}  // namespace icrm::api
