@@ -53,6 +53,13 @@ Result<std::unique_ptr<EventIngestor>> EventIngestor::start(store::Database& db,
   return in;
 }
 
+Result<bool> EventIngestor::resolve_entity(std::string& entity) {
+  std::string* one[] = {&entity};
+  auto found = resolver_.resolve(one);
+  if (!found) return found.error();
+  return bool((*found)[0]);
+}
+
 void EventIngestor::ingest(ParsedEvents parsed,
                            std::shared_ptr<const stream::EventTypeRegistry> types,
                            IngestDone done) {

@@ -69,6 +69,10 @@ class EventIngestor {
   void ingest(ParsedEvents parsed, std::shared_ptr<const stream::EventTypeRegistry> types,
               IngestDone done);
 
+  // Rewrites one entity reference to its canonical key ("lead:ext:7" ->
+  // "lead:3"); false when it names no record. REQUIRES: check_entity_key passed.
+  Result<bool> resolve_entity(std::string& entity);
+
   StreamStats stats() const { return worker_->stats(); }
   AppenderStats appender_stats() const { return appender_->stats(); }
   const ReplayStats& replayed() const { return replayed_; }
