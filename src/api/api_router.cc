@@ -3,6 +3,7 @@
 #include "api/auth_middleware.h"
 #include "api/auth_routes.h"
 #include "api/customer_routes.h"
+#include "api/event_routes.h"
 #include "api/lead_routes.h"
 #include "api/product_routes.h"
 #include "api/user_routes.h"
@@ -26,6 +27,7 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   add_user_routes(*router, context.db, context.clock, authenticator, context.auth.password_cost);
   add_audit_log_routes(*router, context.db, context.clock);
   add_model_routes(*router, context);
+  if (context.events != nullptr) add_event_routes(*router, context.db, *context.events);
   // Last: it describes every route registered before it, and itself.
   add_openapi_route(*router, ICRM_VERSION);
   auto files = std::make_shared<StaticFiles>(context.web_dir);

@@ -10,6 +10,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "core/clock.h"
+#include "ingest/event_ingestor.h"
 #include "store/database.h"
 
 namespace icrm::api {
@@ -23,6 +24,8 @@ struct ApiContext {
   auth::AuthConfig auth{};
   // Secure on the session cookie: set when clients come over HTTPS.
   bool secure_cookies = false;
+  // The behaviour stream (event_routes.h); its routes exist only when set.
+  ingest::EventIngestor* events = nullptr;
 };
 
 // REQUIRES: everything in `context` outlives the router.
