@@ -44,5 +44,6 @@ void add_import_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_dataset_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
+void add_replay_command(CLI::App& app);
 
 }  // namespace icrm::cli

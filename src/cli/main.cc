@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   icrm::cli::add_export_command(app);
   icrm::cli::add_dataset_command(app);
   icrm::cli::add_demo_command(app);
+  icrm::cli::add_replay_command(app);
 
   try {
     app.parse(argc, argv);
