@@ -76,7 +76,7 @@ TEST(PolicyTest, EveryCombinationMatchesTheTable) {
       }
     }
   }
-  EXPECT_EQ(checked, 4 * 11 * 5 * 4);
+  EXPECT_EQ(checked, 4 * 12 * 5 * 4);
 }
 
 TEST(PolicyTest, ListScopes) {
