@@ -36,27 +36,9 @@ SELECT 'L' || i, 'Lead ' || i, 'lead' || i || '@example.com', 'Company ' || (i %
 FROM n;
 SQL
 
-# An admin and an API key for wrk: sign in, then create the key as a script would.
-printf '%s' 'bench password 1234' |
-  "$bin" user add --db "sqlite:$db" --email bench@example.com --name Bench --role admin --password-stdin >/dev/null
-
-"$bin" serve --db "sqlite:$db" --port 0 --web "$work/none" >"$work/serve.log" 2>&1 &
-server_pid=$!
-port=
-for _ in $(seq 1 100); do
-  port=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$work/serve.log" | grep -oE '[0-9]+$' || true)
-  [[ -n $port ]] && break
-  sleep 0.1
-done
-[[ -n $port ]] || { cat "$work/serve.log"; echo "server did not start" >&2; exit 1; }
-base="http://127.0.0.1:$port"
-
-session=$(curl -sf -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.com","password":"bench password 1234"}' "$base/api/v1/auth/login" |
-  sed -E 's/.*"token":"([^"]+)".*/\1/')
-key=$(curl -sf -H 'Content-Type: application/json' -H "Authorization: Bearer $session" \
-  -d '{"name":"bench"}' "$base/api/v1/tokens" | sed -E 's/.*"token":"([^"]+)".*/\1/')
-[[ $key == icrm_* ]] || { echo "could not create an API key" >&2; exit 1; }
+# An admin, the server and an API key for wrk (signed in, then the key created as a script would).
+source "$(dirname "$0")/bench_server.sh"
+start_bench_server "$bin" "$db" "$work"
 
 # wrk scripts: every request carries the key; random_ids picks a lead per request.
 cat >"$work/auth.lua" <<LUA

@@ -32,24 +32,23 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", m.error().to_string().c_str());
     return 1;
   }
-  store::EventStore log(**db);
   const Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
   auto start = std::chrono::steady_clock::now();
   ingest::AppenderStats stats;
   {
-    ingest::EventAppender appender(log);
+    ingest::EventAppender appender(**db, stream::StreamConfig::defaults());
+    auto types = std::make_shared<const stream::EventTypeRegistry>();
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {
       workers.emplace_back([&, t] {
         for (int b = 0; b < batches; ++b) {
-          std::vector<store::LoggedEvent> events(batch);
+          ingest::AppendBatch events{std::vector<stream::Event>(batch), types, t0};
           for (size_t i = 0; i < batch; ++i) {
-            store::LoggedEvent& e = events[i];
+            stream::Event& e = events.events[i];
             e.key = (static_cast<uint64_t>(t) << 40) + static_cast<uint64_t>(b) * batch + i + 1;
-            e.entity = "customer:ext:" + std::to_string(10000 + (i * 7919 + b) % 50000);
-            e.type = "page_view";
+            e.entity = "customer:" + std::to_string(10000 + (i * 7919 + b) % 50000);
+            e.type = stream::kPageView;
             e.ts = t0 + std::chrono::milliseconds(static_cast<int64_t>(b * batch + i));
-            e.received_at = e.ts;
             e.attrs = R"({"url":"/pricing"})";
           }
           auto r = appender.submit(std::move(events)).get();

@@ -6,6 +6,7 @@
 #include "api/customer_routes.h"
 #include "api/dashboard_routes.h"
 #include "api/import_routes.h"
+#include "api/event_routes.h"
 #include "api/lead_routes.h"
 #include "api/product_routes.h"
 #include "api/user_routes.h"
@@ -34,6 +35,7 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   add_dashboard_routes(*router, context.db);
   add_import_routes(*router, std::make_shared<ImportJobRunner>(context.db, context.clock),
                     context.max_upload_bytes);
+  if (context.events != nullptr) add_event_routes(*router, context.db, *context.events);
   // Last: it describes every route registered before it, and itself.
   add_openapi_route(*router, ICRM_VERSION);
   auto files = std::make_shared<StaticFiles>(context.web_dir);

@@ -11,6 +11,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "core/clock.h"
+#include "ingest/event_ingestor.h"
 #include "store/database.h"
 
 namespace icrm::api {
@@ -26,6 +27,8 @@ struct ApiContext {
   bool secure_cookies = false;
   // Largest import upload (the server's ServerOptions::max_upload_bytes).
   std::size_t max_upload_bytes = kDefaultMaxUploadBytes;
+  // The behaviour stream (event_routes.h); its routes exist only when set.
+  ingest::EventIngestor* events = nullptr;
 };
 
 // REQUIRES: everything in `context` outlives the router.

@@ -10,6 +10,8 @@
 #include "api/metrics.h"
 #include "cli/command.h"
 #include "core/clock.h"
+#include "core/event_bus.h"
+#include "ingest/event_ingestor.h"
 #include "store/database.h"
 
 namespace icrm::cli {
@@ -20,14 +22,16 @@ struct ServeOptions {
   DbOption db;
   api::ServerOptions server;
   std::string web_dir = "web/dist";
+  bool accept_visitors = false;
 };
 
 int serve(const ServeOptions& o) {
   api::ServerOptions server = o.server;
   server.handle_signals = true;
   unsigned threads = server.threads != 0 ? server.threads : std::thread::hardware_concurrency();
-  // One connection per I/O thread plus room for the background work to come.
-  auto opened = store::Database::open({.url = o.db.url, .pool_size = std::max(threads, 1u) + 2});
+  // One connection per I/O thread, one the event log's writer holds, and
+  // room for the stream's alerts and the background jobs.
+  auto opened = store::Database::open({.url = o.db.url, .pool_size = std::max(threads, 1u) + 4});
   if (!opened) return report(opened.error());
   store::Database& db = **opened;
   auto applied = db.migrate();
@@ -37,9 +41,19 @@ int serve(const ServeOptions& o) {
 
   api::Metrics metrics;
   metrics.set_pool_gauge([&db] { return std::pair(db.leases_in_use(), db.pool_size()); });
-  auto router = api::build_api_router(
-      {.db = db, .metrics = metrics, .clock = SystemClock::instance(), .web_dir = o.web_dir,
-       .max_upload_bytes = server.max_upload_bytes});
+  // The behaviour stream: its state is rebuilt from the event log before the
+  // first request is served.
+  EventBus bus;
+  ingest::IngestorOptions stream_options;
+  stream_options.resolver.accept_visitors = o.accept_visitors;
+  auto events = ingest::EventIngestor::start(db, SystemClock::instance(), bus, stream_options);
+  if (!events) return report(events.error());
+  auto router = api::build_api_router({.db = db,
+                                       .metrics = metrics,
+                                       .clock = SystemClock::instance(),
+                                       .web_dir = o.web_dir,
+                                       .max_upload_bytes = server.max_upload_bytes,
+                                       .events = events->get()});
   auto started = api::HttpServer::start(server, *router, metrics);
   if (!started) return report(started.error());
   auto& http = **started;
@@ -69,7 +83,11 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--max-body", o->server.max_body_bytes, "Largest request body in bytes")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1024} * 1024 * 1024));
-  cmd->add_option("--max-upload", o->server.max_upload_bytes, "Largest import upload (POST /api/v1/imports) in bytes");
+  cmd->add_option("--max-upload", o->server.max_upload_bytes,
+                  "Largest import upload (POST /api/v1/imports) in bytes")
+      ->capture_default_str();
+  cmd->add_flag("--anonymous-visitors", o->accept_visitors,
+                "Accept events for visitor:ext:<id> entities that have no record");
   cmd->add_option("--threads", o->server.threads, "I/O threads (0: one per core)")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));

@@ -1,7 +1,6 @@
 #include "core/time.h"
 
 #include <cctype>
-#include <cstdio>
 
 namespace icrm {
 namespace {
@@ -92,19 +91,44 @@ Result<Timestamp> parse_timestamp(std::string_view text, bool assume_utc) {
   return Timestamp{duration_cast<microseconds>(t.time_since_epoch()) + microseconds{frac_us}};
 }
 
-std::string format_timestamp(Timestamp t) {
+namespace {
+
+void put_digits(char* out, int64_t v, int n) {
+  for (int i = n - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+}
+
+}  // namespace
+
+void format_timestamp_to(Timestamp t, char (&out)[kTimestampTextBytes]) {
   using namespace std::chrono;
   auto day_point = floor<days>(t);
   year_month_day ymd{day_point};
-  auto us = (t - day_point).count();
+  int64_t us = (t - day_point).count();
   int64_t secs = us / 1'000'000;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<long long>(secs / 3600),
-                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60),
-                static_cast<long long>(us % 1'000'000));
-  return buf;
+  int year = static_cast<int>(ymd.year());
+  put_digits(out, year < 0 ? 0 : (year > 9999 ? 9999 : year), 4);
+  out[4] = '-';
+  put_digits(out + 5, static_cast<unsigned>(ymd.month()), 2);
+  out[7] = '-';
+  put_digits(out + 8, static_cast<unsigned>(ymd.day()), 2);
+  out[10] = 'T';
+  put_digits(out + 11, secs / 3600, 2);
+  out[13] = ':';
+  put_digits(out + 14, secs / 60 % 60, 2);
+  out[16] = ':';
+  put_digits(out + 17, secs % 60, 2);
+  out[19] = '.';
+  put_digits(out + 20, us % 1'000'000, 6);
+  out[26] = 'Z';
+}
+
+std::string format_timestamp(Timestamp t) {
+  char buf[kTimestampTextBytes];
+  format_timestamp_to(t, buf);
+  return std::string(buf, sizeof buf);
 }
 
 int64_t to_unix_micros(Timestamp t) { return t.time_since_epoch().count(); }

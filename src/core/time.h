@@ -19,6 +19,10 @@ Result<Timestamp> parse_timestamp(std::string_view text, bool assume_utc = true)
 
 // "2026-11-23T09:30:00.000000Z": fixed width, so text order is time order.
 std::string format_timestamp(Timestamp t);
+// The same text written into `out` without allocating (hot paths: the event
+// log writes two per event). Years outside 0000-9999 are clamped to those.
+inline constexpr size_t kTimestampTextBytes = 27;
+void format_timestamp_to(Timestamp t, char (&out)[kTimestampTextBytes]);
 
 // Microseconds since the Unix epoch, and back.
 int64_t to_unix_micros(Timestamp t);

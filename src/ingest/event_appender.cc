@@ -1,11 +1,45 @@
 #include "ingest/event_appender.h"
 
+#include <spdlog/spdlog.h>
+
 #include <utility>
 
 namespace icrm::ingest {
 
-EventAppender::EventAppender(store::EventStore& store)
-    : store_(store), writer_([this] { run(); }) {}
+// The sink used when the caller has no stream: it only keeps the admission
+// state of the committed events, so the writer can resync after an error.
+// Writer thread only.
+class EventAppender::OwnAdmission final : public CommitSink {
+ public:
+  explicit OwnAdmission(stream::Admission initial) : admission_(std::move(initial)) {}
+  void committed(std::vector<stream::Event> events) override {
+    for (const stream::Event& e : events) admission_.admit(e.key, to_unix_micros(e.ts));
+  }
+  stream::Admission admission() override { return admission_; }
+
+ private:
+  stream::Admission admission_;
+};
+
+namespace {
+
+constexpr size_t kNoRow = static_cast<size_t>(-1);
+
+stream::Admission fresh_admission(const stream::StreamConfig& config) {
+  return stream::Admission(config.allowed_lateness(), config.dedupe_capacity());
+}
+
+}  // namespace
+
+EventAppender::EventAppender(store::Database& db, const stream::StreamConfig& config,
+                             CommitSink* sink, const stream::Admission* initial)
+    : db_(db),
+      own_sink_(sink == nullptr
+                    ? std::make_unique<OwnAdmission>(initial ? *initial : fresh_admission(config))
+                    : nullptr),
+      sink_(sink != nullptr ? sink : own_sink_.get()),
+      gate_(initial ? *initial : fresh_admission(config)),
+      writer_([this] { run(); }) {}
 
 EventAppender::~EventAppender() {
   {
@@ -16,37 +50,38 @@ EventAppender::~EventAppender() {
   writer_.join();
 }
 
-std::future<Result<store::AppendResult>> EventAppender::submit(
-    std::vector<store::LoggedEvent> batch) {
-  Pending p;
-  auto future = p.done.get_future();
-  if (batch.empty()) {
-    p.done.set_value(store::AppendResult{});
-    return future;
-  }
+void EventAppender::submit(AppendBatch batch, AppendDone done) {
+  if (batch.events.empty()) return done(AppendOutcome{});
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
     if (stopping_) {
-      p.done.set_value(Error::unavailable("the event log is shutting down"));
-      return future;
+      lock.unlock();
+      return done(Error::unavailable("the event log is shutting down"));
     }
-    if (queued_events_ + batch.size() > kMaxQueuedEvents) {
-      p.done.set_value(Error::rate_limited("the event log is behind: " +
-                                           std::to_string(queued_events_) +
-                                           " events waiting; retry shortly"));
-      return future;
+    if (queued_events_ + batch.events.size() > kMaxQueuedEvents) {
+      size_t waiting = queued_events_;
+      lock.unlock();
+      return done(Error::rate_limited("the event log is behind: " + std::to_string(waiting) +
+                                      " events waiting; retry shortly"));
     }
-    queued_events_ += batch.size();
-    p.events = std::move(batch);
-    queue_.push_back(std::move(p));
+    queued_events_ += batch.events.size();
+    queue_.push_back(Pending{std::move(batch), std::move(done)});
   }
   wake_.notify_one();
+}
+
+std::future<Result<AppendOutcome>> EventAppender::submit(AppendBatch batch) {
+  auto promise = std::make_shared<std::promise<Result<AppendOutcome>>>();
+  auto future = promise->get_future();
+  submit(std::move(batch), [promise](Result<AppendOutcome> r) { promise->set_value(std::move(r)); });
   return future;
 }
 
 AppenderStats EventAppender::stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return stats_;
+  AppenderStats s = stats_;
+  s.queued_events = static_cast<int64_t>(queued_events_);
+  return s;
 }
 
 void EventAppender::run() {
@@ -59,9 +94,9 @@ void EventAppender::run() {
       // Take every batch waiting now (the group), up to the per-commit bound;
       // a single batch larger than the bound still goes in whole.
       size_t events = 0;
-      while (!queue_.empty() &&
-             (group.empty() || events + queue_.front().events.size() <= kMaxEventsPerCommit)) {
-        events += queue_.front().events.size();
+      while (!queue_.empty() && (group.empty() || events + queue_.front().batch.events.size() <=
+                                                      kMaxEventsPerCommit)) {
+        events += queue_.front().batch.events.size();
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -73,34 +108,104 @@ void EventAppender::run() {
 }
 
 void EventAppender::write(std::vector<Pending>& group) {
-  std::vector<store::LoggedEvent> all;
-  for (Pending& p : group) {
-    for (store::LoggedEvent& e : p.events) all.push_back(std::move(e));
+  if (!gate_in_step_) {
+    gate_ = sink_->admission();
+    gate_in_step_ = true;
   }
-  Result<store::AppendResult> written = store_.append(all);
+  // Decide each event in arrival order, as the stream will, and build the
+  // rows by view: no string is copied.
+  rows_.clear();
+  row_of_.clear();
+  for (Pending& p : group) {
+    const stream::EventTypeRegistry& types = *p.batch.types;
+    for (const stream::Event& e : p.batch.events) {
+      stream::ApplyOutcome decided = gate_.admit(e.key, to_unix_micros(e.ts));
+      if (decided == stream::ApplyOutcome::kDuplicate) {
+        row_of_.push_back(kNoRow);
+        continue;
+      }
+      row_of_.push_back(rows_.size());
+      rows_.push_back({e.key, e.entity, types.name(e.type), e.ts, e.value, e.attrs,
+                       p.batch.received_at, decided == stream::ApplyOutcome::kTooLate});
+    }
+  }
+
+  Result<store::AppendResult> written = store::AppendResult{};
+  if (!rows_.empty()) {
+    if (!log_) {
+      auto opened = store::EventLogWriter::open(db_);
+      if (opened) {
+        log_ = std::move(*opened);
+      } else {
+        written = opened.error();
+      }
+    }
+    if (log_) written = log_->append(rows_);
+  }
+  if (!written) {
+    spdlog::warn("event log append failed: {}", written.error().to_string());
+    log_.reset();            // the connection may be broken: open a fresh one next time
+    gate_in_step_ = false;   // the gate admitted events that were not stored
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++stats_.failed_commits;
+    }
+    for (Pending& p : group) p.done(written.error());
+    return;
+  }
+
+  // Outcomes, and the stored events for the stream in log order.
+  std::vector<stream::Event> committed;
+  committed.reserve(written->stored.size());
+  std::vector<AppendOutcome> outcomes(group.size());
+  int64_t stored = 0, too_late = 0, duplicates = 0;
+  size_t at = 0;
+  for (size_t g = 0; g < group.size(); ++g) {
+    AppendOutcome& out = outcomes[g];
+    out.outcomes.reserve(group[g].batch.events.size());
+    for (size_t i = 0; i < group[g].batch.events.size(); ++i) {
+      size_t row = row_of_[at++];
+      EventOutcome o = EventOutcome::kDuplicate;
+      if (row != kNoRow) {
+        if (written->stored[row]) {
+          o = rows_[row].too_late ? EventOutcome::kStoredTooLate : EventOutcome::kStored;
+        } else if (!rows_[row].too_late) {
+          // The log had it (its key fell out of the dedupe memory) but the
+          // gate admitted it: the gate is now ahead of the stream.
+          gate_in_step_ = false;
+        }
+      }
+      out.outcomes.push_back(o);
+      if (o == EventOutcome::kDuplicate) {
+        ++out.duplicates;
+      } else {
+        ++out.stored;
+        if (o == EventOutcome::kStoredTooLate) ++out.too_late;
+      }
+    }
+    stored += out.stored;
+    too_late += out.too_late;
+    duplicates += out.duplicates;
+  }
+  // The rows viewed the events' strings: move the events only now.
+  at = 0;
+  for (Pending& p : group) {
+    for (stream::Event& e : p.batch.events) {
+      size_t row = row_of_[at++];
+      if (row != kNoRow && written->stored[row]) committed.push_back(std::move(e));
+    }
+  }
+  rows_.clear();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (written) {
-      ++stats_.commits;
-      stats_.batches += static_cast<int64_t>(group.size());
-      stats_.events_stored += written->stored_count;
-      stats_.duplicates += static_cast<int64_t>(all.size()) - written->stored_count;
-    }
+    ++stats_.commits;
+    stats_.batches += static_cast<int64_t>(group.size());
+    stats_.events_stored += stored;
+    stats_.too_late += too_late;
+    stats_.duplicates += duplicates;
   }
-  size_t at = 0;
-  for (Pending& p : group) {
-    size_t n = p.events.size();
-    if (!written) {
-      p.done.set_value(written.error());
-    } else {
-      store::AppendResult mine;
-      mine.stored.assign(written->stored.begin() + static_cast<std::ptrdiff_t>(at),
-                         written->stored.begin() + static_cast<std::ptrdiff_t>(at + n));
-      for (bool b : mine.stored) mine.stored_count += b ? 1 : 0;
-      p.done.set_value(std::move(mine));
-    }
-    at += n;
-  }
+  if (!committed.empty()) sink_->committed(std::move(committed));
+  for (size_t g = 0; g < group.size(); ++g) group[g].done(std::move(outcomes[g]));
 }
 
 }  // namespace icrm::ingest

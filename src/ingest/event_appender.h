@@ -1,63 +1,131 @@
 // EventAppender: the durable append path of the event log with group commit.
-// Any thread submits a batch and gets a future; one writer thread takes every
-// batch waiting at that moment and stores them all in one transaction (one
-// fsync on SQLite), then answers each future. A future that holds a success
-// means its events are durable (or were already stored: duplicates), which is
+// Any thread submits a batch of validated events with a completion callback;
+// one writer thread takes every batch waiting at that moment, decides for
+// each event whether it is a duplicate or too late (stream::Admission, kept in
+// step with the stream's own), stores the rest in one transaction (one fsync
+// on SQLite) and then answers every batch of the group. A success means the
+// batch's events are durable — stored now, or already in the log — which is
 // what "acknowledged" means for the HTTP 202 and for committing a Kafka offset.
 //
-// Thread-safety: submit() from any thread; the writer is internal. The
-// destructor stops accepting, writes what is queued, and joins the writer.
+// After each commit the stored events go, moved and in log order, to the
+// CommitSink (the stream's owner), so the live state sees exactly what a
+// replay of the log would. When the writer's admission may have drifted from
+// the sink's (a failed transaction, or the log refusing an event the
+// admission let through), it asks the sink for its state before going on.
+//
+// Thread-safety: submit() from any thread; callbacks run on the writer thread
+// and must return quickly. The destructor stops accepting, writes what is
+// queued, and joins the writer.
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "core/result.h"
-#include "store/event_store.h"
+#include "store/database.h"
+#include "store/event_log_writer.h"
+#include "stream/admission.h"
+#include "stream/event.h"
+#include "stream/event_type.h"
+#include "stream/stream_config.h"
 
 namespace icrm::ingest {
 
 // Events queued and not yet written, across all submitters; past it submit()
-// refuses (the caller answers 429/503 instead of buffering without bound).
+// refuses (the caller answers 429 instead of buffering without bound).
 inline constexpr size_t kMaxQueuedEvents = 200000;
 // At most this many events per transaction; a bigger queue takes several.
 inline constexpr size_t kMaxEventsPerCommit = 50000;
+
+// What became of one submitted event.
+enum class EventOutcome : uint8_t {
+  kStored,         // stored and applied to the live windows
+  kStoredTooLate,  // stored, flagged too late: not applied to the windows
+  kDuplicate,      // an event with its key (or its partition, time and key) was stored before
+};
+
+struct AppendOutcome {
+  std::vector<EventOutcome> outcomes;  // one per submitted event, in order
+  int64_t stored = 0;                  // including too late
+  int64_t too_late = 0;
+  int64_t duplicates = 0;
+};
+
+struct AppendBatch {
+  std::vector<stream::Event> events;  // validated; entity keys canonical
+  // The registry the events were validated with: it names their type ids.
+  std::shared_ptr<const stream::EventTypeRegistry> types;
+  Timestamp received_at{};
+};
+
+using AppendDone = std::function<void(Result<AppendOutcome>)>;
+
+// Where committed events go. Both calls come from the writer thread.
+class CommitSink {
+ public:
+  virtual ~CommitSink() = default;
+  // The events just made durable and not duplicates, in log order.
+  virtual void committed(std::vector<stream::Event> events) = 0;
+  // Waits until every committed event has been applied, then returns the
+  // stream's admission state (what the writer resumes from).
+  virtual stream::Admission admission() = 0;
+};
 
 struct AppenderStats {
   int64_t commits = 0;
   int64_t batches = 0;
   int64_t events_stored = 0;
+  int64_t too_late = 0;
   int64_t duplicates = 0;
+  int64_t failed_commits = 0;
+  int64_t queued_events = 0;
 };
 
 class EventAppender {
  public:
-  explicit EventAppender(store::EventStore& store);
+  // `sink` may be null: the appender then keeps its own admission state in
+  // step (tests, tools). `initial` is the admission state the log's replay
+  // left (the stream's); REQUIRES: `db`, `sink` outlive the appender.
+  EventAppender(store::Database& db, const stream::StreamConfig& config, CommitSink* sink = nullptr,
+                const stream::Admission* initial = nullptr);
   ~EventAppender();
   EventAppender(const EventAppender&) = delete;
   EventAppender& operator=(const EventAppender&) = delete;
 
-  // Queues one batch. The future gives the batch's AppendResult once it is
-  // durable, or the Error that stopped its transaction. An empty batch, or
-  // one that would exceed kMaxQueuedEvents, is answered at once.
-  std::future<Result<store::AppendResult>> submit(std::vector<store::LoggedEvent> batch);
+  // Queues one batch; `done` runs once with its outcome when it is durable,
+  // or with the Error that stopped its transaction. An empty batch, or one
+  // that would exceed kMaxQueuedEvents (rate_limited), is answered at once on
+  // the calling thread.
+  void submit(AppendBatch batch, AppendDone done);
+  // The same, waiting for the answer.
+  std::future<Result<AppendOutcome>> submit(AppendBatch batch);
 
   AppenderStats stats() const;
 
  private:
   struct Pending {
-    std::vector<store::LoggedEvent> events;
-    std::promise<Result<store::AppendResult>> done;
+    AppendBatch batch;
+    AppendDone done;
   };
+  class OwnAdmission;
   void run();
   void write(std::vector<Pending>& group);
 
-  store::EventStore& store_;
+  store::Database& db_;
+  std::unique_ptr<OwnAdmission> own_sink_;  // when no sink was given
+  CommitSink* sink_;
+  stream::Admission gate_;            // writer thread only
+  bool gate_in_step_ = true;          // writer thread only
+  std::unique_ptr<store::EventLogWriter> log_;  // writer thread only; reopened after an error
+  std::vector<store::EventRow> rows_;           // writer thread only; reused
+  std::vector<size_t> row_of_;                  // writer thread only: event -> row or npos
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;  // GUARDED_BY(mutex_)

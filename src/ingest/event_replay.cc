@@ -54,6 +54,7 @@ Result<ReplayStats> replay_event_log(store::EventStore& log,
         ++stats.unknown_type;
         continue;
       }
+      ++stats.rows_by_type[event->type];
       if (state.apply(*event) == stream::ApplyOutcome::kApplied) ++stats.applied;
     }
     if (page->size() < page_size) return stats;

@@ -4,6 +4,7 @@
 // too-late decision, so the rebuilt state equals the state before the restart).
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "core/result.h"
@@ -24,6 +25,8 @@ Result<stream::Event> from_logged_event(const store::LoggedEvent& row,
 
 struct ReplayStats {
   int64_t rows = 0;
+  // Rows by type id (of the registry given), applied or not.
+  std::array<int64_t, stream::kMaxEventTypes> rows_by_type{};
   int64_t applied = 0;
   int64_t unknown_type = 0;  // skipped: their type is not registered now
   int64_t last_seq = 0;      // resume point for a later catch-up

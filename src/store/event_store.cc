@@ -4,62 +4,27 @@
 
 #include <exception>
 
+#include "store/event_log_writer.h"
+#include "store/sql_support.h"
+
 namespace icrm::store {
 namespace {
 
-Error store_error(const char* what, const std::exception& e) {
-  return Error::unavailable(std::string(what) + ": " + e.what());
-}
+constexpr const char* kSelectColumns =
+    "SELECT seq, event_key, entity, type, ts, value, attrs, received_at, too_late FROM events";
 
-}  // namespace
-
-Result<AppendResult> EventStore::append(std::span<const LoggedEvent> events) {
-  AppendResult result;
-  result.stored.reserve(events.size());
-  if (events.empty()) return result;
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  soci::session& s = **lease;
-  try {
-    soci::transaction tr(s);
-    long long key = 0;
-    std::string entity, type, ts, attrs, received_at;
-    double value = 0;
-    int too_late = 0;
-    // ON CONFLICT DO NOTHING (SQLite >= 3.24, PostgreSQL >= 9.5): a duplicate
-    // key is skipped without failing the transaction.
-    soci::statement st =
-        (s.prepare << "INSERT INTO events (event_key, entity, type, ts, value, attrs, "
-                      "received_at, too_late) VALUES (:k, :e, :t, :ts, :v, :a, :r, :l) "
-                      "ON CONFLICT (event_key) DO NOTHING",
-         soci::use(key), soci::use(entity), soci::use(type), soci::use(ts), soci::use(value),
-         soci::use(attrs), soci::use(received_at), soci::use(too_late));
-    for (const LoggedEvent& e : events) {
-      key = static_cast<long long>(e.key);
-      entity = e.entity;
-      type = e.type;
-      ts = format_timestamp(e.ts);
-      value = e.value;
-      attrs = e.attrs;
-      received_at = format_timestamp(e.received_at);
-      too_late = e.too_late ? 1 : 0;
-      st.execute(true);
-      bool stored = st.get_affected_rows() > 0;
-      result.stored.push_back(stored);
-      result.stored_count += stored ? 1 : 0;
-    }
-    tr.commit();
-  } catch (const std::exception& e) {
-    return store_error("cannot append events", e);
-  }
-  return result;
-}
-
-Result<std::vector<LoggedEvent>> EventStore::read_after(int64_t after_seq, size_t limit) {
+Status check_limit(size_t limit) {
   if (limit == 0 || limit > kMaxEventReadLimit) {
     return Error::invalid("limit is between 1 and " + std::to_string(kMaxEventReadLimit), "limit");
   }
-  auto lease = db_.lease();
+  return ok_status();
+}
+
+// Runs a SELECT of kSelectColumns with `tail` (WHERE ... ORDER BY ... LIMIT)
+// and reads each row with typed binds, so values come back exactly.
+Result<std::vector<LoggedEvent>> fetch(Database& db, const std::string& tail,
+                                       const SqlParams& params) {
+  auto lease = db.lease();
   if (!lease) return lease.error();
   std::vector<LoggedEvent> out;
   try {
@@ -67,14 +32,21 @@ Result<std::vector<LoggedEvent>> EventStore::read_after(int64_t after_seq, size_
     std::string entity, type, ts, attrs, received_at;
     double value = 0;
     int too_late = 0;
-    long long after = after_seq;
-    long long lim = static_cast<long long>(limit);
-    soci::statement st =
-        ((**lease).prepare << "SELECT seq, event_key, entity, type, ts, value, attrs, received_at, "
-                              "too_late FROM events WHERE seq > :after ORDER BY seq LIMIT :lim",
-         soci::into(seq), soci::into(key), soci::into(entity), soci::into(type), soci::into(ts),
-         soci::into(value), soci::into(attrs), soci::into(received_at), soci::into(too_late),
-         soci::use(after), soci::use(lim));
+    soci::statement st(**lease);
+    st.exchange(soci::into(seq));
+    st.exchange(soci::into(key));
+    st.exchange(soci::into(entity));
+    st.exchange(soci::into(type));
+    st.exchange(soci::into(ts));
+    st.exchange(soci::into(value));
+    st.exchange(soci::into(attrs));
+    st.exchange(soci::into(received_at));
+    st.exchange(soci::into(too_late));
+    std::vector<soci::indicator> indicators;
+    bind_params(st, params, indicators);
+    st.alloc();
+    st.prepare(std::string(kSelectColumns) + tail);
+    st.define_and_bind();
     st.execute();
     while (st.fetch()) {
       LoggedEvent e;
@@ -93,9 +65,72 @@ Result<std::vector<LoggedEvent>> EventStore::read_after(int64_t after_seq, size_
       out.push_back(std::move(e));
     }
   } catch (const std::exception& e) {
-    return store_error("cannot read events", e);
+    return db_error(e, "cannot read events");
   }
   return out;
+}
+
+}  // namespace
+
+int entity_partition(std::string_view entity) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : entity) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  return static_cast<int>(h % kEntityPartitions);
+}
+
+Result<AppendResult> EventStore::append(std::span<const LoggedEvent> events) {
+  if (events.empty()) return AppendResult{};
+  std::vector<EventRow> rows;
+  rows.reserve(events.size());
+  for (const LoggedEvent& e : events) {
+    rows.push_back({e.key, e.entity, e.type, e.ts, e.value, e.attrs, e.received_at, e.too_late});
+  }
+  auto writer = EventLogWriter::open(db_);
+  if (!writer) return writer.error();
+  return (*writer)->append(rows);
+}
+
+Result<std::vector<LoggedEvent>> EventStore::read_after(int64_t after_seq, size_t limit) {
+  if (Status s = check_limit(limit); !s) return s.error();
+  return fetch(db_, " WHERE seq > :after ORDER BY seq LIMIT " + std::to_string(limit),
+               {SqlValue::of(after_seq)});
+}
+
+Result<std::vector<LoggedEvent>> EventStore::list(const EventFilter& filter) {
+  if (Status s = check_limit(filter.limit); !s) return s.error();
+  SqlParams params;
+  std::string where;
+  auto add = [&where](std::string_view condition) {
+    where += where.empty() ? " WHERE " : " AND ";
+    where += condition;
+  };
+  if (!filter.entity.empty()) {
+    // The partition first, so the (entity_part, ts, event_key) index is used;
+    // -1 holds rows stored before migration 0007.
+    add("entity_part IN (:part, -1) AND entity = :entity");
+    params.push_back(SqlValue::of(static_cast<int64_t>(entity_partition(filter.entity))));
+    params.push_back(SqlValue::of(filter.entity));
+  }
+  if (!filter.type.empty()) {
+    add("type = :type");
+    params.push_back(SqlValue::of(filter.type));
+  }
+  if (filter.from) {
+    add("ts >= :from");
+    params.push_back(SqlValue::of(*filter.from));
+  }
+  if (filter.to) {
+    add("ts < :to");
+    params.push_back(SqlValue::of(*filter.to));
+  }
+  if (filter.before_seq > 0) {
+    add("seq < :before");
+    params.push_back(SqlValue::of(filter.before_seq));
+  }
+  return fetch(db_, where + " ORDER BY seq DESC LIMIT " + std::to_string(filter.limit), params);
 }
 
 Result<int64_t> EventStore::count() {
@@ -106,7 +141,7 @@ Result<int64_t> EventStore::count() {
     **lease << "SELECT COUNT(*) FROM events", soci::into(n);
     return static_cast<int64_t>(n);
   } catch (const std::exception& e) {
-    return store_error("cannot count events", e);
+    return db_error(e, "cannot count events");
   }
 }
 

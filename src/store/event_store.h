@@ -1,12 +1,15 @@
-// EventStore: the append-only event log (table `events`, migration 0005).
-// Appends a batch in one transaction, skipping events whose idempotency key
-// is already stored, and reads the log back in arrival order for a state
-// rebuild. Thread-safe as Database is: each call leases its own connection.
+// EventStore: the append-only event log (table `events`, migrations 0005 and
+// 0007). Reads the log back in arrival order for a state rebuild, lists it
+// with filters for the API, and appends batches (a convenience over
+// EventLogWriter, the fast path a group commit uses). Thread-safe as Database
+// is: each call leases its own connection.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -30,14 +33,46 @@ struct LoggedEvent {
   bool operator==(const LoggedEvent&) const = default;
 };
 
-// What an append did, event by event.
+// A row to append, by view: the strings belong to the caller and must outlive
+// the append call. What the group commit builds from its batches without
+// copying a string.
+struct EventRow {
+  uint64_t key = 0;
+  std::string_view entity;
+  std::string_view type;
+  Timestamp ts{};
+  double value = 1.0;
+  std::string_view attrs;
+  Timestamp received_at{};
+  bool too_late = false;
+};
+
+// What an append did, row by row.
 struct AppendResult {
-  std::vector<bool> stored;  // false: its key was already in the log (a duplicate)
+  // false: the log already holds an event with the same entity partition,
+  // time and key (a re-delivery), so this one was not stored again.
+  std::vector<bool> stored;
   int64_t stored_count = 0;
 };
 
+// The log's rows are spread over this many partitions by a stable hash of
+// the entity (see migrations/0007_stream.sql for why).
+inline constexpr int kEntityPartitions = 64;
+// The partition of an entity key: FNV-1a, stable across runs and machines.
+int entity_partition(std::string_view entity);
+
 // At most this many rows per read_after() call.
 inline constexpr size_t kMaxEventReadLimit = 100000;
+
+// A page of the log for the API: newest first (by arrival, seq).
+struct EventFilter {
+  std::string entity;             // "" for all; exact canonical key ("lead:42")
+  std::string type;               // "" for all
+  std::optional<Timestamp> from;  // ts >= from
+  std::optional<Timestamp> to;    // ts < to
+  int64_t before_seq = 0;         // the cursor: rows with seq < before_seq; 0 = from the newest
+  size_t limit = 50;              // 1 .. kMaxEventReadLimit
+};
 
 class EventStore {
  public:
@@ -47,6 +82,8 @@ class EventStore {
   Result<AppendResult> append(std::span<const LoggedEvent> events);
   // Rows with seq > after_seq, in seq order, at most `limit` (<= kMaxEventReadLimit).
   Result<std::vector<LoggedEvent>> read_after(int64_t after_seq, size_t limit);
+  // Rows matching the filter, newest first.
+  Result<std::vector<LoggedEvent>> list(const EventFilter& filter);
   Result<int64_t> count();
 
  private:

@@ -8,9 +8,7 @@
 #include <charconv>
 
 namespace icrm::store {
-namespace {
 
-// Binds `params` in order; the values must outlive the statement's execution.
 void bind_params(soci::statement& st, const SqlParams& params,
                  std::vector<soci::indicator>& indicators) {
   indicators.resize(params.size());
@@ -33,6 +31,8 @@ void bind_params(soci::statement& st, const SqlParams& params,
     }
   }
 }
+
+namespace {
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;

@@ -18,8 +18,11 @@
 #include "core/time.h"
 #include "store/database.h"
 
+#include <soci/soci-backend.h>
+
 namespace soci {
 class session;
+class statement;
 }
 
 namespace icrm::store {
@@ -46,6 +49,12 @@ using SqlParams = std::vector<SqlValue>;
 // A result row: every column as text (NULL as nullopt). Both engines hand
 // integers over as their decimal text, so one reader serves every table.
 using SqlRow = std::vector<std::optional<std::string>>;
+
+// Binds `params` to `st` in order (for statements whose results are read
+// with typed soci::into, e.g. exact doubles); `indicators` must outlive the
+// statement's execution, as must `params`.
+void bind_params(soci::statement& st, const SqlParams& params,
+                 std::vector<soci::indicator>& indicators);
 
 // Runs `sql` (positional :p placeholders, bound in order) and returns its
 // rows, each with `columns` columns. Works for INSERT ... RETURNING too.

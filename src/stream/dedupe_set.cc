@@ -1,6 +1,13 @@
 #include "stream/dedupe_set.h"
 
 namespace icrm::stream {
+namespace {
+
+// Keys are hashes already, but callers may use raw counters (tests, tools);
+// a multiplicative mix keeps linear probing free of long clusters either way.
+inline uint64_t mixed(uint64_t key) { return key * 0x9E3779B97F4A7C15ULL; }
+
+}  // namespace
 
 DedupeSet::DedupeSet(size_t capacity) : capacity_(capacity) {
   size_t slots = 2;
@@ -11,7 +18,7 @@ DedupeSet::DedupeSet(size_t capacity) : capacity_(capacity) {
 }
 
 bool DedupeSet::contains(uint64_t key) const {
-  for (uint64_t i = key & mask_;; i = (i + 1) & mask_) {
+  for (uint64_t i = home(key);; i = (i + 1) & mask_) {
     if (table_[i] == key) return true;
     if (table_[i] == 0) return false;
   }
@@ -22,7 +29,7 @@ void DedupeSet::insert(uint64_t key, int64_t ts_us) {
     pop_oldest();
     ++forced_evictions_;
   }
-  uint64_t i = key & mask_;
+  uint64_t i = home(key);
   while (table_[i] != 0) i = (i + 1) & mask_;
   table_[i] = key;
   order_[(head_ + size_) % capacity_] = Entry{key, ts_us};
@@ -42,21 +49,23 @@ void DedupeSet::pop_oldest() {
 
 // Backward-shift deletion: no tombstones, so probe lengths never degrade.
 void DedupeSet::erase(uint64_t key) {
-  uint64_t i = key & mask_;
+  uint64_t i = home(key);
   while (table_[i] != key) {
     if (table_[i] == 0) return;
     i = (i + 1) & mask_;
   }
   for (uint64_t j = (i + 1) & mask_; table_[j] != 0; j = (j + 1) & mask_) {
-    uint64_t home = table_[j] & mask_;
+    uint64_t h = home(table_[j]);
     // table_[j] may fill the hole at i unless its home lies cyclically in (i, j].
-    if (((j - home) & mask_) >= ((j - i) & mask_)) {
+    if (((j - h) & mask_) >= ((j - i) & mask_)) {
       table_[i] = table_[j];
       i = j;
     }
   }
   table_[i] = 0;
 }
+
+uint64_t DedupeSet::home(uint64_t key) const { return (mixed(key) >> 20) & mask_; }
 
 size_t DedupeSet::memory_bytes() const {
   return table_.capacity() * sizeof(uint64_t) + order_.capacity() * sizeof(Entry);

@@ -50,6 +50,7 @@ class DedupeSet {
     int64_t ts_us = 0;
     bool operator==(const Entry&) const = default;
   };
+  uint64_t home(uint64_t key) const;  // the key's first slot
   void erase(uint64_t key);
   void pop_oldest();
 

@@ -103,6 +103,13 @@ Status check_entity_key(std::string_view entity) {
 
 Result<Event> validate_event(const EventInput& input, const EventTypeRegistry& types,
                              const Clock& clock) {
+  return validate_event(EventFields{input.id, input.entity, input.type, input.ts, input.value,
+                                    input.attrs, std::nullopt},
+                        types, clock);
+}
+
+Result<Event> validate_event(const EventFields& input, const EventTypeRegistry& types,
+                             const Clock& clock) {
   if (input.id.size() > kMaxEventIdBytes) {
     return Error::too_large("id is longer than " + std::to_string(kMaxEventIdBytes) + " bytes",
                             "id");
@@ -111,7 +118,7 @@ Result<Event> validate_event(const EventInput& input, const EventTypeRegistry& t
 
   std::optional<EventTypeId> type = types.find(input.type);
   if (!type) {
-    std::string shown = input.type.substr(0, kMaxEventTypeNameBytes);
+    std::string shown(input.type.substr(0, kMaxEventTypeNameBytes));
     return Error::invalid("unknown event type '" + shown + "'", "type");
   }
 
@@ -135,7 +142,12 @@ Result<Event> validate_event(const EventInput& input, const EventTypeRegistry& t
     return Error::too_large("attrs is larger than " + std::to_string(kMaxAttrsBytes) + " bytes",
                             "attrs");
   }
-  if (!input.attrs.empty()) {
+  if (input.attrs_keys) {
+    if (*input.attrs_keys > kMaxAttrKeys) {
+      return Error::too_large("attrs has more than " + std::to_string(kMaxAttrKeys) + " keys",
+                              "attrs");
+    }
+  } else if (!input.attrs.empty()) {
     boost::system::error_code ec;
     boost::json::value parsed = boost::json::parse(input.attrs, ec);
     if (ec) return Error::invalid("attrs is not valid JSON: " + ec.message(), "attrs");
@@ -147,11 +159,11 @@ Result<Event> validate_event(const EventInput& input, const EventTypeRegistry& t
   }
 
   Event event;
-  event.entity = input.entity;
+  event.entity = std::string(input.entity);
   event.type = *type;
   event.ts = *ts;
   event.value = value;
-  event.attrs = input.attrs;
+  event.attrs = std::string(input.attrs);
   event.key = input.id.empty()
                   ? event_key_from_content(event.entity, input.type, event.ts, value, event.attrs)
                   : event_key_from_id(input.id);

@@ -39,6 +39,20 @@ struct EventInput {
   std::string attrs;             // a JSON object as text, or empty
 };
 
+// The same fields by view, for a source that already holds the text (a parsed
+// HTTP body): nothing is copied until the event is valid. `attrs_keys` set
+// means the source parsed `attrs` itself and found an object with that many
+// keys, so validation does not parse it again.
+struct EventFields {
+  std::string_view id;
+  std::string_view entity;
+  std::string_view type;
+  std::string_view ts;
+  std::optional<double> value;
+  std::string_view attrs;
+  std::optional<size_t> attrs_keys;
+};
+
 // A valid event. `key` identifies it for de-duplication: the hash of the
 // given id, or of the content when no id was given (so an identical
 // re-delivery is recognised either way).
@@ -58,6 +72,8 @@ struct Event {
 // kMaxFutureSkew after clock.now(); value finite and within kMaxAbsEventValue;
 // attrs a JSON object within kMaxAttrsBytes and kMaxAttrKeys. The Error's
 // field names the culprit ("id", "entity", "type", "ts", "value", "attrs").
+Result<Event> validate_event(const EventFields& input, const EventTypeRegistry& types,
+                             const Clock& clock);
 Result<Event> validate_event(const EventInput& input, const EventTypeRegistry& types,
                              const Clock& clock);
 

@@ -4,34 +4,23 @@
 
 namespace icrm::stream {
 
-std::string_view apply_outcome_name(ApplyOutcome outcome) {
-  switch (outcome) {
-    case ApplyOutcome::kApplied: return "applied";
-    case ApplyOutcome::kDuplicate: return "duplicate";
-    case ApplyOutcome::kTooLate: return "too_late";
-    case ApplyOutcome::kInvalidType: return "invalid_type";
-  }
-  return "unknown";
-}
-
 StreamState::StreamState(StreamConfig config)
-    : config_(std::move(config)), dedupe_(config_.dedupe_capacity()) {}
+    : config_(std::move(config)),
+      admission_(config_.allowed_lateness(), config_.dedupe_capacity()) {}
 
 ApplyOutcome StreamState::apply(const Event& event, std::vector<Anomaly>* anomalies) {
   if (event.type >= kMaxEventTypes) return ApplyOutcome::kInvalidType;
   const int64_t ts_us = to_unix_micros(event.ts);
-  if (dedupe_.contains(event.key)) {
-    ++counters_.duplicates;
-    return ApplyOutcome::kDuplicate;
+  switch (admission_.admit(event.key, ts_us)) {
+    case ApplyOutcome::kDuplicate:
+      ++counters_.duplicates;
+      return ApplyOutcome::kDuplicate;
+    case ApplyOutcome::kTooLate:
+      ++counters_.too_late;
+      return ApplyOutcome::kTooLate;
+    default:
+      break;
   }
-  const int64_t lateness = config_.allowed_lateness().count();
-  if (watermark_us_ != kNoBucket && ts_us < watermark_us_ - lateness) {
-    ++counters_.too_late;
-    return ApplyOutcome::kTooLate;
-  }
-  if (ts_us > watermark_us_) watermark_us_ = ts_us;
-  dedupe_.expire(watermark_us_ - lateness);
-  dedupe_.insert(event.key, ts_us);
 
   auto it = entities_.find(std::string_view(event.entity));
   if (it == entities_.end()) it = entities_.emplace(event.entity, EntityState{}).first;
@@ -67,8 +56,8 @@ void StreamState::for_each_entity(
 
 bool StreamState::operator==(const StreamState& other) const {
   // unordered_map's == compares contents regardless of bucket layout.
-  return watermark_us_ == other.watermark_us_ && counters_ == other.counters_ &&
-         dedupe_ == other.dedupe_ && entities_ == other.entities_;
+  return counters_ == other.counters_ && admission_ == other.admission_ &&
+         entities_ == other.entities_;
 }
 
 }  // namespace icrm::stream

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "stream/admission.h"
 #include "stream/anomaly.h"
 #include "stream/dedupe_set.h"
 #include "stream/entity_state.h"
@@ -25,14 +26,6 @@
 #include "stream/stream_config.h"
 
 namespace icrm::stream {
-
-enum class ApplyOutcome {
-  kApplied,
-  kDuplicate,    // its key was applied before: not counted again
-  kTooLate,      // before watermark - allowed_lateness: flagged, not applied
-  kInvalidType,  // a type id past kMaxEventTypes (a caller bug; events come validated)
-};
-std::string_view apply_outcome_name(ApplyOutcome outcome);
 
 struct StreamCounters {
   int64_t applied = 0;
@@ -56,9 +49,11 @@ class StreamState {
   void for_each_entity(const std::function<void(std::string_view, const EntityState&)>& fn) const;
 
   // The newest applied event time; kNoBucket micros before any.
-  int64_t watermark_us() const { return watermark_us_; }
+  int64_t watermark_us() const { return admission_.watermark_us(); }
   const StreamCounters& counters() const { return counters_; }
-  const DedupeSet& dedupe() const { return dedupe_; }
+  const DedupeSet& dedupe() const { return admission_.dedupe(); }
+  // The duplicate and lateness decisions so far (see admission.h).
+  const Admission& admission() const { return admission_; }
   const StreamConfig& config() const { return config_; }
 
   // Same entities with equal state, same dedupe memory, watermark and
@@ -73,8 +68,7 @@ class StreamState {
 
   StreamConfig config_;
   std::unordered_map<std::string, EntityState, KeyHash, std::equal_to<>> entities_;
-  DedupeSet dedupe_;
-  int64_t watermark_us_ = kNoBucket;
+  Admission admission_;
   StreamCounters counters_;
 };
 

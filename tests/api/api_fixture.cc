@@ -20,16 +20,26 @@ const char* principal_name(Principal p) {
   return "?";
 }
 
+void ApiTest::TearDown() {
+  router_.reset();
+  events_.reset();
+  StoreTest::TearDown();
+}
+
 void ApiTest::SetUp() {
   StoreTest::SetUp();
   if (IsSkipped() || HasFatalFailure()) return;
   api::auth::AuthConfig config;
   config.password_cost = api::auth::PasswordCost::minimum();
+  auto events = ingest::EventIngestor::start(db(), clock_, bus_);
+  ASSERT_TRUE(events.ok()) << events.error().to_string();
+  events_ = std::move(*events);
   router_ = api::build_api_router({.db = db(),
                                    .metrics = metrics_,
                                    .clock = clock_,
                                    .web_dir = "/nonexistent",
-                                   .auth = config});
+                                   .auth = config,
+                                   .events = events_.get()});
   store::UserStore users(db(), clock_);
   api::auth::Authenticator auth(db(), clock_, config);
   auto hash = api::auth::hash_password("correct horse battery", config.password_cost);

@@ -15,6 +15,8 @@
 #include "api/api_router.h"
 #include "api/auth/authenticator.h"
 #include "core/clock.h"
+#include "core/event_bus.h"
+#include "ingest/event_ingestor.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::testing {
@@ -29,6 +31,8 @@ const char* principal_name(Principal p);
 class ApiTest : public StoreTest {
  protected:
   void SetUp() override;
+  // Stops the router and the stream before the database goes.
+  void TearDown() override;
 
   api::Response call(Principal as, api::Method method, const std::string& target,
                      const std::string& body = "",
@@ -53,6 +57,8 @@ class ApiTest : public StoreTest {
   const std::string& token(Principal p) const { return tokens_.at(p); }
   api::Router& router() { return *router_; }
   ManualClock& clock() { return clock_; }
+  ingest::EventIngestor& events() { return *events_; }
+  EventBus& bus() { return bus_; }
 
   static boost::json::object json(const api::Response& r) {
     return boost::json::parse(r.body).as_object();
@@ -70,6 +76,8 @@ class ApiTest : public StoreTest {
   ManualClock clock_{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} +
                      std::chrono::hours(9)};
   api::Metrics metrics_;
+  EventBus bus_;
+  std::unique_ptr<ingest::EventIngestor> events_;  // before router_: outlives it
   std::unique_ptr<api::Router> router_;
   std::map<Principal, int64_t> user_ids_;
   std::map<Principal, std::string> tokens_;

@@ -151,6 +151,15 @@ const Cell kMatrix[] = {
     {Method::kPost, "/api/v1/imports", "/api/v1/imports?kind=leads", "", roles(400, 400, 403, 403)},
     // No such job (jobs are in memory; tests/api/import_routes_test.cc covers who sees one).
     {Method::kGet, "/api/v1/imports/{id}", "/api/v1/imports/999999", "", roles(404, 404, 404, 404)},
+    // The behaviour stream: events are sent by whoever works leads, read by
+    // everyone; a custom event type is a settings change (admins only).
+    {Method::kPost, "/api/v1/events", "/api/v1/events",
+     R"([{"entity":"lead:{lead_free}","type":"page_view","ts":"2026-11-23T09:00:00Z"}])", roles(202, 202, 202, 403)},
+    {Method::kGet, "/api/v1/events", "/api/v1/events", "", roles(200, 200, 200, 200)},
+    {Method::kGet, "/api/v1/events/stats", "/api/v1/events/stats", "", roles(200, 200, 200, 200)},
+    {Method::kGet, "/api/v1/event-types", "/api/v1/event-types", "", roles(200, 200, 200, 200)},
+    {Method::kPost, "/api/v1/event-types", "/api/v1/event-types", R"({"name":"t{n}"})", roles(201, 403, 403, 403)},
+    {Method::kGet, "/api/v1/alerts", "/api/v1/alerts", "", roles(200, 200, 200, 200)},
 };
 
 class AuthorizationMatrixTest : public testing::ApiTest {

@@ -25,13 +25,15 @@ const std::map<Role, std::map<Resource, std::string>>& expected() {
        {{Resource::kCustomer, kAll}, {Resource::kLead, kAll}, {Resource::kProduct, kAll},
         {Resource::kTransaction, kAll}, {Resource::kActivity, kAll},
         {Resource::kCommunication, kAll}, {Resource::kUser, kAll}, {Resource::kApiToken, kAll},
-        {Resource::kAuditLog, kAll}, {Resource::kSettings, kAll}, {Resource::kModel, kAll}}},
+        {Resource::kAuditLog, kAll}, {Resource::kSettings, kAll}, {Resource::kModel, kAll},
+        {Resource::kEvent, kAll}}},
       {Role::kManager,
        {{Resource::kCustomer, kAll}, {Resource::kLead, kAll}, {Resource::kProduct, kAll},
         {Resource::kTransaction, kAll}, {Resource::kActivity, kAll},
         {Resource::kCommunication, kAll}, {Resource::kUser, kReadOnly},
         {Resource::kApiToken, kOwnTokens}, {Resource::kAuditLog, kReadOnly},
-        {Resource::kSettings, kNone}, {Resource::kModel, kAll}}},
+        {Resource::kSettings, kNone}, {Resource::kModel, kAll},
+        {Resource::kEvent, kAll}}},
       {Role::kRep,
        {{Resource::kCustomer, kReadOnly},
         {Resource::kLead, "AAA. .AA. .AA. .AA. ...."},
@@ -43,14 +45,15 @@ const std::map<Role, std::map<Resource, std::string>>& expected() {
         {Resource::kApiToken, kOwnTokens},
         {Resource::kAuditLog, kNone},
         {Resource::kSettings, kNone},
-        {Resource::kModel, kReadOnly}}},
+        {Resource::kModel, kReadOnly},
+        {Resource::kEvent, "AAAA AAAA .... .... ...."}}},
       {Role::kViewer,
        {{Resource::kCustomer, kReadOnly}, {Resource::kLead, kReadOnly},
         {Resource::kProduct, kReadOnly}, {Resource::kTransaction, kReadOnly},
         {Resource::kActivity, kReadOnly}, {Resource::kCommunication, kReadOnly},
         {Resource::kUser, kNone}, {Resource::kApiToken, kOwnTokens},
         {Resource::kAuditLog, kNone}, {Resource::kSettings, kNone},
-        {Resource::kModel, kReadOnly}}},
+        {Resource::kModel, kReadOnly}, {Resource::kEvent, kReadOnly}}},
   };
   return table;
 }
@@ -73,7 +76,7 @@ TEST(PolicyTest, EveryCombinationMatchesTheTable) {
       }
     }
   }
-  EXPECT_EQ(checked, 4 * 11 * 5 * 4);
+  EXPECT_EQ(checked, 4 * 12 * 5 * 4);
 }
 
 TEST(PolicyTest, ListScopes) {

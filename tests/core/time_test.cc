@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace icrm {
 namespace {
 
@@ -50,6 +52,22 @@ TEST(TimeTest, TextOrderIsTimeOrder) {
 TEST(TimeTest, UnixMicrosRoundTrip) {
   auto t = *parse_timestamp("2026-11-23T09:30:00.000001Z");
   EXPECT_EQ(from_unix_micros(to_unix_micros(t)), t);
+}
+
+TEST(TimeTest, FormattedTextParsesBackToTheSameMicrosecondAcrossYears) {
+  std::mt19937_64 rng(7);
+  // 0001-01-01 .. 9999-12-31, microsecond resolution.
+  std::uniform_int_distribution<int64_t> us(-62135596800'000000LL, 253402300799'999999LL);
+  for (int i = 0; i < 20000; ++i) {
+    Timestamp t = from_unix_micros(us(rng));
+    char buf[kTimestampTextBytes];
+    format_timestamp_to(t, buf);
+    std::string text(buf, sizeof buf);
+    ASSERT_EQ(text, format_timestamp(t));
+    auto back = parse_timestamp(text);
+    ASSERT_TRUE(back.ok()) << text;
+    ASSERT_EQ(*back, t) << text;
+  }
 }
 
 }  // namespace

@@ -18,17 +18,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", db.error().to_string().c_str());
     return 1;
   }
-  store::EventStore log(**db);
-  ingest::EventAppender appender(log);
+  ingest::EventAppender appender(**db, stream::StreamConfig::defaults());
+  auto types = std::make_shared<const stream::EventTypeRegistry>();
   const Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
   for (uint64_t b = 0; b < 1000000; ++b) {
-    std::vector<store::LoggedEvent> batch(size);
+    ingest::AppendBatch batch{std::vector<stream::Event>(size), types, t0};
     for (size_t i = 0; i < size; ++i) {
-      batch[i].key = b * size + i + 1;
-      batch[i].entity = "lead:" + std::to_string(i % 17);
-      batch[i].type = "page_view";
-      batch[i].ts = t0 + std::chrono::seconds(static_cast<int64_t>(b * size + i));
-      batch[i].received_at = batch[i].ts;
+      stream::Event& e = batch.events[i];
+      e.key = b * size + i + 1;
+      e.entity = "lead:" + std::to_string(i % 17);
+      e.type = stream::kPageView;
+      e.ts = t0 + std::chrono::seconds(static_cast<int64_t>(b * size + i));
     }
     auto r = appender.submit(std::move(batch)).get();
     if (!r) {

@@ -29,6 +29,8 @@ Decision authorize_rep(Action action, Resource resource, Ownership ownership) {
       // lead's. Reps read all (they read every customer), log on their leads.
       if (action == Action::kRead) return Decision::kAllow;
       return allow_if(action == Action::kCreate && owned_or_unassigned(ownership));
+    case Resource::kEvent:
+      return allow_if(action == Action::kRead || action == Action::kCreate);
     case Resource::kApiToken:
       return allow_if(action != Action::kAssignOwner && ownership == Ownership::kOwn);
     case Resource::kUser:
@@ -65,6 +67,7 @@ std::string_view resource_name(Resource r) {
     case Resource::kAuditLog: return "audit_log";
     case Resource::kSettings: return "settings";
     case Resource::kModel: return "model";
+    case Resource::kEvent: return "event";
   }
   return "?";
 }

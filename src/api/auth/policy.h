@@ -13,6 +13,10 @@
 //   viewer   reads every record, but not users, the audit log or settings.
 //   models   (trained scoring models) are trained and activated by admins and
 //            managers; everyone else reads them.
+//   events   (the behaviour stream: events, event statistics, alerts) are
+//            sent by admins, managers and reps (a rep's tracking scripts and
+//            logged calls) and read by everyone; registering a custom event
+//            type is a settings change (admins).
 //   everyone manages their own API tokens (a token acts with its owner's role,
 //            so a viewer's token is read-only).
 //
@@ -42,6 +46,7 @@ enum class Resource {
   kAuditLog,
   kSettings,
   kModel,
+  kEvent,
 };
 enum class Ownership { kNotApplicable, kOwn, kUnassigned, kOthers };
 
@@ -50,7 +55,8 @@ inline constexpr Action kAllActions[] = {Action::kRead, Action::kCreate, Action:
 inline constexpr Resource kAllResources[] = {
     Resource::kCustomer, Resource::kLead,     Resource::kProduct,  Resource::kTransaction,
     Resource::kActivity, Resource::kCommunication, Resource::kUser, Resource::kApiToken,
-    Resource::kAuditLog, Resource::kSettings, Resource::kModel};
+    Resource::kAuditLog, Resource::kSettings, Resource::kModel,
+    Resource::kEvent};
 inline constexpr Ownership kAllOwnerships[] = {Ownership::kNotApplicable, Ownership::kOwn,
                                                Ownership::kUnassigned, Ownership::kOthers};
 

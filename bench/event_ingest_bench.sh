@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Durable event ingest through HTTP: wrk POSTs NDJSON batches of 1,000 events
+# (distinct ids, 1,000 leads, page views / email opens / purchases) to
+# `insightcrm serve` on SQLite; every 202 means the batch was committed
+# (synchronous=FULL) before the answer. Not a test; run by hand:
+#   bash bench/event_ingest_bench.sh [BINARY] [DURATION] [CONNECTIONS]
+# Prints requests/s (x 1,000 = events/s), latency percentiles and the rows
+# the log holds at the end (which must equal 1,000 x the requests answered).
+set -euo pipefail
+bin=${1:-build/insightcrm}
+duration=${2:-20s}
+connections=${3:-8}
+leads=1000
+
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [[ -n $server_pid ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+db="$work/bench.db"
+"$bin" migrate --db "sqlite:$db" >/dev/null
+sqlite3 "$db" >/dev/null <<SQL
+PRAGMA journal_mode = WAL;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $leads)
+INSERT INTO leads (external_id, name, email, company, source, status, expected_value_minor,
+                   currency, created_at, updated_at)
+SELECT 'L' || i, 'Lead ' || i, 'lead' || i || '@example.com', 'Company ' || i, 'web', 'new',
+       0, 'EUR', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z' FROM n;
+SQL
+# An admin, the server and an API key for wrk.
+source "$(dirname "$0")/bench_server.sh"
+start_bench_server "$bin" "$db" "$work"
+
+# Lead ids are 1..$leads (a fresh database). Events are timed a few minutes
+# back from now, one second apart per request, so none is too late or in the future.
+now=$(date -u +%s)
+cat >"$work/events.lua" <<LUA
+local counter = 0
+local thread_id = 0
+local types = {"page_view", "email_open", "purchase"}
+function setup(thread) thread:set("tid", thread_id); thread_id = thread_id + 1 end
+function init(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/x-ndjson"
+  wrk.headers["Authorization"] = "Bearer $key"
+end
+function request()
+  counter = counter + 1
+  local base = $now - 600 + counter
+  local lines = {}
+  for i = 1, 1000 do
+    lines[i] = string.format('{"id":"t%d-%d-%d","entity":"lead:%d","type":"%s","ts":"%s","value":%d}',
+      tid, counter, i, (i * 7 + counter) % $leads + 1, types[i % 3 + 1],
+      os.date("!%Y-%m-%dT%H:%M:%SZ", base), i % 50)
+  end
+  return wrk.format(nil, "/api/v1/events", nil, table.concat(lines, "\n"))
+end
+function response(status, headers, body)
+  if status ~= 202 then print("status " .. status .. ": " .. body) end
+end
+LUA
+wrk -t 2 -c "$connections" -d "$duration" --latency -s "$work/events.lua" "$base" | grep -vE '^\s*$'
+stats=$(curl -sf -H "Authorization: Bearer $key" "$base/api/v1/events/stats")
+echo "stats: $stats"
+echo "rows in the log: $(sqlite3 "$db" 'SELECT COUNT(*) FROM events')"

@@ -1,0 +1,268 @@
+#include "store/event_log_writer.h"
+
+#include <fmt/format.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <charconv>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace icrm::store {
+
+class EventLogWriter::Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual Result<AppendResult> append(std::span<const EventRow> rows) = 0;
+};
+
+namespace {
+
+constexpr const char* kColumns =
+    "event_key, entity, type, ts, value, attrs, received_at, too_late, entity_part";
+constexpr int kColumnCount = 9;
+
+// ---------------------------------------------------------------- SQLite
+class SqliteEventBackend final : public EventLogWriter::Backend {
+ public:
+  explicit SqliteEventBackend(sqlite_api::sqlite3* db) : db_(db) {}
+  ~SqliteEventBackend() override { sqlite_api::sqlite3_finalize(insert_); }
+
+  Status prepare() {
+    std::string sql = fmt::format(
+        "INSERT INTO events ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+        kColumns);
+    if (sqlite_api::sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                                       SQLITE_PREPARE_PERSISTENT, &insert_, nullptr) != SQLITE_OK) {
+      return failure("cannot prepare the event insert");
+    }
+    return ok_status();
+  }
+
+  Result<AppendResult> append(std::span<const EventRow> rows) override {
+    AppendResult result;
+    result.stored.reserve(rows.size());
+    // IMMEDIATE takes the write lock now, so the batch never fails half-way
+    // on a lock upgrade.
+    if (Status s = exec("BEGIN IMMEDIATE"); !s) return s.error();
+    char ts[kTimestampTextBytes];
+    char received[kTimestampTextBytes];
+    for (const EventRow& row : rows) {
+      format_timestamp_to(row.ts, ts);
+      format_timestamp_to(row.received_at, received);
+      sqlite_api::sqlite3_bind_int64(insert_, 1, static_cast<sqlite_api::sqlite3_int64>(row.key));
+      bind_text(2, row.entity);
+      bind_text(3, row.type);
+      bind_text(4, std::string_view(ts, sizeof ts));
+      sqlite_api::sqlite3_bind_double(insert_, 5, row.value);
+      bind_text(6, row.attrs);
+      bind_text(7, std::string_view(received, sizeof received));
+      sqlite_api::sqlite3_bind_int(insert_, 8, row.too_late ? 1 : 0);
+      sqlite_api::sqlite3_bind_int(insert_, 9, entity_partition(row.entity));
+      int rc = sqlite_api::sqlite3_step(insert_);
+      sqlite_api::sqlite3_reset(insert_);
+      if (rc != SQLITE_DONE) {
+        Error e = failure("cannot append events");
+        (void)exec("ROLLBACK");
+        return e;
+      }
+      bool stored = sqlite_api::sqlite3_changes(db_) > 0;
+      result.stored.push_back(stored);
+      result.stored_count += stored ? 1 : 0;
+    }
+    if (Status s = exec("COMMIT"); !s) {
+      (void)exec("ROLLBACK");
+      return s.error();
+    }
+    return result;
+  }
+
+ private:
+  void bind_text(int pos, std::string_view s) {
+    // SQLITE_STATIC: the views outlive the step; SQLite copies nothing.
+    sqlite_api::sqlite3_bind_text(insert_, pos, s.data(), static_cast<int>(s.size()),
+                                  SQLITE_STATIC);
+  }
+
+  Status exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite_api::sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite_api::sqlite3_free(err);
+      return Error::unavailable(std::string("sqlite: ") + sql + ": " + msg);
+    }
+    return ok_status();
+  }
+
+  Error failure(std::string_view what) {
+    return Error::unavailable(fmt::format("sqlite: {}: {}", what, sqlite_api::sqlite3_errmsg(db_)));
+  }
+
+  sqlite_api::sqlite3* db_;
+  sqlite_api::sqlite3_stmt* insert_ = nullptr;
+};
+
+// ------------------------------------------------------------ PostgreSQL
+class PgEventBackend final : public EventLogWriter::Backend {
+ public:
+  explicit PgEventBackend(PGconn* conn) : conn_(conn) {}
+
+  Result<AppendResult> append(std::span<const EventRow> rows) override {
+    AppendResult result;
+    result.stored.assign(rows.size(), false);
+    if (Status s = exec("BEGIN"); !s) return s.error();
+    for (size_t at = 0; at < rows.size(); at += kPgRowsPerInsert) {
+      auto chunk = rows.subspan(at, std::min(kPgRowsPerInsert, rows.size() - at));
+      if (Status s = insert_chunk(chunk, at, result); !s) {
+        (void)exec("ROLLBACK");
+        return s.error();
+      }
+    }
+    if (Status s = exec("COMMIT"); !s) return s.error();
+    return result;
+  }
+
+ private:
+  // RAII for a PGresult.
+  struct Owned {
+    explicit Owned(PGresult* r) : r(r) {}
+    ~Owned() { PQclear(r); }
+    Owned(const Owned&) = delete;
+    Owned& operator=(const Owned&) = delete;
+    PGresult* r;
+  };
+
+  Status insert_chunk(std::span<const EventRow> chunk, size_t offset, AppendResult& result) {
+    // Text-format parameters must be NUL-terminated: copy each into one arena
+    // sized first, so the pointers taken stay valid.
+    size_t bytes = 0;
+    for (const EventRow& r : chunk) {
+      bytes += r.entity.size() + r.type.size() + r.attrs.size() + 2 * kTimestampTextBytes + 80;
+    }
+    arena_.clear();
+    arena_.reserve(bytes);
+    values_.clear();
+    auto put = [this](std::string_view s) {
+      values_.push_back(arena_.data() + arena_.size());
+      arena_.append(s);
+      arena_.push_back('\0');
+    };
+    char ts[kTimestampTextBytes];
+    char number[32];
+    for (const EventRow& r : chunk) {
+      auto n = std::to_chars(number, number + sizeof number, static_cast<int64_t>(r.key));
+      put(std::string_view(number, static_cast<size_t>(n.ptr - number)));
+      put(r.entity);
+      put(r.type);
+      format_timestamp_to(r.ts, ts);
+      put(std::string_view(ts, sizeof ts));
+      n = std::to_chars(number, number + sizeof number, r.value);  // shortest round-trip form
+      put(std::string_view(number, static_cast<size_t>(n.ptr - number)));
+      put(r.attrs);
+      format_timestamp_to(r.received_at, ts);
+      put(std::string_view(ts, sizeof ts));
+      put(r.too_late ? "1" : "0");
+      n = std::to_chars(number, number + sizeof number, entity_partition(r.entity));
+      put(std::string_view(number, static_cast<size_t>(n.ptr - number)));
+    }
+    const std::string& sql = insert_sql(chunk.size());
+    Owned res(PQexecParams(conn_, sql.c_str(), static_cast<int>(values_.size()), nullptr,
+                           values_.data(), nullptr, nullptr, 0));
+    if (PQresultStatus(res.r) != PGRES_TUPLES_OK) {
+      return Error::unavailable(std::string("postgresql: cannot append events: ") +
+                                PQresultErrorMessage(res.r));
+    }
+    // RETURNING names the rows stored; match them back to their positions
+    // (a key can repeat within a chunk only for a re-delivery, so the lists are short).
+    std::unordered_multimap<int64_t, size_t> by_key;
+    by_key.reserve(chunk.size());
+    for (size_t i = 0; i < chunk.size(); ++i) by_key.emplace(static_cast<int64_t>(chunk[i].key), i);
+    for (int row = 0; row < PQntuples(res.r); ++row) {
+      int64_t key = std::stoll(PQgetvalue(res.r, row, 0));
+      int part = std::stoi(PQgetvalue(res.r, row, 1));
+      std::string_view stored_ts(PQgetvalue(res.r, row, 2));
+      // The first matching row in input order counts as the stored one.
+      size_t first = chunk.size();
+      auto [lo, hi] = by_key.equal_range(key);
+      for (auto it = lo; it != hi; ++it) {
+        const EventRow& r = chunk[it->second];
+        format_timestamp_to(r.ts, ts);
+        if (it->second < first && !result.stored[offset + it->second] &&
+            entity_partition(r.entity) == part && stored_ts == std::string_view(ts, sizeof ts)) {
+          first = it->second;
+        }
+      }
+      if (first < chunk.size()) {
+        result.stored[offset + first] = true;
+        ++result.stored_count;
+      }
+    }
+    return ok_status();
+  }
+
+  const std::string& insert_sql(size_t rows) {
+    auto it = sql_.find(rows);
+    if (it != sql_.end()) return it->second;
+    std::string sql = fmt::format("INSERT INTO events ({}) VALUES ", kColumns);
+    int p = 1;
+    for (size_t r = 0; r < rows; ++r) {
+      sql += r == 0 ? "(" : ", (";
+      for (int c = 0; c < kColumnCount; ++c) {
+        if (c > 0) sql += ", ";
+        sql += fmt::format("${}", p++);
+      }
+      sql += ")";
+    }
+    sql += " ON CONFLICT DO NOTHING RETURNING event_key, entity_part, ts";
+    return sql_.emplace(rows, std::move(sql)).first->second;
+  }
+
+  Status exec(const char* sql) {
+    Owned r(PQexec(conn_, sql));
+    if (PQresultStatus(r.r) != PGRES_COMMAND_OK) {
+      return Error::unavailable(std::string("postgresql: ") + sql + ": " +
+                                PQresultErrorMessage(r.r));
+    }
+    return ok_status();
+  }
+
+  PGconn* conn_;
+  std::string arena_;
+  std::vector<const char*> values_;
+  std::unordered_map<size_t, std::string> sql_;  // INSERT text by row count
+};
+
+}  // namespace
+
+Result<std::unique_ptr<EventLogWriter>> EventLogWriter::open(Database& db) {
+  auto lease = db.lease();
+  if (!lease) return lease.error();
+  soci::session& s = **lease;
+  std::unique_ptr<Backend> backend;
+  if (db.engine() == Engine::kSqlite) {
+    auto* be = static_cast<soci::sqlite3_session_backend*>(s.get_backend());
+    auto sqlite = std::make_unique<SqliteEventBackend>(be->conn_);
+    if (Status st = sqlite->prepare(); !st) return st.error();
+    backend = std::move(sqlite);
+  } else {
+    auto* be = static_cast<soci::postgresql_session_backend*>(s.get_backend());
+    backend = std::make_unique<PgEventBackend>(be->conn_);
+  }
+  return std::unique_ptr<EventLogWriter>(new EventLogWriter(std::move(*lease), std::move(backend)));
+}
+
+EventLogWriter::EventLogWriter(Database::Lease lease, std::unique_ptr<Backend> backend)
+    : lease_(std::move(lease)), backend_(std::move(backend)) {}
+
+// The backend (and its prepared statement) goes before the lease returns the
+// connection to the pool.
+EventLogWriter::~EventLogWriter() { backend_.reset(); }
+
+Result<AppendResult> EventLogWriter::append(std::span<const EventRow> rows) {
+  if (rows.empty()) return AppendResult{};
+  return backend_->append(rows);
+}
+
+}  // namespace icrm::store
