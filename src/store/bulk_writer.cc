@@ -794,18 +794,20 @@ Result<int64_t> BulkWriter::insert_communication(const CommunicationRow& r) {
 Status BulkWriter::insert_events(std::span<const LoggedEvent> events) {
   // Several rows per statement: one round trip per chunk on PostgreSQL.
   constexpr std::size_t kRowsPerInsert = 100;
-  constexpr std::size_t kColumns = 8;
+  constexpr std::size_t kColumns = 9;
   auto sql_for = [](std::size_t rows) {
     std::string sql =
-        "INSERT INTO events (event_key, entity, type, ts, value, attrs, received_at, too_late) "
-        "VALUES ";
+        "INSERT INTO events (event_key, entity, type, ts, value, attrs, received_at, too_late, "
+        "entity_part) VALUES ";
     for (std::size_t r = 0; r < rows; ++r) {
       sql += r ? ", (" : "(";
       for (std::size_t c = 0; c < kColumns; ++c)
         sql += fmt::format("{}${}", c ? ", " : "", r * kColumns + c + 1);
       sql += ")";
     }
-    return sql + " ON CONFLICT (event_key) DO NOTHING";
+    // A re-delivered event has the same entity (so partition), time and key:
+    // the log's one unique index (migration 0007) skips it.
+    return sql + " ON CONFLICT DO NOTHING";
   };
   static const std::string full_sql = sql_for(kRowsPerInsert);
   std::vector<Cell> cells;
@@ -821,7 +823,8 @@ Status BulkWriter::insert_events(std::span<const LoggedEvent> events) {
       cells.insert(cells.end(), {static_cast<int64_t>(e.key), std::string_view(e.entity),
                                  std::string_view(e.type), std::string_view(times[times.size() - 2]),
                                  e.value, std::string_view(e.attrs),
-                                 std::string_view(times.back()), int64_t{e.too_late ? 1 : 0}});
+                                 std::string_view(times.back()), int64_t{e.too_late ? 1 : 0},
+                                 int64_t{entity_partition(e.entity)}});
     }
     auto st = backend_->run(chunk.size() == kRowsPerInsert ? full_sql : sql_for(chunk.size()), cells);
     if (!st) return st.error();
