@@ -156,7 +156,8 @@ class Session : public std::enable_shared_from_this<Session> {
     // The larger limit until the header says which route it is (Beast checks a
     // Content-Length against the limit while reading the header); on_header
     // narrows it.
-    body_limit_ = std::max(server_.options_.max_body_bytes, server_.options_.max_upload_bytes);
+    body_limit_ = std::max({server_.options_.max_body_bytes, server_.options_.max_upload_bytes,
+                            server_.options_.max_event_batch_bytes});
     parser_->body_limit(body_limit_);
     parser_->header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
     if (buffer_.size() > 0) return read_header();
@@ -190,10 +191,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ec && header_bytes > kMaxHeaderBytes) ec = http::error::header_limit;
     if (ec) return on_read_error(ec, "header");
     auto& req = parser_->get();
-    // An import upload may be larger than any other body.
+    // An import upload and an event batch may be larger than any other body.
     std::string_view target(req.target().data(), req.target().size());
-    bool upload = req.method() == http::verb::post && target.substr(0, target.find('?')) == kImportUploadPath;
-    body_limit_ = upload ? server_.options_.max_upload_bytes : server_.options_.max_body_bytes;
+    std::string_view path = target.substr(0, target.find('?'));
+    bool post = req.method() == http::verb::post;
+    body_limit_ = post && path == kImportUploadPath  ? server_.options_.max_upload_bytes
+                  : post && path == kEventBatchPath ? server_.options_.max_event_batch_bytes
+                                                    : server_.options_.max_body_bytes;
     if (auto length = parser_->content_length(); length && *length > body_limit_)
       return on_read_error(http::error::body_limit, "header");
     parser_->body_limit(body_limit_);  // a chunked body counts as it arrives

@@ -33,6 +33,8 @@ struct ServerOptions {
   std::size_t max_body_bytes = kDefaultMaxBodyBytes;
   // Body of POST kImportUploadPath (file uploads) instead of max_body_bytes.
   std::size_t max_upload_bytes = kDefaultMaxUploadBytes;
+  // Body of POST kEventBatchPath (event batches) instead of max_body_bytes.
+  std::size_t max_event_batch_bytes = kDefaultMaxEventBatchBytes;
   std::size_t max_in_flight = kMaxInFlightPerConnection;
   std::chrono::milliseconds header_timeout = kDefaultHeaderTimeout;
   std::chrono::milliseconds read_timeout = kDefaultReadTimeout;

@@ -17,6 +17,13 @@ inline constexpr std::size_t kDefaultMaxBodyBytes = 1024 * 1024;
 inline constexpr std::size_t kDefaultMaxUploadBytes = 64 * 1024 * 1024;
 // The route that takes uploads.
 inline constexpr const char* kImportUploadPath = "/api/v1/imports";
+// Body of an event batch (POST /api/v1/events): up to 10,000 events
+// (ingest::kMaxEventsPerRequest) of ~1.6 KiB each on average, which the 1 MiB
+// default body would not hold; `serve --max-event-batch` overrides it.
+// Larger gets 413.
+inline constexpr std::size_t kDefaultMaxEventBatchBytes = 16 * 1024 * 1024;
+// The route that takes event batches.
+inline constexpr const char* kEventBatchPath = "/api/v1/events";
 // Request line plus all header fields. Larger gets 431 and the connection closes.
 inline constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 // Nesting of arrays/objects in a JSON body; deeper gets 400 (a parser that

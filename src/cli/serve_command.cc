@@ -86,6 +86,9 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--max-upload", o->server.max_upload_bytes,
                   "Largest import upload (POST /api/v1/imports) in bytes")
       ->capture_default_str();
+  cmd->add_option("--max-event-batch", o->server.max_event_batch_bytes,
+                  "Largest event batch (POST /api/v1/events, up to 10,000 events) in bytes")
+      ->capture_default_str();
   cmd->add_flag("--anonymous-visitors", o->accept_visitors,
                 "Accept events for visitor:ext:<id> entities that have no record");
   cmd->add_option("--threads", o->server.threads, "I/O threads (0: one per core)")

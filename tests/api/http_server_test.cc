@@ -166,6 +166,24 @@ TEST_F(HttpServerTest, UploadLimitOnePast) {
   EXPECT_EQ(d.request("POST", kImportUploadPath, std::string(1001, 'x'))->status, 413);
 }
 
+// POST /api/v1/events reads up to max_event_batch_bytes, at and one past.
+TEST_F(HttpServerTest, EventBatchLimitOnePast) {
+  router_.add(Method::kPost, kEventBatchPath, [](const Request& r) -> Result<Response> {
+    return Response::text(200, "text/plain", "n=" + std::to_string(r.body.size()));
+  });
+  options_.max_body_bytes = 100;
+  options_.max_event_batch_bytes = 2000;
+  start();
+  RawHttpClient c(port());
+  auto at = c.request("POST", kEventBatchPath, std::string(2000, 'x'));
+  ASSERT_TRUE(at);
+  EXPECT_EQ(at->status, 200);
+  EXPECT_EQ(at->body, "n=2000");
+  EXPECT_EQ(c.request("POST", "/echo", std::string(101, 'x'))->status, 413);
+  RawHttpClient d(port());
+  EXPECT_EQ(d.request("POST", kEventBatchPath, std::string(2001, 'x'))->status, 413);
+}
+
 TEST_F(HttpServerTest, ChunkedBodyPastTheLimitIs413) {
   options_.max_body_bytes = 100;
   start();
