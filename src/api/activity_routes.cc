@@ -79,13 +79,11 @@ void add_activity_routes(Router& router, store::Database& db, const Clock& clock
   crud->resource = auth::Resource::kActivity;
   crud->doc = {.tag = "activities",
                .noun = "activity",
-               .record_schema = std::string(R"({"type":"object","properties":{"id":{"type":"integer"},)") +
-                                kActivityFields +
-                                R"(,"created_by_user_id":{"type":["integer","null"]},)"
-                                R"("created_by_system":{"type":"boolean"},)"
-                                R"("created_at":{"type":"string"},"updated_at":{"type":"string"}}})",
-               .write_schema = std::string(R"({"type":"object","required":["subject"],"properties":{)") +
-                               kActivityFields + R"(},"additionalProperties":false})",
+               .record_schema = served_record_schema(
+                   kActivityFields,
+                   R"("created_by_user_id":{"type":["integer","null"]},"created_by_system":{"type":"boolean"},)"
+                   R"("created_at":{"type":"string"},"updated_at":{"type":"string"})"),
+               .write_schema = write_body_schema(R"(["subject"])", kActivityFields),
                .list = store::ActivityStore::list_capabilities()};
   use_store(*crud, activities);
   crud->read_fields = read_activity;
@@ -103,11 +101,10 @@ void add_communication_routes(Router& router, store::Database& db, const Clock& 
   crud->resource = auth::Resource::kCommunication;
   crud->doc = {.tag = "communications",
                .noun = "communication",
-               .record_schema = std::string(R"({"type":"object","properties":{"id":{"type":"integer"},)") +
-                                kCommunicationFields +
-                                R"(,"response_seconds":{"type":["integer","null"]},"created_at":{"type":"string"}}})",
-               .write_schema = std::string(R"({"type":"object","required":["occurred_at"],"properties":{)") +
-                               kCommunicationFields + R"(},"additionalProperties":false})",
+               .record_schema = served_record_schema(
+                   kCommunicationFields,
+                   R"("response_seconds":{"type":["integer","null"]},"created_at":{"type":"string"})"),
+               .write_schema = write_body_schema(R"(["occurred_at"])", kCommunicationFields),
                .list = store::CommunicationStore::list_capabilities()};
   use_store(*crud, messages);
   crud->read_fields = read_communication;

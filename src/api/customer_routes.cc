@@ -44,11 +44,9 @@ void add_customer_routes(Router& router, store::Database& db, const Clock& clock
   crud->resource = auth::Resource::kCustomer;
   crud->doc = {.tag = "customers",
                .noun = "customer",
-               .record_schema = std::string(R"({"type":"object","properties":{"id":{"type":"integer"},)") +
-                                kFields +
-                                R"(,"created_at":{"type":"string"},"updated_at":{"type":"string"}}})",
-               .write_schema = std::string(R"({"type":"object","required":["name"],"properties":{)") +
-                               kFields + R"(},"additionalProperties":false})",
+               .record_schema = served_record_schema(
+                   kFields, R"("created_at":{"type":"string"},"updated_at":{"type":"string"})"),
+               .write_schema = write_body_schema(R"(["name"])", kFields),
                .list = store::CustomerStore::list_capabilities()};
   use_store(*crud, customers);
   crud->read_fields = read_customer;

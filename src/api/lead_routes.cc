@@ -48,12 +48,13 @@ constexpr const char* kStatusEnum =
     R"({"enum":["new","contacted","qualified","converted","lost"]})";
 
 std::string lead_schema() {
-  return std::string(R"({"type":"object","properties":{"id":{"type":"integer"},)") + kWriteFields +
-         R"(,"status":)" + kStatusEnum +
-         R"(,"customer_id":{"type":["integer","null"]},"contacted_at":{"type":["string","null"]},)"
-         R"("qualified_at":{"type":["string","null"]},"converted_at":{"type":["string","null"]},)"
-         R"("lost_at":{"type":["string","null"]},"created_at":{"type":"string"},)"
-         R"("updated_at":{"type":"string"}}})";
+  return served_record_schema(
+      kWriteFields,
+      std::string(R"("status":)") + kStatusEnum +
+          R"(,"customer_id":{"type":["integer","null"]},"contacted_at":{"type":["string","null"]},)"
+          R"("qualified_at":{"type":["string","null"]},"converted_at":{"type":["string","null"]},)"
+          R"("lost_at":{"type":["string","null"]},"created_at":{"type":"string"},)"
+          R"("updated_at":{"type":"string"})");
 }
 
 }  // namespace
@@ -66,9 +67,8 @@ void add_lead_routes(Router& router, store::Database& db, const Clock& clock) {
   crud->doc = {.tag = "leads",
                .noun = "lead",
                .record_schema = lead_schema(),
-               .write_schema = std::string(R"({"type":"object","required":["name"],"properties":{)") +
-                               kWriteFields + R"(,"status":)" + kStatusEnum +
-                               R"(},"additionalProperties":false})",
+               .write_schema = write_body_schema(
+                   R"(["name"])", std::string(kWriteFields) + R"(,"status":)" + kStatusEnum),
                .list = store::LeadStore::list_capabilities()};
   use_store(*crud, leads);
   crud->read_fields = read_lead;

@@ -53,11 +53,9 @@ void add_product_routes(Router& router, store::Database& db, const Clock& clock)
   crud->resource = auth::Resource::kProduct;
   crud->doc = {.tag = "products",
                .noun = "product",
-               .record_schema = std::string(R"({"type":"object","properties":{"id":{"type":"integer"},)") +
-                                kProductFields +
-                                R"(,"created_at":{"type":"string"},"updated_at":{"type":"string"}}})",
-               .write_schema = std::string(R"({"type":"object","required":["sku","name","unit_price_minor"],"properties":{)") +
-                               kProductFields + R"(},"additionalProperties":false})",
+               .record_schema = served_record_schema(
+                   kProductFields, R"("created_at":{"type":"string"},"updated_at":{"type":"string"})"),
+               .write_schema = write_body_schema(R"(["sku","name","unit_price_minor"])", kProductFields),
                .list = store::ProductStore::list_capabilities()};
   use_store(*crud, products);
   crud->read_fields = read_product;
@@ -72,11 +70,10 @@ void add_transaction_routes(Router& router, store::Database& db, const Clock& cl
   crud->resource = auth::Resource::kTransaction;
   crud->doc = {.tag = "transactions",
                .noun = "transaction",
-               .record_schema = std::string(R"({"type":"object","properties":{"id":{"type":"integer"},)") +
-                                kTransactionFields +
-                                R"(,"amount_minor":{"type":"integer"},"created_at":{"type":"string"}}})",
-               .write_schema = std::string(R"({"type":"object","required":["quantity","unit_price_minor","occurred_at"],"properties":{)") +
-                               kTransactionFields + R"(},"additionalProperties":false})",
+               .record_schema = served_record_schema(
+                   kTransactionFields, R"("amount_minor":{"type":"integer"},"created_at":{"type":"string"})"),
+               .write_schema = write_body_schema(R"(["quantity","unit_price_minor","occurred_at"])",
+                                                 kTransactionFields),
                .list = store::TransactionStore::list_capabilities()};
   use_store(*crud, sales);
   crud->read_fields = read_transaction;

@@ -1,6 +1,7 @@
 #include "api/resource_routes.h"
 
 #include <boost/json/value.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
@@ -271,6 +272,16 @@ Status check_write(const Caller& caller, auth::Action action, auth::Resource res
 std::string page_schema(const std::string& record_schema) {
   return R"({"type":"object","required":["items","next_cursor"],"properties":{"items":{"type":"array","items":)" +
          record_schema + R"(},"next_cursor":{"type":["string","null"]}}})";
+}
+
+std::string served_record_schema(std::string_view fields, std::string_view extra) {
+  return fmt::format(R"({{"type":"object","properties":{{"id":{{"type":"integer"}},{},{}}}}})", fields,
+                     extra);
+}
+
+std::string write_body_schema(std::string_view required, std::string_view fields) {
+  return fmt::format(R"({{"type":"object","required":{},"properties":{{{}}},"additionalProperties":false}})",
+                     required, fields);
 }
 
 std::vector<std::string> list_query_doc(const store::ListCapabilities& list) {

@@ -24,6 +24,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -138,6 +139,12 @@ struct CrudDoc {
   store::ListCapabilities list;
 };
 std::string page_schema(const std::string& record_schema);
+// A record resource's JSON Schemas from its writable properties (`fields`, a
+// `"name":{...},...` list): as served, with its id before them and the
+// read-only `extra` properties after; and as a create/patch body, where
+// `required` is a JSON array of names and no other property is allowed.
+std::string served_record_schema(std::string_view fields, std::string_view extra);
+std::string write_body_schema(std::string_view required, std::string_view fields);
 std::vector<std::string> list_query_doc(const store::ListCapabilities& list);
 
 // A repository as CRUD routes. Functions left empty are not registered (the
