@@ -10,13 +10,8 @@ duration=${2:-15s}
 connections=64
 leads=100000
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [[ -n $server_pid ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# A temporary $work directory and the EXIT trap that stops the server and removes it.
+source "$(dirname "$0")/bench_server.sh"
 
 db="$work/bench.db"
 "$bin" migrate --db "sqlite:$db" >/dev/null
@@ -37,7 +32,6 @@ FROM n;
 SQL
 
 # An admin, the server and an API key for wrk (signed in, then the key created as a script would).
-source "$(dirname "$0")/bench_server.sh"
 start_bench_server "$bin" "$db" "$work"
 
 # wrk scripts: every request carries the key; random_ids picks a lead per request.

@@ -1,6 +1,15 @@
-# Sourced by the HTTP benchmarks: start_bench_server BIN DB WORK adds an admin,
-# starts `insightcrm serve` on a free port and sets server_pid, base and key
-# (an API key of that admin). The caller's EXIT trap stops $server_pid.
+# Sourced by the HTTP benchmarks. Sourcing it makes a temporary directory
+# $work and an EXIT trap that stops the server (if started) and removes $work.
+# start_bench_server BIN DB WORK adds an admin, starts `insightcrm serve` on a
+# free port and sets server_pid, base and key (an API key of that admin).
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [[ -n $server_pid ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
 start_bench_server() {
   local bin=$1 db=$2 work=$3
   printf '%s' 'bench password 1234' |

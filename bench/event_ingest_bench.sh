@@ -12,13 +12,8 @@ duration=${2:-20s}
 connections=${3:-8}
 leads=1000
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [[ -n $server_pid ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# A temporary $work directory and the EXIT trap that stops the server and removes it.
+source "$(dirname "$0")/bench_server.sh"
 
 db="$work/bench.db"
 "$bin" migrate --db "sqlite:$db" >/dev/null
@@ -31,7 +26,6 @@ SELECT 'L' || i, 'Lead ' || i, 'lead' || i || '@example.com', 'Company ' || i, '
        0, 'EUR', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z' FROM n;
 SQL
 # An admin, the server and an API key for wrk.
-source "$(dirname "$0")/bench_server.sh"
 start_bench_server "$bin" "$db" "$work"
 
 # Lead ids are 1..$leads (a fresh database). Events are timed from ten minutes
