@@ -1,4 +1,8 @@
+import { act, useState } from 'react';
 import { cleanup, render } from './testing';
+import type { AttributeRow } from '../attributes';
+import { AttributesEditor } from './AttributesEditor';
+import { TimelineList } from './Timeline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api';
 import { FactorList } from './Factors';
@@ -49,5 +53,34 @@ describe('components', () => {
   });
   it('shows an empty state with its reason', () => {
     expect(render(<Empty title="Nothing yet">arrives later</Empty>).textContent).toBe('Nothing yetarrives later');
+  });
+  it('draws timeline entries with their kind, time and answer delay', () => {
+    const root = render(
+      <TimelineList entries={[
+        { key: 'message-1', kind: 'message', at: '2026-11-06T10:00:00.000000Z', title: 'Sent email: Offer', response_seconds: 5400 },
+        { key: 'event-2', kind: 'event', at: '2026-11-05T08:30:00.000000Z', title: 'Page view' },
+      ]} />,
+    );
+    const items = root.querySelectorAll('[data-testid="timeline"] li');
+    expect(items).toHaveLength(2);
+    expect(items[0].getAttribute('data-kind')).toBe('message');
+    expect(items[0].textContent).toContain('answered after 1.5 h');
+    expect(items[1].querySelector('time')!.getAttribute('dateTime')).toBe('2026-11-05T08:30:00.000000Z');
+    expect(items[1].textContent).toContain('5 Nov 2026, 08:30');
+  });
+  it('edits attributes with labelled inputs and buttons', () => {
+    let latest: AttributeRow[] = [];
+    function Harness() {
+      const [rows, setRows] = useState<AttributeRow[]>([{ key: 'plan', value: 'pro' }]);
+      latest = rows;
+      return <AttributesEditor rows={rows} onChange={setRows} />;
+    }
+    const root = render(<Harness />);
+    expect(root.querySelector('input[aria-label="Attribute 1 name"]')!.getAttribute('value')).toBe('plan');
+    const add = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Add attribute')!;
+    act(() => add.click());
+    expect(latest).toEqual([{ key: 'plan', value: 'pro' }, { key: '', value: '' }]);
+    act(() => (root.querySelector('button[aria-label="Remove attribute plan"]') as HTMLButtonElement).click());
+    expect(latest).toEqual([{ key: '', value: '' }]);
   });
 });

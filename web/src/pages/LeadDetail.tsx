@@ -1,8 +1,11 @@
 // One lead: its fields and attributes (editable by who may), its status
 // history and the legal next statuses, and its latest score with the reasons.
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, isMissingRoute } from '../api';
+import { api, ApiError } from '../api';
+import { attributeRows, attributesPatch, attributeText } from '../attributes';
+import { AttributesEditor } from '../components/AttributesEditor';
 import { FactorList } from '../components/Factors';
+import { RecordTimeline } from '../components/Timeline';
 import { Link } from '../components/Link';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { StatusChip, TierChip } from '../components/TierChip';
@@ -18,10 +21,6 @@ export function LeadDetailPage({ id }: { id: number }) {
   const lead = useAsync(() => api.get<Lead>(`/api/v1/leads/${id}`), [id]);
   const history = useAsync(() => api.get<Page<StatusChange>>(`/api/v1/leads/${id}/history`), [id]);
   const explanation = useAsync(() => api.get<Explanation>(`/api/v1/leads/${id}/explanation`), [id]);
-  const timeline = useAsync(
-    () => api.get<Page<{ id: number; direction: string; channel: string; subject: string | null; occurred_at: string }>>(`/api/v1/communications?lead_id=${id}&limit=50`),
-    [id],
-  );
   const [moveError, setMoveError] = useState<unknown>();
   const [editing, setEditing] = useState(false);
 
@@ -141,33 +140,15 @@ export function LeadDetailPage({ id }: { id: number }) {
             {Object.entries(l.attributes).map(([k, v]) => (
               <div key={k} className="attr">
                 <dt>{k}</dt>
-                <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+                <dd>{attributeText(v)}</dd>
               </div>
             ))}
           </dl>
         )}
       </section>
       <section className="card" aria-labelledby="timeline-h">
-        <h2 id="timeline-h">Communications</h2>
-        {timeline.loading && !timeline.data ? <Loading /> : null}
-        {timeline.error ? (
-          isMissingRoute(timeline.error) ? (
-            <Empty title="Not available yet">The timeline arrives with the activities and communications routes.</Empty>
-          ) : (
-            <ErrorBox error={timeline.error} />
-          )
-        ) : null}
-        {timeline.data && timeline.data.items.length === 0 && <p className="muted">No messages with this lead.</p>}
-        {timeline.data && timeline.data.items.length > 0 && (
-          <ol className="timeline">
-            {timeline.data.items.map((m) => (
-              <li key={m.id}>
-                {formatDateTime(m.occurred_at)} · {m.direction === 'in' ? 'from' : 'to'} lead by {m.channel}
-                {m.subject ? `: ${m.subject}` : ''}
-              </li>
-            ))}
-          </ol>
-        )}
+        <h2 id="timeline-h">Timeline</h2>
+        <RecordTimeline entity="lead" id={id} />
       </section>
     </div>
   );
@@ -179,11 +160,17 @@ function LeadForm({ lead, onDone }: { lead: Lead; onDone: () => void }) {
   const [company, setCompany] = useState(lead.company ?? '');
   const [source, setSource] = useState(lead.source ?? '');
   const [value, setValue] = useState(lead.expected_value_minor === null ? '' : String(lead.expected_value_minor / 100));
+  const [attrs, setAttrs] = useState(() => attributeRows(lead.attributes));
   const [error, setError] = useState<unknown>();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
     const minor = value.trim() === '' ? null : Math.round(Number(value) * 100);
+    const attributes = attributesPatch(lead.attributes, attrs);
+    if ('error' in attributes) {
+      setError(new Error(`Custom attributes: ${attributes.error}`));
+      return;
+    }
     try {
       await api.patch(`/api/v1/leads/${lead.id}`, {
         name,
@@ -191,6 +178,7 @@ function LeadForm({ lead, onDone }: { lead: Lead; onDone: () => void }) {
         company: company || null,
         source: source || null,
         expected_value_minor: minor,
+        ...(Object.keys(attributes.patch).length > 0 ? { attributes: attributes.patch } : {}),
       });
       onDone();
     } catch (err) {
@@ -219,6 +207,7 @@ function LeadForm({ lead, onDone }: { lead: Lead; onDone: () => void }) {
         Expected value ({lead.currency})
         <input inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
       </label>
+      <AttributesEditor rows={attrs} onChange={setAttrs} />
       <ErrorBox error={error} />
       <div className="buttons">
         <button type="submit" className="primary">
