@@ -2,6 +2,8 @@ import { act, useState } from 'react';
 import { cleanup, render } from './testing';
 import type { AttributeRow } from '../attributes';
 import { AttributesEditor } from './AttributesEditor';
+import { EditRecordForm } from './EditRecordForm';
+import { RecordDetails } from './RecordDetails';
 import { TimelineList } from './Timeline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api';
@@ -82,5 +84,31 @@ describe('components', () => {
     expect(latest).toEqual([{ key: 'plan', value: 'pro' }, { key: '', value: '' }]);
     act(() => (root.querySelector('button[aria-label="Remove attribute plan"]') as HTMLButtonElement).click());
     expect(latest).toEqual([{ key: '', value: '' }]);
+  });
+  it('offers Edit only to who may, and swaps in the form', () => {
+    const props = { headingId: 'h', fields: [['E-mail', 'a@b.c']] as [string, string][], attributes: { plan: 'pro' }, onSaved: () => {} };
+    const form = () => <form aria-label="the form" />;
+    const viewer = render(<RecordDetails {...props} editable={false} form={form} />);
+    expect(viewer.querySelector('button')).toBeNull();
+    expect(viewer.querySelector('dl')!.textContent).toBe('E-maila@b.cplanpro');
+    const rep = render(<RecordDetails {...props} editable form={form} />);
+    act(() => rep.querySelector('button')!.click());
+    expect(rep.querySelector('form[aria-label="the form"]')).not.toBeNull();
+    expect(rep.querySelector('dl')).toBeNull();
+  });
+  it('refuses a nameless attribute value before sending', () => {
+    const root = render(
+      <EditRecordForm label="Edit lead" path="/nowhere" fields={[{ key: 'name', label: 'Name' }]} initial={{ name: 'A' }}
+        attributes={{}} toBody={(v) => v} onDone={() => { throw new Error('sent'); }} />,
+    );
+    act(() => [...root.querySelectorAll('button')].find((b) => b.textContent === 'Add attribute')!.click());
+    const value = root.querySelector('input[aria-label="Attribute 1 value"]') as HTMLInputElement;
+    act(() => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(value, 'orphan');
+      value.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    act(() => root.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })));
+    expect(root.querySelector('[role="alert"]')!.textContent).toBe('Check the formCustom attributes: the value "orphan" needs a name');
+    expect(root.querySelector('label')!.textContent).toBe('Name');
   });
 });
