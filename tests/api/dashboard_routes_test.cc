@@ -214,10 +214,11 @@ TEST_P(DashboardRoutesTest, RankingPutsScoredLeadsFirstByRankWithFiltersAndPages
 
   // Last activity: the latest message or completed activity (open and
   // cancelled ones are not activity that happened).
-  auto last_of = [&](int64_t lead) {
-    for (const auto& item : json(get(Principal::kAdmin, "/api/v1/lead-ranking")).at("items").as_array())
+  auto last_of = [&](int64_t lead) -> boost::json::value {
+    auto page = json(get(Principal::kAdmin, "/api/v1/lead-ranking"));
+    for (const auto& item : page.at("items").as_array())
       if (item.at("id").as_int64() == lead) return item.at("last_activity_at");
-    return boost::json::value("missing");
+    return "missing";
   };
   EXPECT_TRUE(last_of(a).is_null());
   store::CommunicationStore messages(db(), clock());
