@@ -1,8 +1,10 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <thread>
+#include <tuple>
 
 #include "api/api_router.h"
 #include "api/http_server.h"
@@ -12,23 +14,74 @@
 #include "core/clock.h"
 #include "core/event_bus.h"
 #include "ingest/event_ingestor.h"
+#include "ingest/kafka_source.h"
 #include "store/database.h"
 
 namespace icrm::cli {
 
 namespace {
 
+// I/O threads when --threads is 0 (default): at least this many, or two per core.
+constexpr unsigned kMinDefaultIoThreads = 8;
+
 struct ServeOptions {
   DbOption db;
   api::ServerOptions server;
   std::string web_dir = "web/dist";
   bool accept_visitors = false;
+  ingest::KafkaOptions kafka;  // consumed only when kafka.brokers is set
 };
+
+constexpr const char* kKafkaHelp = R"(Kafka (optional): with --kafka-brokers and --kafka-topic the server also
+consumes events from a Kafka topic, through the same validation and durable
+ingest as POST /api/v1/events. Each message is one JSON event, NDJSON (one
+event per line) or a JSON array, e.g.
+  {"id":"evt-1","entity":"lead:42","type":"page_view","ts":"2026-11-23T12:00:00Z"}
+Offsets are committed only after the events are durably stored, so a crash
+re-delivers at most the last round; re-delivered events are recognised by
+their id (or their content when they have none) and not counted twice. Give
+events an id when the producer may send the same event twice on purpose.
+A bad event is logged with topic[partition]@offset, its index and the reason,
+counted in /metrics (icrm_kafka_events_rejected_total), and skipped: it never
+blocks the partition. A message over --kafka-max-message bytes is skipped whole.
+Several servers with the same --kafka-group share the topic's partitions.
+  insightcrm serve --kafka-brokers kafka1:9092,kafka2:9092 --kafka-topic crm-events
+)";
+
+// /metrics counters for the Kafka consumer.
+void add_kafka_metrics(api::Metrics& metrics, const ingest::EventSource& source) {
+  using Field = int64_t ingest::SourceStats::*;
+  const std::tuple<const char*, const char*, Field> counters[] = {
+      {"icrm_kafka_messages_total", "Kafka messages consumed.", &ingest::SourceStats::messages},
+      {"icrm_kafka_messages_rejected_total",
+       "Kafka messages skipped whole (oversize, not JSON, too many events).",
+       &ingest::SourceStats::messages_rejected},
+      {"icrm_kafka_events_stored_total", "Events from Kafka newly stored.",
+       &ingest::SourceStats::events_stored},
+      {"icrm_kafka_events_duplicate_total", "Events from Kafka already in the log (re-deliveries).",
+       &ingest::SourceStats::duplicates},
+      {"icrm_kafka_events_rejected_total", "Events from Kafka rejected (logged with the reason).",
+       &ingest::SourceStats::events_rejected},
+      {"icrm_kafka_commits_total", "Offset commits after the events were durable.",
+       &ingest::SourceStats::commits},
+      {"icrm_kafka_commit_failures_total", "Offset commits the cluster refused.",
+       &ingest::SourceStats::commit_failures},
+  };
+  for (const auto& [name, help, field] : counters) {
+    metrics.add_counter(name, help, [&source, field = field] { return source.stats().*field; });
+  }
+}
 
 int serve(const ServeOptions& o) {
   api::ServerOptions server = o.server;
   server.handle_signals = true;
-  unsigned threads = server.threads != 0 ? server.threads : std::thread::hardware_concurrency();
+  // An event POST waits on its I/O thread until the group commit holding its
+  // batch is durable, so the thread count bounds how many batches one commit
+  // can gather (and how many other requests are served meanwhile).
+  unsigned threads = server.threads != 0
+                         ? server.threads
+                         : std::max(kMinDefaultIoThreads, 2 * std::thread::hardware_concurrency());
+  server.threads = threads;
   // One connection per I/O thread, one the event log's writer holds, and
   // room for the stream's alerts and the background jobs.
   auto opened = store::Database::open({.url = o.db.url, .pool_size = std::max(threads, 1u) + 4});
@@ -48,6 +101,13 @@ int serve(const ServeOptions& o) {
   stream_options.resolver.accept_visitors = o.accept_visitors;
   auto events = ingest::EventIngestor::start(db, SystemClock::instance(), bus, stream_options);
   if (!events) return report(events.error());
+  std::unique_ptr<ingest::EventSource> kafka;
+  if (!o.kafka.brokers.empty() || !o.kafka.topic.empty()) {
+    auto started_kafka = ingest::start_kafka_source(o.kafka, **events);
+    if (!started_kafka) return report(started_kafka.error());
+    kafka = std::move(*started_kafka);
+    add_kafka_metrics(metrics, *kafka);
+  }
   auto router = api::build_api_router({.db = db,
                                        .metrics = metrics,
                                        .clock = SystemClock::instance(),
@@ -63,6 +123,7 @@ int serve(const ServeOptions& o) {
   spdlog::info("serving the dashboard from {}; {} I/O thread(s); max body {} bytes", o.web_dir,
                threads, server.max_body_bytes);
   http.wait();
+  kafka.reset();  // the round in flight is stored and committed first
   spdlog::info("stopped");
   return kExitOk;
 }
@@ -91,10 +152,29 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--anonymous-visitors", o->accept_visitors,
                 "Accept events for visitor:ext:<id> entities that have no record");
-  cmd->add_option("--threads", o->server.threads, "I/O threads (0: one per core)")
+  cmd->add_option("--threads", o->server.threads, "I/O threads (0: two per core, at least 8; an event POST holds its thread until its batch is durable)")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));
+  const char* kafka_group = "Kafka (see below)";
+  cmd->add_option("--kafka-brokers", o->kafka.brokers,
+                  "Kafka bootstrap servers, host:port[,host:port...]; enables the consumer")
+      ->group(kafka_group);
+  cmd->add_option("--kafka-topic", o->kafka.topic, "Topic to consume events from")
+      ->group(kafka_group);
+  cmd->add_option("--kafka-group", o->kafka.group,
+                  "Consumer group; its committed offsets say where to resume")
+      ->capture_default_str()
+      ->group(kafka_group);
+  cmd->add_option("--kafka-max-message", o->kafka.max_message_bytes,
+                  "Largest message in bytes; a larger one is logged and skipped")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, ingest::kMaxKafkaMessageBytes))
+      ->group(kafka_group);
+  cmd->footer(kKafkaHelp);
   cmd->callback([o] {
+    if (o->kafka.brokers.empty() != o->kafka.topic.empty())
+      throw CLI::RuntimeError(
+          report(Error::invalid("--kafka-brokers and --kafka-topic go together", "kafka-topic")));
     int code = serve(*o);
     if (code != kExitOk) throw CLI::RuntimeError(code);
   });

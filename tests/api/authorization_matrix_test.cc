@@ -141,6 +141,8 @@ const Cell kMatrix[] = {
     {Method::kPost, "/api/v1/models/{id}/activate", "/api/v1/models/999999/activate", "", roles(404, 404, 403, 403)},
     // Unscored leads: 404 with the reason; someone else's lead is hidden from a rep.
     {Method::kGet, "/api/v1/leads/{id}/explanation", "/api/v1/leads/{lead_own}/explanation", "", roles(404, 404, 404, 404)},
+    // Unscored customers: 404 with the reason, for everyone who reads customers.
+    {Method::kGet, "/api/v1/customers/{id}/churn-risk", "/api/v1/customers/{customer}/churn-risk", "", roles(404, 404, 404, 404)},
 
     // The dashboard's figures: every role reads (a rep's cover their own leads).
     {Method::kGet, "/api/v1/kpis", "/api/v1/kpis", "", roles(200, 200, 200, 200)},
