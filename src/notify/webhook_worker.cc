@@ -51,17 +51,25 @@ Status WebhookWorker::flush_queue() {
     taken.swap(queue_);
   }
   Timestamp now = clock_.now();
-  for (const BusMessage& m : taken) {
+  while (!taken.empty()) {
+    const BusMessage& m = taken.front();
     std::string id = make_event_id(now, ++sequence_);
     auto body = make_webhook_body(m.topic, id, m.data, now);
     if (!body) {
       ++dropped_;
       spdlog::warn("webhooks: {} message dropped: {}", m.topic, body.error().message);
+      taken.pop_front();
       continue;
     }
     auto written = store_.enqueue(m.topic, id, *body, now);
-    if (!written) return written.error();  // this message and the rest are lost; logged by caller
+    if (!written) {
+      // The database is away: keep what is left for the next step, ahead of newer messages.
+      std::lock_guard lock(mutex_);
+      queue_.insert(queue_.begin(), taken.begin(), taken.end());
+      return written.error();
+    }
     queued_ += static_cast<uint64_t>(*written);
+    taken.pop_front();
   }
   return {};
 }
