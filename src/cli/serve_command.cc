@@ -12,6 +12,8 @@
 #include "core/clock.h"
 #include "core/event_bus.h"
 #include "ingest/event_ingestor.h"
+#include "notify/http_poster.h"
+#include "notify/webhook_worker.h"
 #include "store/database.h"
 
 namespace icrm::cli {
@@ -48,6 +50,11 @@ int serve(const ServeOptions& o) {
   stream_options.resolver.accept_visitors = o.accept_visitors;
   auto events = ingest::EventIngestor::start(db, SystemClock::instance(), bus, stream_options);
   if (!events) return report(events.error());
+  // Webhooks (src/notify/): bus messages to the outbox, delivered by one thread.
+  auto webhook_poster = notify::make_curl_poster();
+  notify::WebhookWorker webhooks(db, *webhook_poster, SystemClock::instance());
+  webhooks.subscribe(bus);
+  webhooks.start();
   auto router = api::build_api_router({.db = db,
                                        .metrics = metrics,
                                        .clock = SystemClock::instance(),
