@@ -61,6 +61,12 @@ Status require_admin(const Request& request, auth::Action action) {
   return authorize(**caller, action, auth::Resource::kSettings);
 }
 
+// require_admin(), then the {id} of the route.
+Result<int64_t> admin_id_param(const Request& request, auth::Action action) {
+  if (auto s = require_admin(request, action); !s) return s.error();
+  return id_param(request);
+}
+
 // "topics": a JSON array of topic names, checked by notify::check_webhook_topics.
 std::optional<std::vector<std::string>> read_topics(const boost::json::object& body, JsonFields& f,
                                                     Presence presence) {
@@ -213,8 +219,7 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
   router.add(
       Method::kGet, "/api/v1/webhooks/{id}",
       [&db](const Request& request) -> Result<Response> {
-        if (auto s = require_admin(request, auth::Action::kRead); !s) return s.error();
-        auto id = id_param(request);
+        auto id = admin_id_param(request, auth::Action::kRead);
         if (!id) return id.error();
         auto e = store::WebhookStore(db).get_endpoint(*id);
         if (!e) return e.error();
@@ -228,8 +233,7 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
   router.add(
       Method::kPatch, "/api/v1/webhooks/{id}",
       [&db, &clock](const Request& request) -> Result<Response> {
-        if (auto s = require_admin(request, auth::Action::kUpdate); !s) return s.error();
-        auto id = id_param(request);
+        auto id = admin_id_param(request, auth::Action::kUpdate);
         if (!id) return id.error();
         auto fields = read_endpoint_fields(request, Presence::kOptional);
         if (!fields) return fields.error();
@@ -255,8 +259,7 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
   router.add(
       Method::kDelete, "/api/v1/webhooks/{id}",
       [&db](const Request& request) -> Result<Response> {
-        if (auto s = require_admin(request, auth::Action::kDelete); !s) return s.error();
-        auto id = id_param(request);
+        auto id = admin_id_param(request, auth::Action::kDelete);
         if (!id) return id.error();
         if (auto s = store::WebhookStore(db).remove_endpoint(*id); !s) return s.error();
         return Response::text(204, "text/plain", "");
@@ -268,8 +271,7 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
   router.add(
       Method::kGet, "/api/v1/webhooks/{id}/deliveries",
       [&db](const Request& request) -> Result<Response> {
-        if (auto s = require_admin(request, auth::Action::kRead); !s) return s.error();
-        auto id = id_param(request);
+        auto id = admin_id_param(request, auth::Action::kRead);
         if (!id) return id.error();
         auto page = page_of(request);
         if (!page) return page.error();
@@ -298,8 +300,7 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
   router.add(
       Method::kPost, "/api/v1/webhooks/{id}/test",
       [&db, &clock](const Request& request) -> Result<Response> {
-        if (auto s = require_admin(request, auth::Action::kUpdate); !s) return s.error();
-        auto id = id_param(request);
+        auto id = admin_id_param(request, auth::Action::kUpdate);
         if (!id) return id.error();
         Timestamp now = clock.now();
         std::string event_id = notify::make_event_id(now, static_cast<uint64_t>(*id));
