@@ -10,6 +10,7 @@
 #include "api/lead_routes.h"
 #include "api/product_routes.h"
 #include "api/user_routes.h"
+#include "api/webhook_routes.h"
 #include "api/health_routes.h"
 #include "api/openapi.h"
 #include "api/static_files.h"
@@ -36,6 +37,7 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   add_import_routes(*router, std::make_shared<ImportJobRunner>(context.db, context.clock),
                     context.max_upload_bytes);
   if (context.events != nullptr) add_event_routes(*router, context.db, *context.events);
+  add_webhook_routes(*router, context.db, context.clock);
   // Last: it describes every route registered before it, and itself.
   add_openapi_route(*router, ICRM_VERSION);
   auto files = std::make_shared<StaticFiles>(context.web_dir);

@@ -15,6 +15,8 @@
 #include "core/event_bus.h"
 #include "ingest/event_ingestor.h"
 #include "ingest/kafka_source.h"
+#include "notify/http_poster.h"
+#include "notify/webhook_worker.h"
 #include "store/database.h"
 
 namespace icrm::cli {
@@ -108,6 +110,11 @@ int serve(const ServeOptions& o) {
     kafka = std::move(*started_kafka);
     add_kafka_metrics(metrics, *kafka);
   }
+  // Webhooks (src/notify/): bus messages to the outbox, delivered by one thread.
+  auto webhook_poster = notify::make_curl_poster();
+  notify::WebhookWorker webhooks(db, *webhook_poster, SystemClock::instance());
+  webhooks.subscribe(bus);
+  webhooks.start();
   auto router = api::build_api_router({.db = db,
                                        .metrics = metrics,
                                        .clock = SystemClock::instance(),

@@ -21,6 +21,7 @@
 #include "store/product_store.h"
 #include "store/transaction_store.h"
 #include "store/user_store.h"
+#include "store/webhook_store.h"
 #include "tests/api/api_fixture.h"
 
 namespace icrm::api {
@@ -162,6 +163,15 @@ const Cell kMatrix[] = {
     {Method::kGet, "/api/v1/event-types", "/api/v1/event-types", "", roles(200, 200, 200, 200)},
     {Method::kPost, "/api/v1/event-types", "/api/v1/event-types", R"({"name":"t{n}"})", roles(201, 403, 403, 403)},
     {Method::kGet, "/api/v1/alerts", "/api/v1/alerts", "", roles(200, 200, 200, 200)},
+    // Webhooks are settings: admins only (their URLs make the server send requests).
+    {Method::kGet, "/api/v1/webhooks", "/api/v1/webhooks", "", roles(200, 403, 403, 403)},
+    {Method::kPost, "/api/v1/webhooks", "/api/v1/webhooks",
+     R"({"url":"https://example.com/h{n}","topics":["decision"]})", roles(201, 403, 403, 403)},
+    {Method::kGet, "/api/v1/webhooks/{id}", "/api/v1/webhooks/{webhook}", "", roles(200, 403, 403, 403)},
+    {Method::kPatch, "/api/v1/webhooks/{id}", "/api/v1/webhooks/{webhook}", R"({"active":false})", roles(200, 403, 403, 403)},
+    {Method::kDelete, "/api/v1/webhooks/{id}", "/api/v1/webhooks/{webhook}", "", roles(204, 403, 403, 403)},
+    {Method::kGet, "/api/v1/webhooks/{id}/deliveries", "/api/v1/webhooks/{webhook}/deliveries", "", roles(200, 403, 403, 403)},
+    {Method::kPost, "/api/v1/webhooks/{id}/test", "/api/v1/webhooks/{webhook}/test", "", roles(202, 403, 403, 403)},
 };
 
 class AuthorizationMatrixTest : public testing::ApiTest {
@@ -222,6 +232,14 @@ class AuthorizationMatrixTest : public testing::ApiTest {
     });
     replace("model_job", [&] {
       return store::ModelJobStore(db(), clock()).create("leads", "converted", boost::json::object{}, std::nullopt)->id;
+    });
+    replace("webhook", [&] {
+      store::WebhookEndpoint e;
+      e.url = "https://example.com/hook";
+      e.secret = "whsec_matrix";
+      e.topics = {"alert"};
+      e.created_at = clock().now();
+      return store::WebhookStore(db()).create_endpoint(e)->id;
     });
     replace("token_of_manager", [&] {
       api::auth::Authenticator auth(db(), clock());
