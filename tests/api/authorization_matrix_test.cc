@@ -141,6 +141,9 @@ const Cell kMatrix[] = {
     {Method::kPost, "/api/v1/models/{id}/activate", "/api/v1/models/999999/activate", "", roles(404, 404, 403, 403)},
     // Unscored leads: 404 with the reason; someone else's lead is hidden from a rep.
     {Method::kGet, "/api/v1/leads/{id}/explanation", "/api/v1/leads/{lead_own}/explanation", "", roles(404, 404, 404, 404)},
+    // A lead's score history (empty here): hidden from a rep when someone else's.
+    {Method::kGet, "/api/v1/leads/{id}/scores", "/api/v1/leads/{lead_other}/scores", "", roles(200, 200, 404, 200)},
+    {Method::kGet, "/api/v1/leads/{id}/scores", "/api/v1/leads/{lead_own}/scores", "", roles(200, 200, 200, 200)},
 
     // The dashboard's figures: every role reads (a rep's cover their own leads).
     {Method::kGet, "/api/v1/kpis", "/api/v1/kpis", "", roles(200, 200, 200, 200)},
@@ -160,6 +163,8 @@ const Cell kMatrix[] = {
     {Method::kGet, "/api/v1/event-types", "/api/v1/event-types", "", roles(200, 200, 200, 200)},
     {Method::kPost, "/api/v1/event-types", "/api/v1/event-types", R"({"name":"t{n}"})", roles(201, 403, 403, 403)},
     {Method::kGet, "/api/v1/alerts", "/api/v1/alerts", "", roles(200, 200, 200, 200)},
+    // The live stream (server-sent events): every signed-in role reads it.
+    {Method::kGet, "/api/v1/stream", "/api/v1/stream", "", roles(200, 200, 200, 200)},
 };
 
 class AuthorizationMatrixTest : public testing::ApiTest {
