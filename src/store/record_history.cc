@@ -75,19 +75,17 @@ void read_sales(soci::session& s, std::vector<RecordFact>& out) {
   }
 }
 
-}  // namespace
-
-Result<std::vector<RecordFact>> RecordHistory::facts(std::string_view entity) {
-  if (entity != "leads" && entity != "customers")
-    return Error::invalid("entity must be leads or customers, not \"" + std::string(entity) + "\"",
-                          "entity");
-  auto lease = db_.lease();
+// The facts about `entity`'s records (with `one`, only that record's), by
+// record id, then time.
+Result<std::vector<RecordFact>> read_facts(Database& db, std::string_view entity,
+                                           const std::vector<SqlValue>& one) {
+  auto lease = db.lease();
   if (!lease) return lease.error();
   std::vector<RecordFact> out;
   try {
     const std::string col = id_column(entity);
-    read_messages(**lease, col, out);
-    read_activities(**lease, col, out);
+    read_messages(**lease, col, out, one);
+    read_activities(**lease, col, out, one);
     if (entity == "customers") read_sales(**lease, out);
   } catch (const std::exception& e) {
     return db_error(e, "cannot read the history of " + std::string(entity));
@@ -98,24 +96,20 @@ Result<std::vector<RecordFact>> RecordHistory::facts(std::string_view entity) {
   return out;
 }
 
+}  // namespace
+
+Result<std::vector<RecordFact>> RecordHistory::facts(std::string_view entity) {
+  if (entity != "leads" && entity != "customers")
+    return Error::invalid("entity must be leads or customers, not \"" + std::string(entity) + "\"",
+                          "entity");
+  return read_facts(db_, entity, {});
+}
+
 Result<std::vector<RecordFact>> RecordHistory::facts_of(std::string_view entity, int64_t id) {
   if (entity != "leads")
     return Error::invalid("facts_of reads leads only, not \"" + std::string(entity) + "\"",
                           "entity");
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  std::vector<RecordFact> out;
-  try {
-    const std::string col = id_column(entity);
-    const std::vector<SqlValue> one = {SqlValue::of(id)};
-    read_messages(**lease, col, out, one);
-    read_activities(**lease, col, out, one);
-  } catch (const std::exception& e) {
-    return db_error(e, "cannot read the history of lead " + std::to_string(id));
-  }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const RecordFact& a, const RecordFact& b) { return a.at < b.at; });
-  return out;
+  return read_facts(db_, entity, {SqlValue::of(id)});
 }
 
 Result<std::unordered_map<int64_t, Timestamp>> RecordHistory::churn_times() {
