@@ -14,6 +14,7 @@
 #include "api/health_routes.h"
 #include "api/openapi.h"
 #include "api/static_files.h"
+#include "api/stream_routes.h"
 
 namespace icrm::api {
 
@@ -36,7 +37,9 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   add_dashboard_routes(*router, context.db);
   add_import_routes(*router, std::make_shared<ImportJobRunner>(context.db, context.clock),
                     context.max_upload_bytes);
-  if (context.events != nullptr) add_event_routes(*router, context.db, *context.events);
+  if (context.events != nullptr)
+    add_event_routes(*router, context.db, *context.events, context.scorer);
+  if (context.live != nullptr) add_stream_routes(*router, *context.live);
   add_webhook_routes(*router, context.db, context.clock);
   // Last: it describes every route registered before it, and itself.
   add_openapi_route(*router, ICRM_VERSION);

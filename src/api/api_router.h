@@ -10,8 +10,10 @@
 #include "api/limits.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "api/sse_hub.h"
 #include "core/clock.h"
 #include "ingest/event_ingestor.h"
+#include "models/live_scorer.h"
 #include "store/database.h"
 
 namespace icrm::api {
@@ -29,6 +31,10 @@ struct ApiContext {
   std::size_t max_upload_bytes = kDefaultMaxUploadBytes;
   // The behaviour stream (event_routes.h); its routes exist only when set.
   ingest::EventIngestor* events = nullptr;
+  // Live lead scoring, reported by GET /api/v1/events/stats; optional.
+  const models::LiveScorer* scorer = nullptr;
+  // GET /api/v1/stream (server-sent events) exists only when set.
+  SseHub* live = nullptr;
 };
 
 // REQUIRES: everything in `context` outlives the router.

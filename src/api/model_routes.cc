@@ -9,6 +9,7 @@
 #include "api/api_router.h"
 #include "api/auth_middleware.h"
 #include "api/json_body.h"
+#include "api/resource_routes.h"
 #include "features/record_table.h"
 #include "store/customer_store.h"
 #include "store/lead_store.h"
@@ -19,6 +20,9 @@ namespace icrm::api {
 namespace {
 
 using boost::json::object;
+
+// GET /leads/{id}/scores: rows per page at most (limit), kDefaultPageSize when not given.
+constexpr size_t kMaxScoreHistoryPage = kMaxPageSize;
 
 Result<int64_t> path_id(const Request& request) {
   auto text = request.path_param("id").value_or("");
@@ -300,6 +304,51 @@ void add_model_routes(Router& router, store::Database& db, const Clock& clock,
        .tag = "models",
        .responses = {200, 400, 404},
        .response_schema = score_schema("customer_id")});
+
+  router.add(
+      Method::kGet, "/api/v1/leads/{id}/scores",
+      [&db, &clock](const Request& request) -> Result<Response> {
+        auto caller = require_caller(request);
+        if (!caller) return caller.error();
+        auto id = path_id(request);
+        if (!id) return id.error();
+        auto limit = positive_param(request, "limit", static_cast<int64_t>(kMaxScoreHistoryPage));
+        if (!limit) return limit.error();
+        auto cursor = positive_param(request, "cursor", INT64_MAX);
+        if (!cursor) return cursor.error();
+        if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kLead); !a)
+          return a.error();
+        auto lead = store::LeadStore(db, clock).get(*id);
+        if (!lead) return lead.error();
+        // Someone else's lead is hidden from a rep, as GET /leads/{id} hides it.
+        if (!visible_to(**caller, auth::Resource::kLead, lead->owner_id))
+          return Error::not_found("no lead with id " + std::to_string(*id));
+        const size_t page = *limit > 0 ? static_cast<size_t>(*limit) : kDefaultPageSize;
+        auto scores = store::ScoreStore(db).history("leads", *id, page, *cursor);
+        if (!scores) return scores.error();
+        boost::json::array items;
+        for (const auto& s : *scores) {
+          object o{{"id", s.id},
+                   {"model_id", s.model_id},
+                   {"probability", s.probability},
+                   {"score", s.score},
+                   {"rank", s.rank},
+                   {"tier", s.tier},
+                   {"scored_at", format_timestamp(s.scored_at)}};
+          items.push_back(std::move(o));
+        }
+        bool full = scores->size() == page;
+        return page_response(std::move(items), full ? std::to_string(scores->back().id) : "");
+      },
+      {.summary = "A lead's score history, newest first (batch runs and live re-scoring as "
+                  "events arrive), for its chart; limit and cursor page it",
+       .tag = "models",
+       .responses = {200, 400, 404},
+       .response_schema = page_schema(
+           R"({"type":"object","properties":{"id":{"type":"integer"},"model_id":{"type":"integer"},)"
+           R"("probability":{"type":"number"},"score":{"type":"number"},"rank":{"type":"integer"},)"
+           R"("tier":{"enum":["hot","warm","cold"]},"scored_at":{"type":"string"}}})"),
+       .query = {"limit", "cursor"}});
 }
 
 }  // namespace icrm::api

@@ -10,6 +10,7 @@
 #include "api/http_server.h"
 #include "api/limits.h"
 #include "api/metrics.h"
+#include "api/sse_hub.h"
 #include "cli/command.h"
 #include "core/clock.h"
 #include "core/event_bus.h"
@@ -17,6 +18,7 @@
 #include "ingest/kafka_source.h"
 #include "notify/http_poster.h"
 #include "notify/webhook_worker.h"
+#include "models/live_scorer.h"
 #include "store/database.h"
 
 namespace icrm::cli {
@@ -32,6 +34,9 @@ struct ServeOptions {
   std::string web_dir = "web/dist";
   bool accept_visitors = false;
   ingest::KafkaOptions kafka;  // consumed only when kafka.brokers is set
+  double score_interval_s = std::chrono::duration<double>(models::kDefaultScoreInterval).count();
+  api::SseOptions sse;
+  int64_t sse_heartbeat_ms = api::kDefaultSseHeartbeat.count();
 };
 
 constexpr const char* kKafkaHelp = R"(Kafka (optional): with --kafka-brokers and --kafka-topic the server also
@@ -99,8 +104,16 @@ int serve(const ServeOptions& o) {
   // The behaviour stream: its state is rebuilt from the event log before the
   // first request is served.
   EventBus bus;
+  // Live lead scoring follows the stream; the SSE hub serves the bus.
+  models::LiveScoringOptions scoring;
+  scoring.min_interval = std::chrono::microseconds(static_cast<int64_t>(o.score_interval_s * 1e6));
+  models::LiveScorer scorer(db, SystemClock::instance(), bus, scoring);
+  api::SseOptions sse = o.sse;
+  sse.heartbeat = std::chrono::milliseconds(o.sse_heartbeat_ms);
+  api::SseHub live(bus, SystemClock::instance(), sse);
   ingest::IngestorOptions stream_options;
   stream_options.resolver.accept_visitors = o.accept_visitors;
+  stream_options.observer = &scorer;
   auto events = ingest::EventIngestor::start(db, SystemClock::instance(), bus, stream_options);
   if (!events) return report(events.error());
   std::unique_ptr<ingest::EventSource> kafka;
@@ -120,7 +133,9 @@ int serve(const ServeOptions& o) {
                                        .clock = SystemClock::instance(),
                                        .web_dir = o.web_dir,
                                        .max_upload_bytes = server.max_upload_bytes,
-                                       .events = events->get()});
+                                       .events = events->get(),
+                                       .scorer = &scorer,
+                                       .live = &live});
   auto started = api::HttpServer::start(server, *router, metrics);
   if (!started) return report(started.error());
   auto& http = **started;
@@ -159,6 +174,27 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--anonymous-visitors", o->accept_visitors,
                 "Accept events for visitor:ext:<id> entities that have no record");
+  cmd->add_option("--score-interval", o->score_interval_s,
+                  "Live scoring: seconds between a lead's score history rows unless its tier "
+                  "changes (0: a row whenever the probability moves)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
+  cmd->add_option("--sse-max-clients", o->sse.max_clients,
+                  "Live stream (GET /api/v1/stream): clients at once")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  cmd->add_option("--sse-queue", o->sse.client_queue,
+                  "Live stream: frames queued per client before a slow client is dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  cmd->add_option("--sse-ring", o->sse.ring_size,
+                  "Live stream: recent frames kept for Last-Event-ID")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  cmd->add_option("--sse-heartbeat-ms", o->sse_heartbeat_ms,
+                  "Live stream: milliseconds between heartbeat comments")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{10}, int64_t{3600000}));
   cmd->add_option("--threads", o->server.threads, "I/O threads (0: two per core, at least 8; an event POST holds its thread until its batch is durable)")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));

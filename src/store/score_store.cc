@@ -148,7 +148,7 @@ Result<std::optional<ScoreRecord>> ScoreStore::latest(std::string_view entity, i
 }
 
 Result<std::vector<ScoreRecord>> ScoreStore::history(std::string_view entity, int64_t entity_id,
-                                                     size_t limit) {
+                                                     size_t limit, int64_t before_id) {
   if (limit == 0 || limit > kMaxScoreHistoryLimit)
     return Error::invalid("limit is between 1 and " + std::to_string(kMaxScoreHistoryLimit),
                           "limit");
@@ -158,21 +158,44 @@ Result<std::vector<ScoreRecord>> ScoreStore::history(std::string_view entity, in
   try {
     Row row;
     std::string e(entity);
-    long long id = entity_id, lim = static_cast<long long>(limit);
+    long long id = entity_id, lim = static_cast<long long>(limit), before = before_id;
+    // Keyset paging in (scored_at, id) order; the cursor row is looked up by
+    // id within this record's history, so another record's id pages nothing.
     soci::statement st =
         ((**lease).prepare << std::string("SELECT id, ") + kColumns +
                                   " FROM scores WHERE entity = :e AND entity_id = :i "
+                                  "AND (:b = 0 OR EXISTS (SELECT 1 FROM scores c WHERE c.id = :b2 "
+                                  "AND c.entity = scores.entity AND c.entity_id = scores.entity_id "
+                                  "AND (scores.scored_at < c.scored_at OR (scores.scored_at = "
+                                  "c.scored_at AND scores.id < c.id)))) "
                                   "ORDER BY scored_at DESC, id DESC LIMIT :lim",
          soci::into(row.id), soci::into(row.entity), soci::into(row.entity_id),
          soci::into(row.model_id), soci::into(row.score), soci::into(row.probability),
          soci::into(row.rank), soci::into(row.tier), soci::into(row.factors),
-         soci::into(row.scored_at), soci::use(e), soci::use(id), soci::use(lim));
+         soci::into(row.scored_at), soci::use(e), soci::use(id), soci::use(before),
+         soci::use(before), soci::use(lim));
     st.execute();
     while (st.fetch()) out.push_back(row.get());
   } catch (const std::exception& e) {
     return db_error(e, "cannot read the score history");
   }
   return out;
+}
+
+Result<int64_t> ScoreStore::rank_among_latest(std::string_view entity, int64_t model_id,
+                                              double score, int64_t entity_id) {
+  auto lease = db_.lease();
+  if (!lease) return lease.error();
+  try {
+    std::string e(entity);
+    long long model = model_id, id = entity_id, higher = 0;
+    (**lease) << "SELECT COUNT(*) FROM latest_scores WHERE entity = :e AND model_id = :m "
+                 "AND score > :s AND entity_id <> :i",
+        soci::into(higher), soci::use(e), soci::use(model), soci::use(score), soci::use(id);
+    return static_cast<int64_t>(higher) + 1;
+  } catch (const std::exception& e) {
+    return db_error(e, "cannot rank a score");
+  }
 }
 
 }  // namespace icrm::store

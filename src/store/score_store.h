@@ -49,9 +49,15 @@ class ScoreStore {
   Status record(std::span<const ScoreRecord> scores);
   // The record's latest score, or nullopt when it was never scored.
   Result<std::optional<ScoreRecord>> latest(std::string_view entity, int64_t entity_id);
-  // The record's scores, newest first, at most `limit` (<= kMaxScoreHistoryLimit).
+  // The record's scores, newest first, at most `limit` (<= kMaxScoreHistoryLimit);
+  // with `before_id` (a row of this record's history, the previous page's
+  // last) only those after it in that order.
   Result<std::vector<ScoreRecord>> history(std::string_view entity, int64_t entity_id,
-                                           size_t limit);
+                                           size_t limit, int64_t before_id = 0);
+  // Where `score` stands among the latest scores `model_id` gave (`entity`),
+  // leaving out `entity_id`'s own: 1 + the number of records scored higher.
+  Result<int64_t> rank_among_latest(std::string_view entity, int64_t model_id, double score,
+                                    int64_t entity_id);
 
  private:
   Database& db_;

@@ -144,6 +144,9 @@ const Cell kMatrix[] = {
     {Method::kGet, "/api/v1/leads/{id}/explanation", "/api/v1/leads/{lead_own}/explanation", "", roles(404, 404, 404, 404)},
     // Unscored customers: 404 with the reason, for everyone who reads customers.
     {Method::kGet, "/api/v1/customers/{id}/churn-risk", "/api/v1/customers/{customer}/churn-risk", "", roles(404, 404, 404, 404)},
+    // A lead's score history (empty here): hidden from a rep when someone else's.
+    {Method::kGet, "/api/v1/leads/{id}/scores", "/api/v1/leads/{lead_other}/scores", "", roles(200, 200, 404, 200)},
+    {Method::kGet, "/api/v1/leads/{id}/scores", "/api/v1/leads/{lead_own}/scores", "", roles(200, 200, 200, 200)},
 
     // The dashboard's figures: every role reads (a rep's cover their own leads).
     {Method::kGet, "/api/v1/kpis", "/api/v1/kpis", "", roles(200, 200, 200, 200)},
@@ -172,6 +175,8 @@ const Cell kMatrix[] = {
     {Method::kDelete, "/api/v1/webhooks/{id}", "/api/v1/webhooks/{webhook}", "", roles(204, 403, 403, 403)},
     {Method::kGet, "/api/v1/webhooks/{id}/deliveries", "/api/v1/webhooks/{webhook}/deliveries", "", roles(200, 403, 403, 403)},
     {Method::kPost, "/api/v1/webhooks/{id}/test", "/api/v1/webhooks/{webhook}/test", "", roles(202, 403, 403, 403)},
+    // The live stream (server-sent events): every signed-in role reads it.
+    {Method::kGet, "/api/v1/stream", "/api/v1/stream", "", roles(200, 200, 200, 200)},
 };
 
 class AuthorizationMatrixTest : public testing::ApiTest {
