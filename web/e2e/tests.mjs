@@ -267,4 +267,27 @@ export const tests = [
       }
     },
   },
+  {
+    // An event POSTed through the API reaches the Live page (server-sent
+    // events) within 2 s: its type, registered just for this run, appears in
+    // the next per-second summary.
+    name: 'live-page-shows-a-posted-event',
+    async run({ page, accounts }) {
+      await login(page, accounts.admin);
+      const type = `e2e_probe_${Date.now() % 1_000_000}`;
+      const headers = { 'X-Requested-With': 'InsightCRM' };
+      const registered = await page.request.post('/api/v1/event-types', { data: { name: type }, headers });
+      check(registered.status() === 201, `registering ${type}: ${registered.status()} ${await registered.text()}`);
+      await page.getByRole('link', { name: 'Live' }).click();
+      await page.getByText(/connected/).first().waitFor();
+      const leads = await apiGet(page, '/api/v1/leads?limit=1');
+      const lead = leads.items[0].id;
+      const posted = await page.request.post('/api/v1/events', {
+        data: [{ entity: `lead:${lead}`, type, ts: new Date().toISOString() }],
+        headers,
+      });
+      check(posted.status() === 202, `posting the event: ${posted.status()} ${await posted.text()}`);
+      await page.getByText(new RegExp(`${type} 1`)).first().waitFor({ timeout: 2000 });
+    },
+  },
 ];
