@@ -79,6 +79,21 @@ boost::json::object to_json(const ScoreRecord& s) {
           {"scored_at", format_timestamp(s.scored_at)}};
 }
 
+const char* const kListedScoreSchema =
+    R"({"type":["object","null"],"properties":{"probability":{"type":"number"},"score":{"type":"number"},)"
+    R"("rank":{"type":"integer"},"tier":{"enum":["hot","warm","cold"]},"model_id":{"type":"integer"},)"
+    R"("model_version":{"type":"integer"},"scored_at":{"type":"string"}}})";
+
+boost::json::object to_json(const ListedScore& s) {
+  return {{"probability", s.probability},
+          {"score", s.score},
+          {"rank", s.rank},
+          {"tier", s.tier},
+          {"model_id", s.model_id},
+          {"model_version", s.model_version},
+          {"scored_at", format_timestamp(s.scored_at)}};
+}
+
 Status ScoreStore::record(std::span<const ScoreRecord> scores) {
   for (const auto& r : scores)
     if (auto v = validate(r); !v) return v;
@@ -195,6 +210,61 @@ Result<int64_t> ScoreStore::rank_among_latest(std::string_view entity, int64_t m
     return static_cast<int64_t>(higher) + 1;
   } catch (const std::exception& e) {
     return db_error(e, "cannot rank a score");
+  }
+}
+
+}  // namespace icrm::store
+
+namespace icrm::store {
+
+Result<std::map<int64_t, ListedScore>> ScoreStore::latest_of(std::string_view entity,
+                                                              std::span<const int64_t> ids) {
+  if (ids.size() > kMaxListedScoreIds)
+    return Error::invalid("at most " + std::to_string(kMaxListedScoreIds) + " ids", "ids");
+  std::map<int64_t, ListedScore> out;
+  if (ids.empty()) return out;
+  SqlParams params{SqlValue::of(std::string(entity))};
+  std::string in;
+  for (int64_t id : ids) {
+    in += (in.empty() ? ":p" : ", :p") + std::to_string(params.size());
+    params.push_back(SqlValue::of(id));
+  }
+  auto lease = db_.lease();
+  if (!lease) return lease.error();
+  try {
+    long long entity_id = 0, rank = 0, model_id = 0, version = 0;
+    ListedScore row;
+    std::string scored_at;
+    soci::statement st(**lease);
+    st.exchange(soci::into(entity_id));
+    // Typed: doubles come back exactly.
+    st.exchange(soci::into(row.probability));
+    st.exchange(soci::into(row.score));
+    st.exchange(soci::into(rank));
+    st.exchange(soci::into(row.tier));
+    st.exchange(soci::into(model_id));
+    st.exchange(soci::into(version));
+    st.exchange(soci::into(scored_at));
+    std::vector<soci::indicator> indicators;
+    bind_params(st, params, indicators);
+    st.alloc();
+    st.prepare(
+        "SELECT s.entity_id, s.probability, s.score, s.rank, s.tier, s.model_id, m.version, s.scored_at "
+        "FROM latest_scores s JOIN models m ON m.id = s.model_id WHERE s.entity = :p0 AND s.entity_id IN (" +
+        in + ")");
+    st.define_and_bind();
+    st.execute();
+    while (st.fetch()) {
+      ListedScore l = row;
+      l.rank = rank;
+      l.model_id = model_id;
+      l.model_version = version;
+      l.scored_at = parse_timestamp(scored_at).value_or(Timestamp{});
+      out[entity_id] = std::move(l);
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return db_error(e, "cannot read the latest scores");
   }
 }
 
