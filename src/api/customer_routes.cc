@@ -1,6 +1,7 @@
 #include "api/customer_routes.h"
 
 #include "api/csv_export_routes.h"
+#include "api/latest_score_list.h"
 #include "api/resource_routes.h"
 #include "store/customer_store.h"
 #include "store/user_store.h"
@@ -47,8 +48,12 @@ void add_customer_routes(Router& router, store::Database& db, const Clock& clock
                .record_schema = served_record_schema(
                    kFields, R"("created_at":{"type":"string"},"updated_at":{"type":"string"})"),
                .write_schema = write_body_schema(R"(["name"])", kFields),
-               .list = store::CustomerStore::list_capabilities()};
+               .list = store::CustomerStore::list_capabilities(),
+               .list_item_schema = served_record_schema(
+                   kFields, R"("created_at":{"type":"string"},"updated_at":{"type":"string"},)" +
+                                latest_score_property())};
   use_store(*crud, customers);
+  crud->annotate_list = latest_score_annotator<Customer>(db, "customers");
   crud->read_fields = read_customer;
   crud->owner = [](const Customer& c) { return c.owner_id; };
   add_crud_routes(router, crud);

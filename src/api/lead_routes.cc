@@ -1,6 +1,7 @@
 #include "api/lead_routes.h"
 
 #include "api/csv_export_routes.h"
+#include "api/latest_score_list.h"
 #include "api/resource_routes.h"
 #include "store/lead_store.h"
 #include "store/user_store.h"
@@ -47,14 +48,16 @@ constexpr const char* kWriteFields =
 constexpr const char* kStatusEnum =
     R"({"enum":["new","contacted","qualified","converted","lost"]})";
 
-std::string lead_schema() {
+// As served; `listed`: as a list item, with its latest score.
+std::string lead_schema(bool listed = false) {
   return served_record_schema(
       kWriteFields,
       std::string(R"("status":)") + kStatusEnum +
           R"(,"customer_id":{"type":["integer","null"]},"contacted_at":{"type":["string","null"]},)"
           R"("qualified_at":{"type":["string","null"]},"converted_at":{"type":["string","null"]},)"
           R"("lost_at":{"type":["string","null"]},"created_at":{"type":"string"},)"
-          R"("updated_at":{"type":"string"})");
+          R"("updated_at":{"type":"string"})" +
+          (listed ? "," + latest_score_property() : std::string()));
 }
 
 }  // namespace
@@ -69,8 +72,10 @@ void add_lead_routes(Router& router, store::Database& db, const Clock& clock) {
                .record_schema = lead_schema(),
                .write_schema = write_body_schema(
                    R"(["name"])", std::string(kWriteFields) + R"(,"status":)" + kStatusEnum),
-               .list = store::LeadStore::list_capabilities()};
+               .list = store::LeadStore::list_capabilities(),
+               .list_item_schema = lead_schema(true)};
   use_store(*crud, leads);
+  crud->annotate_list = latest_score_annotator<Lead>(db, "leads");
   crud->read_fields = read_lead;
   crud->owner = [](const Lead& l) { return l.owner_id; };
   add_crud_routes(router, crud);

@@ -141,6 +141,9 @@ struct CrudDoc {
   std::string record_schema;  // JSON Schema of the record as served
   std::string write_schema;   // JSON Schema of a create body
   store::ListCapabilities list;
+  // JSON Schema of a listed item when lists add to the record (see
+  // Crud::annotate_list); empty: record_schema.
+  std::string list_item_schema;
 };
 std::string page_schema(const std::string& record_schema);
 // A record resource's JSON Schemas from its writable properties (`fields`, a
@@ -169,6 +172,9 @@ struct Crud {
   // When set, a create naming no owner, by a caller who may not create
   // unassigned records, makes the caller the owner (a rep's new activity).
   std::function<void(Record&, int64_t)> set_owner;
+  // When set, adds to each listed record's JSON what its repository does not
+  // hold (a lead's latest score): items[i] is records[i] as served.
+  std::function<Status(const std::vector<Record>& records, boost::json::array& items)> annotate_list;
 };
 
 // Points list/get/create/update/remove at a repository with the usual
@@ -228,12 +234,17 @@ void add_crud_routes(Router& router, std::shared_ptr<Crud<Record>> crud) {
           if (auto s = restrict_to_visible(**caller, crud->resource, *query); !s) return s.error();
           auto page = crud->list(*query);
           if (!page) return page.error();
-          return page_response(*page);
+          if (!crud->annotate_list) return page_response(*page);
+          boost::json::array items;
+          items.reserve(page->items.size());
+          for (const auto& r : page->items) items.push_back(to_json(r));
+          if (auto s = crud->annotate_list(page->items, items); !s) return s.error();
+          return page_response(std::move(items), page->next_cursor);
         },
         {.summary = "List " + d.tag + ", a page at a time",
          .tag = d.tag,
          .responses = {200, 400},
-         .response_schema = page_schema(d.record_schema),
+         .response_schema = page_schema(d.list_item_schema.empty() ? d.record_schema : d.list_item_schema),
          .query = list_query_doc(d.list)});
   }
   if (crud->create) {

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "api/resource_routes.h"
+#include "store/model_registry.h"
+#include "store/score_store.h"
 #include "tests/api/api_fixture.h"
 
 namespace icrm::api {
@@ -159,6 +161,71 @@ TEST_P(LeadRoutesTest, ListFiltersSortsAndSearches) {
   EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads?q=UMBR")), (std::vector<std::string>{"Zed"}));
   EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads?status=new&owner_id=null")).size(), 2u);
   EXPECT_EQ(get(Principal::kViewer, "/api/v1/leads?status=won").status, 400);
+}
+
+// List items carry the latest score (with the model's version), leads sort by
+// its rank, and customers by their churn rank.
+TEST_P(LeadRoutesTest, ListsCarryTheLatestScoreAndSortByRank) {
+  int64_t a = create("/api/v1/leads", lead_body("A", std::nullopt));
+  int64_t b = create("/api/v1/leads", lead_body("B", std::nullopt));
+  int64_t c = create("/api/v1/leads", lead_body("C", std::nullopt));
+  int64_t kept = create("/api/v1/customers", R"({"name":"Kept"})");
+  int64_t leaving = create("/api/v1/customers", R"({"name":"Leaving"})");
+  store::ModelRegistry registry(db(), clock());
+  store::ModelRecord m;
+  m.entity = "leads";
+  m.target = "converted";
+  m.kind = "lr";
+  m.metrics = boost::json::object{{"roc_auc", 0.8}};
+  m.bundle = "{}";
+  m.feature_spec = boost::json::object{};
+  ASSERT_TRUE(registry.register_model(store::Actor::system(), m, false).ok());
+  auto v2 = registry.register_model(store::Actor::system(), m, false);
+  ASSERT_TRUE(v2.ok());
+  m.entity = "customers";
+  m.target = "churned";
+  auto churn = registry.register_model(store::Actor::system(), m, false);
+  ASSERT_TRUE(churn.ok());
+  auto score = [&](const char* entity, int64_t model, int64_t id, double p, int64_t rank) {
+    store::ScoreRecord s;
+    s.entity = entity;
+    s.entity_id = id;
+    s.model_id = model;
+    s.score = s.probability = p;
+    s.rank = rank;
+    s.tier = p > 0.5 ? "hot" : "cold";
+    s.scored_at = clock().now();
+    return s;
+  };
+  std::vector<store::ScoreRecord> run = {score("leads", v2->id, b, 0.75, 1), score("leads", v2->id, a, 0.25, 2),
+                                         score("customers", churn->id, leaving, 0.6, 1),
+                                         score("customers", churn->id, kept, 0.1, 2)};
+  ASSERT_TRUE(store::ScoreStore(db()).record(run).ok());
+
+  auto listed = get(Principal::kViewer, "/api/v1/leads?sort=rank");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(names(listed), (std::vector<std::string>{"B", "A", "C"}));
+  const auto listed_json = json(listed);  // kept: items refer into it
+  const auto& items = listed_json.at("items").as_array();
+  const auto& top = items[0].as_object().at("latest_score").as_object();
+  EXPECT_EQ(top.at("probability").as_double(), 0.75);
+  EXPECT_EQ(top.at("rank").as_int64(), 1);
+  EXPECT_EQ(top.at("tier").as_string(), "hot");
+  EXPECT_EQ(top.at("model_id").as_int64(), v2->id);
+  EXPECT_EQ(top.at("model_version").as_int64(), 2);
+  EXPECT_EQ(top.at("scored_at").as_string(), format_timestamp(clock().now()));
+  EXPECT_TRUE(items[2].as_object().at("latest_score").is_null()) << "C was never scored";
+  EXPECT_FALSE(json(get(Principal::kViewer, path(c))).contains("latest_score")) << "only lists join scores";
+
+  auto customers = get(Principal::kViewer, "/api/v1/customers?sort=rank");
+  ASSERT_EQ(customers.status, 200) << customers.body;
+  EXPECT_EQ(names(customers), (std::vector<std::string>{"Leaving", "Kept"}));
+  const auto customers_json = json(customers);
+  const auto& first = customers_json.at("items").as_array()[0].as_object().at("latest_score").as_object();
+  EXPECT_EQ(first.at("model_id").as_int64(), churn->id);
+  EXPECT_EQ(first.at("probability").as_double(), 0.6);
+  EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/customers?sort=-rank")),
+            (std::vector<std::string>{"Kept", "Leaving"}));
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(LeadRoutesTest);
