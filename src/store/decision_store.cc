@@ -366,14 +366,14 @@ Result<DecisionStore::LeadResponse> DecisionStore::lead_response(int64_t lead_id
     auto first_event = [&](const char* types) {
       auto rows = query_rows(s,
                              std::string("SELECT MIN(ts) FROM events WHERE entity_part = :p AND entity = :e AND "
-                                         "ts >= :f AND ts < :t AND too_late = 0 AND type IN ") +
+                                         "ts >= :f AND ts <= :t AND too_late = 0 AND type IN ") +
                                  types,
                              window, 1);
       return cell_opt_time(rows.at(0)[0]);
     };
     auto converted = query_rows(s,
                                 "SELECT converted_at FROM leads WHERE id = :l AND converted_at >= :f AND "
-                                "converted_at < :t",
+                                "converted_at <= :t",
                                 {SqlValue::of(lead_id), SqlValue::of(from), SqlValue::of(to)}, 1);
     if (!converted.empty()) out.converted_at = cell_opt_time(converted[0][0]);
     if (auto purchase = first_event("('purchase')"); purchase && (!out.converted_at || *purchase < *out.converted_at)) {
@@ -382,7 +382,7 @@ Result<DecisionStore::LeadResponse> DecisionStore::lead_response(int64_t lead_id
     out.engaged = first_event("('email_click', 'meeting')").has_value() ||
                   !query_rows(s,
                               "SELECT id FROM communications WHERE lead_id = :l AND direction = 'in' AND "
-                              "occurred_at >= :f AND occurred_at < :t LIMIT 1",
+                              "occurred_at >= :f AND occurred_at <= :t LIMIT 1",
                               {SqlValue::of(lead_id), SqlValue::of(from), SqlValue::of(to)}, 1)
                        .empty();
     return out;

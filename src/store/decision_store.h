@@ -139,7 +139,7 @@ class DecisionStore {
   // `after_id`, in id order (a cursor over the pending ones).
   Result<std::vector<DecisionRecord>> pending_before(Timestamp before, int64_t after_id, size_t limit);
 
-  // How a lead responded in [from, to): when it converted (its status
+  // How a lead responded in [from, to] (both ends included): when it converted (its status
   // became converted, or a purchase event of "lead:N"), and whether it
   // engaged (an email_click or meeting event, or an inbound message).
   struct LeadResponse {
