@@ -5,6 +5,7 @@
 #include "api/auth_routes.h"
 #include "api/customer_routes.h"
 #include "api/dashboard_routes.h"
+#include "api/decision_routes.h"
 #include "api/import_routes.h"
 #include "api/event_routes.h"
 #include "api/lead_routes.h"
@@ -13,6 +14,8 @@
 #include "api/health_routes.h"
 #include "api/openapi.h"
 #include "api/static_files.h"
+
+#include <random>
 
 namespace icrm::api {
 
@@ -36,6 +39,12 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   add_import_routes(*router, std::make_shared<ImportJobRunner>(context.db, context.clock),
                     context.max_upload_bytes);
   if (context.events != nullptr) add_event_routes(*router, context.db, *context.events);
+  auto decisions = context.decisions;
+  if (!decisions) {
+    decisions = std::make_shared<decide::DecisionService>(context.db, context.clock, nullptr,
+                                                          std::random_device{}());
+  }
+  add_decision_routes(*router, context.db, context.clock, decisions);
   // Last: it describes every route registered before it, and itself.
   add_openapi_route(*router, ICRM_VERSION);
   auto files = std::make_shared<StaticFiles>(context.web_dir);

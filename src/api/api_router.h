@@ -11,6 +11,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "core/clock.h"
+#include "decide/decision_service.h"
 #include "ingest/event_ingestor.h"
 #include "store/database.h"
 
@@ -29,6 +30,9 @@ struct ApiContext {
   std::size_t max_upload_bytes = kDefaultMaxUploadBytes;
   // The behaviour stream (event_routes.h); its routes exist only when set.
   ingest::EventIngestor* events = nullptr;
+  // The decision stage (decision_routes.h); when none is given the router
+  // makes its own, which publishes nothing (serve passes one on its bus).
+  std::shared_ptr<decide::DecisionService> decisions;
 };
 
 // REQUIRES: everything in `context` outlives the router.
