@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <memory>
+#include <random>
 #include <thread>
 
 #include "api/api_router.h"
@@ -11,6 +12,8 @@
 #include "cli/command.h"
 #include "core/clock.h"
 #include "core/event_bus.h"
+#include "decide/decision_service.h"
+#include "decide/score_subscriber.h"
 #include "ingest/event_ingestor.h"
 #include "store/database.h"
 
@@ -48,12 +51,19 @@ int serve(const ServeOptions& o) {
   stream_options.resolver.accept_visitors = o.accept_visitors;
   auto events = ingest::EventIngestor::start(db, SystemClock::instance(), bus, stream_options);
   if (!events) return report(events.error());
+  // The decision stage: decisions publish on the bus (the SSE stream and
+  // webhooks forward them); every lead re-scored live gets a decision unless
+  // one of its next steps is open.
+  auto decisions = std::make_shared<decide::DecisionService>(db, SystemClock::instance(), &bus,
+                                                             std::random_device{}());
+  decide::ScoreSubscriber score_subscriber(bus, *decisions);
   auto router = api::build_api_router({.db = db,
                                        .metrics = metrics,
                                        .clock = SystemClock::instance(),
                                        .web_dir = o.web_dir,
                                        .max_upload_bytes = server.max_upload_bytes,
-                                       .events = events->get()});
+                                       .events = events->get(),
+                                       .decisions = decisions});
   auto started = api::HttpServer::start(server, *router, metrics);
   if (!started) return report(started.error());
   auto& http = **started;
