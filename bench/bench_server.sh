@@ -14,7 +14,9 @@ start_bench_server() {
   local bin=$1 db=$2 work=$3
   printf '%s' 'bench password 1234' |
     "$bin" user add --db "sqlite:$db" --email bench@example.com --name Bench --role admin --password-stdin >/dev/null
-  "$bin" serve --db "sqlite:$db" --port 0 --web "$work/none" >"$work/serve.log" 2>&1 &
+  # SERVE_ARGS: extra `serve` options for a run (e.g. --threads 2 to compare).
+  # shellcheck disable=SC2086
+  "$bin" serve --db "sqlite:$db" --port 0 --web "$work/none" ${SERVE_ARGS:-} >"$work/serve.log" 2>&1 &
   server_pid=$!
   local port=
   for _ in $(seq 1 300); do

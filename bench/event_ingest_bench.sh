@@ -6,6 +6,9 @@
 #   bash bench/event_ingest_bench.sh [BINARY] [DURATION] [CONNECTIONS]
 # Prints requests/s (x 1,000 = events/s), latency percentiles and the rows
 # the log holds at the end (which must equal 1,000 x the requests answered).
+# With PERF_OUT=FILE the server is sampled by `perf record -e cpu-clock -g`
+# during the run (software clock: works where hardware counters do not);
+# read it with `perf report -i FILE`.
 set -euo pipefail
 bin=${1:-build/insightcrm}
 duration=${2:-20s}
@@ -58,7 +61,23 @@ function response(status, headers, body)
   if status ~= 202 then print("status " .. status .. ": " .. body) end
 end
 LUA
+# The server's CPU time (user + system, clock ticks) from /proc: on a shared
+# machine the CPU spent per stored event compares builds better than events/s.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+rows_before=$(sqlite3 "$db" 'SELECT COUNT(*) FROM events')
+ticks_before=$(cpu_ticks)
+perf_pid=
+if [[ -n ${PERF_OUT:-} ]]; then
+  perf record -q -e cpu-clock -g -p "$server_pid" -o "$PERF_OUT" 2>/dev/null &
+  perf_pid=$!
+fi
 wrk -t 2 -c "$connections" -d "$duration" --latency -s "$work/events.lua" "$base" | grep -vE '^\s*$'
+if [[ -n $perf_pid ]]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
+sleep 1  # the requests in flight when wrk stopped are committed
+ticks=$(($(cpu_ticks) - ticks_before))
+rows=$(($(sqlite3 "$db" 'SELECT COUNT(*) FROM events') - rows_before))
+echo "server CPU: $((ticks * 1000 / $(getconf CLK_TCK))) ms for $rows events =" \
+  "$(awk -v t="$ticks" -v r="$rows" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", r ? t / hz * 1e6 / r : 0 }') us/event"
 stats=$(curl -sf -H "Authorization: Bearer $key" "$base/api/v1/events/stats")
 echo "stats: $stats"
 echo "rows in the log: $(sqlite3 "$db" 'SELECT COUNT(*) FROM events')"

@@ -10,6 +10,9 @@ packages=(
   postgresql-15 postgresql-client-15
   libxgboost-dev liblinear-dev librdkafka-dev libeigen3-dev
   libcli11-dev libspdlog-dev libfmt-dev libsodium-dev
+  # Webhooks: libcurl sends the signed POSTs (http and https, timeouts,
+  # redirects off); OpenSSL computes their HMAC-SHA256.
+  libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
   valgrind

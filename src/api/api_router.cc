@@ -11,9 +11,11 @@
 #include "api/lead_routes.h"
 #include "api/product_routes.h"
 #include "api/user_routes.h"
+#include "api/webhook_routes.h"
 #include "api/health_routes.h"
 #include "api/openapi.h"
 #include "api/static_files.h"
+#include "api/stream_routes.h"
 
 #include <random>
 
@@ -38,7 +40,10 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   add_dashboard_routes(*router, context.db);
   add_import_routes(*router, std::make_shared<ImportJobRunner>(context.db, context.clock),
                     context.max_upload_bytes);
-  if (context.events != nullptr) add_event_routes(*router, context.db, *context.events);
+  if (context.events != nullptr)
+    add_event_routes(*router, context.db, *context.events, context.scorer);
+  if (context.live != nullptr) add_stream_routes(*router, *context.live);
+  add_webhook_routes(*router, context.db, context.clock);
   auto decisions = context.decisions;
   if (!decisions) {
     decisions = std::make_shared<decide::DecisionService>(context.db, context.clock, nullptr,

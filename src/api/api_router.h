@@ -10,9 +10,11 @@
 #include "api/limits.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "api/sse_hub.h"
 #include "core/clock.h"
 #include "decide/decision_service.h"
 #include "ingest/event_ingestor.h"
+#include "models/live_scorer.h"
 #include "store/database.h"
 
 namespace icrm::api {
@@ -33,6 +35,10 @@ struct ApiContext {
   // The decision stage (decision_routes.h); when none is given the router
   // makes its own, which publishes nothing (serve passes one on its bus).
   std::shared_ptr<decide::DecisionService> decisions;
+  // Live lead scoring, reported by GET /api/v1/events/stats; optional.
+  const models::LiveScorer* scorer = nullptr;
+  // GET /api/v1/stream (server-sent events) exists only when set.
+  SseHub* live = nullptr;
 };
 
 // REQUIRES: everything in `context` outlives the router.

@@ -74,6 +74,8 @@ constexpr const char* kKpiSchema =
     R"("revenue_by_month":{"type":"array","items":{"type":"object","properties":{"month":{"type":"string"},"currency":{"type":"string"},"amount_minor":{"type":"integer"},"lines":{"type":"integer"}}}},)"
     R"("customers_by_status":{"type":"object"},"answered_messages":{"type":"integer"},)"
     R"("mean_response_seconds":{"type":["number","null"]},)"
+    R"("response_by_month":{"type":"array","items":{"type":"object","properties":{)"
+    R"("month":{"type":"string"},"answered":{"type":"integer"},"mean_response_seconds":{"type":"number"}}}},)"
     R"("score_distribution":{"type":"array","items":{"type":"object","properties":{"lower":{"type":"number"},"upper":{"type":"number"},"count":{"type":"integer"}}}},)"
     R"("leads_by_tier":{"type":"object"},"scored_leads":{"type":"integer"}}})";
 
@@ -83,6 +85,7 @@ constexpr const char* kRankedSchema =
     R"("email":{"type":["string","null"]},"company":{"type":["string","null"]},"source":{"type":["string","null"]},)"
     R"("status":{"type":"string"},"owner_id":{"type":["integer","null"]},"expected_value_minor":{"type":["integer","null"]},)"
     R"("currency":{"type":"string"},"created_at":{"type":"string"},"updated_at":{"type":"string"},)"
+    R"("last_activity_at":{"type":["string","null"],"description":"the lead's latest message or completed activity"},)"
     R"("score":{"type":["object","null"],"properties":{"probability":{"type":"number"},"score":{"type":"number"},)"
     R"("rank":{"type":"integer"},"tier":{"enum":["hot","warm","cold"]},"factors":{"type":"array"},"scored_at":{"type":"string"}}}}}}}})";
 
@@ -113,7 +116,8 @@ void add_dashboard_routes(Router& router, store::Database& db) {
         return Response::json(200, boost::json::serialize(out));
       },
       {.summary = "The Overview's figures over [from, to): leads by status, conversion rate by "
-                  "month and source, revenue by month, customers by status, mean response time, "
+                  "month and source, revenue by month, customers by status, mean response time "
+                  "(overall and per month), "
                   "and the latest scores' distribution (a rep's lead figures cover their own and "
                   "unassigned leads)",
        .tag = "dashboard",

@@ -14,6 +14,7 @@
 #include "api/json_body.h"
 #include "api/limits.h"
 #include "api/problem.h"
+#include "api/resource_routes.h"
 #include "ingest/alert_format.h"
 #include "ingest/event_reader.h"
 #include "store/alert_store.h"
@@ -34,17 +35,6 @@ std::string media_type(const Request& request) {
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return lower;
-}
-
-Result<int64_t> positive_param(const Request& request, std::string_view name, int64_t max) {
-  auto text = request.query_param(name);
-  if (!text) return int64_t{0};
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-  if (ec != std::errc() || end != text->data() + text->size() || n < 1 || n > max)
-    return Error::invalid(std::string(name) + " must be an integer from 1 to " + std::to_string(max),
-                          std::string(name));
-  return n;
 }
 
 Result<std::optional<Timestamp>> time_param(const Request& request, std::string_view name) {
@@ -155,7 +145,8 @@ constexpr const char* kEventTypeSchema =
 
 }  // namespace
 
-void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor& ingestor) {
+void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor& ingestor,
+                      const models::LiveScorer* scorer) {
   router.add(
       Method::kPost, "/api/v1/events",
       [&ingestor](const Request& request) -> Result<Response> {
@@ -234,7 +225,7 @@ void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor
 
   router.add(
       Method::kGet, "/api/v1/events/stats",
-      [&ingestor](const Request& request) -> Result<Response> {
+      [&ingestor, scorer](const Request& request) -> Result<Response> {
         auto caller = require_caller(request);
         if (!caller) return caller.error();
         if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kEvent); !a)
@@ -252,16 +243,36 @@ void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor
         out["watermark"] = s.watermark_us > 0
                                ? boost::json::value(format_timestamp(from_unix_micros(s.watermark_us)))
                                : boost::json::value(nullptr);
+        if (scorer != nullptr) {
+          models::LiveScoringStats l = scorer->stats();
+          out["live_scoring"] = object{
+              {"model_id", l.model_id > 0 ? boost::json::value(l.model_id) : boost::json::value(nullptr)},
+              {"state", l.state},
+              {"rescored", l.rescored},
+              {"rows_written", l.rows_written},
+              {"tier_changes", l.tier_changes},
+              {"tier_alerts_suppressed", l.tier_alerts_suppressed},
+              {"skipped_no_model", l.skipped_no_model},
+              {"skipped_closed", l.skipped_closed},
+              {"errors", l.errors}};
+        }
         return Response::json(200, boost::json::serialize(out));
       },
       {.summary = "Counters of the event log: total, by type, committed in the last minute, "
-                  "flagged too late, entities tracked, alerts raised, newest event time",
+                  "flagged too late, entities tracked, alerts raised, newest event time; "
+                  "live_scoring says which model re-scores leads as events arrive (model_id "
+                  "null and state \"no active lead model\" when none does)",
        .tag = "events",
        .responses = {200},
        .response_schema =
            R"({"type":"object","properties":{"total":{"type":"integer"},"by_type":{"type":"object"},)"
            R"("last_minute":{"type":"integer"},"too_late":{"type":"integer"},"entities":{"type":"integer"},)"
-           R"("alerts":{"type":"integer"},"alerts_suppressed":{"type":"integer"},"watermark":{"type":["string","null"]}}})"});
+           R"("alerts":{"type":"integer"},"alerts_suppressed":{"type":"integer"},"watermark":{"type":["string","null"]},)"
+           R"("live_scoring":{"type":"object","properties":{"model_id":{"type":["integer","null"]},)"
+           R"("state":{"type":"string"},"rescored":{"type":"integer"},"rows_written":{"type":"integer"},)"
+           R"("tier_changes":{"type":"integer"},"tier_alerts_suppressed":{"type":"integer"},)"
+           R"("skipped_no_model":{"type":"integer"},"skipped_closed":{"type":"integer"},)"
+           R"("errors":{"type":"integer"}}}}})"});
 
   router.add(
       Method::kGet, "/api/v1/event-types",

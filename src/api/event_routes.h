@@ -19,11 +19,15 @@
 
 #include "api/router.h"
 #include "ingest/event_ingestor.h"
+#include "models/live_scorer.h"
 #include "store/database.h"
 
 namespace icrm::api {
 
 // REQUIRES: db and ingestor outlive the router.
-void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor& ingestor);
+// `scorer` (optional): live lead scoring, reported under "live_scoring" in
+// the stats.
+void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor& ingestor,
+                      const models::LiveScorer* scorer = nullptr);
 
 }  // namespace icrm::api

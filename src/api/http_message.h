@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +60,8 @@ struct Request {
   Status set_target(std::string raw_target);
 };
 
+class ResponseStream;  // response_stream.h
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -66,6 +69,9 @@ struct Response {
   std::string body;
   // Set for HEAD: the headers of a GET, no body on the wire.
   bool omit_body = false;
+  // A body written as it comes (server-sent events, response_stream.h):
+  // `body` is then ignored and the connection closes when the stream ends.
+  std::shared_ptr<ResponseStream> stream;
 
   static Response json(int status, std::string body);
   static Response text(int status, std::string content_type, std::string body);

@@ -17,11 +17,13 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "api/problem.h"
+#include "api/response_stream.h"
 
 namespace icrm::api {
 
@@ -39,6 +41,20 @@ constexpr std::chrono::milliseconds kLingerTimeout{2000};
 constexpr std::size_t kFirstReadBytes = 4096;
 
 using BeastResponse = http::response<http::string_body>;
+
+// The header of a streamed response (server-sent events): no length, the
+// body ends when the connection closes.
+std::string stream_head(const Response& r, unsigned version) {
+  http::response<http::empty_body> head{static_cast<http::status>(r.status), version};
+  head.set(http::field::server, "insightcrm");
+  head.set(http::field::content_type, r.content_type);
+  for (const auto& [name, value] : r.headers.fields()) head.insert(name, value);
+  if (!head.count("X-Content-Type-Options")) head.set("X-Content-Type-Options", "nosniff");
+  head.keep_alive(false);
+  std::ostringstream out;
+  out << head.base();
+  return out.str();
+}
 
 BeastResponse to_beast(Response&& r, unsigned version, bool keep_alive) {
   BeastResponse res{static_cast<http::status>(r.status), version};
@@ -125,6 +141,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_server_stopping() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       self->stopping_ = true;
+      if (self->streaming_) {
+        // A stream has no end of its own: end it now.
+        if (!self->stream_writing_ && self->stream_head_.empty()) self->end_stream();
+        return;
+      }
       // Idle means no byte of a request has been read; bytes already waiting
       // in the socket are a request in flight and will be answered.
       beast::error_code ec;
@@ -278,11 +299,90 @@ class Session : public std::enable_shared_from_this<Session> {
       route = dispatched.route;
     }
     int status = res.status;
-    enqueue(to_beast(std::move(res), beast_req.version(), keep_alive));
+    bool streamed = false;
+    if (res.stream && !res.omit_body && status == 200 && !stopping_) {
+      start_stream(std::move(res), beast_req.version());
+      streamed = true;
+    } else {
+      if (res.stream) res.stream->close();  // HEAD, or the server is stopping
+      res.stream.reset();
+      enqueue(to_beast(std::move(res), beast_req.version(), keep_alive));
+    }
     // The method's canonical name: a client inventing methods cannot grow the metrics.
     server_.metrics_.record_request(route, method_name(req.method), status,
                                     std::chrono::steady_clock::now() - started);
-    if (keep_alive && queue_.size() < server_.options_.max_in_flight) start_read();
+    if (!streamed && keep_alive && queue_.size() < server_.options_.max_in_flight) start_read();
+  }
+
+  // A streamed response (response_stream.h): after the responses queued
+  // before it, its header, then whatever the stream gives, one write at a
+  // time, until it ends or the connection does. Nothing more is read but
+  // the end of the connection.
+  void start_stream(Response&& r, unsigned version) {
+    streaming_ = true;
+    read_closed_ = true;
+    body_stream_ = std::move(r.stream);
+    stream_head_ = stream_head(r, version);
+    if (queue_.empty()) write_stream_head();  // else on_write starts it
+  }
+
+  void write_stream_head() {
+    stream_out_ = std::move(stream_head_);
+    stream_head_.clear();
+    write_stream_out([](Session& s) {
+      if (s.stopping_) return s.end_stream();
+      std::weak_ptr<Session> weak = s.weak_from_this();
+      auto executor = s.stream_.get_executor();
+      s.body_stream_->open([weak, executor] {
+        net::post(executor, [weak] {
+          if (auto p = weak.lock()) p->pump_stream();
+        });
+      });
+      s.watch_peer();
+    });
+  }
+
+  void pump_stream() {
+    if (!body_stream_ || stream_writing_ || closing_) return;
+    stream_out_.clear();
+    stream_more_ = body_stream_->take(stream_out_);
+    if (stream_out_.empty()) {
+      if (!stream_more_) end_stream();
+      return;
+    }
+    write_stream_out([](Session& s) {
+      if (!s.stream_more_ || s.stopping_) return s.end_stream();
+      s.pump_stream();
+    });
+  }
+
+  // Writes stream_out_ (one write at a time), then `next`; closes on failure.
+  template <typename Next>
+  void write_stream_out(Next next) {
+    stream_writing_ = true;
+    arm_write_deadline();
+    net::async_write(stream_, net::buffer(stream_out_),
+                     [self = shared_from_this(), next](beast::error_code ec, std::size_t) {
+                       self->write_timer_.cancel();
+                       self->stream_writing_ = false;
+                       if (ec) return self->close();
+                       next(*self);
+                     });
+  }
+
+  void end_stream() {
+    if (body_stream_) body_stream_->close();
+    linger_and_close();
+  }
+
+  // The client sends nothing on a stream; a read ends when it goes away.
+  void watch_peer() {
+    watching_peer_ = true;
+    stream_.async_read_some(net::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close_now();
+                              self->watch_peer();
+                            });
   }
 
   void enqueue(BeastResponse&& res) {
@@ -305,6 +405,10 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keep_alive = queue_.front().keep_alive();
     queue_.pop_front();
     if (!keep_alive) return linger_and_close();
+    if (queue_.empty() && !stream_head_.empty()) {
+      if (stopping_) return end_stream();
+      return write_stream_head();
+    }
     if (!queue_.empty()) {
       do_write();
     } else if (stopping_ && idle_) {
@@ -322,7 +426,7 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     arm_read_deadline(kLingerTimeout, ReadPhase::kLinger);
-    drain();
+    if (!watching_peer_) drain();  // else watch_peer's read already discards
   }
 
   void drain() {
@@ -339,6 +443,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close_now() {
+    if (body_stream_) body_stream_->close();
     // Pending timer handlers hold the session; cancel them so it can end now.
     read_timer_.cancel();
     write_timer_.cancel();
@@ -396,6 +501,15 @@ class Session : public std::enable_shared_from_this<Session> {
   bool stopping_ = false;  // the server is shutting down
   bool closing_ = false;
   bool read_closed_ = false;  // a response without keep-alive is queued: read no more
+  // A streamed response (start_stream): its source, its header until written,
+  // the bytes being written.
+  std::shared_ptr<ResponseStream> body_stream_;
+  std::string stream_head_;
+  std::string stream_out_;
+  bool streaming_ = false;
+  bool stream_writing_ = false;
+  bool stream_more_ = true;
+  bool watching_peer_ = false;
 };
 
 Status HttpServer::Impl::listen() {

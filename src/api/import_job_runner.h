@@ -5,11 +5,15 @@
 // read by the same importer as `insightcrm import` (ingest/importer.h), so
 // mapping, validation, duplicates and batches are the CLI's.
 //
-// Jobs live in this instance's memory (the newest kMaxKeptImportJobs): a
-// poll must reach the instance that took the upload, and a restart forgets
-// finished jobs (the imported rows and the audit log stay). An import cut
-// off by a restart leaves whole batches; uploading the file again with
-// on_duplicate=skip completes it.
+// Every job is stored (store::ImportJobStore, table import_jobs) when it is
+// queued, starts and finishes, so any instance sharing the database answers a
+// poll, also after a restart. Progress while running (rows read so far) is
+// only in the memory of the instance running it (the newest
+// kMaxKeptImportJobs are kept there). An import cut off by a restart leaves
+// whole batches: the restarted instance marks its previous process's
+// unfinished jobs failed, saying so, and uploading the file again with
+// on_duplicate=skip completes the import. Jobs of other live instances (same
+// host, another process; or another host) are left alone.
 //
 // Thread-safety: every method may be called from any thread. The destructor
 // lets the running import finish and marks queued ones failed.
@@ -31,6 +35,7 @@
 #include "core/result.h"
 #include "ingest/importer.h"
 #include "store/database.h"
+#include "store/import_job_store.h"
 
 namespace icrm::api {
 
@@ -38,8 +43,12 @@ namespace icrm::api {
 inline constexpr std::size_t kMaxQueuedImports = 4;
 // Refused rows a job keeps with their line and reason; the count goes on.
 inline constexpr std::size_t kMaxReportedRejects = 1000;
-// Finished jobs kept for polling; the oldest is forgotten first.
+// Jobs kept in memory for polling; older ones are read from the database.
 inline constexpr std::size_t kMaxKeptImportJobs = 1000;
+// The error of a job whose process ended before it finished.
+inline constexpr std::string_view kImportInterrupted =
+    "the server stopped before this import finished; whole batches were stored: upload the file "
+    "again with on_duplicate=skip to complete it";
 
 struct RejectedRow {
   std::uint64_t row = 0;   // data row, 1 = the first after the header
@@ -61,6 +70,10 @@ struct ImportJob {
   std::optional<std::string> started_at, finished_at;
 };
 
+// The stored form and back (summary and refused rows as JSON).
+store::ImportJobRecord to_record(const ImportJob& job);
+ImportJob from_record(const store::ImportJobRecord& record);
+
 std::string to_json(const ImportJob& job);
 
 class ImportJobRunner {
@@ -76,6 +89,7 @@ class ImportJobRunner {
   // Queues an import of `upload` with `options` (its file is set here).
   // Errors: the queue is full (rate limited), the spool file cannot be written.
   Result<ImportJob> submit(ingest::ImportOptions options, const std::string& upload, int64_t user_id);
+  // This instance's job from memory, any other from the database.
   std::optional<ImportJob> get(int64_t id) const;
   // Blocks until no import is queued or running (tests, shutdown).
   void wait_idle();
@@ -90,14 +104,19 @@ class ImportJobRunner {
   template <typename Fn>
   void update(int64_t id, Fn&& fn);
 
+  // Fails the unfinished jobs a previous process on this host left behind.
+  void fail_orphans();
+  void persist_finish(const ImportJob& job);
+
   store::Database& db_;
   const Clock& clock_;
+  mutable store::ImportJobStore store_;
+  std::string runner_name_;            // "host:pid:nonce"
   std::filesystem::path spool_dir_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Task> queue_;             // guarded by mu_
   std::map<int64_t, ImportJob> jobs_;  // guarded by mu_
-  int64_t next_id_ = 1;                // guarded by mu_
   bool busy_ = false;                  // guarded by mu_
   bool stopping_ = false;              // guarded by mu_
   std::thread worker_;                 // started last, joined first

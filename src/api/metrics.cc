@@ -46,6 +46,11 @@ void Metrics::set_pool_gauge(std::function<std::pair<size_t, size_t>()> gauge) {
   pool_gauge_ = std::move(gauge);
 }
 
+void Metrics::add_counter(std::string name, std::string help, std::function<int64_t()> read) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  counters_.push_back({std::move(name), std::move(help), std::move(read)});
+}
+
 std::string Metrics::render() const {
   std::string out;
   std::lock_guard lock(mutex_);
@@ -89,6 +94,10 @@ std::string Metrics::render() const {
     out += "# HELP icrm_db_pool_connections Database connections in the pool.\n";
     out += "# TYPE icrm_db_pool_connections gauge\n";
     out += fmt::format("icrm_db_pool_connections {}\n", size);
+  }
+  for (const ExternalCounter& c : counters_) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} counter\n{} {}\n", c.name, c.help, c.name, c.name,
+                       c.read());
   }
   return out;
 }

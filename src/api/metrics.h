@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 namespace icrm::api {
 
@@ -35,6 +36,9 @@ class Metrics {
 
   // Reports {in use, size} of the database pool when /metrics is rendered.
   void set_pool_gauge(std::function<std::pair<size_t, size_t>()> gauge);
+  // A counter kept elsewhere (an event source's), read when /metrics is
+  // rendered. `name` is a Prometheus metric name (icrm_..._total).
+  void add_counter(std::string name, std::string help, std::function<int64_t()> read);
 
   // Prometheus text exposition format 0.0.4.
   std::string render() const;
@@ -51,6 +55,11 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, Histogram> latency_;     // GUARDED_BY(mutex_)
   std::map<std::string, uint64_t> rejected_;                            // GUARDED_BY(mutex_)
   std::function<std::pair<size_t, size_t>()> pool_gauge_;               // GUARDED_BY(mutex_)
+  struct ExternalCounter {
+    std::string name, help;
+    std::function<int64_t()> read;
+  };
+  std::vector<ExternalCounter> counters_;  // GUARDED_BY(mutex_)
   std::atomic<int64_t> open_connections_{0};
   std::atomic<uint64_t> connections_total_{0};
 };

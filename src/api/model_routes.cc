@@ -9,7 +9,9 @@
 #include "api/api_router.h"
 #include "api/auth_middleware.h"
 #include "api/json_body.h"
+#include "api/resource_routes.h"
 #include "features/record_table.h"
+#include "store/customer_store.h"
 #include "store/lead_store.h"
 #include "store/model_registry.h"
 #include "store/score_store.h"
@@ -18,6 +20,9 @@ namespace icrm::api {
 namespace {
 
 using boost::json::object;
+
+// GET /leads/{id}/scores: rows per page at most (limit), kDefaultPageSize when not given.
+constexpr size_t kMaxScoreHistoryPage = kMaxPageSize;
 
 Result<int64_t> path_id(const Request& request) {
   auto text = request.path_param("id").value_or("");
@@ -34,16 +39,60 @@ Response accepted(const store::ModelJob& job) {
   return r;
 }
 
+// How a score is told in words, per entity.
+struct ScoreWording {
+  std::string_view label;   // "lead" -> "Hot lead"; "churn risk" -> "Hot churn risk"
+  std::string_view likely;  // "convert" | "churn"
+  std::string_view among;   // "open leads" | "scored customers"
+};
+constexpr ScoreWording kLeadWording{"lead", "convert", "open leads"};
+constexpr ScoreWording kChurnWording{"churn risk", "churn", "scored customers"};
+
 // "Hot lead: 82 % likely to convert (rank 1 of the open leads). meetings_done is 1, ..."
-std::string summary(const store::ScoreRecord& s) {
+std::string summary(const store::ScoreRecord& s, const ScoreWording& w) {
   std::string text =
-      fmt::format("{}{} lead: {:.0f} % likely to convert (rank {} of the open leads).",
+      fmt::format("{}{} {}: {:.0f} % likely to {} (rank {} of the {}).",
                   char(std::toupper(static_cast<unsigned char>(s.tier[0]))), s.tier.substr(1),
-                  s.probability * 100, s.rank);
+                  w.label, s.probability * 100, w.likely, s.rank, w.among);
   for (const auto& f : s.factors)
     if (const auto* words = f.as_object().if_contains("words"))
       text += " " + std::string(words->as_string()) + ".";
   return text;
+}
+
+// A record's latest score with the model that gave it, in words; not_found
+// with `unscored` when it has none.
+Result<object> latest_score_json(store::Database& db, const Clock& clock, std::string_view entity,
+                                 int64_t id, const ScoreWording& wording,
+                                 const std::string& unscored) {
+  auto score = store::ScoreStore(db).latest(entity, id);
+  if (!score) return score.error();
+  if (!*score) return Error::not_found(unscored);
+  const store::ScoreRecord& s = **score;
+  auto model = store::ModelRegistry(db, clock).get(s.model_id, /*with_bundle=*/false);
+  if (!model) return model.error();
+  return object{{"model", object{{"id", model->id},
+                                 {"version", model->version},
+                                 {"kind", model->kind},
+                                 {"active", model->active}}},
+                {"probability", s.probability},
+                {"score", s.score},
+                {"rank", s.rank},
+                {"tier", s.tier},
+                {"scored_at", format_timestamp(s.scored_at)},
+                {"factors", s.factors},
+                {"summary", summary(s, wording)}};
+}
+
+// The JSON Schema of latest_score_json() plus the record's id field.
+std::string score_schema(std::string_view id_field) {
+  return std::string(R"({"type":"object","properties":{")") + std::string(id_field) +
+         R"(":{"type":"integer"},"model":{"type":"object"},)"
+         R"("probability":{"type":"number"},"score":{"type":"number"},"rank":{"type":"integer"},)"
+         R"("tier":{"enum":["hot","warm","cold"]},"scored_at":{"type":"string"},)"
+         R"("factors":{"type":"array","items":{"type":"object","properties":{"column":{"type":"string"},)"
+         R"("value":{"type":"string"},"contribution":{"type":"number"},"unit":{"type":"string"},)"
+         R"("text":{"type":"string"},"words":{"type":"string"}}}},"summary":{"type":"string"}}})";
 }
 
 constexpr const char* kJobSchema =
@@ -211,41 +260,95 @@ void add_model_routes(Router& router, store::Database& db, const Clock& clock,
         auto ownership = auth::ownership_of(lead->owner_id.value_or(0), (*caller)->user_id);
         if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kLead, ownership); !a)
           return a.error();
-        auto score = store::ScoreStore(db).latest("leads", *id);
-        if (!score) return score.error();
-        if (!*score)
-          return Error::not_found(fmt::format(
-              "lead {} has no score yet: only open leads are scored, after a model is trained "
-              "(POST /api/v1/models/train)",
-              *id));
-        const store::ScoreRecord& s = **score;
-        auto model = store::ModelRegistry(db, clock).get(s.model_id, /*with_bundle=*/false);
-        if (!model) return model.error();
-        object out{{"lead_id", *id},
-                   {"model", object{{"id", model->id},
-                                    {"version", model->version},
-                                    {"kind", model->kind},
-                                    {"active", model->active}}},
-                   {"probability", s.probability},
-                   {"score", s.score},
-                   {"rank", s.rank},
-                   {"tier", s.tier},
-                   {"scored_at", format_timestamp(s.scored_at)},
-                   {"factors", s.factors},
-                   {"summary", summary(s)}};
-        return Response::json(200, boost::json::serialize(out));
+        auto out = latest_score_json(
+            db, clock, "leads", *id, kLeadWording,
+            fmt::format("lead {} has no score yet: only open leads are scored, after a model is "
+                        "trained (POST /api/v1/models/train)",
+                        *id));
+        if (!out) return out.error();
+        out->emplace("lead_id", *id);
+        return Response::json(200, boost::json::serialize(*out));
       },
       {.summary = "Why a lead scores as it does: its latest score, tier and rank, and the top "
                   "factors in words",
        .tag = "models",
        .responses = {200, 400, 404},
-       .response_schema =
-           R"({"type":"object","properties":{"lead_id":{"type":"integer"},"model":{"type":"object"},)"
+       .response_schema = score_schema("lead_id")});
+
+  router.add(
+      Method::kGet, "/api/v1/customers/{id}/churn-risk",
+      [&db, &clock](const Request& request) -> Result<Response> {
+        auto caller = require_caller(request);
+        if (!caller) return caller.error();
+        auto id = path_id(request);
+        if (!id) return id.error();
+        auto customer = store::CustomerStore(db, clock).get(*id);
+        if (!customer) return customer.error();
+        auto ownership = auth::ownership_of(customer->owner_id.value_or(0), (*caller)->user_id);
+        if (auto a =
+                authorize(**caller, auth::Action::kRead, auth::Resource::kCustomer, ownership);
+            !a)
+          return a.error();
+        auto out = latest_score_json(
+            db, clock, "customers", *id, kChurnWording,
+            fmt::format("customer {} has no churn score yet: only customers who have not churned "
+                        "are scored, after a customer model is trained (POST /api/v1/models/train "
+                        "with entity customers)",
+                        *id));
+        if (!out) return out.error();
+        out->emplace("customer_id", *id);
+        return Response::json(200, boost::json::serialize(*out));
+      },
+      {.summary = "A customer's churn risk: their latest churn score, its tier and rank, the "
+                  "model that gave it, and the top factors in words",
+       .tag = "models",
+       .responses = {200, 400, 404},
+       .response_schema = score_schema("customer_id")});
+
+  router.add(
+      Method::kGet, "/api/v1/leads/{id}/scores",
+      [&db, &clock](const Request& request) -> Result<Response> {
+        auto caller = require_caller(request);
+        if (!caller) return caller.error();
+        auto id = path_id(request);
+        if (!id) return id.error();
+        auto limit = positive_param(request, "limit", static_cast<int64_t>(kMaxScoreHistoryPage));
+        if (!limit) return limit.error();
+        auto cursor = positive_param(request, "cursor", INT64_MAX);
+        if (!cursor) return cursor.error();
+        if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kLead); !a)
+          return a.error();
+        auto lead = store::LeadStore(db, clock).get(*id);
+        if (!lead) return lead.error();
+        // Someone else's lead is hidden from a rep, as GET /leads/{id} hides it.
+        if (!visible_to(**caller, auth::Resource::kLead, lead->owner_id))
+          return Error::not_found("no lead with id " + std::to_string(*id));
+        const size_t page = *limit > 0 ? static_cast<size_t>(*limit) : kDefaultPageSize;
+        auto scores = store::ScoreStore(db).history("leads", *id, page, *cursor);
+        if (!scores) return scores.error();
+        boost::json::array items;
+        for (const auto& s : *scores) {
+          object o{{"id", s.id},
+                   {"model_id", s.model_id},
+                   {"probability", s.probability},
+                   {"score", s.score},
+                   {"rank", s.rank},
+                   {"tier", s.tier},
+                   {"scored_at", format_timestamp(s.scored_at)}};
+          items.push_back(std::move(o));
+        }
+        bool full = scores->size() == page;
+        return page_response(std::move(items), full ? std::to_string(scores->back().id) : "");
+      },
+      {.summary = "A lead's score history, newest first (batch runs and live re-scoring as "
+                  "events arrive), for its chart; limit and cursor page it",
+       .tag = "models",
+       .responses = {200, 400, 404},
+       .response_schema = page_schema(
+           R"({"type":"object","properties":{"id":{"type":"integer"},"model_id":{"type":"integer"},)"
            R"("probability":{"type":"number"},"score":{"type":"number"},"rank":{"type":"integer"},)"
-           R"("tier":{"enum":["hot","warm","cold"]},"scored_at":{"type":"string"},)"
-           R"("factors":{"type":"array","items":{"type":"object","properties":{"column":{"type":"string"},)"
-           R"("value":{"type":"string"},"contribution":{"type":"number"},"unit":{"type":"string"},)"
-           R"("text":{"type":"string"},"words":{"type":"string"}}}},"summary":{"type":"string"}}})"});
+           R"("tier":{"enum":["hot","warm","cold"]},"scored_at":{"type":"string"}}})"),
+       .query = {"limit", "cursor"}});
 }
 
 }  // namespace icrm::api

@@ -72,6 +72,17 @@ Response page_response(json::array items, const std::string& next_cursor) {
   return Response::json(200, json::serialize(out));
 }
 
+Result<int64_t> positive_param(const Request& request, std::string_view name, int64_t max) {
+  auto text = request.query_param(name);
+  if (!text) return int64_t{0};
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc() || end != text->data() + text->size() || n < 1 || n > max)
+    return Error::invalid(std::string(name) + " must be an integer from 1 to " + std::to_string(max),
+                          std::string(name));
+  return n;
+}
+
 Result<int64_t> id_param(const Request& request, std::string_view name) {
   auto id = parse_positive(request.path_param(name).value_or(""));
   if (!id) return Error::invalid(std::string(name) + " must be a positive integer", std::string(name));

@@ -52,6 +52,10 @@ Result<store::ListQuery> list_query_from(const Request& request);
 
 // {"items": [...], "next_cursor": "..." or null}.
 Response page_response(boost::json::array items, const std::string& next_cursor);
+
+// An optional query parameter that must be an integer from 1 to `max`; 0
+// when absent.
+Result<int64_t> positive_param(const Request& request, std::string_view name, int64_t max);
 template <typename Record>
 Response page_response(const store::Page<Record>& page) {
   boost::json::array items;

@@ -1,37 +1,97 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "api/api_router.h"
 #include "api/http_server.h"
 #include "api/limits.h"
 #include "api/metrics.h"
+#include "api/sse_hub.h"
 #include "cli/command.h"
 #include "core/clock.h"
 #include "core/event_bus.h"
 #include "decide/decision_service.h"
 #include "decide/score_subscriber.h"
 #include "ingest/event_ingestor.h"
+#include "ingest/kafka_source.h"
+#include "notify/http_poster.h"
+#include "notify/webhook_worker.h"
+#include "models/live_scorer.h"
 #include "store/database.h"
 
 namespace icrm::cli {
 
 namespace {
 
+// I/O threads when --threads is 0 (default): at least this many, or two per core.
+constexpr unsigned kMinDefaultIoThreads = 8;
+
 struct ServeOptions {
   DbOption db;
   api::ServerOptions server;
   std::string web_dir = "web/dist";
   bool accept_visitors = false;
+  ingest::KafkaOptions kafka;  // consumed only when kafka.brokers is set
+  double score_interval_s = std::chrono::duration<double>(models::kDefaultScoreInterval).count();
+  api::SseOptions sse;
+  int64_t sse_heartbeat_ms = api::kDefaultSseHeartbeat.count();
 };
+
+constexpr const char* kKafkaHelp = R"(Kafka (optional): with --kafka-brokers and --kafka-topic the server also
+consumes events from a Kafka topic, through the same validation and durable
+ingest as POST /api/v1/events. Each message is one JSON event, NDJSON (one
+event per line) or a JSON array, e.g.
+  {"id":"evt-1","entity":"lead:42","type":"page_view","ts":"2026-11-23T12:00:00Z"}
+Offsets are committed only after the events are durably stored, so a crash
+re-delivers at most the last round; re-delivered events are recognised by
+their id (or their content when they have none) and not counted twice. Give
+events an id when the producer may send the same event twice on purpose.
+A bad event is logged with topic[partition]@offset, its index and the reason,
+counted in /metrics (icrm_kafka_events_rejected_total), and skipped: it never
+blocks the partition. A message over --kafka-max-message bytes is skipped whole.
+Several servers with the same --kafka-group share the topic's partitions.
+  insightcrm serve --kafka-brokers kafka1:9092,kafka2:9092 --kafka-topic crm-events
+)";
+
+// /metrics counters for the Kafka consumer.
+void add_kafka_metrics(api::Metrics& metrics, const ingest::EventSource& source) {
+  using Field = int64_t ingest::SourceStats::*;
+  const std::tuple<const char*, const char*, Field> counters[] = {
+      {"icrm_kafka_messages_total", "Kafka messages consumed.", &ingest::SourceStats::messages},
+      {"icrm_kafka_messages_rejected_total",
+       "Kafka messages skipped whole (oversize, not JSON, too many events).",
+       &ingest::SourceStats::messages_rejected},
+      {"icrm_kafka_events_stored_total", "Events from Kafka newly stored.",
+       &ingest::SourceStats::events_stored},
+      {"icrm_kafka_events_duplicate_total", "Events from Kafka already in the log (re-deliveries).",
+       &ingest::SourceStats::duplicates},
+      {"icrm_kafka_events_rejected_total", "Events from Kafka rejected (logged with the reason).",
+       &ingest::SourceStats::events_rejected},
+      {"icrm_kafka_commits_total", "Offset commits after the events were durable.",
+       &ingest::SourceStats::commits},
+      {"icrm_kafka_commit_failures_total", "Offset commits the cluster refused.",
+       &ingest::SourceStats::commit_failures},
+  };
+  for (const auto& [name, help, field] : counters) {
+    metrics.add_counter(name, help, [&source, field = field] { return source.stats().*field; });
+  }
+}
 
 int serve(const ServeOptions& o) {
   api::ServerOptions server = o.server;
   server.handle_signals = true;
-  unsigned threads = server.threads != 0 ? server.threads : std::thread::hardware_concurrency();
+  // An event POST waits on its I/O thread until the group commit holding its
+  // batch is durable, so the thread count bounds how many batches one commit
+  // can gather (and how many other requests are served meanwhile).
+  unsigned threads = server.threads != 0
+                         ? server.threads
+                         : std::max(kMinDefaultIoThreads, 2 * std::thread::hardware_concurrency());
+  server.threads = threads;
   // One connection per I/O thread, one the event log's writer holds, and
   // room for the stream's alerts and the background jobs.
   auto opened = store::Database::open({.url = o.db.url, .pool_size = std::max(threads, 1u) + 4});
@@ -47,8 +107,16 @@ int serve(const ServeOptions& o) {
   // The behaviour stream: its state is rebuilt from the event log before the
   // first request is served.
   EventBus bus;
+  // Live lead scoring follows the stream; the SSE hub serves the bus.
+  models::LiveScoringOptions scoring;
+  scoring.min_interval = std::chrono::microseconds(static_cast<int64_t>(o.score_interval_s * 1e6));
+  models::LiveScorer scorer(db, SystemClock::instance(), bus, scoring);
+  api::SseOptions sse = o.sse;
+  sse.heartbeat = std::chrono::milliseconds(o.sse_heartbeat_ms);
+  api::SseHub live(bus, SystemClock::instance(), sse);
   ingest::IngestorOptions stream_options;
   stream_options.resolver.accept_visitors = o.accept_visitors;
+  stream_options.observer = &scorer;
   auto events = ingest::EventIngestor::start(db, SystemClock::instance(), bus, stream_options);
   if (!events) return report(events.error());
   // The decision stage: decisions publish on the bus (the SSE stream and
@@ -57,13 +125,27 @@ int serve(const ServeOptions& o) {
   auto decisions = std::make_shared<decide::DecisionService>(db, SystemClock::instance(), &bus,
                                                              std::random_device{}());
   decide::ScoreSubscriber score_subscriber(bus, *decisions);
+  std::unique_ptr<ingest::EventSource> kafka;
+  if (!o.kafka.brokers.empty() || !o.kafka.topic.empty()) {
+    auto started_kafka = ingest::start_kafka_source(o.kafka, **events);
+    if (!started_kafka) return report(started_kafka.error());
+    kafka = std::move(*started_kafka);
+    add_kafka_metrics(metrics, *kafka);
+  }
+  // Webhooks (src/notify/): bus messages to the outbox, delivered by one thread.
+  auto webhook_poster = notify::make_curl_poster();
+  notify::WebhookWorker webhooks(db, *webhook_poster, SystemClock::instance());
+  webhooks.subscribe(bus);
+  webhooks.start();
   auto router = api::build_api_router({.db = db,
                                        .metrics = metrics,
                                        .clock = SystemClock::instance(),
                                        .web_dir = o.web_dir,
                                        .max_upload_bytes = server.max_upload_bytes,
                                        .events = events->get(),
-                                       .decisions = decisions});
+                                       .decisions = decisions,
+                                       .scorer = &scorer,
+                                       .live = &live});
   auto started = api::HttpServer::start(server, *router, metrics);
   if (!started) return report(started.error());
   auto& http = **started;
@@ -73,6 +155,7 @@ int serve(const ServeOptions& o) {
   spdlog::info("serving the dashboard from {}; {} I/O thread(s); max body {} bytes", o.web_dir,
                threads, server.max_body_bytes);
   http.wait();
+  kafka.reset();  // the round in flight is stored and committed first
   spdlog::info("stopped");
   return kExitOk;
 }
@@ -101,10 +184,50 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--anonymous-visitors", o->accept_visitors,
                 "Accept events for visitor:ext:<id> entities that have no record");
-  cmd->add_option("--threads", o->server.threads, "I/O threads (0: one per core)")
+  cmd->add_option("--score-interval", o->score_interval_s,
+                  "Live scoring: seconds between a lead's score history rows unless its tier "
+                  "changes (0: a row whenever the probability moves)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
+  cmd->add_option("--sse-max-clients", o->sse.max_clients,
+                  "Live stream (GET /api/v1/stream): clients at once")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  cmd->add_option("--sse-queue", o->sse.client_queue,
+                  "Live stream: frames queued per client before a slow client is dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  cmd->add_option("--sse-ring", o->sse.ring_size,
+                  "Live stream: recent frames kept for Last-Event-ID")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  cmd->add_option("--sse-heartbeat-ms", o->sse_heartbeat_ms,
+                  "Live stream: milliseconds between heartbeat comments")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{10}, int64_t{3600000}));
+  cmd->add_option("--threads", o->server.threads, "I/O threads (0: two per core, at least 8; an event POST holds its thread until its batch is durable)")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));
+  const char* kafka_group = "Kafka (see below)";
+  cmd->add_option("--kafka-brokers", o->kafka.brokers,
+                  "Kafka bootstrap servers, host:port[,host:port...]; enables the consumer")
+      ->group(kafka_group);
+  cmd->add_option("--kafka-topic", o->kafka.topic, "Topic to consume events from")
+      ->group(kafka_group);
+  cmd->add_option("--kafka-group", o->kafka.group,
+                  "Consumer group; its committed offsets say where to resume")
+      ->capture_default_str()
+      ->group(kafka_group);
+  cmd->add_option("--kafka-max-message", o->kafka.max_message_bytes,
+                  "Largest message in bytes; a larger one is logged and skipped")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, ingest::kMaxKafkaMessageBytes))
+      ->group(kafka_group);
+  cmd->footer(kKafkaHelp);
   cmd->callback([o] {
+    if (o->kafka.brokers.empty() != o->kafka.topic.empty())
+      throw CLI::RuntimeError(
+          report(Error::invalid("--kafka-brokers and --kafka-topic go together", "kafka-topic")));
     int code = serve(*o);
     if (code != kExitOk) throw CLI::RuntimeError(code);
   });

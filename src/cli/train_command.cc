@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -30,6 +31,7 @@ struct TrainArgs {
   double split = 0.8, alpha = -1;
   std::uint64_t seed = 42;
   bool calibrate = false;
+  bool verbose = false;
   std::size_t pca = 0;
   int threads = 1;
   models::BoosterParams booster;
@@ -141,15 +143,27 @@ int run_train_csv(const TrainArgs& a) {
   if (o->target.empty()) return report(Error::invalid("--csv needs --target COLUMN", "target"));
   o->progress = [&](const std::string& line) { progress.update(line); };
 
+  using Steady = std::chrono::steady_clock;
+  auto since = [](Steady::time_point t) { return std::chrono::duration<double>(Steady::now() - t).count(); };
+  const auto start = Steady::now();
   progress.update("reading " + a.csv);
   auto table = features::read_csv_table(a.csv, {.csv = *csv});
   if (!table) return report(table.error());
+  const double read_seconds = since(start);
   auto run = models::train_models(*table, *o);
   progress.done();
   if (!run) return report(run.error());
   for (const auto& w : run->warnings) std::cerr << "insightcrm: warning: " << w << "\n";
   print_table(*run);
-  return write_outputs(*run, a.out, a.report, run->report());
+  const auto written = Steady::now();
+  int rc = write_outputs(*run, a.out, a.report, run->report());
+  if (a.verbose) {
+    std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", "read CSV", read_seconds);
+    for (const auto& [name, seconds] : run->phases) std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", name, seconds);
+    std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", "write model and report", since(written));
+    std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", "total", since(start));
+  }
+  return rc;
 }
 
 int run_train_records(const TrainArgs& a) {
@@ -227,6 +241,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--alpha", a->alpha, "Hybrid weight α of the weighted score (default: chosen on validation)");
   cmd->add_option("--weights", a->weights, "Expert weights for the weighted score: JSON {\"weights\": {\"feature\": w}}");
   cmd->add_flag("--calibrate", a->calibrate, "Also Platt-calibrate lr and gbdt probabilities");
+  cmd->add_flag("--verbose", a->verbose, "With --csv: print wall time per phase (reading, schema, features, "
+                                         "each model, writing) to stderr");
   cmd->add_option("--pca", a->pca, "Project features onto this many principal components");
   cmd->add_option("--eta", a->booster.eta, "Boosted trees: learning rate")->capture_default_str();
   cmd->add_option("--max-depth", a->booster.max_depth, "Boosted trees: depth of each tree")->capture_default_str();

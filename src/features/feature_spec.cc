@@ -138,6 +138,23 @@ Result<FeatureSpec> FeatureSpec::fit(const Table& table, const std::vector<Colum
         col.scale = stddev_or_one(sum, sum_sq, values.size());
         col.median = median_of(values);
         col.missing_indicator = missing + non_numeric > 0;
+        if (options.log_skewness > 0) {
+          double m3 = 0, lsum = 0, lsum_sq = 0, low = INFINITY;
+          for (double v : values) {
+            m3 += std::pow((v - col.mean) / col.scale, 3);
+            low = std::min(low, v);
+          }
+          const double skewness = m3 / static_cast<double>(values.size());
+          if (low >= 0 && skewness >= options.log_skewness) {
+            for (double v : values) {
+              lsum += std::log1p(v);
+              lsum_sq += std::log1p(v) * std::log1p(v);
+            }
+            col.log_feature = true;
+            col.log_mean = lsum / static_cast<double>(values.size());
+            col.log_scale = stddev_or_one(lsum, lsum_sq, values.size());
+          }
+        }
         std::sort(values.begin(), values.end());
         std::vector<double> distinct;
         for (double v : values)
@@ -287,6 +304,7 @@ void FeatureSpec::index_levels() {
     switch (col.kind) {
       case ColumnKind::kNumeric:
         names_.push_back(col.name);
+        if (col.log_feature) names_.push_back(fmt::format("log1p({})", col.name));
         if (col.missing_indicator) names_.push_back(fmt::format("{}={}", col.name, kMissingLevel));
         for (double edge : col.bin_edges) names_.push_back(fmt::format("{}>={:g}", col.name, edge));
         break;
@@ -346,6 +364,8 @@ void FeatureSpec::encode(std::span<const std::string_view> cells, float* out,
         const double value = v.value_or(col.median);
         x[0] = static_cast<float>((value - col.mean) / col.scale);
         std::size_t k = 1;
+        if (col.log_feature)
+          x[k++] = static_cast<float>((std::log1p(std::max(value, 0.0)) - col.log_mean) / col.log_scale);
         if (col.missing_indicator) x[k++] = v ? 0.f : 1.f;
         for (double edge : col.bin_edges) x[k++] = value >= edge ? 1.f : 0.f;
         break;
@@ -442,6 +462,7 @@ boost::json::object FeatureSpec::to_json() const {
         o["missing_indicator"] = col.missing_indicator;
         o["bin_edges"] = boost::json::array(col.bin_edges.begin(), col.bin_edges.end());
         if (col.sentinel) o["sentinel"] = *col.sentinel;
+        if (col.log_feature) o["log"] = {{"mean", col.log_mean}, {"scale", col.log_scale}};
         break;
       case ColumnKind::kBoolean:
         o["words"] = col.bool_words;
@@ -504,6 +525,14 @@ Result<FeatureSpec> FeatureSpec::from_json(const boost::json::value& json) {
         if (const auto* code = cols[i].as_object().if_contains("sentinel"); code && code->is_number())
           col.sentinel = code->to_number<double>();
         if (f.ok() && !(col.scale > 0)) f.fail("scale must be positive");
+        if (f.ok() && f.has("log")) {  // files written before log1p features have none
+          JsonFields l(f.obj("log"), f.where() + ": log");
+          col.log_feature = true;
+          col.log_mean = l.num("mean");
+          col.log_scale = l.num("scale");
+          if (!l.ok()) return l.error();
+          if (!(col.log_scale > 0)) f.fail("log scale must be positive");
+        }
         break;
       case ColumnKind::kBoolean:
         col.bool_words = f.boolean("words");

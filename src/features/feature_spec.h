@@ -6,7 +6,8 @@
 // Encoding per column kind:
 //   numeric   (x - mean) / scale; missing → median, plus "col=missing" 0/1
 //             when the training data had missing values, plus "col>=q" 0/1
-//             at the training quantiles q (a linear model can then bend)
+//             at the training quantiles q (a linear model can then bend);
+//             a skewed, non-negative column also gets "log1p(col)", standardised
 //   boolean   0/1; missing → the training share of ones
 //   categorical  one 0/1 feature per level; levels rarer than the rare limit
 //             share "(other)", missing cells are the "(missing)" level
@@ -64,6 +65,11 @@ struct FitOptions {
   // missing, with its indicator. On by default: chosen on validation folds
   // (bench/model_selection.cc, bench/README.md).
   bool sentinel_missing = true;
+  // A numeric column with no negative values whose skewness is at least this
+  // also gets a standardised log1p(x) feature (call durations, counts: the
+  // log-odds of such columns bend like a logarithm more than like a line).
+  // 0: off.
+  double log_skewness = 2.0;
 };
 
 // What fitting noticed that the user should hear about.
@@ -93,6 +99,8 @@ struct EncodedColumn {
   bool missing_indicator = false;
   std::vector<double> bin_edges;  // numeric: thermometer features x >= edge
   std::optional<double> sentinel;  // numeric: this value means missing
+  bool log_feature = false;        // numeric: also (log1p(max(x, 0)) - log_mean) / log_scale
+  double log_mean = 0, log_scale = 1;
   // boolean: the number that means true (numeric 0/1-like columns), or words (yes/no)
   bool bool_words = false;
   double true_number = 1;

@@ -78,6 +78,12 @@ Status for_each_page(std::string_view stage, const Progress& progress, Fn&& list
   }
 }
 
+// A lead's own fields as cells, in field_names("leads") order.
+std::vector<std::string> lead_fields(const store::Lead& l) {
+  return {l.source.value_or(""), l.company.value_or(""), owner_text(l.owner_id), l.currency,
+          l.expected_value_minor ? number_text(double(*l.expected_value_minor) / 100.0) : ""};
+}
+
 Result<std::vector<Record>> read_leads(store::Database& db, const RecordTableOptions& o) {
   store::LeadStore leads(db, SystemClock::instance());
   std::vector<Record> out;
@@ -87,9 +93,7 @@ Result<std::vector<Record>> read_leads(store::Database& db, const RecordTableOpt
         Record r;
         r.id = l.id;
         r.external_id = l.external_id;
-        r.fields = {
-            l.source.value_or(""), l.company.value_or(""), owner_text(l.owner_id), l.currency,
-            l.expected_value_minor ? number_text(double(*l.expected_value_minor) / 100.0) : ""};
+        r.fields = lead_fields(l);
         r.attributes = l.attributes;
         r.last_change = l.updated_at;
         switch (l.status) {
@@ -539,6 +543,37 @@ Result<RecordTable> build_record_table(store::Database& db, const RecordTableOpt
       }
       part->table = std::move(t);
     }
+  }
+  return out;
+}
+
+Table lead_row(const store::Lead& lead, std::span<const store::RecordFact> facts, Timestamp t,
+               const std::vector<std::string>& columns, const BehaviourLookup& behaviour) {
+  const auto& fields = field_names("leads");
+  const auto& aggregates = aggregate_names("leads");
+  const std::vector<std::string> field_cells = lead_fields(lead);
+  // Lead rows do not use where the history begins (customers' rates do).
+  const std::vector<std::string> aggregate_cells_now =
+      aggregate_cells("leads", facts, t, HistoryStart(std::vector<RecordFact>{}));
+  Table out;
+  out.rows = 1;
+  out.columns = columns;
+  out.cells.reserve(columns.size());
+  for (const auto& name : columns) {
+    std::string cell;
+    if (auto f = std::find(fields.begin(), fields.end(), name); f != fields.end()) {
+      cell = field_cells[static_cast<std::size_t>(f - fields.begin())];
+    } else if (auto a = std::find(aggregates.begin(), aggregates.end(), name);
+               a != aggregates.end()) {
+      cell = aggregate_cells_now[static_cast<std::size_t>(a - aggregates.begin())];
+    } else if (name.starts_with(kAttributePrefix)) {
+      if (const auto* v = lead.attributes.if_contains(
+              std::string_view(name).substr(kAttributePrefix.size())))
+        cell = attribute_text(*v);
+    } else if (auto v = behaviour(name)) {
+      cell = number_text(*v);
+    }
+    out.cells.push_back({std::move(cell)});
   }
   return out;
 }

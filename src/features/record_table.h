@@ -37,6 +37,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +48,8 @@
 #include "features/schema.h"
 #include "features/table.h"
 #include "store/database.h"
+#include "store/lead_store.h"
+#include "store/record_history.h"
 #include "stream/stream_config.h"
 
 namespace icrm::features {
@@ -99,5 +103,15 @@ struct RecordTable {
 };
 
 Result<RecordTable> build_record_table(store::Database& db, const RecordTableOptions& options);
+
+// One open lead's row for live scoring (models/live_scorer.h): the cells
+// build_record_table gives an open lead as of t — its fields, attributes,
+// history aggregates of `facts` (this lead's, in time order) and behaviour
+// columns from `behaviour` (a stream::FeatureSpec name -> its value, nullopt
+// when the live stream has no such feature) — in `columns` order (a model's
+// columns), a column the lead lacks left empty (missing), as a batch run does.
+using BehaviourLookup = std::function<std::optional<double>(std::string_view name)>;
+Table lead_row(const store::Lead& lead, std::span<const store::RecordFact> facts, Timestamp t,
+               const std::vector<std::string>& columns, const BehaviourLookup& behaviour);
 
 }  // namespace icrm::features

@@ -47,7 +47,9 @@ Result<std::unique_ptr<EventIngestor>> EventIngestor::start(store::Database& db,
   stream::Admission admission = state.admission();
   in->worker_ = std::make_unique<StreamWorker>(
       std::move(state), replayed->rows_by_type, std::move(*monitor),
-      StreamWorkerOptions{.monitor = options.monitor, .summary_interval = options.summary_interval},
+      StreamWorkerOptions{.monitor = options.monitor,
+                          .summary_interval = options.summary_interval,
+                          .observer = options.observer},
       db, clock, bus, *in->catalog_);
   in->appender_ = std::make_unique<EventAppender>(db, *config, in->worker_.get(), &admission);
   return in;

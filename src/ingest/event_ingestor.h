@@ -37,6 +37,9 @@ struct IngestorOptions {
   stream::MonitorOptions monitor;  // whole-stream anomaly rule
   ResolverOptions resolver;
   std::chrono::milliseconds summary_interval{1000};
+  // Follows the live stream (models::LiveScorer); nullptr for none.
+  // REQUIRES: outlives the ingestor.
+  StreamObserver* observer = nullptr;
 };
 
 // The answer to one batch.

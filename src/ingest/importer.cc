@@ -325,6 +325,7 @@ class Import {
 
   KeyIndex users_, customers_by_ext_, customers_by_email_, leads_by_ext_, leads_by_email_,
       products_, transactions_;
+  KeyIndex imported_;  // activities' or communications' import keys
   std::unordered_map<std::string, int64_t> next_line_;  // invoice -> next automatic line_no
   std::vector<store::TransactionRow> pending_;
 };
@@ -364,7 +365,10 @@ Status Import::load_keys() {
     case RecordKind::kActivities:
     case RecordKind::kCommunications:
       if (!(st = need(KeyColumn::kCustomerExternalId, customers_by_ext_))) return st;
-      return need(KeyColumn::kLeadExternalId, leads_by_ext_);
+      if (!(st = need(KeyColumn::kLeadExternalId, leads_by_ext_))) return st;
+      return need(o_.kind == RecordKind::kActivities ? KeyColumn::kActivityImportKey
+                                                     : KeyColumn::kCommunicationImportKey,
+                  imported_);
   }
   return {};
 }
@@ -380,6 +384,25 @@ RowResult Import::handle(const SourceRow& row) {
   }
   return RowError{"", "unknown kind"};
 }
+
+// The import key of an activity or a communication: a 128-bit digest (two
+// FNV-1a 64 passes with different offset bases) of its identifying fields, so
+// a unique index stays small whatever the subject's length.
+std::string import_key(std::initializer_list<std::string_view> parts) {
+  uint64_t a = 14695981039346656037ull, b = 0x84222325cbf29ce4ull;
+  auto mix = [&](unsigned char c) {
+    a = (a ^ c) * 1099511628211ull;
+    b = (b ^ c) * 0x100000001b3ull;
+    b ^= b >> 29;
+  };
+  for (auto part : parts) {
+    for (unsigned char c : part) mix(c);
+    mix(0x1f);  // unit separator: ("ab","c") and ("a","bc") differ
+  }
+  return fmt::format("{:016x}{:016x}", a, b);
+}
+
+std::string opt_id(const std::optional<int64_t>& id) { return id ? std::to_string(*id) : std::string(); }
 
 RowResult store_error(const Error& e) { return RowError{"", e.to_string(), true}; }
 
@@ -673,8 +696,19 @@ RowResult Import::activity(const SourceRow& row) {
   r.completed_at = std::get<0>(completed);
   r.created_at = std::get<0>(created).value_or(now_);
   r.updated_at = std::get<0>(updated).value_or(r.created_at);
+  // What the activity is, not its state: the same task with a new status is
+  // the same activity (updated with --on-duplicate update).
+  r.import_key = import_key({"activity", r.kind, r.subject, opt_id(r.lead_id), opt_id(r.customer_id),
+                             r.due_at.value_or(""), std::get<0>(created).value_or("")});
+  if (auto it = imported_.find(*r.import_key); it != imported_.end()) {
+    if (auto d = duplicate("activity", it->second, "subject", r.subject)) return *d;
+    auto s = w_.update_activity(it->second, r);
+    if (!s) return store_error(s.error());
+    return Outcome::kUpdated;
+  }
   auto id = w_.insert_activity(r);
   if (!id) return store_error(id.error());
+  imported_.emplace(*r.import_key, *id);
   return Outcome::kImported;
 }
 
@@ -705,8 +739,18 @@ RowResult Import::communication(const SourceRow& row) {
   r.body = std::get<0>(body);
   r.occurred_at = *std::get<0>(occurred);
   r.created_at = std::get<0>(created).value_or(now_);
+  // One party's message in one channel and direction at one instant.
+  r.import_key = import_key({"communication", opt_id(r.lead_id), opt_id(r.customer_id), r.direction,
+                             r.channel, r.occurred_at});
+  if (auto it = imported_.find(*r.import_key); it != imported_.end()) {
+    if (auto d = duplicate("communication", it->second, "occurred_at", r.occurred_at)) return *d;
+    auto s = w_.update_communication(it->second, r);
+    if (!s) return store_error(s.error());
+    return Outcome::kUpdated;
+  }
   auto id = w_.insert_communication(r);
   if (!id) return store_error(id.error());
+  imported_.emplace(*r.import_key, *id);
   return Outcome::kImported;
 }
 

@@ -138,8 +138,10 @@ void StreamWorker::apply(std::vector<stream::Event>& events, Timestamp now) {
     for (const stream::Event& e : events) {
       // Every stored event is in the log, applied or not: the log's counts.
       ++log_counts_[e.type];
+      ++since_summary_by_type_[e.type];
       state_.apply(e, &found_);
     }
+    if (options_.observer) options_.observer->applied(events, state_, *catalog_.snapshot(), now);
     int64_t second = unix_second(now);
     auto& slot = per_second_[static_cast<size_t>(second % 60)];
     if (slot.first != second) slot = {second, 0};
@@ -149,6 +151,7 @@ void StreamWorker::apply(std::vector<stream::Event>& events, Timestamp now) {
   for (size_t i = 0; i < events.size(); ++i) monitor_.record(now, found_);
   events_since_summary_ += static_cast<int64_t>(events.size());
   if (!found_.empty()) raise(found_, now);
+  if (options_.observer) options_.observer->settle(now);
 }
 
 void StreamWorker::tick(Timestamp now) {
@@ -156,8 +159,23 @@ void StreamWorker::tick(Timestamp now) {
   monitor_.tick(now, found_);
   if (!found_.empty()) raise(found_, now);
   StreamStats s = stats();
+  // This interval's events by type name; events_per_second scales them to
+  // the interval's length (one second by default).
+  auto types = catalog_.snapshot();
+  boost::json::object by_type;
+  for (size_t id = 0; id < since_summary_by_type_.size(); ++id) {
+    if (since_summary_by_type_[id] == 0) continue;
+    std::string name = id < types->size() ? std::string(types->name(static_cast<stream::EventTypeId>(id)))
+                                          : "#" + std::to_string(id);
+    by_type[name] = since_summary_by_type_[id];
+  }
+  since_summary_by_type_.fill(0);
+  double seconds = std::chrono::duration<double>(options_.summary_interval).count();
   boost::json::object summary{{"at", format_timestamp(now)},
                               {"events", events_since_summary_},
+                              {"events_per_second", double(events_since_summary_) / seconds},
+                              {"by_type", std::move(by_type)},
+                              {"new_alerts", s.alerts - alerts_at_last_summary_},
                               {"total", s.total},
                               {"last_minute", s.last_minute},
                               {"entities", s.entities},
@@ -167,6 +185,7 @@ void StreamWorker::tick(Timestamp now) {
       s.watermark_us == 0 ? boost::json::value(nullptr)
                           : boost::json::value(format_timestamp(from_unix_micros(s.watermark_us)));
   events_since_summary_ = 0;
+  alerts_at_last_summary_ = s.alerts;
   bus_.publish({"summary", boost::json::serialize(summary)});
 }
 

@@ -26,6 +26,7 @@
 #include "core/event_bus.h"
 #include "ingest/event_appender.h"
 #include "ingest/event_type_catalog.h"
+#include "ingest/stream_observer.h"
 #include "store/database.h"
 #include "stream/stream_monitor.h"
 #include "stream/stream_state.h"
@@ -42,6 +43,9 @@ struct StreamWorkerOptions {
   // How often the summary is published and the monitor's buckets closed.
   std::chrono::milliseconds summary_interval{1000};
   int max_alerts_per_second = kMaxAlertsPerSecond;
+  // Follows every applied group (live scoring); nullptr for none. REQUIRES:
+  // outlives the worker.
+  StreamObserver* observer = nullptr;
 };
 
 // Counts by type id, for the log as a whole (replay seeds them).
@@ -111,6 +115,8 @@ class StreamWorker final : public CommitSink {
   int64_t alert_second_ = 0;       // worker thread only
   int alerts_this_second_ = 0;     // worker thread only
   int64_t events_since_summary_ = 0;  // worker thread only
+  TypeCounts since_summary_by_type_{};  // worker thread only
+  int64_t alerts_at_last_summary_ = 0;  // worker thread only
   std::vector<stream::Anomaly> found_;  // worker thread only; reused
   std::thread thread_;  // last: starts after the members above exist
 };

@@ -1,9 +1,16 @@
 // GbdtModel: gradient-boosted trees (XGBoost, hist method, early stopping on a
 // validation split). Contributions are XGBoost's exact tree SHAP values in
 // log-odds. The booster is embedded in the model file as base64 UBJSON.
+//
+// The booster may read only some columns of the feature row (`columns`): the
+// trainer leaves out the threshold and log1p features of numeric columns,
+// which restate a value for linear models and only slow trees down. Scoring
+// and contributions still take (and give) whole rows.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "models/model.h"
 #include "models/tree_forest.h"
@@ -15,14 +22,19 @@ inline constexpr std::size_t kXgboostBatchRows = 64;
 
 class GbdtModel final : public Model {
  public:
+  // `columns` (ascending, empty: all) are the row's features the trees read.
   static Result<std::unique_ptr<GbdtModel>> train(const Dataset& train, const Dataset& valid,
                                                   const BoosterParams& params,
-                                                  const Booster::Progress& progress = {});
+                                                  const Booster::Progress& progress = {},
+                                                  std::vector<std::uint32_t> columns = {});
   static Result<std::unique_ptr<GbdtModel>> from_json(const boost::json::value& json);
 
   // Flattens the booster's trees for fast scoring.
-  static Result<std::unique_ptr<GbdtModel>> create(Booster booster);
-  GbdtModel(Booster booster, TreeForest forest) : booster_(std::move(booster)), forest_(std::move(forest)) {}
+  // `width`: the whole row's width when `columns` is a subset of it.
+  static Result<std::unique_ptr<GbdtModel>> create(Booster booster, std::vector<std::uint32_t> columns = {},
+                                                   std::size_t width = 0);
+  GbdtModel(Booster booster, TreeForest forest, std::vector<std::uint32_t> columns, std::size_t width)
+      : booster_(std::move(booster)), forest_(std::move(forest)), columns_(std::move(columns)), width_(width) {}
 
   std::string_view kind() const override { return "gbdt"; }
   // Batches of kXgboostBatchRows or more go to XGBoost; fewer rows use the
@@ -33,14 +45,21 @@ class GbdtModel final : public Model {
   void contributions(const float* row, std::size_t cols, std::span<double> out) const override;
   std::string_view contribution_unit() const override { return "log-odds"; }
   boost::json::object to_json() const override;
-  bool fits_width(std::size_t cols) const override { return booster_.features() == cols; }
+  bool fits_width(std::size_t cols) const override {
+    return columns_.empty() ? booster_.features() == cols : width_ == cols;
+  }
 
   Status score_checked(const float* x, std::size_t rows, std::size_t cols, double* out) const;
   const Booster& booster() const { return booster_; }
 
  private:
+  // The rows as the booster reads them (only `columns_`); x itself when it reads all.
+  const float* booster_rows(const float* x, std::size_t rows, std::size_t cols, std::vector<float>& buffer) const;
+
   Booster booster_;
   TreeForest forest_;
+  std::vector<std::uint32_t> columns_;
+  std::size_t width_ = 0;
 };
 
 }  // namespace icrm::models

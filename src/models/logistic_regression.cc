@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <linear.h>
 
+#include <algorithm>
 #include <cmath>
 #include <mutex>
 
@@ -40,9 +41,12 @@ class SparseRows {
   std::size_t cols_ = 0;
 };
 
-// Trains on `rows` of `sparse`; returns weights (cols) and bias, for the positive class.
+// Trains on `rows` of `sparse`; returns weights (cols) and bias, for the positive
+// class. `start` (weights then bias, or empty) warm-starts liblinear's Newton
+// solver: the solution for a nearby C is a few iterations from this one.
 Result<std::pair<std::vector<double>, double>> fit(SparseRows& sparse, std::span<const float> y,
-                                                   std::span<const std::size_t> rows, double c) {
+                                                   std::span<const std::size_t> rows, double c,
+                                                   std::span<const double> start = {}) {
   static std::once_flag quiet;
   std::call_once(quiet, [] { set_print_string_function(&silence); });
   std::vector<feature_node*> xs;
@@ -66,6 +70,10 @@ Result<std::pair<std::vector<double>, double>> fit(SparseRows& sparse, std::span
   param.solver_type = L2R_LR;
   param.C = c;
   param.eps = 0.01;
+  // With labels -1/+1, liblinear's w is always for +1 (it swaps them when -1
+  // comes first), the orientation `start` is in.
+  std::vector<double> init(start.begin(), start.end());
+  if (!init.empty()) param.init_sol = init.data();
   if (const char* why = check_parameter(&prob, &param))
     return Error::internal(fmt::format("liblinear: {}", why));
   model* m = ::train(&prob, &param);
@@ -95,25 +103,32 @@ Result<std::unique_ptr<LogisticRegression>> LogisticRegression::train(
   if (best_c <= 0) {
     if (options.c_grid.empty() || options.folds < 2) return Error::invalid("empty C grid or < 2 folds", "c");
     auto folds = stratified_folds(all, data.y, options.folds, options.seed);
-    double best_auc = -1;
-    for (double c : options.c_grid) {
-      std::vector<double> scores;
-      std::vector<float> labels;
-      for (std::size_t k = 0; k < folds.size(); ++k) {
-        std::vector<std::size_t> rest;
-        for (std::size_t o = 0; o < folds.size(); ++o)
-          if (o != k) rest.insert(rest.end(), folds[o].begin(), folds[o].end());
-        auto wb = fit(sparse, data.y, rest, c);
+    // Each fold walks the grid from the strongest penalty up, warm-starting
+    // from the previous C's solution; out-of-fold scores are pooled per C.
+    std::vector<double> grid = options.c_grid;
+    std::sort(grid.begin(), grid.end());
+    std::vector<std::vector<double>> scores(grid.size());
+    std::vector<float> labels;
+    for (std::size_t k = 0; k < folds.size(); ++k) {
+      std::vector<std::size_t> rest;
+      for (std::size_t o = 0; o < folds.size(); ++o)
+        if (o != k) rest.insert(rest.end(), folds[o].begin(), folds[o].end());
+      for (std::size_t r : folds[k]) labels.push_back(data.y[r]);
+      std::vector<double> start;
+      for (std::size_t g = 0; g < grid.size(); ++g) {
+        auto wb = fit(sparse, data.y, rest, grid[g], start);
         if (!wb) return wb.error();
-        for (std::size_t r : folds[k]) {
-          scores.push_back(dot(wb->first, wb->second, data.x->row(r)));
-          labels.push_back(data.y[r]);
-        }
+        for (std::size_t r : folds[k]) scores[g].push_back(dot(wb->first, wb->second, data.x->row(r)));
+        start = std::move(wb->first);
+        start.push_back(wb->second);
       }
-      double auc = roc_auc(scores, labels);
+    }
+    double best_auc = -1;
+    for (std::size_t g = 0; g < grid.size(); ++g) {
+      double auc = roc_auc(scores[g], labels);
       if (auc > best_auc + 1e-5) {
         best_auc = auc;
-        best_c = c;
+        best_c = grid[g];
       }
     }
   }

@@ -16,6 +16,8 @@ void report(const StageProgress& p, std::string_view stage, std::size_t done = 0
   if (p) p(stage, done, total);
 }
 
+}  // namespace
+
 boost::json::array factors_json(const std::vector<Factor>& factors, std::string_view unit) {
   boost::json::array out;
   for (const auto& f : factors)
@@ -27,6 +29,8 @@ boost::json::array factors_json(const std::vector<Factor>& factors, std::string_
                                       {"words", f.words(unit)}});
   return out;
 }
+
+namespace {
 
 // Scores `rows` (open records as of `now`) with `model`, whose bundle is
 // `bundle`, and records every score.

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <boost/json/array.hpp>
 #include <functional>
 #include <optional>
 #include <string>
@@ -57,6 +58,10 @@ struct RecordTrainingResult {
   std::optional<ScoringSummary> scoring;  // nullopt when nothing is active
   std::vector<std::string> warnings;
 };
+
+// A score's top factors as stored with it (scores.factors): each
+// {"column","value","contribution","unit","text","words"}.
+boost::json::array factors_json(const std::vector<Factor>& factors, std::string_view unit);
 
 Result<RecordTrainingResult> train_on_records(store::Database& db, const Clock& clock,
                                               const RecordTrainingOptions& options);

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <future>
 #include <map>
+#include <mutex>
 
 #include "core/clock.h"
 #include "features/value_parsing.h"
@@ -76,6 +78,31 @@ Result<Labels> make_labels(const features::Table& table, const TrainOptions& o) 
   return labels;
 }
 
+struct GbdtRun {
+  std::unique_ptr<GbdtModel> probe, final_model;
+  double seconds = 0;
+  std::string detail;
+};
+
+// The features boosted trees read: all but the threshold ("col>=q") and
+// log1p features of numeric columns, which restate the value for linear
+// models (a tree splits the value itself anywhere) and would make up most of
+// the histogram work. All of them after PCA.
+std::vector<std::uint32_t> tree_columns(const features::FeatureSpec& spec) {
+  std::vector<std::uint32_t> out;
+  if (spec.has_pca()) return out;
+  for (const auto& col : spec.columns()) {
+    const auto first = static_cast<std::uint32_t>(col.offset);
+    if (col.kind != features::ColumnKind::kNumeric) {
+      for (std::size_t j = 0; j < col.width; ++j) out.push_back(first + static_cast<std::uint32_t>(j));
+      continue;
+    }
+    out.push_back(first);
+    if (col.missing_indicator) out.push_back(first + (col.log_feature ? 2 : 1));
+  }
+  return out;
+}
+
 std::vector<float> gather(const std::vector<float>& y, const std::vector<std::size_t>& rows) {
   std::vector<float> out;
   out.reserve(rows.size());
@@ -92,7 +119,9 @@ const std::set<std::string>& known_model_kinds() {
 
 Result<TrainingRun> train_models(const features::Table& table, const TrainOptions& o) {
   const auto start = Clock::now();
+  std::mutex say_mutex;  // boosted trees report from their own thread
   auto say = [&](const std::string& line) {
+    std::lock_guard lock(say_mutex);
     if (o.progress) o.progress(line);
   };
   TrainingRun run;
@@ -157,7 +186,14 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   inference.exclude = o.exclude;
   inference.exclude.insert(o.target);
   inference.override = o.kinds;
+  auto phase = start;
+  auto lap = [&](std::string name) {
+    run.phases.emplace_back(std::move(name), since(phase));
+    phase = Clock::now();
+  };
+  lap("labels and split");
   run.profiles = features::infer_schema(table, inference);
+  lap("schema");
   std::vector<features::FitWarning> fit_warnings;
   auto spec = features::FeatureSpec::fit(table, run.profiles, outer.train, o.fit, &fit_warnings);
   if (!spec) return spec.error();
@@ -178,6 +214,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   features::Matrix x_all = spec->transform_table(table, *binding, outer.train);
   std::vector<float> y_all = gather(y, outer.train);
   Dataset all{&x_all, y_all};
+  lap("features");
 
   double base_rate = double(count_pos(outer.train)) / double(outer.train.size());
   // `probe` was trained on the fit rows only: its validation scores set the
@@ -202,6 +239,37 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     run.bundle.models.push_back(std::move(sm));
   };
 
+  auto wants = [&](std::string_view k) { return std::find(o.models.begin(), o.models.end(), k) != o.models.end(); };
+  // Boosted trees train on their own thread while the linear models train on
+  // this one (the two share nothing but read-only matrices); with
+  // o.parallel off they train here, after the others.
+  const auto columns = tree_columns(*spec);
+  auto train_gbdt = [&]() -> Result<GbdtRun> {
+    say("training boosted trees");
+    auto t = Clock::now();
+    auto params = o.booster;
+    params.seed = o.seed;
+    auto probe = GbdtModel::train(fit, val, params, [&](int round, double loss) {
+      if (round % 25 == 0) say(fmt::format("boosted trees: round {}, validation log-loss {:.4f}", round, loss));
+    }, columns);
+    if (!probe) return probe.error();
+    // The final fit sees 1/(1 - validation) times the rows: grow as many more rounds.
+    params.max_rounds = std::max(1, static_cast<int>(std::lround((*probe)->booster().rounds() / (1 - o.validation))));
+    features::Matrix none;
+    none.cols = x_all.cols;
+    auto gbdt = GbdtModel::train(all, Dataset{&none, {}}, params, [&](int round, double) {
+      if (round % 25 == 0) say(fmt::format("boosted trees: final fit, round {} of {}", round, params.max_rounds));
+    }, columns);
+    if (!gbdt) return gbdt.error();
+    std::string detail = fmt::format("{} trees", (*gbdt)->booster().rounds());
+    return GbdtRun{std::move(*probe), std::move(*gbdt), since(t), std::move(detail)};
+  };
+  std::future<Result<GbdtRun>> gbdt_job;
+  if (wants("gbdt"))
+    gbdt_job = std::async(o.parallel ? std::launch::async : std::launch::deferred, train_gbdt);
+  // (A future from std::async joins its thread when destroyed, and it is
+  // declared after everything the thread reads, so an early return is safe.)
+
   // The rule baseline.
   {
     auto t = Clock::now();
@@ -211,9 +279,9 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     auto rule = RuleBaseline::learn(all, spec->feature_names(), group);
     std::string detail = fmt::format("{} rules", rule->rules().size());
     finish(*probe, std::move(rule), true, since(t), std::move(detail));
+    lap("rule");
   }
 
-  auto wants = [&](std::string_view k) { return std::find(o.models.begin(), o.models.end(), k) != o.models.end(); };
   const bool need_lr = wants("lr") || wants("hybrid");
   const bool need_weighted = wants("weighted") || wants("hybrid");
   std::unique_ptr<WeightedScore> weighted_probe, weighted;
@@ -233,6 +301,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
       }
     }
     weighted_seconds = since(t);
+    lap("weighted");
   }
   if (need_lr) {
     say("training logistic regression (choosing C by cross-validation)");
@@ -247,6 +316,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     if (!final_lr) return final_lr.error();
     lr = std::move(*final_lr);
     lr_seconds = since(t);
+    lap("lr");
   }
   if (wants("weighted"))
     finish(*weighted_probe, std::make_unique<WeightedScore>(*weighted), true, weighted_seconds,
@@ -262,26 +332,15 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
                                        std::make_unique<LogisticRegression>(*lr), probe->alpha(), val);
     std::string detail = fmt::format("alpha={:g}", hybrid->alpha());
     finish(*probe, std::move(hybrid), true, since(t) + weighted_seconds + lr_seconds, std::move(detail));
+    lap("evaluate linear models");
   }
-  if (wants("gbdt")) {
-    say("training boosted trees");
-    auto t = Clock::now();
-    auto params = o.booster;
-    params.seed = o.seed;
-    auto probe = GbdtModel::train(fit, val, params, [&](int round, double loss) {
-      if (round % 25 == 0) say(fmt::format("boosted trees: round {}, validation log-loss {:.4f}", round, loss));
-    });
-    if (!probe) return probe.error();
-    // The final fit sees 1/(1 - validation) times the rows: grow as many more rounds.
-    params.max_rounds = std::max(1, static_cast<int>(std::lround((*probe)->booster().rounds() / (1 - o.validation))));
-    features::Matrix none;
-    none.cols = x_all.cols;
-    auto gbdt = GbdtModel::train(all, Dataset{&none, {}}, params, [&](int round, double) {
-      if (round % 25 == 0) say(fmt::format("boosted trees: final fit, round {} of {}", round, params.max_rounds));
-    });
-    if (!gbdt) return gbdt.error();
-    std::string detail = fmt::format("{} trees", (*gbdt)->booster().rounds());
-    finish(**probe, std::move(*gbdt), o.calibrate, since(t), std::move(detail));
+  if (gbdt_job.valid()) {
+    auto g = gbdt_job.get();
+    if (!g) return g.error();
+    lap(o.parallel ? "waiting for boosted trees" : "gbdt");
+    if (o.parallel) run.phases.emplace_back("gbdt (on its own thread)", g->seconds);
+    finish(*g->probe, std::move(g->final_model), o.calibrate, g->seconds, std::move(g->detail));
+    lap("evaluate gbdt");
   }
 
   // The primary model: the best ROC-AUC on validation rows (by the probes, which

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "features/schema.h"
@@ -34,6 +35,9 @@ struct TrainOptions {
   double alpha = -1;                    // hybrid α; < 0: chosen on validation rows
   std::optional<boost::json::value> weights_config;  // expert weights for "weighted"
   bool calibrate = false;               // also Platt-calibrate lr and gbdt
+  // Train the boosted trees on a second thread, alongside the linear models
+  // (the results are the same either way).
+  bool parallel = true;
   features::FitOptions fit;
   BoosterParams booster;
   LogisticRegressionOptions lr;
@@ -54,6 +58,8 @@ struct TrainingRun {
   std::vector<std::string> warnings;
   std::size_t rows_train = 0, rows_valid = 0, rows_test = 0, rows_dropped = 0;
   double seconds = 0;
+  // Wall seconds per phase, in order ("schema", "features", "lr", ...), for --verbose.
+  std::vector<std::pair<std::string, double>> phases;
 
   boost::json::object report() const;
 };

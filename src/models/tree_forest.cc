@@ -22,7 +22,10 @@ Result<std::vector<T>> numbers(const boost::json::object& tree, std::string_view
 
 }  // namespace
 
-Result<TreeForest> TreeForest::from_xgboost_json(std::string_view text, std::size_t features) {
+Result<TreeForest> TreeForest::from_xgboost_json(std::string_view text, std::size_t features,
+                                                 std::span<const std::uint32_t> columns) {
+  if (!columns.empty() && columns.size() != features)
+    return Error::invalid("xgboost model: the column map does not match its features");
   boost::system::error_code ec;
   auto json = boost::json::parse(text, ec);
   if (ec) return Error::invalid("xgboost model: not JSON");
@@ -62,7 +65,9 @@ Result<TreeForest> TreeForest::from_xgboost_json(std::string_view text, std::siz
                       std::size_t(r) <= i))
         return Error::invalid("xgboost model: bad child index");
       if (l != -1 && (*feature)[i] >= features) return Error::invalid("xgboost model: split on an unknown feature");
-      f.nodes_.push_back({l == -1 ? -1 : l + offset, l == -1 ? -1 : r + offset, (*feature)[i], (*value)[i],
+      std::uint32_t read = (*feature)[i];
+      if (l != -1 && !columns.empty()) read = columns[read];
+      f.nodes_.push_back({l == -1 ? -1 : l + offset, l == -1 ? -1 : r + offset, read, (*value)[i],
                           (*dleft)[i] != 0});
     }
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -15,8 +16,10 @@ namespace icrm::models {
 class TreeForest {
  public:
   // Parses XGBoost's JSON model ("binary:logistic", gbtree).
-  // Every split must read a feature below `features`.
-  static Result<TreeForest> from_xgboost_json(std::string_view json, std::size_t features);
+  // Every split must read a feature below `features`. With `columns`, the
+  // booster read a subset of the row: its feature i is the row's columns[i].
+  static Result<TreeForest> from_xgboost_json(std::string_view json, std::size_t features,
+                                              std::span<const std::uint32_t> columns = {});
 
   // P(y=1|x) for one row (NaN = missing).
   double predict(const float* row) const;

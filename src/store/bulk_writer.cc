@@ -507,6 +507,12 @@ Result<int64_t> BulkWriter::read_keys(KeyColumn column, KeyIndex& index, int64_t
     case KeyColumn::kTransactionKey:
       sql = "SELECT id, external_id, line_no FROM transactions WHERE id > $1 AND external_id IS NOT NULL";
       break;
+    case KeyColumn::kActivityImportKey:
+      sql = "SELECT id, import_key FROM activities WHERE id > $1 AND import_key IS NOT NULL";
+      break;
+    case KeyColumn::kCommunicationImportKey:
+      sql = "SELECT id, import_key FROM communications WHERE id > $1 AND import_key IS NOT NULL";
+      break;
   }
   int64_t max_id = after_id;
   Cell params[1] = {after_id};
@@ -729,6 +735,18 @@ class BulkRunner final : public SqlRunner {
   Engine engine_;
 };
 
+namespace {
+// Stores the key an import derived for a row it just inserted (none: nothing).
+Status set_import_key(BulkWriter::Backend& backend, std::string_view table, int64_t id,
+                      const std::optional<std::string>& key) {
+  if (!key) return {};
+  Cell p[] = {txt(*key), id};
+  auto st = backend.run("UPDATE " + std::string(table) + " SET import_key = $1 WHERE id = $2", p);
+  if (!st) return st.error();
+  return {};
+}
+}  // namespace
+
 // Activities and messages are inserted by their repositories' own insert_in,
 // run on this writer's connection inside its transaction, so the insert and
 // the response-time rule exist once.
@@ -760,10 +778,36 @@ Result<int64_t> BulkWriter::insert_activity(const ActivityRow& r) {
   a.updated_at = *updated;
   try {
     BulkRunner run(*backend_, engine_);
-    return ActivityStore::insert_in(run, a);
+    int64_t id = ActivityStore::insert_in(run, a);
+    if (auto st = set_import_key(*backend_, "activities", id, r.import_key); !st) return st.error();
+    return id;
   } catch (const std::exception& e) {
     return db_error(e, "storing an activity");
   }
+}
+
+Status BulkWriter::update_activity(int64_t id, const ActivityRow& r) {
+  auto status = row_choice(parse_activity_status(r.status), r.status, "status");
+  auto completed = row_time(r.completed_at, "completed_at");
+  auto updated = row_time(r.updated_at, "updated_at");
+  if (!status) return status.error();
+  if (!completed) return completed.error();
+  if (!updated) return updated.error();
+  static const std::string sql =
+      "UPDATE activities SET status = $1, owner_id = $2, completed_at = $3, updated_at = $4 "
+      "WHERE id = $5";
+  Cell p[] = {txt(r.status), opt(r.owner_id), opt(r.completed_at), txt(r.updated_at), id};
+  auto st = backend_->run(sql, p);
+  if (!st) return st.error();
+  return {};
+}
+
+Status BulkWriter::update_communication(int64_t id, const CommunicationRow& r) {
+  static const std::string sql = "UPDATE communications SET subject = $1, body = $2 WHERE id = $3";
+  Cell p[] = {opt(r.subject), opt(r.body), id};
+  auto st = backend_->run(sql, p);
+  if (!st) return st.error();
+  return {};
 }
 
 Result<int64_t> BulkWriter::insert_communication(const CommunicationRow& r) {
@@ -786,7 +830,9 @@ Result<int64_t> BulkWriter::insert_communication(const CommunicationRow& r) {
   c.created_at = *created;
   try {
     BulkRunner run(*backend_, engine_);
-    return CommunicationStore::insert_in(run, c);
+    int64_t id = CommunicationStore::insert_in(run, c);
+    if (auto st = set_import_key(*backend_, "communications", id, r.import_key); !st) return st.error();
+    return id;
   } catch (const std::exception& e) {
     return db_error(e, "storing a communication");
   }

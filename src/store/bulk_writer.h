@@ -85,6 +85,9 @@ struct ActivityRow {
   bool created_by_system = false;
   std::optional<std::string> completed_at;
   std::string created_at, updated_at;
+  // What identifies the row in its source (importer.cc derives it), so the
+  // same file imported again finds it; NULL for rows from elsewhere.
+  std::optional<std::string> import_key;
 };
 
 struct CommunicationRow {
@@ -93,6 +96,7 @@ struct CommunicationRow {
   std::optional<std::string> subject, body;
   std::string occurred_at;
   std::string created_at;
+  std::optional<std::string> import_key;  // as ActivityRow's
 };
 
 // key -> id. Keys are compared as given; callers lower-case emails.
@@ -107,6 +111,8 @@ enum class KeyColumn {
   kProductSku,
   kUserEmail,      // lower(email)
   kTransactionKey, // transaction_key(external_id, line_no)
+  kActivityImportKey,
+  kCommunicationImportKey,
 };
 
 // The key of a sales line in a KeyIndex.
@@ -163,9 +169,13 @@ class BulkWriter {
   Status insert_transactions(std::span<const TransactionRow> rows);
   Status update_transaction(int64_t id, const TransactionRow& row);
   Result<int64_t> insert_activity(const ActivityRow& row);
+  // What a re-import may change: status, owner, completion, updated_at.
+  Status update_activity(int64_t id, const ActivityRow& row);
   // response_seconds is derived by CommunicationStore's rule (see
   // communication_store.h), for this message and the one after it.
   Result<int64_t> insert_communication(const CommunicationRow& row);
+  // What a re-import may change: subject and body.
+  Status update_communication(int64_t id, const CommunicationRow& row);
   // Events for the log (table `events`), appended in the order given, so give
   // them in time order when the log should replay as they happened. An event
   // whose key is already stored is skipped, as EventStore::append does.

@@ -29,6 +29,11 @@ constexpr ListField kFields[] = {
     {"external_id", "external_id", FieldType::kText, true, false},
     {"created_at", "created_at", FieldType::kTimestamp, true, true},
     {"updated_at", "updated_at", FieldType::kTimestamp, true, true},
+    // The rank of the customer's latest (churn) score, 1 = most likely to
+    // churn; customers never scored sort after every scored one.
+    {"rank", "rank", FieldType::kInteger, false, true,
+     "COALESCE((SELECT s.rank FROM latest_scores s WHERE s.entity = 'customers' AND s.entity_id = "
+     "customers.id), 9223372036854775807)"},
 };
 constexpr std::string_view kSearch[] = {"name", "email", "company"};
 constexpr ListSpec kSpec{

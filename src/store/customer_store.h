@@ -6,7 +6,8 @@
 //
 // list() filters: status, owner_id, country, company, email, external_id,
 // created_at (_from/_to); sorts: id, name, email, company, country, status,
-// created_at, updated_at (default "-created_at"); q searches name, e-mail and
+// created_at, updated_at, rank (of the latest churn score, 1 = most at risk;
+// unscored last) (default "-created_at"); q searches name, e-mail and
 // company; visible_to_owner applies to owner_id.
 #pragma once
 

@@ -125,6 +125,14 @@ Result<Kpis> DashboardStore::kpis(const KpiQuery& query) {
           k.answered_messages = cell_int(rt[0][0]);
           if (k.answered_messages > 0 && rt[0][1]) k.mean_response_seconds = cell_double(rt[0][1]);
         }
+        for (const auto& r :
+             query_rows(s,
+                        "SELECT substr(c.occurred_at, 1, 7), COUNT(c.response_seconds), "
+                        "AVG(c.response_seconds) FROM communications c" +
+                            answered.where() + " GROUP BY substr(c.occurred_at, 1, 7) ORDER BY 1",
+                        answered.params(), 3)) {
+          k.response_by_month.push_back({cell_text(r[0]), cell_int(r[1]), cell_double(r[2])});
+        }
 
         Conditions scored;
         scored.add("s.entity = ?", SqlValue::of("leads"));
@@ -184,10 +192,13 @@ Result<RankedLeads> DashboardStore::ranked_leads(const RankedLeadQuery& query) {
             "SELECT l.id, l.name, l.email, l.company, l.source, l.status, l.owner_id, "
             "l.expected_value_minor, l.currency, l.created_at, l.updated_at, s.probability, "
             "s.score, "
-            "s.rank, s.tier, s.factors, s.scored_at" +
+            "s.rank, s.tier, s.factors, s.scored_at, "
+            "(SELECT MAX(m.occurred_at) FROM communications m WHERE m.lead_id = l.id), "
+            "(SELECT MAX(a.completed_at) FROM activities a WHERE a.lead_id = l.id AND "
+            "a.status = 'done')" +
                 from + where +
                 " ORDER BY CASE WHEN s.rank IS NULL THEN 1 ELSE 0 END, s.rank, l.id" + page,
-            params, 17);
+            params, 19);
         for (const auto& r : rows) {
           RankedLead l;
           l.id = cell_int(r[0]);
@@ -201,6 +212,8 @@ Result<RankedLeads> DashboardStore::ranked_leads(const RankedLeadQuery& query) {
           l.currency = cell_text(r[8]);
           l.created_at = cell_text(r[9]);
           l.updated_at = cell_text(r[10]);
+          // Fixed-width ISO-8601 text: the larger string is the later time.
+          l.last_activity_at = std::max(cell_opt_text(r[17]), cell_opt_text(r[18]));
           if (r[13]) {
             RankedLead::Score sc;
             sc.probability = cell_double(r[11]);
@@ -247,6 +260,11 @@ boost::json::object to_json(const Kpis& k) {
   out["answered_messages"] = k.answered_messages;
   out["mean_response_seconds"] =
       k.mean_response_seconds ? boost::json::value(*k.mean_response_seconds) : nullptr;
+  boost::json::array response;
+  for (const auto& m : k.response_by_month)
+    response.push_back(object{
+        {"month", m.month}, {"answered", m.answered}, {"mean_response_seconds", m.mean_seconds}});
+  out["response_by_month"] = std::move(response);
   boost::json::array bins;
   for (size_t i = 0; i < k.score_bins.size(); ++i)
     bins.push_back(object{{"lower", static_cast<double>(i) / 10},
@@ -275,7 +293,8 @@ boost::json::object to_json(const RankedLead& l) {
               l.expected_value_minor ? boost::json::value(*l.expected_value_minor) : nullptr},
              {"currency", l.currency},
              {"created_at", l.created_at},
-             {"updated_at", l.updated_at}};
+             {"updated_at", l.updated_at},
+             {"last_activity_at", opt_text(l.last_activity_at)}};
   if (l.score) {
     out["score"] = object{{"probability", l.score->probability},
                           {"score", l.score->score},

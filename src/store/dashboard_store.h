@@ -12,7 +12,8 @@
 //   month and currency;
 // - retention = customers not churned / all customers (customers carry no
 //   period: churn is a status, not an event);
-// - response time = mean response_seconds of the answered messages;
+// - response time = mean response_seconds of the answered messages, overall
+//   and per month of the answer (occurred_at);
 // - score distribution = the latest lead scores' probabilities in ten bins
 //   of 0.1, and their tiers.
 // `visible_to_owner` narrows the lead figures to that user's leads plus the
@@ -59,6 +60,12 @@ struct MonthRevenue {
   int64_t lines = 0;
 };
 
+struct MonthResponse {
+  std::string month;
+  int64_t answered = 0;
+  double mean_seconds = 0;
+};
+
 struct Kpis {
   std::map<std::string, int64_t> leads_by_status;  // every status, 0 when none
   int64_t leads_created = 0;
@@ -68,6 +75,7 @@ struct Kpis {
   std::map<std::string, int64_t> customers_by_status;  // every status, 0 when none
   int64_t answered_messages = 0;
   std::optional<double> mean_response_seconds;   // none when nothing was answered
+  std::vector<MonthResponse> response_by_month;  // oldest first; months with answers only
   std::array<int64_t, 10> score_bins{};          // [0,0.1), ..., [0.9,1.0]
   std::map<std::string, int64_t> leads_by_tier;  // hot, warm, cold
   int64_t scored_leads = 0;
@@ -94,6 +102,9 @@ struct RankedLead {
   std::optional<int64_t> expected_value_minor;
   std::string currency;
   std::string created_at, updated_at;
+  // The last time someone dealt with the lead: its latest message (either
+  // direction) or completed activity; none when neither exists.
+  std::optional<std::string> last_activity_at;
   struct Score {
     double probability = 0;
     double score = 0;

@@ -12,6 +12,7 @@
 
 #include "core/time.h"
 #include "store/migrations.h"
+#include "store/statement_cache.h"
 
 namespace icrm::store {
 namespace {
@@ -141,7 +142,10 @@ Database::Lease::~Lease() {
 soci::session& Database::Lease::operator*() const { return pool_->at(pos_); }
 soci::session* Database::Lease::operator->() const { return &pool_->at(pos_); }
 
-Database::~Database() = default;
+Database::~Database() {
+  if (pool_ == nullptr) return;
+  for (size_t i = 0; i < pool_size_; ++i) detach_statement_cache(pool_->at(i));
+}
 
 Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options) {
   auto parsed = parse_database_url(options.url);
@@ -179,6 +183,13 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
   }
   auto configured = db->configure_all();
   if (!configured) return std::move(configured).error();
+  // Each pooled SQLite connection keeps the statements query_rows() prepares on
+  // it. Not on PostgreSQL yet: with kept server-side statements two store tests
+  // that recover from a failed batch fail there (not understood yet), and a
+  // PostgreSQL query is one round trip either way.
+  if (db->engine_ == Engine::kSqlite) {
+    for (size_t i = 0; i < pool_size; ++i) attach_statement_cache(db->pool_->at(i), db->engine_);
+  }
   return db;
 }
 
@@ -279,6 +290,9 @@ Result<int> Database::migrate() {
       ++applied;
     }
     if (engine_ == Engine::kPostgres) s << "SELECT pg_advisory_unlock(" << kMigrationLockKey << ")";
+    if (applied > 0) {
+      for (size_t i = 0; i < pool_size_; ++i) expire_statement_cache(pool_->at(i));
+    }
   } catch (const std::exception& e) {
     if (engine_ == Engine::kPostgres) {
       try {

@@ -23,14 +23,34 @@ namespace {
 constexpr const char* kColumns =
     "event_key, entity, type, ts, value, attrs, received_at, too_late, entity_part";
 constexpr int kColumnCount = 9;
+// SQLite: WAL pages after which the writer's commit checkpoints (SQLite's
+// default is 1,000, restored when the writer returns its connection to the
+// pool). Each group commit rewrites the same right-edge index pages of the 64
+// partitions; a larger WAL copies each page to the database file once for
+// many commits instead of once every few. Durability is the WAL's fsync at
+// commit (synchronous=FULL) and does not change.
+constexpr int kSqliteEventWalCheckpointPages = 16384;
+constexpr int kSqliteDefaultWalCheckpointPages = 1000;  // SQLITE_DEFAULT_WAL_AUTOCHECKPOINT
+// SQLite: the writer connection's page cache, in KiB (SQLite's default is
+// 2,000 KiB, restored with the checkpoint setting). The profile of the HTTP
+// ingest benchmark showed the writer re-reading evicted index and table pages
+// with pread at the default size.
+constexpr int kSqliteEventCacheKiB = 64 * 1024;
 
 // ---------------------------------------------------------------- SQLite
 class SqliteEventBackend final : public EventLogWriter::Backend {
  public:
   explicit SqliteEventBackend(sqlite_api::sqlite3* db) : db_(db) {}
-  ~SqliteEventBackend() override { sqlite_api::sqlite3_finalize(insert_); }
+  ~SqliteEventBackend() override {
+    sqlite_api::sqlite3_finalize(insert_);
+    sqlite_api::sqlite3_wal_autocheckpoint(db_, kSqliteDefaultWalCheckpointPages);
+    (void)exec("PRAGMA cache_size = -2000");
+  }
 
   Status prepare() {
+    sqlite_api::sqlite3_wal_autocheckpoint(db_, kSqliteEventWalCheckpointPages);
+    std::string cache = fmt::format("PRAGMA cache_size = -{}", kSqliteEventCacheKiB);
+    if (Status s = exec(cache.c_str()); !s) return s;
     std::string sql = fmt::format(
         "INSERT INTO events ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
         kColumns);
@@ -49,9 +69,16 @@ class SqliteEventBackend final : public EventLogWriter::Backend {
     if (Status s = exec("BEGIN IMMEDIATE"); !s) return s.error();
     char ts[kTimestampTextBytes];
     char received[kTimestampTextBytes];
+    // A group's rows share a few arrival times: format each run once.
+    Timestamp received_text_of{};
+    bool received_formatted = false;
     for (const EventRow& row : rows) {
       format_timestamp_to(row.ts, ts);
-      format_timestamp_to(row.received_at, received);
+      if (!received_formatted || row.received_at != received_text_of) {
+        format_timestamp_to(row.received_at, received);
+        received_text_of = row.received_at;
+        received_formatted = true;
+      }
       sqlite_api::sqlite3_bind_int64(insert_, 1, static_cast<sqlite_api::sqlite3_int64>(row.key));
       bind_text(2, row.entity);
       bind_text(3, row.type);

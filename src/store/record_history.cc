@@ -16,13 +16,19 @@ std::string id_column(std::string_view entity) {
   return entity == "leads" ? "lead_id" : "customer_id";
 }
 
-void read_messages(soci::session& s, const std::string& col, std::vector<RecordFact>& out) {
+// `one`: only that record's rows (an extra "col = :id" condition), else all.
+std::string record_filter(const std::string& col, const std::vector<SqlValue>& one) {
+  return one.empty() ? col + " IS NOT NULL" : col + " = :id";
+}
+
+void read_messages(soci::session& s, const std::string& col, std::vector<RecordFact>& out,
+                   const std::vector<SqlValue>& one = {}) {
   for (const auto& r : query_rows(s,
                                   "SELECT " + col +
                                       ", direction, occurred_at, response_seconds "
                                       "FROM communications WHERE " +
-                                      col + " IS NOT NULL",
-                                  {}, 4)) {
+                                      record_filter(col, one),
+                                  one, 4)) {
     RecordFact f;
     f.entity_id = cell_int(r[0]);
     f.kind = cell_text(r[1]) == "in" ? FactKind::kMessageIn : FactKind::kMessageOut;
@@ -33,13 +39,15 @@ void read_messages(soci::session& s, const std::string& col, std::vector<RecordF
   }
 }
 
-void read_activities(soci::session& s, const std::string& col, std::vector<RecordFact>& out) {
+void read_activities(soci::session& s, const std::string& col, std::vector<RecordFact>& out,
+                     const std::vector<SqlValue>& one = {}) {
   for (const auto& r :
        query_rows(s,
-                  "SELECT " + col + ", kind, completed_at FROM activities WHERE " + col +
-                      " IS NOT NULL AND status = 'done' AND completed_at IS NOT NULL "
+                  "SELECT " + col + ", kind, completed_at FROM activities WHERE " +
+                      record_filter(col, one) +
+                      " AND status = 'done' AND completed_at IS NOT NULL "
                       "AND kind IN ('meeting', 'call', 'offer')",
-                  {}, 3)) {
+                  one, 3)) {
     RecordFact f;
     f.entity_id = cell_int(r[0]);
     std::string kind = cell_text(r[1]);
@@ -67,19 +75,17 @@ void read_sales(soci::session& s, std::vector<RecordFact>& out) {
   }
 }
 
-}  // namespace
-
-Result<std::vector<RecordFact>> RecordHistory::facts(std::string_view entity) {
-  if (entity != "leads" && entity != "customers")
-    return Error::invalid("entity must be leads or customers, not \"" + std::string(entity) + "\"",
-                          "entity");
-  auto lease = db_.lease();
+// The facts about `entity`'s records (with `one`, only that record's), by
+// record id, then time.
+Result<std::vector<RecordFact>> read_facts(Database& db, std::string_view entity,
+                                           const std::vector<SqlValue>& one) {
+  auto lease = db.lease();
   if (!lease) return lease.error();
   std::vector<RecordFact> out;
   try {
     const std::string col = id_column(entity);
-    read_messages(**lease, col, out);
-    read_activities(**lease, col, out);
+    read_messages(**lease, col, out, one);
+    read_activities(**lease, col, out, one);
     if (entity == "customers") read_sales(**lease, out);
   } catch (const std::exception& e) {
     return db_error(e, "cannot read the history of " + std::string(entity));
@@ -88,6 +94,22 @@ Result<std::vector<RecordFact>> RecordHistory::facts(std::string_view entity) {
     return a.entity_id != b.entity_id ? a.entity_id < b.entity_id : a.at < b.at;
   });
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<RecordFact>> RecordHistory::facts(std::string_view entity) {
+  if (entity != "leads" && entity != "customers")
+    return Error::invalid("entity must be leads or customers, not \"" + std::string(entity) + "\"",
+                          "entity");
+  return read_facts(db_, entity, {});
+}
+
+Result<std::vector<RecordFact>> RecordHistory::facts_of(std::string_view entity, int64_t id) {
+  if (entity != "leads")
+    return Error::invalid("facts_of reads leads only, not \"" + std::string(entity) + "\"",
+                          "entity");
+  return read_facts(db_, entity, {SqlValue::of(id)});
 }
 
 Result<std::unordered_map<int64_t, Timestamp>> RecordHistory::churn_times() {

@@ -39,6 +39,8 @@ class RecordHistory {
 
   // Every fact about "leads" or "customers", ordered by entity id then time.
   Result<std::vector<RecordFact>> facts(std::string_view entity);
+  // The facts about one lead or customer, in time order.
+  Result<std::vector<RecordFact>> facts_of(std::string_view entity, int64_t id);
   // When each customer last became churned, from the audit log (the update
   // whose before-image was not churned and after-image is). Customers made
   // churned without an audited change (an import) are absent.

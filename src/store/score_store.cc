@@ -79,6 +79,21 @@ boost::json::object to_json(const ScoreRecord& s) {
           {"scored_at", format_timestamp(s.scored_at)}};
 }
 
+const char* const kListedScoreSchema =
+    R"({"type":["object","null"],"properties":{"probability":{"type":"number"},"score":{"type":"number"},)"
+    R"("rank":{"type":"integer"},"tier":{"enum":["hot","warm","cold"]},"model_id":{"type":"integer"},)"
+    R"("model_version":{"type":"integer"},"scored_at":{"type":"string"}}})";
+
+boost::json::object to_json(const ListedScore& s) {
+  return {{"probability", s.probability},
+          {"score", s.score},
+          {"rank", s.rank},
+          {"tier", s.tier},
+          {"model_id", s.model_id},
+          {"model_version", s.model_version},
+          {"scored_at", format_timestamp(s.scored_at)}};
+}
+
 Status ScoreStore::record(std::span<const ScoreRecord> scores) {
   for (const auto& r : scores)
     if (auto v = validate(r); !v) return v;
@@ -148,7 +163,7 @@ Result<std::optional<ScoreRecord>> ScoreStore::latest(std::string_view entity, i
 }
 
 Result<std::vector<ScoreRecord>> ScoreStore::history(std::string_view entity, int64_t entity_id,
-                                                     size_t limit) {
+                                                     size_t limit, int64_t before_id) {
   if (limit == 0 || limit > kMaxScoreHistoryLimit)
     return Error::invalid("limit is between 1 and " + std::to_string(kMaxScoreHistoryLimit),
                           "limit");
@@ -158,21 +173,99 @@ Result<std::vector<ScoreRecord>> ScoreStore::history(std::string_view entity, in
   try {
     Row row;
     std::string e(entity);
-    long long id = entity_id, lim = static_cast<long long>(limit);
+    long long id = entity_id, lim = static_cast<long long>(limit), before = before_id;
+    // Keyset paging in (scored_at, id) order; the cursor row is looked up by
+    // id within this record's history, so another record's id pages nothing.
     soci::statement st =
         ((**lease).prepare << std::string("SELECT id, ") + kColumns +
                                   " FROM scores WHERE entity = :e AND entity_id = :i "
+                                  "AND (:b = 0 OR EXISTS (SELECT 1 FROM scores c WHERE c.id = :b2 "
+                                  "AND c.entity = scores.entity AND c.entity_id = scores.entity_id "
+                                  "AND (scores.scored_at < c.scored_at OR (scores.scored_at = "
+                                  "c.scored_at AND scores.id < c.id)))) "
                                   "ORDER BY scored_at DESC, id DESC LIMIT :lim",
          soci::into(row.id), soci::into(row.entity), soci::into(row.entity_id),
          soci::into(row.model_id), soci::into(row.score), soci::into(row.probability),
          soci::into(row.rank), soci::into(row.tier), soci::into(row.factors),
-         soci::into(row.scored_at), soci::use(e), soci::use(id), soci::use(lim));
+         soci::into(row.scored_at), soci::use(e), soci::use(id), soci::use(before),
+         soci::use(before), soci::use(lim));
     st.execute();
     while (st.fetch()) out.push_back(row.get());
   } catch (const std::exception& e) {
     return db_error(e, "cannot read the score history");
   }
   return out;
+}
+
+Result<int64_t> ScoreStore::rank_among_latest(std::string_view entity, int64_t model_id,
+                                              double score, int64_t entity_id) {
+  auto lease = db_.lease();
+  if (!lease) return lease.error();
+  try {
+    std::string e(entity);
+    long long model = model_id, id = entity_id, higher = 0;
+    (**lease) << "SELECT COUNT(*) FROM latest_scores WHERE entity = :e AND model_id = :m "
+                 "AND score > :s AND entity_id <> :i",
+        soci::into(higher), soci::use(e), soci::use(model), soci::use(score), soci::use(id);
+    return static_cast<int64_t>(higher) + 1;
+  } catch (const std::exception& e) {
+    return db_error(e, "cannot rank a score");
+  }
+}
+
+}  // namespace icrm::store
+
+namespace icrm::store {
+
+Result<std::map<int64_t, ListedScore>> ScoreStore::latest_of(std::string_view entity,
+                                                              std::span<const int64_t> ids) {
+  if (ids.size() > kMaxListedScoreIds)
+    return Error::invalid("at most " + std::to_string(kMaxListedScoreIds) + " ids", "ids");
+  std::map<int64_t, ListedScore> out;
+  if (ids.empty()) return out;
+  SqlParams params{SqlValue::of(std::string(entity))};
+  std::string in;
+  for (int64_t id : ids) {
+    in += (in.empty() ? ":p" : ", :p") + std::to_string(params.size());
+    params.push_back(SqlValue::of(id));
+  }
+  auto lease = db_.lease();
+  if (!lease) return lease.error();
+  try {
+    long long entity_id = 0, rank = 0, model_id = 0, version = 0;
+    ListedScore row;
+    std::string scored_at;
+    soci::statement st(**lease);
+    st.exchange(soci::into(entity_id));
+    // Typed: doubles come back exactly.
+    st.exchange(soci::into(row.probability));
+    st.exchange(soci::into(row.score));
+    st.exchange(soci::into(rank));
+    st.exchange(soci::into(row.tier));
+    st.exchange(soci::into(model_id));
+    st.exchange(soci::into(version));
+    st.exchange(soci::into(scored_at));
+    std::vector<soci::indicator> indicators;
+    bind_params(st, params, indicators);
+    st.alloc();
+    st.prepare(
+        "SELECT s.entity_id, s.probability, s.score, s.rank, s.tier, s.model_id, m.version, s.scored_at "
+        "FROM latest_scores s JOIN models m ON m.id = s.model_id WHERE s.entity = :p0 AND s.entity_id IN (" +
+        in + ")");
+    st.define_and_bind();
+    st.execute();
+    while (st.fetch()) {
+      ListedScore l = row;
+      l.rank = rank;
+      l.model_id = model_id;
+      l.model_version = version;
+      l.scored_at = parse_timestamp(scored_at).value_or(Timestamp{});
+      out[entity_id] = std::move(l);
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return db_error(e, "cannot read the latest scores");
+  }
 }
 
 }  // namespace icrm::store

@@ -7,6 +7,7 @@
 
 #include <boost/json/array.hpp>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,6 +23,8 @@ namespace icrm::store {
 inline constexpr std::string_view kScoreTiers[] = {"hot", "warm", "cold"};
 // At most this many history rows per history() call.
 inline constexpr size_t kMaxScoreHistoryLimit = 1000;
+// At most this many ids per latest_of() call (a list page is at most 500).
+inline constexpr size_t kMaxListedScoreIds = 1000;
 
 struct ScoreRecord {
   int64_t id = 0;      // set by the store
@@ -39,6 +42,23 @@ struct ScoreRecord {
 
 boost::json::object to_json(const ScoreRecord& s);
 
+// A record's latest score as lists show it: no factors, and the version of
+// the model that gave it.
+struct ListedScore {
+  double probability = 0;
+  double score = 0;
+  int64_t rank = 0;
+  std::string tier;
+  int64_t model_id = 0;
+  int64_t model_version = 0;
+  Timestamp scored_at{};
+};
+
+// {"probability","score","rank","tier","model_id","model_version","scored_at"}.
+boost::json::object to_json(const ListedScore& s);
+// The JSON Schema of that object, or null (for OpenAPI).
+extern const char* const kListedScoreSchema;
+
 class ScoreStore {
  public:
   explicit ScoreStore(Database& db) : db_(db) {}
@@ -49,9 +69,18 @@ class ScoreStore {
   Status record(std::span<const ScoreRecord> scores);
   // The record's latest score, or nullopt when it was never scored.
   Result<std::optional<ScoreRecord>> latest(std::string_view entity, int64_t entity_id);
-  // The record's scores, newest first, at most `limit` (<= kMaxScoreHistoryLimit).
+  // The latest scores of these records (one page of a list: at most
+  // kMaxListedScoreIds ids), by id; records never scored are absent.
+  Result<std::map<int64_t, ListedScore>> latest_of(std::string_view entity, std::span<const int64_t> ids);
+  // The record's scores, newest first, at most `limit` (<= kMaxScoreHistoryLimit);
+  // with `before_id` (a row of this record's history, the previous page's
+  // last) only those after it in that order.
   Result<std::vector<ScoreRecord>> history(std::string_view entity, int64_t entity_id,
-                                           size_t limit);
+                                           size_t limit, int64_t before_id = 0);
+  // Where `score` stands among the latest scores `model_id` gave (`entity`),
+  // leaving out `entity_id`'s own: 1 + the number of records scored higher.
+  Result<int64_t> rank_among_latest(std::string_view entity, int64_t model_id, double score,
+                                    int64_t entity_id);
 
  private:
   Database& db_;

@@ -1,5 +1,7 @@
 #include "store/sql_support.h"
 
+#include "store/statement_cache.h"
+
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -46,6 +48,7 @@ bool contains(std::string_view haystack, std::string_view needle) {
 
 std::vector<SqlRow> query_rows(soci::session& s, const std::string& sql, const SqlParams& params,
                                size_t columns) {
+  if (StatementCache* cache = statement_cache_for(s)) return cache->query(s, sql, params, columns);
   soci::statement st(s);
   std::vector<std::string> values(columns);
   std::vector<soci::indicator> nulls(columns, soci::i_ok);

@@ -22,6 +22,7 @@ const char* principal_name(Principal p) {
 
 void ApiTest::TearDown() {
   router_.reset();
+  live_.reset();
   events_.reset();
   StoreTest::TearDown();
 }
@@ -34,12 +35,14 @@ void ApiTest::SetUp() {
   auto events = ingest::EventIngestor::start(db(), clock_, bus_);
   ASSERT_TRUE(events.ok()) << events.error().to_string();
   events_ = std::move(*events);
+  live_ = std::make_unique<api::SseHub>(bus_, clock_);
   router_ = api::build_api_router({.db = db(),
                                    .metrics = metrics_,
                                    .clock = clock_,
                                    .web_dir = "/nonexistent",
                                    .auth = config,
-                                   .events = events_.get()});
+                                   .events = events_.get(),
+                                   .live = live_.get()});
   store::UserStore users(db(), clock_);
   api::auth::Authenticator auth(db(), clock_, config);
   auto hash = api::auth::hash_password("correct horse battery", config.password_cost);

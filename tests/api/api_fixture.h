@@ -59,6 +59,7 @@ class ApiTest : public StoreTest {
   ManualClock& clock() { return clock_; }
   ingest::EventIngestor& events() { return *events_; }
   EventBus& bus() { return bus_; }
+  api::SseHub& live() { return *live_; }
 
   static boost::json::object json(const api::Response& r) {
     return boost::json::parse(r.body).as_object();
@@ -78,6 +79,7 @@ class ApiTest : public StoreTest {
   api::Metrics metrics_;
   EventBus bus_;
   std::unique_ptr<ingest::EventIngestor> events_;  // before router_: outlives it
+  std::unique_ptr<api::SseHub> live_;              // GET /api/v1/stream
   std::unique_ptr<api::Router> router_;
   std::map<Principal, int64_t> user_ids_;
   std::map<Principal, std::string> tokens_;

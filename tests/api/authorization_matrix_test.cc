@@ -22,6 +22,7 @@
 #include "store/product_store.h"
 #include "store/transaction_store.h"
 #include "store/user_store.h"
+#include "store/webhook_store.h"
 #include "tests/api/api_fixture.h"
 
 namespace icrm::api {
@@ -142,6 +143,11 @@ const Cell kMatrix[] = {
     {Method::kPost, "/api/v1/models/{id}/activate", "/api/v1/models/999999/activate", "", roles(404, 404, 403, 403)},
     // Unscored leads: 404 with the reason; someone else's lead is hidden from a rep.
     {Method::kGet, "/api/v1/leads/{id}/explanation", "/api/v1/leads/{lead_own}/explanation", "", roles(404, 404, 404, 404)},
+    // Unscored customers: 404 with the reason, for everyone who reads customers.
+    {Method::kGet, "/api/v1/customers/{id}/churn-risk", "/api/v1/customers/{customer}/churn-risk", "", roles(404, 404, 404, 404)},
+    // A lead's score history (empty here): hidden from a rep when someone else's.
+    {Method::kGet, "/api/v1/leads/{id}/scores", "/api/v1/leads/{lead_other}/scores", "", roles(200, 200, 404, 200)},
+    {Method::kGet, "/api/v1/leads/{id}/scores", "/api/v1/leads/{lead_own}/scores", "", roles(200, 200, 200, 200)},
 
     // The dashboard's figures: every role reads (a rep's cover their own leads).
     {Method::kGet, "/api/v1/kpis", "/api/v1/kpis", "", roles(200, 200, 200, 200)},
@@ -181,6 +187,17 @@ const Cell kMatrix[] = {
     {Method::kPost, "/api/v1/decisions/{id}/complete", "/api/v1/decisions/{decision_own}/complete", "", roles(200, 200, 200, 403)},
     {Method::kGet, "/api/v1/settings/decisions", "/api/v1/settings/decisions", "", roles(200, 403, 403, 403)},
     {Method::kPut, "/api/v1/settings/decisions", "/api/v1/settings/decisions", R"({"theta":0.8})", roles(200, 403, 403, 403)},
+    // Webhooks are settings: admins only (their URLs make the server send requests).
+    {Method::kGet, "/api/v1/webhooks", "/api/v1/webhooks", "", roles(200, 403, 403, 403)},
+    {Method::kPost, "/api/v1/webhooks", "/api/v1/webhooks",
+     R"({"url":"https://example.com/h{n}","topics":["decision"]})", roles(201, 403, 403, 403)},
+    {Method::kGet, "/api/v1/webhooks/{id}", "/api/v1/webhooks/{webhook}", "", roles(200, 403, 403, 403)},
+    {Method::kPatch, "/api/v1/webhooks/{id}", "/api/v1/webhooks/{webhook}", R"({"active":false})", roles(200, 403, 403, 403)},
+    {Method::kDelete, "/api/v1/webhooks/{id}", "/api/v1/webhooks/{webhook}", "", roles(204, 403, 403, 403)},
+    {Method::kGet, "/api/v1/webhooks/{id}/deliveries", "/api/v1/webhooks/{webhook}/deliveries", "", roles(200, 403, 403, 403)},
+    {Method::kPost, "/api/v1/webhooks/{id}/test", "/api/v1/webhooks/{webhook}/test", "", roles(202, 403, 403, 403)},
+    // The live stream (server-sent events): every signed-in role reads it.
+    {Method::kGet, "/api/v1/stream", "/api/v1/stream", "", roles(200, 200, 200, 200)},
 };
 
 class AuthorizationMatrixTest : public testing::ApiTest {
@@ -264,6 +281,14 @@ class AuthorizationMatrixTest : public testing::ApiTest {
     });
     replace("model_job", [&] {
       return store::ModelJobStore(db(), clock()).create("leads", "converted", boost::json::object{}, std::nullopt)->id;
+    });
+    replace("webhook", [&] {
+      store::WebhookEndpoint e;
+      e.url = "https://example.com/hook";
+      e.secret = "whsec_matrix";
+      e.topics = {"alert"};
+      e.created_at = clock().now();
+      return store::WebhookStore(db()).create_endpoint(e)->id;
     });
     replace("token_of_manager", [&] {
       api::auth::Authenticator auth(db(), clock());

@@ -9,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/limits.h"
+#include "store/activity_store.h"
 #include "store/communication_store.h"
 #include "store/dashboard_store.h"
 #include "store/model_registry.h"
@@ -120,6 +121,7 @@ TEST_P(DashboardRoutesTest, KpisCountWhatTheRecordsHold) {
   EXPECT_EQ(k.at("customers_by_status").at("active").as_int64(), 1);
   EXPECT_EQ(k.at("customers_by_status").at("churned").as_int64(), 0);
   EXPECT_TRUE(k.at("mean_response_seconds").is_null());
+  EXPECT_TRUE(k.at("response_by_month").as_array().empty());
   EXPECT_EQ(k.at("scored_leads").as_int64(), 0);
 
   // A rep counts their own lead (A) and the unassigned one (C) only.
@@ -152,13 +154,24 @@ TEST_P(DashboardRoutesTest, KpisAverageAnsweredMessagesAndBinTheLatestScores) {
   message(a, store::Direction::kOut, "2026-11-02T10:00:00Z");  // 3600 s
   message(b, store::Direction::kIn, "2026-11-02T09:00:00Z");
   message(b, store::Direction::kOut, "2026-11-02T12:00:00Z");  // 10800 s
+  message(a, store::Direction::kIn, "2026-10-30T08:00:00Z");
+  message(a, store::Direction::kOut, "2026-10-30T08:01:00Z");  // 60 s, in October
   int64_t m = model();
   score(m, a, 0.05, 2, "cold");
   score(m, b, 0.95, 1, "hot");
 
   auto k = kpis(Principal::kAdmin);
-  EXPECT_EQ(k.at("answered_messages").as_int64(), 2);
-  EXPECT_DOUBLE_EQ(k.at("mean_response_seconds").as_double(), 7200.0);
+  EXPECT_EQ(k.at("answered_messages").as_int64(), 3);
+  EXPECT_DOUBLE_EQ(k.at("mean_response_seconds").as_double(), (3600.0 + 10800.0 + 60.0) / 3);
+  // Per month of the answer, oldest first.
+  auto months = k.at("response_by_month").as_array();
+  ASSERT_EQ(months.size(), 2u);
+  EXPECT_EQ(months[0].at("month").as_string(), "2026-10");
+  EXPECT_EQ(months[0].at("answered").as_int64(), 1);
+  EXPECT_DOUBLE_EQ(months[0].at("mean_response_seconds").as_double(), 60.0);
+  EXPECT_EQ(months[1].at("month").as_string(), "2026-11");
+  EXPECT_EQ(months[1].at("answered").as_int64(), 2);
+  EXPECT_DOUBLE_EQ(months[1].at("mean_response_seconds").as_double(), 7200.0);
   EXPECT_EQ(k.at("scored_leads").as_int64(), 2);
   auto bins = k.at("score_distribution").as_array();
   ASSERT_EQ(bins.size(), 10u);
@@ -169,7 +182,14 @@ TEST_P(DashboardRoutesTest, KpisAverageAnsweredMessagesAndBinTheLatestScores) {
   // The rep does not see B (the manager's) in the distribution.
   EXPECT_EQ(kpis(Principal::kRep).at("scored_leads").as_int64(), 1);
   // Messages outside the period are not averaged.
-  EXPECT_TRUE(kpis(Principal::kAdmin, "?from=2026-11-03").at("mean_response_seconds").is_null());
+  auto later = kpis(Principal::kAdmin, "?from=2026-11-03");
+  EXPECT_TRUE(later.at("mean_response_seconds").is_null());
+  EXPECT_TRUE(later.at("response_by_month").as_array().empty());
+  EXPECT_EQ(kpis(Principal::kAdmin, "?from=2026-11-01")
+                .at("response_by_month")
+                .as_array()
+                .size(),
+            1u);
 }
 
 TEST_P(DashboardRoutesTest, RankingPutsScoredLeadsFirstByRankWithFiltersAndPages) {
@@ -191,6 +211,30 @@ TEST_P(DashboardRoutesTest, RankingPutsScoredLeadsFirstByRankWithFiltersAndPages
   EXPECT_EQ(first.at("score").at("factors").as_array()[0].at("column").as_string(),
             "meetings_done");
   EXPECT_TRUE(all.at("items").as_array()[3].at("score").is_null());
+
+  // Last activity: the latest message or completed activity (open and
+  // cancelled ones are not activity that happened).
+  auto last_of = [&](int64_t lead) -> boost::json::value {
+    auto page = json(get(Principal::kAdmin, "/api/v1/lead-ranking"));
+    for (const auto& item : page.at("items").as_array())
+      if (item.at("id").as_int64() == lead) return item.at("last_activity_at");
+    return "missing";
+  };
+  EXPECT_TRUE(last_of(a).is_null());
+  store::CommunicationStore messages(db(), clock());
+  ASSERT_TRUE(messages.create(store::Actor::system(),
+                              {.lead_id = a, .occurred_at = at("2026-11-03T10:00:00Z")}));
+  EXPECT_EQ(last_of(a).as_string(), "2026-11-03T10:00:00.000000Z");
+  store::ActivityStore activities(db(), clock());
+  store::Activity done{.subject = "call", .status = store::ActivityStatus::kDone, .lead_id = a,
+                       .completed_at = at("2026-11-04T08:00:00Z")};
+  store::Activity open{.subject = "later", .due_at = at("2026-11-09T08:00:00Z"), .lead_id = a};
+  store::Activity cancelled{.subject = "no", .status = store::ActivityStatus::kCancelled,
+                            .lead_id = a, .completed_at = at("2026-11-08T08:00:00Z")};
+  for (const auto& activity : {done, open, cancelled})
+    ASSERT_TRUE(activities.create(store::Actor::system(), activity));
+  EXPECT_EQ(last_of(a).as_string(), "2026-11-04T08:00:00.000000Z");
+  EXPECT_TRUE(last_of(b).is_null());
 
   EXPECT_EQ(ids(json(get(Principal::kAdmin, "/api/v1/lead-ranking?tier=hot"))),
             (std::vector<int64_t>{b, c}));

@@ -76,6 +76,21 @@ TEST_P(HealthRoutesTest, MetricsReportRequestsAndPool) {
             std::string::npos);
 }
 
+TEST_P(HealthRoutesTest, MetricsRenderCountersKeptElsewhereAtTheirCurrentValue) {
+  Router router;
+  Metrics metrics;
+  int64_t stored = 7;
+  metrics.add_counter("icrm_kafka_events_stored_total", "Events from Kafka newly stored.",
+                      [&stored] { return stored; });
+  add_health_routes(router, db(), metrics);
+  EXPECT_NE(get(router, "/metrics").body.find("# TYPE icrm_kafka_events_stored_total counter\n"
+                                              "icrm_kafka_events_stored_total 7\n"),
+            std::string::npos);
+  stored = 8;
+  EXPECT_NE(get(router, "/metrics").body.find("icrm_kafka_events_stored_total 8\n"),
+            std::string::npos);
+}
+
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(HealthRoutesTest);
 
 }  // namespace

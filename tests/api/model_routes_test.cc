@@ -1,7 +1,7 @@
 // The scoring-model routes through a Router, without a socket, on both
 // engines, on generated demo data: roles, the background training job and
 // its poll, the registry list, activation with its re-scoring job, and a
-// lead's explanation in words.
+// lead's explanation in words, and a customer's churn risk.
 #include "api/model_routes.h"
 
 #include <gtest/gtest.h>
@@ -205,6 +205,49 @@ TEST_P(ModelRoutesTest, ActivatingAVersionRescoresWithIt) {
   const long long open = count_rows(db(), "leads", "status IN ('new', 'contacted', 'qualified')");
   EXPECT_EQ(count_rows(db(), "latest_scores", "model_id = " + std::to_string(v2)), open);
   EXPECT_EQ(count_rows(db(), "models", "active = 1"), 1);
+}
+
+TEST_P(ModelRoutesTest, ChurnRiskIsTheCustomersLatestChurnScoreInWords) {
+  int64_t customer = 0;
+  {
+    auto lease = db().lease();
+    long long id = 0;
+    **lease << "SELECT MIN(id) FROM customers WHERE status <> 'churned'", soci::into(id);
+    customer = id;
+  }
+  ASSERT_GT(customer, 0);
+  const std::string path = "/api/v1/customers/" + std::to_string(customer) + "/churn-risk";
+  auto before = call(store::Role::kRep, Method::kGet, path);
+  EXPECT_EQ(before.status, 404) << before.body;
+  EXPECT_NE(before.body.find("no churn score yet"), std::string::npos) << before.body;
+
+  auto job = train(R"({"entity":"customers","models":"lr"})");
+  ASSERT_EQ(job.at("status").as_string(), "succeeded") << boost::json::serialize(job);
+  auto r = call(store::Role::kViewer, Method::kGet, path);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = json(r);
+  EXPECT_EQ(body.at("customer_id").as_int64(), customer);
+  EXPECT_EQ(body.at("model").at("id").as_int64(), job.at("model_id").as_int64());
+  const double p = body.at("probability").as_double();
+  EXPECT_GE(p, 0.0);
+  EXPECT_LE(p, 1.0);
+  EXPECT_GE(body.at("rank").as_int64(), 1);
+  EXPECT_FALSE(body.at("factors").as_array().empty());
+  EXPECT_NE(std::string(body.at("summary").as_string()).find("likely to churn"),
+            std::string::npos)
+      << body.at("summary");
+  // The stored latest score, not a recomputation.
+  {
+    auto lease = db().lease();
+    double stored = -1;
+    **lease << "SELECT probability FROM latest_scores WHERE entity = 'customers' AND entity_id = " +
+                   std::to_string(customer),
+        soci::into(stored);
+    EXPECT_DOUBLE_EQ(stored, p);
+  }
+  EXPECT_EQ(call(store::Role::kManager, Method::kGet, "/api/v1/customers/99999999/churn-risk").status,
+            404);
+  EXPECT_EQ(call(store::Role::kManager, Method::kGet, "/api/v1/customers/0/churn-risk").status, 400);
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(ModelRoutesTest);

@@ -118,6 +118,16 @@ std::optional<RawResponse> RawHttpClient::read_response(bool head) {
   return r;
 }
 
+std::optional<std::string> RawHttpClient::read_until(const std::string& needle) {
+  size_t at;
+  while ((at = buffer_.find(needle)) == std::string::npos) {
+    if (!fill()) return std::nullopt;
+  }
+  std::string out = buffer_.substr(0, at + needle.size());
+  buffer_.erase(0, at + needle.size());
+  return out;
+}
+
 bool RawHttpClient::closed_by_peer() {
   buffer_.clear();
   char buf[4096];

@@ -37,6 +37,10 @@ class RawHttpClient {
   // Reads one response (Content-Length framed; HEAD when told); nullopt on
   // timeout, close or a response that does not parse.
   std::optional<RawResponse> read_response(bool head = false);
+  // Reads until `needle` has arrived (a streamed body: server-sent events);
+  // returns what came before it and the needle, leaving the rest buffered;
+  // nullopt on timeout or close.
+  std::optional<std::string> read_until(const std::string& needle);
   // True when the server closed the connection (EOF or reset) within the
   // timeout, discarding anything it still sent.
   bool closed_by_peer();

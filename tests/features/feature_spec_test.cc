@@ -152,6 +152,38 @@ TEST(FeatureSpec, JsonRoundTripTransformsIdentically) {
   EXPECT_EQ(a.data, b.data);
 }
 
+// A long-tailed, non-negative column (durations, counts) also gets a
+// standardised log1p feature, saved with the spec; a symmetric one does not.
+TEST(FeatureSpec, SkewedColumnsGetALogFeatureThatRoundTrips) {
+  std::string csv = "calls,age\n";
+  for (int i = 0; i < 200; ++i)
+    csv += std::to_string(i % 20 == 0 ? 900 + i : i % 7) + "," + std::to_string(30 + i % 17) + "\n";
+  Fixture f = fixture_of(csv);
+  auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0});
+  EXPECT_EQ(spec.feature_names(), (std::vector<std::string>{"calls", "log1p(calls)", "age"}));
+  const auto& calls = spec.columns()[0];
+  ASSERT_TRUE(calls.log_feature);
+  std::vector<std::string_view> cells = {"0", "30"};
+  std::vector<float> x(spec.width());
+  spec.transform(cells, x);
+  EXPECT_NEAR(x[1], (0 - calls.log_mean) / calls.log_scale, 1e-6);
+  cells = {"-5", "30"};  // below the training range: clamped to log1p(0)
+  spec.transform(cells, x);
+  EXPECT_NEAR(x[1], (0 - calls.log_mean) / calls.log_scale, 1e-6);
+
+  auto again = FeatureSpec::from_json(boost::json::parse(boost::json::serialize(spec.to_json())));
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  auto binding = *spec.bind(f.table.columns);
+  EXPECT_EQ(spec.transform_table(f.table, binding, f.rows).data,
+            again->transform_table(f.table, binding, f.rows).data);
+  auto off = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .log_skewness = 0});
+  EXPECT_EQ(off.width(), 2u);
+  // A spec written before log features existed has no "log": still loads.
+  auto old = FeatureSpec::from_json(boost::json::parse(boost::json::serialize(off.to_json())));
+  ASSERT_TRUE(old.ok());
+  EXPECT_FALSE(old->columns()[0].log_feature);
+}
+
 TEST(FeatureSpec, PcaProjectsAndRoundTrips) {
   Fixture f = make();
   auto spec = FeatureSpec::fit(f.table, f.profiles, f.rows, {.pca_components = 3});

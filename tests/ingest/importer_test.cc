@@ -268,6 +268,70 @@ TEST_P(ImporterTest, RoundTripEveryKindThroughCsvAndJsonl) {
   }
 }
 
+TEST_P(ImporterTest, ReimportingActivitiesAndCommunicationsStoresNothingTwice) {
+  ASSERT_TRUE(import(RecordKind::kCustomers, "c.csv", "external_id,name\nC1,Ada\n"));
+  ASSERT_TRUE(import(RecordKind::kLeads, "l.csv", "external_id,name\nL1,Lead\n"));
+  const std::string activities =
+      "kind,subject,due_at,status,lead_external_id,customer_external_id\n"
+      "call,Call back,2024-06-01T09:00:00Z,open,L1,\n"
+      "email,Send offer,,open,,C1\n"
+      "email,Send offer,,open,,C1\n";  // the same activity twice in one file
+  auto first = import(RecordKind::kActivities, "a.csv", activities);
+  ASSERT_TRUE(first) << first.error().to_string();
+  EXPECT_EQ(first->imported, 2u);
+  EXPECT_EQ(first->skipped, 1u);
+  auto again = import(RecordKind::kActivities, "a.csv", activities);
+  ASSERT_TRUE(again) << again.error().to_string();
+  EXPECT_EQ(again->imported, 0u);
+  EXPECT_EQ(again->skipped, 3u);
+  EXPECT_EQ(count("activities"), 2);
+
+  // The same activity with a new status is updated, not added.
+  ImportOptions update;
+  update.on_duplicate = OnDuplicate::kUpdate;
+  auto done = import(RecordKind::kActivities, "a2.csv",
+                     "kind,subject,due_at,status,completed_at,lead_external_id\n"
+                     "call,Call back,2024-06-01T09:00:00Z,done,2024-06-01T09:30:00Z,L1\n"
+                     "call,Call back,2024-06-02T09:00:00Z,open,,L1\n",  // another day: another call
+                     update);
+  ASSERT_TRUE(done) << done.error().to_string();
+  EXPECT_EQ(done->updated, 1u);
+  EXPECT_EQ(done->imported, 1u);
+  EXPECT_EQ(count("activities"), 3);
+  EXPECT_EQ(one("SELECT status FROM activities WHERE due_at LIKE '2024-06-01%'"), "done");
+  ImportOptions error;
+  error.on_duplicate = OnDuplicate::kError;
+  auto refused = import(RecordKind::kActivities, "a.csv", activities, error);
+  ASSERT_TRUE(refused) << refused.error().to_string();
+  EXPECT_EQ(refused->rejected, 3u);
+  ASSERT_FALSE(rejected_.empty());
+  EXPECT_NE(rejected_[0].find("duplicate: activity"), std::string::npos) << rejected_[0];
+
+  const std::string messages =
+      "customer_external_id,lead_external_id,direction,channel,subject,body,occurred_at\n"
+      "C1,,in,email,Hi,Question,2024-06-01T09:00:00Z\n"
+      "C1,,out,email,Re: Hi,Answer,2024-06-01T10:30:00Z\n"
+      ",L1,out,call,,,2024-06-01T10:30:00Z\n";
+  auto m1 = import(RecordKind::kCommunications, "m.csv", messages);
+  ASSERT_TRUE(m1) << m1.error().to_string();
+  EXPECT_EQ(m1->imported, 3u);
+  auto m2 = import(RecordKind::kCommunications, "m.csv", messages);
+  ASSERT_TRUE(m2) << m2.error().to_string();
+  EXPECT_EQ(m2->skipped, 3u);
+  EXPECT_EQ(count("communications"), 3);
+  EXPECT_EQ(one("SELECT response_seconds FROM communications WHERE direction = 'out' AND channel = 'email'"),
+            "5400");
+  auto m3 = import(RecordKind::kCommunications, "m3.csv",
+                   "customer_external_id,direction,channel,subject,body,occurred_at\n"
+                   "C1,out,email,Re: Hi,Better answer,2024-06-01T10:30:00Z\n",
+                   update);
+  ASSERT_TRUE(m3) << m3.error().to_string();
+  EXPECT_EQ(m3->updated, 1u);
+  EXPECT_EQ(count("communications"), 3);
+  EXPECT_EQ(one("SELECT body FROM communications WHERE direction = 'out' AND channel = 'email'"),
+            "Better answer");
+}
+
 TEST_P(ImporterTest, Latin1FilesAreReadAsWindows1252UnlessUtf8IsDemanded) {
   std::string text = "external_id,name,note\nE1,Caf\xE9 Z\xFCrich,\x80 5\nE2,Plain,\xA3 3\n";
   auto s = import(RecordKind::kCustomers, "latin1.csv", text);

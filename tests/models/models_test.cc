@@ -129,6 +129,42 @@ TEST_F(ModelsTest, GradientBoostingLearnsStopsEarlyAndRoundTrips) {
   EXPECT_NEAR(1 / (1 + std::exp(-margin)), a[0], 1e-4);
 }
 
+// Trees that read only some columns of the row still score, explain and
+// round-trip on whole rows.
+TEST_F(ModelsTest, GradientBoostingOnAColumnSubsetTakesWholeRows) {
+  std::vector<std::uint32_t> columns;
+  for (std::uint32_t j = 0; j < x_train_.cols; j += 2) columns.push_back(j);
+  BoosterParams params;
+  params.max_rounds = 60;
+  features::Matrix none;
+  none.cols = x_train_.cols;
+  auto gbdt = GbdtModel::train(train(), {&none, {}}, params, {}, columns);
+  ASSERT_TRUE(gbdt.ok()) << gbdt.error().to_string();
+  EXPECT_EQ((*gbdt)->booster().features(), columns.size());
+  EXPECT_TRUE((*gbdt)->fits_width(x_train_.cols));
+  EXPECT_FALSE((*gbdt)->fits_width(columns.size()));
+  EXPECT_GT(test_auc(**gbdt), 0.7);
+  auto again = model_from_json((*gbdt)->to_json());
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  EXPECT_TRUE((*again)->fits_width(x_train_.cols));
+  auto a = scores(**gbdt), b = scores(**again);
+  std::vector<double> xgb(x_test_.rows);
+  ASSERT_TRUE((*gbdt)->score_checked(x_test_.data.data(), x_test_.rows, x_test_.cols, xgb.data()).ok());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_NEAR(a[i], b[i], 1e-6) << i;
+    double one = 0;  // the flattened trees read the same columns of the whole row
+    (*gbdt)->score(x_test_.row(i), 1, x_test_.cols, &one);
+    ASSERT_NEAR(one, xgb[i], 1e-5) << i;
+  }
+  std::vector<double> c(x_test_.cols + 1);
+  (*gbdt)->contributions(x_test_.row(0), x_test_.cols, c);
+  for (std::size_t j = 1; j < x_test_.cols; j += 2) EXPECT_EQ(c[j], 0.0) << "column " << j << " is not read";
+  double margin = std::accumulate(c.begin(), c.end(), 0.0);
+  EXPECT_NEAR(1 / (1 + std::exp(-margin)), a[0], 1e-4);
+  columns.push_back(static_cast<std::uint32_t>(x_train_.cols));
+  EXPECT_FALSE(GbdtModel::train(train(), {&none, {}}, params, {}, columns).ok()) << "a column past the row";
+}
+
 TEST_F(ModelsTest, DamagedBoosterIsRefused) {
   boost::json::value bad = {{"kind", "gbdt"}, {"format", "xgboost-ubj"}, {"booster", base64_encode("not a model")}};
   auto m = model_from_json(bad);

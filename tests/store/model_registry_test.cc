@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/customer_store.h"
 #include "store/lead_store.h"
 #include "store/model_job_store.h"
 #include "store/score_store.h"
@@ -208,6 +209,62 @@ TEST_P(ScoreStoreTest, LeadsListSortedByTheirLatestRankUnscoredLast) {
   EXPECT_EQ(desc->items.front().name, "D");
   EXPECT_EQ(desc->items.back().name, "C");
   EXPECT_FALSE(leads.list({.filters = {{"rank", "1"}}}).ok()) << "rank sorts, it does not filter";
+}
+
+TEST_P(ScoreStoreTest, CustomersSortByTheirLatestChurnRankAndListsReadLatestScoresWithVersions) {
+  CustomerStore customers(db(), clock_);
+  std::vector<int64_t> ids;
+  for (const char* name : {"A", "B", "C"}) {
+    Customer c;
+    c.name = name;
+    auto created = customers.create(Actor::system(), c);
+    ASSERT_TRUE(created.ok()) << created.error().to_string();
+    ids.push_back(created->id);
+  }
+  ModelRegistry registry(db(), clock_);
+  ASSERT_TRUE(registry.register_model(Actor::system(), draft("customers", "churned"), false).ok());
+  auto v2 = registry.register_model(Actor::system(), draft("customers", "churned"), false);
+  ASSERT_TRUE(v2.ok());
+  auto leads_model = registry.register_model(Actor::system(), draft(), false);
+  ASSERT_TRUE(leads_model.ok());
+  ScoreStore scores(db());
+  auto churn = [&](int64_t id, double p, int64_t rank) {
+    auto s = score(v2->id, id, p, rank, "2026-11-22T10:00:00Z");
+    s.entity = "customers";
+    return s;
+  };
+  // B is the most likely to churn, then C; A was never scored. A lead with
+  // A's id has a score that must not leak into the customers' order.
+  std::vector<ScoreRecord> run = {churn(ids[1], 0.9, 1), churn(ids[2], 0.4, 2),
+                                  score(leads_model->id, ids[0], 0.99, 1, "2026-11-22T10:00:00Z")};
+  ASSERT_TRUE(scores.record(run).ok());
+
+  auto by_rank = customers.list({.sort = "rank"});
+  ASSERT_TRUE(by_rank.ok()) << by_rank.error().to_string();
+  std::vector<std::string> order;
+  for (const auto& c : by_rank->items) order.push_back(c.name);
+  EXPECT_EQ(order, (std::vector<std::string>{"B", "C", "A"}));
+  auto first = customers.list({.limit = 1, .sort = "-rank"});
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->items.size(), 1u);
+  EXPECT_EQ(first->items[0].name, "A") << "unscored sort last, so first in descending order";
+
+  auto latest = scores.latest_of("customers", ids);
+  ASSERT_TRUE(latest.ok()) << latest.error().to_string();
+  ASSERT_EQ(latest->size(), 2u);
+  EXPECT_FALSE(latest->count(ids[0]));
+  const ListedScore& b = latest->at(ids[1]);
+  EXPECT_EQ(b.probability, 0.9);
+  EXPECT_EQ(b.rank, 1);
+  EXPECT_EQ(b.tier, "hot");
+  EXPECT_EQ(b.model_id, v2->id);
+  EXPECT_EQ(b.model_version, 2);
+  EXPECT_EQ(b.scored_at, test_time("2026-11-22T10:00:00Z"));
+  EXPECT_TRUE(scores.latest_of("customers", {})->empty());
+  std::vector<int64_t> at_limit(kMaxListedScoreIds, ids[1]);
+  EXPECT_TRUE(scores.latest_of("customers", at_limit).ok());
+  at_limit.push_back(ids[1]);
+  EXPECT_EQ(scores.latest_of("customers", at_limit).error().field, "ids");
 }
 
 TEST_P(ScoreStoreTest, ABadRowStoresNothingOfItsRun) {

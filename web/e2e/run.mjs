@@ -78,6 +78,8 @@ async function main() {
     accounts.viewer = { email: 'viewer@insightcrm.local', password: 'viewer-password-123' };
     run(binary, ['user', 'add', '--db', db, '--email', accounts.viewer.email, '--name', 'Vera Viewer', '--role', 'viewer', '--password-stdin'], `${accounts.viewer.password}\n`);
     run(binary, ['train', '--db', db, '--entity', 'leads', '--model', 'lr']);
+    // Churn scores, so a customer's page has a churn risk to show.
+    run(binary, ['train', '--db', db, '--entity', 'customers', '--model', 'lr']);
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;

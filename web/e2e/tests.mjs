@@ -71,7 +71,8 @@ export const tests = [
       check((await text('hot')) === int(k.leads_by_tier.hot), `hot: ${await text('hot')} vs ${k.leads_by_tier.hot}`);
       check(k.leads_created === 300, `the demo made 300 leads, the API counts ${k.leads_created}`);
       // The charts drew (ECharts renders into a canvas).
-      check((await page.locator('.chart canvas').count()) >= 5, 'fewer than five charts rendered');
+      check((await page.locator('.chart canvas').count()) >= 7, 'fewer than seven charts rendered');
+      check(k.response_by_month.length > 0, 'the demo answered no messages');
       await page.getByTestId('model-quality').waitFor();
     },
   },
@@ -134,6 +135,11 @@ export const tests = [
       await page.getByText('You may not change this lead.').waitFor();
       check((await page.getByTestId('status-actions').count()) === 0, 'a viewer is offered status changes');
       check((await page.getByRole('button', { name: 'Edit' }).count()) === 0, 'a viewer is offered Edit');
+      await page.getByRole('link', { name: 'Customers' }).click();
+      await page.getByTestId('customers-table').locator('tbody a').first().click();
+      await page.getByTestId('customer-name').waitFor();
+      await page.getByRole('heading', { name: 'Churn risk' }).waitFor();
+      check((await page.getByRole('button', { name: 'Edit' }).count()) === 0, 'a viewer is offered Edit on a customer');
       await page.getByRole('link', { name: 'Admin' }).click();
       await page.getByRole('heading', { name: 'Scoring models' }).waitFor();
       check((await page.getByRole('button', { name: /Train|Activate/ }).count()) === 0, 'a viewer is offered model actions');
@@ -172,6 +178,116 @@ export const tests = [
       } else {
         await page.getByRole('heading', { name: 'My day' }).waitFor();
       }
+    },
+  },
+  {
+    name: 'lead-timeline-merges-events-activities-and-messages',
+    async run({ page, accounts }) {
+      await login(page, accounts.manager);
+      // The lead with the most recent message, so all three sources have something.
+      const message = (await apiGet(page, '/api/v1/communications?customer_id=null&sort=-occurred_at&limit=1')).items[0];
+      check(message && message.lead_id, 'the demo has no message with a lead');
+      const id = message.lead_id;
+      const [events, activities, messages] = await Promise.all([
+        apiGet(page, `/api/v1/events?entity=lead:${id}&limit=50`),
+        apiGet(page, `/api/v1/activities?lead_id=${id}&limit=50`),
+        apiGet(page, `/api/v1/communications?lead_id=${id}&limit=50`),
+      ]);
+      await page.goto(`/leads/${id}`);
+      const total = events.items.length + activities.items.length + messages.items.length;
+      // All three sources arrived: as many entries as the API has.
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="timeline"] li').length === n, total);
+      const items = page.getByTestId('timeline').locator('li');
+      const times = await items.locator('time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
+      check(times.every((t, i) => i === 0 || times[i - 1] >= t), 'timeline is not newest first');
+      const kinds = new Set(await items.evaluateAll((li) => li.map((l) => l.dataset.kind)));
+      check(kinds.has('message'), 'no message on the timeline');
+      if (events.items.length > 0) check(kinds.has('event'), 'no event on the timeline');
+      // The filter narrows to one kind.
+      await page.getByTestId('timeline').scrollIntoViewIfNeeded();
+      await page.getByLabel('Show').selectOption('message');
+      check((await items.count()) === messages.items.length, 'message filter shows other kinds');
+    },
+  },
+  {
+    name: 'rep-edits-a-custom-attribute',
+    async run({ page, accounts }) {
+      await login(page, accounts.rep1);
+      const me = await apiGet(page, '/api/v1/me');
+      const lead = (await apiGet(page, `/api/v1/leads?owner_id=${me.id}&limit=1`)).items[0];
+      check(lead, 'rep1 owns no lead');
+      await page.goto(`/leads/${lead.id}`);
+      await page.getByRole('button', { name: 'Edit' }).click();
+      await page.getByRole('button', { name: 'Add attribute' }).click();
+      const n = Object.keys(lead.attributes).length + 1;
+      await page.getByLabel(`Attribute ${n} name`).fill('e2e_seats');
+      await page.getByLabel(`Attribute ${n} value`).fill('42');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('button', { name: 'Edit' }).waitFor();
+      const after = await apiGet(page, `/api/v1/leads/${lead.id}`);
+      check(after.attributes.e2e_seats === 42, `stored attribute: ${JSON.stringify(after.attributes)}`);
+      await page.getByText('e2e_seats').waitFor();
+      // A nameless value is refused in the form, before the server.
+      await page.getByRole('button', { name: 'Edit' }).click();
+      await page.getByRole('button', { name: 'Add attribute' }).click();
+      await page.getByLabel(`Attribute ${n + 1} value`).fill('orphan');
+      await page.getByRole('button', { name: 'Save' }).click();
+      check((await page.getByTestId('problem').textContent()).includes('needs a name'), 'nameless attribute not refused');
+    },
+  },
+  {
+    name: 'customer-detail-shows-sales-and-churn-risk',
+    async run({ page, accounts }) {
+      await login(page, accounts.manager);
+      // A scored customer with sales: the highest-risk one of the first page with any.
+      const customers = (await apiGet(page, '/api/v1/customers?status=active&limit=50')).items;
+      let chosen = null;
+      for (const c of customers) {
+        const sales = await apiGet(page, `/api/v1/transactions?customer_id=${c.id}&sort=-occurred_at&limit=100`);
+        if (sales.items.length > 0) {
+          chosen = { c, sales };
+          break;
+        }
+      }
+      check(chosen, 'no active customer with sales');
+      const risk = await apiGet(page, `/api/v1/customers/${chosen.c.id}/churn-risk`);
+      await page.getByRole('link', { name: 'Customers' }).click();
+      await page.getByTestId('customers-table').waitFor();
+      await page.goto(`/customers/${chosen.c.id}`);
+      await page.getByTestId('customer-name').waitFor();
+      check((await page.getByTestId('sales-table').locator('tbody tr').count()) === chosen.sales.items.length, 'sales rows differ from the API');
+      const shown = await page.getByTestId('churn-risk').textContent();
+      check(shown.includes(pct(risk.probability)), `churn risk shown: ${shown}, API ${pct(risk.probability)}`);
+      check((await page.getByTestId('churn-risk').getByTestId('factors').locator('li').count()) === risk.factors.length, 'churn factors differ');
+      // A churned customer is not given a risk.
+      const churned = (await apiGet(page, '/api/v1/customers?status=churned&limit=1')).items[0];
+      if (churned) {
+        await page.goto(`/customers/${churned.id}`);
+        await page.getByText('This customer has churned.').waitFor();
+      }
+    },
+  },
+  {
+    // An event POSTed through the API reaches the Live page (server-sent
+    // events) within 2 s: its type, registered just for this run, appears in
+    // the next per-second summary.
+    name: 'live-page-shows-a-posted-event',
+    async run({ page, accounts }) {
+      await login(page, accounts.admin);
+      const type = `e2e_probe_${Date.now() % 1_000_000}`;
+      const headers = { 'X-Requested-With': 'InsightCRM' };
+      const registered = await page.request.post('/api/v1/event-types', { data: { name: type }, headers });
+      check(registered.status() === 201, `registering ${type}: ${registered.status()} ${await registered.text()}`);
+      await page.getByRole('link', { name: 'Live' }).click();
+      await page.getByText(/connected/).first().waitFor();
+      const leads = await apiGet(page, '/api/v1/leads?limit=1');
+      const lead = leads.items[0].id;
+      const posted = await page.request.post('/api/v1/events', {
+        data: [{ entity: `lead:${lead}`, type, ts: new Date().toISOString() }],
+        headers,
+      });
+      check(posted.status() === 202, `posting the event: ${posted.status()} ${await posted.text()}`);
+      await page.getByText(new RegExp(`${type} 1`)).first().waitFor({ timeout: 2000 });
     },
   },
 ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatDuration, formatGrowth, formatInt, formatMoney, formatMonth, formatPercent, funnel, mainCurrency, ratio, retention,
-  revenueWithGrowth,
+  revenueWithGrowth, salesTotals,
 } from './format';
 
 describe('formatting', () => {
@@ -85,5 +85,18 @@ describe('funnel and retention', () => {
   it('retention is the share not churned', () => {
     expect(retention({ active: 7, inactive: 1, churned: 2 })).toBe(0.8);
     expect(retention({})).toBeNull();
+  });
+  it('sums sales per currency, the most used first', () => {
+    expect(salesTotals([])).toEqual([]);
+    expect(
+      salesTotals([
+        { amount_minor: 500, currency: 'USD' },
+        { amount_minor: 1000, currency: 'EUR' },
+        { amount_minor: -200, currency: 'EUR' },
+      ]),
+    ).toEqual([
+      { currency: 'EUR', amount_minor: 800, lines: 2 },
+      { currency: 'USD', amount_minor: 500, lines: 1 },
+    ]);
   });
 });

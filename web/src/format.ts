@@ -129,3 +129,16 @@ export function funnel(byStatus: Record<LeadStatus, number>): { stage: string; c
     { stage: 'Converted', count: s('converted') },
   ];
 }
+
+// Sales lines summed per currency (a customer may buy in more than one),
+// the currency with the most lines first.
+export function salesTotals(lines: { amount_minor: number; currency: string }[]): { currency: string; amount_minor: number; lines: number }[] {
+  const by = new Map<string, { currency: string; amount_minor: number; lines: number }>();
+  for (const l of lines) {
+    const t = by.get(l.currency) ?? { currency: l.currency, amount_minor: 0, lines: 0 };
+    t.amount_minor += l.amount_minor;
+    t.lines += 1;
+    by.set(l.currency, t);
+  }
+  return [...by.values()].sort((a, b) => b.lines - a.lines || (a.currency < b.currency ? -1 : 1));
+}

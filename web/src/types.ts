@@ -36,7 +36,7 @@ export interface LeadScore {
 export type RankedLead = Pick<
   Lead,
   'id' | 'name' | 'email' | 'company' | 'source' | 'status' | 'owner_id' | 'expected_value_minor' | 'currency' | 'created_at' | 'updated_at'
-> & { score: LeadScore | null };
+> & { score: LeadScore | null; last_activity_at: string | null };
 
 export interface RankedPage {
   items: RankedLead[];
@@ -75,8 +75,9 @@ export interface StatusChange {
   user_id: number | null;
 }
 
-export interface Explanation {
-  lead_id: number;
+// A record's latest score in words (GET /api/v1/leads/{id}/explanation,
+// GET /api/v1/customers/{id}/churn-risk).
+export interface LatestScore {
   model: { id: number; version: number; kind: string; active: boolean };
   probability: number;
   score: number;
@@ -86,6 +87,10 @@ export interface Explanation {
   factors: Factor[];
   summary: string;
 }
+
+export type Explanation = LatestScore & { lead_id: number };
+
+export type ChurnRisk = LatestScore & { customer_id: number };
 
 export interface Customer {
   id: number;
@@ -181,6 +186,7 @@ export interface Kpis {
   customers_by_status: Record<string, number>;
   answered_messages: number;
   mean_response_seconds: number | null;
+  response_by_month: { month: string; answered: number; mean_response_seconds: number }[];
   score_distribution: { lower: number; upper: number; count: number }[];
   leads_by_tier: Record<Tier, number>;
   scored_leads: number;

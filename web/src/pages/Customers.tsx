@@ -1,15 +1,24 @@
 // Customers: a searchable list (GET /api/v1/customers, cursor pages) and a
-// detail with the customer's sales.
+// detail with the customer's sales, churn risk (when a customer model has
+// scored them), timeline, and editing for those who may.
 import { useEffect, useState } from 'react';
-import { api, query } from '../api';
+import { api, ApiError, query } from '../api';
+import { EditRecordForm, orNull, type FieldSpec } from '../components/EditRecordForm';
+import { FactorList } from '../components/Factors';
 import { ChoiceFilter, SearchField } from '../components/Filters';
 import { Link } from '../components/Link';
+import { RecordDetails } from '../components/RecordDetails';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { StatusChip } from '../components/TierChip';
-import { formatDate, formatDateTime, formatMoney } from '../format';
+import { RecordTimeline } from '../components/Timeline';
+import { formatDate, formatDateTime, formatMoney, formatPercent, salesTotals } from '../format';
 import { useAsync } from '../hooks';
 import { ownerName, useMe, useUsers } from '../session';
-import type { Customer, Page, Transaction } from '../types';
+import { canEditCustomer } from '../permissions';
+import type { ChurnRisk, Customer, Page, Tier, Transaction } from '../types';
+
+// The sales lines a customer's page loads (newest first).
+const SALES_PAGE = 100;
 
 export function CustomersPage() {
   const me = useMe();
@@ -105,83 +114,151 @@ export function CustomerDetailPage({ id }: { id: number }) {
   const users = useUsers();
   const customer = useAsync(() => api.get<Customer>(`/api/v1/customers/${id}`), [id]);
   const sales = useAsync(
-    () => api.get<Page<Transaction>>(`/api/v1/transactions?customer_id=${id}&sort=-occurred_at&limit=100`),
+    () => api.get<Page<Transaction>>(`/api/v1/transactions?customer_id=${id}&sort=-occurred_at&limit=${SALES_PAGE}`),
     [id],
   );
   if (customer.loading && !customer.data) return <Loading what="Loading the customer" />;
   if (customer.error) return <ErrorBox error={customer.error} onRetry={customer.reload} />;
   const c = customer.data!;
-  const total = sales.data?.items.reduce((a, t) => a + t.amount_minor, 0) ?? 0;
+  const totals = sales.data ? salesTotals(sales.data.items) : [];
   return (
     <div className="page">
       <p>
         <Link href="/customers">← Customers</Link>
       </p>
       <div className="page-head">
-        <h1>{c.name}</h1>
+        <h1 data-testid="customer-name">{c.name}</h1>
         <StatusChip status={c.status} />
       </div>
       <div className="grid2">
-        <section className="card">
-          <h2>Details</h2>
-          <dl className="fields">
-            <dt>E-mail</dt>
-            <dd>{c.email ?? '—'}</dd>
-            <dt>Phone</dt>
-            <dd>{c.phone ?? '—'}</dd>
-            <dt>Company</dt>
-            <dd>{c.company ?? '—'}</dd>
-            <dt>Country</dt>
-            <dd>{c.country ?? '—'}</dd>
-            <dt>Owner</dt>
-            <dd>{ownerName(c.owner_id, me, users)}</dd>
-            {Object.entries(c.attributes).map(([k, v]) => (
-              <div key={k} className="attr">
-                <dt>{k}</dt>
-                <dd>{String(v)}</dd>
-              </div>
-            ))}
-          </dl>
-          <p className="muted small">Segment and churn risk appear here once customer models score customers.</p>
-        </section>
-        <section className="card">
-          <h2>Sales</h2>
-          {sales.error ? <ErrorBox error={sales.error} /> : null}
-          {sales.loading && !sales.data ? <Loading /> : null}
-          {sales.data && sales.data.items.length === 0 && <Empty title="No sales yet" />}
-          {sales.data && sales.data.items.length > 0 && (
-            <>
-              <p>
-                {sales.data.items.length}
-                {sales.data.next_cursor ? '+' : ''} lines, {formatMoney(total, sales.data.items[0].currency)}
-                {sales.data.next_cursor ? ' (latest 100)' : ''}
-              </p>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Invoice</th>
-                      <th scope="col">Qty</th>
-                      <th scope="col">Amount</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {sales.data.items.map((t) => (
-                      <tr key={t.id}>
-                        <td>{formatDateTime(t.occurred_at)}</td>
-                        <td>{t.external_id ?? '—'}</td>
-                        <td>{t.quantity}</td>
-                        <td>{formatMoney(t.amount_minor, t.currency)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </>
-          )}
+        <RecordDetails
+          headingId="customer-fields-h"
+          editable={canEditCustomer(me.role)}
+          fields={[
+            ['E-mail', c.email ?? '—'],
+            ['Phone', c.phone ?? '—'],
+            ['Company', c.company ?? '—'],
+            ['Country', c.country ?? '—'],
+            ['Owner', ownerName(c.owner_id, me, users)],
+            ['Customer since', formatDate(c.created_at)],
+          ]}
+          attributes={c.attributes}
+          form={(done) => <CustomerForm customer={c} onDone={done} />}
+          onSaved={customer.reload}
+        />
+        <section className="card" aria-labelledby="churn-h">
+          <h2 id="churn-h">Churn risk</h2>
+          <ChurnRiskPanel customer={c} />
         </section>
       </div>
+      <section className="card" aria-labelledby="sales-h">
+        <h2 id="sales-h">Sales</h2>
+        {sales.error ? <ErrorBox error={sales.error} onRetry={sales.reload} /> : null}
+        {sales.loading && !sales.data ? <Loading /> : null}
+        {sales.data && sales.data.items.length === 0 && <Empty title="No sales yet" />}
+        {sales.data && sales.data.items.length > 0 && (
+          <>
+            <p data-testid="sales-summary">
+              {sales.data.items.length}
+              {sales.data.next_cursor ? '+' : ''} lines ·{' '}
+              {totals.map((t) => `${formatMoney(t.amount_minor, t.currency)}`).join(' + ')}
+              {sales.data.next_cursor ? ` (the latest ${SALES_PAGE} lines)` : ''}
+            </p>
+            <div className="table-wrap">
+              <table data-testid="sales-table">
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Invoice</th>
+                    <th scope="col" className="num">Qty</th>
+                    <th scope="col" className="num">Amount</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {sales.data.items.map((t) => (
+                    <tr key={t.id} className={t.quantity < 0 ? 'return' : ''}>
+                      <td>{formatDateTime(t.occurred_at)}</td>
+                      <td>
+                        {t.external_id ?? '—'}
+                        {t.quantity < 0 && <span className="chip">return</span>}
+                      </td>
+                      <td className="num">{t.quantity}</td>
+                      <td className="num">{formatMoney(t.amount_minor, t.currency)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </section>
+      <section className="card" aria-labelledby="customer-timeline-h">
+        <h2 id="customer-timeline-h">Timeline</h2>
+        <RecordTimeline entity="customer" id={id} />
+      </section>
     </div>
+  );
+}
+
+// The customer's latest churn score (GET /api/v1/customers/{id}/churn-risk),
+// or the server's reason there is none.
+function ChurnRiskPanel({ customer }: { customer: Customer }) {
+  const risk = useAsync(() => api.get<ChurnRisk>(`/api/v1/customers/${customer.id}/churn-risk`), [customer.id]);
+  if (customer.status === 'churned') return <p className="muted">This customer has churned.</p>;
+  if (risk.loading && !risk.data) return <Loading />;
+  if (risk.error) {
+    if (risk.error instanceof ApiError && risk.error.status === 404)
+      return <Empty title="No churn score yet">{risk.error.problem.detail}</Empty>;
+    return <ErrorBox error={risk.error} onRetry={risk.reload} />;
+  }
+  const r = risk.data!;
+  return (
+    <div data-testid="churn-risk">
+      <p className="score-line">
+        <span className={`chip chip-${r.tier}`}>{CHURN_TIER[r.tier]}</span> <strong>{formatPercent(r.probability)}</strong> likely to churn · rank #{r.rank}
+      </p>
+      <h3>Top factors</h3>
+      <FactorList factors={r.factors} />
+      <p className="muted small">
+        Model {r.model.kind} v{r.model.version}
+        {r.model.active ? '' : ' (no longer active)'} · scored {formatDateTime(r.scored_at)}
+      </p>
+    </div>
+  );
+}
+
+const CHURN_TIER: Record<Tier, string> = { hot: 'high risk', warm: 'medium risk', cold: 'low risk' };
+
+const CUSTOMER_FIELDS: FieldSpec[] = [
+  { key: 'name', label: 'Name', required: true },
+  { key: 'email', label: 'E-mail', type: 'email' },
+  { key: 'phone', label: 'Phone', type: 'tel' },
+  { key: 'company', label: 'Company' },
+  { key: 'country', label: 'Country' },
+];
+
+function CustomerForm({ customer, onDone }: { customer: Customer; onDone: () => void }) {
+  return (
+    <EditRecordForm
+      label="Edit customer"
+      path={`/api/v1/customers/${customer.id}`}
+      fields={CUSTOMER_FIELDS}
+      initial={{
+        name: customer.name,
+        email: customer.email ?? '',
+        phone: customer.phone ?? '',
+        company: customer.company ?? '',
+        country: customer.country ?? '',
+      }}
+      attributes={customer.attributes}
+      toBody={(v) => ({
+        name: v.name,
+        email: orNull(v.email),
+        phone: orNull(v.phone),
+        company: orNull(v.company),
+        country: orNull(v.country),
+      })}
+      onDone={onDone}
+    />
   );
 }

@@ -1,9 +1,12 @@
 // One lead: its fields and attributes (editable by who may), its status
 // history and the legal next statuses, and its latest score with the reasons.
-import { useState, type FormEvent } from 'react';
-import { api, ApiError, isMissingRoute } from '../api';
+import { useState, type ReactNode } from 'react';
+import { api, ApiError } from '../api';
+import { EditRecordForm, orNull, type FieldSpec } from '../components/EditRecordForm';
 import { FactorList } from '../components/Factors';
+import { RecordTimeline } from '../components/Timeline';
 import { Link } from '../components/Link';
+import { RecordDetails } from '../components/RecordDetails';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { StatusChip, TierChip } from '../components/TierChip';
 import { formatDateTime, formatMoney, formatPercent } from '../format';
@@ -18,12 +21,7 @@ export function LeadDetailPage({ id }: { id: number }) {
   const lead = useAsync(() => api.get<Lead>(`/api/v1/leads/${id}`), [id]);
   const history = useAsync(() => api.get<Page<StatusChange>>(`/api/v1/leads/${id}/history`), [id]);
   const explanation = useAsync(() => api.get<Explanation>(`/api/v1/leads/${id}/explanation`), [id]);
-  const timeline = useAsync(
-    () => api.get<Page<{ id: number; direction: string; channel: string; subject: string | null; occurred_at: string }>>(`/api/v1/communications?lead_id=${id}&limit=50`),
-    [id],
-  );
   const [moveError, setMoveError] = useState<unknown>();
-  const [editing, setEditing] = useState(false);
 
   if (lead.loading && !lead.data) return <Loading what="Loading the lead" />;
   if (lead.error) return <ErrorBox error={lead.error} onRetry={lead.reload} />;
@@ -105,129 +103,61 @@ export function LeadDetailPage({ id }: { id: number }) {
           )}
         </section>
       </div>
-      <section className="card" aria-labelledby="fields-h">
-        <div className="page-head">
-          <h2 id="fields-h">Details</h2>
-          {editable && !editing && (
-            <button type="button" onClick={() => setEditing(true)}>
-              Edit
-            </button>
-          )}
-        </div>
-        {editing ? (
-          <LeadForm lead={l} onDone={() => { setEditing(false); lead.reload(); }} />
-        ) : (
-          <dl className="fields">
-            <dt>E-mail</dt>
-            <dd>{l.email ?? '—'}</dd>
-            <dt>Company</dt>
-            <dd>{l.company ?? '—'}</dd>
-            <dt>Source</dt>
-            <dd>{l.source ?? '—'}</dd>
-            <dt>Owner</dt>
-            <dd>{ownerName(l.owner_id, me, users)}</dd>
-            <dt>Expected value</dt>
-            <dd>{formatMoney(l.expected_value_minor, l.currency)}</dd>
-            <dt>Created</dt>
-            <dd>{formatDateTime(l.created_at)}</dd>
-            {l.customer_id !== null && (
-              <>
-                <dt>Customer</dt>
-                <dd>
-                  <Link href={`/customers/${l.customer_id}`}>customer #{l.customer_id}</Link>
-                </dd>
-              </>
-            )}
-            {Object.entries(l.attributes).map(([k, v]) => (
-              <div key={k} className="attr">
-                <dt>{k}</dt>
-                <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
-              </div>
-            ))}
-          </dl>
-        )}
-      </section>
+      <RecordDetails
+        headingId="fields-h"
+        editable={editable}
+        fields={[
+          ['E-mail', l.email ?? '—'],
+          ['Company', l.company ?? '—'],
+          ['Source', l.source ?? '—'],
+          ['Owner', ownerName(l.owner_id, me, users)],
+          ['Expected value', formatMoney(l.expected_value_minor, l.currency)],
+          ['Created', formatDateTime(l.created_at)],
+          ...(l.customer_id !== null
+            ? [['Customer', <Link href={`/customers/${l.customer_id}`}>customer #{l.customer_id}</Link>] as [string, ReactNode]]
+            : []),
+        ]}
+        attributes={l.attributes}
+        form={(done) => <LeadForm lead={l} onDone={done} />}
+        onSaved={lead.reload}
+      />
       <section className="card" aria-labelledby="timeline-h">
-        <h2 id="timeline-h">Communications</h2>
-        {timeline.loading && !timeline.data ? <Loading /> : null}
-        {timeline.error ? (
-          isMissingRoute(timeline.error) ? (
-            <Empty title="Not available yet">The timeline arrives with the activities and communications routes.</Empty>
-          ) : (
-            <ErrorBox error={timeline.error} />
-          )
-        ) : null}
-        {timeline.data && timeline.data.items.length === 0 && <p className="muted">No messages with this lead.</p>}
-        {timeline.data && timeline.data.items.length > 0 && (
-          <ol className="timeline">
-            {timeline.data.items.map((m) => (
-              <li key={m.id}>
-                {formatDateTime(m.occurred_at)} · {m.direction === 'in' ? 'from' : 'to'} lead by {m.channel}
-                {m.subject ? `: ${m.subject}` : ''}
-              </li>
-            ))}
-          </ol>
-        )}
+        <h2 id="timeline-h">Timeline</h2>
+        <RecordTimeline entity="lead" id={id} />
       </section>
     </div>
   );
 }
 
+const LEAD_FIELDS: FieldSpec[] = [
+  { key: 'name', label: 'Name', required: true },
+  { key: 'email', label: 'E-mail', type: 'email' },
+  { key: 'company', label: 'Company' },
+  { key: 'source', label: 'Source' },
+];
+
 function LeadForm({ lead, onDone }: { lead: Lead; onDone: () => void }) {
-  const [name, setName] = useState(lead.name);
-  const [email, setEmail] = useState(lead.email ?? '');
-  const [company, setCompany] = useState(lead.company ?? '');
-  const [source, setSource] = useState(lead.source ?? '');
-  const [value, setValue] = useState(lead.expected_value_minor === null ? '' : String(lead.expected_value_minor / 100));
-  const [error, setError] = useState<unknown>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    const minor = value.trim() === '' ? null : Math.round(Number(value) * 100);
-    try {
-      await api.patch(`/api/v1/leads/${lead.id}`, {
-        name,
-        email: email || null,
-        company: company || null,
-        source: source || null,
-        expected_value_minor: minor,
-      });
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
   return (
-    <form onSubmit={submit} className="form-grid" aria-label="Edit lead">
-      <label>
-        Name
-        <input required value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <label>
-        E-mail
-        <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-      </label>
-      <label>
-        Company
-        <input value={company} onChange={(e) => setCompany(e.target.value)} />
-      </label>
-      <label>
-        Source
-        <input value={source} onChange={(e) => setSource(e.target.value)} />
-      </label>
-      <label>
-        Expected value ({lead.currency})
-        <input inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
-      </label>
-      <ErrorBox error={error} />
-      <div className="buttons">
-        <button type="submit" className="primary">
-          Save
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <EditRecordForm
+      label="Edit lead"
+      path={`/api/v1/leads/${lead.id}`}
+      fields={[...LEAD_FIELDS, { key: 'value', label: `Expected value (${lead.currency})`, inputMode: 'decimal' }]}
+      initial={{
+        name: lead.name,
+        email: lead.email ?? '',
+        company: lead.company ?? '',
+        source: lead.source ?? '',
+        value: lead.expected_value_minor === null ? '' : String(lead.expected_value_minor / 100),
+      }}
+      attributes={lead.attributes}
+      toBody={(v) => ({
+        name: v.name,
+        email: orNull(v.email),
+        company: orNull(v.company),
+        source: orNull(v.source),
+        expected_value_minor: v.value.trim() === '' ? null : Math.round(Number(v.value) * 100),
+      })}
+      onDone={onDone}
+    />
   );
 }

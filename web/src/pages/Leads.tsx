@@ -66,10 +66,11 @@ export function LeadsPage() {
                 <th scope="col">Lead</th>
                 <th scope="col">Tier</th>
                 <th scope="col">P(convert)</th>
+                <th scope="col" className="hide-narrow" title="The model's score (its ranking key; for the hybrid model, not a probability)">Score</th>
                 <th scope="col" className="hide-narrow">Status</th>
                 <th scope="col" className="hide-narrow">Owner</th>
                 <th scope="col" className="hide-narrow">Value</th>
-                <th scope="col" className="hide-narrow">Created</th>
+                <th scope="col" className="hide-narrow" title="The latest message or completed activity">Last activity</th>
               </tr>
             </thead>
             <tbody>
@@ -90,12 +91,13 @@ export function LeadsPage() {
                     {l.score ? formatPercent(l.score.probability) : '—'}{' '}
                     {l.score && <FactorsHover factors={l.score.factors} id={`factors-${l.id}`} />}
                   </td>
+                  <td className="hide-narrow num">{l.score ? l.score.score.toFixed(3) : '—'}</td>
                   <td className="hide-narrow">
                     <StatusChip status={l.status} />
                   </td>
                   <td className="hide-narrow">{ownerName(l.owner_id, me, users)}</td>
                   <td className="hide-narrow">{formatMoney(l.expected_value_minor, l.currency)}</td>
-                  <td className="hide-narrow">{formatDate(l.created_at)}</td>
+                  <td className="hide-narrow">{l.last_activity_at ? formatDate(l.last_activity_at) : <span className="muted">none</span>}</td>
                 </tr>
               ))}
             </tbody>

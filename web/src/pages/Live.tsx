@@ -1,6 +1,7 @@
 // The live view, fed by the server's event stream (GET /api/v1/stream,
-// text/event-stream). EventSource reconnects by itself; when the server has no
-// stream route yet (404) the page says so.
+// text/event-stream): score changes, alerts and each second's summary, in
+// words, newest first. EventSource reconnects by itself (resuming with
+// Last-Event-ID); when the server has no stream route (404) the page says so.
 import { useEffect, useRef, useState } from 'react';
 import { Empty, Loading } from '../components/States';
 import { formatDateTime } from '../format';
@@ -9,6 +10,44 @@ interface LiveEvent {
   at: string;
   kind: string;
   text: string;
+}
+
+// The topics the server's event bus carries (docs/architecture.md, "Live scoring and the live stream").
+const TOPICS = ['score', 'alert', 'summary', 'decision'];
+
+// One line per frame, in words.
+export function describe(kind: string, data: string): LiveEvent {
+  const at = new Date().toISOString();
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(data);
+  } catch {
+    return { at, kind, text: data };
+  }
+  if (kind === 'score') {
+    const p = typeof body.probability === 'number' ? ` (${(body.probability * 100).toFixed(0)} %, rank ${body.rank})` : '';
+    const from = body.previous_tier ? `${body.previous_tier} → ` : '';
+    return { at, kind, text: `lead ${body.lead_id}: ${from}${body.tier}${p}` };
+  }
+  if (kind === 'alert') return { at, kind: `alert · ${body.kind ?? ''}`, text: String(body.message ?? JSON.stringify(body)) };
+  if (kind === 'summary') {
+    const byType = body.by_type && typeof body.by_type === 'object' ? (body.by_type as Record<string, number>) : {};
+    const types = Object.entries(byType)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+    return { at, kind, text: `${body.events ?? 0} events${types ? ` (${types})` : ''} · ${body.new_alerts ?? 0} new alerts` };
+  }
+  return { at, kind, text: JSON.stringify(body) };
+}
+
+// A summary of a second without events or alerts.
+export function isQuiet(data: string): boolean {
+  try {
+    const body = JSON.parse(data);
+    return !body.events && !body.new_alerts;
+  } catch {
+    return false;
+  }
 }
 
 export function LivePage() {
@@ -33,20 +72,16 @@ export function LivePage() {
         source = new EventSource('/api/v1/stream', { withCredentials: true });
         source.onopen = () => setState('open');
         source.onerror = () => setState('reconnecting');
-        source.onmessage = (m) => {
+        // Each frame names its topic (`event: score`, ...): one listener per
+        // topic the server publishes, and onmessage for unnamed frames.
+        const show = (m: MessageEvent<string>) => {
           const now = Date.now();
           times.current = [...times.current.filter((t) => now - t < 10_000), now];
-          let kind = m.type || 'message';
-          let text = m.data;
-          try {
-            const body = JSON.parse(m.data);
-            kind = body.type ?? body.kind ?? kind;
-            text = body.summary ?? body.entity ?? JSON.stringify(body);
-          } catch {
-            // plain text event
-          }
-          setEvents((prev) => [{ at: new Date().toISOString(), kind, text }, ...prev].slice(0, 100));
+          if (m.type === 'summary' && isQuiet(m.data)) return;  // a second with nothing in it
+          setEvents((prev) => [describe(m.type || 'message', m.data), ...prev].slice(0, 100));
         };
+        for (const topic of TOPICS) source.addEventListener(topic, show as EventListener);
+        source.onmessage = show;
       })
       .catch(() => !cancelled && setState('error'));
     const timer = setInterval(() => {
@@ -66,7 +101,7 @@ export function LivePage() {
     <div className="page">
       <div className="page-head">
         <h1>Live</h1>
-        {state === 'open' && <span className="chip chip-hot">connected · {rate.toFixed(1)} events/s</span>}
+        {state === 'open' && <span className="chip chip-hot">connected · {rate.toFixed(1)} messages/s</span>}
         {state === 'reconnecting' && <span className="chip chip-warm">reconnecting…</span>}
       </div>
       {state === 'probing' && <Loading what="Connecting" />}

@@ -24,6 +24,9 @@ const RANGES = [
   { id: 'custom', label: 'Custom…', days: null },
 ] as const;
 
+const CUSTOMER_STATUSES = ['active', 'inactive', 'churned'] as const;
+const CUSTOMER_COLOURS: Record<string, string> = { active: '#16a34a', inactive: '#94a3b8', churned: '#b42318' };
+
 function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
@@ -157,7 +160,29 @@ function Figures({ k }: { k: Kpis }) {
       yAxis: { type: 'value', name: 'leads' },
       series: [{ name: 'Scored leads', type: 'bar', data: k.score_distribution.map((b) => b.count) }],
     };
-    return { funnelOption, conversionMonth, conversionSource, revenueOption, scores };
+    const customerStatus: ChartOption = {
+      tooltip: { trigger: 'item', formatter: '{b}: {c} ({d} %)' },
+      legend: { bottom: 0 },
+      series: [
+        {
+          name: 'Customers', type: 'pie', radius: ['45%', '72%'], center: ['50%', '45%'],
+          label: { formatter: '{b}\n{d} %' },
+          data: CUSTOMER_STATUSES.map((st) => ({ name: st, value: k.customers_by_status[st] ?? 0, itemStyle: { color: CUSTOMER_COLOURS[st] } })),
+        },
+      ],
+    };
+    const response: ChartOption = {
+      tooltip: { trigger: 'axis' },
+      legend: { bottom: 0 },
+      grid: { left: 56, right: 56, top: 36, bottom: 48 },
+      xAxis: { type: 'category', data: k.response_by_month.map((m) => formatMonth(m.month)) },
+      yAxis: [{ type: 'value', name: 'hours' }, { type: 'value', name: 'answers' }],
+      series: [
+        { name: 'Mean response (h)', type: 'line', data: k.response_by_month.map((m) => +(m.mean_response_seconds / 3600).toFixed(2)) },
+        { name: 'Answered messages', type: 'bar', yAxisIndex: 1, data: k.response_by_month.map((m) => m.answered), itemStyle: { opacity: 0.35 } },
+      ],
+    };
+    return { funnelOption, conversionMonth, conversionSource, revenueOption, scores, customerStatus, response };
   }, [k, revenue, currency, stages]);
 
   return (
@@ -205,6 +230,22 @@ function Figures({ k }: { k: Kpis }) {
         <section className="card">
           <h2>Revenue by month</h2>
           {revenue.length === 0 ? <Empty title="No sales in this period" /> : <Chart option={charts.revenueOption} label="Revenue per month with month-on-month growth" />}
+        </section>
+        <section className="card">
+          <h2>Customer retention</h2>
+          {customers === 0 ? (
+            <Empty title="No customers yet" />
+          ) : (
+            <Chart option={charts.customerStatus} label={`Customers by status: ${formatPercent(ret)} retained`} />
+          )}
+        </section>
+        <section className="card">
+          <h2>Response time by month</h2>
+          {k.response_by_month.length === 0 ? (
+            <Empty title="No answered messages in this period" />
+          ) : (
+            <Chart option={charts.response} label="Mean time to answer an inbound message, per month, with the number answered" />
+          )}
         </section>
         <section className="card">
           <h2>Lead score distribution</h2>

@@ -1,0 +1,102 @@
+// SseHub: the live server-sent event stream of GET /api/v1/stream. It
+// subscribes to the EventBus and turns every message (topics "score",
+// "alert", "summary", "decision", ... — whatever stages publish) into an SSE
+// frame `id: N / event: <topic> / data: <json>`, kept in a bounded ring of
+// recent frames and queued for every connected client.
+//
+// - Ids increase by one per message and start at the clock's microseconds
+//   when the hub starts, so ids from before a restart are older than any
+//   after it. A client resuming with Last-Event-ID gets the ring's frames
+//   after that id; when the id is older than the ring, all of it (and a
+//   comment saying frames were missed).
+// - A client whose queue is full (it reads too slowly) is dropped — its
+//   stream ends — rather than slowing the publisher (the stream worker); it
+//   reconnects with Last-Event-ID. Publishing never waits on a socket.
+// - A heartbeat comment every `heartbeat` keeps proxies from closing an idle
+//   stream and finds clients that went away.
+// - close_all() (graceful shutdown) ends every stream.
+//
+// Thread-safety: any thread may publish (through the bus), connect or read
+// stats. The hub must outlive the bus subscription only: streams still held
+// by connections after the hub is gone end on their own.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/response_stream.h"
+#include "core/clock.h"
+#include "core/event_bus.h"
+#include "core/result.h"
+
+namespace icrm::api {
+
+// Clients connected at once; one more is answered 503.
+inline constexpr std::size_t kDefaultMaxSseClients = 64;
+// Frames waiting for one client; one more drops the client.
+inline constexpr std::size_t kDefaultSseClientQueue = 1024;
+// Recent frames kept for Last-Event-ID.
+inline constexpr std::size_t kDefaultSseRingSize = 4096;
+inline constexpr std::chrono::milliseconds kDefaultSseHeartbeat{15'000};
+// What EventSource waits before reconnecting (the stream's `retry:` field).
+inline constexpr std::chrono::milliseconds kSseRetry{2'000};
+
+struct SseOptions {
+  std::size_t max_clients = kDefaultMaxSseClients;
+  std::size_t client_queue = kDefaultSseClientQueue;
+  std::size_t ring_size = kDefaultSseRingSize;
+  std::chrono::milliseconds heartbeat = kDefaultSseHeartbeat;
+};
+
+struct SseStats {
+  std::size_t clients = 0;
+  int64_t connected = 0;  // since start
+  int64_t dropped = 0;    // too slow: queue full
+  int64_t refused = 0;    // past max_clients
+  int64_t published = 0;
+  uint64_t last_id = 0;   // 0 before any message
+};
+
+// One SSE frame for `message` with `id` ("data:" lines split at newlines).
+std::string sse_frame(uint64_t id, const BusMessage& message);
+
+// Parses a Last-Event-ID header: decimal digits only (at most 20).
+Result<uint64_t> parse_last_event_id(std::string_view text);
+
+class SseHub {
+ public:
+  // Starts the heartbeat thread and subscribes to `bus`. REQUIRES: the bus
+  // outlives the hub.
+  SseHub(EventBus& bus, const Clock& clock, SseOptions options = {});
+  ~SseHub();  // unsubscribes, ends every stream, stops the heartbeat
+  SseHub(const SseHub&) = delete;
+  SseHub& operator=(const SseHub&) = delete;
+
+  // A new client's stream, starting with the ring's frames after
+  // `last_event_id` (none without one). unavailable when max_clients are
+  // connected.
+  Result<std::shared_ptr<ResponseStream>> connect(std::optional<uint64_t> last_event_id);
+
+  // Sends a heartbeat comment to every client now (the hub's own thread
+  // does this every options.heartbeat).
+  void heartbeat();
+  // Ends every stream (graceful shutdown); new clients are still accepted.
+  void close_all();
+
+  SseStats stats() const;
+  const SseOptions& options() const;
+
+  struct Core;
+
+ private:
+  std::shared_ptr<Core> core_;
+  EventBus& bus_;
+  uint64_t subscription_ = 0;
+};
+
+}  // namespace icrm::api

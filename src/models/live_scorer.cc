@@ -1,0 +1,319 @@
+#include "models/live_scorer.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <charconv>
+
+#include "features/record_table.h"
+#include "ingest/alert_format.h"
+#include "models/record_training.h"
+#include "models/table_scorer.h"
+#include "store/alert_store.h"
+#include "store/model_registry.h"
+#include "store/score_store.h"
+
+namespace icrm::models {
+namespace {
+
+constexpr std::string_view kLeadPrefix = "lead:";
+
+// "lead:42" -> 42; 0 for anything else (customers, visitors, lead:ext:...).
+int64_t lead_id_of(std::string_view entity) {
+  if (!entity.starts_with(kLeadPrefix)) return 0;
+  entity.remove_prefix(kLeadPrefix.size());
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(entity.data(), entity.data() + entity.size(), id);
+  return ec == std::errc() && end == entity.data() + entity.size() && id > 0 ? id : 0;
+}
+
+int64_t unix_second(Timestamp t) { return stream::floor_div(to_unix_micros(t), 1'000'000); }
+
+}  // namespace
+
+struct LiveScorer::ActiveModel {
+  store::ModelRecord record;  // without its bundle text
+  ModelBundle bundle;
+  const ScoredModel* scorer = nullptr;
+  std::vector<std::string> columns;  // the bundle spec's columns, in order
+};
+
+LiveScorer::LiveScorer(store::Database& db, const Clock& clock, EventBus& bus,
+                       LiveScoringOptions options)
+    : db_(db), clock_(clock), bus_(bus), options_(options) {
+  stats_.state = "no events yet";
+}
+
+LiveScorer::~LiveScorer() = default;
+
+void LiveScorer::count(int64_t LiveScoringStats::*field, int64_t n) {
+  std::lock_guard lock(stats_mutex_);
+  stats_.*field += n;
+}
+
+LiveScoringStats LiveScorer::stats() const {
+  std::lock_guard lock(stats_mutex_);
+  return stats_;
+}
+
+void LiveScorer::applied(std::span<const stream::Event> events, const stream::StreamState& state,
+                         const stream::EventTypeRegistry& types, Timestamp now) {
+  if (!spec_ || spec_types_ != types.size()) {
+    spec_ = std::make_unique<stream::FeatureSpec>(state.config(), types);
+    spec_types_ = types.size();
+  }
+  // Features as of now — or the stream's newest event time when that is
+  // later (events may be up to kMaxFutureSkew ahead of the clock, and the
+  // windows cannot be read before their newest bucket).
+  Timestamp t = now;
+  if (state.watermark_us() != stream::kNoBucket)
+    t = std::max(t, from_unix_micros(state.watermark_us()));
+  for (const stream::Event& e : events) {
+    int64_t id = lead_id_of(e.entity);
+    if (id == 0 || touched_index_.contains(id)) continue;
+    if (touched_count_ == touched_.size()) touched_.emplace_back();
+    Touched& slot = touched_[touched_count_];
+    touched_index_.emplace(id, touched_count_++);
+    slot.lead_id = id;
+    slot.t = t;
+    slot.features.resize(spec_->size());
+    spec_->extract(state.entity(e.entity), t, slot.features);
+  }
+}
+
+void LiveScorer::ensure_model(Timestamp now) {
+  bool due = !model_checked_at_ || refresh_model_.exchange(false) ||
+             now - *model_checked_at_ >= options_.model_check || now < *model_checked_at_;
+  if (!due) return;
+  model_checked_at_ = now;
+  store::ModelRegistry registry(db_, clock_);
+  auto models = registry.list("leads", "converted");
+  if (!models) {
+    spdlog::warn("live scoring: cannot look up the active lead model: {}",
+                 models.error().to_string());
+    count(&LiveScoringStats::errors);
+    return;  // keep the one we have
+  }
+  auto active = std::find_if(models->begin(), models->end(), [](const auto& m) { return m.active; });
+  auto set_state = [&](int64_t id, std::string state) {
+    std::lock_guard lock(stats_mutex_);
+    stats_.model_id = id;
+    stats_.state = std::move(state);
+  };
+  if (active == models->end()) {
+    if (model_) spdlog::info("live scoring: no lead model is active any more; scoring stops");
+    model_.reset();
+    return set_state(0, "no active lead model");
+  }
+  if (model_ && model_->record.id == active->id) return;
+  auto record = registry.get(active->id, /*with_bundle=*/true);
+  if (!record) {
+    count(&LiveScoringStats::errors);
+    return;
+  }
+  auto bundle = bundle_from_json(record->bundle);
+  const ScoredModel* scorer = bundle ? bundle->find(record->kind) : nullptr;
+  if (!scorer) {
+    model_.reset();
+    std::string why = bundle ? fmt::format("model {} has no \"{}\" model in its bundle",
+                                           record->id, record->kind)
+                             : bundle.error().to_string();
+    spdlog::warn("live scoring: cannot use the active lead model: {}", why);
+    return set_state(0, "active lead model unusable: " + why);
+  }
+  auto m = std::make_unique<ActiveModel>();
+  record->bundle.clear();
+  m->record = std::move(*record);
+  m->bundle = std::move(*bundle);
+  m->scorer = m->bundle.find(m->record.kind);  // the moved bundle's own
+  for (const auto& c : m->bundle.spec.columns()) m->columns.push_back(c.name);
+  spdlog::info("live scoring with lead model {} (version {}, {})", m->record.id,
+               m->record.version, m->record.kind);
+  set_state(m->record.id, "scoring");
+  model_ = std::move(m);
+}
+
+LiveScorer::LeadState* LiveScorer::lead_state(int64_t id, Timestamp now) {
+  auto it = leads_.find(id);
+  bool stale = it == leads_.end() || now - it->second.loaded_at >= options_.lead_refresh ||
+               now < it->second.loaded_at;
+  if (!stale) return &it->second;
+  if (it == leads_.end() && leads_.size() >= options_.max_cached_leads) leads_.clear();
+  LeadState& s = leads_[id];
+  auto lead = store::LeadStore(db_, clock_).get(id);
+  if (!lead) {
+    if (lead.error().code != ErrorCode::kNotFound) {
+      spdlog::warn("live scoring: cannot read lead {}: {}", id, lead.error().to_string());
+      count(&LiveScoringStats::errors);
+      leads_.erase(id);
+      return nullptr;
+    }
+    s.lead.reset();
+  } else {
+    s.lead = std::move(*lead);
+  }
+  auto facts = store::RecordHistory(db_).facts_of("leads", id);
+  auto latest = store::ScoreStore(db_).latest("leads", id);
+  if (!facts || !latest) {
+    count(&LiveScoringStats::errors);
+    leads_.erase(id);
+    return nullptr;
+  }
+  s.facts = std::move(*facts);
+  s.loaded_at = now;
+  // Another writer (a batch scoring run) may have replaced the latest score.
+  if (*latest && (!s.written_at || (*latest)->scored_at >= *s.written_at)) {
+    s.tier = (*latest)->tier;
+    s.probability = (*latest)->probability;
+    s.written_at = (*latest)->scored_at;
+  }
+  return &s;
+}
+
+void LiveScorer::settle(Timestamp now) {
+  if (touched_count_ == 0) return;
+  const std::size_t n = touched_count_;
+  touched_count_ = 0;
+  touched_index_.clear();
+  ensure_model(now);
+  if (!model_) return count(&LiveScoringStats::skipped_no_model, static_cast<int64_t>(n));
+
+  std::unordered_map<std::string_view, std::size_t> spec_index;
+  spec_index.reserve(spec_->size());
+  for (std::size_t i = 0; i < spec_->size(); ++i) spec_index.emplace(spec_->names()[i], i);
+
+  struct Change {
+    store::ScoreRecord record;
+    std::optional<std::string> previous_tier;
+    double previous_probability = 0;
+  };
+  std::vector<Change> changes;
+  int64_t rescored = 0, closed = 0, errors = 0;
+  const std::string_view unit = model_->scorer->model->contribution_unit();
+  for (std::size_t k = 0; k < n; ++k) {
+    const Touched& touched = touched_[k];
+    LeadState* s = lead_state(touched.lead_id, now);
+    if (!s) continue;
+    if (!s->lead || s->lead->status == store::LeadStatus::kConverted ||
+        s->lead->status == store::LeadStatus::kLost) {
+      ++closed;
+      continue;
+    }
+    auto row = features::lead_row(
+        *s->lead, s->facts, touched.t, model_->columns,
+        [&](std::string_view name) -> std::optional<double> {
+          auto it = spec_index.find(name);
+          if (it == spec_index.end()) return std::nullopt;
+          return touched.features[it->second];
+        });
+    auto scored = score_table(model_->bundle.spec, *model_->scorer, row, options_.top_factors);
+    if (!scored) {
+      spdlog::warn("live scoring: cannot score lead {}: {}", touched.lead_id,
+                   scored.error().to_string());
+      ++errors;
+      continue;
+    }
+    ++rescored;
+    const double p = scored->probability[0];
+    const std::string tier(scored->tier[0]);
+    bool tier_changed = s->tier && *s->tier != tier;
+    bool interval_over = !s->written_at || now - *s->written_at >= options_.min_interval;
+    bool moved = !s->tier || std::abs(p - s->probability) >= options_.min_change;
+    if (!tier_changed && !(interval_over && moved)) continue;
+    Change c;
+    c.previous_tier = s->tier;
+    c.previous_probability = s->probability;
+    c.record.entity = "leads";
+    c.record.entity_id = touched.lead_id;
+    c.record.model_id = model_->record.id;
+    c.record.score = scored->score[0];
+    c.record.probability = p;
+    c.record.tier = tier;
+    c.record.factors = factors_json(scored->factors[0], unit);
+    c.record.scored_at = now;
+    auto rank = store::ScoreStore(db_).rank_among_latest("leads", model_->record.id,
+                                                         c.record.score, touched.lead_id);
+    if (!rank) {
+      ++errors;
+      continue;
+    }
+    c.record.rank = *rank;
+    s->tier = tier;
+    s->probability = p;
+    s->written_at = now;
+    changes.push_back(std::move(c));
+  }
+  {
+    std::lock_guard lock(stats_mutex_);
+    stats_.rescored += rescored;
+    stats_.skipped_closed += closed;
+    stats_.errors += errors;
+  }
+  if (changes.empty()) return;
+
+  std::vector<store::ScoreRecord> records;
+  records.reserve(changes.size());
+  for (const Change& c : changes) records.push_back(c.record);
+  if (auto st = store::ScoreStore(db_).record(records); !st) {
+    spdlog::warn("live scoring: cannot store {} score(s): {}", records.size(),
+                 st.error().to_string());
+    count(&LiveScoringStats::errors);
+    for (const Change& c : changes) leads_.erase(c.record.entity_id);  // read again next time
+    return;
+  }
+  count(&LiveScoringStats::rows_written, static_cast<int64_t>(changes.size()));
+  const std::string ts = format_timestamp(now);
+  store::AlertStore alerts(db_);
+  for (const Change& c : changes) {
+    const store::ScoreRecord& r = c.record;
+    boost::json::object msg{{"lead_id", r.entity_id},
+                            {"model_id", r.model_id},
+                            {"probability", r.probability},
+                            {"score", r.score},
+                            {"rank", r.rank},
+                            {"tier", r.tier},
+                            {"previous_tier", c.previous_tier ? boost::json::value(*c.previous_tier)
+                                                              : boost::json::value(nullptr)},
+                            {"ts", ts}};
+    bus_.publish({"score", boost::json::serialize(msg)});
+    if (!c.previous_tier || *c.previous_tier == r.tier) continue;
+    count(&LiveScoringStats::tier_changes);
+    if (unix_second(now) != alert_second_) {
+      alert_second_ = unix_second(now);
+      alerts_this_second_ = 0;
+    }
+    if (alerts_this_second_ >= options_.max_tier_alerts_per_second) {
+      count(&LiveScoringStats::tier_alerts_suppressed);
+      continue;
+    }
+    ++alerts_this_second_;
+    store::AlertRecord a;
+    a.kind = "tier_change";
+    a.entity = "lead:" + std::to_string(r.entity_id);
+    a.expected = c.previous_probability;
+    a.seen = r.probability;
+    a.message = fmt::format("lead {} moved from {} to {} (P {:.2f} -> {:.2f}, rank {})",
+                            r.entity_id, *c.previous_tier, r.tier, c.previous_probability,
+                            r.probability, r.rank);
+    a.details = boost::json::serialize(boost::json::object{{"lead_id", r.entity_id},
+                                                           {"model_id", r.model_id},
+                                                           {"from", *c.previous_tier},
+                                                           {"to", r.tier},
+                                                           {"score", r.score},
+                                                           {"rank", r.rank}});
+    a.at = now;
+    a.created_at = now;
+    auto stored = alerts.add(std::move(a));
+    if (!stored) {
+      spdlog::warn("live scoring: cannot store a tier change alert: {}",
+                   stored.error().to_string());
+      count(&LiveScoringStats::errors);
+      continue;
+    }
+    bus_.publish({"alert", boost::json::serialize(ingest::alert_to_json(*stored))});
+  }
+}
+
+}  // namespace icrm::models

@@ -1,0 +1,138 @@
+// LiveScorer: re-scores a lead as its behaviour arrives. It follows the
+// stream (ingest::StreamObserver): for every lead an applied group of events
+// touched, it takes the lead's window features from the live stream state
+// through stream::FeatureSpec — the names training used — and builds the same
+// row a batch scoring run builds (features::lead_row: fields, attributes,
+// history aggregates, behaviour), then scores it with the ACTIVE lead model
+// through score_table(), the batch path: probability, score (the hybrid rank
+// R(L) when the hybrid model is active), rank among the latest scores, tier.
+//
+// History is throttled (docs/architecture.md "Live scoring" argues the
+// defaults): a lead gets a `scores` row, and `latest_scores` is replaced, when
+// its tier changes, or when `min_interval` has passed since its last row and
+// its probability moved by at least `min_change`. A burst of events for one
+// lead so writes one row, not one per event. Each row is published on the
+// EventBus (topic "score"); a tier change is also stored as an alert
+// (kind tier_change) and published (topic "alert").
+//
+// No active lead model: nothing is scored (never an invented score); stats()
+// says so, and the events are counted as skipped. The active model is looked
+// up again every `model_check` of the clock, or at the next group after
+// refresh_model().
+//
+// Thread-safety: applied() and settle() come from the stream worker's thread
+// only; stats() and refresh_model() from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/event_bus.h"
+#include "ingest/stream_observer.h"
+#include "models/model_bundle.h"
+#include "store/database.h"
+#include "store/lead_store.h"
+#include "store/record_history.h"
+#include "stream/feature_spec.h"
+
+namespace icrm::models {
+
+// Defaults; `serve --score-interval` and friends override them.
+inline constexpr std::chrono::seconds kDefaultScoreInterval{60};
+inline constexpr double kDefaultMinScoreChange = 0.01;
+inline constexpr std::chrono::seconds kDefaultLeadRefresh{30};
+inline constexpr std::chrono::seconds kDefaultModelCheck{5};
+// Tier-change alerts stored per second of the clock, at most (the rest are
+// counted): a new model can move thousands of leads at once.
+inline constexpr int kMaxTierAlertsPerSecond = 100;
+// Leads whose record and throttle state are kept; past it the cache starts
+// over (their state is read again from the database).
+inline constexpr std::size_t kMaxCachedLeads = 200'000;
+
+struct LiveScoringOptions {
+  std::chrono::microseconds min_interval = kDefaultScoreInterval;
+  double min_change = kDefaultMinScoreChange;
+  std::chrono::microseconds lead_refresh = kDefaultLeadRefresh;
+  std::chrono::microseconds model_check = kDefaultModelCheck;
+  std::size_t top_factors = 3;
+  int max_tier_alerts_per_second = kMaxTierAlertsPerSecond;
+  std::size_t max_cached_leads = kMaxCachedLeads;
+};
+
+struct LiveScoringStats {
+  int64_t model_id = 0;  // the active lead model scoring; 0 when none
+  std::string state;     // "scoring", "no active lead model", or why the model cannot score
+  int64_t rescored = 0;         // leads scored (once per lead per group)
+  int64_t rows_written = 0;     // score history rows (= "score" messages)
+  int64_t tier_changes = 0;
+  int64_t tier_alerts_suppressed = 0;
+  int64_t skipped_no_model = 0;  // leads touched while no model could score
+  int64_t skipped_closed = 0;    // converted or lost leads (only open leads are scored)
+  int64_t errors = 0;            // database or scoring failures (logged)
+};
+
+class LiveScorer final : public ingest::StreamObserver {
+ public:
+  // REQUIRES: db, clock and bus outlive the scorer.
+  LiveScorer(store::Database& db, const Clock& clock, EventBus& bus,
+             LiveScoringOptions options = {});
+  ~LiveScorer() override;
+
+  void applied(std::span<const stream::Event> events, const stream::StreamState& state,
+               const stream::EventTypeRegistry& types, Timestamp now) override;
+  void settle(Timestamp now) override;
+
+  LiveScoringStats stats() const;
+  void refresh_model() { refresh_model_ = true; }
+
+ private:
+  struct ActiveModel;
+  struct LeadState {
+    std::optional<store::Lead> lead;  // nullopt: no such lead
+    std::vector<store::RecordFact> facts;
+    Timestamp loaded_at{};
+    std::optional<std::string> tier;  // of its latest stored score
+    double probability = 0;
+    std::optional<Timestamp> written_at;
+  };
+  struct Touched {
+    int64_t lead_id = 0;
+    Timestamp t{};
+    std::vector<double> features;  // stream spec order
+  };
+
+  void ensure_model(Timestamp now);
+  LeadState* lead_state(int64_t id, Timestamp now);
+  void count(int64_t LiveScoringStats::*field, int64_t n = 1);
+
+  store::Database& db_;
+  const Clock& clock_;
+  EventBus& bus_;
+  const LiveScoringOptions options_;
+  std::atomic<bool> refresh_model_{false};
+
+  // Worker thread only.
+  std::unique_ptr<stream::FeatureSpec> spec_;  // the live stream's feature names
+  std::size_t spec_types_ = 0;
+  std::vector<Touched> touched_;
+  std::size_t touched_count_ = 0;
+  std::unordered_map<int64_t, std::size_t> touched_index_;
+  std::unique_ptr<ActiveModel> model_;
+  std::optional<Timestamp> model_checked_at_;
+  std::unordered_map<int64_t, LeadState> leads_;
+  int64_t alert_second_ = 0;
+  int alerts_this_second_ = 0;
+
+  mutable std::mutex stats_mutex_;
+  LiveScoringStats stats_;  // GUARDED_BY(stats_mutex_)
+};
+
+}  // namespace icrm::models

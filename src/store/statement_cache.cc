@@ -1,0 +1,136 @@
+#include "store/statement_cache.h"
+
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <mutex>
+#include <shared_mutex>
+
+namespace icrm::store {
+namespace {
+
+std::string cache_key(const std::string& sql, const SqlParams& params, size_t columns) {
+  std::string key;
+  key.reserve(sql.size() + params.size() + 8);
+  key += sql;
+  key += '\0';
+  for (const auto& p : params) {
+    key += p.kind == SqlValue::Kind::kNull ? 'n' : p.kind == SqlValue::Kind::kInt ? 'i' : 't';
+  }
+  key += '\0';
+  key += std::to_string(columns);
+  return key;
+}
+
+struct Registry {
+  std::shared_mutex mutex;
+  std::unordered_map<const soci::session*, std::unique_ptr<StatementCache>> caches;
+};
+
+Registry& registry() {
+  static Registry* r = new Registry();  // never destroyed: outlives every Database
+  return *r;
+}
+
+}  // namespace
+
+// Everything a kept statement is bound to: SOCI binds into/use by address, so
+// the buffers live as long as the statement.
+struct StatementCache::Entry {
+  explicit Entry(soci::session& s) : st(s) {}
+  soci::statement st;
+  std::vector<std::string> values;
+  std::vector<soci::indicator> nulls;
+  SqlParams params;
+  std::vector<soci::indicator> indicators;
+};
+
+StatementCache::StatementCache(Engine engine) : engine_(engine) {}
+
+StatementCache::~StatementCache() = default;
+
+std::vector<SqlRow> StatementCache::query(soci::session& s, const std::string& sql,
+                                          const SqlParams& params, size_t columns) {
+  if (expired_.exchange(false)) entries_.clear();
+  std::string key = cache_key(sql, params, columns);
+  auto it = entries_.find(key);
+  Entry* e = nullptr;
+  if (it == entries_.end()) {
+    if (entries_.size() >= kMaxCachedStatements) entries_.clear();
+    auto fresh = std::make_unique<Entry>(s);
+    fresh->values.resize(columns);
+    fresh->nulls.assign(columns, soci::i_ok);
+    for (size_t i = 0; i < columns; ++i) {
+      fresh->st.exchange(soci::into(fresh->values[i], fresh->nulls[i]));
+    }
+    fresh->params = params;
+    bind_params(fresh->st, fresh->params, fresh->indicators);
+    fresh->st.alloc();
+    fresh->st.prepare(sql, soci::details::st_repeatable_query);
+    fresh->st.define_and_bind();
+    e = entries_.emplace(std::move(key), std::move(fresh)).first->second.get();
+  } else {
+    e = it->second.get();
+    // Same kinds in the same order (they are part of the key): only the values change.
+    for (size_t i = 0; i < params.size(); ++i) {
+      e->params[i].i = params[i].i;
+      e->params[i].s = params[i].s;
+    }
+  }
+  std::vector<SqlRow> rows;
+  try {
+    if (e->st.execute(true)) {
+      do {
+        SqlRow row(columns);
+        for (size_t i = 0; i < columns; ++i) {
+          if (e->nulls[i] != soci::i_null) row[i] = e->values[i];
+        }
+        rows.push_back(std::move(row));
+      } while (e->st.fetch());
+    }
+  } catch (...) {
+    std::erase_if(entries_, [e](const auto& kv) { return kv.second.get() == e; });
+    throw;
+  }
+  if (engine_ == Engine::kSqlite) {
+    // Done stepping: release the statement's read snapshot now rather than at
+    // its next use, so a kept statement never holds back a WAL checkpoint.
+    auto* backend = static_cast<soci::sqlite3_statement_backend*>(e->st.get_backend());
+    if (backend != nullptr && backend->stmt_ != nullptr) sqlite3_reset(backend->stmt_);
+  }
+  return rows;
+}
+
+void attach_statement_cache(const soci::session& s, Engine engine) {
+  // For measuring what the cache buys (bench/README.md): off, every query is
+  // prepared each time, as before the cache.
+  static const bool off = [] {
+    const char* v = std::getenv("ICRM_STATEMENT_CACHE");
+    return v != nullptr && std::string_view(v) == "off";
+  }();
+  if (off) return;
+  auto& r = registry();
+  std::unique_lock lock(r.mutex);
+  r.caches[&s] = std::make_unique<StatementCache>(engine);
+}
+
+void detach_statement_cache(const soci::session& s) {
+  auto& r = registry();
+  std::unique_lock lock(r.mutex);
+  r.caches.erase(&s);
+}
+
+void expire_statement_cache(const soci::session& s) {
+  if (StatementCache* cache = statement_cache_for(s)) cache->expire();
+}
+
+StatementCache* statement_cache_for(const soci::session& s) {
+  auto& r = registry();
+  std::shared_lock lock(r.mutex);
+  auto it = r.caches.find(&s);
+  return it == r.caches.end() ? nullptr : it->second.get();
+}
+
+}  // namespace icrm::store

@@ -1,0 +1,133 @@
+// The webhook tables on both engines: endpoints, and the outbox's life cycle
+// (enqueue for subscribed active endpoints, due, claim, attempts, listing).
+#include "store/webhook_store.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_database.h"
+
+namespace icrm::store {
+namespace {
+
+const Timestamp kAt = *parse_timestamp("2026-11-23T10:00:00Z");
+
+class WebhookStoreTest : public testing::StoreTest {
+ protected:
+  WebhookEndpoint make(std::vector<std::string> topics, bool active = true) {
+    WebhookEndpoint e;
+    e.url = "https://example.com/hook";
+    e.secret = "whsec_1";
+    e.topics = std::move(topics);
+    e.active = active;
+    e.created_at = kAt;
+    auto made = WebhookStore(db()).create_endpoint(e);
+    EXPECT_TRUE(made.ok()) << made.error().to_string();
+    return *made;
+  }
+};
+
+TEST_P(WebhookStoreTest, EndpointsRoundTrip) {
+  WebhookStore store(db());
+  WebhookEndpoint e = make({"decision", "alert"});
+  EXPECT_GT(e.id, 0);
+  auto got = store.get_endpoint(e.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->topics, (std::vector<std::string>{"decision", "alert"}));
+  EXPECT_EQ(got->secret, "whsec_1");
+  EXPECT_TRUE(got->active);
+  got->active = false;
+  got->topics = {"score"};
+  got->url = "http://example.org/";
+  got->updated_at = kAt + std::chrono::seconds(5);
+  auto updated = store.update_endpoint(*got);
+  ASSERT_TRUE(updated.ok()) << updated.error().to_string();
+  EXPECT_FALSE(updated->active);
+  EXPECT_EQ(updated->url, "http://example.org/");
+  EXPECT_EQ(updated->updated_at, kAt + std::chrono::seconds(5));
+  EXPECT_EQ(*store.count_endpoints(), 1);
+  EXPECT_EQ(store.list_endpoints()->size(), 1u);
+  EXPECT_EQ(store.get_endpoint(999).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(WebhookStoreTest, EnqueuesOnlyForActiveSubscribedEndpoints) {
+  WebhookStore store(db());
+  WebhookEndpoint decisions = make({"decision"});
+  make({"alert"});
+  make({"decision"}, /*active=*/false);
+  auto n = store.enqueue("decision", "evt_1", "{}", kAt);
+  ASSERT_TRUE(n.ok()) << n.error().to_string();
+  EXPECT_EQ(*n, 1);
+  auto due = store.due(kAt, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].endpoint_id, decisions.id);
+  EXPECT_EQ((*due)[0].status, DeliveryStatus::kPending);
+  EXPECT_EQ((*due)[0].attempts, 0);
+  EXPECT_EQ(*store.enqueue("score", "evt_2", "{}", kAt), 0);
+}
+
+TEST_P(WebhookStoreTest, AClaimedRowIsTakenOnceAndComesBackAfterItsLease) {
+  WebhookStore store(db());
+  WebhookEndpoint e = make({"alert"});
+  auto d = store.enqueue_for(e.id, "ping", "evt_p", "{}", kAt);
+  ASSERT_TRUE(d.ok());
+  Timestamp lease = kAt + std::chrono::seconds(60);
+  EXPECT_TRUE(*store.claim(d->id, kAt, lease));
+  EXPECT_FALSE(*store.claim(d->id, kAt, lease));  // a second worker finds it taken
+  EXPECT_TRUE(store.due(kAt, 10)->empty());
+  EXPECT_EQ(store.due(lease, 10)->size(), 1u);
+}
+
+TEST_P(WebhookStoreTest, AttemptsMoveARowToDeliveredOrFailed) {
+  WebhookStore store(db());
+  WebhookEndpoint e = make({"alert"});
+  auto d = store.enqueue_for(e.id, "alert", "evt_a", R"({"x":1})", kAt);
+  ASSERT_TRUE(d.ok());
+  DeliveryAttempt retry{.delivered = false, .status_code = 500, .error = "HTTP 500", .latency_ms = 12,
+                        .at = kAt, .next_attempt_at = kAt + std::chrono::seconds(30)};
+  ASSERT_TRUE(store.record_attempt(d->id, retry).ok());
+  auto after = store.get_delivery(d->id);
+  EXPECT_EQ(after->status, DeliveryStatus::kPending);
+  EXPECT_EQ(after->attempts, 1);
+  EXPECT_EQ(after->last_status_code, 500);
+  EXPECT_EQ(after->last_error, "HTTP 500");
+  EXPECT_EQ(after->next_attempt_at, kAt + std::chrono::seconds(30));
+  EXPECT_FALSE(after->delivered_at.has_value());
+
+  DeliveryAttempt ok{.delivered = true, .status_code = 204, .latency_ms = 7, .at = kAt + std::chrono::seconds(31)};
+  ASSERT_TRUE(store.record_attempt(d->id, ok).ok());
+  after = store.get_delivery(d->id);
+  EXPECT_EQ(after->status, DeliveryStatus::kDelivered);
+  EXPECT_EQ(after->attempts, 2);
+  EXPECT_EQ(after->latency_ms, 7);
+  EXPECT_EQ(after->delivered_at, kAt + std::chrono::seconds(31));
+  EXPECT_FALSE(after->last_error.has_value());
+
+  auto other = store.enqueue_for(e.id, "alert", "evt_b", "{}", kAt);
+  DeliveryAttempt give_up{.delivered = false, .error = "Couldn't connect to server", .at = kAt};
+  ASSERT_TRUE(store.record_attempt(other->id, give_up).ok());
+  EXPECT_EQ(store.get_delivery(other->id)->status, DeliveryStatus::kFailed);
+  EXPECT_TRUE(store.due(kAt + std::chrono::hours(24), 10)->empty());
+}
+
+TEST_P(WebhookStoreTest, ListsDeliveriesNewestFirstAndRemovesThemWithTheEndpoint) {
+  WebhookStore store(db());
+  WebhookEndpoint e = make({"alert"});
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(store.enqueue_for(e.id, "alert", "evt", "{}", kAt)->id);
+  auto page = store.list_deliveries(e.id, 0, 2);
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, ids[2]);
+  auto next = store.list_deliveries(e.id, (*page)[1].id, 2);
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].id, ids[0]);
+  ASSERT_TRUE(store.remove_endpoint(e.id).ok());
+  EXPECT_EQ(store.get_delivery(ids[0]).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store.remove_endpoint(e.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store.enqueue_for(e.id, "ping", "evt", "{}", kAt).error().code, ErrorCode::kNotFound);
+}
+
+ICRM_INSTANTIATE_ON_BOTH_ENGINES(WebhookStoreTest);
+
+}  // namespace
+}  // namespace icrm::store
