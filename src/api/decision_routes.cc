@@ -122,9 +122,13 @@ Result<store::DecisionRecord> decision_for(const Request& request, store::Databa
   return d;
 }
 
-// A decision whose activity the caller may change (accept, reject, complete).
-Result<store::DecisionRecord> decision_with_activity(const Request& request, store::Database& db,
-                                                     const Clock& clock) {
+// A decision whose activity the caller may change (accept, reject, complete),
+// and the caller as the actor who changes it.
+struct StepRequest {
+  store::DecisionRecord decision;
+  store::Actor actor;
+};
+Result<StepRequest> decision_with_activity(const Request& request, store::Database& db, const Clock& clock) {
   auto d = decision_for(request, db, clock, Action::kRead);
   if (!d) return d.error();
   auto caller = caller_allowed_any(request, Action::kUpdate, Resource::kActivity);
@@ -137,7 +141,7 @@ Result<store::DecisionRecord> decision_with_activity(const Request& request, sto
   auto allowed = caller_allowed(request, Action::kUpdate, Resource::kActivity,
                                 ownership_for(**caller, activity->owner_id));
   if (!allowed) return allowed.error();
-  return d;
+  return StepRequest{std::move(*d), actor_of(**caller)};
 }
 
 Response decision_response(int status, const store::DecisionRecord& d) {
@@ -338,10 +342,9 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
   router.add(
       Method::kPost, "/api/v1/decisions/{id}/accept",
       [&db, &clock, service](const Request& request) -> Result<Response> {
-        auto d = decision_with_activity(request, db, clock);
-        if (!d) return d.error();
-        auto caller = caller_allowed_any(request, Action::kUpdate, Resource::kActivity);
-        auto stored = service->accept(actor_of(**caller), d->id);
+        auto step = decision_with_activity(request, db, clock);
+        if (!step) return step.error();
+        auto stored = service->accept(step->actor, step->decision.id);
         if (!stored) return stored.error();
         return decision_response(200, *stored);
       },
@@ -353,16 +356,15 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
   router.add(
       Method::kPost, "/api/v1/decisions/{id}/reject",
       [&db, &clock, service](const Request& request) -> Result<Response> {
-        auto d = decision_with_activity(request, db, clock);
-        if (!d) return d.error();
+        auto step = decision_with_activity(request, db, clock);
+        if (!step) return step.error();
         auto body = parse_json_body(request);
         if (!body) return body.error();
         JsonFields f(*body);
         auto reason = f.string("reason", Presence::kRequired, store::kMaxRejectReasonLength);
         if (reason && reason->empty()) f.fail("reason", "a rejection needs a reason");
         if (auto st = f.finish(); !st) return st.error();
-        auto caller = caller_allowed_any(request, Action::kUpdate, Resource::kActivity);
-        auto stored = service->reject(actor_of(**caller), d->id, *reason);
+        auto stored = service->reject(step->actor, step->decision.id, *reason);
         if (!stored) return stored.error();
         return decision_response(200, *stored);
       },
@@ -376,10 +378,9 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
   router.add(
       Method::kPost, "/api/v1/decisions/{id}/complete",
       [&db, &clock, service](const Request& request) -> Result<Response> {
-        auto d = decision_with_activity(request, db, clock);
-        if (!d) return d.error();
-        auto caller = caller_allowed_any(request, Action::kUpdate, Resource::kActivity);
-        auto stored = service->complete(actor_of(**caller), d->id);
+        auto step = decision_with_activity(request, db, clock);
+        if (!step) return step.error();
+        auto stored = service->complete(step->actor, step->decision.id);
         if (!stored) return stored.error();
         return decision_response(200, *stored);
       },
