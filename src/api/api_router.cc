@@ -5,6 +5,7 @@
 #include "api/auth_routes.h"
 #include "api/customer_routes.h"
 #include "api/dashboard_routes.h"
+#include "api/decision_routes.h"
 #include "api/import_routes.h"
 #include "api/event_routes.h"
 #include "api/lead_routes.h"
@@ -15,6 +16,8 @@
 #include "api/openapi.h"
 #include "api/static_files.h"
 #include "api/stream_routes.h"
+
+#include <random>
 
 namespace icrm::api {
 
@@ -41,6 +44,12 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
     add_event_routes(*router, context.db, *context.events, context.scorer);
   if (context.live != nullptr) add_stream_routes(*router, *context.live);
   add_webhook_routes(*router, context.db, context.clock);
+  auto decisions = context.decisions;
+  if (!decisions) {
+    decisions = std::make_shared<decide::DecisionService>(context.db, context.clock, nullptr,
+                                                          std::random_device{}());
+  }
+  add_decision_routes(*router, context.db, context.clock, decisions);
   // Last: it describes every route registered before it, and itself.
   add_openapi_route(*router, ICRM_VERSION);
   auto files = std::make_shared<StaticFiles>(context.web_dir);

@@ -46,6 +46,7 @@ void add_dataset_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_eval_policy_command(CLI::App& app);
+void add_decide_command(CLI::App& app);
 void add_replay_command(CLI::App& app);
 
 }  // namespace icrm::cli

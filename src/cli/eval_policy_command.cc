@@ -6,7 +6,9 @@
 
 #include "cli/command.h"
 #include "cli/progress.h"
+#include "core/clock.h"
 #include "decide/decision_log_file.h"
+#include "decide/decision_service.h"
 #include "decide/policy_evaluation.h"
 
 namespace icrm::cli {
@@ -14,16 +16,38 @@ namespace {
 
 struct EvalPolicyArgs {
   std::string log_path;
+  std::string db_url;
   std::string report_path;
+  std::string export_path;
 };
+
+// The decision log from the file, or from the database's decisions that
+// have an outcome.
+Result<std::vector<decide::LoggedDecision>> read_log(const EvalPolicyArgs& a) {
+  if (!a.log_path.empty()) return decide::read_decision_log(a.log_path);
+  auto db = open_migrated_database(DbOption{a.db_url});
+  if (!db) return db.error();
+  decide::DecisionService service(**db, SystemClock::instance(), nullptr, 1);
+  return service.labelled_decisions();
+}
 
 int run_eval_policy(const EvalPolicyArgs& a) {
   Progress progress;
-  progress.update("reading " + a.log_path);
-  auto log = decide::read_decision_log(a.log_path);
+  progress.update("reading " + (a.log_path.empty() ? "the decisions in the database" : a.log_path));
+  auto log = read_log(a);
   if (!log) {
     progress.done();
     return report(log.error());
+  }
+  if (!a.export_path.empty()) {
+    if (Status st = decide::write_decision_log(a.export_path, *log); !st) {
+      progress.done();
+      return report(st.error());
+    }
+  }
+  if (log->empty()) {
+    progress.done();
+    return report(Error::invalid("the decision log holds no decision with an outcome yet", "log"));
   }
   progress.update(fmt::format("evaluating 3 policies on {} decisions", log->size()));
   auto estimates = decide::evaluate_policies(*log, decide::BanditConfig{});
@@ -76,10 +100,20 @@ void add_eval_policy_command(CLI::App& app) {
       "The log is NDJSON, one decision a line:\n"
       "  {\"probability\":0.31,\"tier\":\"high\",\"value\":1200,\"features\":[0,1],\"action\":\"call\",\n"
       "   \"propensity\":0.925,\"reward\":1}\n\n"
-      "Example: insightcrm eval-policy --log decisions.jsonl --report ope.json");
-  cmd->add_option("--log", args->log_path, "The decision log (NDJSON)")->required();
+      "Example: insightcrm eval-policy --log decisions.jsonl --report ope.json\n"
+      "         insightcrm eval-policy --db sqlite:data/insightcrm.db --export labels.jsonl");
+  auto* log = cmd->add_option("--log", args->log_path, "The decision log (NDJSON)");
+  auto* db = cmd->add_option("--db", args->db_url,
+                             "Read the decision log from this database instead (the decisions with an outcome)");
+  log->excludes(db);
+  db->excludes(log);
+  cmd->add_option("--export", args->export_path,
+                  "Also write the log read as NDJSON (the feedback loop's training labels)");
   cmd->add_option("--report", args->report_path, "Write the estimates as JSON to this file");
   cmd->callback([args] {
+    if (args->log_path.empty() && args->db_url.empty()) {
+      throw CLI::ValidationError("eval-policy", "give --log FILE or --db URL");
+    }
     if (int rc = run_eval_policy(*args); rc != kExitOk) throw CLI::RuntimeError(rc);
   });
 }

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   icrm::cli::add_demo_command(app);
   icrm::cli::add_simulate_command(app);
   icrm::cli::add_eval_policy_command(app);
+  icrm::cli::add_decide_command(app);
   icrm::cli::add_replay_command(app);
 
   try {

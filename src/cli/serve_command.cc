@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <random>
 #include <thread>
 #include <tuple>
 
@@ -14,6 +15,8 @@
 #include "cli/command.h"
 #include "core/clock.h"
 #include "core/event_bus.h"
+#include "decide/decision_service.h"
+#include "decide/score_subscriber.h"
 #include "ingest/event_ingestor.h"
 #include "ingest/kafka_source.h"
 #include "notify/http_poster.h"
@@ -116,6 +119,12 @@ int serve(const ServeOptions& o) {
   stream_options.observer = &scorer;
   auto events = ingest::EventIngestor::start(db, SystemClock::instance(), bus, stream_options);
   if (!events) return report(events.error());
+  // The decision stage: decisions publish on the bus (the SSE stream and
+  // webhooks forward them); every lead re-scored live gets a decision unless
+  // one of its next steps is open.
+  auto decisions = std::make_shared<decide::DecisionService>(db, SystemClock::instance(), &bus,
+                                                             std::random_device{}());
+  decide::ScoreSubscriber score_subscriber(bus, *decisions);
   std::unique_ptr<ingest::EventSource> kafka;
   if (!o.kafka.brokers.empty() || !o.kafka.topic.empty()) {
     auto started_kafka = ingest::start_kafka_source(o.kafka, **events);
@@ -134,6 +143,7 @@ int serve(const ServeOptions& o) {
                                        .web_dir = o.web_dir,
                                        .max_upload_bytes = server.max_upload_bytes,
                                        .events = events->get(),
+                                       .decisions = decisions,
                                        .scorer = &scorer,
                                        .live = &live});
   auto started = api::HttpServer::start(server, *router, metrics);

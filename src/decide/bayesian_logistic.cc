@@ -17,6 +17,14 @@ Eigen::Map<const Eigen::VectorXd> as_vector(std::span<const double> x) {
 BayesianLogistic::BayesianLogistic(const Eigen::VectorXd& prior_mean, const Eigen::VectorXd& prior_variance)
     : mean_(prior_mean), covariance_(prior_variance.asDiagonal()) {}
 
+BayesianLogistic BayesianLogistic::restore(const Eigen::VectorXd& mean, const Eigen::MatrixXd& covariance,
+                                           std::size_t observations) {
+  BayesianLogistic out(mean, Eigen::VectorXd::Ones(mean.size()));
+  out.covariance_ = covariance;
+  out.observations_ = observations;
+  return out;
+}
+
 void BayesianLogistic::update(std::span<const double> xs, double y) {
   auto x = as_vector(xs);
   const double p = sigmoid(mean_.dot(x));

@@ -16,6 +16,10 @@ class BayesianLogistic {
  public:
   // REQUIRES: equal sizes, every variance > 0.
   BayesianLogistic(const Eigen::VectorXd& prior_mean, const Eigen::VectorXd& prior_variance);
+  // A posterior as stored (store::BanditPosterior): mean, full covariance and
+  // the observations it has seen. REQUIRES: covariance is dimension × dimension.
+  static BayesianLogistic restore(const Eigen::VectorXd& mean, const Eigen::MatrixXd& covariance,
+                                  std::size_t observations);
 
   // One observation with outcome y in [0, 1] (a fraction is a soft label).
   void update(std::span<const double> x, double y);

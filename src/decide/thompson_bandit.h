@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/random.h"
@@ -64,6 +65,9 @@ class ThompsonBandit {
   void update(const DecisionContext& c, Action action, double reward);
 
   const BayesianLogistic& model(Action a) const { return models_[index(a)]; }
+  // Replaces one action's posterior (one restored from the database).
+  // REQUIRES: model.dimension() == kDesignPrefix + feature_count().
+  void set_model(Action a, BayesianLogistic model) { models_[index(a)] = std::move(model); }
   const BanditConfig& config() const { return config_; }
   std::size_t feature_count() const { return feature_count_; }
 

@@ -690,6 +690,7 @@ class BulkRunner final : public SqlRunner {
       switch (p.kind) {
         case SqlValue::Kind::kNull: cells.emplace_back(std::monostate{}); break;
         case SqlValue::Kind::kInt: cells.emplace_back(static_cast<int64_t>(p.i)); break;
+        case SqlValue::Kind::kDouble: cells.emplace_back(p.d); break;
         case SqlValue::Kind::kText: cells.emplace_back(std::string_view(p.s)); break;
       }
     }

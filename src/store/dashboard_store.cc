@@ -53,8 +53,6 @@ class Conditions {
   SqlParams params_;
 };
 
-double cell_double(const std::optional<std::string>& cell) { return cell ? std::stod(*cell) : 0.0; }
-
 constexpr const char* kConvertedCount = "SUM(CASE WHEN l.status = 'converted' THEN 1 ELSE 0 END)";
 
 }  // namespace

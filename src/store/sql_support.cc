@@ -26,6 +26,10 @@ void bind_params(soci::statement& st, const SqlParams& params,
         indicators[i] = soci::i_ok;
         st.exchange(soci::use(p.i, indicators[i]));
         break;
+      case SqlValue::Kind::kDouble:
+        indicators[i] = soci::i_ok;
+        st.exchange(soci::use(p.d, indicators[i]));
+        break;
       case SqlValue::Kind::kText:
         indicators[i] = soci::i_ok;
         st.exchange(soci::use(p.s, indicators[i]));
@@ -118,6 +122,19 @@ std::optional<int64_t> cell_opt_int(const std::optional<std::string>& cell) {
   const char* end = cell->data() + cell->size();
   auto [ptr, ec] = std::from_chars(cell->data(), end, v);
   if (ec != std::errc()) return std::nullopt;
+  return v;
+}
+
+double cell_double(const std::optional<std::string>& cell) {
+  return cell_opt_double(cell).value_or(0.0);
+}
+
+std::optional<double> cell_opt_double(const std::optional<std::string>& cell) {
+  if (!cell) return std::nullopt;
+  double v = 0;
+  const char* end = cell->data() + cell->size();
+  auto [ptr, ec] = std::from_chars(cell->data(), end, v);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
   return v;
 }
 

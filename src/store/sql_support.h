@@ -27,15 +27,19 @@ class statement;
 
 namespace icrm::store {
 
-// One bound parameter: NULL, a 64-bit integer or text.
+// One bound parameter: NULL, a 64-bit integer, a double or text. Doubles
+// are bound as doubles (exact on both engines), never through text.
 struct SqlValue {
-  enum class Kind { kNull, kInt, kText };
+  enum class Kind { kNull, kInt, kDouble, kText };
   Kind kind = Kind::kNull;
   long long i = 0;
   std::string s;
+  double d = 0;
 
   static SqlValue null() { return {}; }
   static SqlValue of(int64_t v) { return {Kind::kInt, static_cast<long long>(v), {}}; }
+  // Not an of() overload: an int argument would be ambiguous between the two.
+  static SqlValue real(double v) { return {Kind::kDouble, 0, {}, v}; }
   static SqlValue of(std::string v) { return {Kind::kText, 0, std::move(v)}; }
   static SqlValue of(const char* v) { return of(std::string(v)); }
   static SqlValue of(Timestamp t) { return of(format_timestamp(t)); }
@@ -66,6 +70,11 @@ long long exec(soci::session& s, const std::string& sql, const SqlParams& params
 // Column readers for SqlRow cells.
 int64_t cell_int(const std::optional<std::string>& cell);
 std::optional<int64_t> cell_opt_int(const std::optional<std::string>& cell);
+// A DOUBLE PRECISION column read as text: SQLite gives 15 significant digits,
+// PostgreSQL the shortest text that reads back exactly. Where every bit
+// matters, read with a typed soci::into instead.
+double cell_double(const std::optional<std::string>& cell);
+std::optional<double> cell_opt_double(const std::optional<std::string>& cell);
 std::string cell_text(const std::optional<std::string>& cell);
 std::optional<std::string> cell_opt_text(const std::optional<std::string>& cell);
 Timestamp cell_time(const std::optional<std::string>& cell);

@@ -16,6 +16,7 @@
 #include "store/activity_store.h"
 #include "store/communication_store.h"
 #include "store/customer_store.h"
+#include "store/decision_store.h"
 #include "store/lead_store.h"
 #include "store/model_job_store.h"
 #include "store/product_store.h"
@@ -166,6 +167,26 @@ const Cell kMatrix[] = {
     {Method::kGet, "/api/v1/event-types", "/api/v1/event-types", "", roles(200, 200, 200, 200)},
     {Method::kPost, "/api/v1/event-types", "/api/v1/event-types", R"({"name":"t{n}"})", roles(201, 403, 403, 403)},
     {Method::kGet, "/api/v1/alerts", "/api/v1/alerts", "", roles(200, 200, 200, 200)},
+
+    // Decisions are read as their lead is; deciding and outcomes change the
+    // lead; accept, reject and complete change the decision's activity. An
+    // unscored lead cannot be decided (409) by whoever may try.
+    {Method::kGet, "/api/v1/leads/{id}/decision", "/api/v1/leads/{lead_decided_other}/decision", "", roles(200, 200, 404, 200)},
+    {Method::kGet, "/api/v1/leads/{id}/decision", "/api/v1/leads/{lead_decided_own}/decision", "", roles(200, 200, 200, 200)},
+    {Method::kPost, "/api/v1/leads/{id}/decision", "/api/v1/leads/{lead_own}/decision", "", roles(409, 409, 409, 403)},
+    {Method::kPost, "/api/v1/leads/{id}/decision", "/api/v1/leads/{lead_other}/decision", "", roles(409, 409, 404, 403)},
+    {Method::kGet, "/api/v1/decisions", "/api/v1/decisions", "", roles(200, 200, 200, 200)},
+    {Method::kGet, "/api/v1/decisions/kpis", "/api/v1/decisions/kpis", "", roles(200, 200, 200, 200)},
+    {Method::kGet, "/api/v1/decisions/{id}", "/api/v1/decisions/{decision_other}", "", roles(200, 200, 404, 200)},
+    {Method::kGet, "/api/v1/decisions/{id}", "/api/v1/decisions/{decision_own}", "", roles(200, 200, 200, 200)},
+    {Method::kPost, "/api/v1/decisions/{id}/outcome", "/api/v1/decisions/{decision_own}/outcome", R"({"outcome":"converted"})", roles(200, 200, 200, 403)},
+    {Method::kPost, "/api/v1/decisions/{id}/outcome", "/api/v1/decisions/{decision_other}/outcome", R"({"outcome":"converted"})", roles(200, 200, 404, 403)},
+    {Method::kPost, "/api/v1/decisions/{id}/accept", "/api/v1/decisions/{decision_own}/accept", "", roles(200, 200, 200, 403)},
+    {Method::kPost, "/api/v1/decisions/{id}/accept", "/api/v1/decisions/{decision_other}/accept", "", roles(200, 200, 404, 403)},
+    {Method::kPost, "/api/v1/decisions/{id}/reject", "/api/v1/decisions/{decision_own}/reject", R"({"reason":"already a customer"})", roles(200, 200, 200, 403)},
+    {Method::kPost, "/api/v1/decisions/{id}/complete", "/api/v1/decisions/{decision_own}/complete", "", roles(200, 200, 200, 403)},
+    {Method::kGet, "/api/v1/settings/decisions", "/api/v1/settings/decisions", "", roles(200, 403, 403, 403)},
+    {Method::kPut, "/api/v1/settings/decisions", "/api/v1/settings/decisions", R"({"theta":0.8})", roles(200, 403, 403, 403)},
     // Webhooks are settings: admins only (their URLs make the server send requests).
     {Method::kGet, "/api/v1/webhooks", "/api/v1/webhooks", "", roles(200, 403, 403, 403)},
     {Method::kPost, "/api/v1/webhooks", "/api/v1/webhooks",
@@ -216,6 +237,29 @@ class AuthorizationMatrixTest : public testing::ApiTest {
     };
     replace("activity_other", [&] { return activity(user_id(Principal::kManager)); });
     replace("activity_own", [&] { return activity(user_id(Principal::kRep)); });
+    // A decision on a lead of `owner`, whose call is the owner's activity.
+    auto decision = [&](std::optional<int64_t> owner) {
+      store::DecisionRecord d;
+      d.lead_id = lead(owner);
+      d.tier = "high";
+      d.threshold_mode = "admin";
+      d.action = "call";
+      d.propensity = 1;
+      d.probabilities = {1, 0, 0, 0};
+      d.policy = "bandit";
+      d.why = "test";
+      d.triggered_by = "on_demand";
+      d.created_at = clock().now();
+      store::Activity a;
+      a.kind = store::ActivityKind::kCall;
+      a.subject = "Call";
+      a.owner_id = owner;
+      return *store::DecisionStore(db()).record(sys, d, a);
+    };
+    replace("decision_other", [&] { return decision(user_id(Principal::kManager)).id; });
+    replace("decision_own", [&] { return decision(user_id(Principal::kRep)).id; });
+    replace("lead_decided_other", [&] { return decision(user_id(Principal::kManager)).lead_id; });
+    replace("lead_decided_own", [&] { return decision(user_id(Principal::kRep)).lead_id; });
     replace("communication", [&] {
       store::Communication c;
       c.lead_id = lead(user_id(Principal::kRep));

@@ -28,6 +28,18 @@ inline int64_t add_user(store::Database& db, const std::string& email,
   return id;
 }
 
+// Registers an (empty) active lead model and returns its id, for tests that
+// need scores without training.
+inline int64_t add_lead_model(store::Database& db) {
+  auto lease = db.lease();
+  long long id = 0;
+  **lease << "INSERT INTO models (entity, target, kind, version, created_at, metrics, bundle, "
+             "feature_spec, active) VALUES ('leads', 'converted', 'lr', 1, "
+             "'2026-01-01T00:00:00.000000Z', '{}', '{}', '{}', 1) RETURNING id",
+      soci::into(id);
+  return id;
+}
+
 // Rows in a table, for "nothing half-written" checks.
 inline long long count_rows(store::Database& db, const std::string& table,
                             const std::string& where = "1=1") {

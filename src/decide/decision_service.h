@@ -1,0 +1,125 @@
+// DecisionService: the decision stage run against the CRM's records. For one
+// lead it takes the latest score, puts the lead in a tier (eq. 21, with the
+// reason), values each action by U = P·V − C (eq. 22, P from the bandit's
+// posterior for that action), lets the Thompson-sampling bandit choose
+// (eq. 23, with the propensity it used; every active step negative → nurture),
+// and stores the decision together with the activity it recommends — assigned
+// to the lead's owner or the rep with the most free capacity, due within the
+// tier's service time in working hours, never a second one while a next step
+// of the lead is open (DecisionStore::record). Each new decision is published
+// on the EventBus as topic "decision".
+//
+// Outcomes (from the API, from activities, from events, or "no conversion"
+// once the horizon passed) are stored once and update the bandit's persisted
+// posterior in the same step, so every instance learns from every outcome.
+//
+// Thread-safe: any thread may call any method (the random stream is guarded;
+// everything else lives in the database).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/event_bus.h"
+#include "core/random.h"
+#include "core/result.h"
+#include "decide/decision_settings.h"
+#include "decide/off_policy.h"
+#include "decide/thompson_bandit.h"
+#include "store/actor.h"
+#include "store/database.h"
+#include "store/decision_store.h"
+
+namespace icrm::decide {
+
+enum class DecisionTrigger { kOnDemand, kBatch, kScoreEvent };
+std::string_view trigger_name(DecisionTrigger t);  // on_demand | batch | score_event
+
+enum class OutcomeKind { kConverted, kEngaged, kRejected, kNoConversion };
+std::string_view outcome_name(OutcomeKind o);  // converted | engaged | rejected | no_conversion
+std::optional<OutcomeKind> parse_outcome(std::string_view name);
+// The reward the bandit learns: converted 1, engaged (a reply, a meeting, a
+// click: the step got a response) 0.5, rejected and no conversion 0.
+double default_reward(OutcomeKind o);
+
+// The thresholds a decision used and how they were found.
+struct ThresholdsInForce {
+  TierThresholds thresholds;
+  ThresholdMode mode = ThresholdMode::kAdmin;
+  std::string basis;  // e.g. "capacity: 3 reps × 8 calls = 24 High of 120 open leads"
+};
+
+// How long computed (capacity, utility) thresholds are reused before the open
+// leads' scores are read again.
+inline constexpr std::chrono::seconds kThresholdCacheTtl{60};
+
+class DecisionService {
+ public:
+  // `bus` may be null (no "decision" messages). `seed` seeds the stream
+  // actions are drawn with.
+  DecisionService(store::Database& db, const Clock& clock, EventBus* bus, uint64_t seed);
+
+  // The admin's settings, or the defaults when none were saved.
+  Result<DecisionSettings> settings();
+  Status save_settings(const store::Actor& actor, const DecisionSettings& s);
+  Result<ThresholdsInForce> thresholds(const DecisionSettings& s);
+
+  // Decides for one lead now and stores the decision with its activity.
+  // Errors: not_found (lead), conflict (lead closed, no score yet, or an open
+  // next step exists — field "lead_id").
+  Result<store::DecisionRecord> decide(int64_t lead_id, DecisionTrigger trigger);
+
+  // Feedback. record_outcome stores the outcome once (a second one is a
+  // conflict) and updates the bandit; `reward` defaults to default_reward().
+  Result<store::DecisionRecord> record_outcome(int64_t decision_id, OutcomeKind outcome,
+                                               std::optional<double> reward, std::string_view source);
+  // A rep took the recommended step on.
+  Result<store::DecisionRecord> accept(const store::Actor& actor, int64_t decision_id);
+  // A rep refused it (reason required, at most store::kMaxRejectReasonLength
+  // bytes): the activity is cancelled and the outcome is "rejected".
+  Result<store::DecisionRecord> reject(const store::Actor& actor, int64_t decision_id, std::string_view reason);
+  // The step was done: the activity is marked done (and the decision
+  // accepted); the outcome waits for the lead's response within the horizon.
+  Result<store::DecisionRecord> complete(const store::Actor& actor, int64_t decision_id);
+  // The feedback loop from the records: every pending decision whose lead
+  // converted within the horizon (status converted, or a purchase event)
+  // gets "converted"; one whose horizon passed gets "engaged" when the lead
+  // responded (email_click or meeting event, an inbound message), else
+  // "no_conversion". Each updates the bandit. Returns how many were closed.
+  Result<int> infer_outcomes();
+
+  // Every decision with an outcome, as off-policy evaluation and training
+  // read them (the context the bandit saw, the action, its propensity, the
+  // reward): the training labels of the feedback loop.
+  Result<std::vector<LoggedDecision>> labelled_decisions();
+
+  // The bandit as persisted (prior where an action has no stored posterior),
+  // with the settings' costs and exploration; and how many outcomes it saw.
+  Result<ThompsonBandit> load_bandit(const DecisionSettings& s, int64_t* outcomes = nullptr);
+
+ private:
+  Result<double> deal_value(const store::Lead& lead, const DecisionSettings& s);
+  Result<std::optional<int64_t>> assignee(const store::Lead& lead);
+  Status learn(const store::DecisionRecord& d, double reward);
+
+  store::Database& db_;
+  const Clock& clock_;
+  EventBus* bus_;
+  store::DecisionStore decisions_;
+  std::mutex mutex_;
+  Rng rng_;                                       // GUARDED_BY(mutex_)
+  std::optional<ThresholdsInForce> cached_;       // GUARDED_BY(mutex_)
+  std::string cached_settings_;                   // GUARDED_BY(mutex_): the settings cached_ is for
+  Timestamp cached_at_{};                         // GUARDED_BY(mutex_)
+};
+
+// The bandit's design vector for a decision as stored in its context, or
+// nullopt when the context does not hold one.
+std::optional<std::vector<double>> context_vector(const store::DecisionRecord& d);
+
+}  // namespace icrm::decide

@@ -1,0 +1,313 @@
+// The decision service against real records on both engines: a decision and
+// its activity (owner, due time in working hours), the reasons, nurture when
+// every step loses money, no duplicate steps under concurrent triggers and
+// score messages, outcomes updating the persisted bandit, settings limits.
+#include "decide/decision_service.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <thread>
+
+#include "decide/score_subscriber.h"
+#include "decide/working_hours.h"
+#include "store/activity_store.h"
+#include "store/decision_store.h"
+#include <soci/soci.h>
+#include "store/lead_store.h"
+#include "store/model_registry.h"
+#include "store/score_store.h"
+#include "tests/store/store_fixtures.h"
+#include "tests/support/test_database.h"
+
+namespace icrm::decide {
+namespace {
+
+// A Monday, 10:00 UTC.
+const Timestamp kMonday10 = *parse_timestamp("2026-11-23T10:00:00Z");
+
+class DecisionServiceTest : public testing::StoreTest {
+ protected:
+  void SetUp() override {
+    testing::StoreTest::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    model_id_ = testing::add_lead_model(db());
+  }
+  int64_t lead(double score, double probability, std::optional<int64_t> owner = std::nullopt,
+               std::optional<int64_t> value_minor = 500000) {
+    store::Lead l;
+    l.name = "Lead " + std::to_string(++serial_);
+    l.owner_id = owner;
+    l.expected_value_minor = value_minor;
+    int64_t id = store::LeadStore(db(), clock_).create(store::Actor::system(), l)->id;
+    store::ScoreRecord s;
+    s.entity = "leads";
+    s.entity_id = id;
+    s.model_id = model_id_;
+    s.score = score;
+    s.probability = probability;
+    s.rank = serial_;
+    s.tier = score > 0.7 ? "hot" : score > 0.4 ? "warm" : "cold";
+    s.scored_at = clock_.now();
+    EXPECT_TRUE(store::ScoreStore(db()).record(std::span(&s, 1)).ok());
+    return id;
+  }
+  std::string score_message(int64_t lead_id) {
+    return boost::json::serialize(boost::json::object{{"lead_id", lead_id}, {"model_id", model_id_},
+                                                      {"probability", 0.6}, {"score", 0.8}, {"rank", 1},
+                                                      {"tier", "hot"}, {"previous_tier", nullptr},
+                                                      {"ts", "2026-11-23T10:00:00.000000Z"}});
+  }
+  ManualClock clock_{kMonday10};
+  int64_t model_id_ = 0;
+  int serial_ = 0;
+};
+
+TEST_P(DecisionServiceTest, DecidesAndCreatesTheRecommendedStepForTheOwnerDueInWorkingHours) {
+  int64_t owner = testing::add_user(db(), "owner@example.com");
+  int64_t id = lead(0.85, 0.6, owner);
+  EventBus bus;
+  std::vector<std::string> published;
+  bus.subscribe([&](const BusMessage& m) {
+    if (m.topic == "decision") published.push_back(m.data);
+  });
+  DecisionService service(db(), clock_, &bus, 7);
+  auto d = service.decide(id, DecisionTrigger::kOnDemand);
+  ASSERT_TRUE(d.ok()) << d.error().to_string();
+  EXPECT_EQ(d->tier, "high");
+  EXPECT_EQ(d->theta, 0.7);
+  EXPECT_EQ(d->threshold_mode, "admin");
+  EXPECT_EQ(d->deal_value, 5000);
+  EXPECT_NE(d->why.find("S=0.8500 > θ=0.7000"), std::string::npos) << d->why;
+  EXPECT_NE(d->why.find("U=P·V−C"), std::string::npos) << d->why;
+  double total = 0;
+  for (double p : d->probabilities) total += p;
+  EXPECT_NEAR(total, 1.0, 1e-12);
+  auto chosen = parse_action(d->action);
+  ASSERT_TRUE(chosen.has_value());
+  EXPECT_EQ(d->propensity, d->probabilities[index(*chosen)]);
+  ASSERT_TRUE(d->activity_id.has_value());
+  auto step = store::ActivityStore(db(), clock_).get(*d->activity_id);
+  ASSERT_TRUE(step.ok());
+  EXPECT_EQ(store::to_string(step->kind), d->action);
+  EXPECT_EQ(step->owner_id, owner);
+  EXPECT_TRUE(step->created_by_system);
+  // High: within 4 working hours of Monday 10:00 → Monday 14:00.
+  EXPECT_EQ(step->due_at, *parse_timestamp("2026-11-23T14:00:00Z"));
+  ASSERT_EQ(published.size(), 1u);
+  auto message = boost::json::parse(published[0]).as_object();
+  EXPECT_EQ(message.at("decision_id").as_int64(), d->id);
+  EXPECT_EQ(message.at("lead_id").as_int64(), id);
+
+  // A second decision while the step is open is a conflict, and nothing is stored.
+  auto again = service.decide(id, DecisionTrigger::kOnDemand);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(testing::count_rows(db(), "decisions"), 1);
+  EXPECT_EQ(published.size(), 1u);
+}
+
+TEST_P(DecisionServiceTest, UnownedLeadGoesToTheRepWithTheMostFreeCapacity) {
+  int64_t busy = testing::add_user(db(), "busy@example.com");
+  int64_t free_rep = testing::add_user(db(), "free@example.com");
+  testing::add_user(db(), "manager@example.com", "manager");
+  // The busy rep already has an open task.
+  store::Activity task;
+  task.subject = "Something";
+  task.owner_id = busy;
+  task.lead_id = lead(0.1, 0.1, busy);
+  ASSERT_TRUE(store::ActivityStore(db(), clock_).create(store::Actor::system(), task).ok());
+  DecisionService service(db(), clock_, nullptr, 1);
+  auto d = service.decide(lead(0.5, 0.3), DecisionTrigger::kBatch);
+  ASSERT_TRUE(d.ok()) << d.error().to_string();
+  EXPECT_EQ(d->tier, "medium");
+  auto step = store::ActivityStore(db(), clock_).get(*d->activity_id);
+  EXPECT_EQ(step->owner_id, free_rep);
+  // Medium: 16 working hours from Monday 10:00 → Wednesday 10:00.
+  EXPECT_EQ(step->due_at, *parse_timestamp("2026-11-25T10:00:00Z"));
+}
+
+TEST_P(DecisionServiceTest, EveryStepLosingMoneyMeansNurture) {
+  DecisionService service(db(), clock_, nullptr, 1);
+  // V = 1.00: every active step costs more than it can earn.
+  auto d = service.decide(lead(0.9, 0.5, std::nullopt, 100), DecisionTrigger::kOnDemand);
+  ASSERT_TRUE(d.ok()) << d.error().to_string();
+  EXPECT_EQ(d->action, "nurture");
+  EXPECT_EQ(d->policy, "utility");
+  EXPECT_EQ(d->propensity, 1.0);
+  EXPECT_LT(d->utility[0], 0);
+  EXPECT_LT(d->utility[1], 0);
+  EXPECT_LT(d->utility[2], 0);
+  EXPECT_NE(d->why.find("negative utility"), std::string::npos);
+}
+
+TEST_P(DecisionServiceTest, UnscoredOrClosedLeadsAreConflicts) {
+  store::Lead l;
+  l.name = "Unscored";
+  int64_t unscored = store::LeadStore(db(), clock_).create(store::Actor::system(), l)->id;
+  DecisionService service(db(), clock_, nullptr, 1);
+  EXPECT_EQ(service.decide(unscored, DecisionTrigger::kOnDemand).error().code, ErrorCode::kConflict);
+  int64_t won = lead(0.9, 0.9);
+  store::LeadStore leads(db(), clock_);
+  ASSERT_TRUE(leads.transition(store::Actor::system(), won, store::LeadStatus::kContacted).ok());
+  ASSERT_TRUE(leads.transition(store::Actor::system(), won, store::LeadStatus::kLost).ok());
+  EXPECT_EQ(service.decide(won, DecisionTrigger::kOnDemand).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(service.decide(999999, DecisionTrigger::kOnDemand).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(DecisionServiceTest, ConcurrentTriggersForOneLeadCreateOneStep) {
+  int64_t id = lead(0.8, 0.5);
+  DecisionService service(db(), clock_, nullptr, 3);
+  constexpr int kThreads = 6;
+  std::atomic<int> ok{0}, conflict{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      auto r = service.decide(id, DecisionTrigger::kScoreEvent);
+      if (r.ok()) ++ok;
+      else if (r.error().code == ErrorCode::kConflict) ++conflict;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(conflict.load(), kThreads - 1);
+  EXPECT_EQ(testing::count_rows(db(), "activities", "status = 'open'"), 1);
+}
+
+TEST_P(DecisionServiceTest, ScoreMessagesOnTheBusTriggerOneDecisionPerLead) {
+  int64_t a = lead(0.8, 0.5), b = lead(0.3, 0.1);
+  EventBus bus;
+  DecisionService service(db(), clock_, &bus, 5);
+  ScoreSubscriber subscriber(bus, service);
+  // The same lead re-scored three times in a burst, from several threads.
+  std::vector<std::thread> publishers;
+  for (int i = 0; i < 3; ++i) {
+    publishers.emplace_back([&] { bus.publish({"score", score_message(a)}); });
+  }
+  for (auto& t : publishers) t.join();
+  bus.publish({"score", score_message(b)});
+  bus.publish({"score", R"({"lead_id":"x","tier":"hot"})"});
+  bus.publish({"alert", score_message(b)});  // another topic: ignored
+  subscriber.wait_idle();
+  auto c = subscriber.counters();
+  EXPECT_EQ(c.decided, 2u);
+  EXPECT_EQ(c.skipped, 2u);
+  EXPECT_EQ(c.malformed, 1u);
+  EXPECT_EQ(c.failed, 0u);
+  EXPECT_EQ(testing::count_rows(db(), "decisions", "triggered_by = 'score_event'"), 2);
+  EXPECT_EQ(testing::count_rows(db(), "activities", "status = 'open' AND lead_id = " + std::to_string(a)), 1);
+}
+
+TEST_P(DecisionServiceTest, OutcomesAreStoredOnceAndTeachThePersistedBandit) {
+  DecisionService service(db(), clock_, nullptr, 11);
+  auto d = service.decide(lead(0.8, 0.5), DecisionTrigger::kOnDemand);
+  ASSERT_TRUE(d.ok());
+  auto settings = service.settings();
+  int64_t before = -1;
+  ASSERT_TRUE(service.load_bandit(*settings, &before).ok());
+  EXPECT_EQ(before, 0);
+  auto x = context_vector(*d);
+  ASSERT_TRUE(x.has_value());
+  double logit_before = service.load_bandit(*settings)->model(*parse_action(d->action)).logit_mean(*x);
+
+  auto done = service.record_outcome(d->id, OutcomeKind::kConverted, std::nullopt, "api");
+  ASSERT_TRUE(done.ok()) << done.error().to_string();
+  EXPECT_EQ(done->outcome, "converted");
+  EXPECT_EQ(done->reward, 1.0);
+  int64_t after = 0;
+  auto bandit = service.load_bandit(*settings, &after);
+  EXPECT_EQ(after, 1);
+  EXPECT_GT(bandit->model(*parse_action(d->action)).logit_mean(*x), logit_before)
+      << "a conversion raises the chosen action's estimate for this lead";
+  auto twice = service.record_outcome(d->id, OutcomeKind::kNoConversion, std::nullopt, "api");
+  EXPECT_EQ(twice.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(service.record_outcome(d->id + 100, OutcomeKind::kConverted, std::nullopt, "api").error().code,
+            ErrorCode::kNotFound);
+}
+
+TEST_P(DecisionServiceTest, RejectCancelsTheStepAndCompleteMarksItDone) {
+  int64_t rep = testing::add_user(db(), "rep@example.com");
+  DecisionService service(db(), clock_, nullptr, 2);
+  auto d = service.decide(lead(0.8, 0.5, rep), DecisionTrigger::kOnDemand);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(service.reject(store::Actor::user(rep), d->id, "").error().field, "reason");
+  EXPECT_EQ(service.reject(store::Actor::user(rep), d->id, std::string(store::kMaxRejectReasonLength + 1, 'x'))
+                .error()
+                .code,
+            ErrorCode::kTooLarge);
+  auto rejected =
+      service.reject(store::Actor::user(rep), d->id, std::string(store::kMaxRejectReasonLength, 'x'));
+  ASSERT_TRUE(rejected.ok()) << rejected.error().to_string();
+  EXPECT_EQ(rejected->outcome, "rejected");
+  EXPECT_EQ(store::ActivityStore(db(), clock_).get(*d->activity_id)->status, store::ActivityStatus::kCancelled);
+
+  auto next = service.decide(lead(0.8, 0.5, rep), DecisionTrigger::kOnDemand);
+  ASSERT_TRUE(next.ok());
+  auto completed = service.complete(store::Actor::user(rep), next->id);
+  ASSERT_TRUE(completed.ok()) << completed.error().to_string();
+  EXPECT_TRUE(completed->accepted_at.has_value());
+  EXPECT_FALSE(completed->outcome.has_value());
+  EXPECT_EQ(store::ActivityStore(db(), clock_).get(*next->activity_id)->status, store::ActivityStatus::kDone);
+}
+
+TEST_P(DecisionServiceTest, OutcomesAreInferredFromTheRecordsWithinTheHorizon) {
+  DecisionService service(db(), clock_, nullptr, 2);
+  int64_t quiet = lead(0.8, 0.5), converts = lead(0.8, 0.5), replies = lead(0.8, 0.5);
+  auto d_quiet = service.decide(quiet, DecisionTrigger::kOnDemand);
+  auto d_converts = service.decide(converts, DecisionTrigger::kOnDemand);
+  auto d_replies = service.decide(replies, DecisionTrigger::kOnDemand);
+  ASSERT_TRUE(d_quiet.ok() && d_converts.ok() && d_replies.ok());
+  clock_.advance(std::chrono::days(3));
+  store::LeadStore leads(db(), clock_);
+  ASSERT_TRUE(leads.transition(store::Actor::system(), converts, store::LeadStatus::kContacted).ok());
+  ASSERT_TRUE(leads.transition(store::Actor::system(), converts, store::LeadStatus::kQualified).ok());
+  ASSERT_TRUE(leads.convert(store::Actor::system(), converts).ok());
+  {
+    auto lease = db().lease();
+    std::string ts = format_timestamp(clock_.now());
+    **lease << "INSERT INTO communications (lead_id, direction, channel, occurred_at, created_at) VALUES (:l, "
+               "'in', 'email', :t, :c)",
+        soci::use(replies), soci::use(ts), soci::use(ts);
+  }
+  EXPECT_EQ(*service.infer_outcomes(), 1) << "the conversion counts at once";
+  EXPECT_EQ(store::DecisionStore(db()).get(d_converts->id)->outcome, "converted");
+  EXPECT_EQ(store::DecisionStore(db()).get(d_converts->id)->outcome_source, "event");
+  clock_.advance(std::chrono::days(26));
+  EXPECT_EQ(*service.infer_outcomes(), 0) << "29 days: still within the 30-day horizon";
+  clock_.advance(std::chrono::days(2));
+  EXPECT_EQ(*service.infer_outcomes(), 2);
+  EXPECT_EQ(store::DecisionStore(db()).get(d_quiet->id)->outcome, "no_conversion");
+  EXPECT_EQ(store::DecisionStore(db()).get(d_replies->id)->outcome, "engaged");
+  EXPECT_EQ(store::DecisionStore(db()).get(d_replies->id)->reward, 0.5);
+  auto labels = service.labelled_decisions();
+  ASSERT_TRUE(labels.ok());
+  ASSERT_EQ(labels->size(), 3u);
+  EXPECT_TRUE(validate_log(*labels).ok());
+  int64_t outcomes = 0;
+  ASSERT_TRUE(service.load_bandit(*service.settings(), &outcomes).ok());
+  EXPECT_EQ(outcomes, 3);
+}
+
+TEST_P(DecisionServiceTest, CapacityModeMakesAsManyHighLeadsAsRepsCanCall) {
+  testing::add_user(db(), "r1@example.com");
+  testing::add_user(db(), "r2@example.com");
+  DecisionSettings s;
+  s.mode = ThresholdMode::kCapacity;
+  s.calls_per_rep_per_day = 2;  // 2 reps × 2 = 4 High
+  s.follow_ups_per_rep_per_day = 3;
+  DecisionService service(db(), clock_, nullptr, 2);
+  ASSERT_TRUE(service.save_settings(store::Actor::system(), s).ok());
+  for (int i = 0; i < 20; ++i) lead(0.01 + i * 0.049, 0.3);
+  auto t = service.thresholds(*service.settings());
+  ASSERT_TRUE(t.ok()) << t.error().to_string();
+  int high = 0;
+  for (int i = 0; i < 20; ++i) high += tier_of(0.01 + i * 0.049, t->thresholds) == Tier::kHigh;
+  EXPECT_EQ(high, 4);
+  EXPECT_NE(t->basis.find("2 reps"), std::string::npos) << t->basis;
+}
+
+ICRM_INSTANTIATE_ON_BOTH_ENGINES(DecisionServiceTest);
+
+}  // namespace
+}  // namespace icrm::decide
