@@ -8,6 +8,8 @@
 #include <atomic>
 #include <thread>
 
+#include <soci/soci.h>
+
 #include "store/activity_store.h"
 #include "store/lead_store.h"
 #include "store/sql_support.h"
@@ -196,6 +198,94 @@ TEST_P(DecisionStoreTest, OutcomeIsSetOnceAndListsFilter) {
   auto old = store.pending_before(kAt + std::chrono::seconds(1), 0, 10);
   ASSERT_EQ(old->size(), 1u);
   EXPECT_EQ((*old)[0].id, b->id);
+}
+
+// GET /api/v1/decisions/kpis from real records: steps by the engine vs by
+// people, time from a tier change to the first touch (a completed step or an
+// outbound message), conversion by tier, a period and a rep's scope.
+TEST_P(DecisionStoreTest, KpisComeFromTheRecords) {
+  int64_t rep = testing::add_user(db(), "rep@example.com");
+  int64_t other = testing::add_user(db(), "other@example.com");
+  int64_t a = add_lead(rep), b = add_lead(other);
+  DecisionStore store(db());
+  auto at = [&](std::chrono::hours h, int64_t lead, std::string tier, bool with_step) {
+    DecisionRecord d = decision(lead);
+    d.tier = std::move(tier);
+    d.created_at = kAt + h;
+    auto stored = store.record(Actor::system(), d, with_step ? std::optional(step()) : std::nullopt);
+    EXPECT_TRUE(stored.ok()) << stored.error().to_string();
+    return *stored;
+  };
+  // Lead a: High, its call done 2 h later; High again a day later (no tier
+  // change); Medium on day 2, answered by an outbound email 6 h later; then
+  // it converts on day 3.
+  auto a1 = at(std::chrono::hours(0), a, "high", true);
+  {
+    ManualClock clock(kAt + std::chrono::hours(2));
+    ASSERT_TRUE(ActivityStore(db(), clock).set_status(Actor::user(rep), *a1.activity_id, ActivityStatus::kDone).ok());
+  }
+  at(std::chrono::hours(24), a, "high", false);
+  at(std::chrono::hours(48), a, "medium", true);
+  {
+    auto lease = db().lease();
+    std::string ts = format_timestamp(kAt + std::chrono::hours(54));
+    **lease << "INSERT INTO communications (lead_id, direction, channel, occurred_at, created_at) VALUES (:l, "
+               "'out', 'email', :t, :c)",
+        soci::use(a), soci::use(ts), soci::use(ts);
+  }
+  {
+    ManualClock clock(kAt + std::chrono::hours(72));
+    LeadStore leads(db(), clock);
+    ASSERT_TRUE(leads.transition(Actor::system(), a, LeadStatus::kContacted).ok());
+    ASSERT_TRUE(leads.transition(Actor::system(), a, LeadStatus::kQualified).ok());
+    ASSERT_TRUE(leads.convert(Actor::system(), a).ok());
+  }
+  // Lead b: Low, never touched; a person adds an email step by hand.
+  at(std::chrono::hours(1), b, "low", true);
+  {
+    ManualClock clock(kAt + std::chrono::hours(1));
+    Activity manual;
+    manual.kind = ActivityKind::kEmail;
+    manual.subject = "By hand";
+    manual.lead_id = b;
+    ASSERT_TRUE(ActivityStore(db(), clock).create(Actor::user(other), manual).ok());
+  }
+
+  auto k = store.kpis(std::nullopt, std::nullopt, std::nullopt);
+  ASSERT_TRUE(k.ok()) << k.error().to_string();
+  EXPECT_EQ(k->decisions, 4);
+  EXPECT_EQ(k->next_steps_automatic, 3);
+  EXPECT_EQ(k->next_steps_manual, 1);
+  EXPECT_EQ(k->touched, 2) << "a1 after 2 h, a3 after 6 h; b1 never; a2 is no tier change";
+  ASSERT_TRUE(k->mean_seconds_to_first_touch && k->median_seconds_to_first_touch);
+  EXPECT_DOUBLE_EQ(*k->mean_seconds_to_first_touch, 4 * 3600.0);
+  EXPECT_DOUBLE_EQ(*k->median_seconds_to_first_touch, 4 * 3600.0);
+  ASSERT_EQ(k->conversion_by_tier.size(), 3u);
+  EXPECT_EQ(k->conversion_by_tier[0].tier, "high");
+  EXPECT_EQ(k->conversion_by_tier[0].decisions, 2);
+  EXPECT_EQ(k->conversion_by_tier[0].converted, 2);
+  EXPECT_EQ(k->conversion_by_tier[1].decisions, 1);
+  EXPECT_EQ(k->conversion_by_tier[1].converted, 1);
+  EXPECT_EQ(k->conversion_by_tier[2].decisions, 1);
+  EXPECT_EQ(k->conversion_by_tier[2].converted, 0);
+
+  // From day 1: a2 (still High after a1, which is outside the period: no
+  // tier change) and a3.
+  auto later = store.kpis(kAt + std::chrono::hours(24), std::nullopt, std::nullopt);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->decisions, 2);
+  EXPECT_EQ(later->touched, 1);
+  EXPECT_DOUBLE_EQ(*later->mean_seconds_to_first_touch, 6 * 3600.0);
+  EXPECT_EQ(later->next_steps_automatic, 1);
+  EXPECT_EQ(later->next_steps_manual, 0);
+
+  // The rep's scope: own and unassigned leads only.
+  auto mine = store.kpis(std::nullopt, std::nullopt, rep);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(mine->decisions, 3);
+  EXPECT_EQ(mine->next_steps_automatic, 2);
+  EXPECT_EQ(mine->next_steps_manual, 0);
+  EXPECT_EQ(mine->conversion_by_tier[2].decisions, 0);
 }
 
 TEST_P(DecisionStoreTest, SettingsAndPosteriorsRoundTrip) {
