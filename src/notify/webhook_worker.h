@@ -2,10 +2,11 @@
 // changes (src/notify/ in docs/architecture.md).
 //
 // A durable outbox: the EventBus subscriber only queues the message in memory
-// (it runs on the publisher's thread); step() then writes queued messages of
-// subscribed topics to webhook_deliveries as pending rows (one per endpoint),
-// and attempts every due row: sign (signature.h), POST (HttpPoster), store
-// the outcome. A non-2xx answer, a timeout or no connection is a failure,
+// (it runs on the publisher's thread); step() then writes all queued messages
+// of subscribed topics to webhook_deliveries as pending rows (one per
+// endpoint) in one transaction, claims up to `batch` due rows in one
+// transaction, attempts each (sign (signature.h), POST (HttpPoster)) and
+// stores the batch's outcomes in one transaction. A non-2xx answer, a timeout or no connection is a failure,
 // retried after BackoffPolicy's delay; after max_attempts the row is failed.
 // Pending rows outlive a restart: the next worker finds them due. Delivery is
 // at least once; receivers deduplicate on X-InsightCRM-Delivery.
@@ -21,14 +22,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
-#include <thread>
 
 #include "core/clock.h"
 #include "core/event_bus.h"
+#include "core/periodic_thread.h"
 #include "core/random.h"
 #include "core/result.h"
 #include "notify/backoff.h"
@@ -40,9 +40,10 @@ namespace icrm::notify {
 
 struct WebhookWorkerOptions {
   BackoffPolicy backoff{};
-  size_t batch = 32;  // deliveries attempted per step
+  size_t batch = 32;  // deliveries claimed and attempted per step
   // How long a claimed row stays taken: more than the request timeout, so a
   // live attempt is never repeated; a dead worker's row comes back after it.
+  // A step stops posting at half of it and gives the rest of its batch back.
   std::chrono::seconds claim_lease{60};
   // The background thread's step interval when nothing wakes it.
   std::chrono::milliseconds poll_interval{1000};
@@ -84,7 +85,8 @@ class WebhookWorker {
 
  private:
   Status flush_queue();
-  Status attempt(const store::WebhookDelivery& delivery);
+  // One signed POST of a claimed delivery; its outcome, not yet stored.
+  store::DeliveryAttempt send(const store::WebhookDelivery& delivery, const store::WebhookEndpoint& endpoint);
 
   store::Database& db_;
   store::WebhookStore store_;
@@ -98,10 +100,7 @@ class WebhookWorker {
 
   mutable std::mutex mutex_;
   std::deque<BusMessage> queue_;  // GUARDED_BY(mutex_)
-  bool stopping_ = false;         // GUARDED_BY(mutex_)
-  bool wake_ = false;             // GUARDED_BY(mutex_)
-  std::condition_variable cv_;
-  std::thread thread_;
+  PeriodicThread thread_;
 
   std::atomic<uint64_t> queued_{0}, attempts_{0}, delivered_{0}, failed_{0}, dropped_{0};
   uint64_t sequence_ = 0;  // event ids; used by step() only

@@ -168,16 +168,24 @@ Status WebhookStore::remove_endpoint(int64_t id) {
 
 Result<int64_t> WebhookStore::enqueue(const std::string& topic, const std::string& event_id,
                                       const std::string& body, Timestamp now) {
+  return enqueue_many({OutboxMessage{topic, event_id, body}}, now);
+}
+
+Result<int64_t> WebhookStore::enqueue_many(const std::vector<OutboxMessage>& messages, Timestamp now) {
+  if (messages.empty()) return int64_t{0};
   return in_write_transaction(db_, "cannot queue webhook deliveries", [&](soci::session& s) -> Result<int64_t> {
     auto rows = query_rows(s, std::string("SELECT ") + kEndpointColumns +
                                   " FROM webhook_endpoints WHERE active = 1 ORDER BY id",
                            {}, kEndpointColumnCount);
+    std::vector<WebhookEndpoint> endpoints;
+    for (const auto& r : rows) endpoints.push_back(endpoint_from_row(r));
     int64_t written = 0;
-    for (const auto& r : rows) {
-      WebhookEndpoint e = endpoint_from_row(r);
-      if (std::find(e.topics.begin(), e.topics.end(), topic) == e.topics.end()) continue;
-      insert_delivery(s, e.id, topic, event_id, body, now);
-      ++written;
+    for (const OutboxMessage& m : messages) {
+      for (const WebhookEndpoint& e : endpoints) {
+        if (std::find(e.topics.begin(), e.topics.end(), m.topic) == e.topics.end()) continue;
+        insert_delivery(s, e.id, m.topic, m.event_id, m.body, now);
+        ++written;
+      }
     }
     return written;
   });
@@ -211,29 +219,82 @@ Result<std::vector<WebhookDelivery>> WebhookStore::due(Timestamp now, size_t lim
       });
 }
 
+namespace {
+
+bool claim_row(soci::session& s, int64_t delivery_id, Timestamp now, Timestamp lease_until) {
+  return exec(s,
+              "UPDATE webhook_deliveries SET next_attempt_at = :l WHERE id = :id AND "
+              "status = 'pending' AND next_attempt_at <= :now",
+              {SqlValue::of(lease_until), SqlValue::of(delivery_id), SqlValue::of(now)}) == 1;
+}
+
+void record_row(soci::session& s, int64_t delivery_id, const DeliveryAttempt& a) {
+  DeliveryStatus status = a.delivered          ? DeliveryStatus::kDelivered
+                          : a.next_attempt_at ? DeliveryStatus::kPending
+                                              : DeliveryStatus::kFailed;
+  SqlValue code = a.status_code ? SqlValue::of(int64_t{*a.status_code}) : SqlValue::null();
+  exec(s,
+       "UPDATE webhook_deliveries SET attempts = attempts + 1, status = :s, "
+       "last_status_code = :c, last_error = :e, next_attempt_at = :n, delivered_at = :d, "
+       "latency_ms = :l WHERE id = :id",
+       {SqlValue::of(std::string(delivery_status_name(status))), code,
+        SqlValue::of(a.error), SqlValue::of(a.next_attempt_at.value_or(a.at)),
+        a.delivered ? SqlValue::of(a.at) : SqlValue::null(), SqlValue::of(a.latency_ms),
+        SqlValue::of(delivery_id)});
+}
+
+}  // namespace
+
 Result<bool> WebhookStore::claim(int64_t delivery_id, Timestamp now, Timestamp lease_until) {
   return with_connection(db_, "cannot claim webhook delivery", [&](soci::session& s) -> Result<bool> {
-    return exec(s,
-                "UPDATE webhook_deliveries SET next_attempt_at = :l WHERE id = :id AND "
-                "status = 'pending' AND next_attempt_at <= :now",
-                {SqlValue::of(lease_until), SqlValue::of(delivery_id), SqlValue::of(now)}) == 1;
+    return claim_row(s, delivery_id, now, lease_until);
   });
+}
+
+Result<std::vector<WebhookDelivery>> WebhookStore::claim_due(Timestamp now, Timestamp lease_until,
+                                                             size_t limit) {
+  return in_write_transaction(
+      db_, "cannot claim webhook deliveries", [&](soci::session& s) -> Result<std::vector<WebhookDelivery>> {
+        auto rows = query_rows(s,
+                               std::string("SELECT ") + kDeliveryColumns +
+                                   " FROM webhook_deliveries WHERE status = 'pending' AND "
+                                   "next_attempt_at <= :now ORDER BY next_attempt_at, id LIMIT " +
+                                   std::to_string(limit),
+                               {SqlValue::of(now)}, kDeliveryColumnCount);
+        std::vector<WebhookDelivery> taken;
+        for (const auto& r : rows) {
+          WebhookDelivery d = delivery_from_row(r);
+          // On PostgreSQL another instance may have taken the row since the
+          // SELECT; the conditional UPDATE waits for its lock and then sees it.
+          if (!claim_row(s, d.id, now, lease_until)) continue;
+          d.next_attempt_at = lease_until;
+          taken.push_back(std::move(d));
+        }
+        return taken;
+      });
 }
 
 Status WebhookStore::record_attempt(int64_t delivery_id, const DeliveryAttempt& a) {
   return with_connection(db_, "cannot record webhook attempt", [&](soci::session& s) -> Status {
-    DeliveryStatus status = a.delivered          ? DeliveryStatus::kDelivered
-                            : a.next_attempt_at ? DeliveryStatus::kPending
-                                                : DeliveryStatus::kFailed;
-    SqlValue code = a.status_code ? SqlValue::of(int64_t{*a.status_code}) : SqlValue::null();
-    exec(s,
-         "UPDATE webhook_deliveries SET attempts = attempts + 1, status = :s, "
-         "last_status_code = :c, last_error = :e, next_attempt_at = :n, delivered_at = :d, "
-         "latency_ms = :l WHERE id = :id",
-         {SqlValue::of(std::string(delivery_status_name(status))), code,
-          SqlValue::of(a.error), SqlValue::of(a.next_attempt_at.value_or(a.at)),
-          a.delivered ? SqlValue::of(a.at) : SqlValue::null(), SqlValue::of(a.latency_ms),
-          SqlValue::of(delivery_id)});
+    record_row(s, delivery_id, a);
+    return {};
+  });
+}
+
+Status WebhookStore::record_attempts(const std::vector<std::pair<int64_t, DeliveryAttempt>>& attempts) {
+  if (attempts.empty()) return {};
+  return in_write_transaction(db_, "cannot record webhook attempts", [&](soci::session& s) -> Status {
+    for (const auto& [id, a] : attempts) record_row(s, id, a);
+    return {};
+  });
+}
+
+Status WebhookStore::release(const std::vector<int64_t>& delivery_ids, Timestamp at) {
+  if (delivery_ids.empty()) return {};
+  return in_write_transaction(db_, "cannot release webhook deliveries", [&](soci::session& s) -> Status {
+    for (int64_t id : delivery_ids)
+      exec(s, "UPDATE webhook_deliveries SET next_attempt_at = :n WHERE id = :id AND status = 'pending'",
+           {SqlValue::of(at), SqlValue::of(id)});
     return {};
   });
 }

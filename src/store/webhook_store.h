@@ -7,12 +7,16 @@
 // The outbox contract: enqueue() turns one message into a pending row per
 // active endpoint subscribed to its topic; due() hands out pending rows whose
 // next_attempt_at has come; record_attempt() stores each attempt's outcome.
-// Rows are never deleted by the worker, so the table is the delivery log.
+// The batched forms do the same for many rows in one transaction each (one
+// commit instead of one per row): enqueue_many(), claim_due(),
+// record_attempts(). Rows are never deleted by the worker, so the table is
+// the delivery log.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -35,6 +39,13 @@ struct WebhookEndpoint {
 
 enum class DeliveryStatus { kPending, kDelivered, kFailed };
 std::string_view delivery_status_name(DeliveryStatus s);
+
+// A message for the outbox (enqueue_many).
+struct OutboxMessage {
+  std::string topic;
+  std::string event_id;
+  std::string body;
+};
 
 struct WebhookDelivery {
   int64_t id = 0;
@@ -81,6 +92,8 @@ class WebhookStore {
   // at `now`; returns how many rows were written.
   Result<int64_t> enqueue(const std::string& topic, const std::string& event_id,
                           const std::string& body, Timestamp now);
+  // enqueue() for every message, in one transaction; returns the rows written.
+  Result<int64_t> enqueue_many(const std::vector<OutboxMessage>& messages, Timestamp now);
   // One pending row for this endpoint whatever its topics (a test ping).
   Result<WebhookDelivery> enqueue_for(int64_t endpoint_id, const std::string& topic,
                                       const std::string& event_id, const std::string& body,
@@ -92,7 +105,15 @@ class WebhookStore {
   // first. False when it was taken. A worker that dies mid-attempt leaves the
   // row due again at `lease_until`.
   Result<bool> claim(int64_t delivery_id, Timestamp now, Timestamp lease_until);
+  // due() and claim() in one transaction: up to `limit` due rows, each taken
+  // (next_attempt_at moved to `lease_until`) unless another worker took it
+  // first; returns the rows taken, soonest first.
+  Result<std::vector<WebhookDelivery>> claim_due(Timestamp now, Timestamp lease_until, size_t limit);
   Status record_attempt(int64_t delivery_id, const DeliveryAttempt& attempt);
+  // record_attempt() for every (delivery id, attempt), in one transaction.
+  Status record_attempts(const std::vector<std::pair<int64_t, DeliveryAttempt>>& attempts);
+  // Gives claimed rows back unattempted: due again at `at`, attempts unchanged.
+  Status release(const std::vector<int64_t>& delivery_ids, Timestamp at);
   Result<WebhookDelivery> get_delivery(int64_t id);
   // An endpoint's deliveries, newest first, ids below `before_id` (0: from the newest).
   Result<std::vector<WebhookDelivery>> list_deliveries(int64_t endpoint_id, int64_t before_id,

@@ -78,6 +78,60 @@ TEST_P(WebhookStoreTest, AClaimedRowIsTakenOnceAndComesBackAfterItsLease) {
   EXPECT_EQ(store.due(lease, 10)->size(), 1u);
 }
 
+// The batched outbox: many messages in one transaction, a batch claimed at
+// once (never a row another worker holds), outcomes stored together, and
+// unattempted rows given back.
+TEST_P(WebhookStoreTest, BatchesAreQueuedClaimedRecordedAndReleasedTogether) {
+  WebhookStore store(db());
+  make({"decision"});
+  make({"decision", "alert"});
+  std::vector<OutboxMessage> messages;
+  for (int i = 0; i < 5; ++i) messages.push_back({"decision", "evt_d" + std::to_string(i), "{}"});
+  messages.push_back({"alert", "evt_a", "{}"});
+  messages.push_back({"score", "evt_s", "{}"});
+  auto written = store.enqueue_many(messages, kAt);
+  ASSERT_TRUE(written.ok()) << written.error().to_string();
+  EXPECT_EQ(*written, 5 * 2 + 1) << "two endpoints hear decisions, one alerts, none scores";
+  EXPECT_EQ(*store.enqueue_many({}, kAt), 0);
+
+  const Timestamp lease = kAt + std::chrono::seconds(60);
+  auto first = store.claim_due(kAt, lease, 4);
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  ASSERT_EQ(first->size(), 4u);
+  for (const auto& d : *first) EXPECT_EQ(d.next_attempt_at, lease);
+  auto second = store.claim_due(kAt, lease, 100);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->size(), 7u) << "the rest, never a row the first batch holds";
+  for (const auto& a : *first)
+    for (const auto& b : *second) EXPECT_NE(a.id, b.id);
+  EXPECT_TRUE(store.claim_due(kAt, lease, 100)->empty());
+
+  DeliveryAttempt ok;
+  ok.delivered = true;
+  ok.status_code = 200;
+  ok.at = kAt + std::chrono::seconds(1);
+  DeliveryAttempt retry;
+  retry.status_code = 503;
+  retry.error = "HTTP 503";
+  retry.at = kAt + std::chrono::seconds(1);
+  retry.next_attempt_at = kAt + std::chrono::seconds(30);
+  ASSERT_TRUE(store.record_attempts({{(*first)[0].id, ok}, {(*first)[1].id, retry}}).ok());
+  EXPECT_EQ(store.get_delivery((*first)[0].id)->status, DeliveryStatus::kDelivered);
+  EXPECT_EQ(store.get_delivery((*first)[0].id)->attempts, 1);
+  EXPECT_EQ(store.get_delivery((*first)[1].id)->last_status_code, 503);
+  EXPECT_EQ(store.get_delivery((*first)[1].id)->next_attempt_at, kAt + std::chrono::seconds(30));
+
+  // Given back unattempted: due at once, no attempt counted.
+  ASSERT_TRUE(store.release({(*first)[2].id, (*first)[3].id}, kAt + std::chrono::seconds(2)).ok());
+  auto again = store.claim_due(kAt + std::chrono::seconds(2), kAt + std::chrono::seconds(62), 100);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->size(), 2u);
+  EXPECT_EQ((*again)[0].attempts, 0);
+  // The second batch comes back when its lease ends (its worker died), with
+  // the row retried at +30 s.
+  EXPECT_EQ(store.claim_due(lease, lease + std::chrono::seconds(60), 100)->size(), 7u + 1u);
+}
+
 TEST_P(WebhookStoreTest, AttemptsMoveARowToDeliveredOrFailed) {
   WebhookStore store(db());
   WebhookEndpoint e = make({"alert"});

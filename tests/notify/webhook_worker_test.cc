@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 
 #include "api/http_server.h"
 #include "api/router.h"
@@ -245,6 +246,90 @@ TEST_P(WebhookWorkerTest, ARestartResumesPendingDeliveries) {
   auto got = receiver_->received();
   ASSERT_EQ(got.size(), 2u);
   EXPECT_NE(got[1].body.find(R"("lead_id":9)"), std::string::npos);
+}
+
+// The real poster, on a receiver that takes `each` of the ManualClock per POST.
+class SlowPoster final : public HttpPoster {
+ public:
+  SlowPoster(HttpPoster& inner, ManualClock& clock, std::chrono::seconds each)
+      : inner_(inner), clock_(clock), each_(each) {}
+  PostResult post(const std::string& url, const std::vector<std::pair<std::string, std::string>>& headers,
+                  const std::string& body) override {
+    clock_.advance(each_);
+    return inner_.post(url, headers, body);
+  }
+
+ private:
+  HttpPoster& inner_;
+  ManualClock& clock_;
+  std::chrono::seconds each_;
+};
+
+TEST_P(WebhookWorkerTest, BatchesOfDeliveriesEachLoggedOnItsOwnRow) {
+  auto e = endpoint({"decision"});
+  WebhookWorkerOptions options;
+  options.batch = 4;
+  WebhookWorker w(db(), *poster_, clock_, options);
+  for (int i = 0; i < 10; ++i) w.offer({"decision", R"({"lead_id":)" + std::to_string(i) + "}"});
+  EXPECT_EQ(step(w), 4u);
+  EXPECT_EQ(w.stats().queued, 10u) << "all ten written to the outbox by the first step";
+  EXPECT_EQ(step(w), 4u);
+  EXPECT_EQ(step(w), 2u);
+  EXPECT_EQ(step(w), 0u);
+  auto rows = deliveries(e.id);
+  ASSERT_EQ(rows.size(), 10u);
+  std::set<std::string> ids;
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.status, store::DeliveryStatus::kDelivered);
+    EXPECT_EQ(r.attempts, 1);
+    EXPECT_EQ(r.last_status_code, 200);
+  }
+  for (const auto& got : receiver_->received()) {
+    EXPECT_TRUE(got.signature_ok) << got.signature_error;
+    ids.insert(got.delivery_id);
+  }
+  EXPECT_EQ(ids.size(), 10u) << "each delivery sent once";
+}
+
+// Posting stops at half the claim lease; the rest of the batch is given back
+// due at once, never left to a lease that could run out while it waits.
+TEST_P(WebhookWorkerTest, ASlowBatchGivesBackWhatItCouldNotSendInHalfTheLease) {
+  auto e = endpoint({"decision"});
+  SlowPoster slow(*poster_, clock_, seconds(20));
+  WebhookWorkerOptions options;
+  options.batch = 5;
+  options.claim_lease = seconds(60);
+  WebhookWorker w(db(), slow, clock_, options);
+  for (int i = 0; i < 5; ++i) w.offer({"decision", R"({"lead_id":)" + std::to_string(i) + "}"});
+  EXPECT_EQ(step(w), 2u) << "at 0 s and 20 s; at 40 s half the lease has passed";
+  auto due = store::WebhookStore(db()).due(clock_.now(), 10);
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(due->size(), 3u) << "the other three are due again at once";
+  for (const auto& d : *due) EXPECT_EQ(d.attempts, 0);
+  EXPECT_EQ(step(w), 2u);
+  EXPECT_EQ(step(w), 1u);
+  for (const auto& r : deliveries(e.id)) EXPECT_EQ(r.status, store::DeliveryStatus::kDelivered);
+  EXPECT_EQ(receiver_->received().size(), 5u);
+}
+
+// At least once: a worker that claimed a batch and died before recording it
+// leaves the rows to come back when the lease ends, and they are sent then.
+TEST_P(WebhookWorkerTest, ABatchClaimedByADeadWorkerIsSentAfterItsLease) {
+  auto e = endpoint({"decision"});
+  store::WebhookStore store(db());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(store.enqueue("decision", "evt_" + std::to_string(i), "{}", clock_.now()).ok());
+  auto dead = store.claim_due(clock_.now(), clock_.now() + seconds(60), 32);
+  ASSERT_TRUE(dead.ok());
+  ASSERT_EQ(dead->size(), 3u);
+  auto w = worker();
+  EXPECT_EQ(step(*w), 0u) << "held by the other worker";
+  clock_.advance(seconds(60));
+  EXPECT_EQ(step(*w), 3u);
+  for (const auto& r : deliveries(e.id)) {
+    EXPECT_EQ(r.status, store::DeliveryStatus::kDelivered);
+    EXPECT_EQ(r.attempts, 1);
+  }
 }
 
 TEST_P(WebhookWorkerTest, MessageDataAtTheLimitIsForwardedOnePastIsDropped) {
