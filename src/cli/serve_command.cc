@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "core/event_bus.h"
 #include "decide/decision_service.h"
+#include "decide/outcome_sweeper.h"
 #include "decide/score_subscriber.h"
 #include "ingest/event_ingestor.h"
 #include "ingest/kafka_source.h"
@@ -40,6 +41,7 @@ struct ServeOptions {
   double score_interval_s = std::chrono::duration<double>(models::kDefaultScoreInterval).count();
   api::SseOptions sse;
   int64_t sse_heartbeat_ms = api::kDefaultSseHeartbeat.count();
+  int64_t outcome_sweep_s = decide::OutcomeSweepOptions{}.interval.count();
 };
 
 constexpr const char* kKafkaHelp = R"(Kafka (optional): with --kafka-brokers and --kafka-topic the server also
@@ -125,6 +127,11 @@ int serve(const ServeOptions& o) {
   auto decisions = std::make_shared<decide::DecisionService>(db, SystemClock::instance(), &bus,
                                                              std::random_device{}());
   decide::ScoreSubscriber score_subscriber(bus, *decisions);
+  // The feedback loop: outcomes inferred from the records (conversions at
+  // once, no conversion at the horizon) on a schedule, each teaching the bandit.
+  decide::OutcomeSweeper outcome_sweeper(*decisions, SystemClock::instance(),
+                                         {.interval = std::chrono::seconds(o.outcome_sweep_s)});
+  outcome_sweeper.start();
   std::unique_ptr<ingest::EventSource> kafka;
   if (!o.kafka.brokers.empty() || !o.kafka.topic.empty()) {
     auto started_kafka = ingest::start_kafka_source(o.kafka, **events);
@@ -184,6 +191,11 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--anonymous-visitors", o->accept_visitors,
                 "Accept events for visitor:ext:<id> entities that have no record");
+  cmd->add_option("--outcome-sweep", o->outcome_sweep_s,
+                  "Seconds between sweeps that infer decisions' outcomes from the records "
+                  "(a conversion, or no conversion once the horizon passed)")
+      ->capture_default_str()
+      ->check(CLI::Range(decide::kMinOutcomeSweepInterval.count(), decide::kMaxOutcomeSweepInterval.count()));
   cmd->add_option("--score-interval", o->score_interval_s,
                   "Live scoring: seconds between a lead's score history rows unless its tier "
                   "changes (0: a row whenever the probability moves)")

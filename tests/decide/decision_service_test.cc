@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "decide/outcome_sweeper.h"
 #include "decide/score_subscriber.h"
 #include "decide/working_hours.h"
 #include "store/activity_store.h"
@@ -287,6 +288,46 @@ TEST_P(DecisionServiceTest, OutcomesAreInferredFromTheRecordsWithinTheHorizon) {
   int64_t outcomes = 0;
   ASSERT_TRUE(service.load_bandit(*service.settings(), &outcomes).ok());
   EXPECT_EQ(outcomes, 3);
+}
+
+// serve's sweeper (outcome_sweeper.h): it sweeps on the injected clock only,
+// and a decision past its horizon gets its negative label without anyone
+// running `insightcrm decide`. Time is driven by hand.
+TEST_P(DecisionServiceTest, OutcomeSweeperLabelsExpiredDecisionsOnTheInjectedClock) {
+  DecisionService service(db(), clock_, nullptr, 5);
+  int64_t quiet = lead(0.8, 0.5), converts = lead(0.8, 0.5);
+  auto d_quiet = service.decide(quiet, DecisionTrigger::kOnDemand);
+  auto d_converts = service.decide(converts, DecisionTrigger::kOnDemand);
+  ASSERT_TRUE(d_quiet.ok() && d_converts.ok());
+  OutcomeSweeper sweeper(service, clock_, {.interval = std::chrono::hours(1)});
+  EXPECT_EQ(*sweeper.tick(), 0) << "the first sweep finds nothing to label yet";
+  EXPECT_EQ(sweeper.counters().sweeps, 1u);
+
+  clock_.advance(std::chrono::days(2));
+  store::LeadStore leads(db(), clock_);
+  ASSERT_TRUE(leads.transition(store::Actor::system(), converts, store::LeadStatus::kContacted).ok());
+  ASSERT_TRUE(leads.transition(store::Actor::system(), converts, store::LeadStatus::kQualified).ok());
+  ASSERT_TRUE(leads.convert(store::Actor::system(), converts).ok());
+  EXPECT_EQ(*sweeper.tick(), 1) << "an hour has passed: a sweep, and the conversion counts at once";
+  EXPECT_EQ(store::DecisionStore(db()).get(d_converts->id)->outcome, "converted");
+  clock_.advance(std::chrono::minutes(59));
+  EXPECT_EQ(*sweeper.tick(), 0);
+  EXPECT_EQ(sweeper.counters().sweeps, 2u) << "59 minutes later no sweep is due";
+
+  clock_.advance(std::chrono::days(27) + std::chrono::hours(23));  // 29 days 23 h 59 min after the decision
+  EXPECT_EQ(*sweeper.tick(), 0) << "still inside the 30-day horizon";
+  EXPECT_FALSE(store::DecisionStore(db()).get(d_quiet->id)->outcome.has_value());
+  clock_.advance(std::chrono::hours(1));
+  EXPECT_EQ(*sweeper.tick(), 1);
+  auto expired = store::DecisionStore(db()).get(d_quiet->id);
+  EXPECT_EQ(expired->outcome, "no_conversion");
+  EXPECT_EQ(expired->outcome_source, "horizon");
+  EXPECT_EQ(expired->reward, 0.0);
+  EXPECT_EQ(sweeper.counters().labelled, 2u);
+  EXPECT_EQ(sweeper.counters().failed, 0u);
+  int64_t outcomes = 0;
+  ASSERT_TRUE(service.load_bandit(*service.settings(), &outcomes).ok());
+  EXPECT_EQ(outcomes, 2) << "each label taught the bandit";
 }
 
 TEST_P(DecisionServiceTest, CapacityModeMakesAsManyHighLeadsAsRepsCanCall) {
