@@ -105,6 +105,22 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--exploration", args->options.bandit.exploration,
                   "Share of uniform choices the bandit mixes in (keeps every propensity above it/4)")
       ->capture_default_str();
+  cmd->add_option("--exploration-floor", args->options.bandit.exploration_floor,
+                  "What the uniform share falls to as outcomes arrive (at most --exploration)")
+      ->capture_default_str();
+  cmd->add_option("--exploration-decay", args->options.bandit.exploration_decay,
+                  "Outcomes after which the uniform share is half way down to the floor")
+      ->capture_default_str();
+  cmd->add_flag("--pooled,!--unpooled", args->options.bandit.pooled,
+                "One model for all steps (shared weights plus each step's difference) instead of "
+                "one independent model per step")
+      ->capture_default_str();
+  cmd->add_option("--posterior-scale", args->options.bandit.posterior_scale,
+                  "Scale of each Thompson draw's spread around the posterior mean (1: plain Thompson sampling)")
+      ->capture_default_str();
+  cmd->add_flag("--online-updates", args->options.online_updates,
+                "Update the bandit one outcome at a time (one Newton step each) instead of the "
+                "day's outcomes at once (batched Laplace)");
   cmd->add_option("--prior-lift", args->options.bandit.tier_lift,
                   "Table VI prior: the logit advantage the bandit first gives each tier's rule action")
       ->capture_default_str();

@@ -37,6 +37,39 @@ void BayesianLogistic::update(std::span<const double> xs, double y) {
   ++observations_;
 }
 
+void BayesianLogistic::update_batch(std::span<const Observation> batch) {
+  if (batch.empty()) return;
+  const Eigen::Index d = mean_.size();
+  const Eigen::MatrixXd prior_precision = covariance_.ldlt().solve(Eigen::MatrixXd::Identity(d, d));
+  const Eigen::VectorXd prior_mean = mean_;
+  Eigen::VectorXd w = mean_;
+  Eigen::MatrixXd hessian(d, d);
+  auto curvature_at = [&](const Eigen::VectorXd& at, Eigen::VectorXd* gradient) {
+    hessian = prior_precision;
+    if (gradient) *gradient = prior_precision * (prior_mean - at);
+    for (const Observation& o : batch) {
+      auto x = as_vector(o.x);
+      const double p = sigmoid(at.dot(x));
+      hessian.selfadjointView<Eigen::Lower>().rankUpdate(x, std::max(p * (1 - p), 1e-6));
+      if (gradient) *gradient += x * (o.y - p);
+    }
+    hessian.triangularView<Eigen::StrictlyUpper>() = hessian.transpose();
+  };
+  // Newton's method on a strictly concave log posterior: a handful of steps.
+  for (int iteration = 0; iteration < kMaxNewtonIterations; ++iteration) {
+    Eigen::VectorXd gradient;
+    curvature_at(w, &gradient);
+    const Eigen::VectorXd step = hessian.ldlt().solve(gradient);
+    w += step;
+    if (step.lpNorm<Eigen::Infinity>() < 1e-9) break;
+  }
+  curvature_at(w, nullptr);
+  covariance_ = hessian.ldlt().solve(Eigen::MatrixXd::Identity(d, d));
+  covariance_ = 0.5 * (covariance_ + covariance_.transpose());
+  mean_ = w;
+  observations_ += batch.size();
+}
+
 double BayesianLogistic::logit_mean(std::span<const double> x) const { return mean_.dot(as_vector(x)); }
 
 double BayesianLogistic::logit_variance(std::span<const double> xs) const {

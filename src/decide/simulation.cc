@@ -73,7 +73,24 @@ double true_probability(const SimLead& l, Action a) {
   return ingest::true_touch_conversion_probability(l.truth, static_cast<ingest::DemoTouch>(index(a)));
 }
 
-enum class PolicyKind { kRandom, kRules, kLoggedRules, kBandit };
+// The ceiling: the step with the highest true utility P(convert | lead, a)·V − C(a),
+// which only the simulator can know.
+ActionProbabilities oracle_probabilities(const SimLead& l, const ActionCosts& costs) {
+  Action best = Action::kNurture;
+  double best_u = -INFINITY;
+  for (Action a : kActions) {
+    const double u = expected_utility(true_probability(l, a), l.context.value, costs.of(a));
+    if (u > best_u) {
+      best_u = u;
+      best = a;
+    }
+  }
+  ActionProbabilities p{};
+  p[index(best)] = 1;
+  return p;
+}
+
+enum class PolicyKind { kRandom, kRules, kLoggedRules, kBandit, kOracle };
 
 struct RunOutput {
   PolicyResult result;
@@ -123,7 +140,14 @@ RunOutput run(PolicyKind kind, const std::vector<SimLead>& leads, const Simulati
           ++it;
         }
       }
-      for (const Pending& p : due) bandit->update(leads[p.lead].context, p.action, p.converted ? 1 : 0);
+      if (o.online_updates) {
+        for (const Pending& p : due) bandit->update(leads[p.lead].context, p.action, p.converted ? 1 : 0);
+        due.clear();
+      }
+      std::vector<ThompsonBandit::Outcome> outcomes;
+      outcomes.reserve(due.size());
+      for (const Pending& p : due) outcomes.push_back({leads[p.lead].context, p.action, p.converted ? 1.0 : 0.0});
+      bandit->update_batch(outcomes);
     }
     for (; next < leads.size() && leads[next].day == day; ++next) {
       const SimLead& l = leads[next];
@@ -133,6 +157,7 @@ RunOutput run(PolicyKind kind, const std::vector<SimLead>& leads, const Simulati
         case PolicyKind::kRules: p = rules_probabilities(l.context.tier); break;
         case PolicyKind::kLoggedRules: p = rules_probabilities(l.context.tier, o.rules_exploration); break;
         case PolicyKind::kBandit: p = bandit->probabilities(l.context); break;
+        case PolicyKind::kOracle: p = oracle_probabilities(l, o.bandit.costs); break;
       }
       Action a = sample_action(p, rng);
       bool converted = l.luck < true_probability(l, a);
@@ -200,6 +225,7 @@ SeedResult simulate_seed(const SimulationOptions& o, std::uint64_t seed, const s
   step();
   s.rules = run(PolicyKind::kRules, leads, o, seed, nullptr).result;
   step();
+  s.oracle = run(PolicyKind::kOracle, leads, o, seed, nullptr).result;
   ThompsonBandit bandit(kSimulationFeatures.size(), o.bandit);
   s.bandit = run(PolicyKind::kBandit, leads, o, seed, &bandit).result;
   step();
@@ -214,14 +240,18 @@ SeedResult simulate_seed(const SimulationOptions& o, std::uint64_t seed, const s
   s.ope.snips = snips(logged.log, target);
   s.ope.dr = doubly_robust(logged.log, target, cross_fitted_reward_model(logged.log));
   Rng fresh(seed ^ 0xF2E5Bull);
-  double value = 0;
+  Rng pick(seed ^ 0xC0FFEEull);  // apart from `fresh`, so the cohort is the same leads as ever
+  double value = 0, greedy_value = 0;
   for (int i = 0; i < o.truth_cohort; ++i) {
     SimLead l = draw_lead(fresh, static_cast<std::size_t>(i), o);
     l.context.tier = tier_of(l.context.probability, s.thresholds);
-    ActionProbabilities p = bandit.probabilities(l.context);
-    for (Action a : kActions) value += p[index(a)] * true_probability(l, a);
+    const BanditChoice choice = bandit.choose(l.context, pick);
+    for (Action a : kActions) value += choice.probabilities[index(a)] * true_probability(l, a);
+    const auto greedy = std::max_element(choice.mean_utility.begin(), choice.mean_utility.end());
+    greedy_value += true_probability(l, kActions[static_cast<std::size_t>(greedy - choice.mean_utility.begin())]);
   }
   s.ope.true_value = value / o.truth_cohort;
+  s.ope.greedy_true_value = greedy_value / o.truth_cohort;
   auto covers = [&](const Estimate& e) { return e.ci_low <= s.ope.true_value && s.ope.true_value <= e.ci_high; };
   s.ope.ips_covers = covers(s.ope.ips);
   s.ope.snips_covers = covers(s.ope.snips);
@@ -257,23 +287,25 @@ Result<SimulationReport> simulate(const SimulationOptions& o,
     ++done;
     if (progress) progress(done, total);
   };
-  std::vector<double> dc_random, dc_bandit;
+  std::vector<double> dc_random, dc_bandit, dc_oracle;
   for (int k = 0; k < o.seeds; ++k) {
     SeedResult s = simulate_seed(o, o.seed + static_cast<std::uint64_t>(k), step,
                                  k == 0 ? &report.first_seed_log : nullptr);
     pool(report.random, s.random);
     pool(report.rules, s.rules);
     pool(report.bandit, s.bandit);
+    pool(report.oracle, s.oracle);
     if (s.rules.conversion_rate > 0) {
       dc_random.push_back((s.random.conversion_rate - s.rules.conversion_rate) / s.rules.conversion_rate);
       dc_bandit.push_back((s.bandit.conversion_rate - s.rules.conversion_rate) / s.rules.conversion_rate);
+      dc_oracle.push_back((s.oracle.conversion_rate - s.rules.conversion_rate) / s.rules.conversion_rate);
     }
     report.dr_covered += s.ope.dr_covers;
     report.ips_covered += s.ope.ips_covers;
     report.snips_covered += s.ope.snips_covers;
     report.seeds.push_back(std::move(s));
   }
-  for (PolicyResult* r : {&report.random, &report.rules, &report.bandit}) {
+  for (PolicyResult* r : {&report.random, &report.rules, &report.bandit, &report.oracle}) {
     const double n = std::max<double>(1, static_cast<double>(r->leads));
     r->conversion_rate = static_cast<double>(r->conversions) / n;
     r->net = r->revenue - r->cost;
@@ -282,6 +314,7 @@ Result<SimulationReport> simulate(const SimulationOptions& o,
   }
   report.delta_c_random = t_interval(dc_random);
   report.delta_c_bandit = t_interval(dc_bandit);
+  report.delta_c_oracle = t_interval(dc_oracle);
   return report;
 }
 
@@ -293,11 +326,15 @@ std::string SimulationReport::to_json() const {
   policies["bandit"] = policy_json(bandit);
   policies["random"].as_object()["delta_c"] = interval_json(delta_c_random);
   policies["bandit"].as_object()["delta_c"] = interval_json(delta_c_bandit);
+  json::object oracle_json = policy_json(oracle);
+  oracle_json["delta_c"] = interval_json(delta_c_oracle);
+  oracle_json["note"] = "knows the hidden truth: the ceiling for the bandit's utility objective, not a policy";
   json::array per_seed;
   for (const SeedResult& s : seeds) {
     json::object ope{{"logged_policy", fmt::format("rules, ε = {}", options.rules_exploration)},
                      {"logged_conversion_rate", s.ope.logged_conversion_rate},
                      {"bandit_true_value", s.ope.true_value},
+                     {"bandit_greedy_true_value", s.ope.greedy_true_value},
                      {"ips", decide::to_json(s.ope.ips)},
                      {"snips", decide::to_json(s.ope.snips)},
                      {"dr", decide::to_json(s.ope.dr)},
@@ -309,7 +346,8 @@ std::string SimulationReport::to_json() const {
                                     {"theta1", s.thresholds.theta1},
                                     {"conversion_rate", json::object{{"random", s.random.conversion_rate},
                                                                      {"rules", s.rules.conversion_rate},
-                                                                     {"bandit", s.bandit.conversion_rate}}},
+                                                                     {"bandit", s.bandit.conversion_rate},
+                                                                     {"oracle", s.oracle.conversion_rate}}},
                                     {"off_policy", ope}});
   }
   json::object opts{{"days", options.days},
@@ -328,12 +366,14 @@ std::string SimulationReport::to_json() const {
   opts["costs"] = costs;
   json::object summary{{"delta_c_bandit", interval_json(delta_c_bandit)},
                        {"delta_c_random", interval_json(delta_c_random)},
+                       {"delta_c_oracle", interval_json(delta_c_oracle)},
                        {"goal_bandit_10pct_over_rules", delta_c_bandit.mean >= 0.10},
+                       {"goal_bandit_10pct_over_rules_at_ci_low", delta_c_bandit.ci_low >= 0.10},
                        {"off_policy_dr_covered_seeds", dr_covered},
                        {"off_policy_ips_covered_seeds", ips_covered},
                        {"off_policy_snips_covered_seeds", snips_covered},
                        {"seeds", seeds.size()}};
-  json::object root{{"policies", policies}, {"summary", summary}, {"options", opts}, {"per_seed", per_seed}};
+  json::object root{{"policies", policies}, {"oracle", oracle_json}, {"summary", summary}, {"options", opts}, {"per_seed", per_seed}};
   return json::serialize(root);
 }
 

@@ -35,6 +35,7 @@ struct SimulationOptions {
   double score_noise = 0.5;        // sd of the scoring model's error on the true logit
   double rules_exploration = 0.1;  // ε of the logged rules run that off-policy evaluation reads
   int min_delay_days = 5, max_delay_days = 30;  // when an outcome becomes known
+  bool online_updates = false;  // one Newton step per outcome instead of a day's batch
   int truth_cohort = 20'000;       // fresh leads on which the bandit's final policy is valued
   BanditConfig bandit;
 };
@@ -51,6 +52,7 @@ struct OpeCheck {
   Estimate ips, snips, dr;
   double logged_conversion_rate = 0;  // the ε-soft rules' own rate
   double true_value = 0;              // the bandit's final policy on a fresh cohort, exactly
+  double greedy_true_value = 0;       // its posterior-mean argmax (no sampling, no ε) on the same cohort
   bool dr_covers = false, ips_covers = false, snips_covers = false;
 };
 
@@ -58,6 +60,7 @@ struct SeedResult {
   std::uint64_t seed = 0;
   TierThresholds thresholds;
   PolicyResult random, rules, bandit;
+  PolicyResult oracle;  // knows the truth: the ceiling, not a policy anyone can run
   OpeCheck ope;
 };
 
@@ -68,8 +71,9 @@ struct Interval {
 struct SimulationReport {
   SimulationOptions options;
   std::vector<SeedResult> seeds;
-  PolicyResult random, rules, bandit;  // pooled over seeds
-  Interval delta_c_random, delta_c_bandit;  // (C_policy − C_rules)/C_rules, 95 % t-interval over seeds
+  PolicyResult random, rules, bandit, oracle;  // pooled over seeds
+  // (C_policy − C_rules)/C_rules, 95 % t-interval over seeds
+  Interval delta_c_random, delta_c_bandit, delta_c_oracle;
   int dr_covered = 0, ips_covered = 0, snips_covered = 0;
   std::vector<LoggedDecision> first_seed_log;  // the ε-soft rules' decisions of the first seed
   std::string to_json() const;

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,12 +35,33 @@ namespace icrm::decide {
 
 struct BanditConfig {
   ActionCosts costs;
-  double exploration = 0.05;      // share of the uniform policy mixed in
+  double exploration = 0.05;      // share of the uniform policy mixed in before any outcome
+  // The exploration schedule: the uniform share falls from `exploration`
+  // towards `exploration_floor` as outcomes n arrive,
+  // ε(n) = floor + (exploration − floor) · n0 / (n0 + n), n0 = exploration_decay,
+  // floor = min(exploration_floor, exploration).
+  // Thompson sampling explores by itself where the posterior is unsure; the
+  // uniform share is what keeps every propensity above zero for off-policy
+  // evaluation, so it never goes below the floor.
+  double exploration_floor = 0.01;
+  double exploration_decay = 500;  // n0, outcomes
+  // Each Thompson draw is μ + posterior_scale·σ·N(0, 1): 1 is plain Thompson
+  // sampling; below 1 samples a tighter posterior (less exploration by
+  // sampling, more exploitation of what the posterior mean says).
+  double posterior_scale = 0.5;
   int propensity_draws = 400;     // posterior draws per decision
   double tier_lift = 0.6;         // Table VI prior: logit advantage of the rule's action
-  double prior_sd_tier = 0.3;     // prior sd of each tier intercept
+  double prior_sd_tier = 1.0;     // prior sd of each tier intercept
   double prior_sd_score = 0.1;    // prior sd of the score's coefficient (mean 1)
-  double prior_sd_feature = 0.6;  // prior sd of each lead feature's coefficient (mean 0)
+  double prior_sd_feature = 1.0;  // prior sd of each lead feature's coefficient (mean 0)
+  // Pooling across actions: one Bayesian logistic regression whose weights
+  // for action a are shared + δ_a (the design holds the lead's vector once
+  // for the shared block and once in a's own block). What is true of every
+  // step (how much the score and the lead's features say about converting at
+  // all) is learned from every outcome; each δ_a, with the same prior as an
+  // unpooled action's weights but with the score coefficient's mean in the
+  // shared block, only says how a differs. Off: one independent model per action.
+  bool pooled = false;
 };
 inline constexpr int kMaxPropensityDraws = 100'000;
 Status validate(const BanditConfig& c);
@@ -63,18 +85,42 @@ class ThompsonBandit {
   BanditChoice choose(const DecisionContext& c, Rng& rng) const;
   // An outcome: `reward` 1 converted, 0 not (fractions allowed).
   void update(const DecisionContext& c, Action action, double reward);
+  // The outcomes that arrived together (a day's, a sweep's): one batched
+  // Laplace update per action (BayesianLogistic::update_batch).
+  struct Outcome {
+    DecisionContext context;
+    Action action = Action::kNurture;
+    double reward = 0;
+  };
+  void update_batch(std::span<const Outcome> outcomes);
+  // The uniform share in force now (the exploration schedule).
+  double exploration_now() const;
+  // Outcomes learned from, over all actions.
+  std::size_t observations() const;
 
+  // REQUIRES: !config().pooled.
   const BayesianLogistic& model(Action a) const { return models_[index(a)]; }
   // Replaces one action's posterior (one restored from the database).
-  // REQUIRES: model.dimension() == kDesignPrefix + feature_count().
+  // REQUIRES: !config().pooled, model.dimension() == kDesignPrefix + feature_count().
   void set_model(Action a, BayesianLogistic model) { models_[index(a)] = std::move(model); }
   const BanditConfig& config() const { return config_; }
   std::size_t feature_count() const { return feature_count_; }
 
  private:
+  // The posterior of the four actions' logits for one lead: means and their
+  // covariance (diagonal unless pooled).
+  struct Logits {
+    Eigen::Vector4d mean;
+    Eigen::Matrix4d covariance;
+  };
+  Logits logits(const DecisionContext& c) const;
+  // Pooled: the lead's design vector in the shared block and in a's block.
+  std::vector<double> pooled_design(const std::vector<double>& x, Action a) const;
+
   std::size_t feature_count_;
   BanditConfig config_;
-  std::vector<BayesianLogistic> models_;  // one per action, indexed by Action
+  // One per action, indexed by Action; pooled: the one joint model.
+  std::vector<BayesianLogistic> models_;
 };
 
 }  // namespace icrm::decide

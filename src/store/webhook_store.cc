@@ -203,20 +203,27 @@ Result<WebhookDelivery> WebhookStore::enqueue_for(int64_t endpoint_id, const std
                          });
 }
 
+namespace {
+
+std::vector<WebhookDelivery> due_rows(soci::session& s, Timestamp now, size_t limit) {
+  auto rows = query_rows(s,
+                         std::string("SELECT ") + kDeliveryColumns +
+                             " FROM webhook_deliveries WHERE status = 'pending' AND "
+                             "next_attempt_at <= :now ORDER BY next_attempt_at, id LIMIT " +
+                             std::to_string(limit),
+                         {SqlValue::of(now)}, kDeliveryColumnCount);
+  std::vector<WebhookDelivery> out;
+  for (const auto& r : rows) out.push_back(delivery_from_row(r));
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<WebhookDelivery>> WebhookStore::due(Timestamp now, size_t limit) {
-  return with_connection(
-      db_, "cannot read due webhook deliveries",
-      [&](soci::session& s) -> Result<std::vector<WebhookDelivery>> {
-        auto rows = query_rows(s,
-                               std::string("SELECT ") + kDeliveryColumns +
-                                   " FROM webhook_deliveries WHERE status = 'pending' AND "
-                                   "next_attempt_at <= :now ORDER BY next_attempt_at, id LIMIT " +
-                                   std::to_string(limit),
-                               {SqlValue::of(now)}, kDeliveryColumnCount);
-        std::vector<WebhookDelivery> out;
-        for (const auto& r : rows) out.push_back(delivery_from_row(r));
-        return out;
-      });
+  return with_connection(db_, "cannot read due webhook deliveries",
+                         [&](soci::session& s) -> Result<std::vector<WebhookDelivery>> {
+                           return due_rows(s, now, limit);
+                         });
 }
 
 namespace {
@@ -255,15 +262,8 @@ Result<std::vector<WebhookDelivery>> WebhookStore::claim_due(Timestamp now, Time
                                                              size_t limit) {
   return in_write_transaction(
       db_, "cannot claim webhook deliveries", [&](soci::session& s) -> Result<std::vector<WebhookDelivery>> {
-        auto rows = query_rows(s,
-                               std::string("SELECT ") + kDeliveryColumns +
-                                   " FROM webhook_deliveries WHERE status = 'pending' AND "
-                                   "next_attempt_at <= :now ORDER BY next_attempt_at, id LIMIT " +
-                                   std::to_string(limit),
-                               {SqlValue::of(now)}, kDeliveryColumnCount);
         std::vector<WebhookDelivery> taken;
-        for (const auto& r : rows) {
-          WebhookDelivery d = delivery_from_row(r);
+        for (WebhookDelivery& d : due_rows(s, now, limit)) {
           // On PostgreSQL another instance may have taken the row since the
           // SELECT; the conditional UPDATE waits for its lock and then sees it.
           if (!claim_row(s, d.id, now, lease_until)) continue;
