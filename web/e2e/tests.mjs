@@ -26,6 +26,24 @@ async function apiGet(page, path) {
   return r.json();
 }
 
+
+async function apiStatus(page, path) {
+  return (await page.request.get(path)).status();
+}
+
+// A lead of `owner` that is open, scored and has no decision yet, taken from
+// the end of the ranking so no other case (they take the top) touches it.
+async function undecidedLead(page, owner) {
+  const ranked = (await apiGet(page, `/api/v1/lead-ranking?owner_id=${owner}&status=contacted&limit=100`)).items.reverse();
+  for (const l of ranked) {
+    if (!l.score) continue;
+    if ((await apiStatus(page, `/api/v1/leads/${l.id}/decision`)) === 404) return l;
+  }
+  throw new Error(`user ${owner} has no scored contacted lead without a decision`);
+}
+
+const stepIs = (page, state) => page.locator(`[data-testid="decision-state"][data-state="${state}"]`).waitFor();
+
 export const tests = [
   {
     name: 'rep-login-and-logout',
@@ -265,6 +283,53 @@ export const tests = [
         await page.goto(`/customers/${churned.id}`);
         await page.getByText('This customer has churned.').waitFor();
       }
+    },
+  },
+  {
+    // Item 1 of the decision card: Decide now, Accept, Complete, persisted
+    // after a reload; then a decision made elsewhere reaches the open page
+    // through the live stream.
+    name: 'rep-decides-accepts-and-completes-a-next-step',
+    async run({ page, accounts }) {
+      await login(page, accounts.rep1);
+      const me = await apiGet(page, '/api/v1/me');
+      const lead = await undecidedLead(page, me.id);
+      await page.goto(`/leads/${lead.id}`);
+      await page.getByTestId('score-history').locator('canvas').first().waitFor();
+      const scores = await apiGet(page, `/api/v1/leads/${lead.id}/scores`);
+      check((await page.getByTestId('score-history-summary').textContent()).includes(scores.items.length === 1 ? 'One score' : `${scores.items.length} scores`), 'score history summary differs from the API');
+      await page.getByRole('button', { name: 'Decide now' }).click();
+      await stepIs(page, 'open');
+      const decided = await apiGet(page, `/api/v1/leads/${lead.id}/decision`);
+      check(decided.triggered_by === 'on_demand', `decision triggered by ${decided.triggered_by}`);
+      check((await page.getByTestId('decision-utility').locator('tbody tr').count()) === 4, 'not every action has its utility');
+      await page.getByRole('button', { name: 'Accept' }).click();
+      await stepIs(page, 'accepted');
+      await page.getByRole('button', { name: 'Complete' }).click();
+      await stepIs(page, 'done');
+      await page.reload();
+      await stepIs(page, 'done');
+      const after = await apiGet(page, `/api/v1/decisions/${decided.id}`);
+      check(after.accepted_at !== null, 'acceptance not stored');
+      check((await apiGet(page, `/api/v1/activities/${after.activity_id}`)).status === 'done', 'the step’s activity is not done');
+      // A decision made through the API shows up without a reload (SSE).
+      await page.getByRole('button', { name: 'Decide again' }).waitFor();
+      const posted = await page.request.post(`/api/v1/leads/${lead.id}/decision`, { headers: { 'X-Requested-With': 'InsightCRM' } });
+      check(posted.status() === 201, `deciding again: ${posted.status()} ${await posted.text()}`);
+      await stepIs(page, 'open');
+    },
+  },
+  {
+    name: 'viewer-sees-the-next-step-but-no-buttons',
+    async run({ page, accounts }) {
+      await login(page, accounts.viewer);
+      const d = (await apiGet(page, '/api/v1/decisions?limit=1')).items[0];
+      check(d, 'no decision to look at');
+      await page.goto(`/leads/${d.lead_id}`);
+      await page.getByTestId('decision-action').waitFor();
+      await page.getByTestId('decision-utility').waitFor();
+      check((await page.getByTestId('decision-actions').count()) === 0, 'a viewer is offered decision buttons');
+      check((await page.getByRole('button', { name: /Decide|Accept|Reject|Complete|outcome/ }).count()) === 0, 'a viewer is offered a decision action');
     },
   },
   {
