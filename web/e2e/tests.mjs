@@ -320,6 +320,20 @@ export const tests = [
     },
   },
   {
+    // After the case above made decisions: the Overview's decision figures
+    // are the API's (as the manager sees them: every lead).
+    name: 'overview-decision-kpis-equal-the-api',
+    async run({ page, accounts }) {
+      await login(page, accounts.manager);
+      await page.getByTestId('kpi-decisions-value').waitFor();
+      const k = await apiGet(page, '/api/v1/decisions/kpis');
+      const text = async (id) => (await page.getByTestId(`kpi-${id}-value`).textContent()).trim();
+      check(k.decisions > 0, 'no decisions to show');
+      check((await text('decisions')) === int(k.decisions), `decisions: ${await text('decisions')} vs ${k.decisions}`);
+      check((await text('automated')) === pct(k.next_steps.automatic_share), `automated: ${await text('automated')} vs ${k.next_steps.automatic_share}`);
+    },
+  },
+  {
     name: 'viewer-sees-the-next-step-but-no-buttons',
     async run({ page, accounts }) {
       await login(page, accounts.viewer);
