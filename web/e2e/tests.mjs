@@ -369,4 +369,53 @@ export const tests = [
       await page.getByText(new RegExp(`${type} 1`)).first().waitFor({ timeout: 2000 });
     },
   },
+  {
+    // Runs last: it changes the decision settings every later decision uses.
+    name: 'admin-changes-decision-settings-and-manages-a-webhook',
+    async run({ page, accounts }) {
+      await login(page, accounts.admin);
+      await page.getByRole('link', { name: 'Admin' }).click();
+      const theta = page.getByLabel('θ: high above');
+      await theta.waitFor();
+      // The server's refusal lands on the field it names.
+      await page.getByLabel('Exploration share').fill('0');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      const refused = page.getByTestId('setting-exploration-error');
+      await refused.waitFor();
+      check((await refused.textContent()).includes('exploration must be a number from 0.01 to 1'), `field error: ${await refused.textContent()}`);
+      await page.getByLabel('Exploration share').fill('0.1');
+      await theta.fill('0.65');
+      await page.getByLabel('Outcome horizon (days)').fill('21');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Saved.').waitFor();
+      await page.reload();
+      await page.waitForFunction(() => document.querySelector('#setting-theta')?.value === '0.65');
+      check((await page.getByLabel('Outcome horizon (days)').inputValue()) === '21', 'horizon not persisted in the form');
+      const s = await apiGet(page, '/api/v1/settings/decisions');
+      check(s.theta === 0.65 && s.horizon_days === 21 && s.exploration === 0.1, `stored settings: ${JSON.stringify(s)}`);
+      check((await page.getByTestId('thresholds-in-force').textContent()).includes('θ = 0.650'), 'thresholds in force not shown');
+
+      // Webhooks: a bad URL is refused on its field; a good one is added,
+      // sent a test (its delivery listed), and deleted.
+      const url = 'http://127.0.0.1:9/e2e-hook';
+      const urlBox = page.getByLabel('URL', { exact: true });
+      await urlBox.fill('ftp://127.0.0.1/x');
+      await page.getByRole('button', { name: 'Add webhook' }).click();
+      await page.getByText('url must be http:// or https://').waitFor();
+      await urlBox.fill(url);
+      await page.getByRole('button', { name: 'Add webhook' }).click();
+      await page.getByTestId('webhook-secret').waitFor();
+      const hook = (await apiGet(page, '/api/v1/webhooks')).items.find((h) => h.url === url);
+      check(hook && hook.topics.join() === 'decision', `stored webhook: ${JSON.stringify(hook)}`);
+      await page.getByRole('button', { name: `Send a test to ${url}` }).click();
+      const row = page.getByTestId('deliveries-table').locator('tbody tr').first();
+      await row.waitFor();
+      check((await row.textContent()).includes('ping'), `delivery row: ${await row.textContent()}`);
+      const deliveries = await apiGet(page, `/api/v1/webhooks/${hook.id}/deliveries`);
+      check(deliveries.items[0]?.topic === 'ping', `deliveries: ${JSON.stringify(deliveries.items)}`);
+      await page.getByRole('button', { name: `Delete ${url}` }).click();
+      await page.getByTestId(`webhook-${hook.id}`).waitFor({ state: 'detached' });
+      check((await apiStatus(page, `/api/v1/webhooks/${hook.id}`)) === 404, 'the webhook is still there');
+    },
+  },
 ];
