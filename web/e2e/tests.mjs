@@ -175,6 +175,10 @@ export const tests = [
       await page.getByRole('link', { name: 'Leads' }).click();
       await page.getByTestId('leads-table').waitFor();
       check((await overflow()) <= 0, `leads overflow by ${await overflow()} px`);
+      await page.getByTestId('leads-table').locator('tbody a').first().click();
+      await page.getByRole('heading', { name: 'Next step' }).waitFor();
+      await page.getByRole('heading', { name: 'Score history' }).waitFor();
+      check((await overflow()) <= 0, `a lead's page overflows by ${await overflow()} px`);
     },
   },
   {
@@ -277,6 +281,10 @@ export const tests = [
       const shown = await page.getByTestId('churn-risk').textContent();
       check(shown.includes(pct(risk.probability)), `churn risk shown: ${shown}, API ${pct(risk.probability)}`);
       check((await page.getByTestId('churn-risk').getByTestId('factors').locator('li').count()) === risk.factors.length, 'churn factors differ');
+      // No segment is shown while the API has none (segmentation comes later).
+      const stored = await apiGet(page, `/api/v1/customers/${chosen.c.id}`);
+      if (!('segment' in stored)) check((await page.locator('dt', { hasText: /^Segment$/ }).count()) === 0, 'a segment is shown that the API does not have');
+      else check((await page.locator('dt', { hasText: /^Segment$/ }).count()) === 1, 'the API has a segment the page does not show');
       // A churned customer is not given a risk.
       const churned = (await apiGet(page, '/api/v1/customers?status=churned&limit=1')).items[0];
       if (churned) {

@@ -102,6 +102,8 @@ export interface Customer {
   country: string | null;
   status: 'active' | 'inactive' | 'churned';
   owner_id: number | null;
+  // Not served yet (segmentation is a later stage); shown only when present.
+  segment?: string | null;
   attributes: Record<string, unknown>;
   created_at: string;
   updated_at: string;

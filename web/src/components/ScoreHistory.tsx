@@ -14,7 +14,7 @@ export function ScoreHistoryChart({ points, more }: { points: ScorePoint[]; more
     () => ({
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v} %` },
       grid: { left: 48, right: 24, top: 24, bottom: 40 },
-      xAxis: { type: 'time' },
+      xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
       yAxis: { type: 'value', name: '%', min: 0, max: 100 },
       series: [{ name: 'Probability of converting', type: 'line', step: 'end', showSymbol: true, symbolSize: 6, data: series }],
     }),
