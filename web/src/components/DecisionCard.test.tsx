@@ -51,6 +51,10 @@ function fakeServer(start: Decision | null) {
       act_ = { ...act_, status: 'done' };
       return json(200, decision);
     }
+    if (path === '/api/v1/decisions/11/outcome') {
+      decision = { ...decision!, outcome: JSON.parse(String(init!.body)).outcome };
+      return json(200, decision);
+    }
     if (path === '/api/v1/decisions/11/reject') return problem(409, 'decision 11 already has its outcome (converted)');
     return problem(404, `no route ${path}`);
   });
@@ -99,6 +103,12 @@ describe('the next-step card', () => {
     await click(root, 'Complete');
     expect(root.querySelector('[data-testid="decision-state"]')!.getAttribute('data-state')).toBe('done');
     expect(buttons(root)).toEqual(['Log outcome…', 'Decide again']);
+    await click(root, 'Log outcome…');
+    expect(root.querySelector('form[aria-label="Log the outcome"] select')!.closest('label')!.textContent).toContain('Outcome');
+    await click(root, 'Save outcome');
+    expect(server.writes.at(-1)).toBe('POST /api/v1/decisions/11/outcome {"outcome":"converted"}');
+    expect(root.querySelector('[data-testid="decision-state"]')!.textContent).toBe('Outcome: converted');
+    expect(buttons(root)).toEqual(['Decide again']);
   });
   it('shows the server’s reason when a step is refused', async () => {
     fakeServer(decisionFixture());

@@ -5,7 +5,7 @@
 // After each action the decision and its activity are fetched again; a
 // refusal shows the server's problem. `nonce` changes when the live stream
 // says the lead's decision or score changed.
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../api';
 import { ACTION_LABEL, describeState, formatUnits, OUTCOME_LABEL, stepActions, stepState, utilityRows } from '../decision';
 import { formatDateTime, formatPercent } from '../format';
@@ -181,23 +181,20 @@ export function DecisionCard({ lead, nonce = 0, onChanged }: { lead: Lead; nonce
 // The server's limit on a rejection's reason (store::kMaxRejectReasonLength).
 const MAX_REASON = 1000;
 
-function RejectForm({ busy, onSubmit, onCancel }: { busy: boolean; onSubmit: (reason: string) => void; onCancel: () => void }) {
-  const [reason, setReason] = useState('');
+// A small form under the buttons: its fields, a submit button and Cancel.
+function StepForm(props: { label: string; submit: string; busy: boolean; onSubmit: () => void; onCancel: () => void; children: ReactNode }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onSubmit(reason.trim());
+    props.onSubmit();
   };
   return (
-    <form className="form-grid" onSubmit={submit} aria-label="Reject the next step">
-      <label className="wide">
-        Reason for rejecting
-        <textarea required maxLength={MAX_REASON} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />
-      </label>
+    <form className="form-grid" onSubmit={submit} aria-label={props.label}>
+      {props.children}
       <div className="buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          Reject step
+        <button type="submit" className="primary" disabled={props.busy}>
+          {props.submit}
         </button>
-        <button type="button" onClick={onCancel}>
+        <button type="button" onClick={props.onCancel}>
           Cancel
         </button>
       </div>
@@ -205,14 +202,22 @@ function RejectForm({ busy, onSubmit, onCancel }: { busy: boolean; onSubmit: (re
   );
 }
 
+function RejectForm({ busy, onSubmit, onCancel }: { busy: boolean; onSubmit: (reason: string) => void; onCancel: () => void }) {
+  const [reason, setReason] = useState('');
+  return (
+    <StepForm label="Reject the next step" submit="Reject step" busy={busy} onSubmit={() => onSubmit(reason.trim())} onCancel={onCancel}>
+      <label className="wide">
+        Reason for rejecting
+        <textarea required maxLength={MAX_REASON} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />
+      </label>
+    </StepForm>
+  );
+}
+
 function OutcomeForm({ busy, onSubmit, onCancel }: { busy: boolean; onSubmit: (o: DecisionOutcome) => void; onCancel: () => void }) {
   const [outcome, setOutcome] = useState<DecisionOutcome>('converted');
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onSubmit(outcome);
-  };
   return (
-    <form className="form-grid" onSubmit={submit} aria-label="Log the outcome">
+    <StepForm label="Log the outcome" submit="Save outcome" busy={busy} onSubmit={() => onSubmit(outcome)} onCancel={onCancel}>
       <label>
         Outcome
         <select value={outcome} onChange={(e) => setOutcome(e.target.value as DecisionOutcome)}>
@@ -223,14 +228,6 @@ function OutcomeForm({ busy, onSubmit, onCancel }: { busy: boolean; onSubmit: (o
           ))}
         </select>
       </label>
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          Save outcome
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </StepForm>
   );
 }
