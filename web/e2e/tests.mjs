@@ -329,7 +329,7 @@ export const tests = [
   },
   {
     // After the case above made decisions: the Overview's decision figures
-    // are the API's (as the manager sees them: every lead).
+    // and the decision log are the API's (as the manager sees them: every lead).
     name: 'overview-decision-kpis-equal-the-api',
     async run({ page, accounts }) {
       await login(page, accounts.manager);
@@ -339,6 +339,22 @@ export const tests = [
       check(k.decisions > 0, 'no decisions to show');
       check((await text('decisions')) === int(k.decisions), `decisions: ${await text('decisions')} vs ${k.decisions}`);
       check((await text('automated')) === pct(k.next_steps.automatic_share), `automated: ${await text('automated')} vs ${k.next_steps.automatic_share}`);
+      // The decision log lists what the API lists, and filters as it does.
+      await page.getByRole('link', { name: 'Decisions' }).click();
+      const rows = page.getByTestId('decisions-table').locator('tbody tr');
+      await rows.first().waitFor();
+      const log = await apiGet(page, '/api/v1/decisions?limit=50');
+      check((await rows.count()) === log.items.length, `log rows ${await rows.count()} vs ${log.items.length}`);
+      const action = log.items[0].action;
+      const filtered = await apiGet(page, `/api/v1/decisions?limit=50&action=${action}`);
+      await page.getByLabel('Action').selectOption(action);
+      await page.waitForFunction(
+        ([n, a]) => {
+          const cells = [...document.querySelectorAll('[data-testid="decisions-table"] tbody tr td:nth-child(4)')];
+          return cells.length === n && cells.every((c) => c.textContent === a);
+        },
+        [filtered.items.length, action],
+      );
     },
   },
   {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayStart, describeState, formatUnits, frameLeadId, hasDecisions, scoreSeries, stepActions, stepState, utilityRows } from './decision';
+import { dayStart, describeState, logState, formatUnits, frameLeadId, hasDecisions, scoreSeries, stepActions, stepState, utilityRows } from './decision';
 import { decisionFixture } from './test-fixtures';
 import type { DecisionKpis, ScorePoint } from './types';
 
@@ -14,6 +14,12 @@ describe('decision state', () => {
     expect(stepState(decisionFixture({ outcome: 'converted' }), { status: 'done' })).toBe('closed');
     // The activity not (yet) known: the decision alone.
     expect(stepState(decisionFixture(), null)).toBe('open');
+  });
+  it('says where a logged decision stands from its record alone', () => {
+    expect(logState(decisionFixture())).toBe('pending');
+    expect(logState(decisionFixture({ accepted_at: 'x' }))).toBe('accepted');
+    expect(logState(decisionFixture({ accepted_at: 'x', outcome: 'engaged' }))).toBe('engaged, not converted');
+    expect(logState(decisionFixture({ rejected_at: 'x', outcome: 'rejected' }))).toBe('rejected');
   });
   it('says where it stands in words', () => {
     const rejected = decisionFixture({ rejected_at: 'x', reject_reason: 'no budget' });

@@ -99,3 +99,11 @@ export function frameLeadId(data: string): number | null {
     return null;
   }
 }
+
+// A logged decision's standing from its own record (the log does not fetch
+// each activity): its outcome, else rejected or accepted, else pending.
+export function logState(d: Pick<Decision, 'outcome' | 'rejected_at' | 'accepted_at'>): string {
+  if (d.rejected_at) return 'rejected';
+  if (d.outcome) return OUTCOME_LABEL[d.outcome] ?? d.outcome;
+  return d.accepted_at ? 'accepted' : 'pending';
+}
