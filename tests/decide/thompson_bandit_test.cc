@@ -14,12 +14,14 @@ DecisionContext lead(double p, Tier tier, double feature, double value = 1000) {
   return {.probability = p, .tier = tier, .value = value, .features = {feature}};
 }
 
-TEST(ThompsonBanditTest, PropensitiesSumToOneAndNeverFallBelowTheFloor) {
-  ThompsonBandit bandit(1, BanditConfig{});
-  Rng rng(3);
-  for (int i = 0; i < 200; ++i) {
+// Decides for `rounds` random leads, learning each outcome, and checks every
+// distribution: it sums to one, the logged propensity is the one drawn from,
+// and no action falls below the ε in force (which never falls below its floor).
+void expect_valid_propensities(ThompsonBandit& bandit, uint64_t seed, int rounds) {
+  Rng rng(seed);
+  for (int i = 0; i < rounds; ++i) {
     auto c = lead(rng.uniform(), static_cast<Tier>(i % 3), rng.normal(), 50 + 3000 * rng.uniform());
-    const double floor = bandit.exploration_now() / kActionCount;  // the ε in force, as outcomes arrive
+    const double floor = bandit.exploration_now() / kActionCount;
     EXPECT_GE(floor, bandit.config().exploration_floor / kActionCount - 1e-12);
     auto choice = bandit.choose(c, rng);
     double sum = 0;
@@ -31,6 +33,11 @@ TEST(ThompsonBanditTest, PropensitiesSumToOneAndNeverFallBelowTheFloor) {
     EXPECT_DOUBLE_EQ(choice.propensity, choice.probabilities[index(choice.action)]);
     bandit.update(c, choice.action, rng.chance(0.3) ? 1 : 0);
   }
+}
+
+TEST(ThompsonBanditTest, PropensitiesSumToOneAndNeverFallBelowTheFloor) {
+  ThompsonBandit bandit(1, BanditConfig{});
+  expect_valid_propensities(bandit, 3, 200);
 }
 
 TEST(ThompsonBanditTest, PropensitiesAreAFunctionOfThePosteriorAndTheLead) {
@@ -124,19 +131,7 @@ TEST(ThompsonBanditTest, PooledPropensitiesSumToOneAndStartFromTableVi) {
   config.pooled = true;
   ThompsonBandit bandit(1, config);
   expect_table_vi_first(bandit);
-  Rng rng(4);
-  for (int i = 0; i < 100; ++i) {
-    auto c = lead(rng.uniform(), static_cast<Tier>(i % 3), rng.normal(), 50 + 3000 * rng.uniform());
-    const double floor = bandit.exploration_now() / kActionCount;  // the ε in force, as outcomes arrive
-    auto choice = bandit.choose(c, rng);
-    double sum = 0;
-    for (double p : choice.probabilities) {
-      EXPECT_GE(p, floor - 1e-12);
-      sum += p;
-    }
-    EXPECT_NEAR(sum, 1.0, 1e-12);
-    bandit.update(c, choice.action, rng.chance(0.3) ? 1 : 0);
-  }
+  expect_valid_propensities(bandit, 4, 100);
 }
 
 // ε(n) = floor + (ε0 − floor)·n0/(n0 + n): ε0 before any outcome, half way
