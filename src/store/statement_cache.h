@@ -13,8 +13,9 @@
 // measure what it buys; bench/README.md).
 //
 // A statement is keyed by its SQL, the kinds of its bound values (a NULL binds
-// differently from text or an integer) and its column count. The cache holds
-// at most kMaxCachedStatements per connection and starts over when full (list
+// differently from text, an integer or a double), its column count and which
+// columns are read as doubles. The cache holds at most kMaxCachedStatements
+// per connection and starts over when full (list
 // queries with many filter combinations cannot grow it without bound). A
 // statement that throws is dropped. Database::migrate() expires every pooled
 // connection's cache, which starts over at its next use: PostgreSQL refuses a
@@ -41,8 +42,9 @@ class StatementCache {
 
   // query_rows() on `s` (the connection this cache belongs to) through a kept
   // statement.
+  // Bit i of `real_columns` reads column i as a double (row_buffers.h).
   std::vector<SqlRow> query(soci::session& s, const std::string& sql, const SqlParams& params,
-                            size_t columns);
+                            size_t columns, uint64_t real_columns);
   // From any thread: the cache starts over at its next use.
   void expire() { expired_.store(true); }
   size_t size() const { return entries_.size(); }
