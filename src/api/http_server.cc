@@ -1,6 +1,7 @@
 #include "api/http_server.h"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/bind_executor.hpp>
@@ -63,14 +64,15 @@ struct Deadline {
   uint64_t generation = 0;           // voids the handler of a replaced wait
 };
 
-// The header of a streamed response (server-sent events): no length, the
-// body ends when the connection closes.
-std::string stream_head(const Response& r, unsigned version) {
+// The header of a streamed response: no length; the body ends when the
+// connection closes (server-sent events) or with its last chunk (`chunked`).
+std::string stream_head(const Response& r, unsigned version, bool chunked) {
   http::response<http::empty_body> head{static_cast<http::status>(r.status), version};
   head.set(http::field::server, "insightcrm");
   head.set(http::field::content_type, r.content_type);
   for (const auto& [name, value] : r.headers.fields()) head.insert(name, value);
   if (!head.count("X-Content-Type-Options")) head.set("X-Content-Type-Options", "nosniff");
+  if (chunked) head.chunked(true);
   head.keep_alive(false);
   std::ostringstream out;
   out << head.base();
@@ -358,7 +360,9 @@ class Session : public std::enable_shared_from_this<Session> {
     streaming_ = true;
     read_closed_ = true;
     body_stream_ = std::move(r.stream);
-    stream_head_ = stream_head(r, version);
+    // Chunks are HTTP/1.1: an HTTP/1.0 client reads to the close.
+    stream_chunked_ = body_stream_->chunked() && version >= 11;
+    stream_head_ = stream_head(r, version, stream_chunked_);
     if (queue_.empty()) write_stream_head();  // else on_write starts it
   }
 
@@ -381,7 +385,19 @@ class Session : public std::enable_shared_from_this<Session> {
   void pump_stream() {
     if (!body_stream_ || stream_writing_ || closing_) return;
     stream_out_.clear();
-    stream_more_ = body_stream_->take(stream_out_);
+    if (stream_chunked_) {
+      stream_more_ = body_stream_->take(stream_chunk_);
+      if (!stream_chunk_.empty()) {
+        stream_out_ = fmt::format("{:x}\r\n", stream_chunk_.size());
+        stream_out_ += stream_chunk_;
+        stream_out_ += "\r\n";
+        stream_chunk_.clear();
+      }
+      // The last chunk says the body is whole; a body cut short has none.
+      if (!stream_more_ && body_stream_->complete()) stream_out_ += "0\r\n\r\n";
+    } else {
+      stream_more_ = body_stream_->take(stream_out_);
+    }
     if (stream_out_.empty()) {
       if (!stream_more_) end_stream();
       return;
@@ -575,6 +591,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<ResponseStream> body_stream_;
   std::string stream_head_;
   std::string stream_out_;
+  std::string stream_chunk_;  // a chunk's data before its framing
+  bool stream_chunked_ = false;
   bool streaming_ = false;
   bool stream_writing_ = false;
   bool stream_more_ = true;
