@@ -190,13 +190,10 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
   }
   auto configured = db->configure_all();
   if (!configured) return std::move(configured).error();
-  // Each pooled SQLite connection keeps the statements query_rows() prepares on
-  // it. Not on PostgreSQL yet: with kept server-side statements two store tests
-  // that recover from a failed batch fail there (not understood yet), and a
-  // PostgreSQL query is one round trip either way.
-  if (db->engine_ == Engine::kSqlite) {
-    for (size_t i = 0; i < pool_size; ++i) attach_statement_cache(db->pool_->at(i), db->engine_);
-  }
+  // Each pooled connection keeps the statements query_rows() prepares on it
+  // (on PostgreSQL as named server-side statements: no parse and plan per
+  // query, though still one round trip).
+  for (size_t i = 0; i < pool_size; ++i) attach_statement_cache(db->pool_->at(i), db->engine_);
   return db;
 }
 

@@ -94,7 +94,12 @@ std::vector<SqlRow> StatementCache::query(soci::session& s, const std::string& s
       } while (e->st.fetch());
     }
   } catch (...) {
-    std::erase_if(entries_, [e](const auto& kv) { return kv.second.get() == e; });
+    // SQLite: the statement starts afresh next time. PostgreSQL: a failed
+    // execution leaves the prepared statement as it was, and freeing it now
+    // would be a DEALLOCATE the aborted transaction refuses.
+    if (engine_ == Engine::kSqlite) {
+      std::erase_if(entries_, [e](const auto& kv) { return kv.second.get() == e; });
+    }
     throw;
   }
   if (engine_ == Engine::kSqlite) {

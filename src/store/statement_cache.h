@@ -1,9 +1,11 @@
 // StatementCache: the statements query_rows() runs, prepared once per pooled
 // connection and kept, so a repeated query (a record read by id, a login's
 // session lookup, a list page) skips parsing and planning. SQLite keeps the
-// compiled sqlite3_stmt. Database attaches caches to SQLite connections only:
-// the code runs on PostgreSQL (named server-side statements) but two store
-// tests recovering from a failed batch fail there, not yet understood.
+// compiled sqlite3_stmt, PostgreSQL a named server-side statement (parsed and
+// planned once; each use is still one round trip). Whoever else prepares
+// statements on a pooled connection frees only its own (BulkWriter: no
+// DEALLOCATE ALL, which dropped the cache's statements under it and made
+// their next use fail).
 //
 // One cache belongs to one pooled connection and is used only by the thread
 // holding that connection's Lease, so it needs no lock. Database registers
@@ -15,11 +17,12 @@
 // A statement is keyed by its SQL, the kinds of its bound values (a NULL binds
 // differently from text, an integer or a double), its column count and which
 // columns are read as doubles. The cache holds at most kMaxCachedStatements
-// per connection and starts over when full (list
-// queries with many filter combinations cannot grow it without bound). A
-// statement that throws is dropped. Database::migrate() expires every pooled
-// connection's cache, which starts over at its next use: PostgreSQL refuses a
-// prepared statement whose result type a migration changed.
+// per connection and starts over when full (list queries with many filter
+// combinations cannot grow it without bound). A statement that throws is
+// dropped on SQLite, kept on PostgreSQL (see query()). Database::migrate()
+// expires every pooled connection's cache, which starts over at its next use:
+// PostgreSQL refuses a prepared statement whose result type a migration
+// changed.
 #pragma once
 
 #include <atomic>
