@@ -84,6 +84,21 @@ run() {  # name, path, lua script
 echo "commit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo '?'), $leads leads, $connections connections, $duration each"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-45s %12s %10s %10s %10s\n' endpoint "requests/s" "p50" "p99" "CPU us/req"
+# The CSV export of every lead, first: its time, size, and the server's
+# heap (RssAnon: resident anonymous memory, not the mapped database file;
+# sampled every 20 ms) before and at its highest during it.
+if [[ -z ${ONLY:-} || "GET /api/v1/leads.csv" =~ $ONLY ]]; then
+  rss() { awk '/RssAnon/ { print $2 }' "/proc/$server_pid/status"; }
+  rss_before=$(rss)
+  (peak=0; while [[ ! -e $work/csv.done ]]; do r=$(rss); ((r > peak)) && peak=$r; echo "$peak" >"$work/csv.peak"; sleep 0.02; done) &
+  csv=$(curl -s -o "$work/leads.csv" -w '%{http_code} %{time_total} %{size_download}' \
+    -H "Authorization: Bearer $key" "$base/api/v1/leads.csv")
+  touch "$work/csv.done"; wait $!
+  read -r csv_code csv_seconds csv_bytes <<<"$csv"
+  printf '%-45s %s s, %s rows, %s MB, server heap %s MB, at most %s MB during it  (HTTP %s)\n' \
+    "GET /api/v1/leads.csv" "$csv_seconds" "$(($(wc -l <"$work/leads.csv") - 1))" \
+    "$((csv_bytes / 1000000))" "$((rss_before / 1024))" "$(($(cat "$work/csv.peak") / 1024))" "$csv_code"
+fi
 run "GET /api/v1/leads/{random id}" "/api/v1/leads/1" "$work/random_ids.lua"
 run "GET /api/v1/leads?sort=-created_at&limit=50" "/api/v1/leads?sort=-created_at&limit=50" "$work/auth.lua"
 run "GET /readyz (no auth)" "/readyz" "$work/auth.lua"
