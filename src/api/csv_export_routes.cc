@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "ingest/csv_writer.h"
 
 namespace icrm::api {
@@ -34,6 +36,20 @@ void append_csv_record(std::string& out, const std::vector<std::string>& columns
     if (v) ingest::append_csv_field(out, csv_safe_cell(*v));
   }
   out += '\n';
+}
+
+std::string csv_header_line(const std::vector<std::string>& columns) {
+  std::string out;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) out += ',';
+    out += columns[i];
+  }
+  out += '\n';
+  return out;
+}
+
+void log_cut_export(const Error& error) {
+  spdlog::error("CSV export cut short after its first page: {}", error.to_string());
 }
 
 Response csv_response(std::string body, const std::string& filename) {

@@ -6,9 +6,12 @@
 // starting with = + - @, a tab or a carriage return) get a leading
 // apostrophe; numbers are written as they are.
 //
-// The response is built in memory (the router answers whole bodies), so at
-// most kMaxCsvExportRows records: more is refused with 400 asking for
-// narrower filters.
+// The body is streamed (response_stream.h), a list page of
+// kCsvExportPageRows records at a time, in HTTP/1.1 chunks: memory holds one
+// page whatever the table's size. The header line and the first page are
+// read before the handler returns, so a bad query is still a 400; a database
+// error after that ends the body without its last chunk, which a client sees
+// as a cut download, never as a shorter file.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -18,10 +21,12 @@
 #include <vector>
 
 #include "api/resource_routes.h"
+#include "api/response_stream.h"
 
 namespace icrm::api {
 
-inline constexpr std::size_t kMaxCsvExportRows = 200'000;
+// Records read per page of an export (and so held in memory at once).
+inline constexpr std::size_t kCsvExportPageRows = store::kMaxListLimit;
 
 // The column names of a record schema (its properties, in order).
 std::vector<std::string> csv_columns(const std::string& record_schema);
@@ -31,11 +36,61 @@ void append_csv_record(std::string& out, const std::vector<std::string>& columns
 // One cell as a spreadsheet may safely open it.
 std::string csv_safe_cell(const boost::json::value& value);
 Response csv_response(std::string body, const std::string& filename);
+// The header line of a CSV over `columns`.
+std::string csv_header_line(const std::vector<std::string>& columns);
+// Logs an export cut short by `error` after its first page.
+void log_cut_export(const Error& error);
+
+// One export being written: `ready` (the header line and the first page)
+// goes out first, then each take() reads the page after `query.cursor`.
+// Thread-safety: the server calls take() and close() one at a time.
+template <typename Record>
+class CsvExportStream final : public ResponseStream {
+ public:
+  CsvExportStream(std::shared_ptr<const Crud<Record>> crud,
+                  std::shared_ptr<const std::vector<std::string>> columns, store::ListQuery query,
+                  std::string ready)
+      : crud_(std::move(crud)), columns_(std::move(columns)), query_(std::move(query)),
+        ready_(std::move(ready)) {}
+
+  void open(std::function<void()> wake) override { wake(); }
+
+  bool take(std::string& out) override {
+    if (!ready_.empty()) {
+      out += ready_;
+      ready_.clear();
+      ready_.shrink_to_fit();
+      return !query_.cursor.empty();
+    }
+    if (closed_ || query_.cursor.empty()) return false;
+    auto page = crud_->list(query_);
+    if (!page) {
+      log_cut_export(page.error());
+      complete_ = false;
+      return false;
+    }
+    for (const Record& r : page->items) append_csv_record(out, *columns_, to_json(r));
+    query_.cursor = std::move(page->next_cursor);
+    return !query_.cursor.empty();
+  }
+
+  void close() override { closed_ = true; }
+  bool chunked() const override { return true; }
+  bool complete() const override { return complete_; }
+
+ private:
+  std::shared_ptr<const Crud<Record>> crud_;
+  std::shared_ptr<const std::vector<std::string>> columns_;
+  store::ListQuery query_;  // its cursor: the next page; empty: none
+  std::string ready_;
+  bool closed_ = false;
+  bool complete_ = true;
+};
 
 template <typename Record>
 void add_csv_export_route(Router& router, std::shared_ptr<Crud<Record>> crud) {
   const CrudDoc& d = crud->doc;
-  auto columns = std::make_shared<std::vector<std::string>>(csv_columns(d.record_schema));
+  auto columns = std::make_shared<const std::vector<std::string>>(csv_columns(d.record_schema));
   std::string filename = crud->collection.substr(crud->collection.rfind('/') + 1) + ".csv";
   router.add(
       Method::kGet, crud->collection + ".csv",
@@ -45,29 +100,17 @@ void add_csv_export_route(Router& router, std::shared_ptr<Crud<Record>> crud) {
         auto query = list_query_from(request);
         if (!query) return query.error();
         if (auto s = restrict_to_visible(**caller, crud->resource, *query); !s) return s.error();
-        query->limit = store::kMaxListLimit;
+        query->limit = kCsvExportPageRows;
         query->cursor.clear();
-        std::string body;
-        for (std::size_t i = 0; i < columns->size(); ++i) {
-          if (i) body += ',';
-          body += (*columns)[i];
-        }
-        body += '\n';
-        std::size_t rows = 0;
-        while (true) {
-          auto page = crud->list(*query);
-          if (!page) return page.error();
-          rows += page->items.size();
-          if (rows > kMaxCsvExportRows)
-            return Error::invalid("more than " + std::to_string(kMaxCsvExportRows) +
-                                      " records match; narrow the export with filters",
-                                  "filters");
-          for (const Record& r : page->items)
-            append_csv_record(body, *columns, to_json(r));
-          if (page->next_cursor.empty()) break;
-          query->cursor = page->next_cursor;
-        }
-        return csv_response(std::move(body), filename);
+        auto page = crud->list(*query);
+        if (!page) return page.error();
+        std::string first = csv_header_line(*columns);
+        for (const Record& r : page->items) append_csv_record(first, *columns, to_json(r));
+        query->cursor = std::move(page->next_cursor);
+        Response response = csv_response({}, filename);
+        response.stream = std::make_shared<CsvExportStream<Record>>(crud, columns, std::move(*query),
+                                                                    std::move(first));
+        return response;
       },
       {.summary = "Every " + d.noun + " the list would return (same filters, search and sort) as "
                   "CSV, formula-like text cells neutralised",

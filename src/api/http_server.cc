@@ -1,6 +1,7 @@
 #include "api/http_server.h"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/bind_executor.hpp>
@@ -41,15 +42,37 @@ constexpr std::chrono::milliseconds kLingerTimeout{2000};
 constexpr std::size_t kFirstReadBytes = 4096;
 
 using BeastResponse = http::response<http::string_body>;
+using SteadyClock = std::chrono::steady_clock;
 
-// The header of a streamed response (server-sent events): no length, the
-// body ends when the connection closes.
-std::string stream_head(const Response& r, unsigned version) {
+// A deadline kept on one steady_timer that is moved later without touching
+// the timer. Re-arming an Asio timer cancels its wait, which costs a
+// scheduler round trip per re-arm (and one more per cancel): per request the
+// old code re-armed the read deadline three times (idle, header, body),
+// cancelled it, armed the write deadline and cancelled it. Here arming only
+// records when the deadline falls due; the timer's wait, when it ends before
+// that, waits on. A wait lasts at most the session's timer step (the shortest
+// header/read timeout), so a later phase's deadline (now + a timeout) is
+// never earlier than the wait in progress and the timer is rarely touched.
+// Owned by one Session; used on its strand only.
+struct Deadline {
+  explicit Deadline(const net::any_io_executor& executor) : timer(executor) {}
+  net::steady_timer timer;
+  SteadyClock::time_point due{};  // when it expires, while armed
+  bool armed = false;
+  bool waiting = false;              // timer.async_wait pending, ending at wait_end
+  SteadyClock::time_point wait_end{};
+  uint64_t generation = 0;           // voids the handler of a replaced wait
+};
+
+// The header of a streamed response: no length; the body ends when the
+// connection closes (server-sent events) or with its last chunk (`chunked`).
+std::string stream_head(const Response& r, unsigned version, bool chunked) {
   http::response<http::empty_body> head{static_cast<http::status>(r.status), version};
   head.set(http::field::server, "insightcrm");
   head.set(http::field::content_type, r.content_type);
   for (const auto& [name, value] : r.headers.fields()) head.insert(name, value);
   if (!head.count("X-Content-Type-Options")) head.set("X-Content-Type-Options", "nosniff");
+  if (chunked) head.chunked(true);
   head.keep_alive(false);
   std::ostringstream out;
   out << head.base();
@@ -118,6 +141,8 @@ class HttpServer::Impl {
 // One client connection. Lives as long as an asynchronous operation holds it
 // (shared_ptr, the Beast idiom); all its handlers run on its strand.
 class Session : public std::enable_shared_from_this<Session> {
+  enum class ReadPhase { kIdle, kHeader, kBody, kLinger };
+
  public:
   Session(tcp::socket&& socket, HttpServer::Impl& server)
       : stream_(std::move(socket)), server_(server) {
@@ -199,10 +224,20 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_header() {
     // The whole header must arrive within header_timeout of its first byte (slow-loris).
     arm_read_deadline(server_.options_.header_timeout, ReadPhase::kHeader);
+    // Usually one read brought the whole header: parse it here rather than
+    // through an operation that would complete at once (a scheduler round
+    // trip). The parser applies the same limits either way.
+    std::size_t parsed = 0;
+    if (buffer_.size() > 0) {
+      beast::error_code ec;
+      parsed = parser_->put(buffer_.data(), ec);
+      buffer_.consume(parsed);
+      if (ec != http::error::need_more) return on_header(ec, parsed);
+    }
     http::async_read_header(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-          self->on_header(ec, n);
+        [self = shared_from_this(), parsed](beast::error_code ec, std::size_t n) {
+          self->on_header(ec, parsed + n);
         });
   }
 
@@ -228,7 +263,7 @@ class Session : public std::enable_shared_from_this<Session> {
       arm_write_deadline();
       net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                         self->write_timer_.cancel();
+                         disarm(self->write_deadline_);
                          if (ec) return self->close();
                          self->read_body();
                        });
@@ -238,6 +273,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
+    // A request without a body (most GETs) is complete with its header:
+    // answer it now instead of through a read that completes at once.
+    if (parser_->is_done()) return on_read({});
     arm_read_deadline(server_.options_.read_timeout, ReadPhase::kBody);
     http::async_read(
         stream_, buffer_, *parser_,
@@ -246,7 +284,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_read_error(beast::error_code ec, std::string_view phase) {
     reading_ = false;
-    read_timer_.cancel();
+    disarm(read_deadline_);
     if (ec == http::error::end_of_stream || ec == net::error::eof ||
         ec == net::error::connection_reset || ec == net::error::operation_aborted) {
       return close();
@@ -273,7 +311,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec) {
     if (ec) return on_read_error(ec, "body");
     reading_ = false;
-    read_timer_.cancel();
+    disarm(read_deadline_);
     auto started = std::chrono::steady_clock::now();
     auto beast_req = parser_->release();
     Request req;
@@ -322,7 +360,9 @@ class Session : public std::enable_shared_from_this<Session> {
     streaming_ = true;
     read_closed_ = true;
     body_stream_ = std::move(r.stream);
-    stream_head_ = stream_head(r, version);
+    // Chunks are HTTP/1.1: an HTTP/1.0 client reads to the close.
+    stream_chunked_ = body_stream_->chunked() && version >= 11;
+    stream_head_ = stream_head(r, version, stream_chunked_);
     if (queue_.empty()) write_stream_head();  // else on_write starts it
   }
 
@@ -345,7 +385,19 @@ class Session : public std::enable_shared_from_this<Session> {
   void pump_stream() {
     if (!body_stream_ || stream_writing_ || closing_) return;
     stream_out_.clear();
-    stream_more_ = body_stream_->take(stream_out_);
+    if (stream_chunked_) {
+      stream_more_ = body_stream_->take(stream_chunk_);
+      if (!stream_chunk_.empty()) {
+        stream_out_ = fmt::format("{:x}\r\n", stream_chunk_.size());
+        stream_out_ += stream_chunk_;
+        stream_out_ += "\r\n";
+        stream_chunk_.clear();
+      }
+      // The last chunk says the body is whole; a body cut short has none.
+      if (!stream_more_ && body_stream_->complete()) stream_out_ += "0\r\n\r\n";
+    } else {
+      stream_more_ = body_stream_->take(stream_out_);
+    }
     if (stream_out_.empty()) {
       if (!stream_more_) end_stream();
       return;
@@ -363,7 +415,7 @@ class Session : public std::enable_shared_from_this<Session> {
     arm_write_deadline();
     net::async_write(stream_, net::buffer(stream_out_),
                      [self = shared_from_this(), next](beast::error_code ec, std::size_t) {
-                       self->write_timer_.cancel();
+                       disarm(self->write_deadline_);
                        self->stream_writing_ = false;
                        if (ec) return self->close();
                        next(*self);
@@ -400,7 +452,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_write(beast::error_code ec) {
-    write_timer_.cancel();
+    disarm(write_deadline_);
     if (ec) return close();
     bool keep_alive = queue_.front().keep_alive();
     queue_.pop_front();
@@ -445,50 +497,83 @@ class Session : public std::enable_shared_from_this<Session> {
   void close_now() {
     if (body_stream_) body_stream_->close();
     // Pending timer handlers hold the session; cancel them so it can end now.
-    read_timer_.cancel();
-    write_timer_.cancel();
+    for (Deadline* d : {&read_deadline_, &write_deadline_}) {
+      disarm(*d);
+      d->timer.cancel();
+    }
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
   }
 
-  enum class ReadPhase { kIdle, kHeader, kBody, kLinger };
-
-  // Deadlines are our own timers, one for reading and one for writing: the
-  // stream's built-in timeout is shared by both directions, so a deadline set
-  // for one (idle, slow-loris) would cut a long write of the other.
-  // A generation count voids a handler that had already fired when re-armed.
+  // Deadlines are our own, one for reading and one for writing: the stream's
+  // built-in timeout is shared by both directions, so a deadline set for one
+  // (idle, slow-loris) would cut a long write of the other. See Deadline.
   void arm_read_deadline(std::chrono::milliseconds after, ReadPhase phase) {
-    read_timer_.expires_after(after);
-    uint64_t gen = ++read_gen_;
-    read_timer_.async_wait([self = shared_from_this(), gen, phase, after](beast::error_code ec) {
-      if (ec || gen != self->read_gen_) return;
-      if (phase == ReadPhase::kIdle && !self->queue_.empty()) {
-        // Not idle: the client is still taking our answers. Wait again.
-        return self->arm_read_deadline(after, phase);
-      }
-      if (phase == ReadPhase::kHeader) self->server_.metrics_.record_rejected("header_timeout");
-      if (phase == ReadPhase::kBody) self->server_.metrics_.record_rejected("read_timeout");
-      // Too slow to deserve an answer it would read just as slowly.
-      self->close();
-    });
+    read_phase_ = phase;
+    read_after_ = after;
+    arm(read_deadline_, after, &Session::on_read_deadline);
+  }
+
+  void on_read_deadline() {
+    if (read_phase_ == ReadPhase::kIdle && !queue_.empty()) {
+      // Not idle: the client is still taking our answers. Wait again.
+      return arm_read_deadline(read_after_, read_phase_);
+    }
+    if (read_phase_ == ReadPhase::kHeader) server_.metrics_.record_rejected("header_timeout");
+    if (read_phase_ == ReadPhase::kBody) server_.metrics_.record_rejected("read_timeout");
+    // Too slow to deserve an answer it would read just as slowly.
+    close();
   }
 
   void arm_write_deadline() {
-    write_timer_.expires_after(server_.options_.write_timeout);
-    uint64_t gen = ++write_gen_;
-    write_timer_.async_wait([self = shared_from_this(), gen](beast::error_code ec) {
-      if (ec || gen != self->write_gen_) return;
-      self->server_.metrics_.record_rejected("write_timeout");
-      self->close();
+    arm(write_deadline_, server_.options_.write_timeout, &Session::on_write_deadline);
+  }
+
+  void on_write_deadline() {
+    server_.metrics_.record_rejected("write_timeout");
+    close();
+  }
+
+  void arm(Deadline& d, SteadyClock::duration after, void (Session::*expired)()) {
+    auto now = SteadyClock::now();
+    d.due = now + after;
+    d.armed = true;
+    // The wait in progress ends first, then waits on until `due`.
+    if (d.waiting && d.wait_end <= d.due) return;
+    wait(d, now, expired);
+  }
+
+  // The wait in progress, if any, ends with nothing to do.
+  static void disarm(Deadline& d) { d.armed = false; }
+
+  void wait(Deadline& d, SteadyClock::time_point now, void (Session::*expired)()) {
+    d.wait_end = std::min(d.due, now + timer_step());
+    d.waiting = true;
+    uint64_t generation = ++d.generation;
+    d.timer.expires_at(d.wait_end);  // ends a wait in progress, whose handler sees an old generation
+    d.timer.async_wait([self = shared_from_this(), &d, generation, expired](beast::error_code ec) {
+      if (generation != d.generation) return;
+      d.waiting = false;
+      if (ec || !d.armed) return;
+      auto now = SteadyClock::now();
+      if (now < d.due) return self->wait(d, now, expired);
+      d.armed = false;
+      ((*self).*expired)();
     });
   }
 
+  SteadyClock::duration timer_step() const {
+    return std::max<SteadyClock::duration>(
+        std::min(server_.options_.header_timeout, server_.options_.read_timeout),
+        std::chrono::milliseconds{1});
+  }
+
   beast::tcp_stream stream_;
-  net::steady_timer read_timer_{stream_.get_executor()};
-  net::steady_timer write_timer_{stream_.get_executor()};
-  uint64_t read_gen_ = 0;
-  uint64_t write_gen_ = 0;
+  Deadline read_deadline_{stream_.get_executor()};
+  Deadline write_deadline_{stream_.get_executor()};
+  ReadPhase read_phase_ = ReadPhase::kIdle;       // of read_deadline_
+  std::chrono::milliseconds read_after_{0};       // its timeout
   HttpServer::Impl& server_;
   std::string remote_;
   beast::flat_buffer buffer_;
@@ -506,6 +591,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<ResponseStream> body_stream_;
   std::string stream_head_;
   std::string stream_out_;
+  std::string stream_chunk_;  // a chunk's data before its framing
+  bool stream_chunked_ = false;
   bool streaming_ = false;
   bool stream_writing_ = false;
   bool stream_more_ = true;

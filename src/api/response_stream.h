@@ -1,5 +1,6 @@
 // ResponseStream: a response body that is not known when the handler
-// returns — a server-sent event stream (sse_hub.h). A handler sets
+// returns — a server-sent event stream (sse_hub.h), or a download written a
+// page at a time (a CSV export, csv_export_routes.h). A handler sets
 // Response::stream; the server (http_server.cc, the only file with Beast)
 // writes the header, then whatever the stream gives, until either end stops.
 // The stream never sees a socket; the server never sees what a stream holds.
@@ -25,6 +26,15 @@ class ResponseStream {
   // The connection is over (client gone, write timed out, server stopping).
   // Idempotent.
   virtual void close() = 0;
+
+  // How the server frames the body. false (server-sent events): the bytes as
+  // they come, the body ending with the connection. true (a download): HTTP/1.1
+  // chunks, and the last, empty chunk only when take() has ended with
+  // complete() — so a client can tell a whole download from one cut short.
+  virtual bool chunked() const { return false; }
+  // After take() returned false: whether the body is whole (not cut short by
+  // an error).
+  virtual bool complete() const { return true; }
 };
 
 }  // namespace icrm::api

@@ -3,7 +3,6 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <charconv>
 
 #include "api/auth_middleware.h"
 #include "api/json_body.h"
@@ -123,21 +122,12 @@ Result<EndpointFields> read_endpoint_fields(const Request& request, Presence pre
 
 // `limit` (1..kMaxPageSize) and `cursor` (an id) of the delivery log.
 Result<std::pair<size_t, int64_t>> page_of(const Request& request) {
-  auto number = [&](std::string_view name, int64_t max, int64_t fallback) -> Result<int64_t> {
-    auto text = request.query_param(name);
-    if (!text) return fallback;
-    int64_t n = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-    if (ec != std::errc() || end != text->data() + text->size() || n < 1 || n > max)
-      return Error::invalid(std::string(name) + " must be an integer from 1 to " + std::to_string(max),
-                            std::string(name));
-    return n;
-  };
-  auto limit = number("limit", static_cast<int64_t>(kMaxPageSize), static_cast<int64_t>(kDefaultPageSize));
+  auto limit = positive_param(request, "limit", static_cast<int64_t>(kMaxPageSize));
   if (!limit) return limit.error();
-  auto cursor = number("cursor", INT64_MAX, 0);
+  auto cursor = positive_param(request, "cursor", INT64_MAX);
   if (!cursor) return cursor.error();
-  return std::pair<size_t, int64_t>{static_cast<size_t>(*limit), *cursor};
+  return std::pair<size_t, int64_t>{*limit == 0 ? kDefaultPageSize : static_cast<size_t>(*limit),
+                                    *cursor};
 }
 
 constexpr const char* kEndpointSchema =

@@ -50,6 +50,10 @@ class BulkWriter::Backend {
   virtual Result<std::optional<int64_t>> run(const std::string& sql, std::span<const Cell> params) = 0;
   virtual Status query(const std::string& sql, std::span<const Cell> params, const RowFn& fn) = 0;
   virtual Status insert_transactions(std::span<const TransactionRow> rows) = 0;
+  // Frees the statements it prepared on the connection, which goes back to
+  // the pool (where the connection's StatementCache keeps statements of its
+  // own: they stay).
+  virtual void forget_statements() {}
 };
 
 namespace {
@@ -250,6 +254,11 @@ class PgResult {
 class PgBackend final : public BulkWriter::Backend {
  public:
   explicit PgBackend(PGconn* conn) : conn_(conn) {}
+
+  void forget_statements() override {
+    for (const auto& [sql, name] : cache_) (void)exec("DEALLOCATE " + name);
+    cache_.clear();
+  }
 
   Status exec(const std::string& sql) override {
     PgResult r(PQexec(conn_, sql.c_str()));
@@ -454,9 +463,11 @@ BulkWriter::BulkWriter(Database::Lease lease, Engine engine, std::unique_ptr<Bac
 
 BulkWriter::~BulkWriter() {
   // Prepared statements belong to the connection, which goes back to the pool;
-  // on PostgreSQL they would clash with the next BulkWriter's names.
+  // on PostgreSQL they would clash with the next BulkWriter's names. Only our
+  // own: DEALLOCATE ALL would also drop the statements the connection's
+  // StatementCache keeps, whose next use would then fail.
   if (in_transaction_) (void)rollback();
-  if (engine_ == Engine::kPostgres) (void)backend_->exec("DEALLOCATE ALL");
+  backend_->forget_statements();
   if (engine_ == Engine::kSqlite) {
     (void)backend_->exec("PRAGMA cache_size = -2000");  // SQLite's default
     (void)backend_->exec(fmt::format("PRAGMA foreign_keys = {}", pooled_foreign_keys_));

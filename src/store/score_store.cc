@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "store/model_registry.h"
+#include "store/row_buffers.h"
 #include "store/sql_support.h"
 
 namespace icrm::store {
@@ -232,35 +233,24 @@ Result<std::map<int64_t, ListedScore>> ScoreStore::latest_of(std::string_view en
   auto lease = db_.lease();
   if (!lease) return lease.error();
   try {
-    long long entity_id = 0, rank = 0, model_id = 0, version = 0;
-    ListedScore row;
-    std::string scored_at;
-    soci::statement st(**lease);
-    st.exchange(soci::into(entity_id));
-    // Typed: doubles come back exactly.
-    st.exchange(soci::into(row.probability));
-    st.exchange(soci::into(row.score));
-    st.exchange(soci::into(rank));
-    st.exchange(soci::into(row.tier));
-    st.exchange(soci::into(model_id));
-    st.exchange(soci::into(version));
-    st.exchange(soci::into(scored_at));
-    std::vector<soci::indicator> indicators;
-    bind_params(st, params, indicators);
-    st.alloc();
-    st.prepare(
+    // Through query_rows: a page's statement is kept on the connection (its
+    // SQL differs only by the page's size), and the doubles come back exact.
+    auto rows = query_rows(
+        **lease,
         "SELECT s.entity_id, s.probability, s.score, s.rank, s.tier, s.model_id, m.version, s.scored_at "
         "FROM latest_scores s JOIN models m ON m.id = s.model_id WHERE s.entity = :p0 AND s.entity_id IN (" +
-        in + ")");
-    st.define_and_bind();
-    st.execute();
-    while (st.fetch()) {
-      ListedScore l = row;
-      l.rank = rank;
-      l.model_id = model_id;
-      l.model_version = version;
-      l.scored_at = parse_timestamp(scored_at).value_or(Timestamp{});
-      out[entity_id] = std::move(l);
+            in + ")",
+        params, 8, /*real_columns=*/0b110);
+    for (const auto& r : rows) {
+      ListedScore l;
+      l.probability = cell_double(r[1]);
+      l.score = cell_double(r[2]);
+      l.rank = cell_int(r[3]);
+      l.tier = cell_text(r[4]);
+      l.model_id = cell_int(r[5]);
+      l.model_version = cell_int(r[6]);
+      l.scored_at = cell_time(r[7]);
+      out[cell_int(r[0])] = std::move(l);
     }
     return out;
   } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 #include "store/sql_support.h"
 
+#include "store/row_buffers.h"
 #include "store/statement_cache.h"
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -46,13 +47,47 @@ bool contains(std::string_view haystack, std::string_view needle) {
 
 }  // namespace
 
+void RowBuffers::bind(soci::statement& st, size_t columns, uint64_t reals_mask) {
+  real_columns = reals_mask;
+  text.assign(columns, std::string());
+  reals.assign(columns, 0.0);
+  nulls.assign(columns, soci::i_ok);
+  for (size_t i = 0; i < columns; ++i) {
+    if (i < 64 && (real_columns >> i & 1) != 0) {
+      st.exchange(soci::into(reals[i], nulls[i]));
+    } else {
+      st.exchange(soci::into(text[i], nulls[i]));
+    }
+  }
+}
+
+SqlRow RowBuffers::row() const {
+  SqlRow out(nulls.size());
+  for (size_t i = 0; i < nulls.size(); ++i) {
+    if (nulls[i] == soci::i_null) continue;
+    if (i < 64 && (real_columns >> i & 1) != 0) {
+      char buf[32];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, reals[i]);  // shortest exact form
+      out[i].emplace(buf, ec == std::errc() ? end : buf);
+    } else {
+      out[i] = text[i];
+    }
+  }
+  return out;
+}
+
 std::vector<SqlRow> query_rows(soci::session& s, const std::string& sql, const SqlParams& params,
                                size_t columns) {
-  if (StatementCache* cache = statement_cache_for(s)) return cache->query(s, sql, params, columns);
+  return query_rows(s, sql, params, columns, 0);
+}
+
+std::vector<SqlRow> query_rows(soci::session& s, const std::string& sql, const SqlParams& params,
+                               size_t columns, uint64_t real_columns) {
+  if (StatementCache* cache = statement_cache_for(s))
+    return cache->query(s, sql, params, columns, real_columns);
   soci::statement st(s);
-  std::vector<std::string> values(columns);
-  std::vector<soci::indicator> nulls(columns, soci::i_ok);
-  for (size_t i = 0; i < columns; ++i) st.exchange(soci::into(values[i], nulls[i]));
+  RowBuffers buffers;
+  buffers.bind(st, columns, real_columns);
   std::vector<soci::indicator> indicators;
   bind_params(st, params, indicators);
   st.alloc();
@@ -61,11 +96,7 @@ std::vector<SqlRow> query_rows(soci::session& s, const std::string& sql, const S
   std::vector<SqlRow> rows;
   if (st.execute(true)) {
     do {
-      SqlRow row(columns);
-      for (size_t i = 0; i < columns; ++i) {
-        if (nulls[i] != soci::i_null) row[i] = values[i];
-      }
-      rows.push_back(std::move(row));
+      rows.push_back(buffers.row());
     } while (st.fetch());
   }
   return rows;

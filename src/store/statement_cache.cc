@@ -1,5 +1,7 @@
 #include "store/statement_cache.h"
 
+#include "store/row_buffers.h"
+
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
@@ -11,16 +13,24 @@
 namespace icrm::store {
 namespace {
 
-std::string cache_key(const std::string& sql, const SqlParams& params, size_t columns) {
+std::string cache_key(const std::string& sql, const SqlParams& params, size_t columns,
+                      uint64_t real_columns) {
   std::string key;
-  key.reserve(sql.size() + params.size() + 8);
+  key.reserve(sql.size() + params.size() + 24);
   key += sql;
   key += '\0';
   for (const auto& p : params) {
-    key += p.kind == SqlValue::Kind::kNull ? 'n' : p.kind == SqlValue::Kind::kInt ? 'i' : 't';
+    switch (p.kind) {
+      case SqlValue::Kind::kNull: key += 'n'; break;
+      case SqlValue::Kind::kInt: key += 'i'; break;
+      case SqlValue::Kind::kDouble: key += 'd'; break;
+      case SqlValue::Kind::kText: key += 't'; break;
+    }
   }
   key += '\0';
   key += std::to_string(columns);
+  key += '\0';
+  key += std::to_string(real_columns);
   return key;
 }
 
@@ -41,8 +51,7 @@ Registry& registry() {
 struct StatementCache::Entry {
   explicit Entry(soci::session& s) : st(s) {}
   soci::statement st;
-  std::vector<std::string> values;
-  std::vector<soci::indicator> nulls;
+  RowBuffers row;
   SqlParams params;
   std::vector<soci::indicator> indicators;
 };
@@ -52,19 +61,16 @@ StatementCache::StatementCache(Engine engine) : engine_(engine) {}
 StatementCache::~StatementCache() = default;
 
 std::vector<SqlRow> StatementCache::query(soci::session& s, const std::string& sql,
-                                          const SqlParams& params, size_t columns) {
+                                          const SqlParams& params, size_t columns,
+                                          uint64_t real_columns) {
   if (expired_.exchange(false)) entries_.clear();
-  std::string key = cache_key(sql, params, columns);
+  std::string key = cache_key(sql, params, columns, real_columns);
   auto it = entries_.find(key);
   Entry* e = nullptr;
   if (it == entries_.end()) {
     if (entries_.size() >= kMaxCachedStatements) entries_.clear();
     auto fresh = std::make_unique<Entry>(s);
-    fresh->values.resize(columns);
-    fresh->nulls.assign(columns, soci::i_ok);
-    for (size_t i = 0; i < columns; ++i) {
-      fresh->st.exchange(soci::into(fresh->values[i], fresh->nulls[i]));
-    }
+    fresh->row.bind(fresh->st, columns, real_columns);
     fresh->params = params;
     bind_params(fresh->st, fresh->params, fresh->indicators);
     fresh->st.alloc();
@@ -76,6 +82,7 @@ std::vector<SqlRow> StatementCache::query(soci::session& s, const std::string& s
     // Same kinds in the same order (they are part of the key): only the values change.
     for (size_t i = 0; i < params.size(); ++i) {
       e->params[i].i = params[i].i;
+      e->params[i].d = params[i].d;
       e->params[i].s = params[i].s;
     }
   }
@@ -83,15 +90,16 @@ std::vector<SqlRow> StatementCache::query(soci::session& s, const std::string& s
   try {
     if (e->st.execute(true)) {
       do {
-        SqlRow row(columns);
-        for (size_t i = 0; i < columns; ++i) {
-          if (e->nulls[i] != soci::i_null) row[i] = e->values[i];
-        }
-        rows.push_back(std::move(row));
+        rows.push_back(e->row.row());
       } while (e->st.fetch());
     }
   } catch (...) {
-    std::erase_if(entries_, [e](const auto& kv) { return kv.second.get() == e; });
+    // SQLite: the statement starts afresh next time. PostgreSQL: a failed
+    // execution leaves the prepared statement as it was, and freeing it now
+    // would be a DEALLOCATE the aborted transaction refuses.
+    if (engine_ == Engine::kSqlite) {
+      std::erase_if(entries_, [e](const auto& kv) { return kv.second.get() == e; });
+    }
     throw;
   }
   if (engine_ == Engine::kSqlite) {

@@ -1,9 +1,11 @@
 // StatementCache: the statements query_rows() runs, prepared once per pooled
 // connection and kept, so a repeated query (a record read by id, a login's
 // session lookup, a list page) skips parsing and planning. SQLite keeps the
-// compiled sqlite3_stmt. Database attaches caches to SQLite connections only:
-// the code runs on PostgreSQL (named server-side statements) but two store
-// tests recovering from a failed batch fail there, not yet understood.
+// compiled sqlite3_stmt, PostgreSQL a named server-side statement (parsed and
+// planned once; each use is still one round trip). Whoever else prepares
+// statements on a pooled connection frees only its own (BulkWriter: no
+// DEALLOCATE ALL, which dropped the cache's statements under it and made
+// their next use fail).
 //
 // One cache belongs to one pooled connection and is used only by the thread
 // holding that connection's Lease, so it needs no lock. Database registers
@@ -13,12 +15,14 @@
 // measure what it buys; bench/README.md).
 //
 // A statement is keyed by its SQL, the kinds of its bound values (a NULL binds
-// differently from text or an integer) and its column count. The cache holds
-// at most kMaxCachedStatements per connection and starts over when full (list
-// queries with many filter combinations cannot grow it without bound). A
-// statement that throws is dropped. Database::migrate() expires every pooled
-// connection's cache, which starts over at its next use: PostgreSQL refuses a
-// prepared statement whose result type a migration changed.
+// differently from text, an integer or a double), its column count and which
+// columns are read as doubles. The cache holds at most kMaxCachedStatements
+// per connection and starts over when full (list queries with many filter
+// combinations cannot grow it without bound). A statement that throws is
+// dropped on SQLite, kept on PostgreSQL (see query()). Database::migrate()
+// expires every pooled connection's cache, which starts over at its next use:
+// PostgreSQL refuses a prepared statement whose result type a migration
+// changed.
 #pragma once
 
 #include <atomic>
@@ -41,8 +45,9 @@ class StatementCache {
 
   // query_rows() on `s` (the connection this cache belongs to) through a kept
   // statement.
+  // Bit i of `real_columns` reads column i as a double (row_buffers.h).
   std::vector<SqlRow> query(soci::session& s, const std::string& sql, const SqlParams& params,
-                            size_t columns);
+                            size_t columns, uint64_t real_columns);
   // From any thread: the cache starts over at its next use.
   void expire() { expired_.store(true); }
   size_t size() const { return entries_.size(); }

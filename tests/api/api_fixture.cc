@@ -1,5 +1,7 @@
 #include "tests/api/api_fixture.h"
 
+#include "api/response_stream.h"
+
 #include <gtest/gtest.h>
 
 #include "api/auth/password.h"
@@ -89,7 +91,18 @@ api::Response ApiTest::call(Principal as, api::Method method, const std::string&
   if (as != Principal::kNone) r.headers.set("Authorization", "Bearer " + tokens_.at(as));
   for (auto& [k, v] : headers) r.headers.set(k, v);
   r.body = body;
-  return router_->handle(r);
+  api::Response response = router_->handle(r);
+  // A download written a page at a time (a CSV export) is read to its end
+  // here, as the server would write it; `stream` stays set, so a test can
+  // tell. Other streams (server-sent events) never end: left to the test.
+  if (response.stream && response.stream->chunked()) {
+    response.stream->open([] {});
+    while (response.stream->take(response.body)) {
+    }
+    EXPECT_TRUE(response.stream->complete()) << target;
+    response.stream->close();
+  }
+  return response;
 }
 
 int64_t ApiTest::create(const std::string& collection, const std::string& body, Principal as) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "api/json_body.h"
+#include "api/response_stream.h"
 #include "tests/api/raw_http_client.h"
 
 namespace icrm::api {
@@ -392,6 +393,54 @@ TEST_F(HttpServerTest, GracefulShutdownFinishesInFlightAndRefusesNew) {
   EXPECT_EQ(r->header("connection"), "close");
   EXPECT_TRUE(busy.closed_by_peer());
   server_->wait();
+}
+
+// A download written in pieces (as a CSV export is): HTTP/1.1 chunks, the
+// last, empty one only when the stream says the body is whole.
+class Pieces final : public ResponseStream {
+ public:
+  Pieces(std::vector<std::string> pieces, bool fail) : pieces_(std::move(pieces)), fail_(fail) {}
+  void open(std::function<void()> wake) override { wake(); }
+  bool take(std::string& out) override {
+    if (next_ < pieces_.size()) out += pieces_[next_++];
+    return next_ < pieces_.size();
+  }
+  void close() override {}
+  bool chunked() const override { return true; }
+  bool complete() const override { return !fail_; }
+
+ private:
+  std::vector<std::string> pieces_;
+  std::size_t next_ = 0;
+  bool fail_;
+};
+
+TEST_F(HttpServerTest, ADownloadIsChunkedAndEndsWithTheLastChunkOnlyWhenWhole) {
+  const std::string big(100'000, 'x');
+  router_.add(Method::kGet, "/download", [big](const Request& r) -> Result<Response> {
+    Response res = Response::text(200, "text/csv", "");
+    res.stream = std::make_shared<Pieces>(std::vector<std::string>{"a,b\n", big, "end\n"},
+                                          r.query_param("fail").has_value());
+    return res;
+  });
+  start();
+  {
+    RawHttpClient c(port(), 5s);
+    ASSERT_TRUE(c.send(RawHttpClient::build("GET", "/download")));
+    auto all = c.read_until("\r\n0\r\n\r\n");
+    ASSERT_TRUE(all);
+    EXPECT_NE(all->find("Transfer-Encoding: chunked\r\n"), std::string::npos) << all->substr(0, 300);
+    EXPECT_EQ(all->find("Content-Length"), std::string::npos);
+    EXPECT_NE(all->find("\r\n\r\n4\r\na,b\n\r\n186a0\r\n" + big + "\r\n4\r\nend\n\r\n0\r\n\r\n"),
+              std::string::npos);
+    EXPECT_TRUE(c.closed_by_peer());
+  }
+  {
+    RawHttpClient c(port(), 5s);
+    ASSERT_TRUE(c.send(RawHttpClient::build("GET", "/download?fail=1")));
+    ASSERT_TRUE(c.read_until("4\r\nend\n\r\n"));
+    EXPECT_FALSE(c.read_until("0\r\n\r\n"));  // closed without the last chunk
+  }
 }
 
 TEST_F(HttpServerTest, RefusesAnAddressInUse) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include "store/bulk_writer.h"
+#include "store/row_buffers.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::store {
@@ -62,6 +64,53 @@ TEST_P(DatabaseEngineTest, SecondConnectionSeesSameDatabase) {
   auto v = (*second)->schema_version();
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, Database::latest_schema_version());
+}
+
+// Regression: the statement cache (SQLite) kept the first double bound to a
+// statement and reused it for every later call on the connection, and keyed
+// a double like text; a decision's score, probability and utilities were all
+// the first decision's.
+TEST_P(DatabaseEngineTest, RepeatedQueryBindsEachCallsDoubles) {
+  auto lease = db().lease();
+  ASSERT_TRUE(lease.ok());
+  const std::string sql = "SELECT CAST(:p0 AS DOUBLE PRECISION)";
+  for (double v : {0.25, 0.1 + 0.2, -3.5e-300, 12345.678901234567}) {
+    auto rows = query_rows(**lease, sql, {SqlValue::real(v)}, 1, 0b1);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(cell_double(rows[0][0]), v) << *rows[0][0];  // every bit
+  }
+  auto text = query_rows(**lease, "SELECT :p0", {SqlValue::of("0.5x")}, 1);
+  ASSERT_EQ(text.size(), 1u);
+  EXPECT_EQ(cell_text(text[0][0]), "0.5x");
+  auto null = query_rows(**lease, sql, {SqlValue::null()}, 1, 0b1);
+  ASSERT_EQ(null.size(), 1u);
+  EXPECT_FALSE(null[0][0].has_value());
+}
+
+// Regression (PostgreSQL): a BulkWriter used to free every prepared
+// statement of its connection (DEALLOCATE ALL) when done, so the statements
+// the connection's cache keeps were gone and their next use failed.
+TEST_P(DatabaseEngineTest, KeptStatementsOutliveABulkWriterOnTheirConnection) {
+  auto db = Database::open({.url = db_url(), .pool_size = 1});
+  ASSERT_TRUE(db.ok()) << db.error().to_string();
+  const std::string sql = "SELECT COUNT(*) FROM customers WHERE status = :p0";
+  auto count = [&]() -> int64_t {
+    auto lease = (*db)->lease();
+    EXPECT_TRUE(lease.ok());
+    return cell_int(query_rows(**lease, sql, {SqlValue::of("active")}, 1).at(0)[0]);
+  };
+  const int64_t before = count();  // prepared and kept
+  {
+    auto writer = BulkWriter::open(**db);
+    ASSERT_TRUE(writer.ok()) << writer.error().to_string();
+    ASSERT_TRUE((*writer)->begin().ok());
+    CustomerRow row;
+    row.name = "Bulk";
+    row.created_at = row.updated_at = "2026-11-23T09:00:00.000000Z";
+    ASSERT_TRUE((*writer)->insert_customer(row).ok());
+    ASSERT_TRUE((*writer)->commit().ok());
+  }
+  EXPECT_EQ(count(), before + 1);
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(DatabaseEngineTest);
