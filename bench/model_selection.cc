@@ -62,6 +62,93 @@ const std::vector<Candidate>& candidates() {
          o.booster.max_depth = 4;
          o.booster.min_child_weight = 5;
        }},
+      {"eta0.1+mcw5", [](TrainOptions& o) {
+         o.booster.eta = 0.1;
+         o.booster.min_child_weight = 5;
+       }},
+      {"eta0.1+depth5", [](TrainOptions& o) {
+         o.booster.eta = 0.1;
+         o.booster.max_depth = 5;
+       }},
+      {"eta0.1+depth3", [](TrainOptions& o) {
+         o.booster.eta = 0.1;
+         o.booster.max_depth = 3;
+       }},
+      {"eta0.1+colsample0.5", [](TrainOptions& o) {
+         o.booster.eta = 0.1;
+         o.booster.colsample_bytree = 0.5;
+       }},
+      {"eta0.1+maxbin64", [](TrainOptions& o) {
+         o.booster.eta = 0.1;
+         o.booster.max_bin = 64;
+       }},
+      {"eta0.1+lambda10", [](TrainOptions& o) {
+         o.booster.eta = 0.1;
+         o.booster.lambda = 10;
+       }},
+      {"hgb-like", [](TrainOptions& o) {
+         o.booster.eta = 0.1;
+         o.booster.max_depth = 0;
+         o.booster.max_leaves = 31;
+         o.booster.min_child_weight = 2;
+         o.booster.lambda = 0;
+         o.booster.subsample = 1;
+         o.booster.colsample_bytree = 1;
+       }},
+      {"hgb-like+eta0.05", [](TrainOptions& o) {
+         o.booster.eta = 0.05;
+         o.booster.max_depth = 0;
+         o.booster.max_leaves = 31;
+         o.booster.min_child_weight = 2;
+         o.booster.lambda = 0;
+         o.booster.subsample = 1;
+         o.booster.colsample_bytree = 1;
+       }},
+      {"hgb-like+subsample0.8", [](TrainOptions& o) {
+         o.booster.eta = 0.1;
+         o.booster.max_depth = 0;
+         o.booster.max_leaves = 31;
+         o.booster.min_child_weight = 2;
+         o.booster.lambda = 0;
+         o.booster.subsample = 0.8;
+         o.booster.colsample_bytree = 0.8;
+       }},
+      {"hgb-like+lambda1", [](TrainOptions& o) {
+         o.booster.eta = 0.1;
+         o.booster.max_depth = 0;
+         o.booster.max_leaves = 31;
+         o.booster.min_child_weight = 2;
+         o.booster.subsample = 1;
+         o.booster.colsample_bytree = 1;
+       }},
+      {"full-sample", [](TrainOptions& o) {
+         o.booster.subsample = 1;
+         o.booster.colsample_bytree = 1;
+       }},
+      {"full-sample+eta0.1", [](TrainOptions& o) {
+         o.booster.eta = 0.1;
+         o.booster.subsample = 1;
+         o.booster.colsample_bytree = 1;
+       }},
+      {"leaves15-full+eta0.1", [](TrainOptions& o) {
+         o.booster.eta = 0.1;
+         o.booster.max_depth = 0;
+         o.booster.max_leaves = 15;
+         o.booster.min_child_weight = 2;
+         o.booster.subsample = 1;
+         o.booster.colsample_bytree = 1;
+       }},
+      {"leaves15", [](TrainOptions& o) {
+         o.booster.max_depth = 0;
+         o.booster.max_leaves = 15;
+       }},
+      {"leaves15+mcw2", [](TrainOptions& o) {
+         o.booster.max_depth = 0;
+         o.booster.max_leaves = 15;
+         o.booster.min_child_weight = 2;
+       }},
+      {"depth4+subsample0.6", [](TrainOptions& o) { o.booster.subsample = 0.6; }},
+      {"depth4+colsample0.6", [](TrainOptions& o) { o.booster.colsample_bytree = 0.6; }},
       {"depth4+sentinel+mcw5",
        [](TrainOptions& o) {
          o.booster.max_depth = 4;
