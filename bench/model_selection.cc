@@ -31,8 +31,43 @@ struct Candidate {
   std::function<void(TrainOptions&)> apply;
 };
 
+// A whole boosted-tree setting; the defaults are the first round's (depth 4,
+// eta 0.05, 0.8 of the rows and columns).
+struct Trees {
+  double eta = 0.05;
+  double subsample = 0.8;
+  double colsample = 0.8;
+  int depth = 4;
+  int leaves = 0;
+  double min_child_weight = 1;
+  double lambda = 1;
+  int max_bin = 256;
+};
+
+icrm::models::BoosterParams as_booster(const Trees& t) {
+  icrm::models::BoosterParams p;
+  p.eta = t.eta;
+  p.subsample = t.subsample;
+  p.colsample_bytree = t.colsample;
+  p.max_depth = t.depth;
+  p.max_leaves = t.leaves;
+  p.min_child_weight = t.min_child_weight;
+  p.lambda = t.lambda;
+  p.max_bin = t.max_bin;
+  return p;
+}
+
+Candidate trees(std::string name, Trees t) {
+  return {std::move(name), [t](TrainOptions& o) {
+            o.booster = as_booster(t);
+            o.booster_alternatives.clear();
+          }};
+}
+
 const std::vector<Candidate>& candidates() {
   static const std::vector<Candidate> all = {
+      // The first round's candidates change one thing in the defaults of the
+      // day (bench/README.md says which defaults each table had).
       {"current", [](TrainOptions&) {}},
       {"sentinel", [](TrainOptions& o) { o.fit.sentinel_missing = true; }},
       {"distinct32", [](TrainOptions& o) { o.fit.distinct_bins = 32; }},
@@ -62,6 +97,34 @@ const std::vector<Candidate>& candidates() {
          o.booster.max_depth = 4;
          o.booster.min_child_weight = 5;
        }},
+      // Boosted-tree settings of the second round (bench/README.md), each
+      // spelled out whole and alone (no alternative), so they mean the same
+      // whatever the defaults become.
+      trees("eta0.1+mcw5", {.eta = 0.1, .min_child_weight = 5}),
+      trees("eta0.1+depth5", {.eta = 0.1, .depth = 5}),
+      trees("eta0.1+depth3", {.eta = 0.1, .depth = 3}),
+      trees("eta0.1+colsample0.5", {.eta = 0.1, .colsample = 0.5}),
+      trees("eta0.1+maxbin64", {.eta = 0.1, .max_bin = 64}),
+      trees("eta0.1+lambda10", {.eta = 0.1, .lambda = 10}),
+      trees("hgb-like", {.eta = 0.1, .subsample = 1, .colsample = 1, .depth = 0, .leaves = 31,
+                         .min_child_weight = 2, .lambda = 0}),
+      trees("hgb-like+eta0.05", {.subsample = 1, .colsample = 1, .depth = 0, .leaves = 31, .min_child_weight = 2,
+                                 .lambda = 0}),
+      trees("hgb-like+subsample0.8", {.eta = 0.1, .depth = 0, .leaves = 31, .min_child_weight = 2, .lambda = 0}),
+      trees("hgb-like+lambda1", {.eta = 0.1, .subsample = 1, .colsample = 1, .depth = 0, .leaves = 31,
+                                 .min_child_weight = 2}),
+      trees("full-sample", {.subsample = 1, .colsample = 1}),
+      trees("full-sample+eta0.1", {.eta = 0.1, .subsample = 1, .colsample = 1}),
+      trees("leaves15-full+eta0.1", {.eta = 0.1, .subsample = 1, .colsample = 1, .depth = 0, .leaves = 15,
+                                     .min_child_weight = 2}),
+      trees("leaves15", {.depth = 0, .leaves = 15}),
+      trees("leaves15+mcw2", {.depth = 0, .leaves = 15, .min_child_weight = 2}),
+      trees("depth4+subsample0.6", {.subsample = 0.6}),
+      trees("depth4+colsample0.6", {.colsample = 0.6}),
+      // The defaults' depth-4 trees replaced by the first round's, keeping the
+      // leaf-wise alternative; and the defaults without it.
+      {"d4-subsampled+leafwise", [](TrainOptions& o) { o.booster = as_booster({}); }},
+      {"d4-only", [](TrainOptions& o) { o.booster_alternatives.clear(); }},
       {"depth4+sentinel+mcw5",
        [](TrainOptions& o) {
          o.booster.max_depth = 4;

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -35,6 +36,7 @@ struct TrainArgs {
   std::size_t pca = 0;
   int threads = 1;
   models::BoosterParams booster;
+  bool booster_given = false;  // a boosted-tree option was set on the command line
   CsvFlags csv_flags;
 };
 
@@ -105,6 +107,7 @@ Result<models::TrainOptions> train_options(const TrainArgs& a) {
   o.fit.pca_components = a.pca;
   o.booster = a.booster;
   o.booster.nthread = std::max(1, a.threads);
+  if (a.booster_given) o.booster_alternatives.clear();
   if (!a.weights.empty()) {
     std::ifstream in(a.weights);
     if (!in) return Error::invalid("cannot read --weights " + a.weights, "weights");
@@ -244,20 +247,24 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--verbose", a->verbose, "With --csv: print wall time per phase (reading, schema, features, "
                                          "each model, writing) to stderr");
   cmd->add_option("--pca", a->pca, "Project features onto this many principal components");
-  cmd->add_option("--eta", a->booster.eta, "Boosted trees: learning rate")->capture_default_str();
-  cmd->add_option("--max-depth", a->booster.max_depth, "Boosted trees: depth of each tree")->capture_default_str();
-  cmd->add_option("--min-child-weight", a->booster.min_child_weight, "Boosted trees: minimum hessian per leaf")
-      ->capture_default_str();
-  cmd->add_option("--subsample", a->booster.subsample, "Boosted trees: share of rows per tree")->capture_default_str();
-  cmd->add_option("--colsample", a->booster.colsample_bytree, "Boosted trees: share of features per tree")
-      ->capture_default_str();
+  // Setting any of these trains exactly those trees (no leaf-wise alternative).
+  const std::vector<CLI::Option*> booster_options = {
+      cmd->add_option("--eta", a->booster.eta, "Boosted trees: learning rate")->capture_default_str(),
+      cmd->add_option("--max-depth", a->booster.max_depth, "Boosted trees: depth of each tree")->capture_default_str(),
+      cmd->add_option("--min-child-weight", a->booster.min_child_weight, "Boosted trees: minimum hessian per leaf")
+          ->capture_default_str(),
+      cmd->add_option("--subsample", a->booster.subsample, "Boosted trees: share of rows per tree")->capture_default_str(),
+      cmd->add_option("--colsample", a->booster.colsample_bytree, "Boosted trees: share of features per tree")
+          ->capture_default_str()};
   cmd->add_option("--threads", a->threads, "Threads for boosted-tree training")->capture_default_str();
   auto* out = cmd->add_option("--out", a->out, "Model file to write (with --entity: only when given)")
                   ->capture_default_str();
   cmd->add_option("--report", a->report, "Also write the metrics as JSON here");
   add_csv_flags(*cmd, a->csv_flags);
-  cmd->callback([a, out] {
+  cmd->callback([a, out, booster_options] {
     a->out_given = out->count() > 0;
+    a->booster_given = std::any_of(booster_options.begin(), booster_options.end(),
+                                   [](const CLI::Option* o) { return o->count() > 0; });
     int rc = run_train(*a);
     if (rc != kExitOk) throw CLI::RuntimeError(rc);
   });

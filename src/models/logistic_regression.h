@@ -16,6 +16,9 @@ struct LogisticRegressionOptions {
   std::vector<double> c_grid = {0.003, 0.03, 0.3, 3};
   std::size_t folds = 3;
   double c = 0;  // > 0: use this C and skip cross-validation
+  // With c > 0: weights then bias of a nearby solution (the same C on fewer
+  // rows) to warm-start from; empty: start at the base rate.
+  std::vector<double> start;
   std::uint64_t seed = 42;
 };
 

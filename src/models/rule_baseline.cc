@@ -36,11 +36,18 @@ std::unique_ptr<RuleBaseline> RuleBaseline::learn(const Dataset& data, const std
   std::vector<float> column(n);
   for (std::size_t j = 0; j < x.cols; ++j) {
     for (std::size_t r = 0; r < n; ++r) column[r] = x.row(r)[j];
+    // Thresholds at the quartiles and, for 0/1 features, "is set". Only the
+    // three order statistics are needed: selections, not a sort (the middle
+    // one first, then each outer one within its side).
     std::vector<float> sorted = column;
-    std::sort(sorted.begin(), sorted.end());
-    // Thresholds at the quartiles and, for 0/1 features, "is set".
+    auto at = [&](double q) { return sorted.begin() + static_cast<std::ptrdiff_t>(std::min(n - 1, std::size_t(q * double(n)))); };
     std::set<float> thresholds;
-    for (double q : {0.25, 0.5, 0.75}) thresholds.insert(sorted[std::min(n - 1, std::size_t(q * double(n)))]);
+    if (n > 0) {
+      std::nth_element(sorted.begin(), at(0.5), sorted.end());
+      if (at(0.25) < at(0.5)) std::nth_element(sorted.begin(), at(0.25), at(0.5));
+      if (at(0.75) > at(0.5)) std::nth_element(at(0.5) + 1, at(0.75), sorted.end());
+      for (double q : {0.25, 0.5, 0.75}) thresholds.insert(*at(q));
+    }
     for (float t : thresholds) {
       for (bool above : {true, false}) {
         double hit = 0, hit_pos = 0;

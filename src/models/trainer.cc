@@ -110,6 +110,26 @@ std::vector<float> gather(const std::vector<float>& y, const std::vector<std::si
   return out;
 }
 
+// Where each of `rows` (table row numbers, all in `within`) sits in `within`.
+std::vector<std::size_t> positions_in(const std::vector<std::size_t>& within, const std::vector<std::size_t>& rows,
+                                      std::size_t table_rows) {
+  std::vector<std::size_t> position(table_rows, 0);
+  for (std::size_t i = 0; i < within.size(); ++i) position[within[i]] = i;
+  std::vector<std::size_t> out;
+  out.reserve(rows.size());
+  for (auto r : rows) out.push_back(position[r]);
+  return out;
+}
+
+features::Matrix copy_rows(const features::Matrix& x, const std::vector<std::size_t>& rows) {
+  features::Matrix out;
+  out.rows = rows.size();
+  out.cols = x.cols;
+  out.data.resize(out.rows * out.cols);
+  for (std::size_t i = 0; i < rows.size(); ++i) std::copy_n(x.row(rows[i]), x.cols, out.row(i));
+  return out;
+}
+
 }  // namespace
 
 const std::set<std::string>& known_model_kinds() {
@@ -203,17 +223,15 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   auto binding = spec->bind(table.columns);
   if (!binding) return binding.error();
   features::TransformCounts counts;
-  features::Matrix x_fit = spec->transform_table(table, *binding, inner.train);
-  features::Matrix x_val = spec->transform_table(table, *binding, inner.test);
-  features::Matrix x_test = spec->transform_table(table, *binding, outer.test, &counts);
-  std::vector<float> y_fit = gather(y, inner.train), y_val = gather(y, inner.test), y_test = gather(y, outer.test);
-  Dataset fit{&x_fit, y_fit}, val{&x_val, y_val};
-
-
-  // All training rows, for the final fit once hyperparameters are chosen.
+  // All training rows (for the final fits once hyperparameters are chosen)
+  // are encoded once; the fit and validation parts are copies of their rows.
   features::Matrix x_all = spec->transform_table(table, *binding, outer.train);
+  features::Matrix x_test = spec->transform_table(table, *binding, outer.test, &counts);
+  features::Matrix x_fit = copy_rows(x_all, positions_in(outer.train, inner.train, table.rows));
+  features::Matrix x_val = copy_rows(x_all, positions_in(outer.train, inner.test, table.rows));
+  std::vector<float> y_fit = gather(y, inner.train), y_val = gather(y, inner.test), y_test = gather(y, outer.test);
   std::vector<float> y_all = gather(y, outer.train);
-  Dataset all{&x_all, y_all};
+  Dataset fit{&x_fit, y_fit}, val{&x_val, y_val}, all{&x_all, y_all};
   lap("features");
 
   double base_rate = double(count_pos(outer.train)) / double(outer.train.size());
@@ -247,12 +265,41 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   auto train_gbdt = [&]() -> Result<GbdtRun> {
     say("training boosted trees");
     auto t = Clock::now();
-    auto params = o.booster;
-    params.seed = o.seed;
-    auto probe = GbdtModel::train(fit, val, params, [&](int round, double loss) {
-      if (round % 25 == 0) say(fmt::format("boosted trees: round {}, validation log-loss {:.4f}", round, loss));
-    }, columns);
-    if (!probe) return probe.error();
+    // Every candidate setting on the fit rows (the alternatives on threads of
+    // their own), early-stopped on the validation rows; the best validation
+    // ROC-AUC wins.
+    std::vector<BoosterParams> candidates{o.booster};
+    for (auto p : o.booster_alternatives) {
+      p.nthread = o.booster.nthread;
+      candidates.push_back(p);
+    }
+    for (auto& p : candidates) p.seed = o.seed;
+    auto probe_with = [&](std::size_t i) -> Result<std::unique_ptr<GbdtModel>> {
+      return GbdtModel::train(fit, val, candidates[i], [&](int round, double loss) {
+        if (round % 25 == 0)
+          say(fmt::format("boosted trees ({} of {}): round {}, validation log-loss {:.4f}", i + 1, candidates.size(),
+                          round, loss));
+      }, columns);
+    };
+    std::vector<std::future<Result<std::unique_ptr<GbdtModel>>>> others;
+    for (std::size_t i = 1; i < candidates.size(); ++i)
+      others.push_back(std::async(o.parallel ? std::launch::async : std::launch::deferred, probe_with, i));
+    auto probe = probe_with(0);
+    std::size_t chosen = 0;
+    double chosen_auc = -1;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      auto candidate = i == 0 ? std::move(probe) : others[i - 1].get();
+      if (!candidate) return candidate.error();
+      std::vector<double> vs(x_val.rows);
+      (*candidate)->score(x_val.data.data(), x_val.rows, x_val.cols, vs.data());
+      const double auc = roc_auc(vs, y_val);
+      if (auc > chosen_auc) {
+        chosen_auc = auc;
+        chosen = i;
+        probe = std::move(candidate);
+      }
+    }
+    auto params = candidates[chosen];
     // The final fit sees 1/(1 - validation) times the rows: grow as many more rounds.
     params.max_rounds = std::max(1, static_cast<int>(std::lround((*probe)->booster().rounds() / (1 - o.validation))));
     features::Matrix none;
@@ -261,7 +308,9 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
       if (round % 25 == 0) say(fmt::format("boosted trees: final fit, round {} of {}", round, params.max_rounds));
     }, columns);
     if (!gbdt) return gbdt.error();
-    std::string detail = fmt::format("{} trees", (*gbdt)->booster().rounds());
+    std::string detail = params.max_leaves > 0
+                             ? fmt::format("{} trees, {} lv", (*gbdt)->booster().rounds(), params.max_leaves)
+                             : fmt::format("{} trees, d{}", (*gbdt)->booster().rounds(), params.max_depth);
     return GbdtRun{std::move(*probe), std::move(*gbdt), since(t), std::move(detail)};
   };
   std::future<Result<GbdtRun>> gbdt_job;
@@ -312,6 +361,8 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     if (!probe) return probe.error();
     lr_probe = std::move(*probe);
     lr_options.c = lr_probe->c();
+    lr_options.start = lr_probe->weights();
+    lr_options.start.push_back(lr_probe->bias());
     auto final_lr = LogisticRegression::train(all, lr_options);
     if (!final_lr) return final_lr.error();
     lr = std::move(*final_lr);

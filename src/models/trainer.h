@@ -22,6 +22,16 @@
 
 namespace icrm::models {
 
+// Leaf-wise boosted trees: up to 31 leaves, no depth cap, at least 2 of
+// hessian per leaf.
+inline BoosterParams leafwise_booster() {
+  BoosterParams p;
+  p.max_depth = 0;
+  p.max_leaves = 31;
+  p.min_child_weight = 2;
+  return p;
+}
+
 struct TrainOptions {
   std::string target;
   std::string positive;                 // empty: inferred (yes/true/1, else the rarer value)
@@ -40,6 +50,12 @@ struct TrainOptions {
   bool parallel = true;
   features::FitOptions fit;
   BoosterParams booster;
+  // Other settings tried for the boosted trees, each on the fit rows with
+  // early stopping; the one with the best validation ROC-AUC (booster
+  // included) is refitted on all training rows. By default: leaf-wise trees
+  // of up to 31 leaves, which win on larger data sets (bank marketing) and
+  // lose on small ones (telco churn) — bench/README.md "model_selection".
+  std::vector<BoosterParams> booster_alternatives = {leafwise_booster()};
   LogisticRegressionOptions lr;
   std::function<void(const std::string&)> progress;  // a line of progress for a terminal
 };

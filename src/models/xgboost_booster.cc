@@ -87,6 +87,9 @@ Result<Booster> Booster::train(const features::Matrix& train, std::span<const fl
   };
   for (const auto& [k, v] : settings)
     if (XGBoosterSetParam(b.h_->h, k, v.c_str())) return xgb_error(fmt::format("parameter {}", k));
+  if (params.max_leaves > 0 && (XGBoosterSetParam(b.h_->h, "grow_policy", "lossguide") ||
+                                XGBoosterSetParam(b.h_->h, "max_leaves", std::to_string(params.max_leaves).c_str())))
+    return xgb_error("parameter max_leaves");
 
   DMatrixHandle evals[] = {(*dvalid)->h};
   const char* eval_names[] = {"valid"};

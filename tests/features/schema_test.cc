@@ -62,6 +62,24 @@ TEST(Schema, ExcludeAndOverrideWin) {
   EXPECT_EQ(kind_of(p, "id"), ColumnKind::kCategorical);
 }
 
+// The table sizes its columns from the first rows' length; rows after them
+// that are much shorter or longer (so more or fewer rows than estimated) must
+// all be read, cell for cell.
+TEST(Schema, TableReadsEveryRowWhateverTheFirstRowsSuggest) {
+  for (bool long_first : {true, false}) {
+    std::string csv = "a,b\n";
+    const std::string wide(200, 'w');
+    for (int i = 0; i < 1000; ++i) csv += std::to_string(i) + "," + ((i < 300) == long_first ? wide : "s") + "\n";
+    auto t = read_csv_table_from_string(csv);
+    ASSERT_TRUE(t.ok()) << t.error().to_string();
+    ASSERT_EQ(t->rows, 1000u);
+    ASSERT_EQ(t->cells[0].size(), 1000u);
+    EXPECT_EQ(t->cells[0][999], "999");
+    EXPECT_EQ(t->cells[1][0], long_first ? wide : "s");
+    EXPECT_EQ(t->cells[1][999], long_first ? "s" : wide);
+  }
+}
+
 TEST(Schema, KindNamesRoundTrip) {
   for (auto k : {ColumnKind::kNumeric, ColumnKind::kCategorical, ColumnKind::kBoolean, ColumnKind::kDateTime,
                  ColumnKind::kExcluded})

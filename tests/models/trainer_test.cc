@@ -177,6 +177,27 @@ TEST(Trainer, ExcludedColumnsAreNotFeatures) {
   for (const auto& n : run->bundle.spec.feature_names()) EXPECT_EQ(n.find("visits"), std::string::npos);
 }
 
+// The boosted trees keep whichever setting scores better on the validation
+// rows: a single tree loses to a grown forest, whichever side it is on.
+TEST(Trainer, BoostedTreesKeepTheSettingWithTheBetterValidationAuc) {
+  auto table = testing::synthetic_table(3000);
+  BoosterParams stump;
+  stump.max_rounds = 1;
+  stump.max_depth = 1;
+  for (bool stump_first : {true, false}) {
+    auto o = options();
+    o.models = {"gbdt"};
+    o.booster = stump_first ? stump : BoosterParams{};
+    o.booster_alternatives = {stump_first ? leafwise_booster() : stump};
+    auto run = train_models(table, o);
+    ASSERT_TRUE(run.ok()) << run.error().to_string();
+    const auto& gbdt = run->results.back();
+    ASSERT_EQ(gbdt.kind, "gbdt");
+    EXPECT_NE(gbdt.detail.rfind("1 trees", 0), 0u) << gbdt.detail;
+    EXPECT_EQ(gbdt.detail.find("lv") != std::string::npos, stump_first) << gbdt.detail;
+  }
+}
+
 TEST(Trainer, TimeOrderedSplitTestsOnTheLatestRows) {
   std::string csv = "day,x,y\n";
   for (int i = 0; i < 400; ++i)
