@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 
 #include "store/decision_store.h"
@@ -52,7 +53,7 @@ TEST_P(DecideCommandTest, DecidesEveryOpenScoredLeadOnceAndEvalPolicyReadsTheDat
     ASSERT_TRUE(decisions.set_outcome((*log)[i].id, i % 3 ? "no_conversion" : "converted", i % 3 ? 0 : 1, "api",
                                       clock.now()).ok());
   }
-  std::filesystem::path labels = std::filesystem::path(::testing::TempDir()) / ("labels_" + db_url().substr(0, 6) + ".jsonl");
+  std::filesystem::path labels = std::filesystem::path(::testing::TempDir()) / ("labels_" + std::to_string(::getpid()) + "_" + db_url().substr(0, 6) + ".jsonl");
   auto e = testing::run_cli({"eval-policy", "--db", db_url(), "--export", labels.string()});
   ASSERT_EQ(e.exit_code, 0) << e.out << e.err;
   EXPECT_NE(e.out.find("20 logged decisions"), std::string::npos) << e.out;

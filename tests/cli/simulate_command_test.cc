@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 #include "tests/cli/cli_runner.h"
 
@@ -21,7 +22,7 @@ std::string read_file(const fs::path& p) {
 }
 
 TEST(SimulateCommandTest, WritesAReportAndALogThatEvalPolicyReads) {
-  fs::path dir = fs::path(::testing::TempDir()) / "simulate_cli";
+  fs::path dir = fs::path(::testing::TempDir()) / ("simulate_cli_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string report = (dir / "sim.json").string(), log = (dir / "log.jsonl").string(),
                     ope = (dir / "ope.json").string();

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <unistd.h>
 
 #include "decide/policy_evaluation.h"
 #include "decide/rules_policy.h"
@@ -13,7 +14,7 @@
 namespace icrm::decide {
 namespace {
 
-std::string temp_path(const char* name) { return ::testing::TempDir() + name; }
+std::string temp_path(const char* name) { return ::testing::TempDir() + std::to_string(::getpid()) + "_" + name; }
 
 TEST(DecisionLogFileTest, RoundTripsEveryField) {
   LoggedDecision d{.context = {.probability = 0.31, .tier = Tier::kMedium, .value = 1200, .features = {0, 1, 2.5}},

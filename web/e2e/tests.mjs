@@ -26,6 +26,24 @@ async function apiGet(page, path) {
   return r.json();
 }
 
+
+async function apiStatus(page, path) {
+  return (await page.request.get(path)).status();
+}
+
+// A lead of `owner` that is open, scored and has no decision yet, taken from
+// the end of the ranking so no other case (they take the top) touches it.
+async function undecidedLead(page, owner) {
+  const ranked = (await apiGet(page, `/api/v1/lead-ranking?owner_id=${owner}&status=contacted&limit=100`)).items.reverse();
+  for (const l of ranked) {
+    if (!l.score) continue;
+    if ((await apiStatus(page, `/api/v1/leads/${l.id}/decision`)) === 404) return l;
+  }
+  throw new Error(`user ${owner} has no scored contacted lead without a decision`);
+}
+
+const stepIs = (page, state) => page.locator(`[data-testid="decision-state"][data-state="${state}"]`).waitFor();
+
 export const tests = [
   {
     name: 'rep-login-and-logout',
@@ -157,6 +175,10 @@ export const tests = [
       await page.getByRole('link', { name: 'Leads' }).click();
       await page.getByTestId('leads-table').waitFor();
       check((await overflow()) <= 0, `leads overflow by ${await overflow()} px`);
+      await page.getByTestId('leads-table').locator('tbody a').first().click();
+      await page.getByRole('heading', { name: 'Next step' }).waitFor();
+      await page.getByRole('heading', { name: 'Score history' }).waitFor();
+      check((await overflow()) <= 0, `a lead's page overflows by ${await overflow()} px`);
     },
   },
   {
@@ -259,12 +281,93 @@ export const tests = [
       const shown = await page.getByTestId('churn-risk').textContent();
       check(shown.includes(pct(risk.probability)), `churn risk shown: ${shown}, API ${pct(risk.probability)}`);
       check((await page.getByTestId('churn-risk').getByTestId('factors').locator('li').count()) === risk.factors.length, 'churn factors differ');
+      // No segment is shown while the API has none (segmentation comes later).
+      const stored = await apiGet(page, `/api/v1/customers/${chosen.c.id}`);
+      if (!('segment' in stored)) check((await page.locator('dt', { hasText: /^Segment$/ }).count()) === 0, 'a segment is shown that the API does not have');
+      else check((await page.locator('dt', { hasText: /^Segment$/ }).count()) === 1, 'the API has a segment the page does not show');
       // A churned customer is not given a risk.
       const churned = (await apiGet(page, '/api/v1/customers?status=churned&limit=1')).items[0];
       if (churned) {
         await page.goto(`/customers/${churned.id}`);
         await page.getByText('This customer has churned.').waitFor();
       }
+    },
+  },
+  {
+    // Item 1 of the decision card: Decide now, Accept, Complete, persisted
+    // after a reload; then a decision made elsewhere reaches the open page
+    // through the live stream.
+    name: 'rep-decides-accepts-and-completes-a-next-step',
+    async run({ page, accounts }) {
+      await login(page, accounts.rep1);
+      const me = await apiGet(page, '/api/v1/me');
+      const lead = await undecidedLead(page, me.id);
+      await page.goto(`/leads/${lead.id}`);
+      await page.getByTestId('score-history').locator('canvas').first().waitFor();
+      const scores = await apiGet(page, `/api/v1/leads/${lead.id}/scores`);
+      check((await page.getByTestId('score-history-summary').textContent()).includes(scores.items.length === 1 ? 'One score' : `${scores.items.length} scores`), 'score history summary differs from the API');
+      await page.getByRole('button', { name: 'Decide now' }).click();
+      await stepIs(page, 'open');
+      const decided = await apiGet(page, `/api/v1/leads/${lead.id}/decision`);
+      check(decided.triggered_by === 'on_demand', `decision triggered by ${decided.triggered_by}`);
+      check((await page.getByTestId('decision-utility').locator('tbody tr').count()) === 4, 'not every action has its utility');
+      await page.getByRole('button', { name: 'Accept' }).click();
+      await stepIs(page, 'accepted');
+      await page.getByRole('button', { name: 'Complete' }).click();
+      await stepIs(page, 'done');
+      await page.reload();
+      await stepIs(page, 'done');
+      const after = await apiGet(page, `/api/v1/decisions/${decided.id}`);
+      check(after.accepted_at !== null, 'acceptance not stored');
+      check((await apiGet(page, `/api/v1/activities/${after.activity_id}`)).status === 'done', 'the step’s activity is not done');
+      // A decision made through the API shows up without a reload (SSE).
+      await page.getByRole('button', { name: 'Decide again' }).waitFor();
+      const posted = await page.request.post(`/api/v1/leads/${lead.id}/decision`, { headers: { 'X-Requested-With': 'InsightCRM' } });
+      check(posted.status() === 201, `deciding again: ${posted.status()} ${await posted.text()}`);
+      await stepIs(page, 'open');
+    },
+  },
+  {
+    // After the case above made decisions: the Overview's decision figures
+    // and the decision log are the API's (as the manager sees them: every lead).
+    name: 'overview-decision-kpis-equal-the-api',
+    async run({ page, accounts }) {
+      await login(page, accounts.manager);
+      await page.getByTestId('kpi-decisions-value').waitFor();
+      const k = await apiGet(page, '/api/v1/decisions/kpis');
+      const text = async (id) => (await page.getByTestId(`kpi-${id}-value`).textContent()).trim();
+      check(k.decisions > 0, 'no decisions to show');
+      check((await text('decisions')) === int(k.decisions), `decisions: ${await text('decisions')} vs ${k.decisions}`);
+      check((await text('automated')) === pct(k.next_steps.automatic_share), `automated: ${await text('automated')} vs ${k.next_steps.automatic_share}`);
+      // The decision log lists what the API lists, and filters as it does.
+      await page.getByRole('link', { name: 'Decisions' }).click();
+      const rows = page.getByTestId('decisions-table').locator('tbody tr');
+      await rows.first().waitFor();
+      const log = await apiGet(page, '/api/v1/decisions?limit=50');
+      check((await rows.count()) === log.items.length, `log rows ${await rows.count()} vs ${log.items.length}`);
+      const action = log.items[0].action;
+      const filtered = await apiGet(page, `/api/v1/decisions?limit=50&action=${action}`);
+      await page.getByLabel('Action').selectOption(action);
+      await page.waitForFunction(
+        ([n, a]) => {
+          const cells = [...document.querySelectorAll('[data-testid="decisions-table"] tbody tr td:nth-child(4)')];
+          return cells.length === n && cells.every((c) => c.textContent === a);
+        },
+        [filtered.items.length, action],
+      );
+    },
+  },
+  {
+    name: 'viewer-sees-the-next-step-but-no-buttons',
+    async run({ page, accounts }) {
+      await login(page, accounts.viewer);
+      const d = (await apiGet(page, '/api/v1/decisions?limit=1')).items[0];
+      check(d, 'no decision to look at');
+      await page.goto(`/leads/${d.lead_id}`);
+      await page.getByTestId('decision-action').waitFor();
+      await page.getByTestId('decision-utility').waitFor();
+      check((await page.getByTestId('decision-actions').count()) === 0, 'a viewer is offered decision buttons');
+      check((await page.getByRole('button', { name: /Decide|Accept|Reject|Complete|outcome/ }).count()) === 0, 'a viewer is offered a decision action');
     },
   },
   {
@@ -288,6 +391,55 @@ export const tests = [
       });
       check(posted.status() === 202, `posting the event: ${posted.status()} ${await posted.text()}`);
       await page.getByText(new RegExp(`${type} 1`)).first().waitFor({ timeout: 2000 });
+    },
+  },
+  {
+    // Runs last: it changes the decision settings every later decision uses.
+    name: 'admin-changes-decision-settings-and-manages-a-webhook',
+    async run({ page, accounts }) {
+      await login(page, accounts.admin);
+      await page.getByRole('link', { name: 'Admin' }).click();
+      const theta = page.getByLabel('θ: high above');
+      await theta.waitFor();
+      // The server's refusal lands on the field it names.
+      await page.getByLabel('Exploration share').fill('0');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      const refused = page.getByTestId('setting-exploration-error');
+      await refused.waitFor();
+      check((await refused.textContent()).includes('exploration must be a number from 0.01 to 1'), `field error: ${await refused.textContent()}`);
+      await page.getByLabel('Exploration share').fill('0.1');
+      await theta.fill('0.65');
+      await page.getByLabel('Outcome horizon (days)').fill('21');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Saved.').waitFor();
+      await page.reload();
+      await page.waitForFunction(() => document.querySelector('#setting-theta')?.value === '0.65');
+      check((await page.getByLabel('Outcome horizon (days)').inputValue()) === '21', 'horizon not persisted in the form');
+      const s = await apiGet(page, '/api/v1/settings/decisions');
+      check(s.theta === 0.65 && s.horizon_days === 21 && s.exploration === 0.1, `stored settings: ${JSON.stringify(s)}`);
+      check((await page.getByTestId('thresholds-in-force').textContent()).includes('θ = 0.650'), 'thresholds in force not shown');
+
+      // Webhooks: a bad URL is refused on its field; a good one is added,
+      // sent a test (its delivery listed), and deleted.
+      const url = 'http://127.0.0.1:9/e2e-hook';
+      const urlBox = page.getByLabel('URL', { exact: true });
+      await urlBox.fill('ftp://127.0.0.1/x');
+      await page.getByRole('button', { name: 'Add webhook' }).click();
+      await page.getByText('url must be http:// or https://').waitFor();
+      await urlBox.fill(url);
+      await page.getByRole('button', { name: 'Add webhook' }).click();
+      await page.getByTestId('webhook-secret').waitFor();
+      const hook = (await apiGet(page, '/api/v1/webhooks')).items.find((h) => h.url === url);
+      check(hook && hook.topics.join() === 'decision', `stored webhook: ${JSON.stringify(hook)}`);
+      await page.getByRole('button', { name: `Send a test to ${url}` }).click();
+      const row = page.getByTestId('deliveries-table').locator('tbody tr').first();
+      await row.waitFor();
+      check((await row.textContent()).includes('ping'), `delivery row: ${await row.textContent()}`);
+      const deliveries = await apiGet(page, `/api/v1/webhooks/${hook.id}/deliveries`);
+      check(deliveries.items[0]?.topic === 'ping', `deliveries: ${JSON.stringify(deliveries.items)}`);
+      await page.getByRole('button', { name: `Delete ${url}` }).click();
+      await page.getByTestId(`webhook-${hook.id}`).waitFor({ state: 'detached' });
+      check((await apiStatus(page, `/api/v1/webhooks/${hook.id}`)) === 404, 'the webhook is still there');
     },
   },
 ];

@@ -11,6 +11,7 @@ import { OverviewPage } from './pages/Overview';
 import { LeadsPage } from './pages/Leads';
 import { LeadDetailPage } from './pages/LeadDetail';
 import { PipelinePage } from './pages/Pipeline';
+import { DecisionsPage } from './pages/Decisions';
 import { CustomersPage, CustomerDetailPage } from './pages/Customers';
 import { MyDayPage } from './pages/MyDay';
 import { LivePage } from './pages/Live';
@@ -20,6 +21,7 @@ const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/leads', label: 'Leads' },
   { href: '/pipeline', label: 'Pipeline' },
+  { href: '/decisions', label: 'Decisions' },
   { href: '/customers', label: 'Customers' },
   { href: '/my-day', label: 'My day' },
   { href: '/live', label: 'Live' },
@@ -32,6 +34,7 @@ function Page({ path }: { path: string }) {
   if (match('/leads', path)) return <LeadsPage />;
   if ((m = match('/leads/:id', path))) return <LeadDetailPage id={Number(m.id)} />;
   if (match('/pipeline', path)) return <PipelinePage />;
+  if (match('/decisions', path)) return <DecisionsPage />;
   if (match('/customers', path)) return <CustomersPage />;
   if ((m = match('/customers/:id', path))) return <CustomerDetailPage id={Number(m.id)} />;
   if (match('/my-day', path)) return <MyDayPage />;

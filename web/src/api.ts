@@ -46,7 +46,7 @@ export async function problemFrom(res: Response): Promise<Problem> {
   return { title: res.statusText || `HTTP ${res.status}`, status: res.status, detail: text.slice(0, 300) || undefined };
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 // Called when the session ends (401), so the app can show the login page.
 let onUnauthenticated: () => void = () => {};
@@ -76,6 +76,7 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   del: (path: string) => request<void>('DELETE', path),
 };
@@ -95,4 +96,10 @@ export function query(params: Record<string, string | number | undefined | null>
 // has not landed on this server), as opposed to a record that is missing.
 export function isMissingRoute(e: unknown): boolean {
   return e instanceof ApiError && (e.status === 404 || e.status === 405);
+}
+
+// The message the server gave for one field of a refused body, if any.
+export function fieldError(e: unknown, field: string): string | undefined {
+  if (!(e instanceof ApiError)) return undefined;
+  return e.problem.errors?.find((f) => f.field === field)?.message;
 }

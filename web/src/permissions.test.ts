@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canEditLead, canManageUsers, canTrainModels, legalMoves } from './permissions';
+import { canEditLead, canManageSettings, canManageUsers, canTrainModels, canWorkStep, legalMoves } from './permissions';
 import type { Me, Role } from './types';
 
 const me = (role: Role, id = 7): Me => ({ id, email: 'x@example.com', name: 'X', role });
@@ -16,6 +16,15 @@ describe('what each role is offered', () => {
   it('offers training to admins and managers, user management to admins', () => {
     expect((['admin', 'manager', 'rep', 'viewer'] as Role[]).filter(canTrainModels)).toEqual(['admin', 'manager']);
     expect((['admin', 'manager', 'rep', 'viewer'] as Role[]).filter(canManageUsers)).toEqual(['admin']);
+  });
+  it('lets a rep work only their own steps, as the server’s activity policy does', () => {
+    expect(canWorkStep(me('rep'), { owner_id: 7 })).toBe(true);
+    expect(canWorkStep(me('rep'), { owner_id: null })).toBe(false);
+    expect(canWorkStep(me('rep'), { owner_id: 8 })).toBe(false);
+    expect(canWorkStep(me('manager'), { owner_id: 8 })).toBe(true);
+    expect(canWorkStep(me('viewer'), { owner_id: 7 })).toBe(false);
+    expect(canWorkStep(me('admin'), null)).toBe(false);
+    expect((['admin', 'manager', 'rep', 'viewer'] as Role[]).filter(canManageSettings)).toEqual(['admin']);
   });
   it('knows the legal moves of a lead', () => {
     expect(legalMoves('new')).toEqual(['contacted']);

@@ -24,6 +24,20 @@ export const canEditCustomer = (role: Role) => role === 'admin' || role === 'man
 export const canTrainModels = (role: Role) => role === 'admin' || role === 'manager';
 export const canListUsers = (role: Role) => role === 'admin' || role === 'manager';
 export const canManageUsers = (role: Role) => role === 'admin';
+// Decision settings and webhooks are settings: admins only.
+export const canManageSettings = (role: Role) => role === 'admin';
+
+// Deciding a lead's next step and logging its outcome change the lead: who
+// may edit the lead may do them.
+export const canDecide = canEditLead;
+
+// Accepting, rejecting and completing a step change its activity: admins and
+// managers any, a rep only their own (not unassigned ones), a viewer none.
+export function canWorkStep(me: Me, activity: { owner_id: number | null } | null | undefined): boolean {
+  if (!activity) return false;
+  if (me.role === 'admin' || me.role === 'manager') return true;
+  return me.role === 'rep' && activity.owner_id === me.id;
+}
 
 // The legal moves of a lead (src/store/lead_store.h).
 const MOVES: Record<string, string[]> = {

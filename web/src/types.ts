@@ -102,6 +102,8 @@ export interface Customer {
   country: string | null;
   status: 'active' | 'inactive' | 'churned';
   owner_id: number | null;
+  // Not served yet (segmentation is a later stage); shown only when present.
+  segment?: string | null;
   attributes: Record<string, unknown>;
   created_at: string;
   updated_at: string;
@@ -190,4 +192,109 @@ export interface Kpis {
   score_distribution: { lower: number; upper: number; count: number }[];
   leads_by_tier: Record<Tier, number>;
   scored_leads: number;
+}
+
+// One point of a lead's score history (GET /api/v1/leads/{id}/scores).
+export interface ScorePoint {
+  id: number;
+  model_id: number;
+  probability: number;
+  score: number;
+  rank: number;
+  tier: Tier;
+  scored_at: string;
+}
+
+// The decision stage's tiers (src/decide/tier.h), not the scoring tiers.
+export type DecisionTier = 'high' | 'medium' | 'low';
+export type DecisionAction = 'call' | 'email' | 'offer' | 'nurture';
+export const DECISION_ACTIONS: DecisionAction[] = ['call', 'email', 'offer', 'nurture'];
+export type DecisionOutcome = 'converted' | 'engaged' | 'rejected' | 'no_conversion';
+export const DECISION_OUTCOMES: DecisionOutcome[] = ['converted', 'engaged', 'rejected', 'no_conversion'];
+export type ThresholdMode = 'admin' | 'capacity' | 'utility';
+
+// A lead's decision (GET /api/v1/leads/{id}/decision, /api/v1/decisions/{id}).
+export interface Decision {
+  id: number;
+  lead_id: number;
+  model_id: number | null;
+  score: number;
+  probability: number;
+  tier: DecisionTier;
+  thresholds: { theta: number; theta1: number; mode: ThresholdMode };
+  deal_value: number;
+  utility: Record<DecisionAction, number>;
+  action: DecisionAction;
+  propensity: number;
+  probabilities: Partial<Record<DecisionAction, number>>;
+  policy: 'bandit' | 'utility';
+  bandit_version: number;
+  why: string;
+  triggered_by: 'on_demand' | 'batch' | 'score_event';
+  activity_id: number | null;
+  created_at: string;
+  accepted_at: string | null;
+  rejected_at: string | null;
+  reject_reason: string | null;
+  outcome: DecisionOutcome | null;
+  reward: number | null;
+  outcome_at: string | null;
+  outcome_source: string | null;
+}
+
+// GET /api/v1/decisions/kpis
+export interface DecisionKpis {
+  from: string | null;
+  to: string | null;
+  next_steps: { automatic: number; manual: number; automatic_share: number | null };
+  decisions: number;
+  first_touch: { touched: number; mean_seconds: number | null; median_seconds: number | null };
+  conversion_by_tier: { tier: string; decisions: number; converted: number; rate: number | null }[];
+}
+
+// GET|PUT /api/v1/settings/decisions (the GET adds in_force).
+export interface DecisionSettings {
+  mode: ThresholdMode;
+  theta: number;
+  theta1: number;
+  calls_per_rep_per_day: number;
+  follow_ups_per_rep_per_day: number;
+  value_source: 'expected_value' | 'average_won';
+  default_value: number;
+  costs: Record<DecisionAction, number>;
+  service_hours: Record<DecisionTier, number>;
+  workday: { start_hour: number; end_hour: number };
+  horizon_days: number;
+  exploration: number;
+  in_force?: { theta: number; theta1: number; mode: ThresholdMode; basis: string };
+}
+
+export type WebhookTopic = 'decision' | 'alert' | 'score';
+export const WEBHOOK_TOPICS: WebhookTopic[] = ['decision', 'alert', 'score'];
+
+export interface Webhook {
+  id: number;
+  url: string;
+  topics: WebhookTopic[];
+  description: string;
+  active: boolean;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  secret?: string;
+}
+
+export interface WebhookDelivery {
+  id: number;
+  endpoint_id: number;
+  topic: string;
+  event_id: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: string;
+  created_at: string;
+  delivered_at: string | null;
+  latency_ms: number | null;
 }

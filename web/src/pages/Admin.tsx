@@ -1,15 +1,16 @@
 // Administration: users and roles (admins change, managers read), the
 // signed-in user's API tokens (everyone), and the scoring models (everyone
-// reads; admins and managers train and activate). Decision settings arrive
-// with the decision engine.
+// reads; admins and managers train and activate), and for admins the
+// decision settings and webhooks (AdminDecisions.tsx).
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { formatDateTime } from '../format';
 import { useAsync } from '../hooks';
-import { canListUsers, canManageUsers, canTrainModels, ROLE_LABEL } from '../permissions';
+import { canListUsers, canManageSettings, canManageUsers, canTrainModels, ROLE_LABEL } from '../permissions';
 import { clearUserCache, useMe } from '../session';
 import type { ApiToken, ModelJob, ModelVersion, Page, Role, User } from '../types';
+import { DecisionSettingsSection, WebhooksSection } from './AdminDecisions';
 import { qualityRows } from './ModelQuality';
 
 export function AdminPage() {
@@ -22,10 +23,8 @@ export function AdminPage() {
       {canListUsers(me.role) && <UsersSection />}
       <TokensSection />
       <ModelsSection />
-      <section className="card">
-        <h2>Decision settings</h2>
-        <Empty title="Not on this server yet">Decision settings arrive with the decision engine.</Empty>
-      </section>
+      {canManageSettings(me.role) && <DecisionSettingsSection />}
+      {canManageSettings(me.role) && <WebhooksSection />}
     </div>
   );
 }

@@ -141,6 +141,7 @@ export function CustomerDetailPage({ id }: { id: number }) {
             ['Country', c.country ?? '—'],
             ['Owner', ownerName(c.owner_id, me, users)],
             ['Customer since', formatDate(c.created_at)],
+            ...customerSegment(c),
           ]}
           attributes={c.attributes}
           form={(done) => <CustomerForm customer={c} onDone={done} />}
@@ -261,4 +262,11 @@ function CustomerForm({ customer, onDone }: { customer: Customer; onDone: () => 
       onDone={onDone}
     />
   );
+}
+
+// The customer's segment as a field row, only when the server gives one (it
+// does not until segmentation lands); nothing is guessed in the browser.
+export function customerSegment(c: Pick<Customer, 'segment'>): [string, string][] {
+  if (c.segment === undefined) return [];
+  return [['Segment', c.segment ?? 'not segmented yet']];
 }

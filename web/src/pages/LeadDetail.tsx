@@ -1,7 +1,13 @@
-// One lead: its fields and attributes (editable by who may), its status
-// history and the legal next statuses, and its latest score with the reasons.
+// One lead: its next step (the decision, with the feedback the user may
+// give), its latest score with the reasons and its score history, its fields
+// and attributes (editable by who may), its status history and the legal
+// next statuses. Decision and score frames of the live stream for this lead
+// refresh the next step, the score and the chart.
 import { useState, type ReactNode } from 'react';
 import { api, ApiError } from '../api';
+import { DecisionCard } from '../components/DecisionCard';
+import { ScoreHistoryChart } from '../components/ScoreHistory';
+import { frameLeadId } from '../decision';
 import { EditRecordForm, orNull, type FieldSpec } from '../components/EditRecordForm';
 import { FactorList } from '../components/Factors';
 import { RecordTimeline } from '../components/Timeline';
@@ -10,18 +16,30 @@ import { RecordDetails } from '../components/RecordDetails';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { StatusChip, TierChip } from '../components/TierChip';
 import { formatDateTime, formatMoney, formatPercent } from '../format';
-import { useAsync } from '../hooks';
+import { useAsync, useStreamFrames } from '../hooks';
 import { canEditLead, legalMoves } from '../permissions';
 import { ownerName, useMe, useUsers } from '../session';
-import type { Explanation, Lead, Page, StatusChange } from '../types';
+import type { Explanation, Lead, Page, ScorePoint, StatusChange } from '../types';
+
+// Score history points the chart shows at most (the newest).
+const SCORE_HISTORY_POINTS = 200;
 
 export function LeadDetailPage({ id }: { id: number }) {
   const me = useMe();
   const users = useUsers();
   const lead = useAsync(() => api.get<Lead>(`/api/v1/leads/${id}`), [id]);
   const history = useAsync(() => api.get<Page<StatusChange>>(`/api/v1/leads/${id}/history`), [id]);
-  const explanation = useAsync(() => api.get<Explanation>(`/api/v1/leads/${id}/explanation`), [id]);
+  // Bumped by the live stream when this lead's decision or score changes.
+  const [live, setLive] = useState(0);
+  const explanation = useAsync(() => api.get<Explanation>(`/api/v1/leads/${id}/explanation`), [id, live]);
+  const scores = useAsync(
+    () => api.get<Page<ScorePoint>>(`/api/v1/leads/${id}/scores?limit=${SCORE_HISTORY_POINTS}`),
+    [id, live],
+  );
   const [moveError, setMoveError] = useState<unknown>();
+  useStreamFrames(['decision', 'score'], (_topic, data) => {
+    if (frameLeadId(data) === id) setLive((n) => n + 1);
+  });
 
   if (lead.loading && !lead.data) return <Loading what="Loading the lead" />;
   if (lead.error) return <ErrorBox error={lead.error} onRetry={lead.reload} />;
@@ -49,6 +67,10 @@ export function LeadDetailPage({ id }: { id: number }) {
         <StatusChip status={l.status} />
       </div>
       <div className="grid2">
+        <section className="card" aria-labelledby="decision-h">
+          <h2 id="decision-h">Next step</h2>
+          <DecisionCard lead={l} nonce={live} onChanged={() => { lead.reload(); history.reload(); }} />
+        </section>
         <section className="card" aria-labelledby="score-h">
           <h2 id="score-h">Score</h2>
           {explanation.loading && !explanation.data ? <Loading /> : null}
@@ -73,6 +95,12 @@ export function LeadDetailPage({ id }: { id: number }) {
               </p>
             </div>
           )}
+        </section>
+        <section className="card" aria-labelledby="score-history-h">
+          <h2 id="score-history-h">Score history</h2>
+          {scores.error ? <ErrorBox error={scores.error} onRetry={scores.reload} /> : null}
+          {scores.loading && !scores.data ? <Loading /> : null}
+          {scores.data && <ScoreHistoryChart points={scores.data.items} more={scores.data.next_cursor !== null} />}
         </section>
         <section className="card" aria-labelledby="status-h">
           <h2 id="status-h">Status</h2>

@@ -21,6 +21,11 @@ suite('Live page frames in words', () => {
     expect(isQuiet(data)).toBe(false);
     expect(isQuiet('{"events":0,"by_type":{},"new_alerts":0}')).toBe(true);
   });
+  it('says a decision as the lead’s next step', () => {
+    const data = '{"decision_id":4,"lead_id":7,"tier":"high","action":"call","propensity":0.6,"activity_id":9,"owner_id":2,' +
+      '"due_at":"2026-11-23T13:00:00.000000Z","why":"…","triggered_by":"score_event","created_at":"2026-11-23T09:00:00.000000Z"}';
+    expect(describe('decision', data).text).toBe('lead 7: next step call (high priority, score event) · due 23 Nov 2026, 13:00');
+  });
   it('shows an alert by its message and anything else as JSON', () => {
     expect(describe('alert', '{"kind":"tier_change","message":"lead 7 moved"}')).toMatchObject({
       kind: 'alert · tier_change',

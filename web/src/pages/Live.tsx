@@ -1,6 +1,6 @@
 // The live view, fed by the server's event stream (GET /api/v1/stream,
-// text/event-stream): score changes, alerts and each second's summary, in
-// words, newest first. EventSource reconnects by itself (resuming with
+// text/event-stream): score changes, alerts, next steps decided and each
+// second's summary, in words, newest first. EventSource reconnects by itself (resuming with
 // Last-Event-ID); when the server has no stream route (404) the page says so.
 import { useEffect, useRef, useState } from 'react';
 import { Empty, Loading } from '../components/States';
@@ -36,6 +36,11 @@ export function describe(kind: string, data: string): LiveEvent {
       .map(([name, n]) => `${name} ${n}`)
       .join(', ');
     return { at, kind, text: `${body.events ?? 0} events${types ? ` (${types})` : ''} · ${body.new_alerts ?? 0} new alerts` };
+  }
+  if (kind === 'decision' && typeof body.lead_id === 'number' && typeof body.action === 'string') {
+    const trigger = typeof body.triggered_by === 'string' ? `, ${body.triggered_by.replace('_', ' ')}` : '';
+    const due = typeof body.due_at === 'string' ? ` · due ${formatDateTime(body.due_at)}` : '';
+    return { at, kind, text: `lead ${body.lead_id}: next step ${body.action} (${body.tier} priority${trigger})${due}` };
   }
   return { at, kind, text: JSON.stringify(body) };
 }

@@ -1,5 +1,5 @@
-// The front page: KPI cards and charts, every number from GET /api/v1/kpis
-// and GET /api/v1/models; nothing is estimated in the browser beyond ratios
+// The front page: KPI cards and charts, every number from GET /api/v1/kpis,
+// GET /api/v1/decisions/kpis and GET /api/v1/models; nothing is estimated in the browser beyond ratios
 // and month-on-month growth of the server's figures.
 import { useMemo, useState } from 'react';
 import { api, query } from '../api';
@@ -13,6 +13,7 @@ import {
 import { useAsync } from '../hooks';
 import { useMe } from '../session';
 import type { Kpis, ModelVersion } from '../types';
+import { DecisionKpisSection } from './DecisionKpis';
 import { ModelQuality } from './ModelQuality';
 
 const RANGES = [
@@ -80,6 +81,7 @@ export function OverviewPage() {
       {kpis.error ? <ErrorBox error={kpis.error} onRetry={kpis.reload} /> : null}
       {kpis.loading && !kpis.data ? <Loading what="Loading figures" /> : null}
       {kpis.data && <Figures k={kpis.data} />}
+      <DecisionKpisSection from={period.from} to={period.to} />
       <section className="card">
         <h2>Lead scoring model</h2>
         {models.error ? <ErrorBox error={models.error} /> : null}
