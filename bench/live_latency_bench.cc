@@ -3,7 +3,9 @@
 // load. One process holds the real server (HttpServer on a loopback port,
 // the whole router, group commit into SQLite with synchronous=FULL, the
 // stream worker, live scoring with a trained logistic regression, the SSE
-// hub) and its clients (raw sockets: load senders, a probe sender, an SSE
+// hub, and — as `serve` wires them — the decision stage deciding for every
+// lead whose score is published (decide::ScoreSubscriber) and the webhook
+// worker following the bus) and its clients (raw sockets: load senders, a probe sender, an SSE
 // reader); bench/README.md has the figures.
 //
 //   live_latency_bench [events_per_second=10000] [seconds=10] [leads=1000] [probes_per_second=20]
@@ -26,6 +28,7 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -35,9 +38,13 @@
 #include "api/auth/password.h"
 #include "api/http_server.h"
 #include "api/sse_hub.h"
+#include "decide/decision_service.h"
+#include "decide/score_subscriber.h"
 #include "ingest/event_ingestor.h"
 #include "models/live_scorer.h"
 #include "models/record_training.h"
+#include "notify/http_poster.h"
+#include "notify/webhook_worker.h"
 #include "store/lead_store.h"
 #include "store/user_store.h"
 #include "tests/api/raw_http_client.h"
@@ -121,6 +128,18 @@ int main(int argc, char** argv) {
   ingest::IngestorOptions io;
   io.observer = &scorer;
   auto ingestor = must(ingest::EventIngestor::start(db, clock, bus, io), "start the ingestor");
+  // The decision stage and the webhooks, as `serve` wires them.
+  // LIVE_BENCH_DECISIONS=0 leaves the decision subscriber out (the bench as
+  // it was before it was added, for comparison).
+  const char* with_decisions = std::getenv("LIVE_BENCH_DECISIONS");
+  const bool decide_on_scores = !(with_decisions && std::string(with_decisions) == "0");
+  auto decisions = std::make_shared<decide::DecisionService>(db, clock, &bus, 1);
+  std::optional<decide::ScoreSubscriber> score_subscriber;
+  if (decide_on_scores) score_subscriber.emplace(bus, *decisions);
+  auto webhook_poster = notify::make_curl_poster();
+  notify::WebhookWorker webhooks(db, *webhook_poster, clock);
+  webhooks.subscribe(bus);
+  webhooks.start();
 
   // The model: leads that submitted forms converted, those that only looked were lost.
   auto buyers = make_leads(db, clock, 40, store::LeadStatus::kContacted);
@@ -168,6 +187,7 @@ int main(int argc, char** argv) {
                                        .web_dir = (dir / "none").string(),
                                        .auth = ac,
                                        .events = ingestor.get(),
+                                       .decisions = decisions,
                                        .scorer = &scorer,
                                        .live = &live});
   api::ServerOptions so;
@@ -274,6 +294,14 @@ int main(int argc, char** argv) {
   std::printf("live scoring: model %lld, %lld leads re-scored, %lld score rows, %lld score frames read, %lld errors\n",
               (long long)s.model_id, (long long)s.rescored, (long long)s.rows_written,
               (long long)score_frames.load(), (long long)s.errors);
+  decide::ScoreSubscriber::Counters d;
+  if (score_subscriber) {
+    score_subscriber->wait_idle();
+    d = score_subscriber->counters();
+  }
+  std::printf("decisions on score messages: %llu decided, %llu skipped (open next step), %llu failed, %llu dropped\n",
+              (unsigned long long)d.decided, (unsigned long long)d.skipped,
+              (unsigned long long)d.failed, (unsigned long long)d.dropped);
   server.reset();
   router.reset();
   ingestor.reset();

@@ -5,7 +5,9 @@
 // applied() runs under the worker's lock, with the state just updated by
 // `events`: copy what is needed (window features) and return quickly.
 // settle() follows on the same thread without the lock: do the slow work
-// (database, scoring, publishing) there. Both see the clock's `now`.
+// (database, scoring, publishing) there, or hand it to a thread of the
+// observer's own. Both see the clock's `now`. drain() waits until the work of
+// every group settled so far is done (StreamWorker::flush(), for tests).
 #pragma once
 
 #include <span>
@@ -23,6 +25,7 @@ class StreamObserver {
   virtual void applied(std::span<const stream::Event> events, const stream::StreamState& state,
                        const stream::EventTypeRegistry& types, Timestamp now) = 0;
   virtual void settle(Timestamp now) = 0;
+  virtual void drain() {}
 };
 
 }  // namespace icrm::ingest

@@ -124,6 +124,7 @@ void StreamWorker::run() {
     if (due) next_tick = std::chrono::steady_clock::now() + options_.summary_interval;
     if (due || flush_ticket != 0) tick(clock_.now());
     if (flush_ticket != 0) {
+      if (options_.observer) options_.observer->drain();
       std::lock_guard lock(mutex_);
       flushes_done_ = flush_ticket;
       drained_.notify_all();

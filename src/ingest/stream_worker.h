@@ -81,7 +81,8 @@ class StreamWorker final : public CommitSink {
   // Calls fn with the live state, under the worker's lock.
   void read_state(const std::function<void(const stream::StreamState&)>& fn) const;
   // Waits until everything committed so far is applied, then runs the
-  // periodic work (monitor tick, summary) once at clock.now(). For tests
+  // periodic work (monitor tick, summary) once at clock.now() and waits for
+  // the observer to drain (live scoring on its own thread). For tests
   // that drive a ManualClock; the worker's own timer does this every interval.
   void flush();
 

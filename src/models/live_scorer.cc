@@ -44,9 +44,48 @@ LiveScorer::LiveScorer(store::Database& db, const Clock& clock, EventBus& bus,
                        LiveScoringOptions options)
     : db_(db), clock_(clock), bus_(bus), options_(options) {
   stats_.state = "no events yet";
+  thread_ = std::thread([this] { run(); });
 }
 
-LiveScorer::~LiveScorer() = default;
+LiveScorer::~LiveScorer() {
+  {
+    std::lock_guard lock(pending_mutex_);
+    stopping_ = true;
+  }
+  pending_cv_.notify_all();
+  thread_.join();
+}
+
+void LiveScorer::run() {
+  std::vector<Touched> round;
+  std::unique_lock lock(pending_mutex_);
+  for (;;) {
+    pending_cv_.wait(lock, [this] { return stopping_ || (settled_ && !pending_.empty()); });
+    if (pending_.empty() || !settled_) {
+      idle_cv_.notify_all();
+      return;  // stopping, and nothing complete is waiting
+    }
+    // Take everything waiting: a lead touched by several groups meanwhile
+    // is in it once, with its newest features.
+    round.swap(pending_);
+    pending_.clear();
+    pending_index_.clear();
+    settled_ = false;
+    Timestamp now = *pending_now_;
+    scoring_ = true;
+    lock.unlock();
+    score_round(round, now);
+    round.clear();
+    lock.lock();
+    scoring_ = false;
+    if (pending_.empty()) idle_cv_.notify_all();
+  }
+}
+
+void LiveScorer::drain() {
+  std::unique_lock lock(pending_mutex_);
+  idle_cv_.wait(lock, [this] { return stopping_ || (!scoring_ && (pending_.empty() || !settled_)); });
+}
 
 void LiveScorer::count(int64_t LiveScoringStats::*field, int64_t n) {
   std::lock_guard lock(stats_mutex_);
@@ -61,26 +100,51 @@ LiveScoringStats LiveScorer::stats() const {
 void LiveScorer::applied(std::span<const stream::Event> events, const stream::StreamState& state,
                          const stream::EventTypeRegistry& types, Timestamp now) {
   if (!spec_ || spec_types_ != types.size()) {
-    spec_ = std::make_unique<stream::FeatureSpec>(state.config(), types);
+    spec_ = std::make_shared<const stream::FeatureSpec>(state.config(), types);
     spec_types_ = types.size();
   }
+  // While no model can score, the features are not worth extracting: the
+  // leads are only counted, until the next look for a model is due.
+  const bool extract = model_loaded_.load() || refresh_model_.load() ||
+                       to_unix_micros(now) >= next_model_check_us_.load();
   // Features as of now — or the stream's newest event time when that is
   // later (events may be up to kMaxFutureSkew ahead of the clock, and the
   // windows cannot be read before their newest bucket).
   Timestamp t = now;
   if (state.watermark_us() != stream::kNoBucket)
     t = std::max(t, from_unix_micros(state.watermark_us()));
+  ++group_;
+  std::lock_guard lock(pending_mutex_);
+  int64_t last = 0;  // a run of one lead's events extracts once
   for (const stream::Event& e : events) {
     int64_t id = lead_id_of(e.entity);
-    if (id == 0 || touched_index_.contains(id)) continue;
-    if (touched_count_ == touched_.size()) touched_.emplace_back();
-    Touched& slot = touched_[touched_count_];
-    touched_index_.emplace(id, touched_count_++);
+    if (id == 0 || id == last) continue;
+    last = id;
+    auto [it, added] = pending_index_.try_emplace(id, pending_.size());
+    if (added) pending_.emplace_back();
+    Touched& slot = pending_[it->second];
+    if (!added && slot.group == group_) continue;  // already extracted for this group
     slot.lead_id = id;
     slot.t = t;
+    slot.group = group_;
+    if (!extract) {
+      if (added) slot.spec.reset();
+      continue;
+    }
+    slot.spec = spec_;
     slot.features.resize(spec_->size());
     spec_->extract(state.entity(e.entity), t, slot.features);
   }
+}
+
+void LiveScorer::settle(Timestamp now) {
+  {
+    std::lock_guard lock(pending_mutex_);
+    if (pending_.empty()) return;
+    pending_now_ = now;
+    settled_ = true;
+  }
+  pending_cv_.notify_one();
 }
 
 void LiveScorer::ensure_model(Timestamp now) {
@@ -88,6 +152,11 @@ void LiveScorer::ensure_model(Timestamp now) {
              now - *model_checked_at_ >= options_.model_check || now < *model_checked_at_;
   if (!due) return;
   model_checked_at_ = now;
+  next_model_check_us_ = to_unix_micros(now + options_.model_check);
+  struct Publish {  // what applied() reads, set however this look ends
+    LiveScorer* self;
+    ~Publish() { self->model_loaded_ = self->model_ != nullptr; }
+  } publish{this};
   store::ModelRegistry registry(db_, clock_);
   auto models = registry.list("leads", "converted");
   if (!models) {
@@ -172,17 +241,10 @@ LiveScorer::LeadState* LiveScorer::lead_state(int64_t id, Timestamp now) {
   return &s;
 }
 
-void LiveScorer::settle(Timestamp now) {
-  if (touched_count_ == 0) return;
-  const std::size_t n = touched_count_;
-  touched_count_ = 0;
-  touched_index_.clear();
+void LiveScorer::score_round(std::vector<Touched>& round, Timestamp now) {
+  const std::size_t n = round.size();
   ensure_model(now);
   if (!model_) return count(&LiveScoringStats::skipped_no_model, static_cast<int64_t>(n));
-
-  std::unordered_map<std::string_view, std::size_t> spec_index;
-  spec_index.reserve(spec_->size());
-  for (std::size_t i = 0; i < spec_->size(); ++i) spec_index.emplace(spec_->names()[i], i);
 
   struct Change {
     store::ScoreRecord record;
@@ -190,10 +252,20 @@ void LiveScorer::settle(Timestamp now) {
     double previous_probability = 0;
   };
   std::vector<Change> changes;
-  int64_t rescored = 0, closed = 0, errors = 0;
+  int64_t rescored = 0, closed = 0, errors = 0, unextracted = 0;
   const std::string_view unit = model_->scorer->model->contribution_unit();
   for (std::size_t k = 0; k < n; ++k) {
-    const Touched& touched = touched_[k];
+    const Touched& touched = round[k];
+    if (!touched.spec) {  // touched while no model could score
+      ++unextracted;
+      continue;
+    }
+    if (touched.spec.get() != indexed_spec_) {
+      indexed_spec_ = touched.spec.get();
+      spec_index_.clear();
+      for (std::size_t i = 0; i < indexed_spec_->size(); ++i)
+        spec_index_.emplace(indexed_spec_->names()[i], i);
+    }
     LeadState* s = lead_state(touched.lead_id, now);
     if (!s) continue;
     if (!s->lead || s->lead->status == store::LeadStatus::kConverted ||
@@ -204,11 +276,12 @@ void LiveScorer::settle(Timestamp now) {
     auto row = features::lead_row(
         *s->lead, s->facts, touched.t, model_->columns,
         [&](std::string_view name) -> std::optional<double> {
-          auto it = spec_index.find(name);
-          if (it == spec_index.end()) return std::nullopt;
+          auto it = spec_index_.find(name);
+          if (it == spec_index_.end()) return std::nullopt;
           return touched.features[it->second];
         });
-    auto scored = score_table(model_->bundle.spec, *model_->scorer, row, options_.top_factors);
+    // Without factors first: most re-scorings write nothing.
+    auto scored = score_table(model_->bundle.spec, *model_->scorer, row, /*top=*/0);
     if (!scored) {
       spdlog::warn("live scoring: cannot score lead {}: {}", touched.lead_id,
                    scored.error().to_string());
@@ -231,7 +304,10 @@ void LiveScorer::settle(Timestamp now) {
     c.record.score = scored->score[0];
     c.record.probability = p;
     c.record.tier = tier;
-    c.record.factors = factors_json(scored->factors[0], unit);
+    if (options_.top_factors > 0) {
+      auto explained = score_table(model_->bundle.spec, *model_->scorer, row, options_.top_factors);
+      if (explained) c.record.factors = factors_json(explained->factors[0], unit);
+    }
     c.record.scored_at = now;
     auto rank = store::ScoreStore(db_).rank_among_latest("leads", model_->record.id,
                                                          c.record.score, touched.lead_id);
@@ -249,6 +325,7 @@ void LiveScorer::settle(Timestamp now) {
     std::lock_guard lock(stats_mutex_);
     stats_.rescored += rescored;
     stats_.skipped_closed += closed;
+    stats_.skipped_no_model += unextracted;
     stats_.errors += errors;
   }
   if (changes.empty()) return;
@@ -265,7 +342,6 @@ void LiveScorer::settle(Timestamp now) {
   }
   count(&LiveScoringStats::rows_written, static_cast<int64_t>(changes.size()));
   const std::string ts = format_timestamp(now);
-  store::AlertStore alerts(db_);
   for (const Change& c : changes) {
     const store::ScoreRecord& r = c.record;
     boost::json::object msg{{"lead_id", r.entity_id},
@@ -278,6 +354,11 @@ void LiveScorer::settle(Timestamp now) {
                                                               : boost::json::value(nullptr)},
                             {"ts", ts}};
     bus_.publish({"score", boost::json::serialize(msg)});
+  }
+  // The slow follow-ups after every frame of the round is out.
+  store::AlertStore alerts(db_);
+  for (const Change& c : changes) {
+    const store::ScoreRecord& r = c.record;
     if (!c.previous_tier || *c.previous_tier == r.tier) continue;
     count(&LiveScoringStats::tier_changes);
     if (unix_second(now) != alert_second_) {

@@ -1,7 +1,11 @@
 // LiveScorer: re-scores a lead as its behaviour arrives. It follows the
 // stream (ingest::StreamObserver): for every lead an applied group of events
 // touched, it takes the lead's window features from the live stream state
-// through stream::FeatureSpec — the names training used — and builds the same
+// through stream::FeatureSpec — the names training used — and hands them to
+// its own scoring thread, so the stream worker never waits on scoring or on
+// the database. Leads waiting for that thread are coalesced: a lead touched
+// by several groups meanwhile is scored once, with its newest features. The
+// thread builds the
 // row a batch scoring run builds (features::lead_row: fields, attributes,
 // history aggregates, behaviour), then scores it with the ACTIVE lead model
 // through score_table(), the batch path: probability, score (the hybrid rank
@@ -12,8 +16,11 @@
 // its tier changes, or when `min_interval` has passed since its last row and
 // its probability moved by at least `min_change`. A burst of events for one
 // lead so writes one row, not one per event. Each row is published on the
-// EventBus (topic "score"); a tier change is also stored as an alert
-// (kind tier_change) and published (topic "alert").
+// EventBus (topic "score") once the round's rows are stored (one
+// transaction); a tier change is then also stored as an alert (kind
+// tier_change) and published (topic "alert"). The score frames of a round go
+// out before any of its alerts are written. Top factors are computed only
+// for the scores that are written.
 //
 // No active lead model: nothing is scored (never an invented score); stats()
 // says so, and the events are counted as skipped. The active model is looked
@@ -21,16 +28,18 @@
 // refresh_model().
 //
 // Thread-safety: applied() and settle() come from the stream worker's thread
-// only; stats() and refresh_model() from any thread.
+// only; drain(), stats() and refresh_model() from any thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -84,11 +93,12 @@ class LiveScorer final : public ingest::StreamObserver {
   // REQUIRES: db, clock and bus outlive the scorer.
   LiveScorer(store::Database& db, const Clock& clock, EventBus& bus,
              LiveScoringOptions options = {});
-  ~LiveScorer() override;
+  ~LiveScorer() override;  // scores what is waiting, then stops the thread
 
   void applied(std::span<const stream::Event> events, const stream::StreamState& state,
                const stream::EventTypeRegistry& types, Timestamp now) override;
   void settle(Timestamp now) override;
+  void drain() override;
 
   LiveScoringStats stats() const;
   void refresh_model() { refresh_model_ = true; }
@@ -106,9 +116,15 @@ class LiveScorer final : public ingest::StreamObserver {
   struct Touched {
     int64_t lead_id = 0;
     Timestamp t{};
-    std::vector<double> features;  // stream spec order
+    uint64_t group = 0;  // applied() call that last extracted it
+    // The spec the features were extracted with (stream spec order); null
+    // when they were not extracted because no model could score them.
+    std::shared_ptr<const stream::FeatureSpec> spec;
+    std::vector<double> features;
   };
 
+  void run();
+  void score_round(std::vector<Touched>& round, Timestamp now);
   void ensure_model(Timestamp now);
   LeadState* lead_state(int64_t id, Timestamp now);
   void count(int64_t LiveScoringStats::*field, int64_t n = 1);
@@ -118,21 +134,40 @@ class LiveScorer final : public ingest::StreamObserver {
   EventBus& bus_;
   const LiveScoringOptions options_;
   std::atomic<bool> refresh_model_{false};
+  // What the scoring thread last found, read by applied() to skip feature
+  // extraction while no model can score: whether a model is loaded, and when
+  // the next look for one is due (unix microseconds of the clock).
+  std::atomic<bool> model_loaded_{true};
+  std::atomic<int64_t> next_model_check_us_{0};
 
-  // Worker thread only.
-  std::unique_ptr<stream::FeatureSpec> spec_;  // the live stream's feature names
+  // Stream worker thread only.
+  std::shared_ptr<const stream::FeatureSpec> spec_;  // the live stream's feature names
   std::size_t spec_types_ = 0;
-  std::vector<Touched> touched_;
-  std::size_t touched_count_ = 0;
-  std::unordered_map<int64_t, std::size_t> touched_index_;
+  uint64_t group_ = 0;
+
+  // Handed from the stream worker to the scoring thread.
+  std::mutex pending_mutex_;
+  std::condition_variable pending_cv_, idle_cv_;
+  std::vector<Touched> pending_;                       // GUARDED_BY(pending_mutex_)
+  std::unordered_map<int64_t, std::size_t> pending_index_;  // GUARDED_BY(pending_mutex_)
+  std::optional<Timestamp> pending_now_;               // GUARDED_BY(pending_mutex_): settle()'s
+  bool settled_ = false;   // GUARDED_BY(pending_mutex_): pending_ is complete up to a group
+  bool scoring_ = false;   // GUARDED_BY(pending_mutex_): a round is being scored
+  bool stopping_ = false;  // GUARDED_BY(pending_mutex_)
+
+  // Scoring thread only.
   std::unique_ptr<ActiveModel> model_;
   std::optional<Timestamp> model_checked_at_;
   std::unordered_map<int64_t, LeadState> leads_;
+  const stream::FeatureSpec* indexed_spec_ = nullptr;
+  std::unordered_map<std::string_view, std::size_t> spec_index_;  // of indexed_spec_
   int64_t alert_second_ = 0;
   int alerts_this_second_ = 0;
 
   mutable std::mutex stats_mutex_;
   LiveScoringStats stats_;  // GUARDED_BY(stats_mutex_)
+
+  std::thread thread_;  // last: starts after the members above exist
 };
 
 }  // namespace icrm::models

@@ -8,11 +8,14 @@
 #include <boost/url/parse.hpp>
 
 #include <filesystem>
+#include <mutex>
 #include <regex>
+#include <thread>
 
 #include "core/time.h"
 #include "store/migrations.h"
 #include "store/statement_cache.h"
+#include "store/wal_checkpointer.h"
 
 namespace icrm::store {
 
@@ -25,6 +28,43 @@ constexpr long long kSqliteMmapBytes = 256LL << 20;
 namespace {
 
 constexpr long long kMigrationLockKey = 7263001;  // pg_advisory_lock key for migrate()
+
+// SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25 ms... between
+// tries, so a transaction that finds another's write lock (the event log's
+// group commit holds it for a few milliseconds) waits ~8 ms for a lock freed
+// after 3. This one polls every 100 us for the first 2 ms, then every 0.5 ms
+// up to 42 ms, then every 2 ms, until `timeout_ms` (passed as the argument).
+int sqlite_busy_wait(void* timeout_ms, int tries) {
+  const int64_t limit_us = static_cast<int64_t>(reinterpret_cast<intptr_t>(timeout_ms)) * 1000;
+  int64_t waited_us = 0, next_us = 0;
+  if (tries < 20) {
+    waited_us = tries * 100;
+    next_us = 100;
+  } else if (tries < 100) {
+    waited_us = 2000 + int64_t{tries - 20} * 500;
+    next_us = 500;
+  } else {
+    waited_us = 42000 + int64_t{tries - 100} * 2000;
+    next_us = 2000;
+  }
+  if (waited_us >= limit_us) return 0;  // give up: SQLITE_BUSY
+  std::this_thread::sleep_for(std::chrono::microseconds(next_us));
+  return 1;
+}
+
+// Process-wide SQLite settings, before the library is first used (later
+// calls fail harmlessly with SQLITE_MISUSE, and the defaults stay):
+// - multi-thread mode: a connection is used by one thread at a time (the pool
+//   leases it to one), so SQLite's per-connection mutex is not needed; it was
+//   taken on every bind, step and reset of the event log's inserts;
+// - no memory statistics: they take a global mutex on every allocation.
+void configure_sqlite_library() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
 
 std::string substitute_dialect(std::string_view sql, Engine engine) {
   std::string out(sql);
@@ -150,6 +190,7 @@ soci::session& Database::Lease::operator*() const { return pool_->at(pos_); }
 soci::session* Database::Lease::operator->() const { return &pool_->at(pos_); }
 
 Database::~Database() {
+  checkpointer_.reset();
   if (pool_ == nullptr) return;
   for (size_t i = 0; i < pool_size_; ++i) detach_statement_cache(pool_->at(i));
 }
@@ -175,6 +216,7 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
     }
   }
 
+  if (db->engine_ == Engine::kSqlite) configure_sqlite_library();
   db->pool_size_ = pool_size;
   db->pool_ = std::make_unique<soci::connection_pool>(pool_size);
   try {
@@ -190,6 +232,13 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
   }
   auto configured = db->configure_all();
   if (!configured) return std::move(configured).error();
+  if (db->engine_ == Engine::kSqlite && !db->sqlite_path_.empty()) {
+    auto checkpointer = WalCheckpointer::start(db->sqlite_path_, options.sqlite_checkpoint_pages,
+                                               options.busy_timeout);
+    if (!checkpointer) return checkpointer.error();
+    db->checkpointer_ = std::move(*checkpointer);
+    for (size_t i = 0; i < pool_size; ++i) db->checkpointer_->attach(db->pool_->at(i));
+  }
   // Each pooled connection keeps the statements query_rows() prepares on it
   // (on PostgreSQL as named server-side statements: no parse and plan per
   // query, though still one round trip).
@@ -202,7 +251,10 @@ Status Database::configure_all() {
     for (size_t i = 0; i < pool_size_; ++i) {
       soci::session& s = pool_->at(i);
       if (engine_ == Engine::kSqlite) {
-        s << "PRAGMA busy_timeout = " << options_.busy_timeout.count();
+        auto* be = static_cast<soci::sqlite3_session_backend*>(s.get_backend());
+        sqlite_api::sqlite3_busy_handler(
+            be->conn_, sqlite_busy_wait,
+            reinterpret_cast<void*>(static_cast<intptr_t>(options_.busy_timeout.count())));
         if (!sqlite_path_.empty()) {
           s << "PRAGMA journal_mode = WAL";
           // Reads map the file instead of copying each page in with pread.

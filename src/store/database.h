@@ -21,6 +21,8 @@ class session;
 
 namespace icrm::store {
 
+class WalCheckpointer;
+
 enum class Engine { kSqlite, kPostgres };
 
 struct DatabaseOptions {
@@ -33,6 +35,9 @@ struct DatabaseOptions {
   // Turning it off (NORMAL) keeps the database consistent but may lose the
   // last transactions on a crash of the machine.
   bool sqlite_synchronous_full = true;
+  // SQLite file: WAL pages after which commits wake the background
+  // checkpointer (wal_checkpointer.h: kWalCheckpointTriggerPages, 16,384).
+  int sqlite_checkpoint_pages = 16384;
   // How long a writer waits for a lock, and a caller for a pooled connection.
   std::chrono::milliseconds busy_timeout{5000};
 };
@@ -85,6 +90,10 @@ class Database {
   // True when the database answers a trivial query.
   Status ping();
 
+  // A SQLite file's background WAL checkpointer (wal_checkpointer.h); null
+  // for PostgreSQL and for :memory:.
+  WalCheckpointer* checkpointer() const { return checkpointer_.get(); }
+
  private:
   Database() = default;
   Status configure_all();
@@ -96,6 +105,8 @@ class Database {
   size_t pool_size_ = 1;
   std::unique_ptr<soci::connection_pool> pool_;
   std::atomic<size_t> leases_in_use_{0};
+  // Declared after the pool: stopped before the connections close.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 // Splits a --db URL into engine and SOCI connect string; a located error for

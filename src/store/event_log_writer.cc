@@ -23,16 +23,10 @@ namespace {
 constexpr const char* kColumns =
     "event_key, entity, type, ts, value, attrs, received_at, too_late, entity_part";
 constexpr int kColumnCount = 9;
-// SQLite: WAL pages after which the writer's commit checkpoints (SQLite's
-// default is 1,000, restored when the writer returns its connection to the
-// pool). Each group commit rewrites the same right-edge index pages of the 64
-// partitions; a larger WAL copies each page to the database file once for
-// many commits instead of once every few. Durability is the WAL's fsync at
-// commit (synchronous=FULL) and does not change.
-constexpr int kSqliteEventWalCheckpointPages = 16384;
-constexpr int kSqliteDefaultWalCheckpointPages = 1000;  // SQLITE_DEFAULT_WAL_AUTOCHECKPOINT
+// SQLite: checkpoints are not the writer's business: the database's
+// WalCheckpointer (wal_checkpointer.h) copies the WAL back on its own thread.
 // SQLite: the writer connection's page cache, in KiB (SQLite's default is
-// 2,000 KiB, restored with the checkpoint setting). The profile of the HTTP
+// 2,000 KiB, restored when the writer returns its connection). The profile of the HTTP
 // ingest benchmark showed the writer re-reading evicted index and table pages
 // with pread at the default size.
 constexpr int kSqliteEventCacheKiB = 64 * 1024;
@@ -43,12 +37,10 @@ class SqliteEventBackend final : public EventLogWriter::Backend {
   explicit SqliteEventBackend(sqlite_api::sqlite3* db) : db_(db) {}
   ~SqliteEventBackend() override {
     sqlite_api::sqlite3_finalize(insert_);
-    sqlite_api::sqlite3_wal_autocheckpoint(db_, kSqliteDefaultWalCheckpointPages);
     (void)exec("PRAGMA cache_size = -2000");
   }
 
   Status prepare() {
-    sqlite_api::sqlite3_wal_autocheckpoint(db_, kSqliteEventWalCheckpointPages);
     std::string cache = fmt::format("PRAGMA cache_size = -{}", kSqliteEventCacheKiB);
     if (Status s = exec(cache.c_str()); !s) return s;
     std::string sql = fmt::format(
