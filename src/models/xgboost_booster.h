@@ -39,6 +39,27 @@ struct BoosterParams {
   std::uint64_t seed = 42;
 };
 
+// Training rows (and validation rows for early stopping) as XGBoost holds
+// them, built once and shared by boosters trained ONE AFTER ANOTHER on them
+// (never at the same time: XGBoost fills the data's histogram bins lazily).
+// The second booster skips the copy and, with the same max_bin, the
+// quantile sketch. Copies share the data.
+class BoosterData {
+ public:
+  // No validation rows (valid.rows == 0): boosters train exactly max_rounds.
+  static Result<BoosterData> make(const features::Matrix& train, std::span<const float> train_y,
+                                  const features::Matrix& valid, std::span<const float> valid_y);
+  std::size_t cols() const { return cols_; }
+  bool has_validation() const { return has_validation_; }
+
+ private:
+  friend class Booster;
+  struct Handles;
+  std::shared_ptr<Handles> h_;
+  std::size_t cols_ = 0;
+  bool has_validation_ = false;
+};
+
 class Booster {
  public:
   // Called after every round with the validation log-loss.
@@ -49,6 +70,7 @@ class Booster {
   static Result<Booster> train(const features::Matrix& train, std::span<const float> train_y,
                                const features::Matrix& valid, std::span<const float> valid_y,
                                const BoosterParams& params, const Progress& progress = {});
+  static Result<Booster> train(const BoosterData& data, const BoosterParams& params, const Progress& progress = {});
   // Loads what save() wrote.
   static Result<Booster> load(std::string_view bytes, int nthread = 1);
 

@@ -81,6 +81,19 @@ TEST_F(ModelsTest, LogisticRegressionLearnsAndRoundTrips) {
   EXPECT_GT(w("opened"), 0);
 }
 
+// Cross-validation folds walked on threads of their own choose the same C
+// and give the same weights, bit for bit, as folds walked one after another.
+TEST_F(ModelsTest, LogisticRegressionFoldsOnThreadsGiveTheSameModel) {
+  LogisticRegressionOptions sequential, parallel;
+  parallel.parallel = true;
+  auto a = LogisticRegression::train(train(), sequential);
+  auto b = LogisticRegression::train(train(), parallel);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*a)->c(), (*b)->c());
+  EXPECT_EQ((*a)->weights(), (*b)->weights());
+  EXPECT_EQ((*a)->bias(), (*b)->bias());
+}
+
 TEST_F(ModelsTest, LogisticRegressionNeedsBothClasses) {
   std::vector<float> ones(y_train_.size(), 1.f);
   auto lr = LogisticRegression::train({&x_train_, ones}, {.c = 1});
@@ -163,6 +176,37 @@ TEST_F(ModelsTest, GradientBoostingOnAColumnSubsetTakesWholeRows) {
   EXPECT_NEAR(1 / (1 + std::exp(-margin)), a[0], 1e-4);
   columns.push_back(static_cast<std::uint32_t>(x_train_.cols));
   EXPECT_FALSE(GbdtModel::train(train(), {&none, {}}, params, {}, columns).ok()) << "a column past the row";
+}
+
+// Settings trained one after another on data built once (XGBoost keeps
+// the histogram bins in it) give the same boosters as each on data of its own.
+TEST_F(ModelsTest, GradientBoostingSharesItsDataBetweenSettings) {
+  features::Matrix x_fit = x_train_, x_val;
+  x_fit.rows = 2400;
+  x_fit.data.resize(2400 * x_fit.cols);
+  x_val.rows = 600;
+  x_val.cols = x_train_.cols;
+  x_val.data.assign(x_train_.data.begin() + std::ptrdiff_t(2400 * x_train_.cols), x_train_.data.end());
+  std::vector<float> y_fit(y_train_.begin(), y_train_.begin() + 2400), y_val(y_train_.begin() + 2400, y_train_.end());
+  std::vector<std::uint32_t> columns;
+  for (std::uint32_t j = 0; j < x_train_.cols; j += 2) columns.push_back(j);
+  BoosterParams depthwise, leafwise;
+  depthwise.max_rounds = leafwise.max_rounds = 300;
+  leafwise.max_depth = 0;
+  leafwise.max_leaves = 15;
+  auto data = GbdtModel::booster_data({&x_fit, y_fit}, {&x_val, y_val}, columns);
+  ASSERT_TRUE(data.ok()) << data.error().to_string();
+  EXPECT_EQ(data->cols(), columns.size());
+  EXPECT_TRUE(data->has_validation());
+  for (const auto& params : {depthwise, leafwise, depthwise}) {
+    auto shared = GbdtModel::train(*data, params, {}, columns, x_train_.cols);
+    auto alone = GbdtModel::train({&x_fit, y_fit}, {&x_val, y_val}, params, {}, columns);
+    ASSERT_TRUE(shared.ok() && alone.ok());
+    EXPECT_EQ((*shared)->booster().rounds(), (*alone)->booster().rounds());
+    EXPECT_EQ(scores(**shared), scores(**alone));
+  }
+  EXPECT_FALSE(GbdtModel::train(*data, depthwise, {}, columns, columns.size() + 1).ok())
+      << "columns beyond the width";
 }
 
 TEST_F(ModelsTest, DamagedBoosterIsRefused) {
