@@ -101,25 +101,30 @@ double dot(const std::vector<double>& w, double b, const float* row) {
   return s;
 }
 
+// The rows of every fold but fold k.
+std::vector<std::size_t> rows_besides(const std::vector<std::vector<std::size_t>>& folds, std::size_t k) {
+  std::vector<std::size_t> rest;
+  for (std::size_t o = 0; o < folds.size(); ++o)
+    if (o != k) rest.insert(rest.end(), folds[o].begin(), folds[o].end());
+  return rest;
+}
+
 // One cross-validation fold's walk along the C grid (ascending): fits on the
-// other folds' rows from the strongest penalty up, each warm-started from the
-// previous C's solution (the convex optimum does not depend on the start,
-// only the number of Newton steps does); the fold's out-of-fold margins and
-// the solution per C.
+// other folds' rows from the strongest penalty up, the first from `start`,
+// each next one warm-started from the previous C's solution (the convex
+// optimum does not depend on the start, only the number of Newton steps
+// does); the fold's out-of-fold margins and the solution per C.
 struct FoldPath {
   std::vector<std::vector<double>> scores, solutions;
 };
 
 Result<FoldPath> walk_fold(SparseRows& sparse, const Dataset& data,
                            const std::vector<std::vector<std::size_t>>& folds, std::size_t k,
-                           const std::vector<double>& grid) {
-  std::vector<std::size_t> rest;
-  for (std::size_t o = 0; o < folds.size(); ++o)
-    if (o != k) rest.insert(rest.end(), folds[o].begin(), folds[o].end());
+                           const std::vector<double>& grid, std::vector<double> start) {
+  const auto rest = rows_besides(folds, k);
   FoldPath path;
   path.scores.resize(grid.size());
   path.solutions.resize(grid.size());
-  std::vector<double> start;
   for (std::size_t g = 0; g < grid.size(); ++g) {
     auto wb = fit(sparse, data.y, rest, grid[g], start);
     if (!wb) return wb.error();
@@ -146,14 +151,20 @@ Result<std::unique_ptr<LogisticRegression>> LogisticRegression::train(
     auto folds = stratified_folds(all, data.y, options.folds, options.seed);
     std::vector<double> grid = options.c_grid;
     std::sort(grid.begin(), grid.end());
-    // The folds are independent (each on threads of its own with
-    // options.parallel; the results do not depend on it).
+    // Every fold starts from the first fold's solution at the strongest
+    // penalty (a fit from zero costs about two warm ones); then the folds are
+    // independent (each on a thread of its own with options.parallel; the
+    // results do not depend on it).
+    auto seed = fit(sparse, data.y, rows_besides(folds, 0), grid.front());
+    if (!seed) return seed.error();
+    std::vector<double> seed_start = std::move(seed->first);
+    seed_start.push_back(seed->second);
     std::vector<std::future<Result<FoldPath>>> others;
     for (std::size_t k = 1; k < folds.size(); ++k)
       others.push_back(std::async(options.parallel ? std::launch::async : std::launch::deferred,
-                                  [&, k] { return walk_fold(sparse, data, folds, k, grid); }));
+                                  [&, k] { return walk_fold(sparse, data, folds, k, grid, seed_start); }));
     std::vector<FoldPath> paths;
-    auto first = walk_fold(sparse, data, folds, 0, grid);
+    auto first = walk_fold(sparse, data, folds, 0, grid, seed_start);
     if (!first) return first.error();
     paths.push_back(std::move(*first));
     for (auto& f : others) {

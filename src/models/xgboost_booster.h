@@ -21,10 +21,12 @@ namespace icrm::models {
 
 // Defaults chosen on validation folds of the training rows (bench/model_selection.cc,
 // bench/README.md): eta 0.1 on every row and column matches eta 0.05 with 0.8
-// subsampling in AUC with about half the rounds.
+// subsampling in AUC with about half the rounds; 20 rounds of patience stop
+// at the same best round as 40 on every fold tried (bank marketing with and
+// without duration, telco), 30–40 % fewer probe rounds.
 struct BoosterParams {
   int max_rounds = 1000;
-  int early_stopping_rounds = 40;
+  int early_stopping_rounds = 20;
   double eta = 0.1;
   int max_depth = 4;
   double subsample = 1;
