@@ -64,6 +64,14 @@ Candidate trees(std::string name, Trees t) {
           }};
 }
 
+// Early-stopping patience for every boosted-tree setting tried.
+Candidate patience(int rounds) {
+  return {fmt::format("all-patience{}", rounds), [rounds](TrainOptions& o) {
+            o.booster.early_stopping_rounds = rounds;
+            for (auto& p : o.booster_alternatives) p.early_stopping_rounds = rounds;
+          }};
+}
+
 const std::vector<Candidate>& candidates() {
   static const std::vector<Candidate> all = {
       // The first round's candidates change one thing in the defaults of the
@@ -84,26 +92,7 @@ const std::vector<Candidate>& candidates() {
       {"colsample0.5", [](TrainOptions& o) { o.booster.colsample_bytree = 0.5; }},
       {"patience80", [](TrainOptions& o) { o.booster.early_stopping_rounds = 80; }},
       // Patience for every tree setting tried (the defaults' and the alternatives').
-      {"all-patience20",
-       [](TrainOptions& o) {
-         o.booster.early_stopping_rounds = 20;
-         for (auto& p : o.booster_alternatives) p.early_stopping_rounds = 20;
-       }},
-      {"all-patience10",
-       [](TrainOptions& o) {
-         o.booster.early_stopping_rounds = 10;
-         for (auto& p : o.booster_alternatives) p.early_stopping_rounds = 10;
-       }},
-      {"all-patience15",
-       [](TrainOptions& o) {
-         o.booster.early_stopping_rounds = 15;
-         for (auto& p : o.booster_alternatives) p.early_stopping_rounds = 15;
-       }},
-      {"all-patience25",
-       [](TrainOptions& o) {
-         o.booster.early_stopping_rounds = 25;
-         for (auto& p : o.booster_alternatives) p.early_stopping_rounds = 25;
-       }},
+      patience(10), patience(15), patience(20), patience(25),
       {"lr-fine-grid",
        [](TrainOptions& o) { o.lr.c_grid = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3}; }},
       {"lr-5-folds", [](TrainOptions& o) { o.lr.folds = 5; }},
