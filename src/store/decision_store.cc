@@ -10,6 +10,7 @@
 #include "store/activity_store.h"
 #include "store/audit_log.h"
 #include "store/event_store.h"
+#include "store/json_text.h"
 #include "store/sql_support.h"
 
 namespace icrm::store {
@@ -111,21 +112,6 @@ std::vector<double> parse_doubles(const std::string& text) {
   return out;
 }
 
-std::string strings_json(const std::vector<std::string>& v) {
-  boost::json::array a;
-  for (const std::string& x : v) a.emplace_back(x);
-  return boost::json::serialize(a);
-}
-
-std::vector<std::string> parse_strings(const std::string& text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& x : v.as_array()) out.emplace_back(x.is_string() ? std::string(x.as_string()) : std::string());
-  return out;
-}
-
 constexpr const char* kPosteriorColumns =
     "action, dimension, mean, covariance, observations, version, updated_at, features";
 
@@ -138,7 +124,7 @@ BanditPosterior posterior_from_row(const SqlRow& r) {
   p.observations = cell_int(r[4]);
   p.version = cell_int(r[5]);
   p.updated_at = cell_time(r[6]);
-  p.features = parse_strings(cell_text(r[7]));
+  p.features = string_array_from_text(cell_text(r[7]));
   return p;
 }
 
@@ -478,7 +464,7 @@ Result<BanditPosterior> DecisionStore::update_posterior(
     }
     SqlParams p = {SqlValue::of(static_cast<int64_t>(after.dimension)), SqlValue::of(doubles_json(after.mean)),
                    SqlValue::of(doubles_json(after.covariance)), SqlValue::of(after.observations),
-                   SqlValue::of(after.version), SqlValue::of(at), SqlValue::of(strings_json(after.features)),
+                   SqlValue::of(after.version), SqlValue::of(at), SqlValue::of(string_array_text(after.features)),
                    SqlValue::of(after.action)};
     if (before) {
       exec(s,
