@@ -37,6 +37,19 @@ constexpr int kSqliteBulkCacheKiB = 256 << 10;
 // Rows sent to PostgreSQL's COPY per PQputCopyData call.
 constexpr std::size_t kCopyChunkBytes = 1 << 20;
 
+// "($1, $2), ($3, $4)": the VALUES of a many-row INSERT, `rows` of `columns`
+// positional parameters.
+std::string values_list(std::size_t rows, std::size_t columns) {
+  std::string sql;
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r ? ", (" : "(";
+    for (std::size_t c = 0; c < columns; ++c)
+      sql += fmt::format("{}${}", c ? ", " : "", r * columns + c + 1);
+    sql += ")";
+  }
+  return sql;
+}
+
 }  // namespace
 
 // The engine's C API behind one small interface: statements prepared once
@@ -166,13 +179,8 @@ class SqliteBackend final : public BulkWriter::Backend {
   static constexpr std::size_t kRowsPerInsert = 64;
 
   static std::string insert_sql(std::size_t rows, std::string_view verb) {
-    std::string sql = fmt::format("{} INTO transactions ({}) VALUES ", verb, kTransactionColumns);
-    for (std::size_t r = 0; r < rows; ++r) {
-      sql += r ? ", (" : "(";
-      for (std::size_t c = 0; c < 10; ++c) sql += fmt::format("{}${}", c ? ", " : "", 10 * r + c + 1);
-      sql += ")";
-    }
-    return sql;
+    return fmt::format("{} INTO transactions ({}) VALUES {}", verb, kTransactionColumns,
+                       values_list(rows, 10));
   }
 
   bool foreign_keys() {
@@ -535,10 +543,22 @@ Result<std::size_t> BulkWriter::defer_indexes(std::string_view table) {
           });
   }
   if (!st) return st.error();
+  // A drop that cannot have its lock in time (PostgreSQL: another session
+  // reading a table it touches, past lock_timeout) undoes the others, and the
+  // load keeps its indexes up row by row instead.
+  if (auto saved = backend_->exec("SAVEPOINT defer_indexes"); !saved) return saved.error();
   for (auto& [drop, build] : found) {
-    if (auto dropped = backend_->exec(drop); !dropped) return dropped.error();
+    if (!backend_->exec(drop)) {
+      deferred_.clear();
+      auto undone = backend_->exec("ROLLBACK TO SAVEPOINT defer_indexes");
+      if (undone) undone = backend_->exec("RELEASE SAVEPOINT defer_indexes");
+      if (!undone) return undone.error();
+      return 0;
+    }
     deferred_.push_back(std::move(build));
   }
+  if (auto released = backend_->exec("RELEASE SAVEPOINT defer_indexes"); !released)
+    return released.error();
   return found.size();
 }
 
@@ -701,14 +721,8 @@ Result<std::vector<int64_t>> insert_many(BulkWriter::Backend& backend, std::stri
                                          std::span<const Cell> cells) {
   const std::string_view key_name = column_list.substr(0, column_list.find(','));
   auto sql_for = [&](std::size_t rows) {
-    std::string sql = fmt::format("INSERT INTO {} ({}) VALUES ", table, column_list);
-    for (std::size_t r = 0; r < rows; ++r) {
-      sql += r ? ", (" : "(";
-      for (std::size_t c = 0; c < columns; ++c)
-        sql += fmt::format("{}${}", c ? ", " : "", r * columns + c + 1);
-      sql += ")";
-    }
-    return sql + fmt::format(" RETURNING id, {}", key_name);
+    return fmt::format("INSERT INTO {} ({}) VALUES {} RETURNING id, {}", table, column_list,
+                       values_list(rows, columns), key_name);
   };
   const std::size_t n = cells.size() / columns;
   std::vector<int64_t> ids(n);

@@ -165,8 +165,10 @@ class BulkWriter {
   // query that checks every row). Both must happen in the same transaction:
   // a load rolled back or killed before its commit leaves the table as it
   // was, indexes and all. Returns 0 for a table with rows.
-  // On PostgreSQL the dropped foreign keys lock the tables they point to
-  // against writes until the commit.
+  // On PostgreSQL a dropped index or foreign key locks its tables (for a
+  // foreign key also the one it points to) until the commit, against reads
+  // too. When a drop fails (there: it could not have its lock within the
+  // connection's lock timeout), nothing is dropped and 0 is returned.
   // REQUIRES: an open transaction.
   Result<std::size_t> defer_indexes(std::string_view table);
   Status rebuild_deferred();

@@ -154,6 +154,31 @@ TEST_P(BulkWriterTest, ALoadRolledBackBeforeTheRebuildLeavesEveryIndex) {
   EXPECT_EQ(count_rows(db(), "transactions"), 0);
 }
 
+TEST_P(BulkWriterTest, DefersNothingWhenAnotherSessionHoldsATableItWouldLock) {
+  if (db().engine() == Engine::kSqlite)
+    GTEST_SKIP() << "SQLite drops under the writer's own write lock";
+  const auto before = schema_of_transactions();
+  auto reader = db().lease();
+  ASSERT_TRUE(reader);
+  long long n = -1;
+  **reader << "BEGIN";
+  **reader << "SELECT COUNT(*) FROM customers", soci::into(n);  // holds its lock until ROLLBACK
+  {
+    auto w = writer();
+    ASSERT_TRUE(w->begin());
+    auto deferred = w->defer_indexes("transactions");  // waits out the lock timeout
+    ASSERT_TRUE(deferred) << deferred.error().to_string();
+    EXPECT_EQ(*deferred, 0u);
+    // The transaction goes on, with every index kept.
+    ASSERT_TRUE(w->insert_transactions(std::vector<TransactionRow>{line("INV-1", std::nullopt)}));
+    ASSERT_TRUE(w->rebuild_deferred());
+    ASSERT_TRUE(w->commit());
+  }
+  **reader << "ROLLBACK";
+  EXPECT_EQ(schema_of_transactions(), before);
+  EXPECT_EQ(count_rows(db(), "transactions"), 1);
+}
+
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(BulkWriterTest);
 
 }  // namespace
