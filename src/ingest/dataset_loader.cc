@@ -317,25 +317,22 @@ struct RetailLine {
   uint32_t invoice_len;
   int64_t quantity, unit_price_minor, amount_minor;
 };
-struct NewProduct {
-  uint32_t index;
-  store::ProductRow row;
-};
-struct NewCustomer {
-  uint32_t index;
-  store::CustomerRow row;
-};
 // Products and customers first seen in a batch come with it and are created
 // before its lines are stored.
 struct RetailBatch {
   std::vector<RetailLine> lines;
-  std::vector<NewProduct> products;
-  std::vector<NewCustomer> customers;
+  // New records and the dense index each gets (same positions).
+  std::vector<store::ProductRow> products;
+  std::vector<uint32_t> product_indexes;
+  std::vector<store::CustomerRow> customers;
+  std::vector<uint32_t> customer_indexes;
   std::string text;
   void clear() {
     lines.clear();
     products.clear();
+    product_indexes.clear();
     customers.clear();
+    customer_indexes.clear();
     text.clear();
   }
 };
@@ -349,18 +346,14 @@ class RetailWriter {
         created_at_(std::move(created_at)), batch_rows_(batch_rows), data_version_(data_version) {}
 
   Status write(const RetailBatch& b) {
-    for (const NewProduct& p : b.products) {
-      auto id = w_.insert_product(p.row);
-      if (!id) return id.error();
-      if (product_ids_.size() <= p.index) product_ids_.resize(p.index + 1);
-      product_ids_[p.index] = *id;
-    }
-    for (const NewCustomer& c : b.customers) {
-      auto id = w_.insert_customer(c.row);
-      if (!id) return id.error();
-      if (customer_ids_.size() <= c.index) customer_ids_.resize(c.index + 1);
-      customer_ids_[c.index] = *id;
-    }
+    auto products = w_.insert_products(b.products);
+    if (!products) return products.error();
+    for (std::size_t i = 0; i < b.products.size(); ++i)
+      set_id(product_ids_, b.product_indexes[i], (*products)[i]);
+    auto customers = w_.insert_customers(b.customers);
+    if (!customers) return customers.error();
+    for (std::size_t i = 0; i < b.customers.size(); ++i)
+      set_id(customer_ids_, b.customer_indexes[i], (*customers)[i]);
     // Rows are reused from batch to batch: their strings keep their capacity,
     // so steady state allocates nothing per line.
     if (rows_.size() < b.lines.size()) rows_.resize(b.lines.size());
@@ -409,6 +402,10 @@ class RetailWriter {
 
  private:
   static constexpr std::size_t kTimestampBytes = 27;  // 2010-12-01T08:26:00.000000Z
+  static void set_id(std::vector<int64_t>& ids, uint32_t index, int64_t id) {
+    if (ids.size() <= index) ids.resize(index + 1);
+    ids[index] = id;
+  }
   store::BulkWriter& w_;
   std::vector<int64_t> product_ids_, customer_ids_;
   std::string created_at_;
@@ -447,6 +444,12 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
     auto r = w.read_keys(column_kind, *index);
     if (!r) return load.fail(r.error());
   }
+  // Into an empty table the lines go in one transaction, with the indexes
+  // that enforce nothing built once at the end (and on PostgreSQL the
+  // foreign keys checked once): cheaper than keeping them up line by line.
+  // Killed before the end, the load leaves nothing and starts over.
+  auto deferred = w.defer_indexes("transactions");
+  if (!deferred) return load.fail(deferred.error());
   // Dense indexes for products and customers: the reader maps text to an
   // index, the writer an index to the record's id.
   TextMap<uint32_t> products;
@@ -466,7 +469,8 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
   std::vector<std::string> countries;
   std::unordered_map<std::string, uint16_t> country_index;
 
-  RetailWriter writer(w, std::move(product_ids), std::move(customer_ids), load.now_, o.batch_rows, *version);
+  RetailWriter writer(w, std::move(product_ids), std::move(customer_ids), load.now_,
+                      *deferred ? SIZE_MAX : o.batch_rows, *version);
   BatchQueue<std::unique_ptr<RetailBatch>> full(kRetailBatchesAhead), empty(kRetailBatchesAhead + 2);
   for (std::size_t i = 0; i < kRetailBatchesAhead + 2; ++i) empty.push(std::make_unique<RetailBatch>());
   Status written;  // the writer thread's result; read after join()
@@ -587,13 +591,13 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
       uint32_t index = static_cast<uint32_t>(products.size());
       prod = products.emplace(std::string(sku), index).first;
       auto name = trim_blanks(rec[col[kDescription]]);
-      NewProduct& p = batch->products.emplace_back();
-      p.index = index;
-      p.row.sku = std::string(sku);
-      p.row.name = name.empty() ? p.row.sku : std::string(name);
-      p.row.unit_price_minor = std::max<int64_t>(0, unit_price_minor);
-      p.row.currency = "GBP";
-      p.row.created_at = p.row.updated_at = format_timestamp(from_unix_micros(last_date_us));
+      batch->product_indexes.push_back(index);
+      store::ProductRow& p = batch->products.emplace_back();
+      p.sku = std::string(sku);
+      p.name = name.empty() ? p.sku : std::string(name);
+      p.unit_price_minor = std::max<int64_t>(0, unit_price_minor);
+      p.currency = "GBP";
+      p.created_at = p.updated_at = format_timestamp(from_unix_micros(last_date_us));
     }
     int32_t customer_index = -1;
     if (!customer.empty()) {
@@ -601,12 +605,12 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
       if (cust == customers.end()) {
         int32_t index = static_cast<int32_t>(customers.size());
         cust = customers.emplace(std::string(customer), index).first;
-        NewCustomer& c = batch->customers.emplace_back();
-        c.index = static_cast<uint32_t>(index);
-        c.row.external_id = std::string(customer);
-        c.row.name = fmt::format("Customer {}", customer);
-        if (!country.empty()) c.row.country = std::string(country);
-        c.row.created_at = c.row.updated_at = format_timestamp(from_unix_micros(last_date_us));
+        batch->customer_indexes.push_back(static_cast<uint32_t>(index));
+        store::CustomerRow& c = batch->customers.emplace_back();
+        c.external_id = std::string(customer);
+        c.name = fmt::format("Customer {}", customer);
+        if (!country.empty()) c.country = std::string(country);
+        c.created_at = c.updated_at = format_timestamp(from_unix_micros(last_date_us));
       }
       customer_index = cust->second;
     }
@@ -633,6 +637,7 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
   if (batch && !batch->lines.empty()) full.push(std::move(batch));
   stop_writer();
   if (!written) return load.fail(written.error());
+  if (auto rebuilt = w.rebuild_deferred(); !rebuilt) return load.fail(rebuilt.error());
   auto summary = load.finish();
   if (!summary) return summary;
   if (events) {

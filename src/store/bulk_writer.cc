@@ -37,6 +37,19 @@ constexpr int kSqliteBulkCacheKiB = 256 << 10;
 // Rows sent to PostgreSQL's COPY per PQputCopyData call.
 constexpr std::size_t kCopyChunkBytes = 1 << 20;
 
+// "($1, $2), ($3, $4)": the VALUES of a many-row INSERT, `rows` of `columns`
+// positional parameters.
+std::string values_list(std::size_t rows, std::size_t columns) {
+  std::string sql;
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r ? ", (" : "(";
+    for (std::size_t c = 0; c < columns; ++c)
+      sql += fmt::format("{}${}", c ? ", " : "", r * columns + c + 1);
+    sql += ")";
+  }
+  return sql;
+}
+
 }  // namespace
 
 // The engine's C API behind one small interface: statements prepared once
@@ -166,13 +179,8 @@ class SqliteBackend final : public BulkWriter::Backend {
   static constexpr std::size_t kRowsPerInsert = 64;
 
   static std::string insert_sql(std::size_t rows, std::string_view verb) {
-    std::string sql = fmt::format("{} INTO transactions ({}) VALUES ", verb, kTransactionColumns);
-    for (std::size_t r = 0; r < rows; ++r) {
-      sql += r ? ", (" : "(";
-      for (std::size_t c = 0; c < 10; ++c) sql += fmt::format("{}${}", c ? ", " : "", 10 * r + c + 1);
-      sql += ")";
-    }
-    return sql;
+    return fmt::format("{} INTO transactions ({}) VALUES {}", verb, kTransactionColumns,
+                       values_list(rows, 10));
   }
 
   bool foreign_keys() {
@@ -494,6 +502,73 @@ Status BulkWriter::rollback() {
   return backend_->exec("ROLLBACK");
 }
 
+Result<std::size_t> BulkWriter::defer_indexes(std::string_view table) {
+  if (!in_transaction_) return Error::internal("defer_indexes outside a transaction");
+  bool empty = true;
+  auto st =
+      backend_->query(fmt::format("SELECT 1 FROM {} LIMIT 1", table), {},
+                      [&](std::span<const std::optional<std::string_view>>) { empty = false; });
+  if (!st) return st.error();
+  if (!empty) return 0;
+  // (drop statement, statement that rebuilds it), read before anything is dropped.
+  std::vector<std::pair<std::string, std::string>> found;
+  // A row (name, CREATE INDEX statement) of the queries below.
+  auto index = [&](std::span<const std::optional<std::string_view>> row) {
+    if (row[0] && row[1])
+      found.emplace_back(fmt::format("DROP INDEX \"{}\"", *row[0]), std::string(*row[1]));
+  };
+  Cell p[] = {table};
+  if (engine_ == Engine::kSqlite) {
+    // Indexes made by a constraint have no SQL of their own; UNIQUE ones enforce a rule.
+    st = backend_->query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 "
+        "AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+        p, index);
+  } else {
+    st = backend_->query(
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+        "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = $1::regclass "
+        "AND NOT x.indisunique AND NOT x.indisprimary ORDER BY i.relname",
+        p, index);
+    std::string alter = fmt::format("ALTER TABLE {} ", table);
+    if (st)
+      st = backend_->query(
+          "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+          "WHERE conrelid = $1::regclass "
+          "AND contype = 'f' ORDER BY conname",
+          p, [&](std::span<const std::optional<std::string_view>> row) {
+            if (!row[0] || !row[1]) return;
+            found.emplace_back(fmt::format("{}DROP CONSTRAINT \"{}\"", alter, *row[0]),
+                               fmt::format("{}ADD CONSTRAINT \"{}\" {}", alter, *row[0], *row[1]));
+          });
+  }
+  if (!st) return st.error();
+  // A drop that cannot have its lock in time (PostgreSQL: another session
+  // reading a table it touches, past lock_timeout) undoes the others, and the
+  // load keeps its indexes up row by row instead.
+  if (auto saved = backend_->exec("SAVEPOINT defer_indexes"); !saved) return saved.error();
+  for (auto& [drop, build] : found) {
+    if (!backend_->exec(drop)) {
+      deferred_.clear();
+      auto undone = backend_->exec("ROLLBACK TO SAVEPOINT defer_indexes");
+      if (undone) undone = backend_->exec("RELEASE SAVEPOINT defer_indexes");
+      if (!undone) return undone.error();
+      return 0;
+    }
+    deferred_.push_back(std::move(build));
+  }
+  if (auto released = backend_->exec("RELEASE SAVEPOINT defer_indexes"); !released)
+    return released.error();
+  return found.size();
+}
+
+Status BulkWriter::rebuild_deferred() {
+  for (const std::string& sql : deferred_)
+    if (auto st = backend_->exec(sql); !st) return st;
+  deferred_.clear();
+  return {};
+}
+
 Result<int64_t> BulkWriter::read_keys(KeyColumn column, KeyIndex& index, int64_t after_id) {
   std::string sql;
   switch (column) {
@@ -634,6 +709,76 @@ Result<int64_t> BulkWriter::insert_product(const ProductRow& r) {
   Cell p[] = {txt(r.sku), txt(r.name), opt(r.category), r.unit_price_minor, txt(r.currency),
               txt(r.created_at), txt(r.updated_at)};
   return need_id(backend_->run(sql, p), "products");
+}
+
+namespace {
+// INSERT of `cells` (rows of `columns` cells each) into `table`, up to
+// kRowsPerMultiInsert rows per statement; the ids in the order of the rows.
+// Neither engine promises RETURNING in VALUES order, so each row is found
+// again by its first column, which must be a unique text key.
+Result<std::vector<int64_t>> insert_many(BulkWriter::Backend& backend, std::string_view table,
+                                         std::string_view column_list, std::size_t columns,
+                                         std::span<const Cell> cells) {
+  const std::string_view key_name = column_list.substr(0, column_list.find(','));
+  auto sql_for = [&](std::size_t rows) {
+    return fmt::format("INSERT INTO {} ({}) VALUES {} RETURNING id, {}", table, column_list,
+                       values_list(rows, columns), key_name);
+  };
+  const std::size_t n = cells.size() / columns;
+  std::vector<int64_t> ids(n);
+  std::unordered_map<std::string_view, std::size_t> position;
+  std::string full_sql;
+  for (std::size_t start = 0; start < n; start += kRowsPerMultiInsert) {
+    std::size_t rows = std::min(kRowsPerMultiInsert, n - start);
+    position.clear();
+    for (std::size_t r = start; r < start + rows; ++r)
+      position.emplace(std::get<std::string_view>(cells[r * columns]), r);
+    if (rows == kRowsPerMultiInsert && full_sql.empty()) full_sql = sql_for(rows);
+    std::size_t found = 0;
+    auto st = backend.query(rows == kRowsPerMultiInsert ? full_sql : sql_for(rows),
+                            cells.subspan(start * columns, rows * columns),
+                            [&](std::span<const std::optional<std::string_view>> row) {
+                              auto it = row[1] ? position.find(*row[1]) : position.end();
+                              if (it == position.end() || !row[0]) return;
+                              ids[it->second] = std::stoll(std::string(*row[0]));
+                              ++found;
+                            });
+    if (!st) return st.error();
+    if (found != rows)
+      return Error::internal(
+          fmt::format("insert into {} returned {} of {} ids", table, found, rows));
+  }
+  return ids;
+}
+}  // namespace
+
+Result<std::vector<int64_t>> BulkWriter::insert_products(std::span<const ProductRow> rows) {
+  constexpr std::size_t kColumns = 7;
+  std::vector<Cell> cells;
+  cells.reserve(rows.size() * kColumns);
+  for (const ProductRow& r : rows)
+    cells.insert(cells.end(), {txt(r.sku), txt(r.name), opt(r.category), r.unit_price_minor,
+                               txt(r.currency), txt(r.created_at), txt(r.updated_at)});
+  return insert_many(*backend_, "products",
+                     "sku, name, category, unit_price_minor, currency, created_at, updated_at",
+                     kColumns, cells);
+}
+
+Result<std::vector<int64_t>> BulkWriter::insert_customers(std::span<const CustomerRow> rows) {
+  constexpr std::size_t kColumns = 11;
+  std::vector<Cell> cells;
+  cells.reserve(rows.size() * kColumns);
+  for (const CustomerRow& r : rows) {
+    if (!r.external_id) return Error::internal("insert_customers needs external ids");
+    cells.insert(cells.end(), {opt(r.external_id), txt(r.name), opt(r.email), opt(r.phone),
+                               opt(r.company), opt(r.country), txt(r.status), opt(r.owner_id),
+                               txt(r.attributes), txt(r.created_at), txt(r.updated_at)});
+  }
+  return insert_many(
+      *backend_, "customers",
+      "external_id, name, email, phone, company, country, status, owner_id, attributes, "
+      "created_at, updated_at",
+      kColumns, cells);
 }
 
 Status BulkWriter::update_product(int64_t id, const ProductRow& r) {

@@ -99,6 +99,9 @@ struct CommunicationRow {
   std::optional<std::string> import_key;  // as ActivityRow's
 };
 
+// Records per statement of BulkWriter::insert_products/insert_customers.
+inline constexpr std::size_t kRowsPerMultiInsert = 256;
+
 // key -> id. Keys are compared as given; callers lower-case emails.
 using KeyIndex = std::unordered_map<std::string, int64_t>;
 
@@ -153,6 +156,23 @@ class BulkWriter {
   // (PRAGMA data_version); always 0 on PostgreSQL.
   Result<int64_t> data_version();
 
+  // When `table` holds no row: drops what a bulk load would otherwise keep
+  // up row by row — its indexes that enforce no rule (not UNIQUE, not a
+  // primary key) and, on PostgreSQL, its foreign keys (SQLite's are switched
+  // off with set_foreign_keys) — inside the open transaction, and returns how
+  // many it dropped; rebuild_deferred() creates them again from the
+  // statements that made them, in one sorted pass each (a foreign key in one
+  // query that checks every row). Both must happen in the same transaction:
+  // a load rolled back or killed before its commit leaves the table as it
+  // was, indexes and all. Returns 0 for a table with rows.
+  // On PostgreSQL a dropped index or foreign key locks its tables (for a
+  // foreign key also the one it points to) until the commit, against reads
+  // too. When a drop fails (there: it could not have its lock within the
+  // connection's lock timeout), nothing is dropped and 0 is returned.
+  // REQUIRES: an open transaction.
+  Result<std::size_t> defer_indexes(std::string_view table);
+  Status rebuild_deferred();
+
   // Every key of one column, or only those of rows with id > `after_id`
   // merged into `index` (to pick up rows inserted since the last read).
   // Returns the highest id seen.
@@ -164,6 +184,11 @@ class BulkWriter {
   Result<int64_t> insert_lead(const LeadRow& row);
   Status update_lead(int64_t id, const LeadRow& row);
   Result<int64_t> insert_product(const ProductRow& row);
+  // Many new records at once, several per statement (one round trip per
+  // kRowsPerMultiInsert on PostgreSQL instead of one per record); their ids
+  // in the order given. Skus and external ids must be set and new.
+  Result<std::vector<int64_t>> insert_products(std::span<const ProductRow> rows);
+  Result<std::vector<int64_t>> insert_customers(std::span<const CustomerRow> rows);
   Status update_product(int64_t id, const ProductRow& row);
   // Many sales lines at once: the hot path of an import.
   Status insert_transactions(std::span<const TransactionRow> rows);
@@ -202,6 +227,7 @@ class BulkWriter {
   Engine engine_;
   std::unique_ptr<Backend> backend_;
   bool in_transaction_ = false;
+  std::vector<std::string> deferred_;  // statements that rebuild what defer_indexes() dropped
   // SQLite pragmas as the pool handed the connection over, restored on close.
   int64_t pooled_foreign_keys_ = 1, pooled_synchronous_ = 2;
 };
