@@ -221,7 +221,10 @@ TEST_P(KafkaSourceTest, BrokerFailureAndConsumerRestartMidStreamLoseNothingAndCo
   flush();
   ASSERT_TRUE(eventually([&] { return stored_in_table() == kEvents; })) << stored_in_table();
   ASSERT_TRUE(eventually([&] { return second.stats().commits > 0; }));
-  EXPECT_GE(second.stats().events_stored, kEvents / 4);
+  // A round's rows are in the table before the source counts them (it counts
+  // when the ingestor answers), so the count is awaited, not read once.
+  EXPECT_TRUE(eventually([&] { return second.stats().events_stored >= kEvents / 4; }))
+      << second.stats().events_stored;
 
   // Exactly once in the log and in the live state, whatever was re-delivered.
   EXPECT_EQ(stored_in_table(), kEvents);
