@@ -1,10 +1,11 @@
 #include "api/static_files.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "tests/support/temp_dir.h"
 
 namespace icrm::api {
 namespace {
@@ -14,9 +15,6 @@ namespace fs = std::filesystem;
 class StaticFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    base_ = fs::temp_directory_path() / ("icrm_static_" + std::to_string(::getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(base_);
     fs::create_directories(base_ / "dist" / "assets");
     write(base_ / "dist" / "index.html", "<!doctype html><div id=app></div>");
     write(base_ / "dist" / "assets" / "app-3f9a.js", "console.log(1)");
@@ -24,7 +22,6 @@ class StaticFilesTest : public ::testing::Test {
     write(base_ / "dist" / "logo.svg", "<svg/>");
     write(base_ / "secret.txt", "password=hunter2");
   }
-  void TearDown() override { fs::remove_all(base_); }
   static void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
 
@@ -35,7 +32,8 @@ class StaticFilesTest : public ::testing::Test {
     EXPECT_TRUE(r.set_target(target)) << target;
     return files.serve(r);
   }
-  fs::path base_;
+  icrm::testing::TempDir tmp_{"icrm-static"};
+  fs::path base_ = tmp_.dir();
 };
 
 TEST_F(StaticFilesTest, ServesFilesWithTheirContentType) {

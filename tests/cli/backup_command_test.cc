@@ -10,6 +10,7 @@
 
 #include "store/user_store.h"
 #include "tests/cli/cli_runner.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::cli {
@@ -20,18 +21,7 @@ using testing::run_cli;
 
 class BackupCommandTest : public testing::StoreTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    dir_ = fs::temp_directory_path() / ("icrm-backup-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    StoreTest::TearDown();
-    fs::remove_all(dir_);
-  }
-  std::string path(const std::string& name) { return (dir_ / name).string(); }
+  std::string path(const std::string& name) { return dir_.path(name); }
   store::UserStore users() { return store::UserStore(db(), SystemClock::instance()); }
   void add_user(const std::string& email) {
     ASSERT_TRUE(users().create(store::Actor::system(), {email, "Someone", store::Role::kRep, "$argon2id$x"}).ok());
@@ -43,7 +33,7 @@ class BackupCommandTest : public testing::StoreTest {
     return n;
   }
 
-  fs::path dir_;
+  testing::TempDir dir_{"icrm-backup"};
 };
 
 TEST_P(BackupCommandTest, BackupWhileAnotherConnectionWritesIsConsistent) {
@@ -146,9 +136,8 @@ TEST(SqliteRestoreTest, AnEmptyDatabaseNeedsNoForce) {
   ASSERT_TRUE(source) << why;
   store::UserStore users(source->db(), SystemClock::instance());
   ASSERT_TRUE(users.create(store::Actor::system(), {"ada@example.com", "Ada", store::Role::kAdmin, "$argon2id$x"}).ok());
-  auto dir = fs::temp_directory_path() / ("icrm-restore-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::string backup = (dir / "b.db").string(), fresh = (dir / "fresh.db").string();
+  testing::TempDir dir("icrm-restore");
+  std::string backup = dir.path("b.db"), fresh = dir.path("fresh.db");
   ASSERT_EQ(run_cli({"backup", "--db", source->url(), "--out", backup}).exit_code, 0);
   auto run = run_cli({"restore", "--db", "sqlite:" + fresh, "--in", backup});
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -156,7 +145,6 @@ TEST(SqliteRestoreTest, AnEmptyDatabaseNeedsNoForce) {
   ASSERT_TRUE(restored.ok());
   EXPECT_EQ(*store::UserStore(**restored, SystemClock::instance()).count(), 1);
   restored->reset();
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "tests/cli/cli_runner.h"
 #include "tests/models/synthetic.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 
@@ -30,20 +31,16 @@ Run run(const std::string& args) {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("icrm_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
     write("leads.csv", icrm::models::testing::synthetic_csv(1500));
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) { return (dir_ / name).string(); }
+  std::string path(const std::string& name) { return dir_.path(name); }
   void write(const std::string& name, const std::string& text) { std::ofstream(path(name)) << text; }
   std::string read(const std::string& name) {
     std::stringstream ss;
     ss << std::ifstream(path(name)).rdbuf();
     return ss.str();
   }
-  fs::path dir_;
+  icrm::testing::TempDir dir_{"icrm-cli"};
 };
 
 TEST_F(CliTest, TrainPrintsTheComparisonAndPredictScores) {

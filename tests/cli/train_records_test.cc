@@ -12,6 +12,7 @@
 #include "ingest/demo_generator.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/store/store_fixtures.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
 namespace icrm {
@@ -25,9 +26,6 @@ class TrainRecordsTest : public icrm::testing::StoreTest {
   void SetUp() override {
     StoreTest::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
-    dir_ = fs::temp_directory_path() / ("icrm_train_db_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(reinterpret_cast<uintptr_t>(this)));
-    fs::create_directories(dir_);
     ingest::DemoOptions o;
     o.seed = 7;
     o.customers = 2500;
@@ -40,10 +38,6 @@ class TrainRecordsTest : public icrm::testing::StoreTest {
     auto counts = ingest::generate_demo(db(), o);
     ASSERT_TRUE(counts.ok()) << counts.error().to_string();
   }
-  void TearDown() override {
-    fs::remove_all(dir_);
-    StoreTest::TearDown();
-  }
 
   icrm::testing::CliRun train(const std::vector<std::string>& extra) {
     std::vector<std::string> args = {"train", "--db", db_url()};
@@ -52,7 +46,7 @@ class TrainRecordsTest : public icrm::testing::StoreTest {
   }
   boost::json::object report(const std::string& name) {
     std::stringstream ss;
-    ss << std::ifstream(dir_ / name).rdbuf();
+    ss << std::ifstream(path(name)).rdbuf();
     return boost::json::parse(ss.str()).as_object();
   }
   static double auc(const boost::json::object& report, std::string_view kind) {
@@ -60,9 +54,9 @@ class TrainRecordsTest : public icrm::testing::StoreTest {
       if (m.at("model").as_string() == kind) return m.at("test").at("roc_auc").to_number<double>();
     return -1;
   }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string path(const std::string& name) const { return dir_.path(name); }
 
-  fs::path dir_;
+  icrm::testing::TempDir dir_{"icrm-train-db"};
 };
 
 TEST_P(TrainRecordsTest, LeadsModelLearnsTheHiddenSignalAndScoresEveryOpenLead) {

@@ -10,6 +10,7 @@
 
 #include "store/event_store.h"
 #include "store/lead_store.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::ingest {
@@ -29,20 +30,12 @@ class EventFileReplayTest : public testing::StoreTest {
     auto started = EventIngestor::start(db(), clock_, bus_);
     ASSERT_TRUE(started.ok()) << started.error().to_string();
     ingestor_ = std::move(*started);
-    dir_ = std::filesystem::temp_directory_path() /
-           ("icrm-replay-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
-    std::filesystem::create_directories(dir_);
   }
   void TearDown() override {
     ingestor_.reset();
-    std::filesystem::remove_all(dir_);
     StoreTest::TearDown();
   }
-  std::string write(const std::string& name, const std::string& text) {
-    auto path = (dir_ / name).string();
-    std::ofstream(path) << text;
-    return path;
-  }
+  std::string write(const std::string& name, const std::string& text) { return dir_.write(name, text); }
   Result<FileReplaySummary> replay(const std::string& path, double speed = 0) {
     FileReplayOptions o;
     o.path = path;
@@ -57,7 +50,7 @@ class EventFileReplayTest : public testing::StoreTest {
   ManualClock clock_{*parse_timestamp("2026-11-23T12:00:00Z")};
   EventBus bus_;
   std::unique_ptr<EventIngestor> ingestor_;
-  std::filesystem::path dir_;
+  icrm::testing::TempDir dir_{"icrm-replay"};
   std::string lead_;
   std::vector<std::string> rejections_;
   std::vector<std::chrono::microseconds> slept_;
@@ -103,7 +96,7 @@ TEST_P(EventFileReplayTest, CsvColumnsAreMappedByHeader) {
   auto refused = replay(missing);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("'ts'"), std::string::npos);
-  EXPECT_FALSE(replay((dir_ / "absent.jsonl").string()).ok());
+  EXPECT_FALSE(replay(dir_.path("absent.jsonl")).ok());
 }
 
 TEST_P(EventFileReplayTest, SpeedCompressesTheTimeBetweenEvents) {

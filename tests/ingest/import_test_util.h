@@ -1,5 +1,5 @@
-// Helpers for the import tests: temporary files and running an import or an
-// export on a test database.
+// Helpers for the import tests: temporary files (tests/support/temp_dir.h) and
+// running an export on a test database.
 #pragma once
 
 #include <filesystem>
@@ -10,35 +10,11 @@
 #include "core/clock.h"
 #include "ingest/exporter.h"
 #include "ingest/importer.h"
+#include "tests/support/temp_dir.h"
 
 namespace icrm::ingest::testing {
 
-// A directory removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("icrm-import-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    auto p = (path_ / name).string();
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  std::string path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  static int& counter() {
-    static int n = 0;
-    return n;
-  }
-  std::filesystem::path path_;
-};
+using icrm::testing::TempDir;
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

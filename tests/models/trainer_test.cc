@@ -9,6 +9,7 @@
 
 #include "models/model_bundle.h"
 #include "tests/models/synthetic.h"
+#include "tests/support/temp_dir.h"
 
 namespace icrm::models {
 namespace {
@@ -44,10 +45,10 @@ TEST(Trainer, ModelFileRoundTripsAndScoresIdentically) {
   auto table = testing::synthetic_table(2000);
   auto run = train_models(table, options());
   ASSERT_TRUE(run.ok()) << run.error().to_string();
-  auto path = std::filesystem::temp_directory_path() / ("icrm_model_" + std::to_string(::getpid()) + ".json");
-  ASSERT_TRUE(save_bundle(run->bundle, path.string()).ok());
-  auto loaded = load_bundle(path.string());
-  std::filesystem::remove(path);
+  icrm::testing::TempDir dir("icrm-model");
+  auto path = dir.path("model.json");
+  ASSERT_TRUE(save_bundle(run->bundle, path).ok());
+  auto loaded = load_bundle(path);
   ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
   EXPECT_EQ(loaded->primary, run->bundle.primary);
   EXPECT_EQ(loaded->models.size(), run->bundle.models.size());

@@ -7,23 +7,15 @@
 #include <string>
 
 #include "store/database.h"
+#include "tests/support/temp_dir.h"
 
 namespace icrm::store {
 namespace {
 
 class WalCheckpointerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("icrm-wal-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::unique_ptr<Database> open(int trigger_pages) {
-    auto db = Database::open({.url = "sqlite:" + (dir_ / "t.db").string(),
+    auto db = Database::open({.url = "sqlite:" + dir_.path("t.db"),
                               .pool_size = 2,
                               .sqlite_checkpoint_pages = trigger_pages});
     EXPECT_TRUE(db) << db.error().to_string();
@@ -55,7 +47,7 @@ class WalCheckpointerTest : public ::testing::Test {
     return ec ? 0 : static_cast<int64_t>(size);
   }
 
-  std::filesystem::path dir_;
+  icrm::testing::TempDir dir_{"icrm-wal"};
 };
 
 TEST_F(WalCheckpointerTest, CommitsPastTheTriggerAreCopiedBackByTheThread) {
@@ -86,7 +78,7 @@ TEST_F(WalCheckpointerTest, CommitsDoNotCheckpointThemselves) {
   // every frame of ~1,200 pages of commits.
   auto db = open(/*trigger_pages=*/1'000'000);
   write(*db, 120);
-  EXPECT_GT(wal_bytes(dir_ / "t.db"), 1000 * 4096);
+  EXPECT_GT(wal_bytes(dir_.path("t.db")), 1000 * 4096);
   EXPECT_EQ(db->checkpointer()->stats().wakeups, 0);
   // Asked explicitly, the thread copies them back.
   db->checkpointer()->checkpoint_now();

@@ -1,25 +1,14 @@
 #include "tests/support/test_database.h"
 
+#include "tests/support/temp_dir.h"
+
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <random>
 
 namespace icrm::testing {
-namespace {
-
-std::string unique_suffix() {
-  static std::atomic<int> counter{0};
-  std::random_device rd;
-  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(rd() % 100000);
-}
-
-}  // namespace
 
 bool postgres_required() {
   const char* v = std::getenv("ICRM_REQUIRE_PG");
