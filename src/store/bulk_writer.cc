@@ -855,7 +855,7 @@ Status BulkWriter::insert_events(std::span<const LoggedEvent> events) {
   constexpr std::size_t kColumns = 9;
   auto sql_for = [](std::size_t rows) {
     std::string sql =
-        "INSERT INTO events (event_key, entity, type, ts, value, attrs, received_at, too_late, "
+        "INSERT INTO events (event_key, entity, type, ts_us, value, attrs, received_us, too_late, "
         "entity_part) VALUES ";
     for (std::size_t r = 0; r < rows; ++r) {
       sql += r ? ", (" : "(";
@@ -869,20 +869,15 @@ Status BulkWriter::insert_events(std::span<const LoggedEvent> events) {
   };
   static const std::string full_sql = sql_for(kRowsPerInsert);
   std::vector<Cell> cells;
-  std::vector<std::string> times;
   for (std::size_t start = 0; start < events.size(); start += kRowsPerInsert) {
     auto chunk = events.subspan(start, std::min(kRowsPerInsert, events.size() - start));
     cells.clear();
-    times.clear();
-    times.reserve(2 * chunk.size());  // views into it are taken below: no reallocation
     for (const LoggedEvent& e : chunk) {
-      times.push_back(format_timestamp(e.ts));
-      times.push_back(format_timestamp(e.received_at));
+      // Times as integer microseconds since the epoch (migration 0011).
       cells.insert(cells.end(), {static_cast<int64_t>(e.key), std::string_view(e.entity),
-                                 std::string_view(e.type), std::string_view(times[times.size() - 2]),
-                                 e.value, std::string_view(e.attrs),
-                                 std::string_view(times.back()), int64_t{e.too_late ? 1 : 0},
-                                 int64_t{entity_partition(e.entity)}});
+                                 std::string_view(e.type), to_unix_micros(e.ts), e.value,
+                                 std::string_view(e.attrs), to_unix_micros(e.received_at),
+                                 int64_t{e.too_late ? 1 : 0}, int64_t{entity_partition(e.entity)}});
     }
     auto st = backend_->run(chunk.size() == kRowsPerInsert ? full_sql : sql_for(chunk.size()), cells);
     if (!st) return st.error();

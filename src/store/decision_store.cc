@@ -361,15 +361,18 @@ Result<DecisionStore::LeadResponse> DecisionStore::lead_response(int64_t lead_id
   return with_connection(db_, "reading a lead's response", [&](soci::session& s) -> Result<LeadResponse> {
     LeadResponse out;
     const std::string entity = "lead:" + std::to_string(lead_id);
+    // The log's times are integer microseconds (migration 0011).
     const SqlParams window = {SqlValue::of(static_cast<int64_t>(entity_partition(entity))), SqlValue::of(entity),
-                              SqlValue::of(from), SqlValue::of(to)};
-    auto first_event = [&](const char* types) {
+                              SqlValue::of(to_unix_micros(from)), SqlValue::of(to_unix_micros(to))};
+    auto first_event = [&](const char* types) -> std::optional<Timestamp> {
       auto rows = query_rows(s,
-                             std::string("SELECT MIN(ts) FROM events WHERE entity_part = :p AND entity = :e AND "
-                                         "ts >= :f AND ts <= :t AND too_late = 0 AND type IN ") +
+                             std::string("SELECT MIN(ts_us) FROM events WHERE entity_part = :p AND entity = :e AND "
+                                         "ts_us >= :f AND ts_us <= :t AND too_late = 0 AND type IN ") +
                                  types,
                              window, 1);
-      return cell_opt_time(rows.at(0)[0]);
+      auto micros = cell_opt_int(rows.at(0)[0]);
+      if (!micros) return std::nullopt;
+      return from_unix_micros(*micros);
     };
     auto converted = query_rows(s,
                                 "SELECT converted_at FROM leads WHERE id = :l AND converted_at >= :f AND "

@@ -20,8 +20,9 @@ class EventLogWriter::Backend {
 
 namespace {
 
+// Times as integer microseconds since the epoch (migration 0011).
 constexpr const char* kColumns =
-    "event_key, entity, type, ts, value, attrs, received_at, too_late, entity_part";
+    "event_key, entity, type, ts_us, value, attrs, received_us, too_late, entity_part";
 constexpr int kColumnCount = 9;
 // SQLite: checkpoints are not the writer's business: the database's
 // WalCheckpointer (wal_checkpointer.h) copies the WAL back on its own thread.
@@ -59,25 +60,14 @@ class SqliteEventBackend final : public EventLogWriter::Backend {
     // IMMEDIATE takes the write lock now, so the batch never fails half-way
     // on a lock upgrade.
     if (Status s = exec("BEGIN IMMEDIATE"); !s) return s.error();
-    char ts[kTimestampTextBytes];
-    char received[kTimestampTextBytes];
-    // A group's rows share a few arrival times: format each run once.
-    Timestamp received_text_of{};
-    bool received_formatted = false;
     for (const EventRow& row : rows) {
-      format_timestamp_to(row.ts, ts);
-      if (!received_formatted || row.received_at != received_text_of) {
-        format_timestamp_to(row.received_at, received);
-        received_text_of = row.received_at;
-        received_formatted = true;
-      }
       sqlite_api::sqlite3_bind_int64(insert_, 1, static_cast<sqlite_api::sqlite3_int64>(row.key));
       bind_text(2, row.entity);
       bind_text(3, row.type);
-      bind_text(4, std::string_view(ts, sizeof ts));
+      sqlite_api::sqlite3_bind_int64(insert_, 4, to_unix_micros(row.ts));
       sqlite_api::sqlite3_bind_double(insert_, 5, row.value);
       bind_text(6, row.attrs);
-      bind_text(7, std::string_view(received, sizeof received));
+      sqlite_api::sqlite3_bind_int64(insert_, 7, to_unix_micros(row.received_at));
       sqlite_api::sqlite3_bind_int(insert_, 8, row.too_late ? 1 : 0);
       sqlite_api::sqlite3_bind_int(insert_, 9, entity_partition(row.entity));
       int rc = sqlite_api::sqlite3_step(insert_);
@@ -157,9 +147,7 @@ class PgEventBackend final : public EventLogWriter::Backend {
     // Text-format parameters must be NUL-terminated: copy each into one arena
     // sized first, so the pointers taken stay valid.
     size_t bytes = 0;
-    for (const EventRow& r : chunk) {
-      bytes += r.entity.size() + r.type.size() + r.attrs.size() + 2 * kTimestampTextBytes + 80;
-    }
+    for (const EventRow& r : chunk) bytes += r.entity.size() + r.type.size() + r.attrs.size() + 128;
     arena_.clear();
     arena_.reserve(bytes);
     values_.clear();
@@ -168,23 +156,21 @@ class PgEventBackend final : public EventLogWriter::Backend {
       arena_.append(s);
       arena_.push_back('\0');
     };
-    char ts[kTimestampTextBytes];
     char number[32];
-    for (const EventRow& r : chunk) {
-      auto n = std::to_chars(number, number + sizeof number, static_cast<int64_t>(r.key));
+    auto put_number = [&](auto v) {  // integers exactly, doubles in shortest round-trip form
+      auto n = std::to_chars(number, number + sizeof number, v);
       put(std::string_view(number, static_cast<size_t>(n.ptr - number)));
+    };
+    for (const EventRow& r : chunk) {
+      put_number(static_cast<int64_t>(r.key));
       put(r.entity);
       put(r.type);
-      format_timestamp_to(r.ts, ts);
-      put(std::string_view(ts, sizeof ts));
-      n = std::to_chars(number, number + sizeof number, r.value);  // shortest round-trip form
-      put(std::string_view(number, static_cast<size_t>(n.ptr - number)));
+      put_number(to_unix_micros(r.ts));
+      put_number(r.value);
       put(r.attrs);
-      format_timestamp_to(r.received_at, ts);
-      put(std::string_view(ts, sizeof ts));
+      put_number(to_unix_micros(r.received_at));
       put(r.too_late ? "1" : "0");
-      n = std::to_chars(number, number + sizeof number, entity_partition(r.entity));
-      put(std::string_view(number, static_cast<size_t>(n.ptr - number)));
+      put_number(entity_partition(r.entity));
     }
     const std::string& sql = insert_sql(chunk.size());
     Owned res(PQexecParams(conn_, sql.c_str(), static_cast<int>(values_.size()), nullptr,
@@ -201,15 +187,14 @@ class PgEventBackend final : public EventLogWriter::Backend {
     for (int row = 0; row < PQntuples(res.r); ++row) {
       int64_t key = std::stoll(PQgetvalue(res.r, row, 0));
       int part = std::stoi(PQgetvalue(res.r, row, 1));
-      std::string_view stored_ts(PQgetvalue(res.r, row, 2));
+      int64_t stored_ts = std::stoll(PQgetvalue(res.r, row, 2));
       // The first matching row in input order counts as the stored one.
       size_t first = chunk.size();
       auto [lo, hi] = by_key.equal_range(key);
       for (auto it = lo; it != hi; ++it) {
         const EventRow& r = chunk[it->second];
-        format_timestamp_to(r.ts, ts);
         if (it->second < first && !result.stored[offset + it->second] &&
-            entity_partition(r.entity) == part && stored_ts == std::string_view(ts, sizeof ts)) {
+            entity_partition(r.entity) == part && stored_ts == to_unix_micros(r.ts)) {
           first = it->second;
         }
       }
@@ -234,7 +219,7 @@ class PgEventBackend final : public EventLogWriter::Backend {
       }
       sql += ")";
     }
-    sql += " ON CONFLICT DO NOTHING RETURNING event_key, entity_part, ts";
+    sql += " ON CONFLICT DO NOTHING RETURNING event_key, entity_part, ts_us";
     return sql_.emplace(rows, std::move(sql)).first->second;
   }
 

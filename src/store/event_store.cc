@@ -11,7 +11,7 @@ namespace icrm::store {
 namespace {
 
 constexpr const char* kSelectColumns =
-    "SELECT seq, event_key, entity, type, ts, value, attrs, received_at, too_late FROM events";
+    "SELECT seq, event_key, entity, type, ts_us, value, attrs, received_us, too_late FROM events";
 
 Status check_limit(size_t limit) {
   if (limit == 0 || limit > kMaxEventReadLimit) {
@@ -28,8 +28,8 @@ Result<std::vector<LoggedEvent>> fetch(Database& db, const std::string& tail,
   if (!lease) return lease.error();
   std::vector<LoggedEvent> out;
   try {
-    long long seq = 0, key = 0;
-    std::string entity, type, ts, attrs, received_at;
+    long long seq = 0, key = 0, ts = 0, received = 0;
+    std::string entity, type, attrs;
     double value = 0;
     int too_late = 0;
     soci::statement st(**lease);
@@ -40,7 +40,7 @@ Result<std::vector<LoggedEvent>> fetch(Database& db, const std::string& tail,
     st.exchange(soci::into(ts));
     st.exchange(soci::into(value));
     st.exchange(soci::into(attrs));
-    st.exchange(soci::into(received_at));
+    st.exchange(soci::into(received));
     st.exchange(soci::into(too_late));
     std::vector<soci::indicator> indicators;
     bind_params(st, params, indicators);
@@ -54,11 +54,8 @@ Result<std::vector<LoggedEvent>> fetch(Database& db, const std::string& tail,
       e.key = static_cast<uint64_t>(key);
       e.entity = entity;
       e.type = type;
-      auto t = parse_timestamp(ts);
-      auto r = parse_timestamp(received_at);
-      if (!t || !r) return Error::internal("event " + std::to_string(seq) + " has a bad timestamp");
-      e.ts = *t;
-      e.received_at = *r;
+      e.ts = from_unix_micros(ts);
+      e.received_at = from_unix_micros(received);
       e.value = value;
       e.attrs = attrs;
       e.too_late = too_late != 0;
@@ -108,7 +105,7 @@ Result<std::vector<LoggedEvent>> EventStore::list(const EventFilter& filter) {
     where += condition;
   };
   if (!filter.entity.empty()) {
-    // The partition first, so the (entity_part, ts, event_key) index is used;
+    // The partition first, so the (entity_part, ts_us, event_key) index is used;
     // -1 holds rows stored before migration 0007.
     add("entity_part IN (:part, -1) AND entity = :entity");
     params.push_back(SqlValue::of(static_cast<int64_t>(entity_partition(filter.entity))));
@@ -119,12 +116,12 @@ Result<std::vector<LoggedEvent>> EventStore::list(const EventFilter& filter) {
     params.push_back(SqlValue::of(filter.type));
   }
   if (filter.from) {
-    add("ts >= :from");
-    params.push_back(SqlValue::of(*filter.from));
+    add("ts_us >= :from");
+    params.push_back(SqlValue::of(to_unix_micros(*filter.from)));
   }
   if (filter.to) {
-    add("ts < :to");
-    params.push_back(SqlValue::of(*filter.to));
+    add("ts_us < :to");
+    params.push_back(SqlValue::of(to_unix_micros(*filter.to)));
   }
   if (filter.before_seq > 0) {
     add("seq < :before");

@@ -1,5 +1,5 @@
-// EventStore: the append-only event log (table `events`, migrations 0005 and
-// 0007). Reads the log back in arrival order for a state rebuild, lists it
+// EventStore: the append-only event log (table `events`, migrations 0005,
+// 0007 and 0011). Reads the log back in arrival order for a state rebuild, lists it
 // with filters for the API, and appends batches (a convenience over
 // EventLogWriter, the fast path a group commit uses). Thread-safe as Database
 // is: each call leases its own connection.
