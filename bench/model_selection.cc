@@ -5,7 +5,7 @@
 // the mean held-out ROC-AUC of lr and gbdt per candidate.
 //
 //   build/bench/model_selection --csv F --target y [--exclude duration] [--seed 42] [--repeats 3]
-//                               [--only name,name]
+//                               [--only name,name] [--models gbdt]
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -64,6 +64,14 @@ Candidate trees(std::string name, Trees t) {
           }};
 }
 
+// Early-stopping patience for every boosted-tree setting tried.
+Candidate patience(int rounds) {
+  return {fmt::format("all-patience{}", rounds), [rounds](TrainOptions& o) {
+            o.booster.early_stopping_rounds = rounds;
+            for (auto& p : o.booster_alternatives) p.early_stopping_rounds = rounds;
+          }};
+}
+
 const std::vector<Candidate>& candidates() {
   static const std::vector<Candidate> all = {
       // The first round's candidates change one thing in the defaults of the
@@ -83,6 +91,8 @@ const std::vector<Candidate>& candidates() {
       {"mcw5", [](TrainOptions& o) { o.booster.min_child_weight = 5; }},
       {"colsample0.5", [](TrainOptions& o) { o.booster.colsample_bytree = 0.5; }},
       {"patience80", [](TrainOptions& o) { o.booster.early_stopping_rounds = 80; }},
+      // Patience for every tree setting tried (the defaults' and the alternatives').
+      patience(10), patience(15), patience(20), patience(25),
       {"lr-fine-grid",
        [](TrainOptions& o) { o.lr.c_grid = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3}; }},
       {"lr-5-folds", [](TrainOptions& o) { o.lr.folds = 5; }},
@@ -197,7 +207,7 @@ int main(int argc, char** argv) {
       o.positive = positive;
       if (args.count("--exclude"))
         for (auto& e : split_commas(args["--exclude"])) o.exclude.insert(e);
-      o.models = {"lr", "gbdt"};
+      o.models = args.count("--models") ? split_commas(args["--models"]) : std::vector<std::string>{"lr", "gbdt"};
       o.seed = 1000 + static_cast<std::uint64_t>(k);
       c.apply(o);
       auto run = icrm::models::train_models(train, o);

@@ -28,7 +28,14 @@ Result<std::vector<decide::LoggedDecision>> read_log(const EvalPolicyArgs& a) {
   auto db = open_migrated_database(DbOption{a.db_url});
   if (!db) return db.error();
   decide::DecisionService service(**db, SystemClock::instance(), nullptr, 1);
-  return service.labelled_decisions();
+  std::size_t other_features = 0;
+  auto log = service.labelled_decisions(&other_features);
+  if (log && other_features > 0) {
+    std::cerr << fmt::format("{} decision(s) with an outcome were logged with another feature set than the one in "
+                             "force ({} features) and are left out\n",
+                             other_features, service.features().size());
+  }
+  return log;
 }
 
 int run_eval_policy(const EvalPolicyArgs& a) {

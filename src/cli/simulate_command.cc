@@ -130,6 +130,10 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--prior-sd-feature", args->options.bandit.prior_sd_feature,
                   "Prior sd of each lead feature's effect on a step (larger lets features matter sooner)")
       ->capture_default_str();
+  cmd->add_option("--prior-sd-difference", args->options.bandit.prior_sd_difference,
+                  "Pooled: prior sd of how much one step's response to the score and features differs from "
+                  "the shared one")
+      ->capture_default_str();
   cmd->add_option("--log-exploration", args->options.rules_exploration,
                   "ε of the logged rules run that off-policy evaluation reads")
       ->capture_default_str();

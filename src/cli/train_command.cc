@@ -162,7 +162,9 @@ int run_train_csv(const TrainArgs& a) {
   int rc = write_outputs(*run, a.out, a.report, run->report());
   if (a.verbose) {
     std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", "read CSV", read_seconds);
-    for (const auto& [name, seconds] : run->phases) std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", name, seconds);
+    for (const auto& p : run->phases)
+      std::cerr << fmt::format("timing: {:<28} {:7.3f} s  ({:.3f} CPU s on its thread)\n", p.name, p.seconds,
+                               p.cpu_seconds);
     std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", "write model and report", since(written));
     std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", "total", since(start));
   }

@@ -3,6 +3,7 @@
 // features (source, size, engagement), in a fixed order per deployment.
 #pragma once
 
+#include <array>
 #include <vector>
 
 #include "decide/tier.h"
@@ -21,5 +22,7 @@ struct DecisionContext {
 // the Table VI prior sits. P is clamped to [1e-6, 1 - 1e-6].
 std::vector<double> design_vector(const DecisionContext& c);
 inline constexpr std::size_t kDesignPrefix = 4;
+inline constexpr std::array<const char*, kDesignPrefix> kDesignNames = {"logit_p", "tier_high", "tier_medium",
+                                                                        "tier_low"};
 
 }  // namespace icrm::decide

@@ -4,6 +4,10 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <limits>
 
 #include "decide/working_hours.h"
 #include "store/activity_store.h"
@@ -51,9 +55,6 @@ double default_reward(OutcomeKind o) {
 
 namespace {
 
-constexpr std::array<const char*, kDesignPrefix> kDesignNames = {"logit_p", "tier_high", "tier_medium",
-                                                                 "tier_low"};
-
 BanditConfig bandit_config(const DecisionSettings& s) {
   BanditConfig c;
   c.costs = s.costs;
@@ -61,13 +62,34 @@ BanditConfig bandit_config(const DecisionSettings& s) {
   return c;
 }
 
-std::string context_json(const std::vector<double>& x, double value) {
-  boost::json::array names, values;
+// REQUIRES: names.size() == x.size().
+std::string context_json(const std::vector<std::string>& names, const std::vector<double>& x, double value) {
+  boost::json::array n, values;
   for (size_t i = 0; i < x.size(); ++i) {
-    names.emplace_back(i < kDesignNames.size() ? kDesignNames[i] : "feature_" + std::to_string(i));
+    n.emplace_back(names[i]);
     values.emplace_back(x[i]);
   }
-  return boost::json::serialize(boost::json::object{{"names", names}, {"x", values}, {"value", value}});
+  return boost::json::serialize(boost::json::object{{"names", n}, {"x", values}, {"value", value}});
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// A stored posterior as a model, or nullopt when it was learned on another
+// design than `names` (never applied to it: the entries would not line up).
+std::optional<BayesianLogistic> restore_posterior(const store::BanditPosterior& p,
+                                                  const std::vector<std::string>& names) {
+  const std::size_t d = names.size();
+  if (p.features != names || p.dimension != d || p.mean.size() != d || p.covariance.size() != d * d)
+    return std::nullopt;
+  const auto n = static_cast<Eigen::Index>(d);
+  Eigen::VectorXd mean = Eigen::Map<const Eigen::VectorXd>(p.mean.data(), n);
+  Eigen::MatrixXd cov =
+      Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(p.covariance.data(), n, n);
+  return BayesianLogistic::restore(mean, cov, static_cast<size_t>(p.observations));
 }
 
 double service_hours(const DecisionSettings& s, Tier t) {
@@ -117,22 +139,41 @@ std::string decision_message(const store::DecisionRecord& d, std::optional<int64
 
 }  // namespace
 
-std::optional<std::vector<double>> context_vector(const store::DecisionRecord& d) {
+std::optional<LoggedDesign> logged_design(const store::DecisionRecord& d) {
   boost::system::error_code ec;
   auto v = boost::json::parse(d.context, ec);
   if (ec || !v.is_object()) return std::nullopt;
   const auto* x = v.as_object().if_contains("x");
-  if (!x || !x->is_array()) return std::nullopt;
-  std::vector<double> out;
+  const auto* names = v.as_object().if_contains("names");
+  if (!x || !x->is_array() || !names || !names->is_array()) return std::nullopt;
+  LoggedDesign out;
   for (const auto& e : x->as_array()) {
     if (!e.is_number()) return std::nullopt;
-    out.push_back(e.to_number<double>());
+    out.x.push_back(e.to_number<double>());
   }
+  for (const auto& e : names->as_array()) {
+    if (!e.is_string()) return std::nullopt;
+    out.names.emplace_back(e.as_string());
+  }
+  if (out.names.size() != out.x.size()) return std::nullopt;
   return out;
 }
 
-DecisionService::DecisionService(store::Database& db, const Clock& clock, EventBus* bus, uint64_t seed)
-    : db_(db), clock_(clock), bus_(bus), decisions_(db), rng_(seed) {}
+std::optional<std::vector<double>> context_vector(const store::DecisionRecord& d) {
+  auto logged = logged_design(d);
+  if (!logged) return std::nullopt;
+  return std::move(logged->x);
+}
+
+DecisionService::DecisionService(store::Database& db, const Clock& clock, EventBus* bus, uint64_t seed,
+                                 LeadFeatureSpec features)
+    : db_(db),
+      clock_(clock),
+      bus_(bus),
+      features_(std::move(features)),
+      design_names_(features_.design_names()),
+      decisions_(db),
+      rng_(seed) {}
 
 Result<DecisionSettings> DecisionService::settings() {
   auto stored = decisions_.load_settings();
@@ -231,22 +272,59 @@ Result<std::optional<int64_t>> DecisionService::assignee(const store::Lead& lead
   return decisions_.rep_with_most_free_capacity();
 }
 
-Result<ThompsonBandit> DecisionService::load_bandit(const DecisionSettings& s, int64_t* outcomes) {
-  ThompsonBandit bandit(0, bandit_config(s));
+Result<ThompsonBandit> DecisionService::load_bandit(const DecisionSettings& s, int64_t* outcomes,
+                                                    std::string* reset) {
+  ThompsonBandit bandit(features_.size(), bandit_config(s));
   auto stored = decisions_.posteriors();
   if (!stored) return stored.error();
   int64_t seen = 0;
+  std::vector<std::string> stale;
   for (const auto& p : *stored) {
     auto action = parse_action(p.action);
-    if (!action || p.dimension != kDesignPrefix) continue;  // a posterior of another design: start afresh
-    Eigen::VectorXd mean = Eigen::Map<const Eigen::VectorXd>(p.mean.data(), static_cast<Eigen::Index>(p.dimension));
-    Eigen::MatrixXd cov = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-        p.covariance.data(), static_cast<Eigen::Index>(p.dimension), static_cast<Eigen::Index>(p.dimension));
-    bandit.set_model(*action, BayesianLogistic::restore(mean, cov, static_cast<size_t>(p.observations)));
+    if (!action) continue;
+    auto model = restore_posterior(p, design_names_);
+    if (!model) {
+      stale.push_back(fmt::format("{} (d={})", p.action, p.dimension));
+      continue;
+    }
+    bandit.set_model(*action, std::move(*model));
     seen += p.observations;
   }
   if (outcomes) *outcomes = seen;
+  if (reset) {
+    reset->clear();
+    if (!stale.empty()) {
+      *reset = fmt::format("the stored posteriors of {} were learned on another feature set and are not used: "
+                           "they start again from the prior on the {} features in force (d={})",
+                           joined(stale), features_.size(), design_names_.size());
+    }
+  }
   return bandit;
+}
+
+Result<std::vector<double>> DecisionService::lead_features(const store::Lead& lead) {
+  const Timestamp now = clock_.now();
+  auto events = decisions_.lead_activity(lead.id, now - kEngagementWindow, now);
+  if (!events) return events.error();
+  using Days = std::chrono::duration<double, std::ratio<86400>>;
+  LeadSignals s;
+  s.source = lead.source;
+  if (const auto* e = lead.attributes.if_contains("employees"); e && e->is_number()) {
+    s.employees = e->to_number<double>();
+  }
+  s.age_days = std::max(0.0, std::chrono::duration_cast<Days>(now - lead.created_at).count());
+  std::optional<Timestamp> last;
+  for (const auto& a : *events) {
+    const int n = static_cast<int>(std::min<int64_t>(a.count, std::numeric_limits<int>::max()));
+    if (a.type == "page_view") s.page_views = n;
+    else if (a.type == "email_open") s.email_opens = n;
+    else if (a.type == "email_click") s.email_clicks = n;
+    else if (a.type == "form_submit") s.form_submits = n;
+    else if (a.type == "meeting") s.meetings = n;
+    if (!last || a.last > *last) last = a.last;
+  }
+  if (last) s.days_since_last_event = std::max(0.0, std::chrono::duration_cast<Days>(now - *last).count());
+  return features_.encode(s);
 }
 
 Result<store::DecisionRecord> DecisionService::decide(int64_t lead_id, DecisionTrigger trigger) {
@@ -271,11 +349,15 @@ Result<store::DecisionRecord> DecisionService::decide(int64_t lead_id, DecisionT
   TierAssignment tier = assign_tier((*score)->score, in_force->thresholds);
   auto value = deal_value(*lead, *s);
   if (!value) return value.error();
+  auto features = lead_features(*lead);
+  if (!features) return features.error();
   int64_t outcomes = 0;
-  auto bandit = load_bandit(*s, &outcomes);
+  std::string reset;
+  auto bandit = load_bandit(*s, &outcomes, &reset);
   if (!bandit) return bandit.error();
+  if (!reset.empty()) spdlog::warn("decision for lead {}: {}", lead_id, reset);
 
-  DecisionContext ctx{(*score)->probability, tier.tier, *value, {}};
+  DecisionContext ctx{(*score)->probability, tier.tier, *value, std::move(*features)};
   BanditChoice choice;
   {
     std::lock_guard lock(mutex_);
@@ -293,7 +375,7 @@ Result<store::DecisionRecord> DecisionService::decide(int64_t lead_id, DecisionT
   d.deal_value = *value;
   d.utility = choice.mean_utility;
   d.bandit_version = outcomes;
-  d.context = context_json(design_vector(ctx), *value);
+  d.context = context_json(design_names_, design_vector(ctx), *value);
   d.triggered_by = std::string(trigger_name(trigger));
   d.created_at = clock_.now();
   const bool all_negative = choice.mean_utility[index(Action::kCall)] < 0 &&
@@ -314,6 +396,7 @@ Result<store::DecisionRecord> DecisionService::decide(int64_t lead_id, DecisionT
     how = fmt::format("Thompson sampling chose {} with probability {:.3f} (bandit after {} outcomes)",
                       action_name(action), choice.propensity, outcomes);
   }
+  if (!reset.empty()) how += "; " + reset;
   d.action = std::string(action_name(action));
   d.why = fmt::format("{} ({}); V={:.2f}; U=P·V−C: call {:.2f}, email {:.2f}, offer {:.2f}, nurture {:.2f}; {}",
                       tier.reason, in_force->basis, *value, d.utility[0], d.utility[1], d.utility[2], d.utility[3],
@@ -335,28 +418,40 @@ Result<store::DecisionRecord> DecisionService::decide(int64_t lead_id, DecisionT
 
 Status DecisionService::learn(const store::DecisionRecord& d, double reward) {
   auto action = parse_action(d.action);
-  auto x = context_vector(d);
-  if (!action || !x || x->size() != kDesignPrefix) return {};  // nothing the bandit can learn from
+  auto logged = logged_design(d);
+  if (!action || !logged) return {};  // nothing the bandit can learn from
+  if (logged->names != design_names_) {
+    // Decided under another feature set: its entries would not line up with
+    // the posterior's. The outcome stays stored; the bandit does not learn it.
+    spdlog::warn("decision {}: logged with another feature set ({} entries, now {}); its outcome is kept, "
+                 "not learned",
+                 d.id, logged->names.size(), design_names_.size());
+    return {};
+  }
   auto s = settings();
   if (!s) return s.error();
-  ThompsonBandit prior(0, bandit_config(*s));
+  ThompsonBandit prior(features_.size(), bandit_config(*s));
+  const std::size_t dim = design_names_.size();
   auto updated = decisions_.update_posterior(
       d.action,
       [&](std::optional<store::BanditPosterior> before) {
         BayesianLogistic model = prior.model(*action);
-        if (before && before->dimension == kDesignPrefix) {
-          Eigen::VectorXd mean = Eigen::Map<const Eigen::VectorXd>(before->mean.data(), kDesignPrefix);
-          Eigen::MatrixXd cov =
-              Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-                  before->covariance.data(), kDesignPrefix, kDesignPrefix);
-          model = BayesianLogistic::restore(mean, cov, static_cast<size_t>(before->observations));
+        if (before) {
+          if (auto restored = restore_posterior(*before, design_names_)) {
+            model = std::move(*restored);
+          } else {
+            spdlog::warn("bandit posterior of {} was learned on another feature set (d={}): it starts again from "
+                         "the prior on the features in force (d={})",
+                         d.action, before->dimension, dim);
+          }
         }
-        model.update(*x, reward);
+        model.update(logged->x, reward);
         store::BanditPosterior after;
-        after.dimension = kDesignPrefix;
-        after.mean.assign(model.mean().data(), model.mean().data() + kDesignPrefix);
+        after.dimension = dim;
+        after.features = design_names_;
+        after.mean.assign(model.mean().data(), model.mean().data() + dim);
         Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major = model.covariance();
-        after.covariance.assign(row_major.data(), row_major.data() + kDesignPrefix * kDesignPrefix);
+        after.covariance.assign(row_major.data(), row_major.data() + dim * dim);
         after.observations = static_cast<int64_t>(model.observations());
         return after;
       },
@@ -455,8 +550,9 @@ Result<int> DecisionService::infer_outcomes() {
   }
 }
 
-Result<std::vector<LoggedDecision>> DecisionService::labelled_decisions() {
+Result<std::vector<LoggedDecision>> DecisionService::labelled_decisions(std::size_t* other_features) {
   std::vector<LoggedDecision> out;
+  if (other_features) *other_features = 0;
   for (int64_t after = 0;;) {
     auto page = decisions_.log(after, 1000);
     if (!page) return page.error();
@@ -466,8 +562,14 @@ Result<std::vector<LoggedDecision>> DecisionService::labelled_decisions() {
       auto action = parse_action(d.action);
       auto tier = parse_tier(d.tier);
       if (!d.reward || !action || !tier) continue;
+      auto logged = logged_design(d);
+      if (!logged || logged->names != design_names_) {
+        if (other_features) ++*other_features;
+        continue;
+      }
       LoggedDecision l;
-      l.context = DecisionContext{d.probability, *tier, d.deal_value, {}};
+      l.context = DecisionContext{d.probability, *tier, d.deal_value,
+                                  std::vector<double>(logged->x.begin() + kDesignPrefix, logged->x.end())};
       l.action = *action;
       l.propensity = d.propensity;
       l.reward = *d.reward;

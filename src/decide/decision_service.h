@@ -29,6 +29,7 @@
 #include "core/random.h"
 #include "core/result.h"
 #include "decide/decision_settings.h"
+#include "decide/lead_features.h"
 #include "decide/off_policy.h"
 #include "decide/thompson_bandit.h"
 #include "store/actor.h"
@@ -61,8 +62,10 @@ inline constexpr std::chrono::seconds kThresholdCacheTtl{60};
 class DecisionService {
  public:
   // `bus` may be null (no "decision" messages). `seed` seeds the stream
-  // actions are drawn with.
-  DecisionService(store::Database& db, const Clock& clock, EventBus* bus, uint64_t seed);
+  // actions are drawn with. `features`: the lead features the bandit decides
+  // on (the deployment's; a test may pass another vocabulary).
+  DecisionService(store::Database& db, const Clock& clock, EventBus* bus, uint64_t seed,
+                  LeadFeatureSpec features = LeadFeatureSpec::standard());
 
   // The admin's settings, or the defaults when none were saved.
   Result<DecisionSettings> settings();
@@ -94,13 +97,26 @@ class DecisionService {
   Result<int> infer_outcomes();
 
   // Every decision with an outcome, as off-policy evaluation and training
-  // read them (the context the bandit saw, the action, its propensity, the
-  // reward): the training labels of the feedback loop.
-  Result<std::vector<LoggedDecision>> labelled_decisions();
+  // read them (the context the bandit saw — score, tier, value and the lead's
+  // features —, the action, its propensity, the reward): the training labels
+  // of the feedback loop. Decisions logged with another feature set than
+  // this service's are left out (and counted in *other_features).
+  Result<std::vector<LoggedDecision>> labelled_decisions(std::size_t* other_features = nullptr);
 
   // The bandit as persisted (prior where an action has no stored posterior),
   // with the settings' costs and exploration; and how many outcomes it saw.
-  Result<ThompsonBandit> load_bandit(const DecisionSettings& s, int64_t* outcomes = nullptr);
+  // A stored posterior learned on another design than features().design_names()
+  // (another feature set, or one stored before names were kept) is not
+  // applied: that action starts from its prior, and *reset says which ones
+  // and why (empty when none). Never mis-aligned: the names are compared.
+  Result<ThompsonBandit> load_bandit(const DecisionSettings& s, int64_t* outcomes = nullptr,
+                                     std::string* reset = nullptr);
+
+  // The lead's features now, in features().names() order, from its record
+  // (source, attribute "employees", created_at) and its events of the last
+  // kEngagementWindow.
+  Result<std::vector<double>> lead_features(const store::Lead& lead);
+  const LeadFeatureSpec& features() const { return features_; }
 
  private:
   Result<double> deal_value(const store::Lead& lead, const DecisionSettings& s);
@@ -110,6 +126,8 @@ class DecisionService {
   store::Database& db_;
   const Clock& clock_;
   EventBus* bus_;
+  const LeadFeatureSpec features_;
+  const std::vector<std::string> design_names_;  // features_.design_names()
   store::DecisionStore decisions_;
   std::mutex mutex_;
   Rng rng_;                                       // GUARDED_BY(mutex_)
@@ -118,8 +136,14 @@ class DecisionService {
   Timestamp cached_at_{};                         // GUARDED_BY(mutex_)
 };
 
-// The bandit's design vector for a decision as stored in its context, or
-// nullopt when the context does not hold one.
+// The bandit's design vector for a decision as stored in its context
+// ({"names": [...], "x": [...], "value": V}), or nullopt when the context
+// does not hold one.
+struct LoggedDesign {
+  std::vector<std::string> names;
+  std::vector<double> x;
+};
+std::optional<LoggedDesign> logged_design(const store::DecisionRecord& d);
 std::optional<std::vector<double>> context_vector(const store::DecisionRecord& d);
 
 }  // namespace icrm::decide

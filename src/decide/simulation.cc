@@ -8,6 +8,7 @@
 #include <deque>
 
 #include "core/random.h"
+#include "decide/lead_features.h"
 #include "decide/rules_policy.h"
 #include "decide/sample_action.h"
 #include "ingest/demo_generator.h"
@@ -47,23 +48,31 @@ struct SimLead {
 
 double logit(double p) { return std::log(p / (1 - p)); }
 
+// What the records would show of a simulated lead when it is decided on,
+// the day it arrived: its source and size, its behaviour so far (all of it
+// inside the engagement window), age 0 and just heard from.
+LeadSignals simulated_signals(const ingest::LeadTruth& t) {
+  LeadSignals s;
+  s.source = std::string(ingest::demo_lead_source_name(t.source));
+  s.employees = t.employees;
+  s.page_views = t.page_views;
+  s.email_opens = t.email_opens;
+  s.email_clicks = t.email_clicks;
+  s.form_submits = t.form_submitted ? 1 : 0;
+  s.meetings = t.meeting_held ? 1 : 0;
+  s.days_since_last_event = 0;
+  return s;
+}
+
 // A lead as the team sees it: the scoring model's noisy estimate of the
-// truth, and the lead's own features (kSimulationFeatures).
+// truth, and the lead's own features (LeadFeatureSpec::standard()).
 SimLead draw_lead(Rng& rng, std::size_t i, const SimulationOptions& o) {
   SimLead l;
   l.truth = ingest::draw_demo_lead(rng, i);
   const double p = ingest::true_conversion_probability(l.truth);
   l.context.probability = 1 / (1 + std::exp(-(logit(p) + o.score_noise * rng.normal())));
   l.context.value = ingest::demo_deal_value_eur(l.truth);
-  const int s = l.truth.source;
-  l.context.features = {s == 1 ? 1.0 : 0.0,
-                        s == 2 ? 1.0 : 0.0,
-                        s == 3 ? 1.0 : 0.0,
-                        s == 4 ? 1.0 : 0.0,
-                        std::log10(std::max(1, l.truth.employees)),
-                        static_cast<double>(std::min(l.truth.email_clicks, 4)),
-                        l.truth.meeting_held ? 1.0 : 0.0,
-                        l.truth.form_submitted ? 1.0 : 0.0};
+  l.context.features = LeadFeatureSpec::standard().encode(simulated_signals(l.truth));
   l.luck = rng.uniform();
   l.delay = o.min_delay_days + rng.below(o.max_delay_days - o.min_delay_days + 1);
   return l;
@@ -226,7 +235,7 @@ SeedResult simulate_seed(const SimulationOptions& o, std::uint64_t seed, const s
   s.rules = run(PolicyKind::kRules, leads, o, seed, nullptr).result;
   step();
   s.oracle = run(PolicyKind::kOracle, leads, o, seed, nullptr).result;
-  ThompsonBandit bandit(kSimulationFeatures.size(), o.bandit);
+  ThompsonBandit bandit(LeadFeatureSpec::standard().size(), o.bandit);
   s.bandit = run(PolicyKind::kBandit, leads, o, seed, &bandit).result;
   step();
 

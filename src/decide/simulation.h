@@ -83,10 +83,4 @@ struct SimulationReport {
 Result<SimulationReport> simulate(const SimulationOptions& options,
                                   const std::function<void(std::size_t, std::size_t)>& progress = {});
 
-// The simulated leads' features, as the bandit sees them (for the docs and
-// for eval-policy on a simulated log).
-inline constexpr std::array<const char*, 8> kSimulationFeatures = {
-    "source_ads", "source_referral", "source_event", "source_cold", "log10_employees",
-    "email_clicks",  "meeting_held",  "form_submitted"};
-
 }  // namespace icrm::decide

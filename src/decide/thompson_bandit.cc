@@ -24,7 +24,7 @@ Status validate(const BanditConfig& c) {
     return Error::invalid(fmt::format("propensity_draws must be from 1 to {}", kMaxPropensityDraws),
                           "propensity_draws");
   for (auto [v, field] : {std::pair{c.prior_sd_tier, "prior_sd_tier"}, {c.prior_sd_score, "prior_sd_score"},
-                          {c.prior_sd_feature, "prior_sd_feature"}})
+                          {c.prior_sd_feature, "prior_sd_feature"}, {c.prior_sd_difference, "prior_sd_difference"}})
     if (!(std::isfinite(v) && v > 0)) return Error::invalid("a prior sd must be a positive number", field);
   if (!(std::isfinite(c.posterior_scale) && c.posterior_scale > 0 && c.posterior_scale <= 10))
     return Error::invalid("posterior_scale must be above 0 and at most 10", "posterior_scale");
@@ -64,6 +64,9 @@ ThompsonBandit::ThompsonBandit(std::size_t feature_count, BanditConfig config)
   joint_variance.head(d) = variance;
   for (Action a : kActions) {
     prior(a, false, mean, variance);
+    // δ_a's feature entries: how a's response to the lead's features differs from the shared one.
+    for (auto i = static_cast<Eigen::Index>(kDesignPrefix); i < d; ++i)
+      variance[i] = config.prior_sd_difference * config.prior_sd_difference;
     joint_mean.segment(static_cast<Eigen::Index>(1 + index(a)) * d, d) = mean;
     joint_variance.segment(static_cast<Eigen::Index>(1 + index(a)) * d, d) = variance;
   }

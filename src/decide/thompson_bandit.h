@@ -62,6 +62,11 @@ struct BanditConfig {
   // unpooled action's weights but with the score coefficient's mean in the
   // shared block, only says how a differs. Off: one independent model per action.
   bool pooled = false;
+  // Pooled only: the prior sd of each δ_a's feature entries — how much a
+  // step's response to the lead's features may differ from the shared
+  // response (whose prior sd is prior_sd_feature). Below it, the prior says
+  // the steps respond alike unless outcomes say otherwise (a hierarchical prior).
+  double prior_sd_difference = 1.0;
 };
 inline constexpr int kMaxPropensityDraws = 100'000;
 Status validate(const BanditConfig& c);

@@ -89,6 +89,10 @@ double day_weight(Timestamp day) {
 
 }  // namespace
 
+std::string_view demo_lead_source_name(int source) {
+  return kLeadSources.at(static_cast<std::size_t>(source));
+}
+
 LeadTruth draw_demo_lead(Rng& rng, std::size_t rep) {
   static const std::vector<double> source_cum = cumulative(kLeadSourceWeights.data(), kLeadSourceWeights.size());
   LeadTruth t;

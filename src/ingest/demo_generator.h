@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -54,12 +55,14 @@ Result<DemoCounts> generate_demo(store::Database& db, const DemoOptions& options
 // but the latent ones (source, employees, value, plan) is behaviour the
 // generator also writes as events and communications before the outcome.
 struct LeadTruth {
-  int source = 0;  // index into kLeadSources
+  int source = 0;  // index into kLeadSources: demo_lead_source_name()
   int employees = 0, page_views = 0, email_opens = 0, email_clicks = 0;
   bool form_submitted = false, meeting_held = false;
   double first_response_hours = 0;
 };
 double true_conversion_probability(const LeadTruth& lead);
+// The source a lead of truth.source = i has in the records ("web", "ads", ...).
+std::string_view demo_lead_source_name(int source);
 // Draws one lead's latent truth as generate_demo does (source, size,
 // behaviour; the first response from rep `rep`'s speed), for simulations that
 // need fresh leads from the same population.

@@ -22,17 +22,30 @@ features::Matrix columns_of(const features::Matrix& x, std::span<const std::uint
 
 }  // namespace
 
+Result<BoosterData> GbdtModel::booster_data(const Dataset& train, const Dataset& valid,
+                                            std::span<const std::uint32_t> columns) {
+  const std::size_t width = train.x->cols;
+  for (auto c : columns)
+    if (c >= width) return Error::invalid("boosted trees: a column beyond the row");
+  if (columns.empty() || columns.size() == width) return BoosterData::make(*train.x, train.y, *valid.x, valid.y);
+  return BoosterData::make(columns_of(*train.x, columns), train.y, columns_of(*valid.x, columns), valid.y);
+}
+
 Result<std::unique_ptr<GbdtModel>> GbdtModel::train(const Dataset& train, const Dataset& valid,
                                                     const BoosterParams& params, const Booster::Progress& progress,
                                                     std::vector<std::uint32_t> columns) {
-  const std::size_t width = train.x->cols;
+  auto data = booster_data(train, valid, columns);
+  if (!data) return data.error();
+  return GbdtModel::train(*data, params, progress, std::move(columns), train.x->cols);
+}
+
+Result<std::unique_ptr<GbdtModel>> GbdtModel::train(const BoosterData& data, const BoosterParams& params,
+                                                    const Booster::Progress& progress,
+                                                    std::vector<std::uint32_t> columns, std::size_t width) {
   if (columns.size() == width) columns.clear();
-  for (auto c : columns)
-    if (c >= width) return Error::invalid("boosted trees: a column beyond the row");
-  auto b = columns.empty()
-               ? Booster::train(*train.x, train.y, *valid.x, valid.y, params, progress)
-               : Booster::train(columns_of(*train.x, columns), train.y, columns_of(*valid.x, columns), valid.y,
-                                params, progress);
+  if (columns.empty() ? data.cols() != width : columns.size() != data.cols())
+    return Error::invalid("boosted trees: the column map does not match the data");
+  auto b = Booster::train(data, params, progress);
   if (!b) return b.error();
   return create(std::move(*b), std::move(columns), width);
 }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "models/model.h"
@@ -27,6 +28,14 @@ class GbdtModel final : public Model {
                                                   const BoosterParams& params,
                                                   const Booster::Progress& progress = {},
                                                   std::vector<std::uint32_t> columns = {});
+  // The same, in steps: the data as the booster reads it (only `columns` of
+  // each row), built once for several settings trained one after another.
+  static Result<BoosterData> booster_data(const Dataset& train, const Dataset& valid,
+                                          std::span<const std::uint32_t> columns);
+  // `width`: the rows' whole width (`columns` empty: the data's).
+  static Result<std::unique_ptr<GbdtModel>> train(const BoosterData& data, const BoosterParams& params,
+                                                  const Booster::Progress& progress,
+                                                  std::vector<std::uint32_t> columns, std::size_t width);
   static Result<std::unique_ptr<GbdtModel>> from_json(const boost::json::value& json);
 
   // Flattens the booster's trees for fast scoring.

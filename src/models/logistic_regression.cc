@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <mutex>
 
 #include "features/json_fields.h"
@@ -27,6 +28,9 @@ class SparseRows {
  public:
   explicit SparseRows(const Dataset& data) {
     const auto& x = *data.x;
+    std::size_t nonzero = 0;  // counted first: growing the node vector moved ~30 MB on bank marketing
+    for (float v : x.data) nonzero += v != 0.f;
+    nodes_.reserve(nonzero + 2 * x.rows);
     starts_.reserve(x.rows);
     for (std::size_t r = 0; r < x.rows; ++r) {
       starts_.push_back(nodes_.size());
@@ -97,6 +101,41 @@ double dot(const std::vector<double>& w, double b, const float* row) {
   return s;
 }
 
+// The rows of every fold but fold k.
+std::vector<std::size_t> rows_besides(const std::vector<std::vector<std::size_t>>& folds, std::size_t k) {
+  std::vector<std::size_t> rest;
+  for (std::size_t o = 0; o < folds.size(); ++o)
+    if (o != k) rest.insert(rest.end(), folds[o].begin(), folds[o].end());
+  return rest;
+}
+
+// One cross-validation fold's walk along the C grid (ascending): fits on the
+// other folds' rows from the strongest penalty up, the first from `start`,
+// each next one warm-started from the previous C's solution (the convex
+// optimum does not depend on the start, only the number of Newton steps
+// does); the fold's out-of-fold margins and the solution per C.
+struct FoldPath {
+  std::vector<std::vector<double>> scores, solutions;
+};
+
+Result<FoldPath> walk_fold(SparseRows& sparse, const Dataset& data,
+                           const std::vector<std::vector<std::size_t>>& folds, std::size_t k,
+                           const std::vector<double>& grid, std::vector<double> start) {
+  const auto rest = rows_besides(folds, k);
+  FoldPath path;
+  path.scores.resize(grid.size());
+  path.solutions.resize(grid.size());
+  for (std::size_t g = 0; g < grid.size(); ++g) {
+    auto wb = fit(sparse, data.y, rest, grid[g], start);
+    if (!wb) return wb.error();
+    for (std::size_t r : folds[k]) path.scores[g].push_back(dot(wb->first, wb->second, data.x->row(r)));
+    start = std::move(wb->first);
+    start.push_back(wb->second);
+    path.solutions[g] = start;
+  }
+  return path;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<LogisticRegression>> LogisticRegression::train(
@@ -110,29 +149,36 @@ Result<std::unique_ptr<LogisticRegression>> LogisticRegression::train(
   if (best_c <= 0) {
     if (options.c_grid.empty() || options.folds < 2) return Error::invalid("empty C grid or < 2 folds", "c");
     auto folds = stratified_folds(all, data.y, options.folds, options.seed);
-    // Each fold walks the grid from the strongest penalty up, warm-starting
-    // from the previous C's solution (the convex optimum does not depend on
-    // the start, only the number of Newton steps does); out-of-fold scores
-    // are pooled per C.
     std::vector<double> grid = options.c_grid;
     std::sort(grid.begin(), grid.end());
+    // Every fold starts from the first fold's solution at the strongest
+    // penalty (a fit from zero costs about two warm ones); then the folds are
+    // independent (each on a thread of its own with options.parallel; the
+    // results do not depend on it).
+    auto seed = fit(sparse, data.y, rows_besides(folds, 0), grid.front());
+    if (!seed) return seed.error();
+    std::vector<double> seed_start = std::move(seed->first);
+    seed_start.push_back(seed->second);
+    std::vector<std::future<Result<FoldPath>>> others;
+    for (std::size_t k = 1; k < folds.size(); ++k)
+      others.push_back(std::async(options.parallel ? std::launch::async : std::launch::deferred,
+                                  [&, k] { return walk_fold(sparse, data, folds, k, grid, seed_start); }));
+    std::vector<FoldPath> paths;
+    auto first = walk_fold(sparse, data, folds, 0, grid, seed_start);
+    if (!first) return first.error();
+    paths.push_back(std::move(*first));
+    for (auto& f : others) {
+      auto path = f.get();
+      if (!path) return path.error();
+      paths.push_back(std::move(*path));
+    }
+    // Out-of-fold scores pooled per C, in fold order.
     std::vector<std::vector<double>> scores(grid.size());
-    std::vector<std::vector<double>> solutions(grid.size());  // the last fold's, to warm-start the final fit
     std::vector<float> labels;
     for (std::size_t k = 0; k < folds.size(); ++k) {
-      std::vector<std::size_t> rest;
-      for (std::size_t o = 0; o < folds.size(); ++o)
-        if (o != k) rest.insert(rest.end(), folds[o].begin(), folds[o].end());
       for (std::size_t r : folds[k]) labels.push_back(data.y[r]);
-      start = solutions[0];  // the previous fold's, at the strongest penalty (empty at first)
-      for (std::size_t g = 0; g < grid.size(); ++g) {
-        auto wb = fit(sparse, data.y, rest, grid[g], start);
-        if (!wb) return wb.error();
-        for (std::size_t r : folds[k]) scores[g].push_back(dot(wb->first, wb->second, data.x->row(r)));
-        start = std::move(wb->first);
-        start.push_back(wb->second);
-        solutions[g] = start;
-      }
+      for (std::size_t g = 0; g < grid.size(); ++g)
+        scores[g].insert(scores[g].end(), paths[k].scores[g].begin(), paths[k].scores[g].end());
     }
     double best_auc = -1;
     for (std::size_t g = 0; g < grid.size(); ++g) {
@@ -140,7 +186,7 @@ Result<std::unique_ptr<LogisticRegression>> LogisticRegression::train(
       if (auc > best_auc + 1e-5) {
         best_auc = auc;
         best_c = grid[g];
-        start = std::move(solutions[g]);
+        start = std::move(paths.back().solutions[g]);  // the last fold's, to warm-start the final fit
       }
     }
   }

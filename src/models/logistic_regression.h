@@ -20,6 +20,9 @@ struct LogisticRegressionOptions {
   // rows) to warm-start from; empty: start at the base rate.
   std::vector<double> start;
   std::uint64_t seed = 42;
+  // Walk the cross-validation folds on threads of their own (the chosen C
+  // and the weights are the same either way).
+  bool parallel = false;
 };
 
 class LogisticRegression final : public Model {

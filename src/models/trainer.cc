@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <future>
 #include <map>
 #include <mutex>
@@ -22,6 +23,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// CPU seconds the calling thread has used so far.
+double thread_cpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
 
 struct Labels {
   std::vector<float> y;             // per table row (0/1); NaN when the target is missing
@@ -82,6 +90,7 @@ struct GbdtRun {
   std::unique_ptr<GbdtModel> probe, final_model;
   double seconds = 0;
   std::string detail;
+  std::vector<TrainingRun::Phase> phases;  // on the boosted trees' threads
 };
 
 // The features boosted trees read: all but the threshold ("col>=q") and
@@ -207,9 +216,12 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   inference.exclude.insert(o.target);
   inference.override = o.kinds;
   auto phase = start;
+  double phase_cpu = thread_cpu();
   auto lap = [&](std::string name) {
-    run.phases.emplace_back(std::move(name), since(phase));
+    const double cpu = thread_cpu();
+    run.phases.push_back({std::move(name), since(phase), cpu - phase_cpu});
     phase = Clock::now();
+    phase_cpu = cpu;
   };
   lap("labels and split");
   run.profiles = features::infer_schema(table, inference);
@@ -265,43 +277,47 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   auto train_gbdt = [&]() -> Result<GbdtRun> {
     say("training boosted trees");
     auto t = Clock::now();
-    // Every candidate setting on the fit rows (the alternatives on threads of
-    // their own), early-stopped on the validation rows; the best validation
-    // ROC-AUC wins.
+    // Every candidate setting on the fit rows, one after another on the same
+    // data (built once), early-stopped on the validation rows; the best
+    // validation ROC-AUC wins.
     std::vector<BoosterParams> candidates{o.booster};
     for (auto p : o.booster_alternatives) {
       p.nthread = o.booster.nthread;
       candidates.push_back(p);
     }
     for (auto& p : candidates) p.seed = o.seed;
-    auto probe_with = [&](std::size_t i) -> Result<std::unique_ptr<GbdtModel>> {
-      return GbdtModel::train(fit, val, candidates[i], [&](int round, double loss) {
-        if (round % 25 == 0)
-          say(fmt::format("boosted trees ({} of {}): round {}, validation log-loss {:.4f}", i + 1, candidates.size(),
-                          round, loss));
-      }, columns);
-    };
-    std::vector<std::future<Result<std::unique_ptr<GbdtModel>>>> others;
-    for (std::size_t i = 1; i < candidates.size(); ++i)
-      others.push_back(std::async(o.parallel ? std::launch::async : std::launch::deferred, probe_with, i));
-    auto probe = probe_with(0);
+    std::vector<TrainingRun::Phase> phases(candidates.size() + 1);
+    auto probe_data = GbdtModel::booster_data(fit, val, columns);
+    if (!probe_data) return probe_data.error();
+    std::unique_ptr<GbdtModel> probe;
     std::size_t chosen = 0;
     double chosen_auc = -1;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-      auto candidate = i == 0 ? std::move(probe) : others[i - 1].get();
+      const auto t0 = Clock::now();
+      const double cpu0 = thread_cpu();
+      auto candidate = GbdtModel::train(*probe_data, candidates[i], [&](int round, double loss) {
+        if (round % 25 == 0)
+          say(fmt::format("boosted trees ({} of {}): round {}, validation log-loss {:.4f}", i + 1, candidates.size(),
+                          round, loss));
+      }, columns, x_fit.cols);
       if (!candidate) return candidate.error();
       std::vector<double> vs(x_val.rows);
       (*candidate)->score(x_val.data.data(), x_val.rows, x_val.cols, vs.data());
       const double auc = roc_auc(vs, y_val);
+      phases[i] = {fmt::format("gbdt probe {} ({} rounds)", i + 1, (*candidate)->booster().rounds()), since(t0),
+                   thread_cpu() - cpu0};
       if (auc > chosen_auc) {
         chosen_auc = auc;
         chosen = i;
-        probe = std::move(candidate);
+        probe = std::move(*candidate);
       }
     }
     auto params = candidates[chosen];
     // The final fit sees 1/(1 - validation) times the rows: grow as many more rounds.
-    params.max_rounds = std::max(1, static_cast<int>(std::lround((*probe)->booster().rounds() / (1 - o.validation))));
+    params.max_rounds = std::max(1, static_cast<int>(std::lround(probe->booster().rounds() / (1 - o.validation))));
+    *probe_data = BoosterData{};  // frees XGBoost's copy of the fit rows before the final fit's
+    const auto t_final = Clock::now();
+    const double cpu_final = thread_cpu();
     features::Matrix none;
     none.cols = x_all.cols;
     auto gbdt = GbdtModel::train(all, Dataset{&none, {}}, params, [&](int round, double) {
@@ -311,7 +327,8 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     std::string detail = params.max_leaves > 0
                              ? fmt::format("{} trees, {} lv", (*gbdt)->booster().rounds(), params.max_leaves)
                              : fmt::format("{} trees, d{}", (*gbdt)->booster().rounds(), params.max_depth);
-    return GbdtRun{std::move(*probe), std::move(*gbdt), since(t), std::move(detail)};
+    phases.back() = {"gbdt final fit", since(t_final), thread_cpu() - cpu_final};
+    return GbdtRun{std::move(probe), std::move(*gbdt), since(t), std::move(detail), std::move(phases)};
   };
   std::future<Result<GbdtRun>> gbdt_job;
   if (wants("gbdt"))
@@ -357,6 +374,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     auto t = Clock::now();
     auto lr_options = o.lr;
     lr_options.seed = o.seed;
+    lr_options.parallel = o.parallel;
     auto probe = LogisticRegression::train(fit, lr_options);
     if (!probe) return probe.error();
     lr_probe = std::move(*probe);
@@ -389,7 +407,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     auto g = gbdt_job.get();
     if (!g) return g.error();
     lap(o.parallel ? "waiting for boosted trees" : "gbdt");
-    if (o.parallel) run.phases.emplace_back("gbdt (on its own thread)", g->seconds);
+    for (auto& p : g->phases) run.phases.push_back(std::move(p));
     finish(*g->probe, std::move(g->final_model), o.calibrate, g->seconds, std::move(g->detail));
     lap("evaluate gbdt");
   }

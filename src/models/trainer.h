@@ -74,8 +74,15 @@ struct TrainingRun {
   std::vector<std::string> warnings;
   std::size_t rows_train = 0, rows_valid = 0, rows_test = 0, rows_dropped = 0;
   double seconds = 0;
-  // Wall seconds per phase, in order ("schema", "features", "lr", ...), for --verbose.
-  std::vector<std::pair<std::string, double>> phases;
+  // Per phase, in order ("schema", "features", "lr", ...), for --verbose:
+  // wall seconds and the CPU seconds of the thread that ran it (on a shared
+  // machine the CPU figure is the one that measures the code).
+  struct Phase {
+    std::string name;
+    double seconds = 0;
+    double cpu_seconds = 0;
+  };
+  std::vector<Phase> phases;
 
   boost::json::object report() const;
 };

@@ -57,18 +57,46 @@ Booster::~Booster() = default;
 Booster::Booster(Booster&&) noexcept = default;
 Booster& Booster::operator=(Booster&&) noexcept = default;
 
+struct BoosterData::Handles {
+  std::unique_ptr<DMatrix> train, valid;  // valid: null without validation rows
+};
+
+Result<BoosterData> BoosterData::make(const features::Matrix& train, std::span<const float> train_y,
+                                      const features::Matrix& valid, std::span<const float> valid_y) {
+  configure_once();
+  BoosterData d;
+  d.h_ = std::make_shared<Handles>();
+  auto dtrain = make_dmatrix(train, train_y);
+  if (!dtrain) return dtrain.error();
+  d.h_->train = std::move(*dtrain);
+  if (valid.rows > 0) {
+    if (valid.cols != train.cols) return Error::invalid("boosted trees: validation rows of another width");
+    auto dvalid = make_dmatrix(valid, valid_y);
+    if (!dvalid) return dvalid.error();
+    d.h_->valid = std::move(*dvalid);
+  }
+  d.cols_ = train.cols;
+  d.has_validation_ = valid.rows > 0;
+  return d;
+}
+
 Result<Booster> Booster::train(const features::Matrix& train, std::span<const float> train_y,
                                const features::Matrix& valid, std::span<const float> valid_y,
                                const BoosterParams& params, const Progress& progress) {
+  auto data = BoosterData::make(train, train_y, valid, valid_y);
+  if (!data) return data.error();
+  return Booster::train(*data, params, progress);
+}
+
+Result<Booster> Booster::train(const BoosterData& data, const BoosterParams& params, const Progress& progress) {
   configure_once();
-  auto dtrain = make_dmatrix(train, train_y);
-  if (!dtrain) return dtrain.error();
-  const bool early_stopping = valid.rows > 0;
-  auto dvalid = make_dmatrix(early_stopping ? valid : train, early_stopping ? valid_y : train_y);
-  if (!dvalid) return dvalid.error();
+  if (!data.h_) return Error::invalid("boosted trees: no training data");
+  const DMatrix* dtrain = data.h_->train.get();
+  const bool early_stopping = data.has_validation_;
+  const DMatrix* dvalid = early_stopping ? data.h_->valid.get() : dtrain;
   Booster b;
   b.h_ = std::make_unique<Handle>();
-  DMatrixHandle cache[] = {(*dtrain)->h, (*dvalid)->h};
+  DMatrixHandle cache[] = {dtrain->h, dvalid->h};
   if (XGBoosterCreate(cache, early_stopping ? 2 : 1, &b.h_->h)) return xgb_error("create");
   const std::pair<const char*, std::string> settings[] = {
       {"objective", "binary:logistic"},
@@ -91,12 +119,12 @@ Result<Booster> Booster::train(const features::Matrix& train, std::span<const fl
                                 XGBoosterSetParam(b.h_->h, "max_leaves", std::to_string(params.max_leaves).c_str())))
     return xgb_error("parameter max_leaves");
 
-  DMatrixHandle evals[] = {(*dvalid)->h};
+  DMatrixHandle evals[] = {dvalid->h};
   const char* eval_names[] = {"valid"};
   double best = std::numeric_limits<double>::infinity();
   int best_round = 0;
   for (int round = 0; round < params.max_rounds; ++round) {
-    if (XGBoosterUpdateOneIter(b.h_->h, round, (*dtrain)->h)) return xgb_error("training");
+    if (XGBoosterUpdateOneIter(b.h_->h, round, dtrain->h)) return xgb_error("training");
     if (!early_stopping) {
       best_round = round;
       if (progress) progress(round, NAN);
@@ -124,7 +152,7 @@ Result<Booster> Booster::train(const features::Matrix& train, std::span<const fl
     return xgb_error("slice");
   }
   b.rounds_ = best_round + 1;
-  b.features_ = train.cols;
+  b.features_ = data.cols_;
   // Training used two threads; prediction is per caller thread.
   if (XGBoosterSetParam(b.h_->h, "nthread", "1")) return xgb_error("parameter nthread");
   return b;

@@ -10,6 +10,7 @@
 #include "store/activity_store.h"
 #include "store/audit_log.h"
 #include "store/event_store.h"
+#include "store/json_text.h"
 #include "store/sql_support.h"
 
 namespace icrm::store {
@@ -112,7 +113,7 @@ std::vector<double> parse_doubles(const std::string& text) {
 }
 
 constexpr const char* kPosteriorColumns =
-    "action, dimension, mean, covariance, observations, version, updated_at";
+    "action, dimension, mean, covariance, observations, version, updated_at, features";
 
 BanditPosterior posterior_from_row(const SqlRow& r) {
   BanditPosterior p;
@@ -123,6 +124,7 @@ BanditPosterior posterior_from_row(const SqlRow& r) {
   p.observations = cell_int(r[4]);
   p.version = cell_int(r[5]);
   p.updated_at = cell_time(r[6]);
+  p.features = string_array_from_text(cell_text(r[7]));
   return p;
 }
 
@@ -392,6 +394,26 @@ Result<DecisionStore::LeadResponse> DecisionStore::lead_response(int64_t lead_id
   });
 }
 
+Result<std::vector<DecisionStore::EventActivity>> DecisionStore::lead_activity(int64_t lead_id, Timestamp from,
+                                                                              Timestamp to) {
+  return with_connection(db_, "reading a lead's events", [&](soci::session& s) -> Result<std::vector<EventActivity>> {
+    const std::string entity = "lead:" + std::to_string(lead_id);
+    std::vector<EventActivity> out;
+    for (const auto& r : query_rows(s,
+                                    "SELECT type, COUNT(*), MAX(ts_us) FROM events WHERE entity_part = :p AND "
+                                    "entity = :e AND ts_us >= :f AND ts_us < :t AND too_late = 0 GROUP BY type "
+                                    "ORDER BY type",
+                                    // The log's times are integer microseconds (migration 0011).
+                                    {SqlValue::of(static_cast<int64_t>(entity_partition(entity))),
+                                     SqlValue::of(entity), SqlValue::of(to_unix_micros(from)),
+                                     SqlValue::of(to_unix_micros(to))},
+                                    3)) {
+      out.push_back({cell_text(r[0]), cell_int(r[1]), from_unix_micros(cell_int(r[2]))});
+    }
+    return out;
+  });
+}
+
 Result<std::optional<std::string>> DecisionStore::load_settings() {
   return with_connection(db_, "reading decision settings", [&](soci::session& s) -> Result<std::optional<std::string>> {
     auto rows = query_rows(s, "SELECT settings FROM decision_settings WHERE id = 1", {}, 1);
@@ -423,7 +445,7 @@ Result<std::vector<BanditPosterior>> DecisionStore::posteriors() {
     std::vector<BanditPosterior> out;
     for (const auto& r : query_rows(s, std::string("SELECT ") + kPosteriorColumns +
                                            " FROM bandit_posteriors ORDER BY action",
-                                    {}, 7)) {
+                                    {}, 8)) {
       out.push_back(posterior_from_row(r));
     }
     return out;
@@ -436,7 +458,7 @@ Result<BanditPosterior> DecisionStore::update_posterior(
   return in_write_transaction(db_, "updating the bandit", [&](soci::session& s) -> Result<BanditPosterior> {
     std::string sql = std::string("SELECT ") + kPosteriorColumns + " FROM bandit_posteriors WHERE action = :a";
     if (db_.engine() == Engine::kPostgres) sql += " FOR UPDATE";
-    auto rows = query_rows(s, sql, {SqlValue::of(std::string(action))}, 7);
+    auto rows = query_rows(s, sql, {SqlValue::of(std::string(action))}, 8);
     std::optional<BanditPosterior> before;
     if (!rows.empty()) before = posterior_from_row(rows[0]);
     BanditPosterior after = update(before);
@@ -448,16 +470,17 @@ Result<BanditPosterior> DecisionStore::update_posterior(
     }
     SqlParams p = {SqlValue::of(static_cast<int64_t>(after.dimension)), SqlValue::of(doubles_json(after.mean)),
                    SqlValue::of(doubles_json(after.covariance)), SqlValue::of(after.observations),
-                   SqlValue::of(after.version), SqlValue::of(at), SqlValue::of(after.action)};
+                   SqlValue::of(after.version), SqlValue::of(at), SqlValue::of(string_array_text(after.features)),
+                   SqlValue::of(after.action)};
     if (before) {
       exec(s,
            "UPDATE bandit_posteriors SET dimension = :d, mean = :m, covariance = :c, observations = :o, "
-           "version = :v, updated_at = :u WHERE action = :a",
+           "version = :v, updated_at = :u, features = :f WHERE action = :a",
            p);
     } else {
       exec(s,
            "INSERT INTO bandit_posteriors (dimension, mean, covariance, observations, version, updated_at, "
-           "action) VALUES (:d, :m, :c, :o, :v, :u, :a)",
+           "features, action) VALUES (:d, :m, :c, :o, :v, :u, :f, :a)",
            p);
     }
     return after;

@@ -88,6 +88,9 @@ struct BanditPosterior {
   int64_t observations = 0;
   int64_t version = 0;
   Timestamp updated_at{};
+  // The names of the design vector's entries it was learned in (migration
+  // 0012); empty for one stored before the names were kept.
+  std::vector<std::string> features;
 };
 
 // The figures of GET /api/v1/decisions/kpis, over decisions created in [from, to).
@@ -147,6 +150,15 @@ class DecisionStore {
     bool engaged = false;
   };
   Result<LeadResponse> lead_response(int64_t lead_id, Timestamp from, Timestamp to);
+  // The events of "lead:N" in [from, to) (too late ones left out), per type:
+  // how many and the newest one's time; the engagement a decision's
+  // features read (by type name, in name order).
+  struct EventActivity {
+    std::string type;
+    int64_t count = 0;
+    Timestamp last{};
+  };
+  Result<std::vector<EventActivity>> lead_activity(int64_t lead_id, Timestamp from, Timestamp to);
 
   // The settings JSON text, or nullopt when an admin never saved any.
   Result<std::optional<std::string>> load_settings();

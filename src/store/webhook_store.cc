@@ -3,10 +3,8 @@
 #include <soci/soci.h>
 
 #include <algorithm>
-#include <boost/json/array.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
+#include "store/json_text.h"
 #include "store/sql_support.h"
 
 namespace icrm::store {
@@ -20,28 +18,12 @@ constexpr const char* kDeliveryColumns =
     "next_attempt_at, created_at, delivered_at, latency_ms";
 constexpr size_t kDeliveryColumnCount = 13;
 
-std::string topics_text(const std::vector<std::string>& topics) {
-  boost::json::array a;
-  for (const auto& t : topics) a.emplace_back(t);
-  return boost::json::serialize(a);
-}
-
-std::vector<std::string> topics_from_text(const std::string& text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& t : v.as_array())
-    if (t.is_string()) out.emplace_back(t.as_string());
-  return out;
-}
-
 WebhookEndpoint endpoint_from_row(const SqlRow& r) {
   WebhookEndpoint e;
   e.id = cell_int(r[0]);
   e.url = cell_text(r[1]);
   e.secret = cell_text(r[2]);
-  e.topics = topics_from_text(cell_text(r[3]));
+  e.topics = string_array_from_text(cell_text(r[3]));
   e.description = cell_text(r[4]);
   e.active = cell_int(r[5]) != 0;
   e.created_by = cell_opt_int(r[6]);
@@ -106,7 +88,7 @@ Result<WebhookEndpoint> WebhookStore::create_endpoint(WebhookEndpoint e) {
                     "created_by, created_at, updated_at) VALUES (:u, :s, :t, :d, :a, :b, :c, :m) "
                     "RETURNING ") +
             kEndpointColumns,
-        {SqlValue::of(e.url), SqlValue::of(e.secret), SqlValue::of(topics_text(e.topics)),
+        {SqlValue::of(e.url), SqlValue::of(e.secret), SqlValue::of(string_array_text(e.topics)),
          SqlValue::of(e.description), SqlValue::of(int64_t{e.active ? 1 : 0}),
          SqlValue::of(e.created_by), SqlValue::of(e.created_at), SqlValue::of(e.created_at)},
         kEndpointColumnCount);
@@ -149,7 +131,7 @@ Result<WebhookEndpoint> WebhookStore::update_endpoint(const WebhookEndpoint& e) 
         std::string("UPDATE webhook_endpoints SET url = :u, topics = :t, description = :d, "
                     "active = :a, updated_at = :m WHERE id = :id RETURNING ") +
             kEndpointColumns,
-        {SqlValue::of(e.url), SqlValue::of(topics_text(e.topics)), SqlValue::of(e.description),
+        {SqlValue::of(e.url), SqlValue::of(string_array_text(e.topics)), SqlValue::of(e.description),
          SqlValue::of(int64_t{e.active ? 1 : 0}), SqlValue::of(e.updated_at), SqlValue::of(e.id)},
         kEndpointColumnCount);
     if (rows.empty()) return Error::not_found("no webhook " + std::to_string(e.id));

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <cmath>
 #include <thread>
 
 #include "decide/outcome_sweeper.h"
@@ -15,6 +16,7 @@
 #include "decide/working_hours.h"
 #include "store/activity_store.h"
 #include "store/decision_store.h"
+#include "store/event_store.h"
 #include <soci/soci.h>
 #include "store/lead_store.h"
 #include "store/model_registry.h"
@@ -42,17 +44,20 @@ class DecisionServiceTest : public testing::StoreTest {
     l.owner_id = owner;
     l.expected_value_minor = value_minor;
     int64_t id = store::LeadStore(db(), clock_).create(store::Actor::system(), l)->id;
+    score_lead(id, score, probability);
+    return id;
+  }
+  void score_lead(int64_t id, double score, double probability) {
     store::ScoreRecord s;
     s.entity = "leads";
     s.entity_id = id;
     s.model_id = model_id_;
     s.score = score;
     s.probability = probability;
-    s.rank = serial_;
+    s.rank = ++serial_;
     s.tier = score > 0.7 ? "hot" : score > 0.4 ? "warm" : "cold";
     s.scored_at = clock_.now();
     EXPECT_TRUE(store::ScoreStore(db()).record(std::span(&s, 1)).ok());
-    return id;
   }
   std::string score_message(int64_t lead_id) {
     return boost::json::serialize(boost::json::object{{"lead_id", lead_id}, {"model_id", model_id_},
@@ -60,7 +65,22 @@ class DecisionServiceTest : public testing::StoreTest {
                                                       {"tier", "hot"}, {"previous_tier", nullptr},
                                                       {"ts", "2026-11-23T10:00:00.000000Z"}});
   }
+  // Appends `n` events of `type` for lead:id at time t.
+  void events(int64_t lead_id, const std::string& type, int n, Timestamp t) {
+    std::vector<store::LoggedEvent> rows;
+    for (int k = 0; k < n; ++k) {
+      store::LoggedEvent e;
+      e.key = static_cast<uint64_t>(++event_key_);
+      e.entity = "lead:" + std::to_string(lead_id);
+      e.type = type;
+      e.ts = t;
+      e.received_at = t;
+      rows.push_back(e);
+    }
+    ASSERT_TRUE(store::EventStore(db()).append(rows).ok());
+  }
   ManualClock clock_{kMonday10};
+  int64_t event_key_ = 0;
   int64_t model_id_ = 0;
   int serial_ = 0;
 };
@@ -346,6 +366,163 @@ TEST_P(DecisionServiceTest, CapacityModeMakesAsManyHighLeadsAsRepsCanCall) {
   for (int i = 0; i < 20; ++i) high += tier_of(0.01 + i * 0.049, t->thresholds) == Tier::kHigh;
   EXPECT_EQ(high, 4);
   EXPECT_NE(t->basis.find("2 reps"), std::string::npos) << t->basis;
+}
+
+// The live bandit decides on the lead's own features, not only its score and
+// tier, and logs them in the spec's order with their names.
+TEST_P(DecisionServiceTest, LiveDecisionLogsTheLeadsOwnFeaturesInTheSpecsOrder) {
+  clock_.set(kMonday10 - std::chrono::days(15));
+  store::Lead l;
+  l.name = "Featured";
+  l.source = "Referral";
+  l.attributes = boost::json::object{{"employees", 300}};
+  l.expected_value_minor = 500000;
+  int64_t id = store::LeadStore(db(), clock_).create(store::Actor::system(), l)->id;
+  clock_.set(kMonday10);
+  score_lead(id, 0.5, 0.3);
+  events(id, "page_view", 3, kMonday10 - std::chrono::days(6));
+  events(id, "email_click", 1, kMonday10 - std::chrono::days(12));
+  events(id, "page_view", 5, kMonday10 - std::chrono::days(40));  // outside the 30-day window
+  events(id + 1, "meeting", 1, kMonday10 - std::chrono::days(1));   // another lead's
+
+  DecisionService service(db(), clock_, nullptr, 3);
+  auto d = service.decide(id, DecisionTrigger::kOnDemand);
+  ASSERT_TRUE(d.ok()) << d.error().to_string();
+  auto logged = logged_design(*d);
+  ASSERT_TRUE(logged.has_value()) << d->context;
+  EXPECT_EQ(logged->names, LeadFeatureSpec::standard().design_names());
+  std::map<std::string, double> x;
+  for (std::size_t i = 0; i < logged->names.size(); ++i) x[logged->names[i]] = logged->x[i];
+  EXPECT_NEAR(x["logit_p"], std::log(0.3 / 0.7), 1e-12);
+  EXPECT_EQ(x["tier_medium"], 1);
+  EXPECT_EQ(x["source_referral"], 1);
+  EXPECT_EQ(x["source_web"], 0);
+  EXPECT_NEAR(x["log10_employees"], 1.0, 1e-12);
+  EXPECT_NEAR(x["page_views_30d"], std::log(4.0), 1e-12);
+  EXPECT_NEAR(x["email_clicks_30d"], std::log(2.0), 1e-12);
+  EXPECT_EQ(x["meeting_30d"], 0);
+  EXPECT_NEAR(x["age_months"], 0.5, 1e-9);
+  EXPECT_NEAR(x["quiet_30d"], 0.2, 1e-9);
+  auto features = service.lead_features(*store::LeadStore(db(), clock_).get(id));
+  ASSERT_TRUE(features.ok());
+  EXPECT_EQ(std::vector<double>(logged->x.begin() + kDesignPrefix, logged->x.end()), *features);
+
+  // The feedback loop reads the same features back.
+  ASSERT_TRUE(service.record_outcome(d->id, OutcomeKind::kConverted, std::nullopt, "api").ok());
+  auto labels = service.labelled_decisions();
+  ASSERT_TRUE(labels.ok());
+  ASSERT_EQ(labels->size(), 1u);
+  EXPECT_EQ((*labels)[0].context.features, *features);
+}
+
+// A planted problem through the service: referral leads convert when called,
+// cold leads when e-mailed, whatever the action otherwise; same score and
+// tier for all. Only the source tells them apart, so a bandit that learns
+// the right step for each has learned from the lead's features.
+TEST_P(DecisionServiceTest, BanditLearnsAnActionPreferenceThatDependsOnALeadFeature) {
+  DecisionService service(db(), clock_, nullptr, 21);
+  Rng luck(99);
+  auto decide_one = [&](const char* source) -> std::optional<store::DecisionRecord> {
+    store::Lead l;
+    l.name = std::string(source) + " lead " + std::to_string(++serial_);
+    l.source = source;
+    l.expected_value_minor = 500000;
+    int64_t id = store::LeadStore(db(), clock_).create(store::Actor::system(), l)->id;
+    score_lead(id, 0.5, 0.3);
+    auto d = service.decide(id, DecisionTrigger::kBatch);
+    EXPECT_TRUE(d.ok()) << d.error().to_string();
+    if (!d) return std::nullopt;
+    return *d;
+  };
+  auto planted = [](std::string_view source, std::string_view action) {
+    const bool right = (source == "referral" && action == "call") || (source == "cold" && action == "email");
+    return right ? 0.7 : 0.1;
+  };
+  for (int round = 0; round < 120; ++round) {
+    for (const char* source : {"referral", "cold"}) {
+      auto d = decide_one(source);
+      ASSERT_TRUE(d.has_value());
+      const bool converted = luck.uniform() < planted(source, d->action);
+      ASSERT_TRUE(service
+                      .record_outcome(d->id, converted ? OutcomeKind::kConverted : OutcomeKind::kNoConversion,
+                                      std::nullopt, "api")
+                      .ok());
+    }
+  }
+  auto bandit = service.load_bandit(*service.settings());
+  ASSERT_TRUE(bandit.ok());
+  auto context = [&](const char* source) {
+    LeadSignals s;
+    s.source = source;
+    s.days_since_last_event = std::nullopt;
+    return DecisionContext{0.3, Tier::kMedium, 5000, service.features().encode(s)};
+  };
+  Rng rng(1);
+  const BanditChoice referral = bandit->choose(context("referral"), rng);
+  const BanditChoice cold = bandit->choose(context("cold"), rng);
+  EXPECT_GT(referral.probabilities[index(Action::kCall)], 0.5) << "referral leads: call";
+  EXPECT_GT(cold.probabilities[index(Action::kEmail)], 0.5) << "cold leads: e-mail";
+  EXPECT_GT(referral.mean_probability[index(Action::kCall)], referral.mean_probability[index(Action::kEmail)]);
+  EXPECT_GT(cold.mean_probability[index(Action::kEmail)], cold.mean_probability[index(Action::kCall)]);
+}
+
+// Another feature set (here another source vocabulary: same dimension,
+// other names) never reuses posteriors learned on the old one: the bandit
+// starts from its prior and says so, outcomes of decisions logged under the
+// old set are kept but not learned, and the first new outcome replaces the
+// stored posterior with one for the new names.
+TEST_P(DecisionServiceTest, AChangedFeatureSetIsDetectedAndTheBanditRestartsFromItsPrior) {
+  DecisionService before(db(), clock_, nullptr, 4);
+  auto old = before.decide(lead(0.8, 0.5), DecisionTrigger::kOnDemand);
+  ASSERT_TRUE(old.ok());
+  ASSERT_TRUE(before.record_outcome(old->id, OutcomeKind::kConverted, std::nullopt, "api").ok());
+  auto pending = before.decide(lead(0.8, 0.5), DecisionTrigger::kOnDemand);
+  ASSERT_TRUE(pending.ok());
+  std::string reset;
+  int64_t seen = 0;
+  ASSERT_TRUE(before.load_bandit(*before.settings(), &seen, &reset).ok());
+  EXPECT_EQ(seen, 1);
+  EXPECT_EQ(reset, "");
+
+  const LeadFeatureSpec renamed({"web", "ads", "partner", "event", "cold"});
+  ASSERT_EQ(renamed.size(), LeadFeatureSpec::standard().size()) << "same dimension: only the names tell";
+  DecisionService after(db(), clock_, nullptr, 4, renamed);
+  auto bandit = after.load_bandit(*after.settings(), &seen, &reset);
+  ASSERT_TRUE(bandit.ok());
+  EXPECT_EQ(seen, 0);
+  EXPECT_EQ(bandit->observations(), 0u);
+  EXPECT_NE(reset.find("another feature set"), std::string::npos) << reset;
+  EXPECT_NE(reset.find(old->action), std::string::npos) << reset;
+  auto d = after.decide(lead(0.8, 0.5), DecisionTrigger::kOnDemand);
+  ASSERT_TRUE(d.ok());
+  EXPECT_NE(d->why.find("another feature set"), std::string::npos) << d->why;
+  EXPECT_EQ(logged_design(*d)->names, renamed.design_names());
+
+  // The decision made under the old names: its outcome is stored, not learned.
+  ASSERT_TRUE(after.record_outcome(pending->id, OutcomeKind::kConverted, std::nullopt, "api").ok());
+  EXPECT_EQ(store::DecisionStore(db()).get(pending->id)->outcome, "converted");
+  ASSERT_TRUE(after.load_bandit(*after.settings(), &seen).ok());
+  EXPECT_EQ(seen, 0);
+  std::size_t other = 0;
+  EXPECT_EQ(after.labelled_decisions(&other)->size(), 0u);
+  EXPECT_EQ(other, 2u) << "both old decisions are left out of the new design's log";
+
+  // One under the new names: learned, from the prior, and stored with the names.
+  ASSERT_TRUE(after.record_outcome(d->id, OutcomeKind::kNoConversion, std::nullopt, "api").ok());
+  ASSERT_TRUE(after.load_bandit(*after.settings(), &seen, &reset).ok());
+  EXPECT_EQ(seen, 1);
+  auto stored = store::DecisionStore(db()).posteriors();
+  ASSERT_TRUE(stored.ok());
+  for (const auto& p : *stored) {
+    if (p.action == d->action) {
+      EXPECT_EQ(p.features, renamed.design_names());
+    }
+  }
+  // A different dimension is caught the same way (the old service reads the new rows).
+  DecisionService smaller(db(), clock_, nullptr, 4, LeadFeatureSpec({"web"}));
+  ASSERT_TRUE(smaller.load_bandit(*smaller.settings(), &seen, &reset).ok());
+  EXPECT_EQ(seen, 0);
+  EXPECT_NE(reset.find("d=" + std::to_string(renamed.design_names().size())), std::string::npos) << reset;
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(DecisionServiceTest);

@@ -172,6 +172,9 @@ TEST(ThompsonBanditTest, ConfigOutOfRangeIsNamed) {
   c = {};
   c.prior_sd_tier = 0;
   EXPECT_EQ(validate(c).error().field, "prior_sd_tier");
+  c = {};
+  c.prior_sd_difference = -1;
+  EXPECT_EQ(validate(c).error().field, "prior_sd_difference");
 }
 
 }  // namespace

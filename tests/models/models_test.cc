@@ -47,6 +47,18 @@ class ModelsTest : public ::testing::Test {
 
   Dataset train() { return {&x_train_, y_train_}; }
 
+  // The first 2,400 training rows to fit on, the last 600 to stop early on.
+  void split_validation() {
+    x_fit_ = x_train_;
+    x_fit_.rows = 2400;
+    x_fit_.data.resize(2400 * x_fit_.cols);
+    x_val_.rows = 600;
+    x_val_.cols = x_train_.cols;
+    x_val_.data.assign(x_train_.data.begin() + std::ptrdiff_t(2400 * x_train_.cols), x_train_.data.end());
+    y_fit_.assign(y_train_.begin(), y_train_.begin() + 2400);
+    y_val_.assign(y_train_.begin() + 2400, y_train_.end());
+  }
+
   std::vector<double> scores(const Model& m) {
     std::vector<double> s(x_test_.rows);
     m.score(x_test_.data.data(), x_test_.rows, x_test_.cols, s.data());
@@ -57,8 +69,8 @@ class ModelsTest : public ::testing::Test {
   std::vector<features::ColumnProfile> profiles_;
   std::vector<std::size_t> train_rows_, test_rows_, binding_;
   features::FeatureSpec spec_;
-  features::Matrix x_train_, x_test_;
-  std::vector<float> y_train_, y_test_;
+  features::Matrix x_train_, x_test_, x_fit_, x_val_;
+  std::vector<float> y_train_, y_test_, y_fit_, y_val_;
 };
 
 TEST_F(ModelsTest, LeadIdIsIgnoredAsAnIdentifier) {
@@ -81,6 +93,19 @@ TEST_F(ModelsTest, LogisticRegressionLearnsAndRoundTrips) {
   EXPECT_GT(w("opened"), 0);
 }
 
+// Cross-validation folds walked on threads of their own choose the same C
+// and give the same weights, bit for bit, as folds walked one after another.
+TEST_F(ModelsTest, LogisticRegressionFoldsOnThreadsGiveTheSameModel) {
+  LogisticRegressionOptions sequential, parallel;
+  parallel.parallel = true;
+  auto a = LogisticRegression::train(train(), sequential);
+  auto b = LogisticRegression::train(train(), parallel);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*a)->c(), (*b)->c());
+  EXPECT_EQ((*a)->weights(), (*b)->weights());
+  EXPECT_EQ((*a)->bias(), (*b)->bias());
+}
+
 TEST_F(ModelsTest, LogisticRegressionNeedsBothClasses) {
   std::vector<float> ones(y_train_.size(), 1.f);
   auto lr = LogisticRegression::train({&x_train_, ones}, {.c = 1});
@@ -89,16 +114,10 @@ TEST_F(ModelsTest, LogisticRegressionNeedsBothClasses) {
 }
 
 TEST_F(ModelsTest, GradientBoostingLearnsStopsEarlyAndRoundTrips) {
-  features::Matrix x_fit = x_train_, x_val;
-  x_fit.rows = 2400;
-  x_fit.data.resize(2400 * x_fit.cols);
-  x_val.rows = 600;
-  x_val.cols = x_train_.cols;
-  x_val.data.assign(x_train_.data.begin() + std::ptrdiff_t(2400 * x_train_.cols), x_train_.data.end());
-  std::vector<float> y_fit(y_train_.begin(), y_train_.begin() + 2400), y_val(y_train_.begin() + 2400, y_train_.end());
+  split_validation();
   BoosterParams params;
   params.max_rounds = 400;
-  auto gbdt = GbdtModel::train({&x_fit, y_fit}, {&x_val, y_val}, params);
+  auto gbdt = GbdtModel::train({&x_fit_, y_fit_}, {&x_val_, y_val_}, params);
   ASSERT_TRUE(gbdt.ok()) << gbdt.error().to_string();
   EXPECT_LT((*gbdt)->booster().rounds(), 400);  // early stopping kicked in
   EXPECT_GT(test_auc(**gbdt), 0.75);
@@ -163,6 +182,31 @@ TEST_F(ModelsTest, GradientBoostingOnAColumnSubsetTakesWholeRows) {
   EXPECT_NEAR(1 / (1 + std::exp(-margin)), a[0], 1e-4);
   columns.push_back(static_cast<std::uint32_t>(x_train_.cols));
   EXPECT_FALSE(GbdtModel::train(train(), {&none, {}}, params, {}, columns).ok()) << "a column past the row";
+}
+
+// Settings trained one after another on data built once (XGBoost keeps
+// the histogram bins in it) give the same boosters as each on data of its own.
+TEST_F(ModelsTest, GradientBoostingSharesItsDataBetweenSettings) {
+  split_validation();
+  std::vector<std::uint32_t> columns;
+  for (std::uint32_t j = 0; j < x_train_.cols; j += 2) columns.push_back(j);
+  BoosterParams depthwise, leafwise;
+  depthwise.max_rounds = leafwise.max_rounds = 300;
+  leafwise.max_depth = 0;
+  leafwise.max_leaves = 15;
+  auto data = GbdtModel::booster_data({&x_fit_, y_fit_}, {&x_val_, y_val_}, columns);
+  ASSERT_TRUE(data.ok()) << data.error().to_string();
+  EXPECT_EQ(data->cols(), columns.size());
+  EXPECT_TRUE(data->has_validation());
+  for (const auto& params : {depthwise, leafwise, depthwise}) {
+    auto shared = GbdtModel::train(*data, params, {}, columns, x_train_.cols);
+    auto alone = GbdtModel::train({&x_fit_, y_fit_}, {&x_val_, y_val_}, params, {}, columns);
+    ASSERT_TRUE(shared.ok() && alone.ok());
+    EXPECT_EQ((*shared)->booster().rounds(), (*alone)->booster().rounds());
+    EXPECT_EQ(scores(**shared), scores(**alone));
+  }
+  EXPECT_FALSE(GbdtModel::train(*data, depthwise, {}, columns, columns.size() + 1).ok())
+      << "columns beyond the width";
 }
 
 TEST_F(ModelsTest, DamagedBoosterIsRefused) {
