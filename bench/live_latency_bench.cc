@@ -97,6 +97,35 @@ std::string event_line(int64_t lead, const char* type, uint64_t id, const icrm::
                      id, lead, type, format_timestamp(clock.now()));
 }
 
+// Forwards to the live scorer, stamping when the stream worker applies an
+// event of a probe lead (the commit is durable by then).
+class StampingObserver final : public ingest::StreamObserver {
+ public:
+  // `index` is read once `armed` is set.
+  StampingObserver(ingest::StreamObserver& next, const std::unordered_map<int64_t, size_t>& index,
+                   const std::atomic<bool>& armed, std::vector<std::atomic<int64_t>>& stamps)
+      : next_(next), index_(index), armed_(armed), stamps_(stamps) {}
+  void applied(std::span<const stream::Event> events, const stream::StreamState& state,
+               const stream::EventTypeRegistry& types, Timestamp now) override {
+    const int64_t at = Steady::now().time_since_epoch().count();
+    for (const stream::Event& e : events) {
+      if (!armed_) break;
+      if (!e.entity.starts_with("lead:")) continue;
+      auto it = index_.find(std::atoll(e.entity.c_str() + 5));
+      if (it != index_.end() && stamps_[it->second] == 0) stamps_[it->second] = at;
+    }
+    next_.applied(events, state, types, now);
+  }
+  void settle(Timestamp now) override { next_.settle(now); }
+  void drain() override { next_.drain(); }
+
+ private:
+  ingest::StreamObserver& next_;
+  const std::unordered_map<int64_t, size_t>& index_;
+  const std::atomic<bool>& armed_;
+  std::vector<std::atomic<int64_t>>& stamps_;
+};
+
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -124,9 +153,25 @@ int main(int argc, char** argv) {
   std::printf("setting up: %d background leads, training a lead model...\n", n_leads);
   EventBus bus;
   models::LiveScorer scorer(db, clock, bus);
+  // Per probe: steady-clock stamps of each stage (0 = not reached).
+  const size_t n_probes = static_cast<size_t>(seconds * probe_rate + 10);
+  std::unordered_map<int64_t, size_t> probe_index;  // written before `armed`
+  std::atomic<bool> armed{false};
+  std::vector<std::atomic<int64_t>> applied_at(n_probes), acked_at(n_probes),
+      published_at(n_probes);
+  StampingObserver stamping(scorer, probe_index, armed, applied_at);
+  // The bus stamps when a probe's score is published (subscribed before the hub, so it runs first).
+  const uint64_t stamp_scores = bus.subscribe([&](const BusMessage& m) {
+    if (m.topic != "score" || !armed) return;
+    const int64_t at = Steady::now().time_since_epoch().count();
+    auto json = boost::json::parse(m.data);
+    auto it = probe_index.find(json.at("lead_id").as_int64());
+    if (it != probe_index.end() && published_at[it->second] == 0) published_at[it->second] = at;
+  });
+
   api::SseHub live(bus, clock);
   ingest::IngestorOptions io;
-  io.observer = &scorer;
+  io.observer = &stamping;
   auto ingestor = must(ingest::EventIngestor::start(db, clock, bus, io), "start the ingestor");
   // The decision stage and the webhooks, as `serve` wires them.
   // LIVE_BENCH_DECISIONS=0 leaves the decision subscriber out (the bench as
@@ -166,9 +211,9 @@ int main(int argc, char** argv) {
   scorer.refresh_model();
 
   auto background = make_leads(db, clock, n_leads, store::LeadStatus::kNew);
-  auto probes = make_leads(db, clock, seconds * probe_rate + 10, store::LeadStatus::kNew);
-  std::unordered_map<int64_t, size_t> probe_index;
+  auto probes = make_leads(db, clock, static_cast<int>(n_probes), store::LeadStatus::kNew);
   for (size_t i = 0; i < probes.size(); ++i) probe_index[probes[i]] = i;
+  armed = true;
 
   api::auth::AuthConfig ac;
   ac.password_cost = api::auth::PasswordCost::minimum();
@@ -266,6 +311,7 @@ int main(int argc, char** argv) {
       auto r = conn.request("POST", "/api/v1/events", body,
                             auth_header + "Content-Type: application/x-ndjson\r\n");
       if (!r || r->status != 202) ++failed;
+      else acked_at[i] = Steady::now().time_since_epoch().count();
       next += std::chrono::microseconds(1'000'000 / probe_rate);
     }
   });
@@ -276,12 +322,22 @@ int main(int argc, char** argv) {
   stop = true;
   reader.join();
 
-  std::vector<double> ms;
+  bus.unsubscribe(stamp_scores);
+  std::vector<double> ms, to_applied, to_acked, applied_to_published, published_to_seen;
   size_t probes_sent = 0;
+  auto since = [](int64_t from, int64_t to) { return double(to - from) / 1e6; };  // ns -> ms
   for (size_t i = 0; i < probes.size(); ++i) {
     if (sent[i] == Steady::time_point{}) continue;
     ++probes_sent;
-    if (got[i]) ms.push_back(std::chrono::duration<double, std::milli>(seen[i] - sent[i]).count());
+    const int64_t t0 = sent[i].time_since_epoch().count();
+    if (applied_at[i]) to_applied.push_back(since(t0, applied_at[i]));
+    if (acked_at[i]) to_acked.push_back(since(t0, acked_at[i]));
+    if (!got[i]) continue;
+    ms.push_back(std::chrono::duration<double, std::milli>(seen[i] - sent[i]).count());
+    if (applied_at[i] && published_at[i])
+      applied_to_published.push_back(since(applied_at[i], published_at[i]));
+    if (published_at[i])
+      published_to_seen.push_back(since(published_at[i], seen[i].time_since_epoch().count()));
   }
   auto s = scorer.stats();
   std::printf("background: %lld events accepted in %.1f s = %.0f events/s (goal %d), %lld late batches, %lld failed requests\n",
@@ -291,9 +347,23 @@ int main(int argc, char** argv) {
   std::printf("POST -> score frame on SSE: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
               percentile(ms, 0.5), percentile(ms, 0.9), percentile(ms, 0.99),
               ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end()));
+  for (auto [name, v] : {std::pair<const char*, std::vector<double>*>{"written -> applied", &to_applied},
+                         {"written -> 202 read", &to_acked},
+                         {"applied -> score published", &applied_to_published},
+                         {"published -> frame read", &published_to_seen}})
+    std::printf("  stage %-28s p50 %6.2f ms, p90 %6.2f ms, p99 %6.2f ms\n", name,
+                percentile(*v, 0.5), percentile(*v, 0.9), percentile(*v, 0.99));
   std::printf("live scoring: model %lld, %lld leads re-scored, %lld score rows, %lld score frames read, %lld errors\n",
               (long long)s.model_id, (long long)s.rescored, (long long)s.rows_written,
               (long long)score_frames.load(), (long long)s.errors);
+  auto per = [](int64_t micros, int64_t n) { return n ? double(micros) / 1e3 / double(n) : 0.0; };
+  std::printf("scoring rounds: %lld, %.1f leads and %.2f ms each on average, longest %.2f ms; "
+              "reading a lead's record %.2f ms (%lld reads), ranking a written score %.2f ms, "
+              "storing a round's rows %.2f ms (%lld rounds stored)\n",
+              (long long)s.rounds, s.rounds ? double(s.rescored) / double(s.rounds) : 0.0,
+              per(s.round_micros, s.rounds), double(s.max_round_micros) / 1e3,
+              per(s.load_micros, s.loads), (long long)s.loads, per(s.rank_micros, s.rows_written),
+              per(s.store_micros, s.stores), (long long)s.stores);
   decide::ScoreSubscriber::Counters d;
   if (score_subscriber) {
     score_subscriber->wait_idle();

@@ -1,6 +1,7 @@
 #include "api/sse_hub.h"
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
@@ -20,7 +21,44 @@ constexpr std::string_view kDropped =
 constexpr std::string_view kMissed =
     ": some frames after Last-Event-ID are no longer kept; the oldest kept follow\n\n";
 
+bool names_a_record(const boost::json::object& o) {
+  for (std::string_view key : {"lead_id", "customer_id"})
+    if (const auto* v = o.if_contains(key); v && !v->is_null()) return true;
+  const auto* entity = o.if_contains("entity");
+  return entity && entity->is_string() && !entity->as_string().empty();
+}
+
 }  // namespace
+
+SseAudience sse_audience(const BusMessage& message) {
+  using Kind = SseAudience::Kind;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(message.data, ec);
+  if (ec || !v.is_object()) return {Kind::kUnknownOwner};
+  const boost::json::object& o = v.as_object();
+  if (const auto* owner = o.if_contains("owner_id")) {
+    if (owner->is_null()) return {Kind::kOwner, 0};
+    if (owner->is_int64() && owner->as_int64() > 0) return {Kind::kOwner, owner->as_int64()};
+    return {Kind::kUnknownOwner};
+  }
+  return {names_a_record(o) ? Kind::kUnknownOwner : Kind::kEveryone};
+}
+
+bool SseViewer::sees(const SseAudience& a) const {
+  using Kind = SseAudience::Kind;
+  switch (scope) {
+    case Scope::kAll:
+      return true;
+    case Scope::kOwnAndUnassigned:
+      return a.kind == Kind::kEveryone ||
+             (a.kind == Kind::kOwner && (a.owner_id == 0 || a.owner_id == user_id));
+    case Scope::kOwn:
+      return a.kind == Kind::kEveryone || (a.kind == Kind::kOwner && a.owner_id == user_id);
+    case Scope::kStreamWide:
+      return a.kind == Kind::kEveryone;
+  }
+  return false;
+}
 
 std::string sse_frame(uint64_t id, const BusMessage& message) {
   std::string out = "id: " + std::to_string(id) + "\nevent: " + message.topic + "\n";
@@ -54,12 +92,19 @@ struct SseHub::Core {
   void publish(const BusMessage& message);
   void remove(const SseClient* client);
   void broadcast_heartbeat();
-  // Offers `frame` to every client, dropping the ones whose queue is full.
-  void offer(const Frame& frame);  // REQUIRES: mutex held
+  // Offers `frame` to every client whose viewer sees `audience`, dropping
+  // the ones whose queue is full.
+  void offer(const Frame& frame, const SseAudience& audience);  // REQUIRES: mutex held
+
+  struct Kept {
+    uint64_t id;
+    Frame frame;
+    SseAudience audience;
+  };
 
   const SseOptions options;
   mutable std::mutex mutex;
-  std::deque<std::pair<uint64_t, Frame>> ring;           // GUARDED_BY(mutex)
+  std::deque<Kept> ring;                                 // GUARDED_BY(mutex)
   // Connections own their streams; a stream dropped without being opened
   // (a test calling the router without a socket) just expires here.
   std::vector<std::weak_ptr<SseClient>> clients;         // GUARDED_BY(mutex)
@@ -75,8 +120,11 @@ struct SseHub::Core {
 // hub's core, then a client.
 class SseClient final : public ResponseStream {
  public:
-  SseClient(std::weak_ptr<SseHub::Core> core, std::size_t capacity, std::string preamble)
-      : core_(std::move(core)), capacity_(capacity), preamble_(std::move(preamble)) {}
+  SseClient(std::weak_ptr<SseHub::Core> core, std::size_t capacity, SseViewer viewer,
+            std::string preamble)
+      : viewer(viewer), core_(std::move(core)), capacity_(capacity), preamble_(std::move(preamble)) {}
+
+  const SseViewer viewer;
 
   void open(std::function<void()> wake) override {
     std::lock_guard lock(mutex_);
@@ -136,20 +184,25 @@ class SseClient final : public ResponseStream {
 };
 
 void SseHub::Core::publish(const BusMessage& message) {
+  const SseAudience audience = sse_audience(message);  // outside the lock
   std::lock_guard lock(mutex);
   uint64_t id = next_id++;
   auto frame = std::make_shared<const std::string>(sse_frame(id, message));
-  ring.emplace_back(id, frame);
+  ring.push_back({id, frame, audience});
   while (ring.size() > options.ring_size) ring.pop_front();
   ++stats.published;
   stats.last_id = id;
-  offer(frame);
+  offer(frame, audience);
 }
 
-void SseHub::Core::offer(const Frame& frame) {
+void SseHub::Core::offer(const Frame& frame, const SseAudience& audience) {
   std::erase_if(clients, [&](const std::weak_ptr<SseClient>& weak) {
     auto c = weak.lock();
     if (!c) return true;
+    if (!c->viewer.sees(audience)) {
+      ++stats.withheld;
+      return false;
+    }
     if (c->push(frame)) return false;
     c->end(kDropped);
     ++stats.dropped;
@@ -160,7 +213,7 @@ void SseHub::Core::offer(const Frame& frame) {
 void SseHub::Core::broadcast_heartbeat() {
   static const Frame beat = std::make_shared<const std::string>(kHeartbeat);
   std::lock_guard lock(mutex);
-  offer(beat);
+  offer(beat, SseAudience{});
 }
 
 void SseHub::Core::remove(const SseClient* client) {
@@ -200,7 +253,8 @@ SseHub::~SseHub() {
   close_all();
 }
 
-Result<std::shared_ptr<ResponseStream>> SseHub::connect(std::optional<uint64_t> last_event_id) {
+Result<std::shared_ptr<ResponseStream>> SseHub::connect(std::optional<uint64_t> last_event_id,
+                                                        SseViewer viewer) {
   std::lock_guard lock(core_->mutex);
   std::erase_if(core_->clients, [](const auto& weak) { return weak.expired(); });
   if (core_->clients.size() >= core_->options.max_clients) {
@@ -212,11 +266,11 @@ Result<std::shared_ptr<ResponseStream>> SseHub::connect(std::optional<uint64_t> 
   std::string preamble = "retry: " + std::to_string(kSseRetry.count()) + "\n: connected\n\n";
   if (last_event_id && !core_->ring.empty()) {
     const auto& ring = core_->ring;
-    if (*last_event_id + 1 < ring.front().first) preamble += kMissed;
-    for (const auto& [id, frame] : ring)
-      if (id > *last_event_id) preamble += *frame;
+    if (*last_event_id + 1 < ring.front().id) preamble += kMissed;
+    for (const Core::Kept& k : ring)
+      if (k.id > *last_event_id && viewer.sees(k.audience)) preamble += *k.frame;
   }
-  auto client = std::make_shared<SseClient>(core_, core_->options.client_queue,
+  auto client = std::make_shared<SseClient>(core_, core_->options.client_queue, viewer,
                                             std::move(preamble));
   core_->clients.push_back(client);
   ++core_->stats.connected;

@@ -15,6 +15,12 @@
 // - A heartbeat comment every `heartbeat` keeps proxies from closing an idle
 //   stream and finds clients that went away.
 // - close_all() (graceful shutdown) ends every stream.
+// - Access: each frame's audience is read once, when it is published, from
+//   its message (sse_audience: the `owner_id` a message about a lead carries;
+//   none on a stream-wide message), and each client has a viewer scope
+//   (SseViewer, from the caller's role). Fan-out and Last-Event-ID replay
+//   skip the frames a client may not see: a comparison per frame per client,
+//   never a database lookup.
 //
 // Thread-safety: any thread may publish (through the bus), connect or read
 // stats. The hub must outlive the bus subscription only: streams still held
@@ -59,7 +65,41 @@ struct SseStats {
   int64_t dropped = 0;    // too slow: queue full
   int64_t refused = 0;    // past max_clients
   int64_t published = 0;
+  int64_t withheld = 0;   // frames not queued for a client because its viewer may not see them
   uint64_t last_id = 0;   // 0 before any message
+};
+
+// Who may see a frame, read from its message (a JSON object).
+struct SseAudience {
+  enum class Kind {
+    kEveryone,      // about the whole stream: the summary, a stream-wide alert
+    kOwner,         // about a lead (or customer) whose owner the message names
+    kUnknownOwner,  // about a record, owner not said (an anomaly alert on "lead:7"):
+                    // only viewers who see every record get it
+  };
+  Kind kind = Kind::kEveryone;
+  int64_t owner_id = 0;  // kOwner: 0 when the record is unassigned
+};
+
+// A message with an `owner_id` member (integer, or null for unassigned) is
+// kOwner; else one naming a record (`lead_id`, `customer_id`, or a non-empty
+// `entity`) is kUnknownOwner; else kEveryone. Data that is not a JSON object
+// is kUnknownOwner (fails closed).
+SseAudience sse_audience(const BusMessage& message);
+
+// What one client may see: the records its role may list (auth::list_scope
+// of leads; stream_routes.cc maps it).
+struct SseViewer {
+  enum class Scope {
+    kAll,               // every frame (admins, managers, viewers)
+    kOwnAndUnassigned,  // a rep: frames about its records and unassigned ones
+    kOwn,
+    kStreamWide,        // only frames about the whole stream
+  };
+  Scope scope = Scope::kAll;
+  int64_t user_id = 0;
+
+  bool sees(const SseAudience& audience) const;
 };
 
 // One SSE frame for `message` with `id` ("data:" lines split at newlines).
@@ -77,10 +117,11 @@ class SseHub {
   SseHub(const SseHub&) = delete;
   SseHub& operator=(const SseHub&) = delete;
 
-  // A new client's stream, starting with the ring's frames after
-  // `last_event_id` (none without one). unavailable when max_clients are
-  // connected.
-  Result<std::shared_ptr<ResponseStream>> connect(std::optional<uint64_t> last_event_id);
+  // A new client's stream for `viewer`, starting with the ring's frames
+  // after `last_event_id` that the viewer may see (none without one).
+  // unavailable when max_clients are connected.
+  Result<std::shared_ptr<ResponseStream>> connect(std::optional<uint64_t> last_event_id,
+                                                  SseViewer viewer = {});
 
   // Sends a heartbeat comment to every client now (the hub's own thread
   // does this every options.heartbeat).

@@ -3,6 +3,25 @@
 #include "api/auth_middleware.h"
 
 namespace icrm::api {
+namespace {
+
+// The frames a caller may see: those about the leads its role may list.
+SseViewer viewer_of(const Caller& caller) {
+  using Scope = SseViewer::Scope;
+  switch (auth::list_scope(caller.role, auth::Resource::kLead)) {
+    case auth::ListScope::kAll:
+      return {Scope::kAll, caller.user_id};
+    case auth::ListScope::kOwnAndUnassigned:
+      return {Scope::kOwnAndUnassigned, caller.user_id};
+    case auth::ListScope::kOwn:
+      return {Scope::kOwn, caller.user_id};
+    case auth::ListScope::kNone:
+      break;
+  }
+  return {Scope::kStreamWide, caller.user_id};
+}
+
+}  // namespace
 
 void add_stream_routes(Router& router, SseHub& hub) {
   router.add(
@@ -18,7 +37,7 @@ void add_stream_routes(Router& router, SseHub& hub) {
           if (!id) return id.error();
           last = *id;
         }
-        auto stream = hub.connect(last);
+        auto stream = hub.connect(last, viewer_of(**caller));
         if (!stream) return stream.error();
         Response r;
         r.content_type = "text/event-stream; charset=utf-8";
@@ -29,7 +48,14 @@ void add_stream_routes(Router& router, SseHub& hub) {
       },
       {.summary = "Live server-sent events: `score` (a lead's score changed), `alert`, `summary` "
                   "(each second) and any other topic stages publish (e.g. `decision`), each "
-                  "with an id; send Last-Event-ID to resume from the recent ones kept",
+                  "with an id; send Last-Event-ID to resume from the recent ones kept. Frames "
+                  "are filtered by the caller's role: admins, managers and viewers get every "
+                  "frame; a sales rep gets the stream-wide ones (`summary`, alerts about the "
+                  "whole stream) and those about leads it owns or that are unassigned (the "
+                  "leads it may list; the frame's `owner_id` says whose), never another rep's; "
+                  "a frame about a record whose owner it does not carry (an anomaly alert on "
+                  "one lead) goes only to roles that see every record. Resuming with "
+                  "Last-Event-ID replays only the frames the caller may see",
        .tag = "events",
        .responses = {200, 400, 503}});
 }

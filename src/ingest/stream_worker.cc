@@ -151,8 +151,10 @@ void StreamWorker::apply(std::vector<stream::Event>& events, Timestamp now) {
   // The monitor counts arrivals on the clock; it is the worker's alone.
   for (size_t i = 0; i < events.size(); ++i) monitor_.record(now, found_);
   events_since_summary_ += static_cast<int64_t>(events.size());
-  if (!found_.empty()) raise(found_, now);
+  // The scorer first: storing the group's anomaly alerts (a flushed commit
+  // each) must not hold its re-scoring back.
   if (options_.observer) options_.observer->settle(now);
+  if (!found_.empty()) raise(found_, now);
 }
 
 void StreamWorker::tick(Timestamp now) {

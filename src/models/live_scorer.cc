@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <cmath>
+#include <iterator>
 
 #include "features/record_table.h"
 #include "ingest/alert_format.h"
@@ -29,6 +31,17 @@ int64_t lead_id_of(std::string_view entity) {
   return ec == std::errc() && end == entity.data() + entity.size() && id > 0 ? id : 0;
 }
 
+int64_t micros_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t)
+      .count();
+}
+
+// A lead's owner in a message: the SSE stream shows it only to that user
+// (and to roles that see every lead); null when the lead is unassigned.
+boost::json::value owner_json(const std::optional<int64_t>& owner) {
+  return owner ? boost::json::value(*owner) : boost::json::value(nullptr);
+}
+
 int64_t unix_second(Timestamp t) { return stream::floor_div(to_unix_micros(t), 1'000'000); }
 
 }  // namespace
@@ -38,6 +51,16 @@ struct LiveScorer::ActiveModel {
   ModelBundle bundle;
   const ScoredModel* scorer = nullptr;
   std::vector<std::string> columns;  // the bundle spec's columns, in order
+  // Per column: the stream feature (index in planned_for's names) that
+  // features::lead_row fills it from, or -1 for a column lead_row fills from
+  // the record (fields, attributes, history aggregates).
+  std::vector<int> behaviour;
+  const stream::FeatureSpec* planned_for = nullptr;
+  // The row being scored, reused: behaviour cells as text, every cell's
+  // view, the encoded features.
+  std::vector<std::string> numbers;
+  std::vector<std::string_view> views;
+  std::vector<float> x;
 };
 
 LiveScorer::LiveScorer(store::Database& db, const Clock& clock, EventBus& bus,
@@ -74,7 +97,15 @@ void LiveScorer::run() {
     Timestamp now = *pending_now_;
     scoring_ = true;
     lock.unlock();
+    const auto began = std::chrono::steady_clock::now();
     score_round(round, now);
+    const int64_t took = micros_since(began);
+    {
+      std::lock_guard stats_lock(stats_mutex_);
+      ++stats_.rounds;
+      stats_.round_micros += took;
+      stats_.max_round_micros = std::max(stats_.max_round_micros, took);
+    }
     round.clear();
     lock.lock();
     scoring_ = false;
@@ -204,11 +235,80 @@ void LiveScorer::ensure_model(Timestamp now) {
   model_ = std::move(m);
 }
 
+void LiveScorer::plan_row(const stream::FeatureSpec& spec, Timestamp t) {
+  std::unordered_map<std::string_view, int> index;
+  for (std::size_t i = 0; i < spec.size(); ++i) index.emplace(spec.names()[i], static_cast<int>(i));
+  // lead_row asks for a behaviour value exactly for the columns it does not
+  // fill from the record: those are the columns to fill per score.
+  std::unordered_map<std::string_view, int> asked;
+  features::lead_row(store::Lead{}, {}, t, model_->columns,
+                     [&](std::string_view name) -> std::optional<double> {
+                       auto it = index.find(name);
+                       asked.emplace(name, it == index.end() ? -1 : it->second);
+                       return std::nullopt;
+                     });
+  const std::size_t n = model_->columns.size();
+  model_->behaviour.assign(n, -1);
+  for (std::size_t c = 0; c < n; ++c)
+    if (auto it = asked.find(model_->columns[c]); it != asked.end()) model_->behaviour[c] = it->second;
+  model_->numbers.assign(n, {});
+  model_->views.assign(n, {});
+  model_->x.assign(model_->bundle.spec.width(), 0.f);
+  model_->planned_for = &spec;
+  ++model_generation_;  // every lead's cached cells are for the old plan
+}
+
+LiveScorer::LiveScore LiveScorer::score_lead(LeadState& s, const Touched& touched) {
+  ActiveModel& m = *model_;
+  const std::size_t n = m.columns.size();
+  // The record's cells as lead_row builds them, kept for a while: they change
+  // only with the record, its history (both re-read every lead_refresh) and,
+  // for the time-based aggregates, the clock.
+  if (s.cells_generation != model_generation_ || touched.t - s.cells_at >= kLiveCellsMaxAge ||
+      touched.t < s.cells_at) {
+    features::Table row = features::lead_row(*s.lead, s.facts, touched.t, m.columns,
+                                             [](std::string_view) { return std::nullopt; });
+    s.cells.resize(n);
+    for (std::size_t c = 0; c < n; ++c) s.cells[c] = std::move(row.cells[c][0]);
+    s.cells_at = touched.t;
+    s.cells_generation = model_generation_;
+  }
+  for (std::size_t c = 0; c < n; ++c) {
+    const int f = m.behaviour[c];
+    if (f < 0) {
+      m.views[c] = s.cells[c];
+      continue;
+    }
+    // As lead_row writes a number (features::number_text), so the encoding
+    // reads exactly what a batch run's row holds.
+    std::string& text = m.numbers[c];
+    text.clear();
+    const double v = touched.features[static_cast<std::size_t>(f)];
+    if (std::isfinite(v)) fmt::format_to(std::back_inserter(text), "{:.10g}", v);
+    m.views[c] = text;
+  }
+  m.bundle.spec.transform(m.views, m.x);
+  LiveScore out;
+  m.scorer->predict(m.x.data(), 1, m.x.size(), &out.score, &out.probability);
+  out.tier = priority_tier(*m.scorer, out.probability);
+  return out;
+}
+
 LiveScorer::LeadState* LiveScorer::lead_state(int64_t id, Timestamp now) {
   auto it = leads_.find(id);
   bool stale = it == leads_.end() || now - it->second.loaded_at >= options_.lead_refresh ||
                now < it->second.loaded_at;
   if (!stale) return &it->second;
+  const auto began = std::chrono::steady_clock::now();
+  struct Timed {
+    LiveScorer* self;
+    std::chrono::steady_clock::time_point began;
+    ~Timed() {
+      std::lock_guard lock(self->stats_mutex_);
+      ++self->stats_.loads;
+      self->stats_.load_micros += micros_since(began);
+    }
+  } timed{this, began};
   if (it == leads_.end() && leads_.size() >= options_.max_cached_leads) leads_.clear();
   LeadState& s = leads_[id];
   auto lead = store::LeadStore(db_, clock_).get(id);
@@ -232,6 +332,7 @@ LiveScorer::LeadState* LiveScorer::lead_state(int64_t id, Timestamp now) {
   }
   s.facts = std::move(*facts);
   s.loaded_at = now;
+  s.cells_generation = 0;  // built again from the record just read
   // Another writer (a batch scoring run) may have replaced the latest score.
   if (*latest && (!s.written_at || (*latest)->scored_at >= *s.written_at)) {
     s.tier = (*latest)->tier;
@@ -250,6 +351,7 @@ void LiveScorer::score_round(std::vector<Touched>& round, Timestamp now) {
     store::ScoreRecord record;
     std::optional<std::string> previous_tier;
     double previous_probability = 0;
+    std::optional<int64_t> owner_id;  // the lead's, for the stream's access filter
   };
   std::vector<Change> changes;
   int64_t rescored = 0, closed = 0, errors = 0, unextracted = 0;
@@ -260,12 +362,7 @@ void LiveScorer::score_round(std::vector<Touched>& round, Timestamp now) {
       ++unextracted;
       continue;
     }
-    if (touched.spec.get() != indexed_spec_) {
-      indexed_spec_ = touched.spec.get();
-      spec_index_.clear();
-      for (std::size_t i = 0; i < indexed_spec_->size(); ++i)
-        spec_index_.emplace(indexed_spec_->names()[i], i);
-    }
+    if (touched.spec.get() != model_->planned_for) plan_row(*touched.spec, touched.t);
     LeadState* s = lead_state(touched.lead_id, now);
     if (!s) continue;
     if (!s->lead || s->lead->status == store::LeadStatus::kConverted ||
@@ -273,24 +370,10 @@ void LiveScorer::score_round(std::vector<Touched>& round, Timestamp now) {
       ++closed;
       continue;
     }
-    auto row = features::lead_row(
-        *s->lead, s->facts, touched.t, model_->columns,
-        [&](std::string_view name) -> std::optional<double> {
-          auto it = spec_index_.find(name);
-          if (it == spec_index_.end()) return std::nullopt;
-          return touched.features[it->second];
-        });
-    // Without factors first: most re-scorings write nothing.
-    auto scored = score_table(model_->bundle.spec, *model_->scorer, row, /*top=*/0);
-    if (!scored) {
-      spdlog::warn("live scoring: cannot score lead {}: {}", touched.lead_id,
-                   scored.error().to_string());
-      ++errors;
-      continue;
-    }
+    const LiveScore scored = score_lead(*s, touched);
     ++rescored;
-    const double p = scored->probability[0];
-    const std::string tier(scored->tier[0]);
+    const double p = scored.probability;
+    const std::string tier(scored.tier);
     bool tier_changed = s->tier && *s->tier != tier;
     bool interval_over = !s->written_at || now - *s->written_at >= options_.min_interval;
     bool moved = !s->tier || std::abs(p - s->probability) >= options_.min_change;
@@ -298,19 +381,24 @@ void LiveScorer::score_round(std::vector<Touched>& round, Timestamp now) {
     Change c;
     c.previous_tier = s->tier;
     c.previous_probability = s->probability;
+    c.owner_id = s->lead->owner_id;
     c.record.entity = "leads";
     c.record.entity_id = touched.lead_id;
     c.record.model_id = model_->record.id;
-    c.record.score = scored->score[0];
+    c.record.score = scored.score;
     c.record.probability = p;
     c.record.tier = tier;
     if (options_.top_factors > 0) {
-      auto explained = score_table(model_->bundle.spec, *model_->scorer, row, options_.top_factors);
-      if (explained) c.record.factors = factors_json(explained->factors[0], unit);
+      // The row scored last is this lead's (views and x are still its).
+      c.record.factors = factors_json(explain(*model_->scorer->model, model_->bundle.spec,
+                                              model_->views, model_->x, options_.top_factors),
+                                      unit);
     }
     c.record.scored_at = now;
+    const auto rank_began = std::chrono::steady_clock::now();
     auto rank = store::ScoreStore(db_).rank_among_latest("leads", model_->record.id,
                                                          c.record.score, touched.lead_id);
+    count(&LiveScoringStats::rank_micros, micros_since(rank_began));
     if (!rank) {
       ++errors;
       continue;
@@ -333,7 +421,17 @@ void LiveScorer::score_round(std::vector<Touched>& round, Timestamp now) {
   std::vector<store::ScoreRecord> records;
   records.reserve(changes.size());
   for (const Change& c : changes) records.push_back(c.record);
-  if (auto st = store::ScoreStore(db_).record(records); !st) {
+  const auto store_began = std::chrono::steady_clock::now();
+  // Unflushed: the rows can be derived again from the event log and the
+  // model, and a flush here would hold every frame of the round back by a
+  // disk sync (docs/architecture.md "Live scoring").
+  auto st = store::ScoreStore(db_).record(records, store::Flush::kUnflushed);
+  {
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.stores;
+    stats_.store_micros += micros_since(store_began);
+  }
+  if (!st) {
     spdlog::warn("live scoring: cannot store {} score(s): {}", records.size(),
                  st.error().to_string());
     count(&LiveScoringStats::errors);
@@ -352,6 +450,7 @@ void LiveScorer::score_round(std::vector<Touched>& round, Timestamp now) {
                             {"tier", r.tier},
                             {"previous_tier", c.previous_tier ? boost::json::value(*c.previous_tier)
                                                               : boost::json::value(nullptr)},
+                            {"owner_id", owner_json(c.owner_id)},
                             {"ts", ts}};
     bus_.publish({"score", boost::json::serialize(msg)});
   }
@@ -393,7 +492,9 @@ void LiveScorer::score_round(std::vector<Touched>& round, Timestamp now) {
       count(&LiveScoringStats::errors);
       continue;
     }
-    bus_.publish({"alert", boost::json::serialize(ingest::alert_to_json(*stored))});
+    boost::json::object msg = ingest::alert_to_json(*stored);
+    msg["owner_id"] = owner_json(c.owner_id);
+    bus_.publish({"alert", boost::json::serialize(msg)});
   }
 }
 

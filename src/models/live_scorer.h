@@ -5,11 +5,15 @@
 // its own scoring thread, so the stream worker never waits on scoring or on
 // the database. Leads waiting for that thread are coalesced: a lead touched
 // by several groups meanwhile is scored once, with its newest features. The
-// thread builds the
-// row a batch scoring run builds (features::lead_row: fields, attributes,
-// history aggregates, behaviour), then scores it with the ACTIVE lead model
-// through score_table(), the batch path: probability, score (the hybrid rank
-// R(L) when the hybrid model is active), rank among the latest scores, tier.
+// thread wakes as soon as a group is settled (no tick). It scores the row a
+// batch scoring run builds (features::lead_row: fields, attributes, history
+// aggregates, behaviour) with the ACTIVE lead model as score_table(), the
+// batch path, would — probability, score (the hybrid rank R(L) when the
+// hybrid model is active), rank among the latest scores, tier — but without
+// building a table per event: a lead's cells from its record are kept (for
+// kLiveCellsMaxAge, and until the record is read again), and only its
+// behaviour columns are written from the window features before the model's
+// FeatureSpec encodes the row.
 //
 // History is throttled (docs/architecture.md "Live scoring" argues the
 // defaults): a lead gets a `scores` row, and `latest_scores` is replaced, when
@@ -20,7 +24,9 @@
 // transaction); a tier change is then also stored as an alert (kind
 // tier_change) and published (topic "alert"). The score frames of a round go
 // out before any of its alerts are written. Top factors are computed only
-// for the scores that are written.
+// for the scores that are written. Both messages carry the lead's `owner_id`
+// (null when unassigned, as of the record last read) for the live stream's
+// access filter (api/sse_hub.h).
 //
 // No active lead model: nothing is scored (never an invented score); stats()
 // says so, and the events are counted as skipped. The active model is looked
@@ -66,6 +72,11 @@ inline constexpr int kMaxTierAlertsPerSecond = 100;
 // over (their state is read again from the database).
 inline constexpr std::size_t kMaxCachedLeads = 200'000;
 
+// How long a lead's cells from its record (fields, attributes, history
+// aggregates such as days since the last message) are reused between
+// re-scorings; only its behaviour columns are filled anew for each.
+inline constexpr std::chrono::seconds kLiveCellsMaxAge{1};
+
 struct LiveScoringOptions {
   std::chrono::microseconds min_interval = kDefaultScoreInterval;
   double min_change = kDefaultMinScoreChange;
@@ -86,6 +97,15 @@ struct LiveScoringStats {
   int64_t skipped_no_model = 0;  // leads touched while no model could score
   int64_t skipped_closed = 0;    // converted or lost leads (only open leads are scored)
   int64_t errors = 0;            // database or scoring failures (logged)
+  // Where the scoring thread's time goes (bench/live_latency_bench prints it).
+  int64_t rounds = 0;            // rounds scored: each takes every lead waiting
+  int64_t round_micros = 0;      // steady-clock time inside rounds, all of it
+  int64_t stores = 0;            // rounds that stored rows
+  int64_t store_micros = 0;      // of which storing score rows (one transaction a round)
+  int64_t loads = 0;             // leads' records read (cache misses and refreshes)
+  int64_t load_micros = 0;       // of which reading them
+  int64_t rank_micros = 0;       // of which ranking the written scores
+  int64_t max_round_micros = 0;
 };
 
 class LiveScorer final : public ingest::StreamObserver {
@@ -112,6 +132,16 @@ class LiveScorer final : public ingest::StreamObserver {
     std::optional<std::string> tier;  // of its latest stored score
     double probability = 0;
     std::optional<Timestamp> written_at;
+    // The row's cells from the record for the model's columns (behaviour
+    // columns empty), as of cells_at, for plan generation cells_generation
+    // (0: none yet).
+    std::vector<std::string> cells;
+    Timestamp cells_at{};
+    uint64_t cells_generation = 0;
+  };
+  struct LiveScore {
+    double score = 0, probability = 0;
+    std::string_view tier;
   };
   struct Touched {
     int64_t lead_id = 0;
@@ -126,6 +156,13 @@ class LiveScorer final : public ingest::StreamObserver {
   void run();
   void score_round(std::vector<Touched>& round, Timestamp now);
   void ensure_model(Timestamp now);
+  // Which model columns come from the stream's features (`spec`), for the
+  // active model. REQUIRES: model_.
+  void plan_row(const stream::FeatureSpec& spec, Timestamp t);
+  // The active model's score of the lead with the touched features: what
+  // score_table() gives for features::lead_row's row, built without a table.
+  // Leaves the row's cells and encoding in model_ (for explain()).
+  LiveScore score_lead(LeadState& s, const Touched& touched);
   LeadState* lead_state(int64_t id, Timestamp now);
   void count(int64_t LiveScoringStats::*field, int64_t n = 1);
 
@@ -159,8 +196,7 @@ class LiveScorer final : public ingest::StreamObserver {
   std::unique_ptr<ActiveModel> model_;
   std::optional<Timestamp> model_checked_at_;
   std::unordered_map<int64_t, LeadState> leads_;
-  const stream::FeatureSpec* indexed_spec_ = nullptr;
-  std::unordered_map<std::string_view, std::size_t> spec_index_;  // of indexed_spec_
+  uint64_t model_generation_ = 0;  // bumped by plan_row()
   int64_t alert_second_ = 0;
   int alerts_this_second_ = 0;
 

@@ -2,8 +2,10 @@
 // authentication, frames with ids for whatever the bus carries, Last-Event-ID
 // resuming from the ring (at its bound and one past), heartbeats, the client
 // limit at and one past, a slow client dropped without holding up
-// publishers, and graceful shutdown ending the streams. The hub's queue
-// bound is tested on the hub itself, where nothing drains it.
+// publishers, graceful shutdown ending the streams, and access filtering (a
+// rep's stream, live and replayed, carries its own leads' frames and the
+// stream-wide ones, never another rep's; a manager's carries all). The hub's
+// queue bound is tested on the hub itself, where nothing drains it.
 #include "api/sse_hub.h"
 
 #include <gtest/gtest.h>
@@ -54,9 +56,19 @@ class SseStreamTest : public ::testing::Test {
     auto token = auth::Authenticator(db, clock_, config).create_api_token(*user, "tests");
     ASSERT_TRUE(token.ok());
     token_ = token->token;
+    // Two reps and a manager, for the access filter.
+    for (auto [email, role] : {std::pair{"rep-a@example.com", store::Role::kRep},
+                               std::pair{"rep-b@example.com", store::Role::kRep},
+                               std::pair{"manager@example.com", store::Role::kManager}}) {
+      auto u = store::UserStore(db, clock_).create(store::Actor::system(), {email, email, role, *hash});
+      ASSERT_TRUE(u.ok()) << u.error().to_string();
+      auto t = auth::Authenticator(db, clock_, config).create_api_token(*u, "tests");
+      ASSERT_TRUE(t.ok());
+      users_.push_back({u->id, t->token});
+    }
     hub_ = std::make_unique<SseHub>(bus_, clock_,
-                                    SseOptions{.max_clients = 2,
-                                               .client_queue = 4,
+                                    SseOptions{.max_clients = 3,
+                                               .client_queue = 8,
                                                .ring_size = 8,
                                                .heartbeat = std::chrono::hours(1)});
     router_ = build_api_router({.db = db,
@@ -80,11 +92,13 @@ class SseStreamTest : public ::testing::Test {
     test_db_.reset();
   }
 
-  // Opens the stream; returns the client after its 200 and first comment.
-  std::unique_ptr<RawHttpClient> open(const std::string& extra = {}) {
+  // Opens the stream (as the viewer, or with `token`); returns the client
+  // after its 200 and first comment.
+  std::unique_ptr<RawHttpClient> open(const std::string& extra = {}, std::string token = {}) {
     auto c = std::make_unique<RawHttpClient>(server_->port());
+    if (token.empty()) token = token_;
     EXPECT_TRUE(c->send(RawHttpClient::build("GET", "/api/v1/stream", {},
-                                             "Authorization: Bearer " + token_ + "\r\n" + extra)));
+                                             "Authorization: Bearer " + token + "\r\n" + extra)));
     auto head = c->read_response();
     EXPECT_TRUE(head.has_value());
     if (!head) return c;
@@ -104,7 +118,12 @@ class SseStreamTest : public ::testing::Test {
   Metrics metrics_;
   EventBus bus_;
   std::unique_ptr<icrm::testing::TestDatabase> test_db_;
-  std::string token_;
+  std::string token_;  // a viewer's
+  struct SignedIn {
+    int64_t id;
+    std::string token;
+  };
+  std::vector<SignedIn> users_;  // rep A, rep B, a manager
   std::unique_ptr<SseHub> hub_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> server_;
@@ -180,9 +199,10 @@ TEST_F(SseStreamTest, HeartbeatsAreComments) {
 
 TEST_F(SseStreamTest, ClientLimitAtAndOnePast) {
   auto a = open();
-  auto b = open();  // at the limit (2)
-  RawHttpClient third(server_->port());
-  auto r = third.request("GET", "/api/v1/stream", {}, "Authorization: Bearer " + token_ + "\r\n");
+  auto b = open();
+  auto c3 = open();  // at the limit (3)
+  RawHttpClient fourth(server_->port());
+  auto r = fourth.request("GET", "/api/v1/stream", {}, "Authorization: Bearer " + token_ + "\r\n");
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 503);
   EXPECT_FALSE(r->header("retry-after").empty());
@@ -191,9 +211,9 @@ TEST_F(SseStreamTest, ClientLimitAtAndOnePast) {
   a.reset();
   // The server notices the close on its own I/O thread.
   auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (hub_->stats().clients > 1 && std::chrono::steady_clock::now() < deadline)
+  while (hub_->stats().clients > 2 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::yield();
-  ASSERT_EQ(hub_->stats().clients, 1u);
+  ASSERT_EQ(hub_->stats().clients, 2u);
   auto c = open();
   bus_.publish({"summary", "{}"});
   EXPECT_TRUE(c->read_until("event: summary\n").has_value());
@@ -208,7 +228,7 @@ TEST_F(SseStreamTest, ASlowClientIsDroppedWithoutHoldingUpPublishers) {
   ASSERT_TRUE(head && head->status == 200);
   auto fast = open();
   // The slow client reads nothing more; frames of 64 KiB soon fill its socket
-  // buffers and then its queue (4). Publishing goes on regardless.
+  // buffers and then its queue (8). Publishing goes on regardless.
   const std::string big(64 * 1024, 'x');
   auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < 200 && hub_->stats().dropped == 0; ++i) {
@@ -231,6 +251,112 @@ TEST_F(SseStreamTest, GracefulShutdownEndsStreams) {
   server_->shutdown();
   EXPECT_TRUE(c->closed_by_peer());
   server_->wait();
+}
+
+// What each kind of message becomes, about whom: rep A's lead, rep B's lead,
+// an unassigned one, an alert on one lead without its owner, the summary.
+struct OwnedFrames {
+  std::string a, b, unassigned, unknown, summary;
+  explicit OwnedFrames(int64_t rep_a, int64_t rep_b)
+      : a(R"({"lead_id":11,"tier":"hot","owner_id":)" + std::to_string(rep_a) + "}"),
+        b(R"({"lead_id":22,"tier":"hot","owner_id":)" + std::to_string(rep_b) + "}"),
+        unassigned(R"({"lead_id":33,"tier":"warm","owner_id":null})"),
+        unknown(R"({"kind":"entity_rate","entity":"lead:22"})"),
+        summary(R"({"events":5,"entity":null})") {}
+  void publish(EventBus& bus) const {
+    bus.publish({"score", a});
+    bus.publish({"decision", b});
+    bus.publish({"score", unassigned});
+    bus.publish({"alert", unknown});
+    bus.publish({"summary", summary});
+  }
+};
+
+TEST_F(SseStreamTest, ARepSeesItsOwnLeadsAndTheStreamWideFramesNeverAnotherReps) {
+  const SignedIn &rep_a = users_[0], &rep_b = users_[1], &manager = users_[2];
+  auto a = open({}, rep_a.token);
+  auto b = open({}, rep_b.token);
+  auto m = open({}, manager.token);
+  OwnedFrames frames(rep_a.id, rep_b.id);
+  frames.publish(bus_);
+  // The summary is last and everyone's: what came before it is all there is.
+  auto seen_a = a->read_until("event: summary\n");
+  auto seen_b = b->read_until("event: summary\n");
+  auto seen_m = m->read_until("event: summary\n");
+  ASSERT_TRUE(seen_a && seen_b && seen_m);
+  EXPECT_NE(seen_a->find(frames.a), std::string::npos) << *seen_a;
+  EXPECT_EQ(seen_a->find(frames.b), std::string::npos) << *seen_a;  // rep B's lead
+  EXPECT_NE(seen_a->find(frames.unassigned), std::string::npos) << *seen_a;
+  EXPECT_EQ(seen_a->find(frames.unknown), std::string::npos) << *seen_a;
+  EXPECT_EQ(ids_in(*seen_a).size(), 3u);
+  EXPECT_EQ(seen_b->find(frames.a), std::string::npos) << *seen_b;  // rep A's lead
+  EXPECT_NE(seen_b->find(frames.b), std::string::npos) << *seen_b;
+  EXPECT_EQ(ids_in(*seen_b).size(), 3u);
+  // The manager: all five.
+  for (const std::string* f : {&frames.a, &frames.b, &frames.unassigned, &frames.unknown})
+    EXPECT_NE(seen_m->find(*f), std::string::npos) << *seen_m;
+  EXPECT_EQ(ids_in(*seen_m).size(), 5u);
+  // Withheld: two for each rep.
+  EXPECT_EQ(hub_->stats().withheld, 4);
+}
+
+TEST_F(SseStreamTest, ReplayWithLastEventIdIsFilteredToo) {
+  const SignedIn &rep_a = users_[0], &rep_b = users_[1], &manager = users_[2];
+  bus_.publish({"summary", "{}"});
+  const uint64_t before = hub_->stats().last_id;
+  OwnedFrames frames(rep_a.id, rep_b.id);
+  frames.publish(bus_);
+  const std::string resume = "Last-Event-ID: " + std::to_string(before) + "\r\n";
+  auto a = open(resume, rep_a.token);
+  auto m = open(resume, manager.token);
+  auto replay_a = a->read_until("event: summary\n");
+  auto replay_m = m->read_until("event: summary\n");
+  ASSERT_TRUE(replay_a && replay_m);
+  EXPECT_NE(replay_a->find(frames.a), std::string::npos) << *replay_a;
+  EXPECT_EQ(replay_a->find(frames.b), std::string::npos) << *replay_a;
+  EXPECT_EQ(replay_a->find(frames.unknown), std::string::npos) << *replay_a;
+  EXPECT_EQ(ids_in(*replay_a).size(), 3u);
+  EXPECT_EQ(ids_in(*replay_m).size(), 5u);
+  EXPECT_NE(replay_m->find(frames.b), std::string::npos) << *replay_m;
+}
+
+TEST(SseAccessTest, AudienceIsReadFromTheMessage) {
+  using Kind = SseAudience::Kind;
+  auto of = [](std::string data) { return sse_audience({"t", std::move(data)}); };
+  EXPECT_EQ(of(R"({"lead_id":1,"owner_id":7})").kind, Kind::kOwner);
+  EXPECT_EQ(of(R"({"lead_id":1,"owner_id":7})").owner_id, 7);
+  EXPECT_EQ(of(R"({"lead_id":1,"owner_id":null})").kind, Kind::kOwner);
+  EXPECT_EQ(of(R"({"lead_id":1,"owner_id":null})").owner_id, 0);
+  EXPECT_EQ(of(R"({"lead_id":1,"owner_id":"7"})").kind, Kind::kUnknownOwner);
+  EXPECT_EQ(of(R"({"lead_id":1,"owner_id":-3})").kind, Kind::kUnknownOwner);
+  EXPECT_EQ(of(R"({"lead_id":1})").kind, Kind::kUnknownOwner);
+  EXPECT_EQ(of(R"({"customer_id":1})").kind, Kind::kUnknownOwner);
+  EXPECT_EQ(of(R"({"entity":"customer:4"})").kind, Kind::kUnknownOwner);
+  EXPECT_EQ(of(R"({"entity":null,"kind":"stream_rate"})").kind, Kind::kEveryone);
+  EXPECT_EQ(of(R"({"entity":""})").kind, Kind::kEveryone);
+  EXPECT_EQ(of(R"({"events":3})").kind, Kind::kEveryone);
+  EXPECT_EQ(of("not json").kind, Kind::kUnknownOwner);
+  EXPECT_EQ(of("[1]").kind, Kind::kUnknownOwner);
+}
+
+TEST(SseAccessTest, ViewerScopes) {
+  using Kind = SseAudience::Kind;
+  using Scope = SseViewer::Scope;
+  const SseAudience everyone{}, mine{Kind::kOwner, 5}, others{Kind::kOwner, 6},
+      unassigned{Kind::kOwner, 0}, unknown{Kind::kUnknownOwner};
+  const SseViewer all{Scope::kAll, 5}, rep{Scope::kOwnAndUnassigned, 5}, own{Scope::kOwn, 5},
+      wide{Scope::kStreamWide, 5};
+  for (const auto& a : {everyone, mine, others, unassigned, unknown}) EXPECT_TRUE(all.sees(a));
+  EXPECT_TRUE(rep.sees(everyone));
+  EXPECT_TRUE(rep.sees(mine));
+  EXPECT_TRUE(rep.sees(unassigned));
+  EXPECT_FALSE(rep.sees(others));
+  EXPECT_FALSE(rep.sees(unknown));
+  EXPECT_TRUE(own.sees(mine));
+  EXPECT_FALSE(own.sees(unassigned));
+  EXPECT_FALSE(own.sees(others));
+  EXPECT_TRUE(wide.sees(everyone));
+  EXPECT_FALSE(wide.sees(mine));
 }
 
 TEST(SseHubTest, QueueAtItsBoundKeepsTheClientOnePastDropsIt) {

@@ -16,9 +16,15 @@
 
 #include "ingest/event_ingestor.h"
 #include "models/record_training.h"
+#include "features/record_table.h"
+#include "models/table_scorer.h"
 #include "store/alert_store.h"
+#include "store/model_registry.h"
+#include "store/record_history.h"
+#include "stream/feature_spec.h"
 #include "store/lead_store.h"
 #include "store/score_store.h"
+#include "store/user_store.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::models {
@@ -167,7 +173,8 @@ TEST_P(LiveScorerTest, EventsMoveAnOpenLeadsScoreAndATierChangeRaisesAnAlert) {
   std::set<std::string> keys;
   for (const auto& kv : first[0]) keys.insert(std::string(kv.key()));
   EXPECT_EQ(keys, (std::set<std::string>{"lead_id", "model_id", "probability", "score", "rank",
-                                         "tier", "previous_tier", "ts"}));
+                                         "tier", "previous_tier", "owner_id", "ts"}));
+  EXPECT_TRUE(first[0].at("owner_id").is_null());  // unassigned: the stream's filter reads it
   EXPECT_EQ(first[0].at("lead_id").as_int64(), id);
   EXPECT_EQ(first[0].at("model_id").as_int64(), model_id_);
   EXPECT_EQ(first[0].at("ts").as_string(), format_timestamp(clock_.now()));
@@ -224,6 +231,92 @@ TEST_P(LiveScorerTest, ABurstWritesOneRowAndTheIntervalOpensTheNext) {
   events(id, "page_view", 1);
   EXPECT_EQ(history(id).size(), 2u);
   EXPECT_EQ(topic("score").size(), 2u);
+}
+
+TEST_P(LiveScorerTest, ScoreAndTierChangeMessagesCarryTheLeadsOwner) {
+  start();
+  train();
+  if (HasFatalFailure()) return;
+  auto rep = store::UserStore(db(), clock_)
+                 .create(store::Actor::system(),
+                         {"rep@example.com", "Rep", store::Role::kRep, "not a real hash"});
+  ASSERT_TRUE(rep.ok()) << rep.error().to_string();
+  store::Lead l;
+  l.name = "owned";
+  l.status = store::LeadStatus::kNew;
+  l.owner_id = rep->id;
+  auto made = store::LeadStore(db(), clock_).create(store::Actor::system(), l);
+  ASSERT_TRUE(made.ok()) << made.error().to_string();
+  events(made->id, "page_view", 1);
+  clock_.advance(seconds(5));
+  events(made->id, "form_submit", 6);  // cold -> hot: a tier_change alert too
+  auto scores = topic("score");
+  ASSERT_EQ(scores.size(), 2u);
+  for (const auto& s : scores) EXPECT_EQ(s.at("owner_id").as_int64(), rep->id);
+  auto alerts = topic("alert");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].at("owner_id").as_int64(), rep->id);
+}
+
+// The live path builds no table: it keeps a lead's cells from its record and
+// writes only the behaviour columns per score. Its numbers must be the batch
+// path's (features::lead_row + score_table) for the same lead at the same time.
+TEST_P(LiveScorerTest, LiveScoresEqualTheBatchPathsScoresOfTheSameRow) {
+  LiveScoringOptions o;
+  o.min_interval = seconds(0);  // every score is written, so every step compares
+  o.min_change = 0;
+  start(o);
+  train();
+  if (HasFatalFailure()) return;
+  store::Lead l;
+  l.name = "with a record";
+  l.status = store::LeadStatus::kContacted;
+  l.company = "Acme";
+  l.source = "web";
+  l.expected_value_minor = 123456;
+  auto made = store::LeadStore(db(), clock_).create(store::Actor::system(), l);
+  ASSERT_TRUE(made.ok()) << made.error().to_string();
+  auto registry = store::ModelRegistry(db(), clock_).get(model_id_, /*with_bundle=*/true);
+  ASSERT_TRUE(registry.ok());
+  auto bundle = bundle_from_json(registry->bundle);
+  ASSERT_TRUE(bundle.ok()) << bundle.error().to_string();
+  const ScoredModel* model = bundle->find(registry->kind);
+  ASSERT_NE(model, nullptr);
+  std::vector<std::string> columns;
+  for (const auto& c : bundle->spec.columns()) columns.push_back(c.name);
+  auto facts = store::RecordHistory(db()).facts_of("leads", made->id);
+  ASSERT_TRUE(facts.ok());
+  // Several steps, with the record's cells kept between them and a time
+  // step past kLiveCellsMaxAge in the middle.
+  const std::vector<std::pair<std::string, int>> steps = {
+      {"page_view", 1}, {"form_submit", 2}, {"email_open", 3}, {"form_submit", 4}};
+  for (size_t i = 0; i < steps.size(); ++i) {
+    clock_.advance(i == 2 ? minutes(2) : seconds(1));
+    events(made->id, steps[i].first, steps[i].second);
+    std::vector<double> behaviour;
+    std::vector<std::string> names;
+    ingestor_->worker().read_state([&](const stream::StreamState& state) {
+      stream::FeatureSpec spec(state.config(), *ingestor_->types());
+      names = spec.names();
+      behaviour.resize(spec.size());
+      spec.extract(state.entity("lead:" + std::to_string(made->id)), clock_.now(), behaviour);
+    });
+    auto row = features::lead_row(*made, *facts, clock_.now(), columns,
+                                  [&](std::string_view name) -> std::optional<double> {
+                                    auto it = std::find(names.begin(), names.end(), name);
+                                    if (it == names.end()) return std::nullopt;
+                                    return behaviour[static_cast<size_t>(it - names.begin())];
+                                  });
+    auto batch = score_table(bundle->spec, *model, row, 0);
+    ASSERT_TRUE(batch.ok()) << batch.error().to_string();
+    auto latest = store::ScoreStore(db()).latest("leads", made->id);
+    ASSERT_TRUE(latest.ok() && latest->has_value());
+    ASSERT_EQ((*latest)->scored_at, clock_.now()) << "step " << i;
+    EXPECT_DOUBLE_EQ((*latest)->probability, batch->probability[0]) << "step " << i;
+    EXPECT_DOUBLE_EQ((*latest)->score, batch->score[0]) << "step " << i;
+    EXPECT_EQ((*latest)->tier, batch->tier[0]) << "step " << i;
+  }
+  EXPECT_EQ(history(made->id).size(), steps.size());
 }
 
 TEST_P(LiveScorerTest, ClosedLeadsAreNotScored) {

@@ -1,6 +1,7 @@
 #include "store/model_registry.h"
 
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
 #include "store/customer_store.h"
 #include "store/lead_store.h"
@@ -167,6 +168,33 @@ TEST_P(ScoreStoreTest, KeepsHistoryAndTheLatestPerRecord) {
   EXPECT_EQ(count_rows(db(), "latest_scores"), 2);
   EXPECT_FALSE(scores.latest("leads", 3)->has_value());
   EXPECT_FALSE(scores.latest("customers", 1)->has_value());
+}
+
+// Unflushed (live scoring's rows): the same rows, and every pooled SQLite
+// connection flushes again afterwards — after a failed commit too.
+TEST_P(ScoreStoreTest, UnflushedRecordsStoreTheSameRowsAndLeaveConnectionsFlushing) {
+  ModelRegistry registry(db(), clock_);
+  auto model = registry.register_model(Actor::system(), draft(), false);
+  ASSERT_TRUE(model.ok());
+  ScoreStore scores(db());
+  std::vector<ScoreRecord> run = {score(model->id, 1, 0.7, 1, "2026-11-20T10:00:00Z")};
+  ASSERT_TRUE(scores.record(run, Flush::kUnflushed).ok());
+  std::vector<ScoreRecord> bad = {score(model->id + 1000, 2, 0.4, 2, "2026-11-20T10:00:00Z")};
+  EXPECT_FALSE(scores.record(bad, Flush::kUnflushed).ok());  // no such model
+  auto latest = scores.latest("leads", 1);
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->probability, 0.7);
+  EXPECT_EQ(count_rows(db(), "scores"), 1);
+  if (db().engine() != Engine::kSqlite) return;
+  std::vector<Database::Lease> all;  // every connection of the pool at once
+  for (size_t i = 0; i < db().pool_size(); ++i) {
+    auto lease = db().lease();
+    ASSERT_TRUE(lease.ok());
+    long long level = 0;
+    **lease << "PRAGMA synchronous", soci::into(level);
+    EXPECT_EQ(level, 2) << "connection " << i << " is FULL again";
+    all.push_back(std::move(*lease));
+  }
 }
 
 TEST_P(ScoreStoreTest, LeadsListSortedByTheirLatestRankUnscoredLast) {
