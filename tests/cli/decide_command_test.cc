@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <unistd.h>
 #include <fstream>
 
 #include "store/decision_store.h"
@@ -13,6 +12,7 @@
 #include "store/model_registry.h"
 #include "store/score_store.h"
 #include "tests/cli/cli_runner.h"
+#include "tests/support/temp_dir.h"
 #include "tests/store/store_fixtures.h"
 #include "tests/support/test_database.h"
 
@@ -53,16 +53,16 @@ TEST_P(DecideCommandTest, DecidesEveryOpenScoredLeadOnceAndEvalPolicyReadsTheDat
     ASSERT_TRUE(decisions.set_outcome((*log)[i].id, i % 3 ? "no_conversion" : "converted", i % 3 ? 0 : 1, "api",
                                       clock.now()).ok());
   }
-  std::filesystem::path labels = std::filesystem::path(::testing::TempDir()) / ("labels_" + std::to_string(::getpid()) + "_" + db_url().substr(0, 6) + ".jsonl");
-  auto e = testing::run_cli({"eval-policy", "--db", db_url(), "--export", labels.string()});
+  testing::TempDir dir("icrm-labels");
+  const std::string labels = dir.path("labels.jsonl");
+  auto e = testing::run_cli({"eval-policy", "--db", db_url(), "--export", labels});
   ASSERT_EQ(e.exit_code, 0) << e.out << e.err;
   EXPECT_NE(e.out.find("20 logged decisions"), std::string::npos) << e.out;
   std::ifstream in(labels);
   int lines = 0;
   for (std::string line; std::getline(in, line);) lines += !line.empty();
   EXPECT_EQ(lines, kLeads);
-  std::filesystem::remove(labels);
-  auto both = testing::run_cli({"eval-policy", "--db", db_url(), "--log", labels.string()});
+  auto both = testing::run_cli({"eval-policy", "--db", db_url(), "--log", labels});
   EXPECT_NE(both.exit_code, 0);
 }
 

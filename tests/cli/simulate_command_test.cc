@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "tests/cli/cli_runner.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 
@@ -22,10 +22,8 @@ std::string read_file(const fs::path& p) {
 }
 
 TEST(SimulateCommandTest, WritesAReportAndALogThatEvalPolicyReads) {
-  fs::path dir = fs::path(::testing::TempDir()) / ("simulate_cli_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string report = (dir / "sim.json").string(), log = (dir / "log.jsonl").string(),
-                    ope = (dir / "ope.json").string();
+  icrm::testing::TempDir dir("icrm-simulate");
+  const std::string report = dir.path("sim.json"), log = dir.path("log.jsonl"), ope = dir.path("ope.json");
   auto r = icrm::testing::run_cli({"simulate", "--days", "15", "--seeds", "2", "--leads-per-day", "8", "--report",
                                    report, "--log", log});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -41,7 +39,6 @@ TEST(SimulateCommandTest, WritesAReportAndALogThatEvalPolicyReads) {
   for (const char* p : {"random", "rules", "bandit"})
     for (const char* k : {"ips", "snips", "dr"})
       EXPECT_TRUE(o.at("policies").at(p).as_object().contains(k)) << p << "." << k;
-  fs::remove_all(dir);
 }
 
 TEST(SimulateCommandTest, BadInputIsAClearUsageError) {

@@ -4,17 +4,15 @@
 
 #include <cstdio>
 #include <fstream>
-#include <unistd.h>
 
 #include "decide/policy_evaluation.h"
 #include "decide/rules_policy.h"
 #include "decide/sample_action.h"
 #include "decide/simulation.h"
+#include "tests/support/temp_dir.h"
 
 namespace icrm::decide {
 namespace {
-
-std::string temp_path(const char* name) { return ::testing::TempDir() + std::to_string(::getpid()) + "_" + name; }
 
 TEST(DecisionLogFileTest, RoundTripsEveryField) {
   LoggedDecision d{.context = {.probability = 0.31, .tier = Tier::kMedium, .value = 1200, .features = {0, 1, 2.5}},
@@ -44,12 +42,12 @@ TEST(DecisionLogFileTest, BadLinesNameTheFieldAndTheLine) {
   EXPECT_EQ(field(R"({"tier":"high","value":100,"features":[1],"action":"call","propensity":0.9,"reward":0})"), "probability");
   EXPECT_FALSE(parse_json_line("{not json"));
 
-  const std::string path = temp_path("decisions_bad.jsonl");
+  icrm::testing::TempDir dir("icrm-decision-log");
+  const std::string path = dir.path("decisions_bad.jsonl");
   std::ofstream(path) << ok << "\n\n" << ok << "\n" << R"({"probability":2})" << "\n";
   auto log = read_decision_log(path);
   ASSERT_FALSE(log);
   EXPECT_NE(log.error().message.find("line 4"), std::string::npos) << log.error().message;
-  std::remove(path.c_str());
 }
 
 TEST(DecisionLogFileTest, ALineOnePastTheLimitIsRefused) {
