@@ -999,18 +999,11 @@ Status BulkWriter::insert_events(std::span<const LoggedEvent> events) {
   constexpr std::size_t kRowsPerInsert = 100;
   constexpr std::size_t kColumns = 9;
   auto sql_for = [](std::size_t rows) {
-    std::string sql =
-        "INSERT INTO events (event_key, entity, type, ts_us, value, attrs, received_us, too_late, "
-        "entity_part) VALUES ";
-    for (std::size_t r = 0; r < rows; ++r) {
-      sql += r ? ", (" : "(";
-      for (std::size_t c = 0; c < kColumns; ++c)
-        sql += fmt::format("{}${}", c ? ", " : "", r * kColumns + c + 1);
-      sql += ")";
-    }
     // A re-delivered event has the same entity (so partition), time and key:
     // the log's one unique index (migration 0007) skips it.
-    return sql + " ON CONFLICT DO NOTHING";
+    return "INSERT INTO events (event_key, entity, type, ts_us, value, attrs, received_us, too_late, "
+           "entity_part) VALUES " +
+           values_list(rows, kColumns) + " ON CONFLICT DO NOTHING";
   };
   static const std::string full_sql = sql_for(kRowsPerInsert);
   std::vector<Cell> cells;

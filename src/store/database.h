@@ -25,6 +25,16 @@ class WalCheckpointer;
 
 enum class Engine { kSqlite, kPostgres };
 
+// How a write transaction commits (sql_support.h: WriteTransaction).
+// kFlushed: durable at commit, as every write of the store. kUnflushed: for
+// rows that can be derived again and are written on a latency path (live
+// scoring, models/live_scorer.h) — consistent and atomic, and durable against
+// a crash of the process, but not flushed to disk at commit (SQLite:
+// synchronous=NORMAL for that commit, WAL mode: the next flushed commit or
+// checkpoint carries it; PostgreSQL: synchronous_commit off for the
+// transaction), so a crash of the machine may lose the last ones.
+enum class Flush { kFlushed, kUnflushed };
+
 struct DatabaseOptions {
   // "sqlite:path/to/file.db", "sqlite::memory:", or
   // "postgresql://user:pass@host:port/dbname" (any libpq URI).
@@ -32,11 +42,14 @@ struct DatabaseOptions {
   // Connections in the pool; ":memory:" SQLite always uses one.
   size_t pool_size = 4;
   // SQLite: synchronous=FULL, so an acknowledged write survives power loss.
+  // (A transaction may still commit unflushed: see Flush.)
   // Turning it off (NORMAL) keeps the database consistent but may lose the
   // last transactions on a crash of the machine.
   bool sqlite_synchronous_full = true;
-  // SQLite file: WAL pages after which commits wake the background
-  // checkpointer (wal_checkpointer.h: kWalCheckpointTriggerPages, 16,384).
+  // SQLite file: WAL pages (4 KiB each) after which commits wake the
+  // background checkpointer (wal_checkpointer.h). Each group commit of the
+  // event log rewrites the same right-edge index pages; a larger WAL copies
+  // each such page once for many commits.
   int sqlite_checkpoint_pages = 16384;
   // How long a writer waits for a lock, and a caller for a pooled connection.
   std::chrono::milliseconds busy_timeout{5000};
@@ -66,6 +79,8 @@ class Database {
   ~Database();
 
   Engine engine() const { return engine_; }
+  // Whether pooled SQLite connections run synchronous=FULL.
+  bool sqlite_synchronous_full() const { return options_.sqlite_synchronous_full; }
   // The URL with any password masked, for logs and messages.
   const std::string& display_url() const { return display_url_; }
   // For SQLite, the database file ("" for :memory:).

@@ -1,7 +1,7 @@
 // RowBuffers: where a statement's result columns are read to (SOCI binds
 // them by address, so they live as long as the statement), shared by
-// query_rows() and the statement cache; and query_rows() with columns read
-// as exact doubles. Internal to src/store/, like sql_support.h.
+// query_rows() and the statement cache. Internal to src/store/, like
+// sql_support.h.
 #pragma once
 
 #include <cstdint>
@@ -24,12 +24,5 @@ struct RowBuffers {
   // the same bits.
   SqlRow row() const;
 };
-
-// query_rows() where bit i of `real_columns` marks column i as DOUBLE
-// PRECISION: read as a double, so cell_double() gives back every bit on both
-// engines (SQLite's own text has 15 significant digits).
-// REQUIRES: columns <= 64.
-std::vector<SqlRow> query_rows(soci::session& s, const std::string& sql, const SqlParams& params,
-                               size_t columns, uint64_t real_columns);
 
 }  // namespace icrm::store

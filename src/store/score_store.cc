@@ -8,7 +8,6 @@
 #include <cmath>
 
 #include "store/model_registry.h"
-#include "store/row_buffers.h"
 #include "store/sql_support.h"
 
 namespace icrm::store {
@@ -102,33 +101,8 @@ Status ScoreStore::record(std::span<const ScoreRecord> scores, Flush flush) {
   auto lease = db_.lease();
   if (!lease) return lease.error();
   soci::session& s = **lease;
-  // SQLite: the connection's own setting comes back after this commit, even
-  // when it fails (the connection goes back to the pool).
-  struct SqliteSync {
-    soci::session* s = nullptr;
-    long long restore = 0;
-    ~SqliteSync() {
-      if (!s) return;
-      try {
-        *s << "PRAGMA synchronous = " + std::to_string(restore);
-      } catch (...) {
-        // The connection is broken; the pool reconnects it, configured anew.
-      }
-    }
-  } sqlite_sync;
   try {
-    const bool unflushed = flush == Flush::kUnflushed;
-    if (unflushed && db_.engine() == Engine::kSqlite) {
-      long long level = 0;
-      s << "PRAGMA synchronous", soci::into(level);
-      if (level > 1) {  // FULL or EXTRA; NORMAL (1) and OFF need nothing
-        s << "PRAGMA synchronous = NORMAL";
-        sqlite_sync.restore = level;
-        sqlite_sync.s = &s;
-      }
-    }
-    WriteTransaction tx(s, db_.engine());
-    if (unflushed && db_.engine() == Engine::kPostgres) s << "SET LOCAL synchronous_commit = off";
+    WriteTransaction tx(s, db_, flush);
     {
       // The statements end before COMMIT: SQLite refuses to commit while a
       // RETURNING statement is still open.

@@ -59,21 +59,13 @@ boost::json::object to_json(const ListedScore& s);
 // The JSON Schema of that object, or null (for OpenAPI).
 extern const char* const kListedScoreSchema;
 
-// How record() commits. kFlushed: durable at commit, as every write of the
-// store. kUnflushed: for rows that can be derived again and are written on a
-// latency path (live scoring, models/live_scorer.h) — consistent and atomic,
-// and durable against a crash of the process, but not flushed to disk at
-// commit (SQLite: synchronous=NORMAL for that commit, WAL mode: the next
-// flushed commit or checkpoint carries it; PostgreSQL: synchronous_commit off
-// for the transaction), so a crash of the machine may lose the last ones.
-enum class Flush { kFlushed, kUnflushed };
-
 class ScoreStore {
  public:
   explicit ScoreStore(Database& db) : db_(db) {}
 
   // Appends every score to the history and makes each one its record's
-  // latest, all in one transaction. Errors: an unknown entity or tier, a
+  // latest, all in one transaction (kUnflushed for the live scorer's rows,
+  // which can be derived again: see Flush in store/database.h). Errors: an unknown entity or tier, a
   // model that does not exist.
   Status record(std::span<const ScoreRecord> scores, Flush flush = Flush::kFlushed);
   // The record's latest score, or nullopt when it was never scored.

@@ -77,11 +77,6 @@ SqlRow RowBuffers::row() const {
 }
 
 std::vector<SqlRow> query_rows(soci::session& s, const std::string& sql, const SqlParams& params,
-                               size_t columns) {
-  return query_rows(s, sql, params, columns, 0);
-}
-
-std::vector<SqlRow> query_rows(soci::session& s, const std::string& sql, const SqlParams& params,
                                size_t columns, uint64_t real_columns) {
   if (StatementCache* cache = statement_cache_for(s))
     return cache->query(s, sql, params, columns, real_columns);
@@ -127,22 +122,53 @@ Status check_link(soci::session& s, std::string_view table, std::string_view fie
                         std::string(field));
 }
 
-WriteTransaction::WriteTransaction(soci::session& s, Engine engine) : s_(s) {
-  s_ << (engine == Engine::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
-}
+WriteTransaction::WriteTransaction(soci::session& s, Engine engine) : s_(s) { begin(engine); }
 
-WriteTransaction::~WriteTransaction() {
-  if (!open_) return;
+WriteTransaction::WriteTransaction(soci::session& s, const Database& db, Flush flush) : s_(s) {
+  const bool unflushed = flush == Flush::kUnflushed;
+  if (unflushed && db.engine() == Engine::kSqlite && db.sqlite_synchronous_full()) {
+    s_ << "PRAGMA synchronous = NORMAL";  // outside the transaction; the commit reads it
+    restore_full_ = true;
+  }
   try {
-    s_ << "ROLLBACK";
+    begin(db.engine());
+    if (unflushed && db.engine() == Engine::kPostgres) s_ << "SET LOCAL synchronous_commit = off";
   } catch (...) {
-    // The connection is gone; the server drops the transaction with it.
+    end();
+    throw;
   }
 }
+
+void WriteTransaction::begin(Engine engine) {
+  s_ << (engine == Engine::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  open_ = true;
+}
+
+void WriteTransaction::end() noexcept {
+  if (open_) {
+    open_ = false;
+    try {
+      s_ << "ROLLBACK";
+    } catch (...) {
+      // The connection is gone; the server drops the transaction with it.
+    }
+  }
+  if (restore_full_) {
+    restore_full_ = false;
+    try {
+      s_ << "PRAGMA synchronous = FULL";
+    } catch (...) {
+      // The connection is broken; it fails its next use.
+    }
+  }
+}
+
+WriteTransaction::~WriteTransaction() { end(); }
 
 void WriteTransaction::commit() {
   s_ << "COMMIT";
   open_ = false;
+  end();  // the pool's synchronous setting back
 }
 
 int64_t cell_int(const std::optional<std::string>& cell) { return cell_opt_int(cell).value_or(0); }

@@ -62,8 +62,12 @@ void bind_params(soci::statement& st, const SqlParams& params,
 
 // Runs `sql` (positional :p placeholders, bound in order) and returns its
 // rows, each with `columns` columns. Works for INSERT ... RETURNING too.
+// Bit i of `real_columns` marks column i as DOUBLE PRECISION: read as a
+// double, so cell_double() gives back every bit on both engines (SQLite's
+// own text has 15 significant digits). REQUIRES: columns <= 64 when
+// real_columns is set.
 std::vector<SqlRow> query_rows(soci::session& s, const std::string& sql, const SqlParams& params,
-                               size_t columns);
+                               size_t columns, uint64_t real_columns = 0);
 // Runs a statement that returns no rows; returns the affected row count.
 long long exec(soci::session& s, const std::string& sql, const SqlParams& params);
 
@@ -123,18 +127,26 @@ class SociRunner final : public SqlRunner {
 // A write transaction: BEGIN IMMEDIATE on SQLite (takes the write lock up
 // front, so two writers that read first cannot deadlock on the upgrade),
 // BEGIN on PostgreSQL. Rolled back when destroyed uncommitted, so an early
-// return with an Error never leaves half a change behind.
+// return with an Error never leaves half a change behind. With
+// Flush::kUnflushed the commit does not wait for the disk; a SQLite
+// connection gets its pool's synchronous=FULL back after it, committed or not.
 class WriteTransaction {
  public:
   WriteTransaction(soci::session& s, Engine engine);
+  WriteTransaction(soci::session& s, const Database& db, Flush flush);
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;
   ~WriteTransaction();
   void commit();
 
  private:
+  void begin(Engine engine);
+  // Rolls back what is open and gives SQLite its synchronous=FULL back.
+  void end() noexcept;
+
   soci::session& s_;
-  bool open_ = true;
+  bool restore_full_ = false;  // SQLite: synchronous=FULL to set again at the end
+  bool open_ = false;  // BEGIN ran, COMMIT not yet
 };
 
 // Turns an exception from SOCI into an Error: a unique violation becomes a

@@ -18,7 +18,8 @@
 // synced (synchronous=FULL); the checkpoint only moves pages to their place.
 //
 // Thread-safety: attach() before the connection is used by several threads;
-// request() and stats() from any thread.
+// checkpoint_now() and stats() from any thread. The trigger is
+// DatabaseOptions::sqlite_checkpoint_pages.
 #pragma once
 
 #include <chrono>
@@ -37,10 +38,6 @@ class session;
 
 namespace icrm::store {
 
-// WAL pages (4 KiB each) after which a commit wakes the checkpointer. Each
-// group commit of the event log rewrites the same right-edge index pages; a
-// larger WAL copies each such page once for many commits.
-inline constexpr int kWalCheckpointTriggerPages = 16384;  // DatabaseOptions' default
 // PASSIVE passes per wake-up before giving up on catching up this time.
 inline constexpr int kMaxPassiveCheckpointPasses = 16;
 

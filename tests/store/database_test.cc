@@ -4,7 +4,7 @@
 #include <soci/soci.h>
 
 #include "store/bulk_writer.h"
-#include "store/row_buffers.h"
+#include "store/sql_support.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::store {
