@@ -247,14 +247,7 @@ Status restrict_to_visible(const Caller& caller, auth::Resource resource,
 }
 
 bool visible_to(const Caller& caller, auth::Resource resource, std::optional<int64_t> owner) {
-  auto ownership = ownership_for(caller, owner);
-  switch (auth::list_scope(caller.role, resource)) {
-    case auth::ListScope::kAll: return true;
-    case auth::ListScope::kOwnAndUnassigned: return ownership != auth::Ownership::kOthers;
-    case auth::ListScope::kOwn: return ownership == auth::Ownership::kOwn;
-    case auth::ListScope::kNone: return false;
-  }
-  return false;
+  return auth::in_list_scope(auth::list_scope(caller.role, resource), ownership_for(caller, owner));
 }
 
 auth::Ownership ownership_for(const Caller& caller, std::optional<int64_t> owner) {

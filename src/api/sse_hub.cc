@@ -45,17 +45,13 @@ SseAudience sse_audience(const BusMessage& message) {
 }
 
 bool SseViewer::sees(const SseAudience& a) const {
-  using Kind = SseAudience::Kind;
-  switch (scope) {
-    case Scope::kAll:
+  switch (a.kind) {
+    case SseAudience::Kind::kEveryone:
       return true;
-    case Scope::kOwnAndUnassigned:
-      return a.kind == Kind::kEveryone ||
-             (a.kind == Kind::kOwner && (a.owner_id == 0 || a.owner_id == user_id));
-    case Scope::kOwn:
-      return a.kind == Kind::kEveryone || (a.kind == Kind::kOwner && a.owner_id == user_id);
-    case Scope::kStreamWide:
-      return a.kind == Kind::kEveryone;
+    case SseAudience::Kind::kUnknownOwner:
+      return scope == auth::ListScope::kAll;
+    case SseAudience::Kind::kOwner:
+      return auth::in_list_scope(scope, auth::ownership_of(a.owner_id, user_id));
   }
   return false;
 }

@@ -35,6 +35,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/auth/policy.h"
 #include "api/response_stream.h"
 #include "core/clock.h"
 #include "core/event_bus.h"
@@ -87,16 +88,12 @@ struct SseAudience {
 // is kUnknownOwner (fails closed).
 SseAudience sse_audience(const BusMessage& message);
 
-// What one client may see: the records its role may list (auth::list_scope
-// of leads; stream_routes.cc maps it).
+// What one client may see: stream-wide frames, and frames about the records
+// its role may list (auth::list_scope of leads, as the REST lists filter
+// them: auth::in_list_scope); a frame about a record whose owner it does not
+// carry only with kAll. kNone: stream-wide frames only.
 struct SseViewer {
-  enum class Scope {
-    kAll,               // every frame (admins, managers, viewers)
-    kOwnAndUnassigned,  // a rep: frames about its records and unassigned ones
-    kOwn,
-    kStreamWide,        // only frames about the whole stream
-  };
-  Scope scope = Scope::kAll;
+  auth::ListScope scope = auth::ListScope::kAll;
   int64_t user_id = 0;
 
   bool sees(const SseAudience& audience) const;

@@ -3,25 +3,6 @@
 #include "api/auth_middleware.h"
 
 namespace icrm::api {
-namespace {
-
-// The frames a caller may see: those about the leads its role may list.
-SseViewer viewer_of(const Caller& caller) {
-  using Scope = SseViewer::Scope;
-  switch (auth::list_scope(caller.role, auth::Resource::kLead)) {
-    case auth::ListScope::kAll:
-      return {Scope::kAll, caller.user_id};
-    case auth::ListScope::kOwnAndUnassigned:
-      return {Scope::kOwnAndUnassigned, caller.user_id};
-    case auth::ListScope::kOwn:
-      return {Scope::kOwn, caller.user_id};
-    case auth::ListScope::kNone:
-      break;
-  }
-  return {Scope::kStreamWide, caller.user_id};
-}
-
-}  // namespace
 
 void add_stream_routes(Router& router, SseHub& hub) {
   router.add(
@@ -37,7 +18,9 @@ void add_stream_routes(Router& router, SseHub& hub) {
           if (!id) return id.error();
           last = *id;
         }
-        auto stream = hub.connect(last, viewer_of(**caller));
+        // The frames about the leads the caller's role may list.
+        const SseViewer viewer{auth::list_scope((*caller)->role, auth::Resource::kLead), (*caller)->user_id};
+        auto stream = hub.connect(last, viewer);
         if (!stream) return stream.error();
         Response r;
         r.content_type = "text/event-stream; charset=utf-8";

@@ -341,11 +341,11 @@ TEST(SseAccessTest, AudienceIsReadFromTheMessage) {
 
 TEST(SseAccessTest, ViewerScopes) {
   using Kind = SseAudience::Kind;
-  using Scope = SseViewer::Scope;
+  using Scope = auth::ListScope;
   const SseAudience everyone{}, mine{Kind::kOwner, 5}, others{Kind::kOwner, 6},
       unassigned{Kind::kOwner, 0}, unknown{Kind::kUnknownOwner};
   const SseViewer all{Scope::kAll, 5}, rep{Scope::kOwnAndUnassigned, 5}, own{Scope::kOwn, 5},
-      wide{Scope::kStreamWide, 5};
+      wide{Scope::kNone, 5};
   for (const auto& a : {everyone, mine, others, unassigned, unknown}) EXPECT_TRUE(all.sees(a));
   EXPECT_TRUE(rep.sees(everyone));
   EXPECT_TRUE(rep.sees(mine));

@@ -124,6 +124,16 @@ ListScope list_scope(Role role, Resource resource) {
                                                                            : ListScope::kNone;
 }
 
+bool in_list_scope(ListScope scope, Ownership ownership) {
+  switch (scope) {
+    case ListScope::kAll: return true;
+    case ListScope::kOwnAndUnassigned: return ownership != Ownership::kOthers;
+    case ListScope::kOwn: return ownership == Ownership::kOwn;
+    case ListScope::kNone: return false;
+  }
+  return false;
+}
+
 Ownership ownership_of(int64_t owner_id, int64_t user_id) {
   if (owner_id == 0) return Ownership::kUnassigned;
   return owner_id == user_id ? Ownership::kOwn : Ownership::kOthers;

@@ -77,6 +77,8 @@ inline bool allowed(store::Role role, Action action, Resource resource, Ownershi
 // or nothing (forbidden). A list endpoint adds the matching owner filter.
 enum class ListScope { kNone, kOwn, kOwnAndUnassigned, kAll };
 ListScope list_scope(store::Role role, Resource resource);
+// Whether a record of `ownership` is among the rows `scope` shows.
+bool in_list_scope(ListScope scope, Ownership ownership);
 
 // Ownership of a record with owner `owner_id` (0 = none) seen by `user_id`.
 Ownership ownership_of(int64_t owner_id, int64_t user_id);
