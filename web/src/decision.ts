@@ -23,7 +23,10 @@ export type StepState = 'open' | 'accepted' | 'done' | 'cancelled' | 'rejected' 
 
 // Where a decision stands: its outcome closes it; otherwise its activity's
 // status (done or cancelled) or whether the rep accepted it.
-export function stepState(d: Decision, activity: Pick<Activity, 'status'> | null | undefined): StepState {
+export function stepState(
+  d: Pick<Decision, 'outcome' | 'rejected_at' | 'accepted_at'>,
+  activity: Pick<Activity, 'status'> | null | undefined,
+): StepState {
   if (d.rejected_at) return 'rejected';
   if (d.outcome) return 'closed';
   if (activity?.status === 'done') return 'done';
@@ -103,7 +106,7 @@ export function frameLeadId(data: string): number | null {
 // A logged decision's standing from its own record (the log does not fetch
 // each activity): its outcome, else rejected or accepted, else pending.
 export function logState(d: Pick<Decision, 'outcome' | 'rejected_at' | 'accepted_at'>): string {
-  if (d.rejected_at) return 'rejected';
-  if (d.outcome) return OUTCOME_LABEL[d.outcome] ?? d.outcome;
-  return d.accepted_at ? 'accepted' : 'pending';
+  const state = stepState(d, null);
+  if (state === 'closed' && d.outcome) return OUTCOME_LABEL[d.outcome] ?? d.outcome;
+  return state === 'open' ? 'pending' : state;
 }

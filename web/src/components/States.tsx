@@ -20,9 +20,22 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
 }
 
 // An error as the server explained it (problem+json title, detail, fields).
-export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+// `shownFields`: the fields a form shows its errors on (api.ts fieldError);
+// their errors are not listed again, and a problem whose every error is shown
+// on its field needs no box.
+export function ErrorBox({
+  error,
+  onRetry,
+  shownFields = [],
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  shownFields?: readonly string[];
+}) {
   if (!error) return null;
   const problem = error instanceof ApiError ? error.problem : null;
+  const unshown = (problem?.errors ?? []).filter((f) => !shownFields.includes(f.field));
+  if (problem?.errors?.length && unshown.length === 0) return null;
   const title = problem ? problem.title : 'Something went wrong';
   const detail = problem ? problem.detail : error instanceof Error ? error.message : String(error);
   return (
@@ -32,9 +45,9 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
         {problem ? ` (${problem.status})` : ''}
       </strong>
       {detail && <div className="problem-detail">{detail}</div>}
-      {problem?.errors && problem.errors.length > 0 && (
+      {unshown.length > 0 && (
         <ul>
-          {problem.errors
+          {unshown
             .filter((f) => f.message !== detail)
             .map((f, i) => (
               <li key={i}>

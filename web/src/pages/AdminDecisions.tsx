@@ -3,7 +3,7 @@
 // with the server's refusal shown on the field it names, and the webhooks
 // (list, add with URL and topics, delete, send a test, recent deliveries).
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, fieldError } from '../api';
+import { api, fieldError } from '../api';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { formatDateTime } from '../format';
 import { useAsync } from '../hooks';
@@ -40,6 +40,8 @@ export function DecisionSettingsSection() {
     }
   };
 
+  // The settings the form shows for the mode chosen.
+  const groups = form ? SETTING_GROUPS.filter((g) => !g.modes || g.modes.includes(form.mode as DecisionSettings['mode'])) : [];
   const input = (f: SettingField) => {
     const message = fieldError(error, f.key);
     const id = fieldId(f.key);
@@ -90,13 +92,13 @@ export function DecisionSettingsSection() {
       )}
       {form && (
         <form className="settings-form" onSubmit={submit} aria-label="Decision settings" noValidate>
-          {SETTING_GROUPS.filter((g) => !g.modes || g.modes.includes(form.mode as DecisionSettings['mode'])).map((g) => (
+          {groups.map((g) => (
             <fieldset key={g.legend} className="settings">
               <legend>{g.legend}</legend>
               {g.fields.map(input)}
             </fieldset>
           ))}
-          <ErrorBox error={error} />
+          <ErrorBox error={error} shownFields={groups.flatMap((g) => g.fields.map((f) => f.key))} />
           {saved && (
             <p className="notice" role="status">
               Saved.
@@ -305,8 +307,7 @@ function AddWebhook({ onAdded }: { onAdded: (h: Webhook) => void }) {
         ))}
         {topicsError && <span className="field-error">{topicsError}</span>}
       </fieldset>
-      {error instanceof ApiError && !urlError && !topicsError ? <ErrorBox error={error} /> : null}
-      {error && !(error instanceof ApiError) ? <ErrorBox error={error} /> : null}
+      <ErrorBox error={error} shownFields={['url', 'topics']} />
       <div className="buttons">
         <button type="submit" className="primary">
           Add webhook

@@ -29,16 +29,21 @@ export function LeadDetailPage({ id }: { id: number }) {
   const users = useUsers();
   const lead = useAsync(() => api.get<Lead>(`/api/v1/leads/${id}`), [id]);
   const history = useAsync(() => api.get<Page<StatusChange>>(`/api/v1/leads/${id}/history`), [id]);
-  // Bumped by the live stream when this lead's decision or score changes.
-  const [live, setLive] = useState(0);
-  const explanation = useAsync(() => api.get<Explanation>(`/api/v1/leads/${id}/explanation`), [id, live]);
+  // Bumped by the live stream when this lead's score (then what the score
+  // shows is read again) or decision (then the decision card) changes; a
+  // re-score sends both frames, each reloads only its own part.
+  const [liveScore, setLiveScore] = useState(0);
+  const [liveDecision, setLiveDecision] = useState(0);
+  const explanation = useAsync(() => api.get<Explanation>(`/api/v1/leads/${id}/explanation`), [id, liveScore]);
   const scores = useAsync(
     () => api.get<Page<ScorePoint>>(`/api/v1/leads/${id}/scores?limit=${SCORE_HISTORY_POINTS}`),
-    [id, live],
+    [id, liveScore],
   );
   const [moveError, setMoveError] = useState<unknown>();
-  useStreamFrames(['decision', 'score'], (_topic, data) => {
-    if (frameLeadId(data) === id) setLive((n) => n + 1);
+  useStreamFrames(['decision', 'score'], (topic, data) => {
+    if (frameLeadId(data) !== id) return;
+    if (topic === 'score') setLiveScore((n) => n + 1);
+    else setLiveDecision((n) => n + 1);
   });
 
   if (lead.loading && !lead.data) return <Loading what="Loading the lead" />;
@@ -69,7 +74,7 @@ export function LeadDetailPage({ id }: { id: number }) {
       <div className="grid2">
         <section className="card" aria-labelledby="decision-h">
           <h2 id="decision-h">Next step</h2>
-          <DecisionCard lead={l} nonce={live} onChanged={() => { lead.reload(); history.reload(); }} />
+          <DecisionCard lead={l} nonce={liveDecision} onChanged={() => { lead.reload(); history.reload(); }} />
         </section>
         <section className="card" aria-labelledby="score-h">
           <h2 id="score-h">Score</h2>
