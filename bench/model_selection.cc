@@ -60,6 +60,7 @@ icrm::models::BoosterParams as_booster(const Trees& t) {
 Candidate trees(std::string name, Trees t) {
   return {std::move(name), [t](TrainOptions& o) {
             o.booster = as_booster(t);
+            o.large_data_booster.reset();
             o.booster_alternatives.clear();
           }};
 }
@@ -68,6 +69,7 @@ Candidate trees(std::string name, Trees t) {
 Candidate patience(int rounds) {
   return {fmt::format("all-patience{}", rounds), [rounds](TrainOptions& o) {
             o.booster.early_stopping_rounds = rounds;
+            if (o.large_data_booster) o.large_data_booster->early_stopping_rounds = rounds;
             for (auto& p : o.booster_alternatives) p.early_stopping_rounds = rounds;
           }};
 }
@@ -133,8 +135,33 @@ const std::vector<Candidate>& candidates() {
       trees("depth4+colsample0.6", {.colsample = 0.6}),
       // The defaults' depth-4 trees replaced by the first round's, keeping the
       // leaf-wise alternative; and the defaults without it.
-      {"d4-subsampled+leafwise", [](TrainOptions& o) { o.booster = as_booster({}); }},
-      {"d4-only", [](TrainOptions& o) { o.booster_alternatives.clear(); }},
+      {"d4-subsampled+leafwise",
+       [](TrainOptions& o) {
+         o.booster = as_booster({});
+         o.large_data_booster.reset();
+         o.booster_alternatives = {icrm::models::leafwise_booster()};
+       }},
+      {"d4-only", [](TrainOptions& o) { o.large_data_booster.reset(); }},
+      // Fifth round (branch models5): both shapes probed on every data set,
+      // the models4 default, against one shape by the size of the data; and
+      // the early-stopped trees kept instead of refitted on all rows.
+      {"probe-both",
+       [](TrainOptions& o) {
+         o.large_data_booster.reset();
+         o.booster_alternatives = {icrm::models::leafwise_booster()};
+       }},
+      {"leafwise-only",
+       [](TrainOptions& o) {
+         o.booster = icrm::models::leafwise_booster();
+         o.large_data_booster.reset();
+       }},
+      {"no-refit", [](TrainOptions& o) { o.refit_trees = false; }},
+      {"probe-both+no-refit",
+       [](TrainOptions& o) {
+         o.large_data_booster.reset();
+         o.booster_alternatives = {icrm::models::leafwise_booster()};
+         o.refit_trees = false;
+       }},
       {"depth4+sentinel+mcw5",
        [](TrainOptions& o) {
          o.booster.max_depth = 4;

@@ -107,7 +107,10 @@ Result<models::TrainOptions> train_options(const TrainArgs& a) {
   o.fit.pca_components = a.pca;
   o.booster = a.booster;
   o.booster.nthread = std::max(1, a.threads);
-  if (a.booster_given) o.booster_alternatives.clear();
+  if (a.booster_given) {  // exactly the setting asked for, whatever the size of the data
+    o.large_data_booster.reset();
+    o.booster_alternatives.clear();
+  }
   if (!a.weights.empty()) {
     std::ifstream in(a.weights);
     if (!in) return Error::invalid("cannot read --weights " + a.weights, "weights");

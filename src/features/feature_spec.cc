@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <future>
 #include <map>
 
 #include "features/json_fields.h"
@@ -436,14 +437,32 @@ Matrix FeatureSpec::transform_table(const Table& table, std::span<const std::siz
   m.rows = rows.size();
   m.cols = width();
   m.data.resize(m.rows * m.cols);
+  // Contiguous parts of the rows on threads of their own (the spec is
+  // immutable; each part writes its own rows and counts).
+  const std::size_t parts = std::clamp<std::size_t>(rows.size() / kRowsPerEncodingThread, 1, kEncodingThreads);
+  std::vector<TransformCounts> part_counts(parts);
+  auto encode_part = [&](std::size_t part) {
+    TransformCounts& own = part_counts[part];
+    own.non_numeric.assign(columns_.size(), 0);
+    own.unseen_level.assign(columns_.size(), 0);
+    std::vector<std::string_view> cells(columns_.size());
+    const std::size_t end = rows.size() * (part + 1) / parts;
+    for (std::size_t i = rows.size() * part / parts; i < end; ++i) {
+      for (std::size_t c = 0; c < columns_.size(); ++c) cells[c] = table.cells[binding[c]][rows[i]];
+      transform(cells, std::span<float>(m.row(i), m.cols), &own);
+    }
+  };
+  std::vector<std::future<void>> others;
+  for (std::size_t part = 1; part < parts; ++part) others.push_back(std::async(std::launch::async, encode_part, part));
+  encode_part(0);
+  for (auto& f : others) f.get();
   if (counts) {
-    counts->non_numeric.assign(columns_.size(), 0);
-    counts->unseen_level.assign(columns_.size(), 0);
-  }
-  std::vector<std::string_view> cells(columns_.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    for (std::size_t c = 0; c < columns_.size(); ++c) cells[c] = table.cells[binding[c]][rows[i]];
-    transform(cells, std::span<float>(m.row(i), m.cols), counts);
+    *counts = std::move(part_counts[0]);
+    for (std::size_t part = 1; part < parts; ++part)
+      for (std::size_t c = 0; c < columns_.size(); ++c) {
+        counts->non_numeric[c] += part_counts[part].non_numeric[c];
+        counts->unseen_level[c] += part_counts[part].unseen_level[c];
+      }
   }
   return m;
 }

@@ -21,11 +21,13 @@
 #include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -38,12 +40,39 @@ inline constexpr std::string_view kOtherLevel = "(other)";
 inline constexpr std::string_view kMissingLevel = "(missing)";
 inline constexpr std::size_t kMaxCategoryLevels = 200;
 inline constexpr std::size_t kMaxFeatures = 10'000;
+// transform_table() encodes parts of at least this many rows on up to this
+// many threads.
+inline constexpr std::size_t kRowsPerEncodingThread = 4096;
+inline constexpr std::size_t kEncodingThreads = 2;
+
+// A std::allocator whose resize() leaves new elements uninitialised: a
+// Matrix is written whole after it is sized, and zeroing it first (20 MB on
+// bank marketing) cost as much as encoding it.
+template <class T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <class U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
 
 // Rows × features, row-major, float (what XGBoost and the scorers read).
+// REQUIRES: whoever resizes `data` writes every element.
 struct Matrix {
   std::size_t rows = 0;
   std::size_t cols = 0;
-  std::vector<float> data;
+  std::vector<float, UninitializedAllocator<float>> data;
   const float* row(std::size_t r) const { return data.data() + r * cols; }
   float* row(std::size_t r) { return data.data() + r * cols; }
 };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -87,10 +88,56 @@ Result<Labels> make_labels(const features::Table& table, const TrainOptions& o) 
 }
 
 struct GbdtRun {
-  std::unique_ptr<GbdtModel> probe, final_model;
+  std::unique_ptr<GbdtModel> probe, final_model;  // final_model: null without a refit (the probe is final)
   double seconds = 0;
   std::string detail;
   std::vector<TrainingRun::Phase> phases;  // on the boosted trees' threads
+};
+
+// How many XGBoost threads each of the boosted trees' boosters (the probe,
+// the final fit) may use: `base` while the linear models train on the other
+// core; once they are done, `alone` shared by the boosters still running.
+// The trees do not depend on it (XGBoost's hist method grows the same trees
+// on any number of threads).
+class TreeThreads {
+ public:
+  TreeThreads(int base, int alone)
+      : probe(std::max(1, base)), final_fit(std::max(1, base)), base_(std::max(1, base)), alone_(std::max(base_, alone)) {}
+  std::atomic<int> probe, final_fit;
+
+  void boosters_side_by_side() { change([&] { running_ = 2; }); }
+  void probe_done() { change([&] { running_ = 1; }); }
+  void linear_models_done() { change([&] { linear_done_ = true; }); }
+
+ private:
+  template <class F>
+  void change(F f) {
+    std::lock_guard lock(mutex_);
+    f();
+    const int each = linear_done_ ? std::max(base_, alone_ / running_) : base_;
+    probe = each;
+    final_fit = each;
+  }
+  const int base_, alone_;
+  std::mutex mutex_;
+  int running_ = 1;          // GUARDED_BY(mutex_)
+  bool linear_done_ = false;  // GUARDED_BY(mutex_)
+};
+
+// A promise of the final fit's rounds that is always kept: with no value
+// set, its destructor sets 1 (the training run failed; the final fit waiting
+// for it stops and is discarded).
+struct RoundsPromise {
+  std::promise<int> promise;
+  std::shared_future<int> future = promise.get_future().share();
+  bool kept = false;
+  void set(int rounds) {
+    promise.set_value(rounds);
+    kept = true;
+  }
+  ~RoundsPromise() {
+    if (!kept) promise.set_value(1);
+  }
 };
 
 // The features boosted trees read: all but the threshold ("col>=q") and
@@ -119,23 +166,14 @@ std::vector<float> gather(const std::vector<float>& y, const std::vector<std::si
   return out;
 }
 
-// Where each of `rows` (table row numbers, all in `within`) sits in `within`.
-std::vector<std::size_t> positions_in(const std::vector<std::size_t>& within, const std::vector<std::size_t>& rows,
-                                      std::size_t table_rows) {
-  std::vector<std::size_t> position(table_rows, 0);
-  for (std::size_t i = 0; i < within.size(); ++i) position[within[i]] = i;
-  std::vector<std::size_t> out;
-  out.reserve(rows.size());
-  for (auto r : rows) out.push_back(position[r]);
-  return out;
-}
-
-features::Matrix copy_rows(const features::Matrix& x, const std::vector<std::size_t>& rows) {
+// The rows of `top` followed by those of `bottom` (same width).
+features::Matrix stack(const features::Matrix& top, const features::Matrix& bottom) {
   features::Matrix out;
-  out.rows = rows.size();
-  out.cols = x.cols;
-  out.data.resize(out.rows * out.cols);
-  for (std::size_t i = 0; i < rows.size(); ++i) std::copy_n(x.row(rows[i]), x.cols, out.row(i));
+  out.rows = top.rows + bottom.rows;
+  out.cols = top.cols;
+  out.data.reserve(top.data.size() + bottom.data.size());
+  out.data.insert(out.data.end(), top.data.begin(), top.data.end());
+  out.data.insert(out.data.end(), bottom.data.begin(), bottom.data.end());
   return out;
 }
 
@@ -235,14 +273,15 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   auto binding = spec->bind(table.columns);
   if (!binding) return binding.error();
   features::TransformCounts counts;
-  // All training rows (for the final fits once hyperparameters are chosen)
-  // are encoded once; the fit and validation parts are copies of their rows.
-  features::Matrix x_all = spec->transform_table(table, *binding, outer.train);
+  // The fit and validation rows are encoded once each; all training rows
+  // (for the final fits once hyperparameters are chosen) are the two stacked.
+  features::Matrix x_fit = spec->transform_table(table, *binding, inner.train);
+  features::Matrix x_val = spec->transform_table(table, *binding, inner.test);
   features::Matrix x_test = spec->transform_table(table, *binding, outer.test, &counts);
-  features::Matrix x_fit = copy_rows(x_all, positions_in(outer.train, inner.train, table.rows));
-  features::Matrix x_val = copy_rows(x_all, positions_in(outer.train, inner.test, table.rows));
+  features::Matrix x_all = stack(x_fit, x_val);
   std::vector<float> y_fit = gather(y, inner.train), y_val = gather(y, inner.test), y_test = gather(y, outer.test);
-  std::vector<float> y_all = gather(y, outer.train);
+  std::vector<float> y_all = y_fit;
+  y_all.insert(y_all.end(), y_val.begin(), y_val.end());
   Dataset fit{&x_fit, y_fit}, val{&x_val, y_val}, all{&x_all, y_all};
   lap("features");
 
@@ -274,6 +313,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   // this one (the two share nothing but read-only matrices); with
   // o.parallel off they train here, after the others.
   const auto columns = tree_columns(*spec);
+  TreeThreads tree_threads(o.booster.nthread, o.tree_threads_alone);
   auto train_gbdt = [&]() -> Result<GbdtRun> {
     say("training boosted trees");
     auto t = Clock::now();
@@ -281,12 +321,48 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     // data (built once), early-stopped on the validation rows; the best
     // validation ROC-AUC wins.
     std::vector<BoosterParams> candidates{o.booster};
-    for (auto p : o.booster_alternatives) {
+    if (o.large_data_booster && x_fit.rows >= o.large_data_rows) candidates[0] = *o.large_data_booster;
+    for (const auto& p : o.booster_alternatives) candidates.push_back(p);
+    for (auto& p : candidates) {
+      p.seed = o.seed;
       p.nthread = o.booster.nthread;
-      candidates.push_back(p);
+      p.thread_budget = &tree_threads.probe;
     }
-    for (auto& p : candidates) p.seed = o.seed;
-    std::vector<TrainingRun::Phase> phases(candidates.size() + 1);
+    std::vector<TrainingRun::Phase> phases(candidates.size() + (o.refit_trees ? 1 : 0));
+    auto describe = [&](const BoosterParams& params, int rounds) {
+      return params.max_leaves > 0 ? fmt::format("{} trees, {} lv", rounds, params.max_leaves)
+                                   : fmt::format("{} trees, d{}", rounds, params.max_depth);
+    };
+    // The final fit on all training rows: 1/(1 - validation) times as many
+    // rounds as the chosen probe's.
+    auto final_rounds = [&](const GbdtModel& probe) {
+      return std::max(1, static_cast<int>(std::lround(probe.booster().rounds() / (1 - o.validation))));
+    };
+    auto train_final = [&](BoosterParams params) -> Result<std::unique_ptr<GbdtModel>> {
+      const auto t0 = Clock::now();
+      const double cpu0 = thread_cpu();
+      params.thread_budget = &tree_threads.final_fit;
+      features::Matrix none;
+      none.cols = x_all.cols;
+      auto gbdt = GbdtModel::train(all, Dataset{&none, {}}, params, [&](int round, double) {
+        if (round % 25 == 0) say(fmt::format("boosted trees: final fit, round {}", round));
+      }, columns);
+      phases.back() = {"gbdt final fit", since(t0), thread_cpu() - cpu0};
+      return gbdt;
+    };
+    // With one setting, the final fit trains on a thread of its own while
+    // the probe trains, and stops at the round the probe's early stopping
+    // sets (each booster's trees depend only on its own rows).
+    const bool side_by_side = o.refit_trees && o.parallel && candidates.size() == 1;
+    std::future<Result<std::unique_ptr<GbdtModel>>> final_job;
+    RoundsPromise stop_final;  // (destroyed first: a final fit waiting for its rounds is released before the join)
+    if (side_by_side) {
+      tree_threads.boosters_side_by_side();
+      auto params = candidates[0];
+      params.max_rounds = std::max(1, static_cast<int>(std::lround(params.max_rounds / (1 - o.validation))));
+      params.stop_at_rounds = stop_final.future;
+      final_job = std::async(std::launch::async, train_final, params);
+    }
     auto probe_data = GbdtModel::booster_data(fit, val, columns);
     if (!probe_data) return probe_data.error();
     std::unique_ptr<GbdtModel> probe;
@@ -312,23 +388,25 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
         probe = std::move(*candidate);
       }
     }
-    auto params = candidates[chosen];
-    // The final fit sees 1/(1 - validation) times the rows: grow as many more rounds.
-    params.max_rounds = std::max(1, static_cast<int>(std::lround(probe->booster().rounds() / (1 - o.validation))));
-    *probe_data = BoosterData{};  // frees XGBoost's copy of the fit rows before the final fit's
-    const auto t_final = Clock::now();
-    const double cpu_final = thread_cpu();
-    features::Matrix none;
-    none.cols = x_all.cols;
-    auto gbdt = GbdtModel::train(all, Dataset{&none, {}}, params, [&](int round, double) {
-      if (round % 25 == 0) say(fmt::format("boosted trees: final fit, round {} of {}", round, params.max_rounds));
-    }, columns);
+    const auto& params = candidates[chosen];
+    if (!o.refit_trees) {
+      const int rounds = probe->booster().rounds();
+      return GbdtRun{std::move(probe), nullptr, since(t), describe(params, rounds), std::move(phases)};
+    }
+    *probe_data = BoosterData{};  // frees XGBoost's copy of the fit rows
+    tree_threads.probe_done();
+    Result<std::unique_ptr<GbdtModel>> gbdt = Error::internal("no final fit");
+    if (side_by_side) {
+      stop_final.set(final_rounds(*probe));
+      gbdt = final_job.get();
+    } else {
+      auto final_params = params;
+      final_params.max_rounds = final_rounds(*probe);
+      gbdt = train_final(final_params);
+    }
     if (!gbdt) return gbdt.error();
-    std::string detail = params.max_leaves > 0
-                             ? fmt::format("{} trees, {} lv", (*gbdt)->booster().rounds(), params.max_leaves)
-                             : fmt::format("{} trees, d{}", (*gbdt)->booster().rounds(), params.max_depth);
-    phases.back() = {"gbdt final fit", since(t_final), thread_cpu() - cpu_final};
-    return GbdtRun{std::move(probe), std::move(*gbdt), since(t), std::move(detail), std::move(phases)};
+    const int rounds = (*gbdt)->booster().rounds();
+    return GbdtRun{std::move(probe), std::move(*gbdt), since(t), describe(params, rounds), std::move(phases)};
   };
   std::future<Result<GbdtRun>> gbdt_job;
   if (wants("gbdt"))
@@ -404,11 +482,14 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     lap("evaluate linear models");
   }
   if (gbdt_job.valid()) {
+    tree_threads.linear_models_done();
     auto g = gbdt_job.get();
     if (!g) return g.error();
     lap(o.parallel ? "waiting for boosted trees" : "gbdt");
     for (auto& p : g->phases) run.phases.push_back(std::move(p));
-    finish(*g->probe, std::move(g->final_model), o.calibrate, g->seconds, std::move(g->detail));
+    const Model& probe = *g->probe;
+    auto final_model = g->final_model ? std::move(g->final_model) : std::move(g->probe);
+    finish(probe, std::move(final_model), o.calibrate, g->seconds, std::move(g->detail));
     lap("evaluate gbdt");
   }
 

@@ -48,14 +48,28 @@ struct TrainOptions {
   // Train the boosted trees on a second thread, alongside the linear models
   // (the results are the same either way).
   bool parallel = true;
+  // XGBoost threads for the boosted trees once the linear models are done
+  // (before that, booster.nthread, as the linear models use the other core).
+  // The trees are the same on any number of threads.
+  int tree_threads_alone = 2;
   features::FitOptions fit;
+  // The boosted trees' setting on data with fewer than large_data_rows fit
+  // rows (depth-4 trees); from large_data_rows up, large_data_booster
+  // (leaf-wise trees of up to 31 leaves, which win on larger data sets such
+  // as bank marketing and lose on small ones such as telco churn —
+  // bench/README.md "model_selection"). No large_data_booster: `booster`
+  // whatever the size.
   BoosterParams booster;
+  std::optional<BoosterParams> large_data_booster = leafwise_booster();
+  std::size_t large_data_rows = 10'000;
   // Other settings tried for the boosted trees, each on the fit rows with
-  // early stopping; the one with the best validation ROC-AUC (booster
-  // included) is refitted on all training rows. By default: leaf-wise trees
-  // of up to 31 leaves, which win on larger data sets (bank marketing) and
-  // lose on small ones (telco churn) — bench/README.md "model_selection".
-  std::vector<BoosterParams> booster_alternatives = {leafwise_booster()};
+  // early stopping; the one with the best validation ROC-AUC (the setting
+  // above included) is kept. None by default (each costs a probe).
+  std::vector<BoosterParams> booster_alternatives;
+  // Refit the chosen trees on all training rows (for 1/(1 - validation)
+  // times the early-stopped rounds) instead of keeping the early-stopped
+  // model trained on the fit rows.
+  bool refit_trees = true;
   LogisticRegressionOptions lr;
   std::function<void(const std::string&)> progress;  // a line of progress for a terminal
 };

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <xgboost/c_api.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -123,8 +125,22 @@ Result<Booster> Booster::train(const BoosterData& data, const BoosterParams& par
   const char* eval_names[] = {"valid"};
   double best = std::numeric_limits<double>::infinity();
   int best_round = 0;
+  int threads = params.nthread;
+  const bool stops_when_told = !early_stopping && params.stop_at_rounds.valid();
+  int trained = 0;
   for (int round = 0; round < params.max_rounds; ++round) {
+    if (stops_when_told && params.stop_at_rounds.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
+        round >= params.stop_at_rounds.get())
+      break;
+    if (params.thread_budget) {
+      const int want = std::max(1, params.thread_budget->load(std::memory_order_relaxed));
+      if (want != threads) {
+        if (XGBoosterSetParam(b.h_->h, "nthread", std::to_string(want).c_str())) return xgb_error("parameter nthread");
+        threads = want;
+      }
+    }
     if (XGBoosterUpdateOneIter(b.h_->h, round, dtrain->h)) return xgb_error("training");
+    trained = round + 1;
     if (!early_stopping) {
       best_round = round;
       if (progress) progress(round, NAN);
@@ -143,6 +159,7 @@ Result<Booster> Booster::train(const BoosterData& data, const BoosterParams& par
       break;
     }
   }
+  if (stops_when_told) best_round = std::clamp(params.stop_at_rounds.get(), 1, std::max(1, trained)) - 1;
   // Keep only the rounds up to the best one.
   BoosterHandle sliced = nullptr;
   int rc = XGBoosterSlice(b.h_->h, 0, best_round + 1, 1, &sliced);

@@ -7,8 +7,10 @@
 // during static destruction crashes inside XGBoost 1.7 (seen in scoring_bench).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <span>
 #include <string>
@@ -38,6 +40,16 @@ struct BoosterParams {
   // leaves, with max_depth as a cap (0: no cap); 0: depth-wise growth.
   int max_leaves = 0;
   int nthread = 1;  // more threads spin and lose on a busy machine; raise with --threads
+  // When set, read before every round: the threads to train the following
+  // rounds on (another thread raises it once its own work is done). The
+  // trees do not depend on it: XGBoost 1.7's hist method grows the same
+  // trees on any number of threads (BoosterTest.SameTreesOnAnyNumberOfThreads).
+  const std::atomic<int>* thread_budget = nullptr;
+  // Without validation rows, when valid(): train until this number of
+  // rounds is known and reached (up to max_rounds), then keep exactly that
+  // many — a final fit on all rows that runs alongside the early-stopped
+  // probe whose best round sets it.
+  std::shared_future<int> stop_at_rounds;
   std::uint64_t seed = 42;
 };
 
@@ -68,7 +80,8 @@ class Booster {
   using Progress = std::function<void(int round, double valid_logloss)>;
 
   // Trains with early stopping on the validation rows and keeps the best
-  // rounds; with no validation rows, trains exactly params.max_rounds.
+  // rounds; with no validation rows, trains exactly params.max_rounds (or
+  // params.stop_at_rounds).
   static Result<Booster> train(const features::Matrix& train, std::span<const float> train_y,
                                const features::Matrix& valid, std::span<const float> valid_y,
                                const BoosterParams& params, const Progress& progress = {});

@@ -140,6 +140,34 @@ TEST(FeatureSpec, UnseenLevelsGoToOtherAndAreCounted) {
   EXPECT_EQ(counts.non_numeric[0], 1u);
 }
 
+// A table long enough to be encoded in parts on threads gives the rows and
+// the counts that encoding row by row gives.
+TEST(FeatureSpec, TableEncodedInPartsEqualsRowByRow) {
+  const std::size_t n = kRowsPerEncodingThread * kEncodingThreads + 7;
+  Fixture f = make(n);
+  auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {});
+  for (std::size_t r = 0; r < n; r += 97) f.table.cells[0][r] = "n/k";      // non-numbers
+  for (std::size_t r = 5; r < n; r += 89) f.table.cells[1][r] = "diamond";  // an unseen level
+  auto binding = *spec.bind(f.table.columns);
+  TransformCounts counts;
+  Matrix m = spec.transform_table(f.table, binding, f.rows, &counts);
+  ASSERT_EQ(m.rows, n);
+  TransformCounts one_by_one;
+  one_by_one.non_numeric.assign(spec.columns().size(), 0);
+  one_by_one.unseen_level.assign(spec.columns().size(), 0);
+  std::vector<float> x(spec.width());
+  std::vector<std::string_view> cells(spec.columns().size());
+  for (std::size_t r = 0; r < n; ++r) {
+    for (std::size_t c = 0; c < cells.size(); ++c) cells[c] = f.table.cells[binding[c]][r];
+    spec.transform(cells, x, &one_by_one);
+    ASSERT_TRUE(std::equal(x.begin(), x.end(), m.row(r))) << "row " << r;
+  }
+  EXPECT_EQ(counts.non_numeric, one_by_one.non_numeric);
+  EXPECT_EQ(counts.unseen_level, one_by_one.unseen_level);
+  EXPECT_GT(counts.non_numeric[0], 0u);
+  EXPECT_GT(counts.unseen_level[1], 0u);
+}
+
 TEST(FeatureSpec, JsonRoundTripTransformsIdentically) {
   Fixture f = make();
   auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.pca_components = 0});

@@ -2,6 +2,8 @@
 // chance, survive a JSON round trip unchanged, and explain with the right columns.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <future>
 #include <numeric>
 
 #include "features/feature_spec.h"
@@ -207,6 +209,61 @@ TEST_F(ModelsTest, GradientBoostingSharesItsDataBetweenSettings) {
   }
   EXPECT_FALSE(GbdtModel::train(*data, depthwise, {}, columns, columns.size() + 1).ok())
       << "columns beyond the width";
+}
+
+// XGBoost's hist method grows the same trees on any number of threads, also
+// when the number changes between rounds (the trainer gives the trees a
+// second thread once the linear models are done): the model cannot depend
+// on the timing.
+TEST_F(ModelsTest, BoosterGrowsTheSameTreesOnAnyNumberOfThreads) {
+  split_validation();
+  auto data = BoosterData::make(x_fit_, y_fit_, x_val_, y_val_);
+  ASSERT_TRUE(data.ok()) << data.error().to_string();
+  BoosterParams params;
+  params.max_rounds = 60;
+  params.max_depth = 0;
+  params.max_leaves = 31;
+  auto one = Booster::train(*data, params);
+  params.nthread = 2;
+  auto two = Booster::train(*data, params);
+  std::atomic<int> budget{1};
+  params.nthread = 1;
+  params.thread_budget = &budget;
+  auto switching = Booster::train(*data, params, [&](int round, double) {
+    if (round == 20) budget = 2;
+  });
+  ASSERT_TRUE(one.ok() && two.ok() && switching.ok());
+  EXPECT_EQ(*one->save(), *two->save());
+  EXPECT_EQ(*one->save(), *switching->save());
+}
+
+// A final fit told its rounds before it starts, while it is short of them
+// or after it has passed them keeps exactly that many.
+TEST_F(ModelsTest, BoosterStopsAtTheRoundsItIsTold) {
+  features::Matrix none;
+  none.cols = x_train_.cols;
+  auto data = BoosterData::make(x_train_, y_train_, none, {});
+  ASSERT_TRUE(data.ok()) << data.error().to_string();
+  BoosterParams exact;
+  exact.max_rounds = 30;
+  auto reference = Booster::train(*data, exact);
+  ASSERT_TRUE(reference.ok());
+  for (int told_at : {-1, 10, 35}) {
+    std::promise<int> rounds;
+    BoosterParams params;
+    params.max_rounds = 40;
+    params.stop_at_rounds = rounds.get_future().share();
+    if (told_at < 0) rounds.set_value(30);
+    auto b = Booster::train(*data, params, [&](int round, double) {
+      if (round == told_at) rounds.set_value(30);
+    });
+    ASSERT_TRUE(b.ok()) << b.error().to_string();
+    EXPECT_EQ(b->rounds(), 30) << "told at round " << told_at;
+    std::vector<double> got(x_test_.rows), want(x_test_.rows);
+    ASSERT_TRUE(b->predict(x_test_.data.data(), x_test_.rows, x_test_.cols, got.data()).ok());
+    ASSERT_TRUE(reference->predict(x_test_.data.data(), x_test_.rows, x_test_.cols, want.data()).ok());
+    EXPECT_EQ(got, want) << "told at round " << told_at;
+  }
 }
 
 TEST_F(ModelsTest, DamagedBoosterIsRefused) {

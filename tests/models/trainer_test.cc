@@ -199,6 +199,33 @@ TEST(Trainer, BoostedTreesKeepTheSettingWithTheBetterValidationAuc) {
   }
 }
 
+// One tree shape by the size of the data: depth-4 trees below
+// large_data_rows fit rows, leaf-wise ones from there up; and the final fit,
+// trained alongside the probe on its own thread, is the model the sequential
+// run (probe, then final fit) makes.
+TEST(Trainer, BoostedTreesTakeTheirShapeFromTheSizeOfTheData) {
+  auto table = testing::synthetic_table(3000);
+  std::vector<std::string> details, models;
+  for (std::size_t large_from : {std::size_t(100'000), std::size_t(1000)}) {
+    for (bool parallel : {true, false}) {
+      auto o = options();
+      o.models = {"gbdt"};
+      o.large_data_rows = large_from;
+      o.parallel = parallel;
+      auto run = train_models(table, o);
+      ASSERT_TRUE(run.ok()) << run.error().to_string();
+      details.push_back(run->results.back().detail);
+      models.push_back(boost::json::serialize(run->bundle.models.back().model->to_json()));
+    }
+  }
+  EXPECT_NE(details[0].find(", d4"), std::string::npos) << details[0];
+  EXPECT_NE(details[2].find(", 31 lv"), std::string::npos) << details[2];
+  EXPECT_EQ(details[0], details[1]);
+  EXPECT_EQ(models[0], models[1]);
+  EXPECT_EQ(details[2], details[3]);
+  EXPECT_EQ(models[2], models[3]);
+}
+
 TEST(Trainer, TimeOrderedSplitTestsOnTheLatestRows) {
   std::string csv = "day,x,y\n";
   for (int i = 0; i < 400; ++i)
