@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-LR_C_GRID = [0.003, 0.03, 0.3, 3]  # insightcrm's grid (src/models/logistic_regression.h)
+LR_C_GRID = [0.03, 0.3, 3]  # insightcrm's grid (src/models/logistic_regression.h)
 PATIENCE = 20  # insightcrm's early-stopping patience (src/models/xgboost_booster.h)
 
 

@@ -13,7 +13,9 @@
 namespace icrm::models {
 
 struct LogisticRegressionOptions {
-  std::vector<double> c_grid = {0.003, 0.03, 0.3, 3};
+  // Three Cs: 0.003 added nothing on validation folds (bench/README.md
+  // "model_selection", fifth round) and cost three of the twelve fits.
+  std::vector<double> c_grid = {0.03, 0.3, 3};
   std::size_t folds = 3;
   double c = 0;  // > 0: use this C and skip cross-validation
   // With c > 0: weights then bias of a nearby solution (the same C on fewer
