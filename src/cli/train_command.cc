@@ -252,7 +252,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--verbose", a->verbose, "With --csv: print wall time per phase (reading, schema, features, "
                                          "each model, writing) to stderr");
   cmd->add_option("--pca", a->pca, "Project features onto this many principal components");
-  // Setting any of these trains exactly those trees (no leaf-wise alternative).
+  // Setting any of these trains exactly those trees (no leaf-wise trees on large data).
   const std::vector<CLI::Option*> booster_options = {
       cmd->add_option("--eta", a->booster.eta, "Boosted trees: learning rate")->capture_default_str(),
       cmd->add_option("--max-depth", a->booster.max_depth, "Boosted trees: depth of each tree")->capture_default_str(),
