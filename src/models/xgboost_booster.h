@@ -43,7 +43,7 @@ struct BoosterParams {
   // When set, read before every round: the threads to train the following
   // rounds on (another thread raises it once its own work is done). The
   // trees do not depend on it: XGBoost 1.7's hist method grows the same
-  // trees on any number of threads (BoosterTest.SameTreesOnAnyNumberOfThreads).
+  // trees on any number of threads (ModelsTest.BoosterGrowsTheSameTreesOnAnyNumberOfThreads).
   const std::atomic<int>* thread_budget = nullptr;
   // Without validation rows, when valid(): train until this number of
   // rounds is known and reached (up to max_rounds), then keep exactly that
