@@ -33,9 +33,10 @@ namespace {
 // Fixed glibc malloc thresholds for the server. Each group commit of the event
 // log hands the stream thread a vector of up to ~1 MB of events, which that
 // thread frees; under glibc's adaptive thresholds the freed top of the
-// writer's heap went back to the kernel and the next commit faulted it in
-// again page by page (page faults, mprotect: ~4 % of the writer thread's
-// profile, bench/README.md "Page size and a cheaper load generator"). Up to
+// writer's heap went back to the kernel and the next commit grew it again
+// (mprotect calls and page faults under malloc: ~1.5 % of the writer thread's
+// profile, gone with these settings; bench/README.md "Page size and a cheaper
+// load generator"). Up to
 // kMallocTrimBytes free at the top of an arena now stay; blocks above
 // kMallocMmapBytes are still mapped and unmapped on their own.
 constexpr int kMallocTrimBytes = 16 << 20;
