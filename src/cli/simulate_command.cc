@@ -103,7 +103,8 @@ void add_simulate_command(CLI::App& app) {
                   "Capacity: the next share they can follow up (sets θ₁)")
       ->capture_default_str();
   cmd->add_option("--exploration", args->options.bandit.exploration,
-                  "Share of uniform choices the bandit mixes in (keeps every propensity above it/4)")
+                  "Share of uniform choices the bandit mixes in at the start; it falls towards "
+                  "--exploration-floor, and every propensity stays above the current share/4")
       ->capture_default_str();
   cmd->add_option("--exploration-floor", args->options.bandit.exploration_floor,
                   "What the uniform share falls to as outcomes arrive (at most --exploration)")

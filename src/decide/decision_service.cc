@@ -1,6 +1,7 @@
 #include "decide/decision_service.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -11,6 +12,7 @@
 
 #include "decide/working_hours.h"
 #include "store/activity_store.h"
+#include "stream/event_type.h"
 #include "store/lead_store.h"
 #include "store/score_store.h"
 
@@ -70,12 +72,6 @@ std::string context_json(const std::vector<std::string>& names, const std::vecto
     values.emplace_back(x[i]);
   }
   return boost::json::serialize(boost::json::object{{"names", n}, {"x", values}, {"value", value}});
-}
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 // A stored posterior as a model, or nullopt when it was learned on another
@@ -296,7 +292,7 @@ Result<ThompsonBandit> DecisionService::load_bandit(const DecisionSettings& s, i
     if (!stale.empty()) {
       *reset = fmt::format("the stored posteriors of {} were learned on another feature set and are not used: "
                            "they start again from the prior on the {} features in force (d={})",
-                           joined(stale), features_.size(), design_names_.size());
+                           fmt::join(stale, ", "), features_.size(), design_names_.size());
     }
   }
   return bandit;
@@ -316,11 +312,11 @@ Result<std::vector<double>> DecisionService::lead_features(const store::Lead& le
   std::optional<Timestamp> last;
   for (const auto& a : *events) {
     const int n = static_cast<int>(std::min<int64_t>(a.count, std::numeric_limits<int>::max()));
-    if (a.type == "page_view") s.page_views = n;
-    else if (a.type == "email_open") s.email_opens = n;
-    else if (a.type == "email_click") s.email_clicks = n;
-    else if (a.type == "form_submit") s.form_submits = n;
-    else if (a.type == "meeting") s.meetings = n;
+    if (a.type == stream::kBuiltinTypeNames[stream::kPageView]) s.page_views = n;
+    else if (a.type == stream::kBuiltinTypeNames[stream::kEmailOpen]) s.email_opens = n;
+    else if (a.type == stream::kBuiltinTypeNames[stream::kEmailClick]) s.email_clicks = n;
+    else if (a.type == stream::kBuiltinTypeNames[stream::kFormSubmit]) s.form_submits = n;
+    else if (a.type == stream::kBuiltinTypeNames[stream::kMeeting]) s.meetings = n;
     if (!last || a.last > *last) last = a.last;
   }
   if (last) s.days_since_last_event = std::max(0.0, std::chrono::duration_cast<Days>(now - *last).count());

@@ -41,7 +41,7 @@ struct DecisionSettings {
   double service_hours_high = 4, service_hours_medium = 16, service_hours_low = 40;
   int workday_start_hour = 9, workday_end_hour = 17;  // UTC, Monday to Friday
   int horizon_days = 30;  // an outcome later than this after the decision does not count
-  double exploration = 0.05;  // the bandit's share of the uniform policy
+  double exploration = 0.05;  // the bandit's starting share of the uniform policy (decays)
 };
 
 boost::json::object to_json(const DecisionSettings& s);

@@ -12,10 +12,11 @@
 //
 // Propensities: the chance each action is chosen is estimated from
 // `propensity_draws` posterior draws on a fixed random stream (so it is a
-// function of the posterior and the lead), mixed with `exploration` of the
-// uniform policy, and the action is then sampled from exactly that
-// distribution — the logged propensity is the true one, never below
-// exploration/4, which off-policy evaluation needs.
+// function of the posterior and the lead), mixed with the current share ε(n)
+// of the uniform policy (below), and the action is then sampled from exactly
+// that distribution — the logged propensity is the true one, never below
+// ε(n)/4 ≥ min(exploration_floor, exploration)/4, which off-policy
+// evaluation needs.
 #pragma once
 
 #include <cstdint>

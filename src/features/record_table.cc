@@ -46,7 +46,9 @@ void report(const Progress& p, std::string_view stage, std::size_t done, std::si
 }
 
 std::string number_text(double v) {
-  return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string();
+  std::string out;
+  append_number_text(out, v);
+  return out;
 }
 
 std::string owner_text(const std::optional<int64_t>& owner) {
@@ -576,6 +578,10 @@ Table lead_row(const store::Lead& lead, std::span<const store::RecordFact> facts
     out.cells.push_back({std::move(cell)});
   }
   return out;
+}
+
+void append_number_text(std::string& out, double v) {
+  if (std::isfinite(v)) fmt::format_to(std::back_inserter(out), "{:.10g}", v);
 }
 
 }  // namespace icrm::features

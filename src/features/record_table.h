@@ -114,4 +114,8 @@ using BehaviourLookup = std::function<std::optional<double>(std::string_view nam
 Table lead_row(const store::Lead& lead, std::span<const store::RecordFact> facts, Timestamp t,
                const std::vector<std::string>& columns, const BehaviourLookup& behaviour);
 
+// A number cell as a record table writes it ("%.10g"; empty, i.e. missing,
+// when not finite), appended to `out` so a caller can reuse its buffer.
+void append_number_text(std::string& out, double v);
+
 }  // namespace icrm::features

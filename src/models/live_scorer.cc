@@ -55,7 +55,9 @@ struct LiveScorer::ActiveModel {
   // features::lead_row fills it from, or -1 for a column lead_row fills from
   // the record (fields, attributes, history aggregates).
   std::vector<int> behaviour;
-  const stream::FeatureSpec* planned_for = nullptr;
+  // Held, not just pointed at: a freed spec's address could be reused by
+  // the next one, which a bare pointer would take for the planned spec.
+  std::shared_ptr<const stream::FeatureSpec> planned_for;
   // The row being scored, reused: behaviour cells as text, every cell's
   // view, the encoded features.
   std::vector<std::string> numbers;
@@ -235,7 +237,8 @@ void LiveScorer::ensure_model(Timestamp now) {
   model_ = std::move(m);
 }
 
-void LiveScorer::plan_row(const stream::FeatureSpec& spec, Timestamp t) {
+void LiveScorer::plan_row(std::shared_ptr<const stream::FeatureSpec> planned, Timestamp t) {
+  const stream::FeatureSpec& spec = *planned;
   std::unordered_map<std::string_view, int> index;
   for (std::size_t i = 0; i < spec.size(); ++i) index.emplace(spec.names()[i], static_cast<int>(i));
   // lead_row asks for a behaviour value exactly for the columns it does not
@@ -254,7 +257,7 @@ void LiveScorer::plan_row(const stream::FeatureSpec& spec, Timestamp t) {
   model_->numbers.assign(n, {});
   model_->views.assign(n, {});
   model_->x.assign(model_->bundle.spec.width(), 0.f);
-  model_->planned_for = &spec;
+  model_->planned_for = std::move(planned);
   ++model_generation_;  // every lead's cached cells are for the old plan
 }
 
@@ -279,12 +282,11 @@ LiveScorer::LiveScore LiveScorer::score_lead(LeadState& s, const Touched& touche
       m.views[c] = s.cells[c];
       continue;
     }
-    // As lead_row writes a number (features::number_text), so the encoding
-    // reads exactly what a batch run's row holds.
+    // As lead_row writes a number, so the encoding reads exactly what a
+    // batch run's row holds.
     std::string& text = m.numbers[c];
     text.clear();
-    const double v = touched.features[static_cast<std::size_t>(f)];
-    if (std::isfinite(v)) fmt::format_to(std::back_inserter(text), "{:.10g}", v);
+    features::append_number_text(text, touched.features[static_cast<std::size_t>(f)]);
     m.views[c] = text;
   }
   m.bundle.spec.transform(m.views, m.x);
@@ -362,7 +364,7 @@ void LiveScorer::score_round(std::vector<Touched>& round, Timestamp now) {
       ++unextracted;
       continue;
     }
-    if (touched.spec.get() != model_->planned_for) plan_row(*touched.spec, touched.t);
+    if (touched.spec != model_->planned_for) plan_row(touched.spec, touched.t);
     LeadState* s = lead_state(touched.lead_id, now);
     if (!s) continue;
     if (!s->lead || s->lead->status == store::LeadStatus::kConverted ||

@@ -157,8 +157,8 @@ class LiveScorer final : public ingest::StreamObserver {
   void score_round(std::vector<Touched>& round, Timestamp now);
   void ensure_model(Timestamp now);
   // Which model columns come from the stream's features (`spec`), for the
-  // active model. REQUIRES: model_.
-  void plan_row(const stream::FeatureSpec& spec, Timestamp t);
+  // active model. REQUIRES: model_, planned.
+  void plan_row(std::shared_ptr<const stream::FeatureSpec> planned, Timestamp t);
   // The active model's score of the lead with the touched features: what
   // score_table() gives for features::lead_row's row, built without a table.
   // Leaves the row's cells and encoding in model_ (for explain()).

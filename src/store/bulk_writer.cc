@@ -34,6 +34,16 @@ Cell keep_if_empty(const std::string& v) {
 
 // SQLite page cache while a BulkWriter holds the connection.
 constexpr int kSqliteBulkCacheKiB = 256 << 10;
+// ... and once defer_indexes() has dropped a table's indexes. The load then
+// only appends (at the table's right edge and its unique keys'), and each
+// CREATE INDEX of rebuild_deferred() sorts in runs the size of the page
+// cache: with 256 MiB it sorts all 541,909 keys of the Online Retail load in
+// one run (a buffer grown by reallocation to 100+ MB, then a merge that
+// misses the CPU cache at every step), with 2 MiB in runs that fit the CPU
+// cache, merged from temporary files. Measured (bench/README.md,
+// import_bench.sh, fifth round): the three CREATE INDEX 2.4 -> 0.9 CPU s,
+// the whole load 3.6 -> 2.6 CPU s; 1-4 MiB all alike, 16 MiB already slower.
+constexpr int kSqliteAppendCacheKiB = 2 << 10;
 // Rows sent to PostgreSQL's COPY per PQputCopyData call.
 constexpr std::size_t kCopyChunkBytes = 1 << 20;
 
@@ -559,6 +569,10 @@ Result<std::size_t> BulkWriter::defer_indexes(std::string_view table) {
   }
   if (auto released = backend_->exec("RELEASE SAVEPOINT defer_indexes"); !released)
     return released.error();
+  if (engine_ == Engine::kSqlite && !found.empty()) {
+    auto small = backend_->exec(fmt::format("PRAGMA cache_size = -{}", kSqliteAppendCacheKiB));
+    if (!small) return small.error();
+  }
   return found.size();
 }
 

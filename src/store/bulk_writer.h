@@ -165,6 +165,9 @@ class BulkWriter {
   // query that checks every row). Both must happen in the same transaction:
   // a load rolled back or killed before its commit leaves the table as it
   // was, indexes and all. Returns 0 for a table with rows.
+  // On SQLite a deferral also shrinks the connection's page cache for the
+  // rest of the writer's life (appends and sorted index builds run faster in
+  // a small one; see kSqliteAppendCacheKiB in bulk_writer.cc).
   // On PostgreSQL a dropped index or foreign key locks its tables (for a
   // foreign key also the one it points to) until the commit, against reads
   // too. When a drop fails (there: it could not have its lock within the

@@ -277,10 +277,15 @@ export const tests = [
       await page.getByTestId('customers-table').waitFor();
       await page.goto(`/customers/${chosen.c.id}`);
       await page.getByTestId('customer-name').waitFor();
-      check((await page.getByTestId('sales-table').locator('tbody tr').count()) === chosen.sales.items.length, 'sales rows differ from the API');
+      // The sales load after the name (their own request): wait for the last row first.
+      const rows = page.getByTestId('sales-table').locator('tbody tr');
+      await rows.nth(chosen.sales.items.length - 1).waitFor();
+      check((await rows.count()) === chosen.sales.items.length, 'sales rows differ from the API');
+      const factors = page.getByTestId('churn-risk').getByTestId('factors').locator('li');
+      if (risk.factors.length > 0) await factors.nth(risk.factors.length - 1).waitFor();
       const shown = await page.getByTestId('churn-risk').textContent();
       check(shown.includes(pct(risk.probability)), `churn risk shown: ${shown}, API ${pct(risk.probability)}`);
-      check((await page.getByTestId('churn-risk').getByTestId('factors').locator('li').count()) === risk.factors.length, 'churn factors differ');
+      check((await factors.count()) === risk.factors.length, 'churn factors differ');
       // No segment is shown while the API has none (segmentation comes later).
       const stored = await apiGet(page, `/api/v1/customers/${chosen.c.id}`);
       if (!('segment' in stored)) check((await page.locator('dt', { hasText: /^Segment$/ }).count()) === 0, 'a segment is shown that the API does not have');
