@@ -8,7 +8,6 @@
 #include <boost/url/parse.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <regex>
@@ -16,7 +15,6 @@
 
 #include "core/time.h"
 #include "store/migrations.h"
-#include "store/sqlite_page_size.h"
 #include "store/statement_cache.h"
 #include "store/wal_checkpointer.h"
 
@@ -302,18 +300,7 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
   auto configured = db->configure_all();
   if (!configured) return std::move(configured).error();
   if (db->engine_ == Engine::kSqlite && !db->sqlite_path_.empty()) {
-    // The trigger is given in 4 KiB pages; a file with larger pages (every
-    // file created since kSqlitePageSize) counts fewer, larger frames.
-    int page_size = kSqliteCheckpointUnitBytes;
-    try {
-      db->pool_->at(0) << "PRAGMA page_size", soci::into(page_size);
-    } catch (const std::exception& e) {
-      return Error::unavailable("cannot read the page size of " + db->display_url_ + ": " + e.what());
-    }
-    int64_t trigger_bytes = int64_t{options.sqlite_checkpoint_pages} * kSqliteCheckpointUnitBytes;
-    int trigger_pages =
-        static_cast<int>(std::max<int64_t>(1, trigger_bytes / std::max(page_size, 512)));
-    auto checkpointer = WalCheckpointer::start(db->sqlite_path_, trigger_pages,
+    auto checkpointer = WalCheckpointer::start(db->sqlite_path_, options.sqlite_checkpoint_pages,
                                                options.busy_timeout);
     if (!checkpointer) return checkpointer.error();
     db->checkpointer_ = std::move(*checkpointer);
@@ -336,8 +323,6 @@ Status Database::configure_all() {
             be->conn_, sqlite_busy_wait,
             reinterpret_cast<void*>(static_cast<intptr_t>(options_.busy_timeout.count())));
         if (!sqlite_path_.empty()) {
-          // Only takes effect while the file is still empty (a new database).
-          s << "PRAGMA page_size = " << kSqlitePageSize;
           s << "PRAGMA journal_mode = WAL";
           // Reads map the file instead of copying each page in with pread.
           s << "PRAGMA mmap_size = " << kSqliteMmapBytes;

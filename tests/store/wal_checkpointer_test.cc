@@ -2,13 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <filesystem>
 #include <string>
 
 #include "store/database.h"
-#include "store/sqlite_page_size.h"
 #include "tests/support/temp_dir.h"
 
 namespace icrm::store {
@@ -77,53 +75,14 @@ TEST_F(WalCheckpointerTest, CommitsPastTheTriggerAreCopiedBackByTheThread) {
 TEST_F(WalCheckpointerTest, CommitsDoNotCheckpointThemselves) {
   // A trigger far above what is written: the pooled connections' own
   // autocheckpoint (1,000 pages by default) must be off, so the WAL keeps
-  // every frame of ~1,200 pages of commits (at the file's page size).
+  // every frame of ~1,200 pages of commits.
   auto db = open(/*trigger_pages=*/1'000'000);
-  write(*db, 1200 * kSqlitePageSize / (40 * 1024));
-  EXPECT_GT(wal_bytes(dir_.path("t.db")), int64_t{1000} * kSqlitePageSize);
+  write(*db, 120);
+  EXPECT_GT(wal_bytes(dir_.path("t.db")), 1000 * 4096);
   EXPECT_EQ(db->checkpointer()->stats().wakeups, 0);
   // Asked explicitly, the thread copies them back.
   db->checkpointer()->checkpoint_now();
   EXPECT_GT(db->checkpointer()->stats().frames_copied, 1000);
-}
-
-int page_size(Database& db) {
-  auto lease = db.lease();
-  EXPECT_TRUE(lease);
-  int size = 0;
-  **lease << "PRAGMA page_size", soci::into(size);
-  return size;
-}
-
-// New files get kSqlitePageSize; a file made with SQLite's default 4 KiB
-// pages keeps them, migrates, takes writes and is checkpointed.
-TEST_F(WalCheckpointerTest, NewFilesGetTheLargePageSizeAndOldOnesKeepTheirs) {
-  {
-    auto fresh = open(/*trigger_pages=*/64);
-    write(*fresh, 1);
-    EXPECT_EQ(page_size(*fresh), kSqlitePageSize);
-  }
-  std::string old_path = dir_.path("old.db");
-  {
-    soci::session s(*soci::factory_sqlite3(), "db=" + old_path);
-    s << "PRAGMA page_size = 4096";
-    s << "PRAGMA journal_mode = WAL";
-    s << "CREATE TABLE blobs (id INTEGER PRIMARY KEY, body TEXT NOT NULL)";
-  }
-  auto old = Database::open({.url = "sqlite:" + old_path, .pool_size = 2});
-  ASSERT_TRUE(old) << old.error().to_string();
-  auto migrated = (*old)->migrate();
-  ASSERT_TRUE(migrated) << migrated.error().to_string();
-  EXPECT_EQ(page_size(**old), 4096);
-  write(**old, 3);
-  (*old)->checkpointer()->checkpoint_now();
-  EXPECT_GT((*old)->checkpointer()->stats().frames_copied, 0);
-  EXPECT_EQ((*old)->checkpointer()->stats().failures, 0);
-  auto lease = (*old)->lease();
-  ASSERT_TRUE(lease);
-  int rows = 0;
-  **lease << "SELECT COUNT(*) FROM blobs", soci::into(rows);
-  EXPECT_EQ(rows, 3);
 }
 
 TEST_F(WalCheckpointerTest, MemoryDatabasesHaveNone) {
