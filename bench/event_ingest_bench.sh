@@ -44,7 +44,7 @@ now=$(date -u +%s)
 #     and its time (one os.date per request) and joins the pieces.
 #   format: the original generator, one string.format and one os.date per
 #     event (1,000 per request); it cost the shared machine a real share of
-#     a core (bench/README.md, "Cheaper load generator").
+#     a core (bench/README.md, "The load generator's share of the machine").
 client=${CLIENT:-splice}
 cat >"$work/events.lua" <<LUA
 local counter = 0

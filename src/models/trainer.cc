@@ -97,13 +97,12 @@ struct GbdtRun {
 // How many XGBoost threads each of the boosted trees' boosters (the probe,
 // the final fit) may use: `base` while the linear models train on the other
 // core; once they are done, `alone` shared by the boosters still running.
-// The trees do not depend on it (XGBoost's hist method grows the same trees
-// on any number of threads).
+// Every booster reads the same `per_booster`. The trees do not depend on it
+// (XGBoost's hist method grows the same trees on any number of threads).
 class TreeThreads {
  public:
-  TreeThreads(int base, int alone)
-      : probe(std::max(1, base)), final_fit(std::max(1, base)), base_(std::max(1, base)), alone_(std::max(base_, alone)) {}
-  std::atomic<int> probe, final_fit;
+  TreeThreads(int base, int alone) : per_booster(std::max(1, base)), base_(std::max(1, base)), alone_(std::max(base_, alone)) {}
+  std::atomic<int> per_booster;
 
   void boosters_side_by_side() { change([&] { running_ = 2; }); }
   void probe_done() { change([&] { running_ = 1; }); }
@@ -114,9 +113,7 @@ class TreeThreads {
   void change(F f) {
     std::lock_guard lock(mutex_);
     f();
-    const int each = linear_done_ ? std::max(base_, alone_ / running_) : base_;
-    probe = each;
-    final_fit = each;
+    per_booster = linear_done_ ? std::max(base_, alone_ / running_) : base_;
   }
   const int base_, alone_;
   std::mutex mutex_;
@@ -326,7 +323,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     for (auto& p : candidates) {
       p.seed = o.seed;
       p.nthread = o.booster.nthread;
-      p.thread_budget = &tree_threads.probe;
+      p.thread_budget = &tree_threads.per_booster;
     }
     std::vector<TrainingRun::Phase> phases(candidates.size() + (o.refit_trees ? 1 : 0));
     auto describe = [&](const BoosterParams& params, int rounds) {
@@ -341,7 +338,6 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     auto train_final = [&](BoosterParams params) -> Result<std::unique_ptr<GbdtModel>> {
       const auto t0 = Clock::now();
       const double cpu0 = thread_cpu();
-      params.thread_budget = &tree_threads.final_fit;
       features::Matrix none;
       none.cols = x_all.cols;
       auto gbdt = GbdtModel::train(all, Dataset{&none, {}}, params, [&](int round, double) {
