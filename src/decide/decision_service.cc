@@ -155,12 +155,6 @@ std::optional<LoggedDesign> logged_design(const store::DecisionRecord& d) {
   return out;
 }
 
-std::optional<std::vector<double>> context_vector(const store::DecisionRecord& d) {
-  auto logged = logged_design(d);
-  if (!logged) return std::nullopt;
-  return std::move(logged->x);
-}
-
 DecisionService::DecisionService(store::Database& db, const Clock& clock, EventBus* bus, uint64_t seed,
                                  LeadFeatureSpec features)
     : db_(db),

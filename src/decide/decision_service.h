@@ -144,6 +144,5 @@ struct LoggedDesign {
   std::vector<double> x;
 };
 std::optional<LoggedDesign> logged_design(const store::DecisionRecord& d);
-std::optional<std::vector<double>> context_vector(const store::DecisionRecord& d);
 
 }  // namespace icrm::decide

@@ -228,9 +228,10 @@ TEST_P(DecisionServiceTest, OutcomesAreStoredOnceAndTeachThePersistedBandit) {
   int64_t before = -1;
   ASSERT_TRUE(service.load_bandit(*settings, &before).ok());
   EXPECT_EQ(before, 0);
-  auto x = context_vector(*d);
-  ASSERT_TRUE(x.has_value());
-  double logit_before = service.load_bandit(*settings)->model(*parse_action(d->action)).logit_mean(*x);
+  auto logged = logged_design(*d);
+  ASSERT_TRUE(logged.has_value());
+  const std::vector<double>& x = logged->x;
+  double logit_before = service.load_bandit(*settings)->model(*parse_action(d->action)).logit_mean(x);
 
   auto done = service.record_outcome(d->id, OutcomeKind::kConverted, std::nullopt, "api");
   ASSERT_TRUE(done.ok()) << done.error().to_string();
@@ -239,7 +240,7 @@ TEST_P(DecisionServiceTest, OutcomesAreStoredOnceAndTeachThePersistedBandit) {
   int64_t after = 0;
   auto bandit = service.load_bandit(*settings, &after);
   EXPECT_EQ(after, 1);
-  EXPECT_GT(bandit->model(*parse_action(d->action)).logit_mean(*x), logit_before)
+  EXPECT_GT(bandit->model(*parse_action(d->action)).logit_mean(x), logit_before)
       << "a conversion raises the chosen action's estimate for this lead";
   auto twice = service.record_outcome(d->id, OutcomeKind::kNoConversion, std::nullopt, "api");
   EXPECT_EQ(twice.error().code, ErrorCode::kConflict);
