@@ -48,8 +48,11 @@ class SqliteEventBackend final : public EventLogWriter::Backend {
   // connection's first read in WAL mode).
   Result<std::shared_ptr<const WalSync>> open_wal() {
     if (Status s = exec("SELECT COUNT(*) FROM sqlite_master"); !s) return s.error();
-    const char* wal = sqlite_api::sqlite3_filename_wal(sqlite_api::sqlite3_db_filename(db_, "main"));
-    if (wal == nullptr || *wal == '\0') return Error::unavailable("sqlite: the database has no WAL file");
+    const char* wal =
+        sqlite_api::sqlite3_filename_wal(sqlite_api::sqlite3_db_filename(db_, "main"));
+    if (wal == nullptr || *wal == '\0') {
+      return Error::unavailable("sqlite: the database has no WAL file");
+    }
     return WalSync::open(wal);
   }
 
@@ -287,7 +290,9 @@ Result<std::unique_ptr<EventLogWriter>> EventLogWriter::open(Database& db, LogSy
 
 EventLogWriter::EventLogWriter(Database::Lease lease, std::unique_ptr<Backend> backend,
                                std::shared_ptr<const WalSync> deferred_sync)
-    : lease_(std::move(lease)), backend_(std::move(backend)), deferred_sync_(std::move(deferred_sync)) {}
+    : lease_(std::move(lease)),
+      backend_(std::move(backend)),
+      deferred_sync_(std::move(deferred_sync)) {}
 
 // The backend (and its prepared statement) goes before the lease returns the
 // connection to the pool.
