@@ -65,6 +65,11 @@ void EventAppender::submit(AppendBatch batch, AppendDone done) {
       lock.unlock();
       return done(Error::unavailable("the event log is shutting down"));
     }
+    if (sync_failure_) {
+      Error failure = *sync_failure_;
+      lock.unlock();
+      return done(std::move(failure));
+    }
     if (queued_events_ + batch.events.size() > kMaxQueuedEvents) {
       size_t waiting = queued_events_;
       lock.unlock();
@@ -146,13 +151,20 @@ void EventAppender::flush() {
       ++syncs;
       if (Status s = w.sync->sync(); !s) synced = s;
     }
-    if (!synced) spdlog::warn("event log sync failed: {}", synced.error().to_string());
+    if (!synced) spdlog::error("event log sync failed: {}", synced.error().to_string());
     {  // before the answers, so an answered caller sees its batch counted
       size_t events = 0;
       for (const Written& w : round) events += w.events;
       std::lock_guard<std::mutex> lock(mutex_);
       queued_events_ -= events;
       stats_.wal_syncs += syncs;
+      // A failed fsync may have dropped the pages it was to write, and a later
+      // sync would not bring them back: nothing is acknowledged any more (not
+      // even a re-delivery, whose original may be among those pages).
+      if (!synced && !sync_failure_) {
+        sync_failure_ = Error::unavailable("the event log stopped: " + synced.error().message);
+      }
+      if (sync_failure_) synced = *sync_failure_;
     }
     for (Written& w : round) {
       // Committed to the log even when the sync failed: the live state keeps
@@ -162,7 +174,7 @@ void EventAppender::flush() {
       for (size_t g = 0; g < w.dones.size(); ++g) {
         if (!w.outcomes) {
           w.dones[g](w.outcomes.error());
-        } else if (w.sync && !synced) {
+        } else if (!synced) {
           w.dones[g](synced.error());
         } else {
           w.dones[g](std::move((*w.outcomes)[g]));

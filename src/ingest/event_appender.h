@@ -22,6 +22,11 @@
 // admission let through), it waits for the flusher to answer everything before
 // it and asks the sink for its state before going on.
 //
+// A failed WAL sync stops the appender for good (every later batch is
+// answered with that error until the server restarts and replays the log):
+// after a failed fsync the kernel may have dropped the pages, and a later
+// sync succeeding would not mean they are on disk.
+//
 // Thread-safety: submit() from any thread; callbacks run on the flusher thread
 // and must return quickly. The destructor stops accepting, writes and answers
 // what is queued, and joins both threads.
@@ -34,6 +39,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -159,6 +165,8 @@ class EventAppender {
   std::deque<Written> unflushed_;    // GUARDED_BY(mutex_)
   bool flushing_ = false;            // GUARDED_BY(mutex_)
   bool writer_done_ = false;         // GUARDED_BY(mutex_)
+  // Set by the first failed WAL sync: from then on nothing is acknowledged.
+  std::optional<Error> sync_failure_;  // GUARDED_BY(mutex_)
   // Last: they start after the members above exist.
   std::thread flusher_;
   std::thread writer_;
