@@ -174,6 +174,8 @@ const std::vector<Candidate>& candidates() {
       // Fewer Cs for logistic regression's cross-validation (12 fits → 9).
       {"lr-grid-0.03-3", [](TrainOptions& o) { o.lr.c_grid = {0.03, 0.3, 3}; }},
       {"lr-grid-0.01-1", [](TrainOptions& o) { o.lr.c_grid = {0.01, 0.1, 1}; }},
+      // Sixth round (branch models6): two cross-validation folds instead of three.
+      {"lr-2-folds", [](TrainOptions& o) { o.lr.folds = 2; }},
       {"probe-both+no-refit",
        [](TrainOptions& o) {
          o.large_data_booster.reset();
