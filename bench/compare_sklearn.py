@@ -22,6 +22,7 @@ import tempfile
 import time
 
 LR_C_GRID = [0.03, 0.3, 3]  # insightcrm's grid (src/models/logistic_regression.h)
+LR_FOLDS = 2  # insightcrm's cross-validation folds (the same header)
 PATIENCE = 20  # insightcrm's early-stopping patience (src/models/xgboost_booster.h)
 
 
@@ -70,13 +71,13 @@ def run_python(kind, path, target, positive, exclude, seed, split):
         from sklearn.linear_model import LogisticRegression
         model = make_pipeline(linear_features(), LogisticRegression(max_iter=1000))
     elif kind == "sklearn-lr-cv":
-        # What insightcrm does: C from the same grid by 3-fold stratified
+        # What insightcrm does: C from the same grid by LR_FOLDS-fold stratified
         # cross-validation on ROC-AUC with liblinear, then one fit on all
         # training rows at the chosen C.
         from sklearn.linear_model import LogisticRegressionCV
         from sklearn.model_selection import StratifiedKFold
         model = make_pipeline(linear_features(), LogisticRegressionCV(
-            Cs=LR_C_GRID, cv=StratifiedKFold(3, shuffle=True, random_state=seed), scoring="roc_auc",
+            Cs=LR_C_GRID, cv=StratifiedKFold(LR_FOLDS, shuffle=True, random_state=seed), scoring="roc_auc",
             solver="liblinear", max_iter=1000))
     elif kind == "sklearn-hgb":
         from sklearn.ensemble import HistGradientBoostingClassifier

@@ -156,9 +156,26 @@ const std::vector<Candidate>& candidates() {
          o.large_data_booster.reset();
        }},
       {"no-refit", [](TrainOptions& o) { o.refit_trees = false; }},
+      // Sixth round (branch models6): the trees read each categorical column
+      // as one category code (native categorical splits) or its one-hot
+      // features one by one (before); with both shapes.
+      {"onehot-trees", [](TrainOptions& o) { o.category_splits = false; }},
+      {"category-partitions",
+       [](TrainOptions& o) {
+         o.booster.max_cat_to_onehot = 4;
+         if (o.large_data_booster) o.large_data_booster->max_cat_to_onehot = 4;
+       }},
+      {"onehot-trees+probe-both",
+       [](TrainOptions& o) {
+         o.category_splits = false;
+         o.large_data_booster.reset();
+         o.booster_alternatives = {icrm::models::leafwise_booster()};
+       }},
       // Fewer Cs for logistic regression's cross-validation (12 fits → 9).
       {"lr-grid-0.03-3", [](TrainOptions& o) { o.lr.c_grid = {0.03, 0.3, 3}; }},
       {"lr-grid-0.01-1", [](TrainOptions& o) { o.lr.c_grid = {0.01, 0.1, 1}; }},
+      // Sixth round (branch models6): two cross-validation folds instead of three.
+      {"lr-2-folds", [](TrainOptions& o) { o.lr.folds = 2; }},
       {"probe-both+no-refit",
        [](TrainOptions& o) {
          o.large_data_booster.reset();

@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/huge_pages.h"
 #include "core/result.h"
 #include "features/schema.h"
 #include "features/table.h"
@@ -47,9 +48,10 @@ inline constexpr std::size_t kEncodingThreads = 2;
 
 // A std::allocator whose resize() leaves new elements uninitialised: a
 // Matrix is written whole after it is sized, and zeroing it first (20 MB on
-// bank marketing) cost as much as encoding it.
+// bank marketing) cost as much as encoding it. Large matrices are on huge
+// pages (core/huge_pages.h).
 template <class T>
-struct UninitializedAllocator : std::allocator<T> {
+struct UninitializedAllocator : HugePageAllocator<T> {
   template <class U>
   struct rebind {
     using other = UninitializedAllocator<U>;

@@ -140,18 +140,29 @@ struct RoundsPromise {
 // The features boosted trees read: all but the threshold ("col>=q") and
 // log1p features of numeric columns, which restate the value for linear
 // models (a tree splits the value itself anywhere) and would make up most of
-// the histogram work. All of them after PCA.
-std::vector<std::uint32_t> tree_columns(const features::FeatureSpec& spec) {
-  std::vector<std::uint32_t> out;
+// the histogram work. With `category_blocks`, each categorical column's
+// one-hot block is read as one category code (TreeInputs::groups), split by
+// sets of categories. All features after PCA.
+struct TreeInputs {
+  std::vector<std::uint32_t> columns, groups;
+};
+
+TreeInputs tree_inputs(const features::FeatureSpec& spec, bool category_blocks) {
+  TreeInputs out;
   if (spec.has_pca()) return out;
+  auto add = [&](std::size_t column, std::size_t group) {
+    out.columns.push_back(static_cast<std::uint32_t>(column));
+    out.groups.push_back(static_cast<std::uint32_t>(group));
+  };
   for (const auto& col : spec.columns()) {
-    const auto first = static_cast<std::uint32_t>(col.offset);
-    if (col.kind != features::ColumnKind::kNumeric) {
-      for (std::size_t j = 0; j < col.width; ++j) out.push_back(first + static_cast<std::uint32_t>(j));
-      continue;
+    if (category_blocks && col.kind == features::ColumnKind::kCategorical && col.width > 1) {
+      add(col.offset, col.width);
+    } else if (col.kind != features::ColumnKind::kNumeric) {
+      for (std::size_t j = 0; j < col.width; ++j) add(col.offset + j, 1);
+    } else {
+      add(col.offset, 1);
+      if (col.missing_indicator) add(col.offset + (col.log_feature ? 2 : 1), 1);
     }
-    out.push_back(first);
-    if (col.missing_indicator) out.push_back(first + (col.log_feature ? 2 : 1));
   }
   return out;
 }
@@ -309,7 +320,9 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   // Boosted trees train on their own thread while the linear models train on
   // this one (the two share nothing but read-only matrices); with
   // o.parallel off they train here, after the others.
-  const auto columns = tree_columns(*spec);
+  const TreeInputs tree_in = tree_inputs(*spec, o.category_splits);
+  const auto& columns = tree_in.columns;
+  const auto& groups = tree_in.groups;
   TreeThreads tree_threads(o.booster.nthread, o.tree_threads_alone);
   auto train_gbdt = [&]() -> Result<GbdtRun> {
     say("training boosted trees");
@@ -342,7 +355,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
       none.cols = x_all.cols;
       auto gbdt = GbdtModel::train(all, Dataset{&none, {}}, params, [&](int round, double) {
         if (round % 25 == 0) say(fmt::format("boosted trees: final fit, round {}", round));
-      }, columns);
+      }, columns, groups);
       phases.back() = {"gbdt final fit", since(t0), thread_cpu() - cpu0};
       return gbdt;
     };
@@ -359,7 +372,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
       params.stop_at_rounds = stop_final.future;
       final_job = std::async(std::launch::async, train_final, params);
     }
-    auto probe_data = GbdtModel::booster_data(fit, val, columns);
+    auto probe_data = GbdtModel::booster_data(fit, val, columns, groups);
     if (!probe_data) return probe_data.error();
     std::unique_ptr<GbdtModel> probe;
     std::size_t chosen = 0;
@@ -371,7 +384,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
         if (round % 25 == 0)
           say(fmt::format("boosted trees ({} of {}): round {}, validation log-loss {:.4f}", i + 1, candidates.size(),
                           round, loss));
-      }, columns, x_fit.cols);
+      }, columns, x_fit.cols, groups);
       if (!candidate) return candidate.error();
       std::vector<double> vs(x_val.rows);
       (*candidate)->score(x_val.data.data(), x_val.rows, x_val.cols, vs.data());

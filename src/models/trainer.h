@@ -70,6 +70,10 @@ struct TrainOptions {
   // times the early-stopped rounds) instead of keeping the early-stopped
   // model trained on the fit rows.
   bool refit_trees = true;
+  // The boosted trees read each categorical column as one category code and
+  // split it by sets of categories (XGBoost's native categorical splits)
+  // instead of reading its one-hot features one by one.
+  bool category_splits = true;
   LogisticRegressionOptions lr;
   std::function<void(const std::string&)> progress;  // a line of progress for a terminal
 };

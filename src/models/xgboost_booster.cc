@@ -33,11 +33,19 @@ struct DMatrix {
   }
 };
 
-Result<std::unique_ptr<DMatrix>> make_dmatrix(const features::Matrix& m, std::span<const float> y) {
+Result<std::unique_ptr<DMatrix>> make_dmatrix(const features::Matrix& m, std::span<const float> y,
+                                              std::span<const std::uint8_t> categorical = {}) {
   auto d = std::make_unique<DMatrix>();
   if (XGDMatrixCreateFromMat(m.data.data(), m.rows, m.cols, std::numeric_limits<float>::quiet_NaN(), &d->h))
     return xgb_error("DMatrix");
   if (!y.empty() && XGDMatrixSetFloatInfo(d->h, "label", y.data(), y.size())) return xgb_error("labels");
+  if (std::find(categorical.begin(), categorical.end(), 1) != categorical.end()) {
+    if (categorical.size() != m.cols) return Error::invalid("boosted trees: a category flag per column expected");
+    std::vector<const char*> types(m.cols);
+    for (std::size_t j = 0; j < m.cols; ++j) types[j] = categorical[j] ? "c" : "q";
+    if (XGDMatrixSetStrFeatureInfo(d->h, "feature_type", types.data(), types.size()))
+      return xgb_error("feature types");
+  }
   return d;
 }
 
@@ -64,16 +72,17 @@ struct BoosterData::Handles {
 };
 
 Result<BoosterData> BoosterData::make(const features::Matrix& train, std::span<const float> train_y,
-                                      const features::Matrix& valid, std::span<const float> valid_y) {
+                                      const features::Matrix& valid, std::span<const float> valid_y,
+                                      std::span<const std::uint8_t> categorical) {
   configure_once();
   BoosterData d;
   d.h_ = std::make_shared<Handles>();
-  auto dtrain = make_dmatrix(train, train_y);
+  auto dtrain = make_dmatrix(train, train_y, categorical);
   if (!dtrain) return dtrain.error();
   d.h_->train = std::move(*dtrain);
   if (valid.rows > 0) {
     if (valid.cols != train.cols) return Error::invalid("boosted trees: validation rows of another width");
-    auto dvalid = make_dmatrix(valid, valid_y);
+    auto dvalid = make_dmatrix(valid, valid_y, categorical);
     if (!dvalid) return dvalid.error();
     d.h_->valid = std::move(*dvalid);
   }
@@ -111,6 +120,7 @@ Result<Booster> Booster::train(const BoosterData& data, const BoosterParams& par
       {"min_child_weight", fmt::format("{}", params.min_child_weight)},
       {"lambda", fmt::format("{}", params.lambda)},
       {"max_bin", fmt::format("{}", params.max_bin)},
+      {"max_cat_to_onehot", fmt::format("{}", params.max_cat_to_onehot)},
       {"nthread", fmt::format("{}", params.nthread)},
       {"seed", fmt::format("{}", params.seed % 2147483647)},
       {"verbosity", "0"},
@@ -220,13 +230,13 @@ Status Booster::predict(const float* x, std::size_t rows, std::size_t cols, doub
   return ok_status();
 }
 
-Status Booster::contributions(const float* x, std::size_t rows, std::size_t cols,
-                              std::vector<float>& out) const {
+Status Booster::contributions(const float* x, std::size_t rows, std::size_t cols, std::vector<float>& out,
+                              std::span<const std::uint8_t> categorical) const {
   features::Matrix m;
   m.rows = rows;
   m.cols = cols;
   m.data.assign(x, x + rows * cols);
-  auto d = make_dmatrix(m, {});
+  auto d = make_dmatrix(m, {}, categorical);
   if (!d) return d.error();
   static constexpr const char* kConfig =
       R"({"type": 2, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})";

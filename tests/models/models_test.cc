@@ -5,6 +5,7 @@
 #include <atomic>
 #include <future>
 #include <numeric>
+#include <regex>
 
 #include "features/feature_spec.h"
 #include "models/base64.h"
@@ -184,6 +185,70 @@ TEST_F(ModelsTest, GradientBoostingOnAColumnSubsetTakesWholeRows) {
   EXPECT_NEAR(1 / (1 + std::exp(-margin)), a[0], 1e-4);
   columns.push_back(static_cast<std::uint32_t>(x_train_.cols));
   EXPECT_FALSE(GbdtModel::train(train(), {&none, {}}, params, {}, columns).ok()) << "a column past the row";
+}
+
+// Trees that read a categorical column's one-hot block as one category code
+// (native categorical splits): the flattened trees give XGBoost's
+// probabilities, the model file keeps the blocks, and each block's SHAP
+// share lands on the row's set column.
+TEST_F(ModelsTest, GradientBoostingSplitsCategoryBlocksBySets) {
+  std::vector<std::uint32_t> columns, groups;
+  for (const auto& col : spec_.columns()) {
+    const bool block = col.kind == features::ColumnKind::kCategorical && col.width > 1;
+    for (std::size_t j = 0; j < (block ? 1 : col.width); ++j) {
+      columns.push_back(static_cast<std::uint32_t>(col.offset + j));
+      groups.push_back(block ? static_cast<std::uint32_t>(col.width) : 1);
+    }
+  }
+  ASSERT_TRUE(std::any_of(groups.begin(), groups.end(), [](auto g) { return g >= 3; })) << "plan and region";
+  BoosterParams params;
+  params.max_rounds = 60;
+  features::Matrix none;
+  none.cols = x_train_.cols;
+  auto gbdt = GbdtModel::train(train(), {&none, {}}, params, {}, columns, groups);
+  ASSERT_TRUE(gbdt.ok()) << gbdt.error().to_string();
+  EXPECT_EQ((*gbdt)->booster().features(), columns.size());
+  EXPECT_GT(test_auc(**gbdt), 0.7);
+  const auto json = (*gbdt)->to_json();
+  ASSERT_TRUE(json.contains("groups"));
+  auto dump = (*gbdt)->booster().save_json();
+  ASSERT_TRUE(dump.ok());
+  EXPECT_TRUE(std::regex_search(*dump, std::regex(R"("split_type":\[[^\]]*1)"))) << "no category split was made";
+  auto again = model_from_json(json);
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  auto a = scores(**gbdt), b = scores(**again);
+  std::vector<double> xgb(x_test_.rows);
+  ASSERT_TRUE((*gbdt)->score_checked(x_test_.data.data(), x_test_.rows, x_test_.cols, xgb.data()).ok());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_NEAR(a[i], b[i], 1e-6) << i;
+    double one = 0;
+    (*gbdt)->score(x_test_.row(i), 1, x_test_.cols, &one);
+    ASSERT_NEAR(one, xgb[i], 1e-5) << i;
+    double again_one = 0;
+    (*again)->score(x_test_.row(i), 1, x_test_.cols, &again_one);
+    ASSERT_NEAR(again_one, xgb[i], 1e-5) << i;
+  }
+  // A row with no level set (all of a block's columns 0) is a missing category.
+  std::vector<float> row(x_test_.row(0), x_test_.row(0) + x_test_.cols);
+  for (std::size_t j = 0; j < columns.size(); ++j)
+    if (groups[j] > 1) std::fill_n(row.begin() + columns[j], groups[j], 0.f);
+  double flat = 0, batch = 0;
+  (*gbdt)->score(row.data(), 1, row.size(), &flat);
+  ASSERT_TRUE((*gbdt)->score_checked(row.data(), 1, row.size(), &batch).ok());
+  EXPECT_NEAR(flat, batch, 1e-5);
+  for (std::size_t i = 0; i < 20; ++i) {
+    std::vector<double> c(x_test_.cols + 1);
+    (*gbdt)->contributions(x_test_.row(i), x_test_.cols, c);
+    for (std::size_t j = 0; j < columns.size(); ++j)
+      for (std::uint32_t k = 0; k < groups[j]; ++k)
+        if (groups[j] > 1 && x_test_.row(i)[columns[j] + k] == 0.f)
+          EXPECT_EQ(c[columns[j] + k], 0.0) << "only the set column of a block is credited";
+    double margin = std::accumulate(c.begin(), c.end(), 0.0);
+    EXPECT_NEAR(1 / (1 + std::exp(-margin)), a[i], 1e-4);
+  }
+  auto bad = groups;
+  bad.back() = static_cast<std::uint32_t>(x_train_.cols);
+  EXPECT_FALSE(GbdtModel::train(train(), {&none, {}}, params, {}, columns, bad).ok()) << "a block past the row";
 }
 
 // Settings trained one after another on data built once (XGBoost keeps
