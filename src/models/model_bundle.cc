@@ -53,10 +53,10 @@ Result<ModelBundle> bundle_from_json(std::string_view text) {
     return Error::invalid("not an insightcrm model file");
   auto version = top.integer("format_version");
   if (!top.ok()) return top.error();
-  if (version != kModelFormatVersion)
+  if (version < kOldestModelFormatVersion || version > kModelFormatVersion)
     return Error::invalid(fmt::format("the model file has format version {}; this insightcrm reads "
-                                      "version {}. Retrain the model with this version.",
-                                      version, kModelFormatVersion));
+                                      "versions {} to {}. Retrain the model with this version.",
+                                      version, kOldestModelFormatVersion, kModelFormatVersion));
   ModelBundle b;
   b.created_at = top.str("created_at");
   b.target = top.str("target");

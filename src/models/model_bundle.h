@@ -17,7 +17,12 @@
 namespace icrm::models {
 
 inline constexpr std::string_view kModelFormat = "insightcrm-model";
-inline constexpr int kModelFormatVersion = 1;
+// Version 2: boosted trees may split a categorical column's block by
+// category (GbdtModel's "groups"); a version-1 binary would read such trees
+// as one-hot splits and score them wrongly, so it must refuse them. Version-1
+// files (no groups) are still read.
+inline constexpr int kModelFormatVersion = 2;
+inline constexpr int kOldestModelFormatVersion = 1;
 inline constexpr std::size_t kMaxModelFileBytes = 512u << 20;
 
 struct ScoredModel {

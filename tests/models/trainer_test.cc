@@ -79,7 +79,11 @@ TEST(Trainer, OtherVersionAndCorruptedModelFilesAreRefused) {
   other["format_version"] = kModelFormatVersion + 1;
   auto v = bundle_from_json(boost::json::serialize(other));
   ASSERT_FALSE(v.ok());
-  EXPECT_NE(v.error().message.find("format version 2"), std::string::npos) << v.error().message;
+  EXPECT_NE(v.error().message.find("format version 3"), std::string::npos) << v.error().message;
+  other["format_version"] = kOldestModelFormatVersion;  // a file written before category splits
+  EXPECT_TRUE(bundle_from_json(boost::json::serialize(other)).ok());
+  other["format_version"] = kOldestModelFormatVersion - 1;
+  EXPECT_FALSE(bundle_from_json(boost::json::serialize(other)).ok());
 
   auto truncated = bundle_from_json(text.substr(0, text.size() / 2));
   ASSERT_FALSE(truncated.ok());
