@@ -313,8 +313,9 @@ struct RetailLine {
   uint32_t product;  // index into the load's products
   int32_t customer;  // index into the load's customers, -1: anonymous sale
   int32_t line_no;
-  uint32_t invoice_at, time_at;  // offsets into RetailBatch::text
+  uint32_t invoice_at;  // offset into RetailBatch::text
   uint32_t invoice_len;
+  int64_t occurred_us;
   int64_t quantity, unit_price_minor, amount_minor;
 };
 // Products and customers first seen in a batch come with it and are created
@@ -371,7 +372,7 @@ class RetailWriter {
       r.unit_price_minor = l.unit_price_minor;
       r.amount_minor = l.amount_minor;
       r.currency.assign("GBP");
-      r.occurred_at.assign(b.text.data() + l.time_at, kTimestampBytes);
+      r.occurred_us = l.occurred_us;
       r.created_at.assign(created_at_);
     }
     auto st = w_.insert_transactions(std::span(rows_.data(), b.lines.size()));
@@ -401,7 +402,6 @@ class RetailWriter {
   }
 
  private:
-  static constexpr std::size_t kTimestampBytes = 27;  // 2010-12-01T08:26:00.000000Z
   static void set_id(std::vector<int64_t>& ids, uint32_t index, int64_t id) {
     if (ids.size() <= index) ids.resize(index + 1);
     ids[index] = id;
@@ -493,9 +493,7 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
 
   // Consecutive lines share their invoice and its time: look each up once.
   std::string last_date_text, last_invoice;
-  int64_t last_date_us = 0, time_us = 0;
-  uint32_t last_time_at = 0;
-  uint64_t batch_no = 0, time_batch = UINT64_MAX;
+  int64_t last_date_us = 0;
   int32_t* line_counter = nullptr;
   std::unique_ptr<RetailBatch> batch = *empty.pop();
   uint32_t row_index = 0;
@@ -580,12 +578,6 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
       ++s.skipped;
       continue;
     }
-    if (time_batch != batch_no || time_us != last_date_us) {  // the time's text, once per batch
-      time_batch = batch_no;
-      time_us = last_date_us;
-      last_time_at = static_cast<uint32_t>(batch->text.size());
-      batch->text += format_timestamp(from_unix_micros(last_date_us));
-    }
     auto prod = products.find(sku);
     if (prod == products.end()) {
       uint32_t index = static_cast<uint32_t>(products.size());
@@ -621,7 +613,7 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
     line.invoice_at = static_cast<uint32_t>(batch->text.size());
     line.invoice_len = static_cast<uint32_t>(invoice.size());
     batch->text += invoice;
-    line.time_at = last_time_at;
+    line.occurred_us = last_date_us;
     line.quantity = quantity;
     line.unit_price_minor = unit_price_minor;
     line.amount_minor = amount_minor;
@@ -631,7 +623,6 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
       auto next = empty.pop();
       if (!next) break;
       batch = std::move(*next);
-      ++batch_no;
     }
   }
   if (batch && !batch->lines.empty()) full.push(std::move(batch));

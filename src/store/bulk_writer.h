@@ -74,7 +74,8 @@ struct TransactionRow {
   std::optional<int64_t> customer_id, product_id;
   int64_t quantity = 0, unit_price_minor = 0, amount_minor = 0;
   std::string currency = "EUR";
-  std::string occurred_at, created_at;
+  int64_t occurred_us = 0;  // microseconds since the Unix epoch (migration 0013)
+  std::string created_at;
 };
 
 struct ActivityRow {

@@ -48,7 +48,8 @@ class BulkWriterTest : public icrm::testing::StoreTest {
     r.quantity = 2;
     r.unit_price_minor = 150;
     r.amount_minor = 300;
-    r.occurred_at = r.created_at = kAt;
+    r.occurred_us = to_unix_micros(*parse_timestamp(kAt));
+    r.created_at = kAt;
     return r;
   }
 };
