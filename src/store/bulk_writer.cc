@@ -465,10 +465,53 @@ Status BulkWriter::set_foreign_keys(bool on) {
 }
 
 Status BulkWriter::set_sync_commits(bool on) {
-  if (engine_ != Engine::kSqlite) return {};
+  if (engine_ != Engine::kSqlite || rollback_journal_) return {};  // rollback journal: always FULL
   if (in_transaction_) return Error::internal("set_sync_commits inside a transaction");
   // FULL: the WAL is synced at every commit. NORMAL: only at checkpoints.
   return backend_->exec(fmt::format("PRAGMA synchronous = {}", on ? std::max<int64_t>(pooled_synchronous_, 2) : 1));
+}
+
+Result<bool> BulkWriter::use_rollback_journal(std::string_view table) {
+  if (engine_ != Engine::kSqlite || rollback_journal_) return rollback_journal_;
+  if (in_transaction_) return Error::internal("use_rollback_journal inside a transaction");
+  std::string file;
+  auto st = backend_->query("PRAGMA database_list", {},
+                            [&](std::span<const std::optional<std::string_view>> row) {
+                              if (row.size() > 2 && row[1] == "main" && row[2]) file = *row[2];
+                            });
+  if (!st) return st.error();
+  if (file.empty()) return false;  // in memory: no journal file to spare
+  bool empty = true;
+  st = backend_->query(fmt::format("SELECT 1 FROM {} LIMIT 1", table), {},
+                       [&](std::span<const std::optional<std::string_view>>) { empty = false; });
+  if (!st) return st.error();
+  if (!empty) return false;
+  // Leaving WAL needs the file to itself: with another connection open it
+  // fails at once (SQLITE_BUSY, no busy wait), and the load stays in WAL.
+  std::string mode;
+  st = backend_->query("PRAGMA journal_mode = DELETE", {},
+                       [&](std::span<const std::optional<std::string_view>> row) {
+                         if (!row.empty() && row[0]) mode = *row[0];
+                       });
+  if (!st || mode != "delete") return false;
+  rollback_journal_ = true;
+  st = backend_->exec(fmt::format("PRAGMA synchronous = {}", std::max<int64_t>(pooled_synchronous_, 2)));
+  if (!st) return st.error();
+  return true;
+}
+
+Status BulkWriter::end_rollback_journal() {
+  if (!rollback_journal_) return {};
+  if (in_transaction_) return Error::internal("end_rollback_journal inside a transaction");
+  std::string mode;
+  auto st = backend_->query("PRAGMA journal_mode = WAL", {},
+                            [&](std::span<const std::optional<std::string_view>> row) {
+                              if (!row.empty() && row[0]) mode = *row[0];
+                            });
+  if (!st) return st;
+  if (mode != "wal") return Error::unavailable("could not switch the database back to WAL (journal mode " + mode + ")");
+  rollback_journal_ = false;
+  return {};
 }
 
 Result<int64_t> BulkWriter::data_version() {
@@ -485,6 +528,7 @@ BulkWriter::~BulkWriter() {
   // own: DEALLOCATE ALL would also drop the statements the connection's
   // StatementCache keeps, whose next use would then fail.
   if (in_transaction_) (void)rollback();
+  (void)end_rollback_journal();
   backend_->forget_statements();
   if (engine_ == Engine::kSqlite) {
     (void)backend_->exec("PRAGMA cache_size = -2000");  // SQLite's default
