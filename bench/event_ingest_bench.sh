@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Durable event ingest through HTTP: wrk POSTs NDJSON batches of 1,000 events
 # (distinct ids, 1,000 leads, page views / email opens / purchases) to
-# `insightcrm serve` on SQLite; every 202 means the batch was committed
-# (synchronous=FULL) before the answer. Not a test; run by hand:
+# `insightcrm serve` on SQLite; every 202 means the batch was committed and
+# the WAL synced before the answer. Not a test; run by hand:
 #   bash bench/event_ingest_bench.sh [BINARY] [DURATION] [CONNECTIONS]
 # Prints requests/s (x 1,000 = events/s), latency percentiles and the rows
 # the log holds at the end (which must equal 1,000 x the requests answered).

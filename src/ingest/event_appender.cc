@@ -39,6 +39,7 @@ EventAppender::EventAppender(store::Database& db, const stream::StreamConfig& co
                     : nullptr),
       sink_(sink != nullptr ? sink : own_sink_.get()),
       gate_(initial ? *initial : fresh_admission(config)),
+      flusher_([this] { flush(); }),
       writer_([this] { run(); }) {}
 
 EventAppender::~EventAppender() {
@@ -47,7 +48,13 @@ EventAppender::~EventAppender() {
     stopping_ = true;
   }
   wake_.notify_all();
-  writer_.join();
+  writer_.join();  // everything queued is written and handed to the flusher
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    writer_done_ = true;
+  }
+  written_.notify_all();
+  flusher_.join();
 }
 
 void EventAppender::submit(AppendBatch batch, AppendDone done) {
@@ -57,6 +64,11 @@ void EventAppender::submit(AppendBatch batch, AppendDone done) {
     if (stopping_) {
       lock.unlock();
       return done(Error::unavailable("the event log is shutting down"));
+    }
+    if (sync_failure_) {
+      Error failure = *sync_failure_;
+      lock.unlock();
+      return done(std::move(failure));
     }
     if (queued_events_ + batch.events.size() > kMaxQueuedEvents) {
       size_t waiting = queued_events_;
@@ -100,15 +112,88 @@ void EventAppender::run() {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
-      queued_events_ -= events;
     }
-    write(group);
+    Written written = write(group);
     group.clear();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      unflushed_.push_back(std::move(written));
+    }
+    written_.notify_one();
   }
 }
 
-void EventAppender::write(std::vector<Pending>& group) {
+void EventAppender::wait_flushed() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  flushed_.wait(lock, [this] { return unflushed_.empty() && !flushing_; });
+}
+
+void EventAppender::flush() {
+  std::deque<Written> round;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      flushing_ = false;
+      if (unflushed_.empty()) flushed_.notify_all();
+      written_.wait(lock, [this] { return writer_done_ || !unflushed_.empty(); });
+      if (unflushed_.empty()) return;  // the writer has stopped and all is answered
+      round.swap(unflushed_);
+      flushing_ = true;
+    }
+    // One sync for the whole round: every group in it was committed before
+    // it starts. (Two WALs only if the writer reopened its connection.)
+    Status synced = ok_status();
+    int64_t syncs = 0;
+    const store::WalSync* last = nullptr;
+    for (const Written& w : round) {
+      if (!w.sync || w.sync.get() == last) continue;
+      last = w.sync.get();
+      ++syncs;
+      if (Status s = w.sync->sync(); !s) synced = s;
+    }
+    if (!synced) spdlog::error("event log sync failed: {}", synced.error().to_string());
+    {  // before the answers, so an answered caller sees its batch counted
+      size_t events = 0;
+      for (const Written& w : round) events += w.events;
+      std::lock_guard<std::mutex> lock(mutex_);
+      queued_events_ -= events;
+      stats_.wal_syncs += syncs;
+      // A failed fsync may have dropped the pages it was to write, and a later
+      // sync would not bring them back: nothing is acknowledged any more (not
+      // even a re-delivery, whose original may be among those pages).
+      if (!synced && !sync_failure_) {
+        sync_failure_ = Error::unavailable("the event log stopped: " + synced.error().message);
+      }
+      if (sync_failure_) synced = *sync_failure_;
+    }
+    for (Written& w : round) {
+      // Committed to the log even when the sync failed: the live state keeps
+      // following the log, and the error answer makes the sender retry
+      // (recognised as a duplicate if the rows survived).
+      if (!w.committed.empty()) sink_->committed(std::move(w.committed));
+      for (size_t g = 0; g < w.dones.size(); ++g) {
+        if (!w.outcomes) {
+          w.dones[g](w.outcomes.error());
+        } else if (!synced) {
+          w.dones[g](synced.error());
+        } else {
+          w.dones[g](std::move((*w.outcomes)[g]));
+        }
+      }
+    }
+    round.clear();
+  }
+}
+
+EventAppender::Written EventAppender::write(std::vector<Pending>& group) {
+  Written out;
+  out.dones.reserve(group.size());
+  for (Pending& p : group) {
+    out.dones.push_back(std::move(p.done));
+    out.events += p.batch.events.size();
+  }
   if (!gate_in_step_) {
+    wait_flushed();  // the sink has every committed event
     gate_ = sink_->admission();
     gate_in_step_ = true;
   }
@@ -133,7 +218,7 @@ void EventAppender::write(std::vector<Pending>& group) {
   Result<store::AppendResult> written = store::AppendResult{};
   if (!rows_.empty()) {
     if (!log_) {
-      auto opened = store::EventLogWriter::open(db_);
+      auto opened = store::EventLogWriter::open(db_, store::LogSync::kDeferred);
       if (opened) {
         log_ = std::move(*opened);
       } else {
@@ -150,9 +235,10 @@ void EventAppender::write(std::vector<Pending>& group) {
       std::lock_guard<std::mutex> lock(mutex_);
       ++stats_.failed_commits;
     }
-    for (Pending& p : group) p.done(written.error());
-    return;
+    out.outcomes = written.error();
+    return out;
   }
+  if (!rows_.empty()) out.sync = log_->deferred_sync();
 
   // Outcomes, and the stored events for the stream in log order.
   std::vector<stream::Event> committed;
@@ -204,8 +290,9 @@ void EventAppender::write(std::vector<Pending>& group) {
     stats_.too_late += too_late;
     stats_.duplicates += duplicates;
   }
-  if (!committed.empty()) sink_->committed(std::move(committed));
-  for (size_t g = 0; g < group.size(); ++g) group[g].done(std::move(outcomes[g]));
+  out.committed = std::move(committed);
+  out.outcomes = std::move(outcomes);
+  return out;
 }
 
 }  // namespace icrm::ingest

@@ -7,15 +7,29 @@
 // batch's events are durable — stored now, or already in the log — which is
 // what "acknowledged" means for the HTTP 202 and for committing a Kafka offset.
 //
-// After each commit the stored events go, moved and in log order, to the
-// CommitSink (the stream's owner), so the live state sees exactly what a
-// replay of the log would. When the writer's admission may have drifted from
-// the sink's (a failed transaction, or the log refusing an event the
-// admission let through), it asks the sink for its state before going on.
+// Two threads. The writer inserts each group and commits it without waiting
+// for the disk (on a SQLite file: store::LogSync::kDeferred); the flusher then
+// syncs the write-ahead log once for every group committed since its last
+// sync (store::WalSync) and only after that answers those groups, in commit
+// order. So the disk's flush of one group overlaps the inserts of the next,
+// and an answer still means durable. Where commits are durable by themselves
+// (PostgreSQL) the flusher only answers.
 //
-// Thread-safety: submit() from any thread; callbacks run on the writer thread
-// and must return quickly. The destructor stops accepting, writes what is
-// queued, and joins the writer.
+// After each group is durable its stored events go, moved and in log order,
+// to the CommitSink (the stream's owner), so the live state sees exactly what
+// a replay of the log would. When the writer's admission may have drifted from
+// the sink's (a failed transaction, or the log refusing an event the
+// admission let through), it waits for the flusher to answer everything before
+// it and asks the sink for its state before going on.
+//
+// A failed WAL sync stops the appender for good (every later batch is
+// answered with that error until the server restarts and replays the log):
+// after a failed fsync the kernel may have dropped the pages, and a later
+// sync succeeding would not mean they are on disk.
+//
+// Thread-safety: submit() from any thread; callbacks run on the flusher thread
+// and must return quickly. The destructor stops accepting, writes and answers
+// what is queued, and joins both threads.
 #pragma once
 
 #include <condition_variable>
@@ -25,6 +39,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -38,7 +53,7 @@
 
 namespace icrm::ingest {
 
-// Events queued and not yet written, across all submitters; past it submit()
+// Events queued and not yet answered, across all submitters; past it submit()
 // refuses (the caller answers 429 instead of buffering without bound).
 inline constexpr size_t kMaxQueuedEvents = 200000;
 // At most this many events per transaction; a bigger queue takes several.
@@ -67,7 +82,8 @@ struct AppendBatch {
 
 using AppendDone = std::function<void(Result<AppendOutcome>)>;
 
-// Where committed events go. Both calls come from the writer thread.
+// Where committed events go. committed() comes from the flusher thread,
+// admission() from the writer once the flusher is idle: never at once.
 class CommitSink {
  public:
   virtual ~CommitSink() = default;
@@ -85,7 +101,8 @@ struct AppenderStats {
   int64_t too_late = 0;
   int64_t duplicates = 0;
   int64_t failed_commits = 0;
-  int64_t queued_events = 0;
+  int64_t wal_syncs = 0;  // flusher syncs of the WAL (each covers one or more commits)
+  int64_t queued_events = 0;  // submitted and not yet answered
 };
 
 class EventAppender {
@@ -114,9 +131,20 @@ class EventAppender {
     AppendBatch batch;
     AppendDone done;
   };
+  // A group the writer has finished, waiting for the flusher to answer it.
+  struct Written {
+    std::vector<AppendDone> dones;
+    // One per done, or what stopped the group.
+    Result<std::vector<AppendOutcome>> outcomes = std::vector<AppendOutcome>{};
+    std::vector<stream::Event> committed;         // for the sink, in log order
+    std::shared_ptr<const store::WalSync> sync;   // to sync first; null: durable already
+    size_t events = 0;                            // submitted in the group
+  };
   class OwnAdmission;
   void run();
-  void write(std::vector<Pending>& group);
+  Written write(std::vector<Pending>& group);
+  void flush();
+  void wait_flushed();
 
   store::Database& db_;
   std::unique_ptr<OwnAdmission> own_sink_;  // when no sink was given
@@ -132,7 +160,16 @@ class EventAppender {
   size_t queued_events_ = 0;   // GUARDED_BY(mutex_)
   bool stopping_ = false;      // GUARDED_BY(mutex_)
   AppenderStats stats_;        // GUARDED_BY(mutex_)
-  std::thread writer_;         // last: starts after the members above exist
+  std::condition_variable written_;  // the flusher's wake-up
+  std::condition_variable flushed_;  // the flusher went idle
+  std::deque<Written> unflushed_;    // GUARDED_BY(mutex_)
+  bool flushing_ = false;            // GUARDED_BY(mutex_)
+  bool writer_done_ = false;         // GUARDED_BY(mutex_)
+  // Set by the first failed WAL sync: from then on nothing is acknowledged.
+  std::optional<Error> sync_failure_;  // GUARDED_BY(mutex_)
+  // Last: they start after the members above exist.
+  std::thread flusher_;
+  std::thread writer_;
 };
 
 }  // namespace icrm::ingest

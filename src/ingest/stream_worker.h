@@ -5,7 +5,8 @@
 // (AlertStore) and published on the EventBus — publishes a stream summary
 // every second, and keeps the counters GET /api/v1/events/stats reports.
 //
-// Thread-safety: committed()/admission() come from the appender's writer;
+// Thread-safety: committed() comes from the appender's flusher thread and
+// admission() from its writer, never at once (event_appender.h);
 // stats(), read_state() and flush() from any thread. Readers of the state
 // hold the worker's lock for the duration of their callback: keep it short.
 #pragma once

@@ -4,6 +4,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <string>
@@ -39,11 +40,30 @@ class SqliteEventBackend final : public EventLogWriter::Backend {
   ~SqliteEventBackend() override {
     sqlite_api::sqlite3_finalize(insert_);
     (void)exec("PRAGMA cache_size = -2000");
+    // The pool's setting (deferral is only chosen when the pool runs FULL).
+    if (deferred_) (void)exec("PRAGMA synchronous = FULL");
   }
 
-  Status prepare() {
+  // The connection's write-ahead log file, opened (SQLite creates it at the
+  // connection's first read in WAL mode).
+  Result<std::shared_ptr<const WalSync>> open_wal() {
+    if (Status s = exec("SELECT COUNT(*) FROM sqlite_master"); !s) return s.error();
+    const char* wal =
+        sqlite_api::sqlite3_filename_wal(sqlite_api::sqlite3_db_filename(db_, "main"));
+    if (wal == nullptr || *wal == '\0') {
+      return Error::unavailable("sqlite: the database has no WAL file");
+    }
+    return WalSync::open(wal);
+  }
+
+  // `deferred`: commit at synchronous=NORMAL; the caller syncs the WAL.
+  Status prepare(bool deferred) {
     std::string cache = fmt::format("PRAGMA cache_size = -{}", kSqliteEventCacheKiB);
     if (Status s = exec(cache.c_str()); !s) return s;
+    if (deferred) {
+      if (Status s = exec("PRAGMA synchronous = NORMAL"); !s) return s;
+      deferred_ = true;
+    }
     std::string sql = fmt::format(
         "INSERT INTO events ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
         kColumns);
@@ -111,6 +131,7 @@ class SqliteEventBackend final : public EventLogWriter::Backend {
 
   sqlite_api::sqlite3* db_;
   sqlite_api::sqlite3_stmt* insert_ = nullptr;
+  bool deferred_ = false;
 };
 
 // ------------------------------------------------------------ PostgreSQL
@@ -240,25 +261,38 @@ class PgEventBackend final : public EventLogWriter::Backend {
 
 }  // namespace
 
-Result<std::unique_ptr<EventLogWriter>> EventLogWriter::open(Database& db) {
+Result<std::unique_ptr<EventLogWriter>> EventLogWriter::open(Database& db, LogSync mode) {
   auto lease = db.lease();
   if (!lease) return lease.error();
   soci::session& s = **lease;
   std::unique_ptr<Backend> backend;
+  std::shared_ptr<const WalSync> wal;
   if (db.engine() == Engine::kSqlite) {
     auto* be = static_cast<soci::sqlite3_session_backend*>(s.get_backend());
     auto sqlite = std::make_unique<SqliteEventBackend>(be->conn_);
-    if (Status st = sqlite->prepare(); !st) return st.error();
+    if (mode == LogSync::kDeferred && db.sqlite_synchronous_full() && !db.sqlite_path().empty()) {
+      auto opened = sqlite->open_wal();
+      if (opened) {
+        wal = std::move(*opened);
+      } else {  // still correct: each commit syncs
+        spdlog::warn("event log: syncing at each commit: {}", opened.error().to_string());
+      }
+    }
+    if (Status st = sqlite->prepare(wal != nullptr); !st) return st.error();
     backend = std::move(sqlite);
   } else {
     auto* be = static_cast<soci::postgresql_session_backend*>(s.get_backend());
     backend = std::make_unique<PgEventBackend>(be->conn_);
   }
-  return std::unique_ptr<EventLogWriter>(new EventLogWriter(std::move(*lease), std::move(backend)));
+  return std::unique_ptr<EventLogWriter>(
+      new EventLogWriter(std::move(*lease), std::move(backend), std::move(wal)));
 }
 
-EventLogWriter::EventLogWriter(Database::Lease lease, std::unique_ptr<Backend> backend)
-    : lease_(std::move(lease)), backend_(std::move(backend)) {}
+EventLogWriter::EventLogWriter(Database::Lease lease, std::unique_ptr<Backend> backend,
+                               std::shared_ptr<const WalSync> deferred_sync)
+    : lease_(std::move(lease)),
+      backend_(std::move(backend)),
+      deferred_sync_(std::move(deferred_sync)) {}
 
 // The backend (and its prepared statement) goes before the lease returns the
 // connection to the pool.

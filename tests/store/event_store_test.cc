@@ -1,7 +1,15 @@
 #include "store/event_store.h"
 
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "store/event_log_writer.h"
+#include "store/wal_sync.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::store {
@@ -130,6 +138,62 @@ TEST_P(EventStoreTest, TheSameKeyAtAnotherTimeOrForAnotherEntityIsAnotherRow) {
   auto r = log.append(std::vector<LoggedEvent>{event(1), later, event(1)});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->stored, (std::vector<bool>{true, true, false}));
+}
+
+TEST_P(EventStoreTest, ADeferredWriterNamesTheWalToSyncAndHandsBackAFullConnection) {
+  const bool sqlite = db().engine() == Engine::kSqlite;
+  {
+    auto at_commit = EventLogWriter::open(db());
+    ASSERT_TRUE(at_commit.ok()) << at_commit.error().to_string();
+    EXPECT_EQ((*at_commit)->deferred_sync(), nullptr);
+  }
+  std::shared_ptr<const WalSync> wal;
+  {
+    auto deferred = EventLogWriter::open(db(), LogSync::kDeferred);
+    ASSERT_TRUE(deferred.ok()) << deferred.error().to_string();
+    wal = (*deferred)->deferred_sync();
+    // PostgreSQL commits are durable by themselves: nothing to sync after.
+    EXPECT_EQ(wal != nullptr, sqlite);
+    std::vector<EventRow> rows = {{.key = 7, .entity = "lead:1", .type = "page_view",
+                                   .ts = *parse_timestamp("2026-11-23T10:00:00Z"), .attrs = ""}};
+    auto appended = (*deferred)->append(rows);
+    ASSERT_TRUE(appended.ok()) << appended.error().to_string();
+    EXPECT_EQ(appended->stored_count, 1);
+    if (wal) {
+      EXPECT_EQ(wal->path(), db().sqlite_path() + "-wal");
+      EXPECT_TRUE(wal->sync().ok());
+    }
+  }
+  // The sync handle outlives its writer.
+  if (wal) EXPECT_TRUE(wal->sync().ok());
+  EXPECT_EQ(*EventStore(db()).count(), 1);
+  if (!sqlite) return;
+  // Every pooled connection (the writer's among them) is back at FULL.
+  std::vector<Database::Lease> leases;
+  for (size_t i = 0; i < db().pool_size(); ++i) {
+    auto lease = db().lease();
+    ASSERT_TRUE(lease.ok());
+    int level = 0;
+    **lease << "PRAGMA synchronous", soci::into(level);
+    EXPECT_EQ(level, 2) << i;
+    leases.push_back(std::move(*lease));
+  }
+}
+
+TEST(WalSyncTest, SyncsAnExistingFileAndNamesAMissingOne) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("icrm_wal_sync_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "x.db-wal").string();
+  std::filesystem::remove(path);
+  auto missing = WalSync::open(path);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find(path), std::string::npos);
+  std::ofstream(path) << "frames";
+  auto wal = WalSync::open(path);
+  ASSERT_TRUE(wal.ok()) << wal.error().to_string();
+  EXPECT_TRUE((*wal)->sync().ok());
+  std::filesystem::remove_all(dir);
 }
 
 TEST(EntityPartitionTest, IsStableAndSpreadsEntities) {
