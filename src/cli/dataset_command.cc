@@ -34,7 +34,10 @@ void add_dataset_command(CLI::App& app) {
     if (!which) throw CLI::RuntimeError(report(which.error()));
     if (!a->events.empty() && *which != ingest::Dataset::kOnlineRetail)
       throw CLI::RuntimeError(report(Error::invalid("--as-events applies to online-retail only", "as-events")));
-    auto db = store::Database::open({.url = a->db.url});
+    // One connection and no checkpoint thread: with the file to itself the
+    // load into a fresh database may use the rollback journal
+    // (BulkWriter::use_rollback_journal), writing each page once.
+    auto db = store::Database::open({.url = a->db.url, .pool_size = 1, .sqlite_checkpoint_thread = false});
     if (!db) throw CLI::RuntimeError(report(db.error()));
     auto migrated = (*db)->migrate();
     if (!migrated) throw CLI::RuntimeError(report(migrated.error()));

@@ -372,25 +372,24 @@ Status Demo::sales() {
     t.currency = "EUR";
     // Whole day plus office hours 08:00-18:00.
     double at_day = std::floor(day) + (8 + 10 * rng_.uniform()) / 24;
-    t.occurred_at = at(at_day);
+    t.occurred_us = to_unix_micros(when(at_day));
     sales.push_back(std::move(t));
     buyer.push_back(pi);
   }
   std::vector<std::size_t> order(sales.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
   std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return sales[a].occurred_at < sales[b].occurred_at; });
+                   [&](std::size_t a, std::size_t b) { return sales[a].occurred_us < sales[b].occurred_us; });
   std::vector<store::TransactionRow> sorted;
   sorted.reserve(sales.size());
   for (std::size_t k = 0; k < order.size(); ++k) {
     store::TransactionRow t = std::move(sales[order[k]]);
     t.external_id = fmt::format("DEMO-INV{:06}", k + 1);
     t.line_no = 1;
-    t.created_at = t.occurred_at;
-    auto ts = parse_timestamp(t.occurred_at);
-    if (!ts) return ts.error();
+    Timestamp ts = from_unix_micros(t.occurred_us);
+    t.created_at = format_timestamp(ts);
     if (t.quantity > 0) {  // a return is not a purchase
-      events_.push_back({*ts, fmt::format("demo:{}:1", *t.external_id),
+      events_.push_back({ts, fmt::format("demo:{}:1", *t.external_id),
                          fmt::format("customer:{}", *t.customer_id),
                          fmt::format(R"({{"invoice":"{}","sku":"DEMO-P{:03}","quantity":{}}})",
                                      *t.external_id, buyer[order[k]] + 1, t.quantity),

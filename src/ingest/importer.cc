@@ -221,12 +221,26 @@ class Import {
     if (!e) return bad(field, e.error());
     return std::optional<std::string>(std::move(*e));
   }
-  std::variant<std::optional<std::string>, RowError> time(const SourceRow& row, std::string_view field) const {
+  std::variant<std::optional<Timestamp>, RowError> instant(const SourceRow& row, std::string_view field) const {
     auto v = trim_blanks(raw(row, field));
-    if (v.empty()) return std::optional<std::string>();
+    if (v.empty()) return std::optional<Timestamp>();
     auto t = parse_timestamp(v);
     if (!t) return bad(field, fmt::format("'{}' is not a date/time (ISO-8601 expected)", v));
-    return std::optional<std::string>(format_timestamp(*t));
+    return std::optional<Timestamp>(*t);
+  }
+  // instant() as the store's text ...
+  std::variant<std::optional<std::string>, RowError> time(const SourceRow& row, std::string_view field) const {
+    auto t = instant(row, field);
+    if (auto* e = std::get_if<RowError>(&t)) return *e;
+    auto& v = std::get<0>(t);
+    return v ? std::optional<std::string>(format_timestamp(*v)) : std::nullopt;
+  }
+  // ... or as microseconds since the epoch (a sale's time, migration 0013).
+  std::variant<std::optional<int64_t>, RowError> micros(const SourceRow& row, std::string_view field) const {
+    auto t = instant(row, field);
+    if (auto* e = std::get_if<RowError>(&t)) return *e;
+    auto& v = std::get<0>(t);
+    return v ? std::optional<int64_t>(to_unix_micros(*v)) : std::nullopt;
   }
   std::variant<std::optional<int64_t>, RowError> money(const SourceRow& row, std::string_view field) const {
     auto v = trim_blanks(raw(row, field));
@@ -606,7 +620,7 @@ RowResult Import::transaction(const SourceRow& row) {
   auto price = money(row, "unit_price");
   auto amount = money(row, "amount");
   auto currency = text(row, "currency");
-  auto occurred = time(row, "occurred_at");
+  auto occurred = micros(row, "occurred_at");
   auto created = time(row, "created_at");
   if (failed(ext, err) || failed(line, err) || failed(cust, err) || failed(sku, err) ||
       failed(qty, err) || failed(price, err) || failed(amount, err) || failed(currency, err) ||
@@ -632,7 +646,7 @@ RowResult Import::transaction(const SourceRow& row) {
     r.amount_minor = static_cast<int64_t>(a);
   }
   r.currency = std::get<0>(currency).value_or(o_.default_currency);
-  r.occurred_at = *std::get<0>(occurred);
+  r.occurred_us = *std::get<0>(occurred);
   r.created_at = std::get<0>(created).value_or(now_);
   if (r.external_id) {
     int64_t& next = next_line_[*r.external_id];

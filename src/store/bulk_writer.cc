@@ -83,7 +83,7 @@ namespace {
 
 constexpr const char* kTransactionColumns =
     "external_id, line_no, customer_id, product_id, quantity, unit_price_minor, amount_minor, "
-    "currency, occurred_at, created_at";
+    "currency, occurred_us, created_at";
 
 void transaction_cells(const TransactionRow& r, Cell* out) {
   out[0] = opt(r.external_id);
@@ -94,7 +94,7 @@ void transaction_cells(const TransactionRow& r, Cell* out) {
   out[5] = r.unit_price_minor;
   out[6] = r.amount_minor;
   out[7] = txt(r.currency);
-  out[8] = txt(r.occurred_at);
+  out[8] = r.occurred_us;
   out[9] = txt(r.created_at);
 }
 
@@ -465,10 +465,53 @@ Status BulkWriter::set_foreign_keys(bool on) {
 }
 
 Status BulkWriter::set_sync_commits(bool on) {
-  if (engine_ != Engine::kSqlite) return {};
+  if (engine_ != Engine::kSqlite || rollback_journal_) return {};  // rollback journal: always FULL
   if (in_transaction_) return Error::internal("set_sync_commits inside a transaction");
   // FULL: the WAL is synced at every commit. NORMAL: only at checkpoints.
   return backend_->exec(fmt::format("PRAGMA synchronous = {}", on ? std::max<int64_t>(pooled_synchronous_, 2) : 1));
+}
+
+Result<bool> BulkWriter::use_rollback_journal(std::string_view table) {
+  if (engine_ != Engine::kSqlite || rollback_journal_) return rollback_journal_;
+  if (in_transaction_) return Error::internal("use_rollback_journal inside a transaction");
+  std::string file;
+  auto st = backend_->query("PRAGMA database_list", {},
+                            [&](std::span<const std::optional<std::string_view>> row) {
+                              if (row.size() > 2 && row[1] == "main" && row[2]) file = *row[2];
+                            });
+  if (!st) return st.error();
+  if (file.empty()) return false;  // in memory: no journal file to spare
+  bool empty = true;
+  st = backend_->query(fmt::format("SELECT 1 FROM {} LIMIT 1", table), {},
+                       [&](std::span<const std::optional<std::string_view>>) { empty = false; });
+  if (!st) return st.error();
+  if (!empty) return false;
+  // Leaving WAL needs the file to itself: with another connection open it
+  // fails at once (SQLITE_BUSY, no busy wait), and the load stays in WAL.
+  std::string mode;
+  st = backend_->query("PRAGMA journal_mode = DELETE", {},
+                       [&](std::span<const std::optional<std::string_view>> row) {
+                         if (!row.empty() && row[0]) mode = *row[0];
+                       });
+  if (!st || mode != "delete") return false;
+  rollback_journal_ = true;
+  st = backend_->exec(fmt::format("PRAGMA synchronous = {}", std::max<int64_t>(pooled_synchronous_, 2)));
+  if (!st) return st.error();
+  return true;
+}
+
+Status BulkWriter::end_rollback_journal() {
+  if (!rollback_journal_) return {};
+  if (in_transaction_) return Error::internal("end_rollback_journal inside a transaction");
+  std::string mode;
+  auto st = backend_->query("PRAGMA journal_mode = WAL", {},
+                            [&](std::span<const std::optional<std::string_view>> row) {
+                              if (!row.empty() && row[0]) mode = *row[0];
+                            });
+  if (!st) return st;
+  if (mode != "wal") return Error::unavailable("could not switch the database back to WAL (journal mode " + mode + ")");
+  rollback_journal_ = false;
+  return {};
 }
 
 Result<int64_t> BulkWriter::data_version() {
@@ -485,6 +528,7 @@ BulkWriter::~BulkWriter() {
   // own: DEALLOCATE ALL would also drop the statements the connection's
   // StatementCache keeps, whose next use would then fail.
   if (in_transaction_) (void)rollback();
+  (void)end_rollback_journal();
   backend_->forget_statements();
   if (engine_ == Engine::kSqlite) {
     (void)backend_->exec("PRAGMA cache_size = -2000");  // SQLite's default
@@ -813,9 +857,9 @@ Status BulkWriter::insert_transactions(std::span<const TransactionRow> rows) {
 Status BulkWriter::update_transaction(int64_t id, const TransactionRow& r) {
   static const std::string sql =
       "UPDATE transactions SET customer_id = $1, product_id = $2, quantity = $3, "
-      "unit_price_minor = $4, amount_minor = $5, currency = $6, occurred_at = $7 WHERE id = $8";
+      "unit_price_minor = $4, amount_minor = $5, currency = $6, occurred_us = $7 WHERE id = $8";
   Cell p[] = {opt(r.customer_id), opt(r.product_id), r.quantity, r.unit_price_minor,
-              r.amount_minor, txt(r.currency), txt(r.occurred_at), id};
+              r.amount_minor, txt(r.currency), r.occurred_us, id};
   auto st = backend_->run(sql, p);
   if (!st) return st.error();
   return {};
@@ -1066,7 +1110,7 @@ Status BulkWriter::export_rows(std::string_view table, const ExportRowFn& fn) {
           "FROM products ORDER BY id";
   } else if (table == "transactions") {
     sql = "SELECT t.external_id, t.line_no, c.external_id, p.sku, t.quantity, t.unit_price_minor, "
-          "t.amount_minor, t.currency, t.occurred_at, t.created_at FROM transactions t "
+          "t.amount_minor, t.currency, t.occurred_us, t.created_at FROM transactions t "
           "LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN products p ON p.id = t.product_id "
           "ORDER BY t.id";
   } else if (table == "activities") {
@@ -1081,7 +1125,20 @@ Status BulkWriter::export_rows(std::string_view table, const ExportRowFn& fn) {
   } else {
     return Error::invalid("cannot export " + std::string(table), "kind");
   }
-  return backend_->query(sql, {}, fn);
+  if (table != "transactions") return backend_->query(sql, {}, fn);
+  // A sale's time is stored as microseconds (migration 0013) and exported as
+  // the same ISO-8601 text as every other time, so the file imports back.
+  constexpr std::size_t kOccurred = 8;
+  std::vector<std::optional<std::string_view>> out;
+  char text[kTimestampTextBytes];
+  return backend_->query(sql, {}, [&](std::span<const std::optional<std::string_view>> row) {
+    out.assign(row.begin(), row.end());
+    if (row[kOccurred]) {
+      format_timestamp_to(from_unix_micros(std::stoll(std::string(*row[kOccurred]))), text);
+      out[kOccurred] = std::string_view(text, kTimestampTextBytes);
+    }
+    fn(out);
+  });
 }
 
 }  // namespace icrm::store

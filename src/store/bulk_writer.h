@@ -74,7 +74,8 @@ struct TransactionRow {
   std::optional<int64_t> customer_id, product_id;
   int64_t quantity = 0, unit_price_minor = 0, amount_minor = 0;
   std::string currency = "EUR";
-  std::string occurred_at, created_at;
+  int64_t occurred_us = 0;  // microseconds since the Unix epoch (migration 0013)
+  std::string created_at;
 };
 
 struct ActivityRow {
@@ -152,6 +153,23 @@ class BulkWriter {
   // every earlier commit durable (one fsync of the WAL covers them all).
   // No-op on PostgreSQL. REQUIRES: no open transaction.
   Status set_sync_commits(bool on);
+  // SQLite, a file: when `table` holds no row and no other connection has
+  // the file open (PRAGMA journal_mode = DELETE succeeds only then; it fails
+  // at once otherwise, without waiting), this writer's transactions use the
+  // rollback journal until end_rollback_journal() switches back to WAL.
+  // Into a fresh file that writes each page once — a rollback journal keeps
+  // only the old content of pages that existed before the transaction, and
+  // appended pages have none — where the WAL writes it twice (into the WAL,
+  // then copied back by a checkpoint). Durability is unchanged: commits stay
+  // synchronous=FULL (set_sync_commits(false) is then ignored) and a killed
+  // load leaves a hot journal that the next connection rolls back before it
+  // reads. Returns whether it switched; false keeps WAL (PostgreSQL, an
+  // in-memory database, a table with rows, the file open elsewhere).
+  // REQUIRES: no open transaction.
+  Result<bool> use_rollback_journal(std::string_view table);
+  // Back to WAL after use_rollback_journal(); a no-op otherwise. Also done
+  // by the destructor. REQUIRES: no open transaction.
+  Status end_rollback_journal();
   // SQLite: a number that changes whenever another connection commits
   // (PRAGMA data_version); always 0 on PostgreSQL.
   Result<int64_t> data_version();
@@ -233,6 +251,7 @@ class BulkWriter {
   std::vector<std::string> deferred_;  // statements that rebuild what defer_indexes() dropped
   // SQLite pragmas as the pool handed the connection over, restored on close.
   int64_t pooled_foreign_keys_ = 1, pooled_synchronous_ = 2;
+  bool rollback_journal_ = false;  // use_rollback_journal() switched
 };
 
 }  // namespace icrm::store

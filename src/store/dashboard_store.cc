@@ -40,6 +40,13 @@ class Conditions {
     if (q.from) add(column + " >= ?", SqlValue::of(*q.from));
     if (q.to) add(column + " < ?", SqlValue::of(*q.to));
   }
+  // The same for a column of microseconds since the epoch, with the bounds
+  // already converted (micros_bound).
+  void add_period_micros(const std::string& column, std::optional<int64_t> from,
+                         std::optional<int64_t> to) {
+    if (from) add(column + " >= ?", SqlValue::of(*from));
+    if (to) add(column + " < ?", SqlValue::of(*to));
+  }
   std::string where() const {
     std::string out;
     for (const auto& c : clauses_) out += (out.empty() ? " WHERE " : " AND ") + c;
@@ -52,6 +59,26 @@ class Conditions {
   std::vector<std::string> clauses_;
   SqlParams params_;
 };
+
+// A period bound of KpiQuery as microseconds since the epoch.
+Result<std::optional<int64_t>> micros_bound(const std::optional<std::string>& text,
+                                            const char* field) {
+  if (!text) return std::optional<int64_t>();
+  auto t = parse_timestamp(*text);
+  if (!t) return Error::invalid(std::string(field) + ": " + t.error().message, field);
+  return std::optional<int64_t>(to_unix_micros(*t));
+}
+
+// "2026-11": the UTC month of a column of microseconds since the epoch
+// (transactions.occurred_us), as substr(text, 1, 7) gives it of a time text.
+std::string month_of_micros(const std::string& column, Engine engine) {
+  if (engine == Engine::kSqlite) {
+    // Whole seconds rounded down (also before 1970), then SQLite's calendar.
+    return "strftime('%Y-%m', (" + column + " - ((" + column + " % 1000000) + 1000000) % 1000000) / 1000000, " +
+           "'unixepoch')";
+  }
+  return "to_char(to_timestamp(floor(" + column + " / 1000000.0)) AT TIME ZONE 'UTC', 'YYYY-MM')";
+}
 
 constexpr const char* kConvertedCount = "SUM(CASE WHEN l.status = 'converted' THEN 1 ELSE 0 END)";
 
@@ -96,13 +123,17 @@ Result<Kpis> DashboardStore::kpis(const KpiQuery& query) {
         }
 
         Conditions sales;
-        sales.add_period("t.occurred_at", query);
+        auto from_us = micros_bound(query.from, "from");
+        if (!from_us) return from_us.error();
+        auto to_us = micros_bound(query.to, "to");
+        if (!to_us) return to_us.error();
+        sales.add_period_micros("t.occurred_us", *from_us, *to_us);
+        const std::string sale_month = month_of_micros("t.occurred_us", db_.engine());
         for (const auto& r : query_rows(
                  s,
-                 "SELECT substr(t.occurred_at, 1, 7), t.currency, SUM(t.amount_minor), COUNT(*) "
+                 "SELECT " + sale_month + ", t.currency, SUM(t.amount_minor), COUNT(*) "
                  "FROM transactions t" +
-                     sales.where() +
-                     " GROUP BY substr(t.occurred_at, 1, 7), t.currency ORDER BY 1, 2",
+                     sales.where() + " GROUP BY " + sale_month + ", t.currency ORDER BY 1, 2",
                  sales.params(), 4)) {
           k.revenue_by_month.push_back(
               {cell_text(r[0]), cell_text(r[1]), cell_int(r[2]), cell_int(r[3])});

@@ -299,7 +299,7 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
   }
   auto configured = db->configure_all();
   if (!configured) return std::move(configured).error();
-  if (db->engine_ == Engine::kSqlite && !db->sqlite_path_.empty()) {
+  if (db->engine_ == Engine::kSqlite && !db->sqlite_path_.empty() && options.sqlite_checkpoint_thread) {
     auto checkpointer = WalCheckpointer::start(db->sqlite_path_, options.sqlite_checkpoint_pages,
                                                options.busy_timeout);
     if (!checkpointer) return checkpointer.error();

@@ -51,6 +51,11 @@ struct DatabaseOptions {
   // event log rewrites the same right-edge index pages; a larger WAL copies
   // each such page once for many commits.
   int sqlite_checkpoint_pages = 16384;
+  // SQLite file: false opens no background checkpointer (and so no
+  // connection of its own); commits then checkpoint as SQLite does by
+  // default. For a one-connection bulk load that wants the file to itself
+  // (BulkWriter::use_rollback_journal, `dataset load`).
+  bool sqlite_checkpoint_thread = true;
   // How long a writer waits for a lock, and a caller for a pooled connection.
   std::chrono::milliseconds busy_timeout{5000};
 };

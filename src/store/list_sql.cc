@@ -82,6 +82,11 @@ std::string names_of(const ListSpec& spec, bool sortable) {
   return out;
 }
 
+// Fields that also take _from and _to.
+bool has_range(FieldType t) {
+  return t == FieldType::kInteger || t == FieldType::kTimestamp || t == FieldType::kMicros;
+}
+
 // A filter value as the SqlValue to compare the column with.
 Result<SqlValue> filter_value(const std::string& key, const ListField& f, const std::string& raw) {
   switch (f.type) {
@@ -94,6 +99,11 @@ Result<SqlValue> filter_value(const std::string& key, const ListField& f, const 
       auto t = parse_timestamp(raw);
       if (!t) return Error::invalid(key + ": " + t.error().message, key);
       return SqlValue::of(*t);
+    }
+    case FieldType::kMicros: {
+      auto t = parse_timestamp(raw);
+      if (!t) return Error::invalid(key + ": " + t.error().message, key);
+      return SqlValue::of(to_unix_micros(*t));
     }
     case FieldType::kEnum: {
       for (auto v : f.values) {
@@ -122,7 +132,7 @@ ListCapabilities capabilities(const ListSpec& spec) {
   for (const auto& f : spec.fields) {
     if (f.filterable) {
       out.filters.emplace_back(f.name);
-      if (f.type == FieldType::kInteger || f.type == FieldType::kTimestamp) {
+      if (has_range(f.type)) {
         out.filters.push_back(std::string(f.name) + "_from");
         out.filters.push_back(std::string(f.name) + "_to");
       }
@@ -165,8 +175,7 @@ Result<ListRows> run_list(Database& db, const ListSpec& spec, const ListQuery& q
       for (std::string_view suffix : {"_from", "_to"}) {
         if (key.size() > suffix.size() && key.ends_with(suffix)) {
           const ListField* base = find_field(spec, key.substr(0, key.size() - suffix.size()));
-          if (base != nullptr &&
-              (base->type == FieldType::kInteger || base->type == FieldType::kTimestamp)) {
+          if (base != nullptr && has_range(base->type)) {
             f = base;
             op = suffix == "_from" ? ">=" : "<";
           }
@@ -235,7 +244,7 @@ Result<ListRows> run_list(Database& db, const ListSpec& spec, const ListQuery& q
       return bad("it was made for sort '" + std::string(s->get_string()) + "', not '" + sort + "'");
     }
     SqlValue key;
-    if (sort_field->type == FieldType::kInteger) {
+    if (sort_field->type == FieldType::kInteger || sort_field->type == FieldType::kMicros) {
       auto n = parse_int(k->get_string());
       if (!n) return bad("malformed key");
       key = SqlValue::of(*n);

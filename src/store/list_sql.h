@@ -21,6 +21,8 @@ enum class FieldType {
   kEnum,          // one of `values`
   kInteger,       // also "null", _from and _to
   kTimestamp,     // ISO-8601; also _from and _to
+  kMicros,        // ISO-8601 to clients, integer microseconds since the epoch
+                  // in the column (transactions.occurred_us); also _from and _to
 };
 
 struct ListField {

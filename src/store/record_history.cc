@@ -63,12 +63,12 @@ void read_activities(soci::session& s, const std::string& col, std::vector<Recor
 void read_sales(soci::session& s, std::vector<RecordFact>& out) {
   for (const auto& r :
        query_rows(s,
-                  "SELECT customer_id, occurred_at, amount_minor, quantity FROM transactions "
+                  "SELECT customer_id, occurred_us, amount_minor, quantity FROM transactions "
                   "WHERE customer_id IS NOT NULL",
                   {}, 4)) {
     RecordFact f;
     f.entity_id = cell_int(r[0]);
-    f.at = cell_time(r[1]);
+    f.at = from_unix_micros(cell_int(r[1]));
     f.value = double(cell_int(r[2])) / 100.0;
     f.kind = cell_int(r[3]) < 0 ? FactKind::kReturn : FactKind::kPurchase;
     out.push_back(f);

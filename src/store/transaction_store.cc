@@ -19,7 +19,7 @@ namespace {
 constexpr std::string_view kEntity = "transactions";
 constexpr std::string_view kColumns =
     "id, external_id, line_no, customer_id, product_id, quantity, unit_price_minor, amount_minor, "
-    "currency, occurred_at, created_at";
+    "currency, occurred_us, created_at";
 constexpr size_t kColumnCount = 11;
 constexpr ListField kFields[] = {
     {"id", "id", FieldType::kInteger, true, true},
@@ -27,7 +27,7 @@ constexpr ListField kFields[] = {
     {"product_id", "product_id", FieldType::kInteger, true, false},
     {"external_id", "external_id", FieldType::kText, true, false},
     {"currency", "currency", FieldType::kText, true, false},
-    {"occurred_at", "occurred_at", FieldType::kTimestamp, true, true},
+    {"occurred_at", "occurred_us", FieldType::kMicros, true, true},
     {"amount_minor", "amount_minor", FieldType::kInteger, true, true},
     {"quantity", "quantity", FieldType::kInteger, true, true},
 };
@@ -58,7 +58,7 @@ Transaction from_row(const SqlRow& r) {
   t.unit_price_minor = cell_int(r[6]);
   t.amount_minor = cell_int(r[7]);
   t.currency = cell_text(r[8]);
-  t.occurred_at = cell_time(r[9]);
+  t.occurred_at = from_unix_micros(cell_int(r[9]));
   t.created_at = cell_time(r[10]);
   return t;
 }
@@ -135,7 +135,7 @@ TransactionRow to_bulk_row(const Transaction& t, const std::string& created_at) 
   r.unit_price_minor = t.unit_price_minor;
   r.amount_minor = t.amount_minor;
   r.currency = t.currency;
-  r.occurred_at = format_timestamp(t.occurred_at);
+  r.occurred_us = to_unix_micros(t.occurred_at);
   r.created_at = created_at;
   return r;
 }
@@ -272,12 +272,12 @@ Result<Transaction> TransactionStore::create(const Actor& actor, Transaction t) 
     auto rows = query_rows(
         s,
         "INSERT INTO transactions (external_id, line_no, customer_id, product_id, quantity, "
-        "unit_price_minor, amount_minor, currency, occurred_at, created_at) VALUES "
+        "unit_price_minor, amount_minor, currency, occurred_us, created_at) VALUES "
         "(:p0, :p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, :p9) RETURNING id",
         {SqlValue::of(t.external_id), SqlValue::of(t.line_no), SqlValue::of(t.customer_id),
          SqlValue::of(t.product_id), SqlValue::of(t.quantity), SqlValue::of(t.unit_price_minor),
-         SqlValue::of(t.amount_minor), SqlValue::of(t.currency), SqlValue::of(t.occurred_at),
-         SqlValue::of(t.created_at)},
+         SqlValue::of(t.amount_minor), SqlValue::of(t.currency),
+         SqlValue::of(to_unix_micros(t.occurred_at)), SqlValue::of(t.created_at)},
         1);
     t.id = cell_int(rows.at(0)[0]);
     AuditLog::append_in(s, actor, t.created_at, "create", kEntity, t.id, nullptr, to_json(t));
@@ -305,11 +305,11 @@ Result<Transaction> TransactionStore::update(const Actor& actor, Transaction t) 
     exec(s,
          "UPDATE transactions SET external_id = :p0, line_no = :p1, customer_id = :p2, "
          "product_id = :p3, quantity = :p4, unit_price_minor = :p5, amount_minor = :p6, "
-         "currency = :p7, occurred_at = :p8 WHERE id = :p9",
+         "currency = :p7, occurred_us = :p8 WHERE id = :p9",
          {SqlValue::of(t.external_id), SqlValue::of(t.line_no), SqlValue::of(t.customer_id),
           SqlValue::of(t.product_id), SqlValue::of(t.quantity), SqlValue::of(t.unit_price_minor),
-          SqlValue::of(t.amount_minor), SqlValue::of(t.currency), SqlValue::of(t.occurred_at),
-          SqlValue::of(t.id)});
+          SqlValue::of(t.amount_minor), SqlValue::of(t.currency),
+          SqlValue::of(to_unix_micros(t.occurred_at)), SqlValue::of(t.id)});
     AuditLog::append_in(s, actor, clock_.now(), "update", kEntity, t.id, to_json(*before),
                         to_json(t));
     return t;

@@ -13,6 +13,7 @@ namespace icrm::ingest {
 namespace {
 
 using testing::read_file;
+using testing::micros_text;
 using testing::TempDir;
 
 std::filesystem::path datasets_dir() {
@@ -81,7 +82,9 @@ TEST_P(DatasetTest, OnlineRetailSample) {
   EXPECT_EQ(one("SELECT SUM(amount_minor) FROM transactions WHERE external_id = '536365'"), "5598");
   EXPECT_EQ(one("SELECT amount_minor FROM transactions WHERE external_id = 'C536379'"), "-2750");
   EXPECT_EQ(one("SELECT customer_id FROM transactions WHERE external_id = '547834'"), "NULL");
-  EXPECT_EQ(one("SELECT occurred_at FROM transactions WHERE external_id = '547834'"), "2011-03-27T09:16:00.000000Z");
+  // UK summer time began at 01:00 UTC that day: 10:16 local is 09:16 UTC.
+  EXPECT_EQ(one("SELECT occurred_us FROM transactions WHERE external_id = '547834'"),
+            micros_text("2011-03-27T09:16:00Z"));
   EXPECT_EQ(one("SELECT name FROM products WHERE sku = '22622'"), "BOX, VINTAGE \"ALPHABET\" BLOCKS");
   // Sub-penny prices round half-even: 1 x 0.001 -> 0, 3 x 0.001 -> 0.
   EXPECT_EQ(one("SELECT SUM(amount_minor) FROM transactions WHERE external_id LIKE '55019%'"), "0");
@@ -187,8 +190,8 @@ TEST_P(DatasetTest, OnlineRetailRealFile) {
   EXPECT_EQ(one("SELECT SUM(amount_minor) FROM transactions WHERE external_id = '581587'"), "24945");
   EXPECT_EQ(one("SELECT COUNT(*) FROM transactions WHERE external_id LIKE 'C%'"), "9288");
   EXPECT_EQ(one("SELECT COUNT(*) FROM transactions WHERE customer_id IS NULL"), "135080");
-  EXPECT_EQ(one("SELECT MIN(occurred_at) FROM transactions"), "2010-12-01T08:26:00.000000Z");
-  EXPECT_EQ(one("SELECT MAX(occurred_at) FROM transactions"), "2011-12-09T12:50:00.000000Z");
+  EXPECT_EQ(one("SELECT MIN(occurred_us) FROM transactions"), micros_text("2010-12-01T08:26:00Z"));
+  EXPECT_EQ(one("SELECT MAX(occurred_us) FROM transactions"), micros_text("2011-12-09T12:50:00Z"));
   EXPECT_EQ(one("SELECT country FROM customers WHERE external_id = '17850'"), "United Kingdom");
   std::string stream = read_file(events);
   EXPECT_EQ(std::count(stream.begin(), stream.end(), '\n'), 541909);

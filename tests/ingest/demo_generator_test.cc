@@ -19,6 +19,7 @@ namespace icrm::ingest {
 namespace {
 
 using testing::export_text;
+using testing::micros_text;
 
 class DemoTest : public icrm::testing::StoreTest {
  protected:
@@ -108,7 +109,9 @@ TEST_P(DemoTest, TheHiddenProcessLeavesALearnableSignal) {
   EXPECT_GT(churned, active + 0.2);
   // Weekdays sell more than Sundays (SQLite and PostgreSQL name weekdays differently: count by date).
   EXPECT_GT(number(db(), "SELECT COUNT(*) FROM transactions WHERE quantity > 0"), 3000);
-  EXPECT_EQ(number(db(), "SELECT COUNT(*) FROM transactions WHERE occurred_at > '2026-07-01'"), 0);
+  EXPECT_EQ(number(db(), "SELECT COUNT(*) FROM transactions WHERE occurred_us > " +
+                             micros_text("2026-07-01T00:00:00Z")),
+            0);
 }
 
 TEST_P(DemoTest, BehaviourEventsPrecedeTheOutcomeAndCarryItsSignal) {

@@ -7,8 +7,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <chrono>
+#include <filesystem>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/cli/cli_runner.h"
 #include "tests/ingest/import_test_util.h"
@@ -19,6 +24,22 @@ namespace {
 
 using icrm::testing::run_cli;
 using testing::TempDir;
+
+// Starts the binary with `args`, its output thrown away; its pid (-1: fork failed).
+pid_t spawn_quiet(const std::vector<std::string>& args) {
+  std::vector<const char*> argv = {ICRM_BINARY};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  argv.push_back(nullptr);
+  pid_t child = fork();
+  if (child == 0) {
+    int devnull = ::open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execv(ICRM_BINARY, const_cast<char* const*>(argv.data()));
+    _exit(127);
+  }
+  return child;
+}
 
 class ImportCliTest : public icrm::testing::StoreTest {
  protected:
@@ -39,18 +60,9 @@ TEST_P(ImportCliTest, KilledImportLeavesWholeBatchesAndARerunCompletesWithoutDup
   for (int i = 0; i < kRows; ++i) text += "P" + std::to_string(1'000'000 + i) + ",Product " + std::to_string(i) + ",1.25,red\n";
   auto file = dir_.write("products.csv", text);
 
-  pid_t child = fork();
+  pid_t child = spawn_quiet({"import", "--db", db_url(), "--kind", "products", "--file", file,
+                             "--batch-rows", std::to_string(kBatch)});
   ASSERT_GE(child, 0);
-  if (child == 0) {
-    std::string batch = std::to_string(kBatch);
-    const char* argv[] = {ICRM_BINARY, "import", "--db", db_url().c_str(), "--kind", "products",
-                          "--file", file.c_str(), "--batch-rows", batch.c_str(), nullptr};
-    int devnull = ::open("/dev/null", O_WRONLY);
-    dup2(devnull, 1);
-    dup2(devnull, 2);
-    execv(ICRM_BINARY, const_cast<char* const*>(argv));
-    _exit(127);
-  }
   // Wait until a few batches are committed, then kill it without warning.
   long long seen = 0;
   int status = 0;
@@ -110,6 +122,75 @@ TEST_P(ImportCliTest, SummaryLineRejectsFileAndExitCodes) {
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(ImportCliTest);
+
+// `dataset load` into a fresh SQLite file has it to itself and writes through
+// the rollback journal (BulkWriter::use_rollback_journal). Killed mid-load,
+// it leaves a hot journal: the next connection rolls the file back to empty,
+// and a re-run loads everything, ending in WAL.
+TEST(DatasetCliTest, KilledFirstLoadIntoAFreshFileRollsBackAndARerunCompletes) {
+  constexpr int kLines = 300'000;
+  TempDir dir;
+  std::string text = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+  text.reserve(kLines * 80);
+  for (int i = 0; i < kLines; ++i) {
+    text += fmt::format("{},{},Thing {},{},2011-0{}-1{} 1{}:{:02}:00,1.25,{},United Kingdom\n", 500000 + i / 4,
+                        10000 + i % 3000, i % 3000, 1 + i % 5, 1 + i / 50000, i / 30000 % 10, i % 10, i % 60,
+                        12000 + i % 4000);
+  }
+  auto file = dir.write("retail.csv", text);
+  std::string db_path = dir.path("fresh.db");
+  std::string url = "sqlite:" + db_path;
+
+  pid_t child = spawn_quiet({"dataset", "load", "online-retail", "--db", url, "--file", file});
+  ASSERT_GE(child, 0);
+  // The journal appears with the load's first write; let it write for a
+  // while (the file grows past its schema), then kill it without warning.
+  int status = 0;
+  bool exited = false, journal_seen = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(child, &status, WNOHANG) == child) {
+      exited = true;
+      break;
+    }
+    std::error_code ec;
+    journal_seen = journal_seen || std::filesystem::exists(db_path + "-journal", ec);
+    if (journal_seen && std::filesystem::file_size(db_path, ec) > (4u << 20)) break;
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+  ASSERT_FALSE(exited) << "the load finished before it could be killed";
+  ASSERT_TRUE(journal_seen) << "the load did not take the rollback journal";
+  ASSERT_EQ(kill(child, SIGKILL), 0);
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_TRUE(std::filesystem::exists(db_path + "-journal")) << "no hot journal left";
+
+  auto count = [&](const std::string& sql) {
+    auto db = store::Database::open({.url = url});
+    EXPECT_TRUE(db) << db.error().to_string();
+    long long n = -1;
+    **(*db)->lease() << sql, soci::into(n);
+    return n;
+  };
+  // Rolled back whole: not one line, product or customer of the load.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM transactions"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM products"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM customers"), 0);
+
+  auto rerun = run_cli({"dataset", "load", "online-retail", "--db", url, "--file", file});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(rerun.out.substr(0, rerun.out.find(",\"seconds\"")),
+            fmt::format(R"({{"rows":{0},"imported":{0},"updated":0,"skipped":0,"rejected":0)", kLines));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM transactions"), kLines);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM products"), 3000);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM customers"), 4000);
+  auto db = store::Database::open({.url = url});
+  ASSERT_TRUE(db);
+  std::string mode;
+  **(*db)->lease() << "PRAGMA journal_mode", soci::into(mode);
+  EXPECT_EQ(mode, "wal");
+  EXPECT_FALSE(std::filesystem::exists(db_path + "-journal"));
+}
 
 }  // namespace
 }  // namespace icrm::ingest

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/time.h"
 #include "ingest/exporter.h"
 #include "ingest/importer.h"
 #include "tests/support/temp_dir.h"
@@ -28,6 +29,13 @@ inline std::string export_text(store::Database& db, RecordKind kind, ExportForma
   auto n = export_records(db, kind, f, out);
   if (!n) return "ERROR: " + n.error().to_string();
   return out.str();
+}
+
+// A time as transactions.occurred_us holds it (decimal microseconds since the
+// epoch, migration 0013), for comparing with a column read as text.
+inline std::string micros_text(std::string_view iso) {
+  auto t = parse_timestamp(iso);
+  return t ? std::to_string(to_unix_micros(*t)) : "ERROR: " + t.error().message;
 }
 
 }  // namespace icrm::ingest::testing

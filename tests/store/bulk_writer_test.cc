@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -48,7 +51,8 @@ class BulkWriterTest : public icrm::testing::StoreTest {
     r.quantity = 2;
     r.unit_price_minor = 150;
     r.amount_minor = 300;
-    r.occurred_at = r.created_at = kAt;
+    r.occurred_us = to_unix_micros(*parse_timestamp(kAt));
+    r.created_at = kAt;
     return r;
   }
 };
@@ -177,6 +181,57 @@ TEST_P(BulkWriterTest, DefersNothingWhenAnotherSessionHoldsATableItWouldLock) {
   **reader << "ROLLBACK";
   EXPECT_EQ(schema_of_transactions(), before);
   EXPECT_EQ(count_rows(db(), "transactions"), 1);
+}
+
+TEST_P(BulkWriterTest, TakesTheRollbackJournalOnlyWithTheFileToItself) {
+  // The fixture's database keeps several connections open (and, on SQLite,
+  // a checkpointer's): the switch is refused at once and the load stays in WAL.
+  {
+    auto w = writer();
+    auto switched = w->use_rollback_journal("transactions");
+    ASSERT_TRUE(switched) << switched.error().to_string();
+    EXPECT_FALSE(*switched);
+    ASSERT_TRUE(w->set_sync_commits(false));
+    ASSERT_TRUE(w->begin());
+    ASSERT_TRUE(w->insert_transactions(std::vector<TransactionRow>{line("INV-1", std::nullopt)}));
+    ASSERT_TRUE(w->commit());
+  }
+  EXPECT_EQ(count_rows(db(), "transactions"), 1);
+  if (db().engine() != Engine::kSqlite) return;
+  std::string mode;
+  **db().lease() << "PRAGMA journal_mode", soci::into(mode);
+  EXPECT_EQ(mode, "wal");
+
+  // Alone on a file of its own (one connection, no checkpointer): switched
+  // while the table is empty, back to WAL at the end; not with rows stored.
+  std::string dir = ::testing::TempDir() + "bulk-journal-" + std::to_string(::getpid());
+  std::string url = "sqlite:" + dir + "/alone.db";
+  for (bool with_rows : {false, true}) {
+    auto alone = Database::open({.url = url, .pool_size = 1, .sqlite_checkpoint_thread = false});
+    ASSERT_TRUE(alone) << alone.error().to_string();
+    ASSERT_TRUE((*alone)->migrate());
+    {
+      auto w = BulkWriter::open(**alone);
+      ASSERT_TRUE(w);
+      auto switched = (*w)->use_rollback_journal("transactions");
+      ASSERT_TRUE(switched) << switched.error().to_string();
+      EXPECT_EQ(*switched, !with_rows) << "rows stored: " << with_rows;
+      ASSERT_TRUE((*w)->set_sync_commits(false));  // ignored with the rollback journal
+      ASSERT_TRUE((*w)->begin());
+      ASSERT_TRUE((*w)->insert_transactions(
+          std::vector<TransactionRow>{line(with_rows ? "INV-3" : "INV-2", std::nullopt)}));
+      ASSERT_TRUE((*w)->commit());
+      ASSERT_TRUE((*w)->end_rollback_journal());
+    }
+    std::string after;
+    long long sync = 0;
+    **(*alone)->lease() << "PRAGMA journal_mode", soci::into(after);
+    **(*alone)->lease() << "PRAGMA synchronous", soci::into(sync);
+    EXPECT_EQ(after, "wal");
+    EXPECT_EQ(sync, 2);  // FULL, as the pool had it
+    EXPECT_EQ(count_rows(**alone, "transactions"), with_rows ? 2 : 1);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(BulkWriterTest);

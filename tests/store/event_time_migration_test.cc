@@ -10,46 +10,16 @@
 #include <vector>
 
 #include "store/event_store.h"
-#include "store/migrations.h"
-#include "tests/support/test_database.h"
+#include "tests/store/migration_test_support.h"
 
 namespace icrm::store {
 namespace {
 
 constexpr int kTimeKeyMigration = 11;
 
-class EventTimeMigrationTest : public ::testing::TestWithParam<Engine> {
+class EventTimeMigrationTest : public testing::MigrationTest {
  protected:
-  void SetUp() override {
-    std::string why;
-    test_db_ = testing::TestDatabase::create(GetParam(), &why, /*migrate=*/false);
-    if (!test_db_) {
-      if (GetParam() == Engine::kPostgres && !testing::postgres_required() &&
-          why.find("ICRM_TEST_PG_URL") != std::string::npos) {
-        GTEST_SKIP() << why;
-      }
-      FAIL() << why;
-    }
-  }
-  Database& db() { return test_db_->db(); }
-
-  // Applies the migrations before 0011 as Database::migrate() would.
-  void migrate_before_time_key() {
-    ASSERT_TRUE(db().schema_version().ok());  // creates schema_version
-    auto lease = db().lease();
-    ASSERT_TRUE(lease.ok());
-    soci::session& s = **lease;
-    for (const Migration& m : all_migrations()) {
-      if (m.version >= kTimeKeyMigration) break;
-      for (const std::string& stmt : migration_statements(m, db().engine())) s << stmt;
-      std::string name(m.name);
-      s << "INSERT INTO schema_version (version, name, applied_at) VALUES (:v, :n, "
-           "'2026-01-01T00:00:00.000000Z')",
-          soci::use(m.version), soci::use(name);
-    }
-  }
-
-  std::unique_ptr<testing::TestDatabase> test_db_;
+  void migrate_before_time_key() { migrate_before(kTimeKeyMigration); }
 };
 
 TEST_P(EventTimeMigrationTest, ConvertsEveryStoredTimeExactly) {
