@@ -8,10 +8,12 @@
 #include <boost/url/parse.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <regex>
 #include <thread>
+#include <vector>
 
 #include "core/time.h"
 #include "store/migrations.h"
@@ -107,6 +109,36 @@ std::string restart_identity_sql(std::string_view args, Engine engine) {
       table, column);
 }
 
+// {{carry_identity(OLD, NEW, COLUMN)}}, before OLD is dropped in favour of a
+// rebuilt NEW: NEW's id counter continues where OLD's stood, so ids of rows
+// deleted before the rebuild (above the highest left) are never handed out
+// again. SQLite: OLD's sqlite_sequence entry (AUTOINCREMENT); PostgreSQL:
+// OLD's identity sequence, or NEW's highest id if that is more.
+std::string carry_identity_sql(std::string_view args, Engine engine) {
+  std::vector<std::string> parts;
+  for (size_t start = 0; start <= args.size();) {
+    size_t comma = std::min(args.find(',', start), args.size());
+    std::string part(args.substr(start, comma - start));
+    part.erase(0, part.find_first_not_of(' '));
+    part.erase(part.find_last_not_of(' ') + 1);
+    parts.push_back(std::move(part));
+    start = comma + 1;
+  }
+  const std::string& from = parts.at(0);
+  const std::string& to = parts.at(1);
+  const std::string& column = parts.at(2);
+  if (engine == Engine::kSqlite) {
+    return fmt::format(
+        "DELETE FROM sqlite_sequence WHERE name = '{1}';\n"
+        "INSERT INTO sqlite_sequence (name, seq) SELECT '{1}', seq FROM sqlite_sequence WHERE name = '{0}'",
+        from, to);
+  }
+  return fmt::format(
+      "SELECT setval(pg_get_serial_sequence('{1}', '{2}'), GREATEST(COALESCE((SELECT MAX({2}) FROM {1}), 0), "
+      "COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{0}', '{2}')::regclass), 0)) + 1, false)",
+      from, to, column);
+}
+
 // Replaces each `{{NAME(ARGS)}}` in `sql` by expand(ARGS).
 template <typename Expand>
 void replace_calls(std::string& sql, std::string_view name, Expand expand) {
@@ -126,6 +158,8 @@ std::string substitute_dialect(std::string_view sql, Engine engine) {
   replace_calls(out, "unix_micros", [engine](std::string_view c) { return unix_micros_sql(c, engine); });
   replace_calls(out, "restart_identity",
                 [engine](std::string_view args) { return restart_identity_sql(args, engine); });
+  replace_calls(out, "carry_identity",
+                [engine](std::string_view args) { return carry_identity_sql(args, engine); });
   auto replace_all = [&out](std::string_view from, std::string_view to) {
     for (size_t pos = 0; (pos = out.find(from, pos)) != std::string::npos; pos += to.size()) {
       out.replace(pos, from.size(), to);
