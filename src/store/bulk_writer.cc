@@ -431,6 +431,13 @@ Result<std::unique_ptr<BulkWriter>> BulkWriter::open(Database& db) {
     // A bulk load touches every page of four indexes; with SQLite's default
     // 2 MB cache it re-reads them from the OS over and over.
     auto st = backend->exec(fmt::format("PRAGMA cache_size = -{}", kSqliteBulkCacheKiB));
+    // Statement journals in memory: inside a long transaction every INSERT
+    // into a table with unique keys keeps the pages it changes in a
+    // statement journal (to undo that one statement), which past 64 KiB
+    // SQLite spills to a temporary file — one pwrite per page per row. The
+    // bank-marketing load made 624,000 of them for 41,188 leads (strace), a
+    // third of its time. Reset to the default when the writer closes.
+    if (st) st = backend->exec("PRAGMA temp_store = MEMORY");
     if (!st) return st.error();
   } else {
     auto* be = static_cast<soci::postgresql_session_backend*>(s.get_backend());
@@ -532,6 +539,7 @@ BulkWriter::~BulkWriter() {
   backend_->forget_statements();
   if (engine_ == Engine::kSqlite) {
     (void)backend_->exec("PRAGMA cache_size = -2000");  // SQLite's default
+    (void)backend_->exec("PRAGMA temp_store = DEFAULT");
     (void)backend_->exec(fmt::format("PRAGMA foreign_keys = {}", pooled_foreign_keys_));
     (void)backend_->exec(fmt::format("PRAGMA synchronous = {}", pooled_synchronous_));
   }
@@ -615,6 +623,10 @@ Result<std::size_t> BulkWriter::defer_indexes(std::string_view table) {
     return released.error();
   if (engine_ == Engine::kSqlite && !found.empty()) {
     auto small = backend_->exec(fmt::format("PRAGMA cache_size = -{}", kSqliteAppendCacheKiB));
+    // And temporary files again: with temp_store = MEMORY SQLite's sorter
+    // never writes a sorted run, so CREATE INDEX would sort every key in one
+    // run after all (the Online Retail load measured 2.4 -> 3.1 s wall).
+    if (small) small = backend_->exec("PRAGMA temp_store = DEFAULT");
     if (!small) return small.error();
   }
   return found.size();
