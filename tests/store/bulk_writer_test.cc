@@ -183,6 +183,29 @@ TEST_P(BulkWriterTest, DefersNothingWhenAnotherSessionHoldsATableItWouldLock) {
   EXPECT_EQ(count_rows(db(), "transactions"), 1);
 }
 
+TEST_P(BulkWriterTest, HandsItsConnectionBackWithTemporaryStorageOnFilesAgain) {
+  // A writer keeps statement journals in memory (temp_store = MEMORY) while
+  // it holds the connection; the pool's next user gets SQLite's default.
+  if (db().engine() != Engine::kSqlite) GTEST_SKIP() << "a SQLite pragma";
+  std::string dir = ::testing::TempDir() + "bulk-temp-" + std::to_string(::getpid());
+  auto alone = Database::open({.url = "sqlite:" + dir + "/temp.db", .pool_size = 1});
+  ASSERT_TRUE(alone) << alone.error().to_string();
+  ASSERT_TRUE((*alone)->migrate());
+  {
+    auto w = BulkWriter::open(**alone);
+    ASSERT_TRUE(w);
+    ASSERT_TRUE((*w)->begin());
+    ASSERT_TRUE((*w)->insert_transactions(std::vector<TransactionRow>{line("INV-1", std::nullopt)}));
+    ASSERT_TRUE((*w)->commit());
+  }
+  long long temp_store = -1;
+  **(*alone)->lease() << "PRAGMA temp_store", soci::into(temp_store);
+  EXPECT_EQ(temp_store, 0);
+  EXPECT_EQ(count_rows(**alone, "transactions"), 1);
+  alone->reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST_P(BulkWriterTest, TakesTheRollbackJournalOnlyWithTheFileToItself) {
   // The fixture's database keeps several connections open (and, on SQLite,
   // a checkpointer's): the switch is refused at once and the load stays in WAL.
