@@ -94,15 +94,28 @@ std::string unix_micros_sql(std::string_view column, Engine engine) {
                      part(12, 2), part(15, 2), part(18, 2), part(21, 6));
 }
 
+// A placeholder's comma-separated arguments, blanks around each trimmed.
+std::vector<std::string> placeholder_args(std::string_view args) {
+  std::vector<std::string> parts;
+  for (size_t start = 0; start <= args.size();) {
+    size_t comma = std::min(args.find(',', start), args.size());
+    std::string part(args.substr(start, comma - start));
+    part.erase(0, part.find_first_not_of(' '));
+    part.erase(part.find_last_not_of(' ') + 1);
+    parts.push_back(std::move(part));
+    start = comma + 1;
+  }
+  return parts;
+}
+
 // {{restart_identity(TABLE, COLUMN)}}: PostgreSQL's identity COLUMN of TABLE
 // continues after the highest value stored (rows copied with their ids do
 // not advance it); a no-op on SQLite, whose rowid continues by itself.
 std::string restart_identity_sql(std::string_view args, Engine engine) {
   if (engine == Engine::kSqlite) return "SELECT 1";
-  size_t comma = args.find(',');
-  std::string table(args.substr(0, comma));
-  std::string column(args.substr(comma + 1));
-  column.erase(0, column.find_first_not_of(' '));
+  const auto parts = placeholder_args(args);
+  const std::string& table = parts.at(0);
+  const std::string& column = parts.at(1);
   return fmt::format(
       "SELECT setval(pg_get_serial_sequence('{0}', '{1}'), COALESCE((SELECT MAX({1}) FROM {0}), 0) + 1, "
       "false)",
@@ -115,15 +128,7 @@ std::string restart_identity_sql(std::string_view args, Engine engine) {
 // again. SQLite: OLD's sqlite_sequence entry (AUTOINCREMENT); PostgreSQL:
 // OLD's identity sequence, or NEW's highest id if that is more.
 std::string carry_identity_sql(std::string_view args, Engine engine) {
-  std::vector<std::string> parts;
-  for (size_t start = 0; start <= args.size();) {
-    size_t comma = std::min(args.find(',', start), args.size());
-    std::string part(args.substr(start, comma - start));
-    part.erase(0, part.find_first_not_of(' '));
-    part.erase(part.find_last_not_of(' ') + 1);
-    parts.push_back(std::move(part));
-    start = comma + 1;
-  }
+  const auto parts = placeholder_args(args);
   const std::string& from = parts.at(0);
   const std::string& to = parts.at(1);
   const std::string& column = parts.at(2);
