@@ -99,6 +99,28 @@ void transaction_cells(const TransactionRow& r, Cell* out) {
 }
 
 // ---------------------------------------------------------------- SQLite
+// The statements here number their parameters PostgreSQL's way, "$1".."$n".
+// SQLite reads "$1" as a parameter *named* "$1" and looks each name up in a
+// list of those seen so far, one string compare per entry: preparing a
+// statement of n parameters costs n^2/2 compares (a 256-row insert of
+// customers, 2,816 parameters: ~4 million). "?1" is the same parameter by
+// number, with no lookup. Quoted text and identifiers are left as they are.
+std::string question_mark_params(std::string_view sql) {
+  std::string out(sql);
+  char quote = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    char c = out[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '$' && i + 1 < out.size() && std::isdigit(static_cast<unsigned char>(out[i + 1]))) {
+      out[i] = '?';
+    }
+  }
+  return out;
+}
+
 class SqliteBackend final : public BulkWriter::Backend {
  public:
   explicit SqliteBackend(sqlite_api::sqlite3* db) : db_(db) {}
@@ -224,7 +246,8 @@ class SqliteBackend final : public BulkWriter::Backend {
     auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second;
     sqlite_api::sqlite3_stmt* st = nullptr;
-    if (sqlite_api::sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+    const std::string numbered = question_mark_params(sql);
+    if (sqlite_api::sqlite3_prepare_v3(db_, numbered.c_str(), static_cast<int>(numbered.size()),
                                        SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) {
       return Error::internal(fmt::format("sqlite cannot prepare {}: {}", sql,
                                          sqlite_api::sqlite3_errmsg(db_)));
@@ -502,6 +525,7 @@ Result<bool> BulkWriter::use_rollback_journal(std::string_view table) {
                        });
   if (!st || mode != "delete") return false;
   rollback_journal_ = true;
+  writeback_ = FileWriteback::of_open_file(file);
   st = backend_->exec(fmt::format("PRAGMA synchronous = {}", std::max<int64_t>(pooled_synchronous_, 2)));
   if (!st) return st.error();
   return true;
@@ -518,6 +542,7 @@ Status BulkWriter::end_rollback_journal() {
   if (!st) return st;
   if (mode != "wal") return Error::unavailable("could not switch the database back to WAL (journal mode " + mode + ")");
   rollback_journal_ = false;
+  writeback_ = {};
   return {};
 }
 
@@ -633,8 +658,10 @@ Result<std::size_t> BulkWriter::defer_indexes(std::string_view table) {
 }
 
 Status BulkWriter::rebuild_deferred() {
-  for (const std::string& sql : deferred_)
+  for (const std::string& sql : deferred_) {
     if (auto st = backend_->exec(sql); !st) return st;
+    writeback_.start();
+  }
   deferred_.clear();
   return {};
 }
@@ -798,8 +825,12 @@ Result<std::vector<int64_t>> insert_many(BulkWriter::Backend& backend, std::stri
   std::vector<int64_t> ids(n);
   std::unordered_map<std::string_view, std::size_t> position;
   std::string full_sql;
-  for (std::size_t start = 0; start < n; start += kRowsPerMultiInsert) {
-    std::size_t rows = std::min(kRowsPerMultiInsert, n - start);
+  for (std::size_t start = 0, rows = 0; start < n; start += rows) {
+    // Statements of kRowsPerMultiInsert rows, the rest in halves, quarters
+    // and so on: at most 9 statement shapes per table, each prepared once
+    // per connection, instead of one more shape for almost every call.
+    rows = kRowsPerMultiInsert;
+    while (rows > n - start) rows /= 2;
     position.clear();
     for (std::size_t r = start; r < start + rows; ++r)
       position.emplace(std::get<std::string_view>(cells[r * columns]), r);
@@ -863,7 +894,9 @@ Status BulkWriter::update_product(int64_t id, const ProductRow& r) {
 }
 
 Status BulkWriter::insert_transactions(std::span<const TransactionRow> rows) {
-  return backend_->insert_transactions(rows);
+  auto st = backend_->insert_transactions(rows);
+  writeback_.start();
+  return st;
 }
 
 Status BulkWriter::update_transaction(int64_t id, const TransactionRow& r) {

@@ -31,6 +31,7 @@
 #include "core/result.h"
 #include "store/database.h"
 #include "store/event_store.h"
+#include "store/file_writeback.h"
 
 namespace icrm::store {
 
@@ -100,8 +101,10 @@ struct CommunicationRow {
   std::optional<std::string> import_key;  // as ActivityRow's
 };
 
-// Records per statement of BulkWriter::insert_products/insert_customers.
+// Records per statement of BulkWriter::insert_products/insert_customers (a
+// power of two: fewer go in statements of 128, 64, ... 1 rows).
 inline constexpr std::size_t kRowsPerMultiInsert = 256;
+static_assert((kRowsPerMultiInsert & (kRowsPerMultiInsert - 1)) == 0);
 
 // key -> id. Keys are compared as given; callers lower-case emails.
 using KeyIndex = std::unordered_map<std::string, int64_t>;
@@ -165,6 +168,10 @@ class BulkWriter {
   // load leaves a hot journal that the next connection rolls back before it
   // reads. Returns whether it switched; false keeps WAL (PostgreSQL, an
   // in-memory database, a table with rows, the file open elsewhere).
+  // While it is on, each insert_transactions() and each index that
+  // rebuild_deferred() builds starts the disk writing the file's pages
+  // (FileWriteback), so the commit's fsync does not find the whole file
+  // still to write.
   // REQUIRES: no open transaction.
   Result<bool> use_rollback_journal(std::string_view table);
   // Back to WAL after use_rollback_journal(); a no-op otherwise. Also done
@@ -252,6 +259,7 @@ class BulkWriter {
   // SQLite pragmas as the pool handed the connection over, restored on close.
   int64_t pooled_foreign_keys_ = 1, pooled_synchronous_ = 2;
   bool rollback_journal_ = false;  // use_rollback_journal() switched
+  FileWriteback writeback_;        // the database file, while rollback_journal_
 };
 
 }  // namespace icrm::store

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <thread>
 #include <vector>
@@ -423,10 +424,12 @@ Result<int> Database::schema_version() {
   }
 }
 
-Result<int> Database::migrate() {
+Result<int> Database::migrate() { return migrate(all_migrations()); }
+
+Result<int> Database::migrate(std::span<const Migration> migrations) {
   auto current = schema_version();
   if (!current) return current.error();
-  if (*current > latest_schema_version()) {
+  if (*current > (migrations.empty() ? 0 : migrations.back().version)) {
     return Error::conflict("the database is at schema version " + std::to_string(*current) +
                            ", newer than this binary knows (" +
                            std::to_string(latest_schema_version()) + "); upgrade insightcrm");
@@ -438,13 +441,14 @@ Result<int> Database::migrate() {
   const Migration* failing = nullptr;
   try {
     if (engine_ == Engine::kPostgres) s << "SELECT pg_advisory_lock(" << kMigrationLockKey << ")";
-    for (const Migration& m : all_migrations()) {
+    std::optional<soci::transaction> tr;
+    for (const Migration& m : migrations) {
       int done = 0;
       s << "SELECT COUNT(*) FROM schema_version WHERE version = :v", soci::use(m.version),
           soci::into(done);
       if (done > 0) continue;
       failing = &m;
-      soci::transaction tr(s);
+      if (!tr) tr.emplace(s);
       for (const auto& stmt : migration_statements(m, engine_)) s << stmt;
       std::string name(m.name);
       auto now = std::chrono::time_point_cast<std::chrono::microseconds>(
@@ -452,9 +456,10 @@ Result<int> Database::migrate() {
       std::string at = format_timestamp(now);
       s << "INSERT INTO schema_version (version, name, applied_at) VALUES (:v, :n, :a)",
           soci::use(m.version), soci::use(name), soci::use(at);
-      tr.commit();
       ++applied;
     }
+    failing = nullptr;
+    if (tr) tr->commit();
     if (engine_ == Engine::kPostgres) s << "SELECT pg_advisory_unlock(" << kMigrationLockKey << ")";
     if (applied > 0) {
       for (size_t i = 0; i < pool_size_; ++i) expire_statement_cache(pool_->at(i));

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "core/result.h"
@@ -60,6 +61,8 @@ struct DatabaseOptions {
   std::chrono::milliseconds busy_timeout{5000};
 };
 
+struct Migration;  // store/migrations.h
+
 class Database {
  public:
   // A pooled connection, returned to the pool when the Lease goes away.
@@ -97,11 +100,14 @@ class Database {
   size_t pool_size() const { return pool_size_; }
   size_t leases_in_use() const { return leases_in_use_.load(); }
 
-  // Applies every migration newer than the database's schema_version, each
-  // in its own transaction. On PostgreSQL an advisory lock keeps two
-  // instances starting at once from applying the same migration twice.
-  // Returns the number applied.
+  // Applies every migration newer than the database's schema_version, all
+  // in one transaction: all or none of them (a fresh SQLite file then waits
+  // for the disk once instead of once per migration). On PostgreSQL an
+  // advisory lock keeps two instances starting at once from applying the
+  // same migration twice. Returns the number applied.
   Result<int> migrate();
+  // The same with a list of migrations of its own, oldest first (tests).
+  Result<int> migrate(std::span<const Migration> migrations);
   // The highest applied migration (0 for an empty database).
   Result<int> schema_version();
   // The highest migration this build knows.

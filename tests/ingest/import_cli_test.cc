@@ -190,6 +190,12 @@ TEST(DatasetCliTest, KilledFirstLoadIntoAFreshFileRollsBackAndARerunCompletes) {
   **(*db)->lease() << "PRAGMA journal_mode", soci::into(mode);
   EXPECT_EQ(mode, "wal");
   EXPECT_FALSE(std::filesystem::exists(db_path + "-journal"));
+  // The completed load is audited once (in the load's own last transaction),
+  // the killed one not at all.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'dataset-load' AND entity = 'dataset' "
+                  "AND after_json LIKE '%\"imported\":300000%'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log"), 1);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "store/database.h"
+#include "store/migrations.h"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -48,6 +49,34 @@ TEST_P(DatabaseEngineTest, MigratesToLatestOnceOnly) {
   ASSERT_TRUE(again.ok()) << again.error().to_string();
   EXPECT_EQ(*again, 0);
   EXPECT_TRUE(db().ping().ok());
+}
+
+TEST_P(DatabaseEngineTest, AppliesPendingMigrationsAllOrNone) {
+  // Two pending migrations, the second broken: the first is undone too.
+  int latest = Database::latest_schema_version();
+  std::vector<Migration> migrations(all_migrations().begin(), all_migrations().end());
+  migrations.push_back({latest + 1, "first", "CREATE TABLE migrated_first (id INTEGER PRIMARY KEY)"});
+  migrations.push_back({latest + 2, "broken", "CREATE TABLE migrated_first (id INTEGER PRIMARY KEY)"});
+  auto failed = db().migrate(migrations);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().message.find(std::to_string(latest + 2) + "_broken"), std::string::npos)
+      << failed.error().message;
+  EXPECT_EQ(*db().schema_version(), latest);
+  {
+    auto lease = db().lease();
+    ASSERT_TRUE(lease.ok());
+    EXPECT_THROW((**lease << "SELECT COUNT(*) FROM migrated_first"), soci::soci_error);
+  }
+  // Fixed, both go in together.
+  migrations.back().sql = "CREATE TABLE migrated_second (id INTEGER PRIMARY KEY)";
+  auto applied = db().migrate(migrations);
+  ASSERT_TRUE(applied.ok()) << applied.error().to_string();
+  EXPECT_EQ(*applied, 2);
+  EXPECT_EQ(*db().schema_version(), latest + 2);
+  // Newer than the list it is given: refused.
+  auto older = db().migrate(all_migrations());
+  ASSERT_FALSE(older.ok());
+  EXPECT_EQ(older.error().code, ErrorCode::kConflict);
 }
 
 TEST_P(DatabaseEngineTest, EnforcesForeignKeys) {
