@@ -150,13 +150,19 @@ def run_python_cold(kinds, path, target, positive, exclude, seed, split):
     and bytecode compilation is not counted."""
     cmd = [sys.executable, os.path.abspath(__file__), "--cold-child", ",".join(kinds), path, target,
            positive, ",".join(exclude), str(seed), str(split)]
+    out, seconds, cpu = run_timed(cmd)
+    return {k: tuple(v) for k, v in json.loads(out.splitlines()[-1]).items()}, seconds, cpu
+
+
+def run_timed(cmd):
+    """Runs a child process to its exit: (its stdout, wall seconds, CPU seconds: user + system
+    over all its threads, from rusage)."""
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return {k: tuple(v) for k, v in json.loads(out.splitlines()[-1]).items()}, seconds, cpu
+    return out, seconds, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def run_insightcrm(binary, path, target, positive, exclude, seed, split):
@@ -167,12 +173,7 @@ def run_insightcrm(binary, path, target, positive, exclude, seed, split):
                "--report", report]
         if exclude:
             cmd += ["--exclude", ",".join(exclude)]
-        start = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        seconds = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        _, seconds, cpu = run_timed(cmd)
         with open(report) as f:
             r = json.load(f)
     return ({m["model"]: (m["test"]["roc_auc"], m["test"]["at_threshold"]["f1"]) for m in r["models"]},
