@@ -89,6 +89,9 @@ Result<Labels> make_labels(const features::Table& table, const TrainOptions& o) 
 
 struct GbdtRun {
   std::unique_ptr<GbdtModel> probe, final_model;  // final_model: null without a refit (the probe is final)
+  // Scored on the trees' thread (off the main thread's path): the probe on the
+  // validation rows, the saved model on the test rows.
+  std::vector<double> validation_scores, test_scores;
   double seconds = 0;
   std::string detail;
   std::vector<TrainingRun::Phase> phases;  // on the boosted trees' threads
@@ -298,11 +301,14 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   // calibration and the threshold. `final` (same hyperparameters, all training
   // rows) is what is saved and tested.
   std::map<std::string, double> validation_auc;
+  // `scored` (optional): the probe's validation scores and the final model's
+  // test scores, already computed on another thread.
   auto finish = [&](const Model& probe, std::unique_ptr<Model> final_model, bool calibrate, double seconds,
-                    std::string detail) {
+                    std::string detail, GbdtRun* scored = nullptr) {
     ScoredModel sm;
     std::vector<double> vs(x_val.rows), vp(x_val.rows);
-    probe.score(x_val.data.data(), x_val.rows, x_val.cols, vs.data());
+    if (scored) vs = std::move(scored->validation_scores);
+    else probe.score(x_val.data.data(), x_val.rows, x_val.cols, vs.data());
     validation_auc[std::string(probe.kind())] = roc_auc(vs, y_val);
     if (calibrate || !probe.scores_are_probabilities()) sm.calibration = PlattCalibrator::fit(vs, y_val);
     for (std::size_t i = 0; i < vs.size(); ++i) vp[i] = sm.calibration ? sm.calibration->apply(vs[i]) : vs[i];
@@ -310,7 +316,12 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     sm.warm_threshold = std::min(base_rate, sm.threshold);
     sm.model = std::move(final_model);
     std::vector<double> ts(x_test.rows), tp(x_test.rows);
-    sm.predict(x_test.data.data(), x_test.rows, x_test.cols, ts.data(), tp.data());
+    if (scored) {
+      ts = std::move(scored->test_scores);
+      for (std::size_t i = 0; i < ts.size(); ++i) tp[i] = sm.calibration ? sm.calibration->apply(ts[i]) : ts[i];
+    } else {
+      sm.predict(x_test.data.data(), x_test.rows, x_test.cols, ts.data(), tp.data());
+    }
     sm.test = evaluate(ts, tp, y_test, sm.threshold);
     run.results.push_back({std::string(sm.model->kind()), *sm.test, seconds, std::move(detail)});
     run.bundle.models.push_back(std::move(sm));
@@ -375,6 +386,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     auto probe_data = GbdtModel::booster_data(fit, val, columns, groups);
     if (!probe_data) return probe_data.error();
     std::unique_ptr<GbdtModel> probe;
+    std::vector<double> probe_scores;  // on the validation rows
     std::size_t chosen = 0;
     double chosen_auc = -1;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
@@ -395,12 +407,20 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
         chosen_auc = auc;
         chosen = i;
         probe = std::move(*candidate);
+        probe_scores = std::move(vs);
       }
     }
     const auto& params = candidates[chosen];
+    auto test_scores = [&](const GbdtModel& model) {
+      std::vector<double> ts(x_test.rows);
+      model.score(x_test.data.data(), x_test.rows, x_test.cols, ts.data());
+      return ts;
+    };
     if (!o.refit_trees) {
       const int rounds = probe->booster().rounds();
-      return GbdtRun{std::move(probe), nullptr, since(t), describe(params, rounds), std::move(phases)};
+      auto ts = test_scores(*probe);
+      return GbdtRun{std::move(probe), nullptr, std::move(probe_scores), std::move(ts), since(t),
+                     describe(params, rounds), std::move(phases)};
     }
     *probe_data = BoosterData{};  // frees XGBoost's copy of the fit rows
     tree_threads.probe_done();
@@ -415,7 +435,9 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     }
     if (!gbdt) return gbdt.error();
     const int rounds = (*gbdt)->booster().rounds();
-    return GbdtRun{std::move(probe), std::move(*gbdt), since(t), describe(params, rounds), std::move(phases)};
+    auto ts = test_scores(**gbdt);
+    return GbdtRun{std::move(probe), std::move(*gbdt), std::move(probe_scores), std::move(ts), since(t),
+                   describe(params, rounds), std::move(phases)};
   };
   std::future<Result<GbdtRun>> gbdt_job;
   if (wants("gbdt"))
@@ -498,7 +520,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     for (auto& p : g->phases) run.phases.push_back(std::move(p));
     const Model& probe = *g->probe;
     auto final_model = g->final_model ? std::move(g->final_model) : std::move(g->probe);
-    finish(probe, std::move(final_model), o.calibrate, g->seconds, std::move(g->detail));
+    finish(probe, std::move(final_model), o.calibrate, g->seconds, std::move(g->detail), &*g);
     lap("evaluate gbdt");
   }
 
