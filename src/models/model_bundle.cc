@@ -13,7 +13,7 @@ namespace icrm::models {
 void ScoredModel::predict(const float* x, std::size_t rows, std::size_t cols, double* score,
                           double* probability) const {
   model->score(x, rows, cols, score);
-  for (std::size_t i = 0; i < rows; ++i) probability[i] = calibration ? calibration->apply(score[i]) : score[i];
+  for (std::size_t i = 0; i < rows; ++i) probability[i] = this->probability(score[i]);
 }
 
 const ScoredModel* ModelBundle::find(std::string_view kind) const {

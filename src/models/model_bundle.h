@@ -34,6 +34,8 @@ struct ScoredModel {
 
   // Scores and probabilities for rows of x.
   void predict(const float* x, std::size_t rows, std::size_t cols, double* score, double* probability) const;
+  // The probability of one of the model's scores (calibrated when there is a calibration).
+  double probability(double score) const { return calibration ? calibration->apply(score) : score; }
 };
 
 struct ModelBundle {

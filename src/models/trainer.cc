@@ -177,6 +177,13 @@ std::vector<float> gather(const std::vector<float>& y, const std::vector<std::si
   return out;
 }
 
+// `model`'s scores of the rows of `x`.
+std::vector<double> scores_of(const Model& model, const features::Matrix& x) {
+  std::vector<double> s(x.rows);
+  model.score(x.data.data(), x.rows, x.cols, s.data());
+  return s;
+}
+
 // The rows of `top` followed by those of `bottom` (same width).
 features::Matrix stack(const features::Matrix& top, const features::Matrix& bottom) {
   features::Matrix out;
@@ -306,22 +313,17 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   auto finish = [&](const Model& probe, std::unique_ptr<Model> final_model, bool calibrate, double seconds,
                     std::string detail, GbdtRun* scored = nullptr) {
     ScoredModel sm;
-    std::vector<double> vs(x_val.rows), vp(x_val.rows);
-    if (scored) vs = std::move(scored->validation_scores);
-    else probe.score(x_val.data.data(), x_val.rows, x_val.cols, vs.data());
+    std::vector<double> vs = scored ? std::move(scored->validation_scores) : scores_of(probe, x_val);
     validation_auc[std::string(probe.kind())] = roc_auc(vs, y_val);
     if (calibrate || !probe.scores_are_probabilities()) sm.calibration = PlattCalibrator::fit(vs, y_val);
-    for (std::size_t i = 0; i < vs.size(); ++i) vp[i] = sm.calibration ? sm.calibration->apply(vs[i]) : vs[i];
+    std::vector<double> vp(vs.size());
+    for (std::size_t i = 0; i < vs.size(); ++i) vp[i] = sm.probability(vs[i]);
     sm.threshold = best_f1_threshold(vp, y_val);
     sm.warm_threshold = std::min(base_rate, sm.threshold);
     sm.model = std::move(final_model);
-    std::vector<double> ts(x_test.rows), tp(x_test.rows);
-    if (scored) {
-      ts = std::move(scored->test_scores);
-      for (std::size_t i = 0; i < ts.size(); ++i) tp[i] = sm.calibration ? sm.calibration->apply(ts[i]) : ts[i];
-    } else {
-      sm.predict(x_test.data.data(), x_test.rows, x_test.cols, ts.data(), tp.data());
-    }
+    std::vector<double> ts = scored ? std::move(scored->test_scores) : scores_of(*sm.model, x_test);
+    std::vector<double> tp(ts.size());
+    for (std::size_t i = 0; i < ts.size(); ++i) tp[i] = sm.probability(ts[i]);
     sm.test = evaluate(ts, tp, y_test, sm.threshold);
     run.results.push_back({std::string(sm.model->kind()), *sm.test, seconds, std::move(detail)});
     run.bundle.models.push_back(std::move(sm));
@@ -398,8 +400,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
                           round, loss));
       }, columns, x_fit.cols, groups);
       if (!candidate) return candidate.error();
-      std::vector<double> vs(x_val.rows);
-      (*candidate)->score(x_val.data.data(), x_val.rows, x_val.cols, vs.data());
+      std::vector<double> vs = scores_of(**candidate, x_val);
       const double auc = roc_auc(vs, y_val);
       phases[i] = {fmt::format("gbdt probe {} ({} rounds)", i + 1, (*candidate)->booster().rounds()), since(t0),
                    thread_cpu() - cpu0};
@@ -411,14 +412,9 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
       }
     }
     const auto& params = candidates[chosen];
-    auto test_scores = [&](const GbdtModel& model) {
-      std::vector<double> ts(x_test.rows);
-      model.score(x_test.data.data(), x_test.rows, x_test.cols, ts.data());
-      return ts;
-    };
     if (!o.refit_trees) {
       const int rounds = probe->booster().rounds();
-      auto ts = test_scores(*probe);
+      auto ts = scores_of(*probe, x_test);
       return GbdtRun{std::move(probe), nullptr, std::move(probe_scores), std::move(ts), since(t),
                      describe(params, rounds), std::move(phases)};
     }
@@ -435,7 +431,7 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     }
     if (!gbdt) return gbdt.error();
     const int rounds = (*gbdt)->booster().rounds();
-    auto ts = test_scores(**gbdt);
+    auto ts = scores_of(**gbdt, x_test);
     return GbdtRun{std::move(probe), std::move(*gbdt), std::move(probe_scores), std::move(ts), since(t),
                    describe(params, rounds), std::move(phases)};
   };

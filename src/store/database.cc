@@ -429,10 +429,11 @@ Result<int> Database::migrate() { return migrate(all_migrations()); }
 Result<int> Database::migrate(std::span<const Migration> migrations) {
   auto current = schema_version();
   if (!current) return current.error();
-  if (*current > (migrations.empty() ? 0 : migrations.back().version)) {
+  const int known = migrations.empty() ? 0 : migrations.back().version;
+  if (*current > known) {
     return Error::conflict("the database is at schema version " + std::to_string(*current) +
-                           ", newer than this binary knows (" +
-                           std::to_string(latest_schema_version()) + "); upgrade insightcrm");
+                           ", newer than this binary knows (" + std::to_string(known) +
+                           "); upgrade insightcrm");
   }
   auto l = lease();
   if (!l) return l.error();
