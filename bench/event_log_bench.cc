@@ -69,14 +69,14 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &usage);
   double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
-  std::printf("event_log_bench: %lld events durable in %.2f s = %.0f events/s (wall); process CPU "
-              "%.2f s = %.0f events per CPU-second; %lld commits "
-              "for %lld batches (%.1f batches/commit), SQLite synchronous=FULL at %s\n",
-              static_cast<long long>(stats.events_stored), s,
-              static_cast<double>(stats.events_stored) / s, cpu,
-              static_cast<double>(stats.events_stored) / cpu, static_cast<long long>(stats.commits),
-              static_cast<long long>(stats.batches),
-              static_cast<double>(stats.batches) / static_cast<double>(stats.commits), path.c_str());
+  std::printf(
+      "event_log_bench: %lld events durable in %.2f s = %.0f events/s (wall); process CPU "
+      "%.2f s = %.0f events per CPU-second; %lld commits "
+      "for %lld batches (%.1f batches/commit), SQLite synchronous=FULL at %s\n",
+      static_cast<long long>(stats.events_stored), s, static_cast<double>(stats.events_stored) / s,
+      cpu, static_cast<double>(stats.events_stored) / cpu, static_cast<long long>(stats.commits),
+      static_cast<long long>(stats.batches),
+      static_cast<double>(stats.batches) / static_cast<double>(stats.commits), path.c_str());
   db->reset();
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");

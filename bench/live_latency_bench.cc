@@ -144,9 +144,9 @@ int main(int argc, char** argv) {
   auto dir = std::filesystem::temp_directory_path() / fmt::format("icrm-live-bench-{}", ::getpid());
   std::filesystem::create_directories(dir);
   const icrm::Clock& clock = SystemClock::instance();
-  auto db_ptr = must(store::Database::open({.url = "sqlite:" + (dir / "bench.db").string(),
-                                            .pool_size = 8}),
-                     "open the database");
+  auto db_ptr =
+      must(store::Database::open({.url = "sqlite:" + (dir / "bench.db").string(), .pool_size = 8}),
+           "open the database");
   store::Database& db = *db_ptr;
   must(db.migrate(), "migrate");
 
@@ -199,7 +199,8 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::milliseconds(20));  // outcomes after the events
   store::LeadStore lead_store(db, clock);
   for (int64_t id : buyers) {
-    must(lead_store.transition(store::Actor::system(), id, store::LeadStatus::kQualified), "qualify");
+    must(lead_store.transition(store::Actor::system(), id, store::LeadStatus::kQualified),
+         "qualify");
     must(lead_store.convert(store::Actor::system(), id), "convert");
   }
   for (int64_t id : tourists)
@@ -217,12 +218,12 @@ int main(int argc, char** argv) {
 
   api::auth::AuthConfig ac;
   ac.password_cost = api::auth::PasswordCost::minimum();
-  auto user = must(store::UserStore(db, clock)
-                       .create(store::Actor::system(),
-                               {"bench@example.com", "Bench", store::Role::kAdmin,
-                                must(api::auth::hash_password("bench password 1234", ac.password_cost),
-                                     "hash")}),
-                   "add a user");
+  auto user =
+      must(store::UserStore(db, clock).create(
+               store::Actor::system(),
+               {"bench@example.com", "Bench", store::Role::kAdmin,
+                must(api::auth::hash_password("bench password 1234", ac.password_cost), "hash")}),
+           "add a user");
   std::string token =
       must(api::auth::Authenticator(db, clock, ac).create_api_token(user, "bench"), "token").token;
   api::Metrics metrics;
@@ -279,13 +280,14 @@ int main(int argc, char** argv) {
     load.emplace_back([&, c] {
       testing::RawHttpClient conn(port);
       std::mt19937_64 rng(c + 1);
-      auto next = start + std::chrono::duration_cast<Steady::duration>(per_conn * (double(c) / kLoadConnections));
+      auto next = start + std::chrono::duration_cast<Steady::duration>(
+                              per_conn * (double(c) / kLoadConnections));
       while (next < end) {
         std::this_thread::sleep_until(next);
         std::string body;
         for (int i = 0; i < kBatch; ++i)
-          body += event_line(background[rng() % background.size()], i % 3 ? "page_view" : "email_open",
-                             event_ids++, clock);
+          body += event_line(background[rng() % background.size()],
+                             i % 3 ? "page_view" : "email_open", event_ids++, clock);
         auto r = conn.request("POST", "/api/v1/events", body,
                               auth_header + "Content-Type: application/x-ndjson\r\n");
         if (!r || r->status != 202) {
@@ -310,8 +312,10 @@ int main(int argc, char** argv) {
       sent[i] = Steady::now();
       auto r = conn.request("POST", "/api/v1/events", body,
                             auth_header + "Content-Type: application/x-ndjson\r\n");
-      if (!r || r->status != 202) ++failed;
-      else acked_at[i] = Steady::now().time_since_epoch().count();
+      if (!r || r->status != 202)
+        ++failed;
+      else
+        acked_at[i] = Steady::now().time_since_epoch().count();
       next += std::chrono::microseconds(1'000'000 / probe_rate);
     }
   });
@@ -340,38 +344,46 @@ int main(int argc, char** argv) {
       published_to_seen.push_back(since(published_at[i], seen[i].time_since_epoch().count()));
   }
   auto s = scorer.stats();
-  std::printf("background: %lld events accepted in %.1f s = %.0f events/s (goal %d), %lld late batches, %lld failed requests\n",
-              (long long)accepted.load(), elapsed, double(accepted) / elapsed, rate,
-              (long long)late_batches.load(), (long long)failed.load());
+  std::printf(
+      "background: %lld events accepted in %.1f s = %.0f events/s (goal %d), %lld late batches, "
+      "%lld failed requests\n",
+      (long long)accepted.load(), elapsed, double(accepted) / elapsed, rate,
+      (long long)late_batches.load(), (long long)failed.load());
   std::printf("probes: %zu sent, %zu seen on the stream\n", probes_sent, ms.size());
   std::printf("POST -> score frame on SSE: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
               percentile(ms, 0.5), percentile(ms, 0.9), percentile(ms, 0.99),
               ms.empty() ? 0.0 : *std::max_element(ms.begin(), ms.end()));
-  for (auto [name, v] : {std::pair<const char*, std::vector<double>*>{"written -> applied", &to_applied},
-                         {"written -> 202 read", &to_acked},
-                         {"applied -> score published", &applied_to_published},
-                         {"published -> frame read", &published_to_seen}})
+  for (auto [name, v] :
+       {std::pair<const char*, std::vector<double>*>{"written -> applied", &to_applied},
+        {"written -> 202 read", &to_acked},
+        {"applied -> score published", &applied_to_published},
+        {"published -> frame read", &published_to_seen}})
     std::printf("  stage %-28s p50 %6.2f ms, p90 %6.2f ms, p99 %6.2f ms\n", name,
                 percentile(*v, 0.5), percentile(*v, 0.9), percentile(*v, 0.99));
-  std::printf("live scoring: model %lld, %lld leads re-scored, %lld score rows, %lld score frames read, %lld errors\n",
-              (long long)s.model_id, (long long)s.rescored, (long long)s.rows_written,
-              (long long)score_frames.load(), (long long)s.errors);
+  std::printf(
+      "live scoring: model %lld, %lld leads re-scored, %lld score rows, %lld score frames read, "
+      "%lld errors\n",
+      (long long)s.model_id, (long long)s.rescored, (long long)s.rows_written,
+      (long long)score_frames.load(), (long long)s.errors);
   auto per = [](int64_t micros, int64_t n) { return n ? double(micros) / 1e3 / double(n) : 0.0; };
-  std::printf("scoring rounds: %lld, %.1f leads and %.2f ms each on average, longest %.2f ms; "
-              "reading a lead's record %.2f ms (%lld reads), ranking a written score %.2f ms, "
-              "storing a round's rows %.2f ms (%lld rounds stored)\n",
-              (long long)s.rounds, s.rounds ? double(s.rescored) / double(s.rounds) : 0.0,
-              per(s.round_micros, s.rounds), double(s.max_round_micros) / 1e3,
-              per(s.load_micros, s.loads), (long long)s.loads, per(s.rank_micros, s.rows_written),
-              per(s.store_micros, s.stores), (long long)s.stores);
+  std::printf(
+      "scoring rounds: %lld, %.1f leads and %.2f ms each on average, longest %.2f ms; "
+      "reading a lead's record %.2f ms (%lld reads), ranking a written score %.2f ms, "
+      "storing a round's rows %.2f ms (%lld rounds stored)\n",
+      (long long)s.rounds, s.rounds ? double(s.rescored) / double(s.rounds) : 0.0,
+      per(s.round_micros, s.rounds), double(s.max_round_micros) / 1e3, per(s.load_micros, s.loads),
+      (long long)s.loads, per(s.rank_micros, s.rows_written), per(s.store_micros, s.stores),
+      (long long)s.stores);
   decide::ScoreSubscriber::Counters d;
   if (score_subscriber) {
     score_subscriber->wait_idle();
     d = score_subscriber->counters();
   }
-  std::printf("decisions on score messages: %llu decided, %llu skipped (open next step), %llu failed, %llu dropped\n",
-              (unsigned long long)d.decided, (unsigned long long)d.skipped,
-              (unsigned long long)d.failed, (unsigned long long)d.dropped);
+  std::printf(
+      "decisions on score messages: %llu decided, %llu skipped (open next step), %llu failed, %llu "
+      "dropped\n",
+      (unsigned long long)d.decided, (unsigned long long)d.skipped, (unsigned long long)d.failed,
+      (unsigned long long)d.dropped);
   server.reset();
   router.reset();
   ingestor.reset();

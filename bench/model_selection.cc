@@ -105,7 +105,11 @@ const std::vector<Candidate>& candidates() {
       {"colsample0.5", [](TrainOptions& o) { o.booster.colsample_bytree = 0.5; }},
       {"patience80", [](TrainOptions& o) { o.booster.early_stopping_rounds = 80; }},
       // Patience for every tree setting tried (the defaults' and the alternatives').
-      patience(5), patience(10), patience(15), patience(20), patience(25),
+      patience(5),
+      patience(10),
+      patience(15),
+      patience(20),
+      patience(25),
       {"lr-fine-grid",
        [](TrainOptions& o) { o.lr.c_grid = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3}; }},
       {"lr-5-folds", [](TrainOptions& o) { o.lr.folds = 5; }},
@@ -129,16 +133,34 @@ const std::vector<Candidate>& candidates() {
       trees("eta0.1+colsample0.5", {.eta = 0.1, .colsample = 0.5}),
       trees("eta0.1+maxbin64", {.eta = 0.1, .max_bin = 64}),
       trees("eta0.1+lambda10", {.eta = 0.1, .lambda = 10}),
-      trees("hgb-like", {.eta = 0.1, .subsample = 1, .colsample = 1, .depth = 0, .leaves = 31,
-                         .min_child_weight = 2, .lambda = 0}),
-      trees("hgb-like+eta0.05", {.subsample = 1, .colsample = 1, .depth = 0, .leaves = 31, .min_child_weight = 2,
+      trees("hgb-like", {.eta = 0.1,
+                         .subsample = 1,
+                         .colsample = 1,
+                         .depth = 0,
+                         .leaves = 31,
+                         .min_child_weight = 2,
+                         .lambda = 0}),
+      trees("hgb-like+eta0.05", {.subsample = 1,
+                                 .colsample = 1,
+                                 .depth = 0,
+                                 .leaves = 31,
+                                 .min_child_weight = 2,
                                  .lambda = 0}),
-      trees("hgb-like+subsample0.8", {.eta = 0.1, .depth = 0, .leaves = 31, .min_child_weight = 2, .lambda = 0}),
-      trees("hgb-like+lambda1", {.eta = 0.1, .subsample = 1, .colsample = 1, .depth = 0, .leaves = 31,
+      trees("hgb-like+subsample0.8",
+            {.eta = 0.1, .depth = 0, .leaves = 31, .min_child_weight = 2, .lambda = 0}),
+      trees("hgb-like+lambda1", {.eta = 0.1,
+                                 .subsample = 1,
+                                 .colsample = 1,
+                                 .depth = 0,
+                                 .leaves = 31,
                                  .min_child_weight = 2}),
       trees("full-sample", {.subsample = 1, .colsample = 1}),
       trees("full-sample+eta0.1", {.eta = 0.1, .subsample = 1, .colsample = 1}),
-      trees("leaves15-full+eta0.1", {.eta = 0.1, .subsample = 1, .colsample = 1, .depth = 0, .leaves = 15,
+      trees("leaves15-full+eta0.1", {.eta = 0.1,
+                                     .subsample = 1,
+                                     .colsample = 1,
+                                     .depth = 0,
+                                     .leaves = 15,
                                      .min_child_weight = 2}),
       trees("leaves15", {.depth = 0, .leaves = 15}),
       trees("leaves15+mcw2", {.depth = 0, .leaves = 15, .min_child_weight = 2}),
@@ -183,8 +205,14 @@ const std::vector<Candidate>& candidates() {
          o.booster_alternatives = {icrm::models::leafwise_booster()};
        }},
       // Fewer Cs for logistic regression's cross-validation (12 fits → 9).
-      {"lr-grid-0.03-3", [](TrainOptions& o) { o.lr.c_grid = {0.03, 0.3, 3}; }},
-      {"lr-grid-0.01-1", [](TrainOptions& o) { o.lr.c_grid = {0.01, 0.1, 1}; }},
+      {"lr-grid-0.03-3",
+       [](TrainOptions& o) {
+         o.lr.c_grid = {0.03, 0.3, 3};
+       }},
+      {"lr-grid-0.01-1",
+       [](TrainOptions& o) {
+         o.lr.c_grid = {0.01, 0.1, 1};
+       }},
       // Sixth round (branch models6): two cross-validation folds instead of three.
       {"lr-2-folds", [](TrainOptions& o) { o.lr.folds = 2; }},
       {"probe-both+no-refit",
@@ -203,12 +231,19 @@ const std::vector<Candidate>& candidates() {
       every_shape("shapes-maxbin128", [](BoosterParams& p) { p.max_bin = 128; }),
       every_shape("shapes-maxbin64", [](BoosterParams& p) { p.max_bin = 64; }),
       every_shape("shapes-eta0.05", [](BoosterParams& p) { p.eta = 0.05; }),
-      every_shape("shapes-eta0.05+patience40", [](BoosterParams& p) {
-        p.eta = 0.05;
-        p.early_stopping_rounds = 40;
-      }),
-      every_shape("leafwise-15", [](BoosterParams& p) { if (p.max_leaves > 0) p.max_leaves = 15; }),
-      every_shape("leafwise-63", [](BoosterParams& p) { if (p.max_leaves > 0) p.max_leaves = 63; }),
+      every_shape("shapes-eta0.05+patience40",
+                  [](BoosterParams& p) {
+                    p.eta = 0.05;
+                    p.early_stopping_rounds = 40;
+                  }),
+      every_shape("leafwise-15",
+                  [](BoosterParams& p) {
+                    if (p.max_leaves > 0) p.max_leaves = 15;
+                  }),
+      every_shape("leafwise-63",
+                  [](BoosterParams& p) {
+                    if (p.max_leaves > 0) p.max_leaves = 63;
+                  }),
       {"depth4+sentinel+mcw5",
        [](TrainOptions& o) {
          o.booster.max_depth = 4;
@@ -281,7 +316,8 @@ int main(int argc, char** argv) {
       o.positive = positive;
       if (args.count("--exclude"))
         for (auto& e : split_commas(args["--exclude"])) o.exclude.insert(e);
-      o.models = args.count("--models") ? split_commas(args["--models"]) : std::vector<std::string>{"lr", "gbdt"};
+      o.models = args.count("--models") ? split_commas(args["--models"])
+                                        : std::vector<std::string>{"lr", "gbdt"};
       o.seed = 1000 + static_cast<std::uint64_t>(k);
       c.apply(o);
       auto run = icrm::models::train_models(train, o);

@@ -125,10 +125,13 @@ void BM_SingleRow(benchmark::State& state) {
     for (std::size_t c = 0; c < binding.size(); ++c) cells[c] = f.table.cells[binding[c]][r];
     f.spec.transform(cells, x);
     double p = 0;
-    if constexpr (kTrees) f.gbdt->score(x.data(), 1, x.size(), &p);
-    else f.lr->score(x.data(), 1, x.size(), &p);
+    if constexpr (kTrees)
+      f.gbdt->score(x.data(), 1, x.size(), &p);
+    else
+      f.lr->score(x.data(), 1, x.size(), &p);
     benchmark::DoNotOptimize(p);
-    lat.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    lat.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
     r = (r + 1) % kRows;
   }
   std::sort(lat.begin(), lat.end());

@@ -6,10 +6,9 @@
 // SQLite: a fresh file in `dir` (synchronous=FULL). PostgreSQL: only when
 // ICRM_BENCH_PG_URL (else ICRM_TEST_PG_URL, which scripts/with-postgres.sh
 // exports) names a server; a fresh schema there, dropped afterwards.
+#include <soci/soci.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <soci/soci.h>
 
 #include <chrono>
 #include <cstdio>
@@ -163,8 +162,9 @@ int main(int argc, char** argv) {
   const char* pg = std::getenv("ICRM_BENCH_PG_URL");
   if (pg == nullptr || *pg == '\0') pg = std::getenv("ICRM_TEST_PG_URL");
   if (pg == nullptr || *pg == '\0') {
-    std::printf("store_bench postgresql skipped: set ICRM_BENCH_PG_URL, or run under "
-                "scripts/with-postgres.sh\n");
+    std::printf(
+        "store_bench postgresql skipped: set ICRM_BENCH_PG_URL, or run under "
+        "scripts/with-postgres.sh\n");
     return 0;
   }
   const std::string admin_url = pg;

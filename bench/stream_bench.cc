@@ -60,8 +60,9 @@ std::vector<Event> make_events(size_t entities, size_t count, Timestamp t0) {
   std::vector<Event> events;
   events.reserve(count);
   const int64_t span_us = 30LL * 86400 * 1'000'000;
-  const EventTypeId mix[] = {kPageView, kPageView, kPageView, kPageView, kEmailOpen, kEmailOpen,
-                             kEmailClick, kFormSubmit, kCall, kMeeting, kPurchase, kSupportContact};
+  const EventTypeId mix[] = {kPageView,  kPageView,  kPageView,   kPageView,
+                             kEmailOpen, kEmailOpen, kEmailClick, kFormSubmit,
+                             kCall,      kMeeting,   kPurchase,   kSupportContact};
   for (size_t i = 0; i < count; ++i) {
     Event e;
     double u = std::uniform_real_distribution<double>(0, 1)(rng);
@@ -80,8 +81,10 @@ std::vector<Event> make_events(size_t entities, size_t count, Timestamp t0) {
 
 int run(size_t entities, size_t count) {
   const Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
-  std::printf("stream_bench: %zu entities, %zu events, default windows (1h/1m, 24h/1h, 7d/6h, 30d/1d), k=10\n",
-              entities, count);
+  std::printf(
+      "stream_bench: %zu entities, %zu events, default windows (1h/1m, 24h/1h, 7d/6h, 30d/1d), "
+      "k=10\n",
+      entities, count);
   std::vector<Event> events = make_events(entities, count, t0);
   StreamConfig config = StreamConfig::defaults();
   EventTypeRegistry types;
@@ -112,16 +115,19 @@ int run(size_t entities, size_t count) {
     anomaly_count += static_cast<long>(anomalies.size());
     anomalies.clear();
     long new_allocs = g_allocations.load() - allocs;
-    std::printf("apply:                 %.0f events/s per core (%.1f ns/event, thread CPU time), %.4f allocations/event "
-                "(%ld in %zu events; new entity/type pairs allocate)\n",
-                static_cast<double>(count - half) / s, s * 1e9 / static_cast<double>(count - half),
-                static_cast<double>(new_allocs) / static_cast<double>(count - half), new_allocs,
-                count - half);
-    std::printf("                       applied %lld, duplicates %lld, too late %lld, %zu entities, "
-                "%ld anomalies (each allocates its entity string)\n",
-                static_cast<long long>(state.counters().applied),
-                static_cast<long long>(state.counters().duplicates),
-                static_cast<long long>(state.counters().too_late), state.entity_count(), anomaly_count);
+    std::printf(
+        "apply:                 %.0f events/s per core (%.1f ns/event, thread CPU time), %.4f "
+        "allocations/event "
+        "(%ld in %zu events; new entity/type pairs allocate)\n",
+        static_cast<double>(count - half) / s, s * 1e9 / static_cast<double>(count - half),
+        static_cast<double>(new_allocs) / static_cast<double>(count - half), new_allocs,
+        count - half);
+    std::printf(
+        "                       applied %lld, duplicates %lld, too late %lld, %zu entities, "
+        "%ld anomalies (each allocates its entity string)\n",
+        static_cast<long long>(state.counters().applied),
+        static_cast<long long>(state.counters().duplicates),
+        static_cast<long long>(state.counters().too_late), state.entity_count(), anomaly_count);
 
     // 2. The same events again, re-keyed and a month later so they apply, now
     //    with the entity's full feature vector extracted after each one (what
@@ -139,10 +145,12 @@ int run(size_t entities, size_t count) {
     }
     s = cpu_seconds() - start;
     new_allocs = g_allocations.load() - allocs;
-    std::printf("apply + %zu features:  %.0f events/s per core (%.1f ns/event, thread CPU time), %.4f allocations/event "
-                "(%ld in %zu events)\n",
-                spec.size(), static_cast<double>(count) / s, s * 1e9 / static_cast<double>(count),
-                static_cast<double>(new_allocs) / static_cast<double>(count), new_allocs, count);
+    std::printf(
+        "apply + %zu features:  %.0f events/s per core (%.1f ns/event, thread CPU time), %.4f "
+        "allocations/event "
+        "(%ld in %zu events)\n",
+        spec.size(), static_cast<double>(count) / s, s * 1e9 / static_cast<double>(count),
+        static_cast<double>(new_allocs) / static_cast<double>(count), new_allocs, count);
 
     // 3. Memory per entity as held (memory_bytes): average over the live entities.
     size_t total = 0, types_held = 0;
@@ -150,11 +158,12 @@ int run(size_t entities, size_t count) {
       total += memory_bytes(e);
       types_held += e.types.size();
     });
-    std::printf("state held:            %.0f bytes/entity on average (%.2f event types/entity), "
-                "dedupe table %zu bytes fixed\n",
-                static_cast<double>(total) / static_cast<double>(state.entity_count()),
-                static_cast<double>(types_held) / static_cast<double>(state.entity_count()),
-                state.dedupe().memory_bytes());
+    std::printf(
+        "state held:            %.0f bytes/entity on average (%.2f event types/entity), "
+        "dedupe table %zu bytes fixed\n",
+        static_cast<double>(total) / static_cast<double>(state.entity_count()),
+        static_cast<double>(types_held) / static_cast<double>(state.entity_count()),
+        state.dedupe().memory_bytes());
   }
 
   // 4. Memory per tracked entity, as heap bytes held at the allocator (map
@@ -181,9 +190,10 @@ int run(size_t entities, size_t count) {
     long before = g_live_bytes.load();
     for (const Event& e : batch) state.apply(e);
     long held = g_live_bytes.load() - before;
-    std::printf("memory/entity, %d type%s %.0f heap bytes per entity (memory_bytes() of one: %zu)\n",
-                with_types, with_types == 1 ? ": " : "s:", static_cast<double>(held) / n,
-                memory_bytes(*state.entity("customer:ext:1000000")));
+    std::printf(
+        "memory/entity, %d type%s %.0f heap bytes per entity (memory_bytes() of one: %zu)\n",
+        with_types, with_types == 1 ? ": " : "s:", static_cast<double>(held) / n,
+        memory_bytes(*state.entity("customer:ext:1000000")));
   }
   return 0;
 }

@@ -5,12 +5,12 @@
 // loopback port, so the difference is the outbox's database work.
 //
 //   webhook_bench [DELIVERIES] [DATABASE_URL]     (default 2000, a temporary SQLite file)
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
-
-#include <unistd.h>
 
 #include "api/http_server.h"
 #include "api/router.h"
@@ -24,7 +24,8 @@ using namespace icrm;
 
 int main(int argc, char** argv) {
   int n = argc > 1 ? std::stoi(argv[1]) : 2000;
-  auto dir = std::filesystem::temp_directory_path() / ("webhook_bench_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("webhook_bench_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string url = argc > 2 ? argv[2] : "sqlite:" + (dir / "bench.db").string();
   auto db = store::Database::open({.url = url});
@@ -33,24 +34,28 @@ int main(int argc, char** argv) {
     return 1;
   }
   api::Router router;
-  router.add(api::Method::kPost, "/hook",
-             [](const api::Request&) -> Result<api::Response> { return api::Response::json(200, "{}"); },
-             {}, api::Access::kPublic);
+  router.add(
+      api::Method::kPost, "/hook",
+      [](const api::Request&) -> Result<api::Response> { return api::Response::json(200, "{}"); },
+      {}, api::Access::kPublic);
   api::Metrics metrics;
   auto server = api::HttpServer::start({.port = 0, .threads = 1}, router, metrics);
   if (!server) return 1;
   std::string hook = "http://127.0.0.1:" + std::to_string((*server)->port()) + "/hook";
   auto poster = notify::make_curl_poster();
-  std::string data = R"({"lead_id":123,"tier":"high","action":"call","utility":{"call":41.5,"email":12.0}})";
+  std::string data =
+      R"({"lead_id":123,"tier":"high","action":"call","utility":{"call":41.5,"email":12.0}})";
 
   // Peer: signed POSTs, no outbox.
   auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < n; ++i) {
     std::string body = *notify::make_webhook_body("decision", "evt_" + std::to_string(i), data,
                                                   SystemClock::instance().now());
-    auto r = poster->post(hook, {{"Content-Type", "application/json"},
-                                 {std::string(notify::kSignatureHeader), notify::sign_webhook("s", 1, body)}},
-                          body);
+    auto r =
+        poster->post(hook,
+                     {{"Content-Type", "application/json"},
+                      {std::string(notify::kSignatureHeader), notify::sign_webhook("s", 1, body)}},
+                     body);
     if (!r.ok()) return 1;
   }
   double direct = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -71,8 +76,10 @@ int main(int argc, char** argv) {
   double outbox = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::printf("deliveries: %d, database: %s\n", n, (*db)->display_url().c_str());
-  std::printf("direct signed POSTs (peer): %.0f /s (%.2f ms each)\n", n / direct, 1000 * direct / n);
-  std::printf("through the outbox:         %.0f /s (%.2f ms each)\n", n / outbox, 1000 * outbox / n);
+  std::printf("direct signed POSTs (peer): %.0f /s (%.2f ms each)\n", n / direct,
+              1000 * direct / n);
+  std::printf("through the outbox:         %.0f /s (%.2f ms each)\n", n / outbox,
+              1000 * outbox / n);
   (*server)->shutdown();
   (*server)->wait();
   db->reset();

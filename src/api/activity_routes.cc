@@ -20,9 +20,9 @@ using store::Direction;
 
 static_assert(kMaxJsonStringBytes >= store::kMaxBodyLength, "a message body fits a JSON string");
 
-constexpr ActivityKind kKinds[] = {ActivityKind::kCall,  ActivityKind::kEmail,
+constexpr ActivityKind kKinds[] = {ActivityKind::kCall,    ActivityKind::kEmail,
                                    ActivityKind::kMeeting, ActivityKind::kOffer,
-                                   ActivityKind::kTask,  ActivityKind::kNurture};
+                                   ActivityKind::kTask,    ActivityKind::kNurture};
 constexpr ActivityStatus kActivityStatuses[] = {ActivityStatus::kOpen, ActivityStatus::kDone,
                                                 ActivityStatus::kCancelled};
 constexpr Direction kDirections[] = {Direction::kIn, Direction::kOut};
@@ -77,14 +77,15 @@ void add_activity_routes(Router& router, store::Database& db, const Clock& clock
   auto crud = std::make_shared<Crud<Activity>>();
   crud->collection = "/api/v1/activities";
   crud->resource = auth::Resource::kActivity;
-  crud->doc = {.tag = "activities",
-               .noun = "activity",
-               .record_schema = served_record_schema(
-                   kActivityFields,
-                   R"("created_by_user_id":{"type":["integer","null"]},"created_by_system":{"type":"boolean"},)"
-                   R"("created_at":{"type":"string"},"updated_at":{"type":"string"})"),
-               .write_schema = write_body_schema(R"(["subject"])", kActivityFields),
-               .list = store::ActivityStore::list_capabilities()};
+  crud->doc = {
+      .tag = "activities",
+      .noun = "activity",
+      .record_schema = served_record_schema(
+          kActivityFields,
+          R"("created_by_user_id":{"type":["integer","null"]},"created_by_system":{"type":"boolean"},)"
+          R"("created_at":{"type":"string"},"updated_at":{"type":"string"})"),
+      .write_schema = write_body_schema(R"(["subject"])", kActivityFields),
+      .list = store::ActivityStore::list_capabilities()};
   use_store(*crud, activities);
   crud->read_fields = read_activity;
   crud->owner = [](const Activity& a) { return a.owner_id; };
@@ -99,13 +100,14 @@ void add_communication_routes(Router& router, store::Database& db, const Clock& 
   auto crud = std::make_shared<Crud<Communication>>();
   crud->collection = "/api/v1/communications";
   crud->resource = auth::Resource::kCommunication;
-  crud->doc = {.tag = "communications",
-               .noun = "communication",
-               .record_schema = served_record_schema(
-                   kCommunicationFields,
-                   R"("response_seconds":{"type":["integer","null"]},"created_at":{"type":"string"})"),
-               .write_schema = write_body_schema(R"(["occurred_at"])", kCommunicationFields),
-               .list = store::CommunicationStore::list_capabilities()};
+  crud->doc = {
+      .tag = "communications",
+      .noun = "communication",
+      .record_schema = served_record_schema(
+          kCommunicationFields,
+          R"("response_seconds":{"type":["integer","null"]},"created_at":{"type":"string"})"),
+      .write_schema = write_body_schema(R"(["occurred_at"])", kCommunicationFields),
+      .list = store::CommunicationStore::list_capabilities()};
   use_store(*crud, messages);
   crud->read_fields = read_communication;
   // The party's owner. A party that does not exist owns nothing; the store

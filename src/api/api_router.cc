@@ -1,23 +1,23 @@
 #include "api/api_router.h"
 
+#include <random>
+
 #include "api/activity_routes.h"
 #include "api/auth_middleware.h"
 #include "api/auth_routes.h"
 #include "api/customer_routes.h"
 #include "api/dashboard_routes.h"
 #include "api/decision_routes.h"
-#include "api/import_routes.h"
 #include "api/event_routes.h"
-#include "api/lead_routes.h"
-#include "api/product_routes.h"
-#include "api/user_routes.h"
-#include "api/webhook_routes.h"
 #include "api/health_routes.h"
+#include "api/import_routes.h"
+#include "api/lead_routes.h"
 #include "api/openapi.h"
+#include "api/product_routes.h"
 #include "api/static_files.h"
 #include "api/stream_routes.h"
-
-#include <random>
+#include "api/user_routes.h"
+#include "api/webhook_routes.h"
 
 namespace icrm::api {
 

@@ -41,8 +41,12 @@ Middleware make_auth_middleware(std::shared_ptr<auth::Authenticator> authenticat
       if (!csrf) return csrf.error();
     }
     Request enriched = request;
-    enriched.caller = Caller{principal->user.id,   principal->user.email, principal->user.name,
-                             principal->user.role, via,                   principal->credential_id};
+    enriched.caller = Caller{principal->user.id,
+                             principal->user.email,
+                             principal->user.name,
+                             principal->user.role,
+                             via,
+                             principal->credential_id};
     return next(enriched);
   };
 }
@@ -55,8 +59,8 @@ Result<const Caller*> require_caller(const Request& request) {
 Status authorize(const Caller& caller, auth::Action action, auth::Resource resource,
                  auth::Ownership ownership) {
   if (auth::allowed(caller.role, action, resource, ownership)) return {};
-  return Error::permission_denied("a " + std::string(store::role_name(caller.role)) +
-                                  " may not " + std::string(auth::action_name(action)) + " " +
+  return Error::permission_denied("a " + std::string(store::role_name(caller.role)) + " may not " +
+                                  std::string(auth::action_name(action)) + " " +
                                   std::string(auth::resource_name(resource)) + " records");
 }
 

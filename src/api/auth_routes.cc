@@ -2,7 +2,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <charconv>
 
 #include "api/auth/credentials.h"
@@ -21,18 +20,24 @@ object user_json(int64_t id, const std::string& email, const std::string& name, 
 }
 
 object token_json(const store::ApiTokenRecord& t) {
-  object o{{"id", t.id}, {"name", t.name}, {"prefix", t.prefix},
+  object o{{"id", t.id},
+           {"name", t.name},
+           {"prefix", t.prefix},
            {"created_at", format_timestamp(t.created_at)}};
-  o["last_used_at"] = t.last_used_at ? boost::json::value(format_timestamp(*t.last_used_at)) : nullptr;
+  o["last_used_at"] =
+      t.last_used_at ? boost::json::value(format_timestamp(*t.last_used_at)) : nullptr;
   o["revoked_at"] = t.revoked_at ? boost::json::value(format_timestamp(*t.revoked_at)) : nullptr;
   return o;
 }
 
 std::string_view via_name(Caller::Via via) {
   switch (via) {
-    case Caller::Via::kCookie: return "session_cookie";
-    case Caller::Via::kBearerSession: return "session_token";
-    case Caller::Via::kApiToken: return "api_token";
+    case Caller::Via::kCookie:
+      return "session_cookie";
+    case Caller::Via::kBearerSession:
+      return "session_token";
+    case Caller::Via::kApiToken:
+      return "api_token";
   }
   return "?";
 }
@@ -49,11 +54,12 @@ void add_auth_routes(Router& router, std::shared_ptr<auth::Authenticator> authen
       Method::kPost, "/api/v1/auth/login",
       [authenticator, options](const Request& request) -> Result<Response> {
         if (request.headers.get("Origin")) {
-          auto csrf = auth::check_csrf({.method = "POST",
-                                        .cookie_authenticated = true,
-                                        .requested_with = request.headers.get(auth::kCsrfHeaderName),
-                                        .origin = request.headers.get("Origin"),
-                                        .host = request.headers.get("Host")});
+          auto csrf =
+              auth::check_csrf({.method = "POST",
+                                .cookie_authenticated = true,
+                                .requested_with = request.headers.get(auth::kCsrfHeaderName),
+                                .origin = request.headers.get("Origin"),
+                                .host = request.headers.get("Host")});
           if (!csrf) return csrf.error();
         }
         auto body = parse_json_body(request);
@@ -74,9 +80,9 @@ void add_auth_routes(Router& router, std::shared_ptr<auth::Authenticator> authen
                    {"expires_at", format_timestamp(s.expires_at)},
                    {"user", user_json(s.user.id, s.user.email, s.user.name, s.user.role)}};
         Response r = Response::json(200, boost::json::serialize(out));
-        r.headers.set("Set-Cookie", auth::session_cookie(s.session_token,
-                                                         authenticator->session_lifetime(),
-                                                         options.secure_cookies));
+        r.headers.set("Set-Cookie",
+                      auth::session_cookie(s.session_token, authenticator->session_lifetime(),
+                                           options.secure_cookies));
         r.headers.set("Cache-Control", "no-store");
         return r;
       },
@@ -85,45 +91,47 @@ void add_auth_routes(Router& router, std::shared_ptr<auth::Authenticator> authen
        .responses = {200, 400, 401, 403, 415, 429},
        .request_schema =
            R"({"type":"object","required":["email","password"],"properties":{"email":{"type":"string"},"password":{"type":"string"}},"additionalProperties":false})",
-       .response_schema = std::string(R"({"type":"object","properties":{"token":{"type":"string"},"expires_at":{"type":"string"},"user":)") +
-                          kUserSchema + "}}"},
+       .response_schema =
+           std::string(
+               R"({"type":"object","properties":{"token":{"type":"string"},"expires_at":{"type":"string"},"user":)") +
+           kUserSchema + "}}"},
       Access::kPublic);
 
-  router.add(
-      Method::kPost, "/api/v1/auth/logout",
-      [authenticator, options](const Request& request) -> Result<Response> {
-        auto caller = require_caller(request);
-        if (!caller) return caller.error();
-        if ((*caller)->via != Caller::Via::kApiToken) {
-          std::optional<std::string> token;
-          if (auto cookie = request.headers.get("Cookie")) token = auth::session_token_from_cookie(*cookie);
-          if (auto header = request.headers.get("Authorization")) token = auth::bearer_token(*header);
-          if (token) {
-            if (auto s = authenticator->logout(*token); !s) return s.error();
-          }
-        }
-        Response r = Response::text(204, "text/plain", "");
-        r.headers.set("Set-Cookie", auth::expired_session_cookie(options.secure_cookies));
-        return r;
-      },
-      {.summary = "Sign out: end this session and clear its cookie",
-       .tag = "auth",
-       .responses = {204, 401, 403}});
+  router.add(Method::kPost, "/api/v1/auth/logout",
+             [authenticator, options](const Request& request) -> Result<Response> {
+               auto caller = require_caller(request);
+               if (!caller) return caller.error();
+               if ((*caller)->via != Caller::Via::kApiToken) {
+                 std::optional<std::string> token;
+                 if (auto cookie = request.headers.get("Cookie"))
+                   token = auth::session_token_from_cookie(*cookie);
+                 if (auto header = request.headers.get("Authorization"))
+                   token = auth::bearer_token(*header);
+                 if (token) {
+                   if (auto s = authenticator->logout(*token); !s) return s.error();
+                 }
+               }
+               Response r = Response::text(204, "text/plain", "");
+               r.headers.set("Set-Cookie", auth::expired_session_cookie(options.secure_cookies));
+               return r;
+             },
+             {.summary = "Sign out: end this session and clear its cookie",
+              .tag = "auth",
+              .responses = {204, 401, 403}});
 
-  router.add(
-      Method::kGet, "/api/v1/me",
-      [](const Request& request) -> Result<Response> {
-        auto caller = require_caller(request);
-        if (!caller) return caller.error();
-        const Caller& c = **caller;
-        object out = user_json(c.user_id, c.email, c.name, c.role);
-        out["authenticated_by"] = via_name(c.via);
-        return Response::json(200, boost::json::serialize(out));
-      },
-      {.summary = "The signed-in user",
-       .tag = "auth",
-       .responses = {200, 401},
-       .response_schema = kUserSchema});
+  router.add(Method::kGet, "/api/v1/me",
+             [](const Request& request) -> Result<Response> {
+               auto caller = require_caller(request);
+               if (!caller) return caller.error();
+               const Caller& c = **caller;
+               object out = user_json(c.user_id, c.email, c.name, c.role);
+               out["authenticated_by"] = via_name(c.via);
+               return Response::json(200, boost::json::serialize(out));
+             },
+             {.summary = "The signed-in user",
+              .tag = "auth",
+              .responses = {200, 401},
+              .response_schema = kUserSchema});
 
   router.add(
       Method::kPost, "/api/v1/tokens",
@@ -172,26 +180,25 @@ void add_auth_routes(Router& router, std::shared_ptr<auth::Authenticator> authen
        .tag = "auth",
        .responses = {200, 401}});
 
-  router.add(
-      Method::kDelete, "/api/v1/tokens/{id}",
-      [authenticator](const Request& request) -> Result<Response> {
-        auto caller = require_caller(request);
-        if (!caller) return caller.error();
-        auto text = request.path_param("id").value_or("");
-        int64_t id = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-        if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-          return Error::invalid("id must be a positive integer", "id");
-        }
-        store::User who;
-        who.id = (*caller)->user_id;
-        who.role = (*caller)->role;
-        if (auto s = authenticator->revoke_api_token(who, id); !s) return s.error();
-        return Response::text(204, "text/plain", "");
-      },
-      {.summary = "Revoke an API key (its owner, or an admin)",
-       .tag = "auth",
-       .responses = {204, 400, 401, 403, 404}});
+  router.add(Method::kDelete, "/api/v1/tokens/{id}",
+             [authenticator](const Request& request) -> Result<Response> {
+               auto caller = require_caller(request);
+               if (!caller) return caller.error();
+               auto text = request.path_param("id").value_or("");
+               int64_t id = 0;
+               auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+               if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+                 return Error::invalid("id must be a positive integer", "id");
+               }
+               store::User who;
+               who.id = (*caller)->user_id;
+               who.role = (*caller)->role;
+               if (auto s = authenticator->revoke_api_token(who, id); !s) return s.error();
+               return Response::text(204, "text/plain", "");
+             },
+             {.summary = "Revoke an API key (its owner, or an admin)",
+              .tag = "auth",
+              .responses = {204, 400, 401, 403, 404}});
 }
 
 }  // namespace icrm::api

@@ -1,9 +1,9 @@
 #include "api/csv_export_routes.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include "ingest/csv_writer.h"
 

@@ -15,7 +15,6 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,7 +49,9 @@ class CsvExportStream final : public ResponseStream {
   CsvExportStream(std::shared_ptr<const Crud<Record>> crud,
                   std::shared_ptr<const std::vector<std::string>> columns, store::ListQuery query,
                   std::string ready)
-      : crud_(std::move(crud)), columns_(std::move(columns)), query_(std::move(query)),
+      : crud_(std::move(crud)),
+        columns_(std::move(columns)),
+        query_(std::move(query)),
         ready_(std::move(ready)) {}
 
   void open(std::function<void()> wake) override { wake(); }
@@ -92,31 +93,32 @@ void add_csv_export_route(Router& router, std::shared_ptr<Crud<Record>> crud) {
   const CrudDoc& d = crud->doc;
   auto columns = std::make_shared<const std::vector<std::string>>(csv_columns(d.record_schema));
   std::string filename = crud->collection.substr(crud->collection.rfind('/') + 1) + ".csv";
-  router.add(
-      Method::kGet, crud->collection + ".csv",
-      [crud, columns, filename](const Request& request) -> Result<Response> {
-        auto caller = caller_allowed(request, auth::Action::kRead, crud->resource);
-        if (!caller) return caller.error();
-        auto query = list_query_from(request);
-        if (!query) return query.error();
-        if (auto s = restrict_to_visible(**caller, crud->resource, *query); !s) return s.error();
-        query->limit = kCsvExportPageRows;
-        query->cursor.clear();
-        auto page = crud->list(*query);
-        if (!page) return page.error();
-        std::string first = csv_header_line(*columns);
-        for (const Record& r : page->items) append_csv_record(first, *columns, to_json(r));
-        query->cursor = std::move(page->next_cursor);
-        Response response = csv_response({}, filename);
-        response.stream = std::make_shared<CsvExportStream<Record>>(crud, columns, std::move(*query),
-                                                                    std::move(first));
-        return response;
-      },
-      {.summary = "Every " + d.noun + " the list would return (same filters, search and sort) as "
-                  "CSV, formula-like text cells neutralised",
-       .tag = d.tag,
-       .responses = {200, 400, 403},
-       .query = list_query_doc(d.list)});
+  router.add(Method::kGet, crud->collection + ".csv",
+             [crud, columns, filename](const Request& request) -> Result<Response> {
+               auto caller = caller_allowed(request, auth::Action::kRead, crud->resource);
+               if (!caller) return caller.error();
+               auto query = list_query_from(request);
+               if (!query) return query.error();
+               if (auto s = restrict_to_visible(**caller, crud->resource, *query); !s)
+                 return s.error();
+               query->limit = kCsvExportPageRows;
+               query->cursor.clear();
+               auto page = crud->list(*query);
+               if (!page) return page.error();
+               std::string first = csv_header_line(*columns);
+               for (const Record& r : page->items) append_csv_record(first, *columns, to_json(r));
+               query->cursor = std::move(page->next_cursor);
+               Response response = csv_response({}, filename);
+               response.stream = std::make_shared<CsvExportStream<Record>>(
+                   crud, columns, std::move(*query), std::move(first));
+               return response;
+             },
+             {.summary = "Every " + d.noun +
+                         " the list would return (same filters, search and sort) as "
+                         "CSV, formula-like text cells neutralised",
+              .tag = d.tag,
+              .responses = {200, 400, 403},
+              .query = list_query_doc(d.list)});
 }
 
 }  // namespace icrm::api

@@ -61,18 +61,22 @@ Result<std::optional<Timestamp>> time_query(const Request& request, std::string_
   auto text = request.query_param(name);
   if (!text || text->empty()) return std::optional<Timestamp>();
   auto t = parse_timestamp(*text, /*assume_utc=*/false);
-  if (!t) return Error::invalid(std::string(name) + " must be an ISO-8601 time with a zone", std::string(name));
+  if (!t)
+    return Error::invalid(std::string(name) + " must be an ISO-8601 time with a zone",
+                          std::string(name));
   return std::optional<Timestamp>(*t);
 }
 
-Result<std::optional<int64_t>> positive_query(const Request& request, std::string_view name, int64_t max) {
+Result<std::optional<int64_t>> positive_query(const Request& request, std::string_view name,
+                                              int64_t max) {
   auto text = request.query_param(name);
   if (!text || text->empty()) return std::optional<int64_t>();
   int64_t n = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
   if (ec != std::errc() || end != text->data() + text->size() || n < 1 || n > max) {
-    return Error::invalid(std::string(name) + " must be an integer from 1 to " + std::to_string(max),
-                          std::string(name));
+    return Error::invalid(
+        std::string(name) + " must be an integer from 1 to " + std::to_string(max),
+        std::string(name));
   }
   return std::optional<int64_t>(n);
 }
@@ -80,18 +84,21 @@ Result<std::optional<int64_t>> positive_query(const Request& request, std::strin
 // Whose leads' decisions the caller may see: all, or their own and unassigned.
 Result<std::optional<int64_t>> decision_scope(const Caller& caller) {
   switch (auth::list_scope(caller.role, Resource::kLead)) {
-    case auth::ListScope::kAll: return std::optional<int64_t>();
+    case auth::ListScope::kAll:
+      return std::optional<int64_t>();
     case auth::ListScope::kOwnAndUnassigned:
-    case auth::ListScope::kOwn: return std::optional<int64_t>(caller.user_id);
-    case auth::ListScope::kNone: break;
+    case auth::ListScope::kOwn:
+      return std::optional<int64_t>(caller.user_id);
+    case auth::ListScope::kNone:
+      break;
   }
   return Error::permission_denied("this role may not read leads");
 }
 
 // The lead, when the caller may see it (404 as if absent otherwise), and the
 // caller allowed `action` on it.
-Result<store::Lead> lead_for(const Request& request, store::Database& db, const Clock& clock, int64_t lead_id,
-                             Action action) {
+Result<store::Lead> lead_for(const Request& request, store::Database& db, const Clock& clock,
+                             int64_t lead_id, Action action) {
   auto caller = caller_allowed_any(request, Action::kRead, Resource::kLead);
   if (!caller) return caller.error();
   auto lead = store::LeadStore(db, clock).get(lead_id);
@@ -100,15 +107,16 @@ Result<store::Lead> lead_for(const Request& request, store::Database& db, const 
     return Error::not_found("no lead with id " + std::to_string(lead_id));
   }
   if (action != Action::kRead) {
-    auto allowed = caller_allowed(request, action, Resource::kLead, ownership_for(**caller, lead->owner_id));
+    auto allowed =
+        caller_allowed(request, action, Resource::kLead, ownership_for(**caller, lead->owner_id));
     if (!allowed) return allowed.error();
   }
   return lead;
 }
 
 // The decision, when the caller may see its lead, checked for `action` on the lead.
-Result<store::DecisionRecord> decision_for(const Request& request, store::Database& db, const Clock& clock,
-                                           Action action) {
+Result<store::DecisionRecord> decision_for(const Request& request, store::Database& db,
+                                           const Clock& clock, Action action) {
   auto id = id_param(request);
   if (!id) return id.error();
   auto caller = caller_allowed_any(request, Action::kRead, Resource::kLead);
@@ -117,7 +125,8 @@ Result<store::DecisionRecord> decision_for(const Request& request, store::Databa
   if (!d) return d.error();
   auto lead = lead_for(request, db, clock, d->lead_id, action);
   if (!lead) {
-    if (lead.error().code == ErrorCode::kNotFound) return Error::not_found("no decision with id " + std::to_string(*id));
+    if (lead.error().code == ErrorCode::kNotFound)
+      return Error::not_found("no decision with id " + std::to_string(*id));
     return lead.error();
   }
   return d;
@@ -129,13 +138,15 @@ struct StepRequest {
   store::DecisionRecord decision;
   store::Actor actor;
 };
-Result<StepRequest> decision_with_activity(const Request& request, store::Database& db, const Clock& clock) {
+Result<StepRequest> decision_with_activity(const Request& request, store::Database& db,
+                                           const Clock& clock) {
   auto d = decision_for(request, db, clock, Action::kRead);
   if (!d) return d.error();
   auto caller = caller_allowed_any(request, Action::kUpdate, Resource::kActivity);
   if (!caller) return caller.error();
   if (!d->activity_id) {
-    return Error::conflict("decision " + std::to_string(d->id) + " created no activity", "activity_id");
+    return Error::conflict("decision " + std::to_string(d->id) + " created no activity",
+                           "activity_id");
   }
   auto activity = store::ActivityStore(db, clock).get(*d->activity_id);
   if (!activity) return activity.error();
@@ -178,8 +189,9 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
         if (!*d) return Error::not_found("lead " + std::to_string(*id) + " has no decision yet");
         return decision_response(200, **d);
       },
-      {.summary = "The lead's latest decision: its tier and why, the utility of each action, the action "
-                  "chosen with its propensity, and the activity it created",
+      {.summary =
+           "The lead's latest decision: its tier and why, the utility of each action, the action "
+           "chosen with its propensity, and the activity it created",
        .tag = "decisions",
        .responses = {200, 400, 404},
        .response_schema = kDecisionSchema});
@@ -195,8 +207,9 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
         if (!d) return d.error();
         return decision_response(201, *d);
       },
-      {.summary = "Decide the lead's next step now and create its activity (409 while one of its next "
-                  "steps is open, or when it is closed or not scored yet)",
+      {.summary =
+           "Decide the lead's next step now and create its activity (409 while one of its next "
+           "steps is open, or when it is closed or not scored yet)",
        .tag = "decisions",
        .responses = {201, 400, 403, 404, 409},
        .response_schema = kDecisionSchema});
@@ -239,10 +252,12 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
           for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
           return Error::invalid(std::string(name) + " is one of " + list, std::string(name));
         };
-        for (Status st : {one_of("action", {"call", "email", "offer", "nurture"}, f.action),
-                          one_of("tier", {"high", "medium", "low"}, f.tier),
-                          one_of("outcome", {"pending", "known", "converted", "engaged", "rejected", "no_conversion"},
-                                 f.outcome)}) {
+        for (Status st :
+             {one_of("action", {"call", "email", "offer", "nurture"}, f.action),
+              one_of("tier", {"high", "medium", "low"}, f.tier),
+              one_of("outcome",
+                     {"pending", "known", "converted", "engaged", "rejected", "no_conversion"},
+                     f.outcome)}) {
           if (!st) return st.error();
         }
         auto page = store::DecisionStore(db).list(f);
@@ -250,15 +265,18 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
         boost::json::array items;
         for (const auto& d : *page) items.push_back(store::to_json(d));
         object out{{"items", std::move(items)}};
-        out["next_cursor"] = page->size() == f.limit && !page->empty() ? boost::json::value(std::to_string(page->back().id))
-                                                                       : boost::json::value(nullptr);
+        out["next_cursor"] = page->size() == f.limit && !page->empty()
+                                 ? boost::json::value(std::to_string(page->back().id))
+                                 : boost::json::value(nullptr);
         return Response::json(200, boost::json::serialize(out));
       },
-      {.summary = "The decision log, newest first (a rep sees decisions on their own and unassigned leads)",
+      {.summary = "The decision log, newest first (a rep sees decisions on their own and "
+                  "unassigned leads)",
        .tag = "decisions",
        .responses = {200, 400},
-       .response_schema = std::string(R"({"type":"object","properties":{"items":{"type":"array","items":)") +
-                          kDecisionSchema + R"(},"next_cursor":{"type":["string","null"]}}})",
+       .response_schema =
+           std::string(R"({"type":"object","properties":{"items":{"type":"array","items":)") +
+           kDecisionSchema + R"(},"next_cursor":{"type":["string","null"]}}})",
        .query = {"limit", "cursor", "lead_id", "action", "tier", "outcome", "from", "to"}});
 
   router.add(
@@ -275,23 +293,28 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
         if (*from && *to && **to <= **from) return Error::invalid("to must be after from", "to");
         auto k = store::DecisionStore(db).kpis(*from, *to, *scope);
         if (!k) return k.error();
-        auto opt = [](std::optional<double> v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); };
+        auto opt = [](std::optional<double> v) {
+          return v ? boost::json::value(*v) : boost::json::value(nullptr);
+        };
         int64_t steps = k->next_steps_automatic + k->next_steps_manual;
         boost::json::array tiers;
         for (const auto& t : k->conversion_by_tier) {
-          tiers.push_back(object{{"tier", t.tier},
-                                 {"decisions", t.decisions},
-                                 {"converted", t.converted},
-                                 {"rate", t.decisions ? boost::json::value(double(t.converted) / t.decisions)
-                                                      : boost::json::value(nullptr)}});
+          tiers.push_back(
+              object{{"tier", t.tier},
+                     {"decisions", t.decisions},
+                     {"converted", t.converted},
+                     {"rate", t.decisions ? boost::json::value(double(t.converted) / t.decisions)
+                                          : boost::json::value(nullptr)}});
         }
         object out{
             {"from", *from ? boost::json::value(format_timestamp(**from)) : nullptr},
             {"to", *to ? boost::json::value(format_timestamp(**to)) : nullptr},
-            {"next_steps", object{{"automatic", k->next_steps_automatic},
-                                  {"manual", k->next_steps_manual},
-                                  {"automatic_share", steps ? boost::json::value(double(k->next_steps_automatic) / steps)
-                                                            : boost::json::value(nullptr)}}},
+            {"next_steps",
+             object{{"automatic", k->next_steps_automatic},
+                    {"manual", k->next_steps_manual},
+                    {"automatic_share",
+                     steps ? boost::json::value(double(k->next_steps_automatic) / steps)
+                           : boost::json::value(nullptr)}}},
             {"decisions", k->decisions},
             {"first_touch", object{{"touched", k->touched},
                                    {"mean_seconds", opt(k->mean_seconds_to_first_touch)},
@@ -299,24 +322,25 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
             {"conversion_by_tier", std::move(tiers)}};
         return Response::json(200, boost::json::serialize(out));
       },
-      {.summary = "Decision KPIs over [from, to): next steps created automatically vs by hand, time from a "
-                  "tier change to the first touch (a completed step or an outbound message), conversion by tier",
+      {.summary = "Decision KPIs over [from, to): next steps created automatically vs by hand, "
+                  "time from a "
+                  "tier change to the first touch (a completed step or an outbound message), "
+                  "conversion by tier",
        .tag = "decisions",
        .responses = {200, 400},
        .response_schema = kKpiSchema,
        .query = {"from", "to"}});
 
-  router.add(
-      Method::kGet, "/api/v1/decisions/{id}",
-      [&db, &clock](const Request& request) -> Result<Response> {
-        auto d = decision_for(request, db, clock, Action::kRead);
-        if (!d) return d.error();
-        return decision_response(200, *d);
-      },
-      {.summary = "One decision",
-       .tag = "decisions",
-       .responses = {200, 400, 404},
-       .response_schema = kDecisionSchema});
+  router.add(Method::kGet, "/api/v1/decisions/{id}",
+             [&db, &clock](const Request& request) -> Result<Response> {
+               auto d = decision_for(request, db, clock, Action::kRead);
+               if (!d) return d.error();
+               return decision_response(200, *d);
+             },
+             {.summary = "One decision",
+              .tag = "decisions",
+              .responses = {200, 400, 404},
+              .response_schema = kDecisionSchema});
 
   router.add(
       Method::kPost, "/api/v1/decisions/{id}/outcome",
@@ -326,33 +350,35 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
         auto body = parse_json_body(request);
         if (!body) return body.error();
         JsonFields f(*body);
-        auto outcome = f.one_of("outcome", Presence::kRequired, {"converted", "engaged", "rejected", "no_conversion"});
+        auto outcome = f.one_of("outcome", Presence::kRequired,
+                                {"converted", "engaged", "rejected", "no_conversion"});
         auto reward = f.number("reward", Presence::kOptional, 0, 1);
         if (auto st = f.finish(); !st) return st.error();
-        auto stored = service->record_outcome(d->id, *decide::parse_outcome(*outcome), reward, "api");
+        auto stored =
+            service->record_outcome(d->id, *decide::parse_outcome(*outcome), reward, "api");
         if (!stored) return stored.error();
         return decision_response(200, *stored);
       },
-      {.summary = "Record the decision's outcome (once; reward defaults to converted 1, engaged 0.5, "
-                  "rejected and no_conversion 0); the bandit learns from it",
+      {.summary =
+           "Record the decision's outcome (once; reward defaults to converted 1, engaged 0.5, "
+           "rejected and no_conversion 0); the bandit learns from it",
        .tag = "decisions",
        .responses = {200, 400, 403, 404, 409},
        .request_schema = kOutcomeBody,
        .response_schema = kDecisionSchema});
 
-  router.add(
-      Method::kPost, "/api/v1/decisions/{id}/accept",
-      [&db, &clock, service](const Request& request) -> Result<Response> {
-        auto step = decision_with_activity(request, db, clock);
-        if (!step) return step.error();
-        auto stored = service->accept(step->actor, step->decision.id);
-        if (!stored) return stored.error();
-        return decision_response(200, *stored);
-      },
-      {.summary = "The rep takes the recommended step on (an outcome signal)",
-       .tag = "decisions",
-       .responses = {200, 400, 403, 404, 409},
-       .response_schema = kDecisionSchema});
+  router.add(Method::kPost, "/api/v1/decisions/{id}/accept",
+             [&db, &clock, service](const Request& request) -> Result<Response> {
+               auto step = decision_with_activity(request, db, clock);
+               if (!step) return step.error();
+               auto stored = service->accept(step->actor, step->decision.id);
+               if (!stored) return stored.error();
+               return decision_response(200, *stored);
+             },
+             {.summary = "The rep takes the recommended step on (an outcome signal)",
+              .tag = "decisions",
+              .responses = {200, 400, 403, 404, 409},
+              .response_schema = kDecisionSchema});
 
   router.add(
       Method::kPost, "/api/v1/decisions/{id}/reject",
@@ -369,8 +395,9 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
         if (!stored) return stored.error();
         return decision_response(200, *stored);
       },
-      {.summary = "The rep refuses the recommended step, with a reason: its activity is cancelled and the "
-                  "outcome is rejected",
+      {.summary =
+           "The rep refuses the recommended step, with a reason: its activity is cancelled and the "
+           "outcome is rejected",
        .tag = "decisions",
        .responses = {200, 400, 403, 404, 409},
        .request_schema = kRejectBody,
@@ -385,25 +412,25 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
         if (!stored) return stored.error();
         return decision_response(200, *stored);
       },
-      {.summary = "The recommended step was done: its activity is marked done; the outcome follows from "
-                  "the lead's response within the horizon",
+      {.summary =
+           "The recommended step was done: its activity is marked done; the outcome follows from "
+           "the lead's response within the horizon",
        .tag = "decisions",
        .responses = {200, 400, 403, 404, 409},
        .response_schema = kDecisionSchema});
 
-  router.add(
-      Method::kGet, "/api/v1/settings/decisions",
-      [service](const Request& request) -> Result<Response> {
-        auto caller = caller_allowed(request, Action::kRead, Resource::kSettings);
-        if (!caller) return caller.error();
-        auto out = settings_body(*service);
-        if (!out) return out.error();
-        return Response::json(200, boost::json::serialize(*out));
-      },
-      {.summary = "The decision settings (admins), with the thresholds in force now",
-       .tag = "decisions",
-       .responses = {200, 403},
-       .response_schema = kSettingsSchema});
+  router.add(Method::kGet, "/api/v1/settings/decisions",
+             [service](const Request& request) -> Result<Response> {
+               auto caller = caller_allowed(request, Action::kRead, Resource::kSettings);
+               if (!caller) return caller.error();
+               auto out = settings_body(*service);
+               if (!out) return out.error();
+               return Response::json(200, boost::json::serialize(*out));
+             },
+             {.summary = "The decision settings (admins), with the thresholds in force now",
+              .tag = "decisions",
+              .responses = {200, 403},
+              .response_schema = kSettingsSchema});
 
   router.add(
       Method::kPut, "/api/v1/settings/decisions",
@@ -419,8 +446,9 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
         if (!out) return out.error();
         return Response::json(200, boost::json::serialize(*out));
       },
-      {.summary = "Replace the decision settings (admins): fields left out take their defaults; every "
-                  "number has a limit, and an error names the field",
+      {.summary =
+           "Replace the decision settings (admins): fields left out take their defaults; every "
+           "number has a limit, and an error names the field",
        .tag = "decisions",
        .responses = {200, 400, 403},
        .request_schema = kSettingsSchema,

@@ -1,9 +1,9 @@
 #include "api/event_routes.h"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <future>
@@ -48,12 +48,9 @@ Result<std::optional<Timestamp>> time_param(const Request& request, std::string_
 }
 
 object event_to_json(const store::LoggedEvent& e) {
-  object o{{"seq", e.seq},
-           {"entity", e.entity},
-           {"type", e.type},
-           {"ts", format_timestamp(e.ts)},
-           {"value", e.value},
-           {"received_at", format_timestamp(e.received_at)},
+  object o{{"seq", e.seq},          {"entity", e.entity},
+           {"type", e.type},        {"ts", format_timestamp(e.ts)},
+           {"value", e.value},      {"received_at", format_timestamp(e.received_at)},
            {"too_late", e.too_late}};
   if (!e.attrs.empty()) {
     auto attrs = parse_json_object(e.attrs);
@@ -170,16 +167,18 @@ void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor
         if (!parsed) return parsed.error();
         std::promise<Result<ingest::IngestReport>> promise;
         auto answer = promise.get_future();
-        ingestor.ingest(std::move(*parsed), std::move(types),
-                        [&promise](Result<ingest::IngestReport> r) { promise.set_value(std::move(r)); });
+        ingestor.ingest(
+            std::move(*parsed), std::move(types),
+            [&promise](Result<ingest::IngestReport> r) { promise.set_value(std::move(r)); });
         auto report = answer.get();
         if (!report) return report.error();
         return Response::json(202, boost::json::serialize(report_to_json(*report)));
       },
-      {.summary = "Send behaviour events (a JSON array, or NDJSON with Content-Type "
-                  "application/x-ndjson), at most 10,000 per request. 202 once the accepted ones "
-                  "are durable, with counts and, for each rejected event, its index, field and "
-                  "reason; duplicates (same id, or same content without an id) are not counted again",
+      {.summary =
+           "Send behaviour events (a JSON array, or NDJSON with Content-Type "
+           "application/x-ndjson), at most 10,000 per request. 202 once the accepted ones "
+           "are durable, with counts and, for each rejected event, its index, field and "
+           "reason; duplicates (same id, or same content without an id) are not counted again",
        .tag = "events",
        .responses = {202, 400, 413, 415, 429},
        .request_schema =
@@ -240,21 +239,22 @@ void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor
                    {"entities", s.entities},
                    {"alerts", s.alerts},
                    {"alerts_suppressed", s.alerts_suppressed}};
-        out["watermark"] = s.watermark_us > 0
-                               ? boost::json::value(format_timestamp(from_unix_micros(s.watermark_us)))
-                               : boost::json::value(nullptr);
+        out["watermark"] =
+            s.watermark_us > 0
+                ? boost::json::value(format_timestamp(from_unix_micros(s.watermark_us)))
+                : boost::json::value(nullptr);
         if (scorer != nullptr) {
           models::LiveScoringStats l = scorer->stats();
-          out["live_scoring"] = object{
-              {"model_id", l.model_id > 0 ? boost::json::value(l.model_id) : boost::json::value(nullptr)},
-              {"state", l.state},
-              {"rescored", l.rescored},
-              {"rows_written", l.rows_written},
-              {"tier_changes", l.tier_changes},
-              {"tier_alerts_suppressed", l.tier_alerts_suppressed},
-              {"skipped_no_model", l.skipped_no_model},
-              {"skipped_closed", l.skipped_closed},
-              {"errors", l.errors}};
+          out["live_scoring"] = object{{"model_id", l.model_id > 0 ? boost::json::value(l.model_id)
+                                                                   : boost::json::value(nullptr)},
+                                       {"state", l.state},
+                                       {"rescored", l.rescored},
+                                       {"rows_written", l.rows_written},
+                                       {"tier_changes", l.tier_changes},
+                                       {"tier_alerts_suppressed", l.tier_alerts_suppressed},
+                                       {"skipped_no_model", l.skipped_no_model},
+                                       {"skipped_closed", l.skipped_closed},
+                                       {"errors", l.errors}};
         }
         return Response::json(200, boost::json::serialize(out));
       },
@@ -359,7 +359,8 @@ void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor
         if (!alerts) return alerts.error();
         array items;
         for (const auto& a : *alerts) items.push_back(ingest::alert_to_json(a));
-        return page_response(std::move(items), filter.limit, alerts->empty() ? 0 : alerts->back().id);
+        return page_response(std::move(items), filter.limit,
+                             alerts->empty() ? 0 : alerts->back().id);
       },
       {.summary = "What the stream flagged, newest first: anomalies per entity and for the whole "
                   "stream (expected, seen, sigma, gamma) and lead tier changes",

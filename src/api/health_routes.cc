@@ -8,9 +8,7 @@ namespace icrm::api {
 void add_health_routes(Router& router, store::Database& db, const Metrics& metrics) {
   router.add(
       Method::kGet, "/healthz",
-      [](const Request&) -> Result<Response> {
-        return Response::json(200, R"({"status":"ok"})");
-      },
+      [](const Request&) -> Result<Response> { return Response::json(200, R"({"status":"ok"})"); },
       {.summary = "Liveness: the process is up and answering",
        .tag = "operations",
        .responses = {200},

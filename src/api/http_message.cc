@@ -29,14 +29,22 @@ bool clean_text(std::string_view s) {
 
 std::string_view method_name(Method m) {
   switch (m) {
-    case Method::kGet: return "GET";
-    case Method::kHead: return "HEAD";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
-    case Method::kOptions: return "OPTIONS";
-    case Method::kOther: return "OTHER";
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kOptions:
+      return "OPTIONS";
+    case Method::kOther:
+      return "OTHER";
   }
   return "OTHER";
 }
@@ -85,8 +93,8 @@ std::optional<std::string_view> Request::path_param(std::string_view name) const
 
 Status Request::set_target(std::string raw_target) {
   if (raw_target.size() > kMaxTargetBytes) {
-    return Error::too_large("the request target is longer than " +
-                            std::to_string(kMaxTargetBytes) + " bytes");
+    return Error::too_large("the request target is longer than " + std::to_string(kMaxTargetBytes) +
+                            " bytes");
   }
   auto parsed = boost::urls::parse_origin_form(raw_target);
   if (!parsed) return Error::invalid("the request target is not a valid path and query");
@@ -97,8 +105,7 @@ Status Request::set_target(std::string raw_target) {
   std::vector<std::pair<std::string, std::string>> params;
   for (auto param : parsed->params()) {
     if (params.size() == kMaxQueryParams) {
-      return Error::too_large("more than " + std::to_string(kMaxQueryParams) +
-                              " query parameters");
+      return Error::too_large("more than " + std::to_string(kMaxQueryParams) + " query parameters");
     }
     std::string key = param.key;
     std::string value = param.has_value ? std::string(param.value) : std::string();
@@ -131,31 +138,56 @@ Response Response::text(int status, std::string content_type, std::string body) 
 
 std::string_view status_reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Unknown";
   }
 }
 

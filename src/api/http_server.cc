@@ -1,9 +1,9 @@
 #include "api/http_server.h"
 
-#include <algorithm>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -59,9 +59,9 @@ struct Deadline {
   net::steady_timer timer;
   SteadyClock::time_point due{};  // when it expires, while armed
   bool armed = false;
-  bool waiting = false;              // timer.async_wait pending, ending at wait_end
+  bool waiting = false;  // timer.async_wait pending, ending at wait_end
   SteadyClock::time_point wait_end{};
-  uint64_t generation = 0;           // voids the handler of a replaced wait
+  uint64_t generation = 0;  // voids the handler of a replaced wait
 };
 
 // The header of a streamed response: no length; the body ends when the
@@ -103,8 +103,12 @@ class Session;
 class HttpServer::Impl {
  public:
   Impl(const ServerOptions& options, const Router& router, Metrics& metrics)
-      : options_(options), router_(router), metrics_(metrics), acceptor_(ioc_),
-        signals_(ioc_), grace_timer_(ioc_) {}
+      : options_(options),
+        router_(router),
+        metrics_(metrics),
+        acceptor_(ioc_),
+        signals_(ioc_),
+        grace_timer_(ioc_) {}
 
   Status listen();
   void run_threads();
@@ -128,7 +132,7 @@ class HttpServer::Impl {
 
   std::mutex mutex_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // GUARDED_BY(mutex_)
-  bool grace_timer_armed_ = false;                                  // GUARDED_BY(mutex_)
+  bool grace_timer_armed_ = false;                                 // GUARDED_BY(mutex_)
   std::atomic<bool> stopping_{false};
   net::io_context ioc_;
   tcp::acceptor acceptor_;
@@ -158,8 +162,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void start() {
     server_.register_session(this, weak_from_this());
-    net::dispatch(stream_.get_executor(),
-                  [self = shared_from_this()] { self->start_read(); });
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->start_read(); });
   }
 
   // Called (through post) when the server begins shutting down.
@@ -211,14 +214,13 @@ class Session : public std::enable_shared_from_this<Session> {
     // and a shutdown may close the connection here.
     idle_ = true;
     arm_read_deadline(server_.options_.idle_timeout, ReadPhase::kIdle);
-    stream_.async_read_some(
-        buffer_.prepare(kFirstReadBytes),
-        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-          self->idle_ = false;
-          if (ec) return self->close();
-          self->buffer_.commit(n);
-          self->read_header();
-        });
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->idle_ = false;
+                              if (ec) return self->close();
+                              self->buffer_.commit(n);
+                              self->read_header();
+                            });
   }
 
   void read_header() {
@@ -251,7 +253,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string_view target(req.target().data(), req.target().size());
     std::string_view path = target.substr(0, target.find('?'));
     bool post = req.method() == http::verb::post;
-    body_limit_ = post && path == kImportUploadPath  ? server_.options_.max_upload_bytes
+    body_limit_ = post && path == kImportUploadPath ? server_.options_.max_upload_bytes
                   : post && path == kEventBatchPath ? server_.options_.max_event_batch_bytes
                                                     : server_.options_.max_body_bytes;
     if (auto length = parser_->content_length(); length && *length > body_limit_)
@@ -297,9 +299,7 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (ec == http::error::body_limit) {
       server_.metrics_.record_rejected("body_too_large");
       r = problem_response(Error::too_large(
-          "The request body is larger than " + std::to_string(body_limit_) +
-              " bytes.",
-          "body"));
+          "The request body is larger than " + std::to_string(body_limit_) + " bytes.", "body"));
     } else {
       server_.metrics_.record_rejected("malformed_http");
       r = problem_response(Error::invalid("The request is not valid HTTP/1.1: " + ec.message()));
@@ -445,10 +445,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void do_write() {
     arm_write_deadline();
-    http::async_write(stream_, queue_.front(),
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->on_write(ec);
-                      });
+    http::async_write(
+        stream_, queue_.front(),
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
   }
 
   void on_write(beast::error_code ec) {
@@ -551,7 +550,8 @@ class Session : public std::enable_shared_from_this<Session> {
     d.wait_end = std::min(d.due, now + timer_step());
     d.waiting = true;
     uint64_t generation = ++d.generation;
-    d.timer.expires_at(d.wait_end);  // ends a wait in progress, whose handler sees an old generation
+    d.timer.expires_at(
+        d.wait_end);  // ends a wait in progress, whose handler sees an old generation
     d.timer.async_wait([self = shared_from_this(), &d, generation, expired](beast::error_code ec) {
       if (generation != d.generation) return;
       d.waiting = false;
@@ -572,13 +572,13 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   Deadline read_deadline_{stream_.get_executor()};
   Deadline write_deadline_{stream_.get_executor()};
-  ReadPhase read_phase_ = ReadPhase::kIdle;       // of read_deadline_
-  std::chrono::milliseconds read_after_{0};       // its timeout
+  ReadPhase read_phase_ = ReadPhase::kIdle;  // of read_deadline_
+  std::chrono::milliseconds read_after_{0};  // its timeout
   HttpServer::Impl& server_;
   std::string remote_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::size_t body_limit_ = 0;  // of the request being read
+  std::size_t body_limit_ = 0;       // of the request being read
   std::deque<BeastResponse> queue_;  // responses not yet written, in request order
   std::array<char, 4096> drain_buffer_{};
   bool reading_ = false;
@@ -621,20 +621,21 @@ Status HttpServer::Impl::listen() {
 }
 
 void HttpServer::Impl::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec,
-                                                        tcp::socket socket) {
-    if (!ec) {
-      // Accepted just before the shutdown began: served like any other.
-      socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session>(std::move(socket), *this)->start();
-    } else if (ec == net::error::operation_aborted) {
-      return;
-    } else {
-      // Out of descriptors and the like: keep serving the connections we have.
-      spdlog::warn("accept failed: {}", ec.message());
-    }
-    if (!stopping_) do_accept();
-  });
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         [this](boost::system::error_code ec, tcp::socket socket) {
+                           if (!ec) {
+                             // Accepted just before the shutdown began: served like any other.
+                             socket.set_option(tcp::no_delay(true), ec);
+                             std::make_shared<Session>(std::move(socket), *this)->start();
+                           } else if (ec == net::error::operation_aborted) {
+                             return;
+                           } else {
+                             // Out of descriptors and the like: keep serving the connections we
+                             // have.
+                             spdlog::warn("accept failed: {}", ec.message());
+                           }
+                           if (!stopping_) do_accept();
+                         });
 }
 
 void HttpServer::Impl::run_threads() {
@@ -693,19 +694,19 @@ void HttpServer::Impl::begin_shutdown() {
     // The timer is touched only under mutex_: sessions end on any I/O thread.
     grace_timer_.expires_after(options_.shutdown_grace);
     grace_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec) return;  // cancelled: every connection finished in time
-    std::vector<std::shared_ptr<Session>> remaining;
-    {
-      std::lock_guard lock(mutex_);
-      for (auto& [ptr, weak] : sessions_) {
-        if (auto s = weak.lock()) remaining.push_back(std::move(s));
+      if (ec) return;  // cancelled: every connection finished in time
+      std::vector<std::shared_ptr<Session>> remaining;
+      {
+        std::lock_guard lock(mutex_);
+        for (auto& [ptr, weak] : sessions_) {
+          if (auto s = weak.lock()) remaining.push_back(std::move(s));
+        }
       }
-    }
-    if (!remaining.empty()) {
-      spdlog::warn("shutdown grace period over; closing {} connection(s)", remaining.size());
-    }
-    for (auto& s : remaining) s->force_close();
-  });
+      if (!remaining.empty()) {
+        spdlog::warn("shutdown grace period over; closing {} connection(s)", remaining.size());
+      }
+      for (auto& s : remaining) s->force_close();
+    });
   }
   for (auto& s : live) s->on_server_stopping();
   live.clear();

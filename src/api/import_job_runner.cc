@@ -1,9 +1,9 @@
 #include "api/import_job_runner.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cerrno>
 #include <csignal>
 #include <fstream>
@@ -32,8 +32,10 @@ std::string to_json(const ImportJob& job) {
                           {"created_at", job.created_at},
                           {"started_at", opt(job.started_at)},
                           {"finished_at", opt(job.finished_at)}};
-  if (job.status == "succeeded") out["summary"] = std::move(summary);
-  else out["summary"] = nullptr;
+  if (job.status == "succeeded")
+    out["summary"] = std::move(summary);
+  else
+    out["summary"] = nullptr;
   return boost::json::serialize(out);
 }
 
@@ -128,7 +130,8 @@ ImportJob from_record(const store::ImportJobRecord& r) {
       job.summary.updated = count_of(o, "updated");
       job.summary.skipped = count_of(o, "skipped");
       job.summary.rejected = count_of(o, "rejected");
-      if (auto* s = o.if_contains("seconds"); s && s->is_number()) job.summary.seconds = s->to_number<double>();
+      if (auto* s = o.if_contains("seconds"); s && s->is_number())
+        job.summary.seconds = s->to_number<double>();
     }
   }
   auto rejected = boost::json::parse(r.rejected_json, ec);
@@ -148,7 +151,8 @@ ImportJob from_record(const store::ImportJobRecord& r) {
   return job;
 }
 
-ImportJobRunner::ImportJobRunner(store::Database& db, const Clock& clock, std::filesystem::path spool_dir)
+ImportJobRunner::ImportJobRunner(store::Database& db, const Clock& clock,
+                                 std::filesystem::path spool_dir)
     : db_(db),
       clock_(clock),
       store_(db),
@@ -164,7 +168,8 @@ void ImportJobRunner::fail_orphans() {
   if (!jobs) return;
   const std::string host = host_name();
   for (const auto& job : *jobs) {
-    if (orphaned_here(job.runner, host)) (void)store_.fail(job.id, kImportInterrupted, clock_.now());
+    if (orphaned_here(job.runner, host))
+      (void)store_.fail(job.id, kImportInterrupted, clock_.now());
   }
 }
 
@@ -192,8 +197,8 @@ Result<ImportJob> ImportJobRunner::submit(ingest::ImportOptions options, const s
                                           int64_t user_id) {
   std::unique_lock lock(mu_);
   if (queue_.size() >= kMaxQueuedImports)
-    return Error::rate_limited(fmt::format("{} imports are already waiting; try again when one has finished",
-                                           queue_.size()));
+    return Error::rate_limited(fmt::format(
+        "{} imports are already waiting; try again when one has finished", queue_.size()));
   lock.unlock();
   ImportJob job;
   job.kind = std::string(ingest::record_kind_name(options.kind));

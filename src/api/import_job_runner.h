@@ -88,7 +88,8 @@ class ImportJobRunner {
 
   // Queues an import of `upload` with `options` (its file is set here).
   // Errors: the queue is full (rate limited), the spool file cannot be written.
-  Result<ImportJob> submit(ingest::ImportOptions options, const std::string& upload, int64_t user_id);
+  Result<ImportJob> submit(ingest::ImportOptions options, const std::string& upload,
+                           int64_t user_id);
   // This instance's job from memory, any other from the database.
   std::optional<ImportJob> get(int64_t id) const;
   // Blocks until no import is queued or running (tests, shutdown).
@@ -111,7 +112,7 @@ class ImportJobRunner {
   store::Database& db_;
   const Clock& clock_;
   mutable store::ImportJobStore store_;
-  std::string runner_name_;            // "host:pid:nonce"
+  std::string runner_name_;  // "host:pid:nonce"
   std::filesystem::path spool_dir_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -9,12 +9,18 @@ namespace {
 
 auth::Resource resource_of(ingest::RecordKind kind) {
   switch (kind) {
-    case ingest::RecordKind::kCustomers: return auth::Resource::kCustomer;
-    case ingest::RecordKind::kLeads: return auth::Resource::kLead;
-    case ingest::RecordKind::kProducts: return auth::Resource::kProduct;
-    case ingest::RecordKind::kTransactions: return auth::Resource::kTransaction;
-    case ingest::RecordKind::kActivities: return auth::Resource::kActivity;
-    case ingest::RecordKind::kCommunications: return auth::Resource::kCommunication;
+    case ingest::RecordKind::kCustomers:
+      return auth::Resource::kCustomer;
+    case ingest::RecordKind::kLeads:
+      return auth::Resource::kLead;
+    case ingest::RecordKind::kProducts:
+      return auth::Resource::kProduct;
+    case ingest::RecordKind::kTransactions:
+      return auth::Resource::kTransaction;
+    case ingest::RecordKind::kActivities:
+      return auth::Resource::kActivity;
+    case ingest::RecordKind::kCommunications:
+      return auth::Resource::kCommunication;
   }
   return auth::Resource::kSettings;
 }
@@ -34,7 +40,8 @@ Result<bool> flag(const Request& request, std::string_view name) {
 // filename, else the first part.
 Result<std::string_view> multipart_file(std::string_view content_type, std::string_view body) {
   auto at = content_type.find("boundary=");
-  if (at == std::string_view::npos) return Error::invalid("multipart body without a boundary", "body");
+  if (at == std::string_view::npos)
+    return Error::invalid("multipart body without a boundary", "body");
   std::string_view b = content_type.substr(at + 9);
   b = b.substr(0, b.find(';'));
   if (b.size() >= 2 && b.front() == '"' && b.back() == '"') b = b.substr(1, b.size() - 2);
@@ -46,7 +53,8 @@ Result<std::string_view> multipart_file(std::string_view content_type, std::stri
     std::size_t head_end = body.find("\r\n\r\n", head);
     if (head_end == std::string_view::npos) break;
     std::size_t next = body.find("\r\n" + delimiter, head_end + 4);
-    if (next == std::string_view::npos) return Error::invalid("multipart body is not closed", "body");
+    if (next == std::string_view::npos)
+      return Error::invalid("multipart body is not closed", "body");
     std::string_view headers = body.substr(head, head_end - head);
     std::string_view content = body.substr(head_end + 4, next - head_end - 4);
     if (!first) first = content;
@@ -61,7 +69,10 @@ Result<std::string_view> multipart_file(std::string_view content_type, std::stri
 Result<ingest::ImportOptions> options_from(const Request& request) {
   ingest::ImportOptions o;
   auto kind = ingest::parse_record_kind(request.query_param("kind").value_or(""));
-  if (!kind) return Error::invalid("kind must be customers, leads, products, transactions, activities or communications", "kind");
+  if (!kind)
+    return Error::invalid(
+        "kind must be customers, leads, products, transactions, activities or communications",
+        "kind");
   o.kind = *kind;
   if (auto v = request.query_param("format")) {
     auto f = ingest::parse_input_format(*v);
@@ -69,7 +80,8 @@ Result<ingest::ImportOptions> options_from(const Request& request) {
     o.format = *f;
   } else {
     auto type = request.headers.get("Content-Type").value_or("");
-    bool lines = type.find("ndjson") != std::string_view::npos || type.find("jsonl") != std::string_view::npos;
+    bool lines = type.find("ndjson") != std::string_view::npos ||
+                 type.find("jsonl") != std::string_view::npos;
     o.format = lines ? ingest::InputFormat::kJsonl : ingest::InputFormat::kCsv;
   }
   if (auto v = request.query_param("delimiter")) {
@@ -127,10 +139,12 @@ void add_import_routes(Router& router, std::shared_ptr<ImportJobRunner> runner,
         if (!may_import(**caller, options->kind, auth::Action::kCreate) ||
             (options->on_duplicate == ingest::OnDuplicate::kUpdate &&
              !may_import(**caller, options->kind, auth::Action::kUpdate)))
-          return Error::permission_denied(fmt::format(
-              "importing {} is for those who may create them for anyone", ingest::record_kind_name(options->kind)));
+          return Error::permission_denied(
+              fmt::format("importing {} is for those who may create them for anyone",
+                          ingest::record_kind_name(options->kind)));
         if (request.body.size() > max_upload_bytes)
-          return Error::too_large(fmt::format("The upload is larger than {} bytes.", max_upload_bytes), "body");
+          return Error::too_large(
+              fmt::format("The upload is larger than {} bytes.", max_upload_bytes), "body");
         std::string_view file = request.body;
         auto type = request.headers.get("Content-Type").value_or("");
         if (type.starts_with("multipart/form-data")) {
@@ -146,12 +160,14 @@ void add_import_routes(Router& router, std::shared_ptr<ImportJobRunner> runner,
         r.headers.set("Location", fmt::format("{}/{}", kImportUploadPath, job->id));
         return r;
       },
-      {.summary = "Import a CSV or JSONL file of records in the background (the same mapping, checks "
-                  "and duplicate handling as `insightcrm import`): 202 with a job to poll at its Location",
+      {.summary =
+           "Import a CSV or JSONL file of records in the background (the same mapping, checks "
+           "and duplicate handling as `insightcrm import`): 202 with a job to poll at its Location",
        .tag = "imports",
        .responses = {202, 400, 403, 413, 429},
        .response_schema = kImportJobSchema,
-       .query = {"kind", "format", "delimiter", "encoding", "key", "on_duplicate", "atomic", "dry_run", "map"}});
+       .query = {"kind", "format", "delimiter", "encoding", "key", "on_duplicate", "atomic",
+                 "dry_run", "map"}});
 
   router.add(
       Method::kGet, std::string(kImportUploadPath) + "/{id}",
@@ -161,10 +177,13 @@ void add_import_routes(Router& router, std::shared_ptr<ImportJobRunner> runner,
         auto id = id_param(request);
         if (!id) return id.error();
         auto job = runner->get(*id);
-        auto kind = job ? ingest::parse_record_kind(job->kind) : Result<ingest::RecordKind>(Error::internal(""));
+        auto kind = job ? ingest::parse_record_kind(job->kind)
+                        : Result<ingest::RecordKind>(Error::internal(""));
         if (!job || !kind ||
-            (job->user_id != (*caller)->user_id && !may_import(**caller, *kind, auth::Action::kCreate)))
-          return Error::not_found(fmt::format("no import {} (jobs are kept by the instance that took them)", *id));
+            (job->user_id != (*caller)->user_id &&
+             !may_import(**caller, *kind, auth::Action::kCreate)))
+          return Error::not_found(
+              fmt::format("no import {} (jobs are kept by the instance that took them)", *id));
         return Response::json(200, to_json(*job));
       },
       {.summary = "An import job: queued, running (rows read so far), succeeded (counts) or failed "

@@ -1,10 +1,10 @@
 #include "api/json_body.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
-#include <algorithm>
 #include <cmath>
 
 namespace icrm::api {
@@ -41,14 +41,20 @@ bool strings_within_limit(const json::value& v, std::string* where) {
 
 std::string_view kind_name(json::kind k) {
   switch (k) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "a boolean";
     case json::kind::int64:
     case json::kind::uint64:
-    case json::kind::double_: return "a number";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
+    case json::kind::double_:
+      return "a number";
+    case json::kind::string:
+      return "a string";
+    case json::kind::array:
+      return "an array";
+    case json::kind::object:
+      return "an object";
   }
   return "unknown";
 }
@@ -67,23 +73,21 @@ Result<json::object> parse_json_object(std::string_view text) {
   if (!ec && consumed < text.size()) ec = json::error::extra_data;
   if (ec) {
     if (ec == json::error::too_deep) {
-      return body_error("JSON is nested deeper than " + std::to_string(kMaxJsonDepth) +
-                        " levels");
+      return body_error("JSON is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     }
     if (ec == json::error::syntax && consumed < text.size() &&
         static_cast<unsigned char>(text[consumed]) >= 0x80) {
       return body_error("JSON is not valid UTF-8 near byte " + std::to_string(consumed));
     }
-    return body_error("malformed JSON near byte " + std::to_string(consumed) + ": " +
-                      ec.message());
+    return body_error("malformed JSON near byte " + std::to_string(consumed) + ": " + ec.message());
   }
   json::value v = p.release();
   if (!v.is_object()) return body_error("the body must be a JSON object");
   std::string where;
   if (!strings_within_limit(v, &where)) {
-    return Error::too_large("a string in the body is longer than " +
-                                std::to_string(kMaxJsonStringBytes) + " bytes",
-                            where.empty() ? "body" : where);
+    return Error::too_large(
+        "a string in the body is longer than " + std::to_string(kMaxJsonStringBytes) + " bytes",
+        where.empty() ? "body" : where);
   }
   return std::move(v.get_object());
 }
@@ -145,8 +149,8 @@ std::optional<std::string> JsonFields::one_of(std::string_view name, Presence pr
   return std::nullopt;
 }
 
-std::optional<int64_t> JsonFields::integer(std::string_view name, Presence presence,
-                                           int64_t min, int64_t max) {
+std::optional<int64_t> JsonFields::integer(std::string_view name, Presence presence, int64_t min,
+                                           int64_t max) {
   bool ok;
   const json::value* v = find(name, presence, &ok);
   if (v == nullptr) return std::nullopt;
@@ -185,8 +189,8 @@ std::optional<double> JsonFields::number(std::string_view name, Presence presenc
   }
   double d = v->to_number<double>();
   if (!std::isfinite(d) || d < min || d > max) {
-    fail(std::string(name), "must be a number between " + std::to_string(min) + " and " +
-                                std::to_string(max));
+    fail(std::string(name),
+         "must be a number between " + std::to_string(min) + " and " + std::to_string(max));
     return std::nullopt;
   }
   return d;
@@ -213,8 +217,7 @@ std::optional<json::object> JsonFields::flat_object(std::string_view name, Prese
   }
   for (const auto& [key, item] : v->get_object()) {
     if (item.is_object() || item.is_array()) {
-      fail(std::string(name) + "." + std::string(key),
-           "must be a string, number, boolean or null");
+      fail(std::string(name) + "." + std::string(key), "must be a string, number, boolean or null");
       return std::nullopt;
     }
   }
@@ -247,9 +250,9 @@ Status JsonFields::finish() {
     }
   }
   if (errors_.empty()) return ok_status();
-  Error e = Error::invalid(errors_.size() == 1
-                               ? errors_.front().field + " " + errors_.front().message
-                               : std::to_string(errors_.size()) + " fields are invalid");
+  Error e =
+      Error::invalid(errors_.size() == 1 ? errors_.front().field + " " + errors_.front().message
+                                         : std::to_string(errors_.size()) + " fields are invalid");
   e.field = errors_.front().field;
   e.details = errors_;
   return e;

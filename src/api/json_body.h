@@ -52,8 +52,7 @@ class JsonFields {
                                     std::initializer_list<std::string_view> allowed);
   std::optional<int64_t> integer(std::string_view name, Presence presence, int64_t min,
                                  int64_t max);
-  std::optional<double> number(std::string_view name, Presence presence, double min,
-                               double max);
+  std::optional<double> number(std::string_view name, Presence presence, double min, double max);
   std::optional<bool> boolean(std::string_view name, Presence presence);
   // A JSON object whose values are scalars (custom attributes).
   std::optional<boost::json::object> flat_object(std::string_view name, Presence presence);

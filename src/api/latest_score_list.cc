@@ -10,8 +10,9 @@ Status add_latest_scores(store::Database& db, std::string_view entity, std::span
   if (!scores) return scores.error();
   for (std::size_t i = 0; i < ids.size() && i < items.size(); ++i) {
     auto it = scores->find(ids[i]);
-    items[i].as_object()["latest_score"] =
-        it == scores->end() ? boost::json::value(nullptr) : boost::json::value(store::to_json(it->second));
+    items[i].as_object()["latest_score"] = it == scores->end()
+                                               ? boost::json::value(nullptr)
+                                               : boost::json::value(store::to_json(it->second));
   }
   return {};
 }

@@ -34,9 +34,9 @@ void read_lead(RecordFields& f, Lead& l) {
     f.read_only({"status"}, "change it with POST /api/v1/leads/{id}/status");
   }
   f.read_only({"customer_id"}, "converting the lead links its customer");
-  f.read_only({"id", "contacted_at", "qualified_at", "converted_at", "lost_at", "created_at",
-               "updated_at"},
-              "the server sets it");
+  f.read_only(
+      {"id", "contacted_at", "qualified_at", "converted_at", "lost_at", "created_at", "updated_at"},
+      "the server sets it");
 }
 
 constexpr const char* kWriteFields =
@@ -90,8 +90,8 @@ void add_lead_routes(Router& router, store::Database& db, const Clock& clock) {
         if (!id) return id.error();
         auto lead = get_visible(*crud, **caller, *id);
         if (!lead) return lead.error();
-        auto s = check_write(**caller, auth::Action::kUpdate, auth::Resource::kLead,
-                             lead->owner_id, lead->owner_id);
+        auto s = check_write(**caller, auth::Action::kUpdate, auth::Resource::kLead, lead->owner_id,
+                             lead->owner_id);
         if (!s) return s.error();
         auto body = parse_json_body(request);
         if (!body) return body.error();
@@ -116,9 +116,9 @@ void add_lead_routes(Router& router, store::Database& db, const Clock& clock) {
                   "(new→contacted→qualified→converted; contacted or qualified→lost)",
        .tag = "leads",
        .responses = {200, 400, 404, 409, 415},
-       .request_schema = std::string(R"({"type":"object","required":["status"],"properties":{"status":)") +
-                         kStatusEnum +
-                         R"(,"customer_id":{"type":"integer"}},"additionalProperties":false})",
+       .request_schema =
+           std::string(R"({"type":"object","required":["status"],"properties":{"status":)") +
+           kStatusEnum + R"(,"customer_id":{"type":"integer"}},"additionalProperties":false})",
        .response_schema = lead_schema()});
 
   router.add(

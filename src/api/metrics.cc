@@ -54,18 +54,22 @@ void Metrics::add_counter(std::string name, std::string help, std::function<int6
 std::string Metrics::render() const {
   std::string out;
   std::lock_guard lock(mutex_);
-  out += "# HELP icrm_http_requests_total HTTP requests answered, by route pattern, method and status.\n";
+  out +=
+      "# HELP icrm_http_requests_total HTTP requests answered, by route pattern, method and "
+      "status.\n";
   out += "# TYPE icrm_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {
     const auto& [route, method, status] = key;
     out += fmt::format("icrm_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
                        label(route), label(method), status, n);
   }
-  out += "# HELP icrm_http_request_duration_seconds Time from a request's last byte read to its response handed to the socket.\n";
+  out +=
+      "# HELP icrm_http_request_duration_seconds Time from a request's last byte read to its "
+      "response handed to the socket.\n";
   out += "# TYPE icrm_http_request_duration_seconds histogram\n";
   for (const auto& [key, h] : latency_) {
-    std::string labels = fmt::format("route=\"{}\",method=\"{}\"", label(key.first),
-                                      label(key.second));
+    std::string labels =
+        fmt::format("route=\"{}\",method=\"{}\"", label(key.first), label(key.second));
     for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
       out += fmt::format("icrm_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
                          kLatencyBuckets[i], h.buckets[i]);
@@ -75,7 +79,9 @@ std::string Metrics::render() const {
     out += fmt::format("icrm_http_request_duration_seconds_sum{{{}}} {}\n", labels, h.sum);
     out += fmt::format("icrm_http_request_duration_seconds_count{{{}}} {}\n", labels, h.count);
   }
-  out += "# HELP icrm_http_rejected_total Requests refused before routing (malformed HTTP, limits, timeouts).\n";
+  out +=
+      "# HELP icrm_http_rejected_total Requests refused before routing (malformed HTTP, limits, "
+      "timeouts).\n";
   out += "# TYPE icrm_http_rejected_total counter\n";
   for (const auto& [reason, n] : rejected_) {
     out += fmt::format("icrm_http_rejected_total{{reason=\"{}\"}} {}\n", label(reason), n);

@@ -28,7 +28,10 @@ class Metrics {
 
   void record_request(std::string_view route, std::string_view method, int status,
                       std::chrono::nanoseconds latency);
-  void connection_opened() { open_connections_.fetch_add(1); ++connections_total_; }
+  void connection_opened() {
+    open_connections_.fetch_add(1);
+    ++connections_total_;
+  }
   void connection_closed() { open_connections_.fetch_sub(1); }
   int64_t open_connections() const { return open_connections_.load(); }
   // Counts a request the server refused before routing (bad HTTP, limits).
@@ -52,9 +55,9 @@ class Metrics {
 
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // GUARDED_BY(mutex_)
-  std::map<std::pair<std::string, std::string>, Histogram> latency_;     // GUARDED_BY(mutex_)
-  std::map<std::string, uint64_t> rejected_;                            // GUARDED_BY(mutex_)
-  std::function<std::pair<size_t, size_t>()> pool_gauge_;               // GUARDED_BY(mutex_)
+  std::map<std::pair<std::string, std::string>, Histogram> latency_;        // GUARDED_BY(mutex_)
+  std::map<std::string, uint64_t> rejected_;                                // GUARDED_BY(mutex_)
+  std::function<std::pair<size_t, size_t>()> pool_gauge_;                   // GUARDED_BY(mutex_)
   struct ExternalCounter {
     std::string name, help;
     std::function<int64_t()> read;

@@ -285,8 +285,7 @@ void add_model_routes(Router& router, store::Database& db, const Clock& clock,
         auto customer = store::CustomerStore(db, clock).get(*id);
         if (!customer) return customer.error();
         auto ownership = auth::ownership_of(customer->owner_id.value_or(0), (*caller)->user_id);
-        if (auto a =
-                authorize(**caller, auth::Action::kRead, auth::Resource::kCustomer, ownership);
+        if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kCustomer, ownership);
             !a)
           return a.error();
         auto out = latest_score_json(

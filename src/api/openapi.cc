@@ -1,8 +1,8 @@
 #include "api/openapi.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <algorithm>
 
 namespace icrm::api {
 
@@ -38,11 +38,12 @@ json::object problem_schema() {
            {"status", json::object{{"type", "integer"}}},
            {"detail", json::object{{"type", "string"}}},
            {"errors",
-            json::object{{"type", "array"},
-                         {"items", json::object{{"type", "object"},
-                                                {"properties",
-                                                 json::object{{"field", {{"type", "string"}}},
-                                                              {"message", {{"type", "string"}}}}}}}}},
+            json::object{
+                {"type", "array"},
+                {"items",
+                 json::object{{"type", "object"},
+                              {"properties", json::object{{"field", {{"type", "string"}}},
+                                                          {"message", {{"type", "string"}}}}}}}}},
        }}};
 }
 
@@ -83,9 +84,9 @@ json::object openapi_document(const Router& router, const std::string& version) 
     if (!route.doc.request_schema.empty()) {
       op["requestBody"] = json::object{
           {"required", true},
-          {"content", json::object{{"application/json",
-                                    json::object{{"schema", schema_or_object(
-                                                                route.doc.request_schema)}}}}}};
+          {"content",
+           json::object{{"application/json",
+                         json::object{{"schema", schema_or_object(route.doc.request_schema)}}}}}};
     }
     json::object responses;
     for (int code : documented_responses(route)) {
@@ -96,9 +97,9 @@ json::object openapi_document(const Router& router, const std::string& version) 
             {"application/problem+json",
              json::object{{"schema", json::object{{"$ref", "#/components/schemas/Problem"}}}}}};
       } else if (code != 204 && !route.doc.response_schema.empty()) {
-        r["content"] = json::object{
-            {"application/json",
-             json::object{{"schema", schema_or_object(route.doc.response_schema)}}}};
+        r["content"] =
+            json::object{{"application/json",
+                          json::object{{"schema", schema_or_object(route.doc.response_schema)}}}};
       }
       responses[std::to_string(code)] = std::move(r);
     }
@@ -125,9 +126,10 @@ json::object openapi_document(const Router& router, const std::string& version) 
   doc["components"] = json::object{
       {"schemas", json::object{{"Problem", problem_schema()}}},
       {"securitySchemes",
-       json::object{{"bearerAuth", json::object{{"type", "http"}, {"scheme", "bearer"}}},
-                    {"sessionCookie",
-                     json::object{{"type", "apiKey"}, {"in", "cookie"}, {"name", "icrm_session"}}}}}};
+       json::object{
+           {"bearerAuth", json::object{{"type", "http"}, {"scheme", "bearer"}}},
+           {"sessionCookie",
+            json::object{{"type", "apiKey"}, {"in", "cookie"}, {"name", "icrm_session"}}}}}};
   return doc;
 }
 

@@ -51,12 +51,13 @@ void add_product_routes(Router& router, store::Database& db, const Clock& clock)
   auto crud = std::make_shared<Crud<Product>>();
   crud->collection = "/api/v1/products";
   crud->resource = auth::Resource::kProduct;
-  crud->doc = {.tag = "products",
-               .noun = "product",
-               .record_schema = served_record_schema(
-                   kProductFields, R"("created_at":{"type":"string"},"updated_at":{"type":"string"})"),
-               .write_schema = write_body_schema(R"(["sku","name","unit_price_minor"])", kProductFields),
-               .list = store::ProductStore::list_capabilities()};
+  crud->doc = {
+      .tag = "products",
+      .noun = "product",
+      .record_schema = served_record_schema(
+          kProductFields, R"("created_at":{"type":"string"},"updated_at":{"type":"string"})"),
+      .write_schema = write_body_schema(R"(["sku","name","unit_price_minor"])", kProductFields),
+      .list = store::ProductStore::list_capabilities()};
   use_store(*crud, products);
   crud->read_fields = read_product;
   add_crud_routes(router, crud);
@@ -71,7 +72,8 @@ void add_transaction_routes(Router& router, store::Database& db, const Clock& cl
   crud->doc = {.tag = "transactions",
                .noun = "transaction",
                .record_schema = served_record_schema(
-                   kTransactionFields, R"("amount_minor":{"type":"integer"},"created_at":{"type":"string"})"),
+                   kTransactionFields,
+                   R"("amount_minor":{"type":"integer"},"created_at":{"type":"string"})"),
                .write_schema = write_body_schema(R"(["quantity","unit_price_minor","occurred_at"])",
                                                  kTransactionFields),
                .list = store::TransactionStore::list_capabilities()};

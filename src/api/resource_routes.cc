@@ -1,9 +1,9 @@
 #include "api/resource_routes.h"
 
-#include <boost/json/value.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json/value.hpp>
 #include <charconv>
 #include <limits>
 
@@ -41,8 +41,7 @@ Result<store::ListQuery> list_query_from(const Request& request) {
     if (key == "limit") {
       auto n = parse_positive(value);
       if (!n || *n > static_cast<int64_t>(kMaxPageSize)) {
-        errors.push_back(
-            {key, "must be an integer between 1 and " + std::to_string(kMaxPageSize)});
+        errors.push_back({key, "must be an integer between 1 and " + std::to_string(kMaxPageSize)});
       } else {
         query.limit = static_cast<size_t>(*n);
       }
@@ -57,9 +56,9 @@ Result<store::ListQuery> list_query_from(const Request& request) {
     }
   }
   if (errors.empty()) return query;
-  Error e = Error::invalid(errors.size() == 1 ? errors.front().field + " " + errors.front().message
-                                              : std::to_string(errors.size()) +
-                                                    " query parameters are invalid",
+  Error e = Error::invalid(errors.size() == 1
+                               ? errors.front().field + " " + errors.front().message
+                               : std::to_string(errors.size()) + " query parameters are invalid",
                            errors.front().field);
   e.details = std::move(errors);
   return e;
@@ -78,14 +77,16 @@ Result<int64_t> positive_param(const Request& request, std::string_view name, in
   int64_t n = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
   if (ec != std::errc() || end != text->data() + text->size() || n < 1 || n > max)
-    return Error::invalid(std::string(name) + " must be an integer from 1 to " + std::to_string(max),
-                          std::string(name));
+    return Error::invalid(
+        std::string(name) + " must be an integer from 1 to " + std::to_string(max),
+        std::string(name));
   return n;
 }
 
 Result<int64_t> id_param(const Request& request, std::string_view name) {
   auto id = parse_positive(request.path_param(name).value_or(""));
-  if (!id) return Error::invalid(std::string(name) + " must be a positive integer", std::string(name));
+  if (!id)
+    return Error::invalid(std::string(name) + " must be a positive integer", std::string(name));
   return *id;
 }
 
@@ -118,8 +119,8 @@ void RecordFields::integer(std::string_view name, int64_t& out, int64_t min, int
   if (auto v = f_.integer(name, Presence::kRequired, min, max)) out = *v;
 }
 
-void RecordFields::optional_integer(std::string_view name, std::optional<int64_t>& out,
-                                    int64_t min, int64_t max) {
+void RecordFields::optional_integer(std::string_view name, std::optional<int64_t>& out, int64_t min,
+                                    int64_t max) {
   if (!wanted(name)) return;
   if (f_.is_null(name)) out.reset();
   if (auto v = f_.integer(name, Presence::kOptional, min, max)) out = *v;
@@ -220,8 +221,7 @@ Result<const Caller*> caller_allowed_any(const Request& request, auth::Action ac
   return authorize(**caller, action, resource).error();
 }
 
-Status restrict_to_visible(const Caller& caller, auth::Resource resource,
-                           store::ListQuery& query) {
+Status restrict_to_visible(const Caller& caller, auth::Resource resource, store::ListQuery& query) {
   switch (auth::list_scope(caller.role, resource)) {
     case auth::ListScope::kAll:
       return {};
@@ -279,13 +279,14 @@ std::string page_schema(const std::string& record_schema) {
 }
 
 std::string served_record_schema(std::string_view fields, std::string_view extra) {
-  return fmt::format(R"({{"type":"object","properties":{{"id":{{"type":"integer"}},{},{}}}}})", fields,
-                     extra);
+  return fmt::format(R"({{"type":"object","properties":{{"id":{{"type":"integer"}},{},{}}}}})",
+                     fields, extra);
 }
 
 std::string write_body_schema(std::string_view required, std::string_view fields) {
-  return fmt::format(R"({{"type":"object","required":{},"properties":{{{}}},"additionalProperties":false}})",
-                     required, fields);
+  return fmt::format(
+      R"({{"type":"object","required":{},"properties":{{{}}},"additionalProperties":false}})",
+      required, fields);
 }
 
 std::vector<std::string> list_query_doc(const store::ListCapabilities& list) {

@@ -24,7 +24,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -86,8 +85,7 @@ class RecordFields {
   bool present(std::string_view name) const { return f_.present(name); }
 
   void text(std::string_view name, std::string& out, std::size_t max_bytes);
-  void optional_text(std::string_view name, std::optional<std::string>& out,
-                     std::size_t max_bytes);
+  void optional_text(std::string_view name, std::optional<std::string>& out, std::size_t max_bytes);
   void integer(std::string_view name, int64_t& out, int64_t min, int64_t max);
   void optional_integer(std::string_view name, std::optional<int64_t>& out, int64_t min,
                         int64_t max);
@@ -126,8 +124,7 @@ Result<const Caller*> caller_allowed_any(const Request& request, auth::Action ac
                                          auth::Resource resource);
 // Narrows `query` to what the caller may list (list_scope): a rep's leads
 // become their own plus unassigned, their activities their own only.
-Status restrict_to_visible(const Caller& caller, auth::Resource resource,
-                           store::ListQuery& query);
+Status restrict_to_visible(const Caller& caller, auth::Resource resource, store::ListQuery& query);
 // Whether the caller may see a record of `resource` owned by `owner`.
 bool visible_to(const Caller& caller, auth::Resource resource, std::optional<int64_t> owner);
 // Ownership of a record owned by `owner` as seen by the caller.
@@ -174,7 +171,8 @@ struct Crud {
   std::function<void(Record&, int64_t)> set_owner;
   // When set, adds to each listed record's JSON what its repository does not
   // hold (a lead's latest score): items[i] is records[i] as served.
-  std::function<Status(const std::vector<Record>& records, boost::json::array& items)> annotate_list;
+  std::function<Status(const std::vector<Record>& records, boost::json::array& items)>
+      annotate_list;
 };
 
 // Points list/get/create/update/remove at a repository with the usual
@@ -224,124 +222,122 @@ void add_crud_routes(Router& router, std::shared_ptr<Crud<Record>> crud) {
   using auth::Action;
   const CrudDoc& d = crud->doc;
   if (crud->list) {
-    router.add(
-        Method::kGet, crud->collection,
-        [crud](const Request& request) -> Result<Response> {
-          auto caller = caller_allowed(request, Action::kRead, crud->resource);
-          if (!caller) return caller.error();
-          auto query = list_query_from(request);
-          if (!query) return query.error();
-          if (auto s = restrict_to_visible(**caller, crud->resource, *query); !s) return s.error();
-          auto page = crud->list(*query);
-          if (!page) return page.error();
-          if (!crud->annotate_list) return page_response(*page);
-          boost::json::array items;
-          items.reserve(page->items.size());
-          for (const auto& r : page->items) items.push_back(to_json(r));
-          if (auto s = crud->annotate_list(page->items, items); !s) return s.error();
-          return page_response(std::move(items), page->next_cursor);
-        },
-        {.summary = "List " + d.tag + ", a page at a time",
-         .tag = d.tag,
-         .responses = {200, 400},
-         .response_schema = page_schema(d.list_item_schema.empty() ? d.record_schema : d.list_item_schema),
-         .query = list_query_doc(d.list)});
+    router.add(Method::kGet, crud->collection,
+               [crud](const Request& request) -> Result<Response> {
+                 auto caller = caller_allowed(request, Action::kRead, crud->resource);
+                 if (!caller) return caller.error();
+                 auto query = list_query_from(request);
+                 if (!query) return query.error();
+                 if (auto s = restrict_to_visible(**caller, crud->resource, *query); !s)
+                   return s.error();
+                 auto page = crud->list(*query);
+                 if (!page) return page.error();
+                 if (!crud->annotate_list) return page_response(*page);
+                 boost::json::array items;
+                 items.reserve(page->items.size());
+                 for (const auto& r : page->items) items.push_back(to_json(r));
+                 if (auto s = crud->annotate_list(page->items, items); !s) return s.error();
+                 return page_response(std::move(items), page->next_cursor);
+               },
+               {.summary = "List " + d.tag + ", a page at a time",
+                .tag = d.tag,
+                .responses = {200, 400},
+                .response_schema =
+                    page_schema(d.list_item_schema.empty() ? d.record_schema : d.list_item_schema),
+                .query = list_query_doc(d.list)});
   }
   if (crud->create) {
-    router.add(
-        Method::kPost, crud->collection,
-        [crud](const Request& request) -> Result<Response> {
-          auto caller = caller_allowed_any(request, Action::kCreate, crud->resource);
-          if (!caller) return caller.error();
-          Record record{};
-          if (auto s = read_body(*crud, request, Write::kCreate, record); !s) return s.error();
-          if (crud->set_owner && !crud->owner(record) &&
-              !auth::allowed((*caller)->role, Action::kCreate, crud->resource,
-                             auth::Ownership::kUnassigned)) {
-            crud->set_owner(record, (*caller)->user_id);
-          }
-          if (crud->owner) {
-            auto s = check_write(**caller, Action::kCreate, crud->resource, std::nullopt,
-                                 crud->owner(record));
-            if (!s) return s.error();
-          }
-          auto created = crud->create(actor_of(**caller), std::move(record));
-          if (!created) return created.error();
-          return record_response(201, to_json(*created),
-                                 crud->collection + "/" + std::to_string(created->id));
-        },
-        {.summary = "Create a " + d.noun,
-         .tag = d.tag,
-         .responses = {201, 400, 409, 413, 415},
-         .request_schema = d.write_schema,
-         .response_schema = d.record_schema});
+    router.add(Method::kPost, crud->collection,
+               [crud](const Request& request) -> Result<Response> {
+                 auto caller = caller_allowed_any(request, Action::kCreate, crud->resource);
+                 if (!caller) return caller.error();
+                 Record record{};
+                 if (auto s = read_body(*crud, request, Write::kCreate, record); !s)
+                   return s.error();
+                 if (crud->set_owner && !crud->owner(record) &&
+                     !auth::allowed((*caller)->role, Action::kCreate, crud->resource,
+                                    auth::Ownership::kUnassigned)) {
+                   crud->set_owner(record, (*caller)->user_id);
+                 }
+                 if (crud->owner) {
+                   auto s = check_write(**caller, Action::kCreate, crud->resource, std::nullopt,
+                                        crud->owner(record));
+                   if (!s) return s.error();
+                 }
+                 auto created = crud->create(actor_of(**caller), std::move(record));
+                 if (!created) return created.error();
+                 return record_response(201, to_json(*created),
+                                        crud->collection + "/" + std::to_string(created->id));
+               },
+               {.summary = "Create a " + d.noun,
+                .tag = d.tag,
+                .responses = {201, 400, 409, 413, 415},
+                .request_schema = d.write_schema,
+                .response_schema = d.record_schema});
   }
   if (crud->get) {
-    router.add(
-        Method::kGet, item_path(crud->collection),
-        [crud](const Request& request) -> Result<Response> {
-          auto caller = caller_allowed(request, Action::kRead, crud->resource);
-          if (!caller) return caller.error();
-          auto id = id_param(request);
-          if (!id) return id.error();
-          auto record = get_visible(*crud, **caller, *id);
-          if (!record) return record.error();
-          return record_response(200, to_json(*record));
-        },
-        {.summary = "Read one " + d.noun,
-         .tag = d.tag,
-         .responses = {200, 400, 404},
-         .response_schema = d.record_schema});
+    router.add(Method::kGet, item_path(crud->collection),
+               [crud](const Request& request) -> Result<Response> {
+                 auto caller = caller_allowed(request, Action::kRead, crud->resource);
+                 if (!caller) return caller.error();
+                 auto id = id_param(request);
+                 if (!id) return id.error();
+                 auto record = get_visible(*crud, **caller, *id);
+                 if (!record) return record.error();
+                 return record_response(200, to_json(*record));
+               },
+               {.summary = "Read one " + d.noun,
+                .tag = d.tag,
+                .responses = {200, 400, 404},
+                .response_schema = d.record_schema});
   }
   if (crud->get && crud->update) {
-    router.add(
-        Method::kPatch, item_path(crud->collection),
-        [crud](const Request& request) -> Result<Response> {
-          auto caller = caller_allowed_any(request, Action::kUpdate, crud->resource);
-          if (!caller) return caller.error();
-          auto id = id_param(request);
-          if (!id) return id.error();
-          auto record = get_visible(*crud, **caller, *id);
-          if (!record) return record.error();
-          std::optional<int64_t> before = crud->owner ? crud->owner(*record) : std::nullopt;
-          if (auto s = read_body(*crud, request, Write::kPatch, *record); !s) return s.error();
-          if (crud->owner) {
-            auto s = check_write(**caller, Action::kUpdate, crud->resource, before,
-                                 crud->owner(*record));
-            if (!s) return s.error();
-          } else if (auto s = authorize(**caller, Action::kUpdate, crud->resource); !s) {
-            return s.error();
-          }
-          auto updated = crud->update(actor_of(**caller), std::move(*record));
-          if (!updated) return updated.error();
-          return record_response(200, to_json(*updated));
-        },
-        {.summary = "Change the fields of a " + d.noun + " named in the body",
-         .tag = d.tag,
-         .responses = {200, 400, 404, 409, 413, 415},
-         .request_schema = d.write_schema,
-         .response_schema = d.record_schema});
+    router.add(Method::kPatch, item_path(crud->collection),
+               [crud](const Request& request) -> Result<Response> {
+                 auto caller = caller_allowed_any(request, Action::kUpdate, crud->resource);
+                 if (!caller) return caller.error();
+                 auto id = id_param(request);
+                 if (!id) return id.error();
+                 auto record = get_visible(*crud, **caller, *id);
+                 if (!record) return record.error();
+                 std::optional<int64_t> before = crud->owner ? crud->owner(*record) : std::nullopt;
+                 if (auto s = read_body(*crud, request, Write::kPatch, *record); !s)
+                   return s.error();
+                 if (crud->owner) {
+                   auto s = check_write(**caller, Action::kUpdate, crud->resource, before,
+                                        crud->owner(*record));
+                   if (!s) return s.error();
+                 } else if (auto s = authorize(**caller, Action::kUpdate, crud->resource); !s) {
+                   return s.error();
+                 }
+                 auto updated = crud->update(actor_of(**caller), std::move(*record));
+                 if (!updated) return updated.error();
+                 return record_response(200, to_json(*updated));
+               },
+               {.summary = "Change the fields of a " + d.noun + " named in the body",
+                .tag = d.tag,
+                .responses = {200, 400, 404, 409, 413, 415},
+                .request_schema = d.write_schema,
+                .response_schema = d.record_schema});
   }
   if (crud->get && crud->remove) {
-    router.add(
-        Method::kDelete, item_path(crud->collection),
-        [crud](const Request& request) -> Result<Response> {
-          auto caller = caller_allowed_any(request, Action::kDelete, crud->resource);
-          if (!caller) return caller.error();
-          auto id = id_param(request);
-          if (!id) return id.error();
-          auto record = get_visible(*crud, **caller, *id);
-          if (!record) return record.error();
-          std::optional<int64_t> owner = crud->owner ? crud->owner(*record) : std::nullopt;
-          auto s = crud->owner ? check_write(**caller, Action::kDelete, crud->resource, owner, owner)
-                               : authorize(**caller, Action::kDelete, crud->resource);
-          if (!s) return s.error();
-          if (auto r = crud->remove(actor_of(**caller), *id); !r) return r.error();
-          return Response::text(204, "text/plain", "");
-        },
-        {.summary = "Delete a " + d.noun,
-         .tag = d.tag,
-         .responses = {204, 400, 404, 409}});
+    router.add(Method::kDelete, item_path(crud->collection),
+               [crud](const Request& request) -> Result<Response> {
+                 auto caller = caller_allowed_any(request, Action::kDelete, crud->resource);
+                 if (!caller) return caller.error();
+                 auto id = id_param(request);
+                 if (!id) return id.error();
+                 auto record = get_visible(*crud, **caller, *id);
+                 if (!record) return record.error();
+                 std::optional<int64_t> owner = crud->owner ? crud->owner(*record) : std::nullopt;
+                 auto s = crud->owner
+                              ? check_write(**caller, Action::kDelete, crud->resource, owner, owner)
+                              : authorize(**caller, Action::kDelete, crud->resource);
+                 if (!s) return s.error();
+                 if (auto r = crud->remove(actor_of(**caller), *id); !r) return r.error();
+                 return Response::text(204, "text/plain", "");
+               },
+               {.summary = "Delete a " + d.noun, .tag = d.tag, .responses = {204, 400, 404, 409}});
   }
 }
 

@@ -78,8 +78,7 @@ void Router::use(Middleware middleware) { middleware_.push_back(std::move(middle
 
 void Router::set_fallback(Handler handler) { fallback_ = std::move(handler); }
 
-Result<Response> Router::run(const Route& route, const Request& request,
-                             size_t middleware) const {
+Result<Response> Router::run(const Route& route, const Request& request, size_t middleware) const {
   if (middleware == middleware_.size()) return route.handler(request);
   Next next = [&](const Request& r) { return run(route, r, middleware + 1); };
   return middleware_[middleware](request, route, next);
@@ -120,9 +119,9 @@ Dispatched Router::dispatch(Request& request) const {
         if (m == "GET" && allow.find("HEAD") == std::string::npos) allow += ", HEAD";
       }
       Response r = problem_response(405, request.method_text.empty()
-                                              ? "This method is not allowed here."
-                                              : request.method_text + " is not allowed on " +
-                                                    request.path + "; allowed: " + allow);
+                                             ? "This method is not allowed here."
+                                             : request.method_text + " is not allowed on " +
+                                                   request.path + "; allowed: " + allow);
       r.headers.set("Allow", allow);
       return {std::move(r), "unmatched"};
     }
@@ -148,8 +147,8 @@ Dispatched Router::dispatch(Request& request) const {
   try {
     response = to_response(run(*best, request, 0));
   } catch (const std::exception& e) {
-    response = problem_response(
-        Error::internal("handler for " + best->pattern + " threw: " + e.what()));
+    response =
+        problem_response(Error::internal("handler for " + best->pattern + " threw: " + e.what()));
   }
   if (omit_body) response.omit_body = true;
   return {std::move(response), best->pattern};

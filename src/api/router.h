@@ -29,10 +29,10 @@ using Handler = std::function<Result<Response>(const Request&)>;
 struct RouteDoc {
   std::string summary;
   std::string tag;
-  std::vector<int> responses;          // every status the route may answer
-  std::string request_schema;          // JSON Schema text of the body, "" when none
-  std::string response_schema;         // JSON Schema text of the 2xx body, "" when none
-  std::vector<std::string> query;      // documented query parameters
+  std::vector<int> responses;      // every status the route may answer
+  std::string request_schema;      // JSON Schema text of the body, "" when none
+  std::string response_schema;     // JSON Schema text of the 2xx body, "" when none
+  std::vector<std::string> query;  // documented query parameters
 };
 
 // Who may call a route; middleware (auth) enforces it, the router only records it.

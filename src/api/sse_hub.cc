@@ -100,12 +100,12 @@ struct SseHub::Core {
 
   const SseOptions options;
   mutable std::mutex mutex;
-  std::deque<Kept> ring;                                 // GUARDED_BY(mutex)
+  std::deque<Kept> ring;  // GUARDED_BY(mutex)
   // Connections own their streams; a stream dropped without being opened
   // (a test calling the router without a socket) just expires here.
-  std::vector<std::weak_ptr<SseClient>> clients;         // GUARDED_BY(mutex)
-  uint64_t next_id;                                      // GUARDED_BY(mutex)
-  SseStats stats;                                        // GUARDED_BY(mutex), clients aside
+  std::vector<std::weak_ptr<SseClient>> clients;  // GUARDED_BY(mutex)
+  uint64_t next_id;                               // GUARDED_BY(mutex)
+  SseStats stats;                                 // GUARDED_BY(mutex), clients aside
   // The heartbeat thread's stop signal.
   std::condition_variable stop_cv;
   bool stopping = false;  // GUARDED_BY(mutex)
@@ -118,7 +118,10 @@ class SseClient final : public ResponseStream {
  public:
   SseClient(std::weak_ptr<SseHub::Core> core, std::size_t capacity, SseViewer viewer,
             std::string preamble)
-      : viewer(viewer), core_(std::move(core)), capacity_(capacity), preamble_(std::move(preamble)) {}
+      : viewer(viewer),
+        core_(std::move(core)),
+        capacity_(capacity),
+        preamble_(std::move(preamble)) {}
 
   const SseViewer viewer;
 
@@ -172,11 +175,11 @@ class SseClient final : public ResponseStream {
   const std::weak_ptr<SseHub::Core> core_;
   const std::size_t capacity_;
   std::mutex mutex_;
-  std::string preamble_;              // GUARDED_BY(mutex_): replayed frames, sent first
-  std::deque<Frame> queue_;           // GUARDED_BY(mutex_)
-  std::function<void()> wake_;        // GUARDED_BY(mutex_)
-  bool ended_ = false;                // GUARDED_BY(mutex_)
-  bool closed_ = false;               // GUARDED_BY(mutex_)
+  std::string preamble_;        // GUARDED_BY(mutex_): replayed frames, sent first
+  std::deque<Frame> queue_;     // GUARDED_BY(mutex_)
+  std::function<void()> wake_;  // GUARDED_BY(mutex_)
+  bool ended_ = false;          // GUARDED_BY(mutex_)
+  bool closed_ = false;         // GUARDED_BY(mutex_)
 };
 
 void SseHub::Core::publish(const BusMessage& message) {
@@ -266,8 +269,8 @@ Result<std::shared_ptr<ResponseStream>> SseHub::connect(std::optional<uint64_t> 
     for (const Core::Kept& k : ring)
       if (k.id > *last_event_id && viewer.sees(k.audience)) preamble += *k.frame;
   }
-  auto client = std::make_shared<SseClient>(core_, core_->options.client_queue, viewer,
-                                            std::move(preamble));
+  auto client =
+      std::make_shared<SseClient>(core_, core_->options.client_queue, viewer, std::move(preamble));
   core_->clients.push_back(client);
   ++core_->stats.connected;
   return std::shared_ptr<ResponseStream>(std::move(client));
@@ -288,8 +291,8 @@ void SseHub::close_all() {
 SseStats SseHub::stats() const {
   std::lock_guard lock(core_->mutex);
   SseStats s = core_->stats;
-  s.clients = static_cast<std::size_t>(std::count_if(
-      core_->clients.begin(), core_->clients.end(), [](const auto& w) { return !w.expired(); }));
+  s.clients = static_cast<std::size_t>(std::count_if(core_->clients.begin(), core_->clients.end(),
+                                                     [](const auto& w) { return !w.expired(); }));
   return s;
 }
 

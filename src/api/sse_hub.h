@@ -66,8 +66,8 @@ struct SseStats {
   int64_t dropped = 0;    // too slow: queue full
   int64_t refused = 0;    // past max_clients
   int64_t published = 0;
-  int64_t withheld = 0;   // frames not queued for a client because its viewer may not see them
-  uint64_t last_id = 0;   // 0 before any message
+  int64_t withheld = 0;  // frames not queued for a client because its viewer may not see them
+  uint64_t last_id = 0;  // 0 before any message
 };
 
 // Who may see a frame, read from its message (a JSON object).

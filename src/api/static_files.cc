@@ -22,11 +22,20 @@ std::string html_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -76,7 +85,8 @@ Result<Response> StaticFiles::file_response(const fs::path& file, bool is_index)
   Response r = Response::text(200, std::string(content_type_for(file)), buf.str());
   // Vite puts content hashes in asset names; index.html must always be revalidated.
   bool hashed = under(root_ / "assets", file);
-  r.headers.set("Cache-Control", is_index || !hashed ? "no-cache" : "public, max-age=31536000, immutable");
+  r.headers.set("Cache-Control",
+                is_index || !hashed ? "no-cache" : "public, max-age=31536000, immutable");
   r.headers.set("X-Content-Type-Options", "nosniff");
   return r;
 }
@@ -94,7 +104,8 @@ Result<Response> StaticFiles::serve(const Request& request) const {
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>InsightCRM</title></head>"
         "<body><h1>InsightCRM is running</h1><p>The API answers under <code>/api/v1/</code> "
         "(see <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>, "
-        "<a href=\"/healthz\">/healthz</a>).</p><p>The dashboard is not built: no directory <code>" +
+        "<a href=\"/healthz\">/healthz</a>).</p><p>The dashboard is not built: no directory "
+        "<code>" +
         html_escape(configured_.string()) +
         "</code>. Build it with <code>npm ci &amp;&amp; npm run build</code> in <code>web/</code> "
         "(or <code>make demo</code>), or point <code>insightcrm serve --web DIR</code> at a built "

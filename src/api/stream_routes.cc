@@ -19,7 +19,8 @@ void add_stream_routes(Router& router, SseHub& hub) {
           last = *id;
         }
         // The frames about the leads the caller's role may list.
-        const SseViewer viewer{auth::list_scope((*caller)->role, auth::Resource::kLead), (*caller)->user_id};
+        const SseViewer viewer{auth::list_scope((*caller)->role, auth::Resource::kLead),
+                               (*caller)->user_id};
         auto stream = hub.connect(last, viewer);
         if (!stream) return stream.error();
         Response r;

@@ -114,7 +114,8 @@ Result<EndpointFields> read_endpoint_fields(const Request& request, Presence pre
     if (auto s = notify::check_webhook_url(*out.url); !s) f.fail("url", s.error().message);
   }
   out.topics = read_topics(*body, f, presence);
-  out.description = f.string("description", Presence::kOptional, notify::kMaxWebhookDescriptionBytes);
+  out.description =
+      f.string("description", Presence::kOptional, notify::kMaxWebhookDescriptionBytes);
   out.active = f.boolean("active", Presence::kOptional);
   if (auto s = f.finish(); !s) return s.error();
   return out;
@@ -165,8 +166,9 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
       {.summary = "The webhook endpoints (admin), oldest first, without their secrets",
        .tag = "webhooks",
        .responses = {200},
-       .response_schema = std::string(R"({"type":"object","properties":{"items":{"type":"array","items":)") +
-                          kEndpointSchema + "}}}"});
+       .response_schema =
+           std::string(R"({"type":"object","properties":{"items":{"type":"array","items":)") +
+           kEndpointSchema + "}}}"});
 
   router.add(
       Method::kPost, "/api/v1/webhooks",
@@ -206,19 +208,18 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
            std::string(R"({"type":"object","required":["url","topics"],)") + kWriteProperties + "}",
        .response_schema = kEndpointSchema});
 
-  router.add(
-      Method::kGet, "/api/v1/webhooks/{id}",
-      [&db](const Request& request) -> Result<Response> {
-        auto id = admin_id_param(request, auth::Action::kRead);
-        if (!id) return id.error();
-        auto e = store::WebhookStore(db).get_endpoint(*id);
-        if (!e) return e.error();
-        return Response::json(200, boost::json::serialize(endpoint_json(*e)));
-      },
-      {.summary = "One webhook endpoint (admin), without its secret",
-       .tag = "webhooks",
-       .responses = {200, 400, 404},
-       .response_schema = kEndpointSchema});
+  router.add(Method::kGet, "/api/v1/webhooks/{id}",
+             [&db](const Request& request) -> Result<Response> {
+               auto id = admin_id_param(request, auth::Action::kRead);
+               if (!id) return id.error();
+               auto e = store::WebhookStore(db).get_endpoint(*id);
+               if (!e) return e.error();
+               return Response::json(200, boost::json::serialize(endpoint_json(*e)));
+             },
+             {.summary = "One webhook endpoint (admin), without its secret",
+              .tag = "webhooks",
+              .responses = {200, 400, 404},
+              .response_schema = kEndpointSchema});
 
   router.add(
       Method::kPatch, "/api/v1/webhooks/{id}",
@@ -246,17 +247,16 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
        .request_schema = std::string(R"({"type":"object",)") + kWriteProperties + "}",
        .response_schema = kEndpointSchema});
 
-  router.add(
-      Method::kDelete, "/api/v1/webhooks/{id}",
-      [&db](const Request& request) -> Result<Response> {
-        auto id = admin_id_param(request, auth::Action::kDelete);
-        if (!id) return id.error();
-        if (auto s = store::WebhookStore(db).remove_endpoint(*id); !s) return s.error();
-        return Response::text(204, "text/plain", "");
-      },
-      {.summary = "Remove a webhook endpoint and its delivery log (admin)",
-       .tag = "webhooks",
-       .responses = {204, 400, 404}});
+  router.add(Method::kDelete, "/api/v1/webhooks/{id}",
+             [&db](const Request& request) -> Result<Response> {
+               auto id = admin_id_param(request, auth::Action::kDelete);
+               if (!id) return id.error();
+               if (auto s = store::WebhookStore(db).remove_endpoint(*id); !s) return s.error();
+               return Response::text(204, "text/plain", "");
+             },
+             {.summary = "Remove a webhook endpoint and its delivery log (admin)",
+              .tag = "webhooks",
+              .responses = {204, 400, 404}});
 
   router.add(
       Method::kGet, "/api/v1/webhooks/{id}/deliveries",
@@ -297,8 +297,8 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
         auto body = notify::make_webhook_body(notify::kPingTopic, event_id,
                                               R"({"message":"ping from InsightCRM"})", now);
         if (!body) return body.error();
-        auto d = store::WebhookStore(db).enqueue_for(*id, std::string(notify::kPingTopic),
-                                                     event_id, *body, now);
+        auto d = store::WebhookStore(db).enqueue_for(*id, std::string(notify::kPingTopic), event_id,
+                                                     *body, now);
         if (!d) return d.error();
         return Response::json(202, boost::json::serialize(delivery_json(*d)));
       },

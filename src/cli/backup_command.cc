@@ -19,7 +19,8 @@ void add_backup_command(CLI::App& app) {
       "Copy the whole database to a file while the server keeps running.\n"
       "  SQLite:     a SQLite file made with the online backup API (one consistent snapshot;\n"
       "              writers are not blocked). Open it with `sqlite3 FILE` to inspect it.\n"
-      "  PostgreSQL: pg_dump custom format (needs pg_dump on PATH); inspect with pg_restore --list.\n"
+      "  PostgreSQL: pg_dump custom format (needs pg_dump on PATH); inspect with pg_restore "
+      "--list.\n"
       "Restore with `insightcrm restore --db URL --in FILE`. Example:\n"
       "  insightcrm backup --db sqlite:data/insightcrm.db --out backups/crm-$(date +%F).db");
   add_db_option(*cmd, o->db);

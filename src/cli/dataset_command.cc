@@ -26,33 +26,38 @@ void add_dataset_command(CLI::App& app) {
       "A re-run skips what is already stored. See docs/datasets.md.");
   add_db_option(*cmd, a->db);
   cmd->add_option("name", a->name, "bank-marketing | telco-churn | online-retail")->required();
-  cmd->add_option("--file", a->file, "The data set's CSV file")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--as-events", a->events,
-                  "online-retail: also write the lines as a time-ordered purchase event stream (JSONL)");
+  cmd->add_option("--file", a->file, "The data set's CSV file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option(
+      "--as-events", a->events,
+      "online-retail: also write the lines as a time-ordered purchase event stream (JSONL)");
   cmd->callback([a] {
     auto which = ingest::parse_dataset(a->name);
     if (!which) throw CLI::RuntimeError(report(which.error()));
     if (!a->events.empty() && *which != ingest::Dataset::kOnlineRetail)
-      throw CLI::RuntimeError(report(Error::invalid("--as-events applies to online-retail only", "as-events")));
+      throw CLI::RuntimeError(
+          report(Error::invalid("--as-events applies to online-retail only", "as-events")));
     // One connection and no checkpoint thread: with the file to itself the
     // load into a fresh database may use the rollback journal
     // (BulkWriter::use_rollback_journal), writing each page once.
-    auto db = store::Database::open({.url = a->db.url, .pool_size = 1, .sqlite_checkpoint_thread = false});
+    auto db = store::Database::open(
+        {.url = a->db.url, .pool_size = 1, .sqlite_checkpoint_thread = false});
     if (!db) throw CLI::RuntimeError(report(db.error()));
     auto migrated = (*db)->migrate();
     if (!migrated) throw CLI::RuntimeError(report(migrated.error()));
     bool tty = isatty(STDERR_FILENO) != 0;
-    ingest::ProgressBar bar(SystemClock::instance(), std::cerr, tty ? ingest::count_lines(a->file) : 0, tty);
+    ingest::ProgressBar bar(SystemClock::instance(), std::cerr,
+                            tty ? ingest::count_lines(a->file) : 0, tty);
     std::size_t echoed = 0;
-    ingest::ImportReporter reporter{
-        .progress = [&bar](std::uint64_t rows) { bar.update(rows); },
-        .rejected =
-            [&](const std::string& e) {
-              if (echoed++ < ingest::kMaxEchoedRejects) {
-                bar.finish();
-                std::cerr << "rejected: " << e << "\n";
-              }
-            }};
+    ingest::ImportReporter reporter{.progress = [&bar](std::uint64_t rows) { bar.update(rows); },
+                                    .rejected =
+                                        [&](const std::string& e) {
+                                          if (echoed++ < ingest::kMaxEchoedRejects) {
+                                            bar.finish();
+                                            std::cerr << "rejected: " << e << "\n";
+                                          }
+                                        }};
     ingest::DatasetOptions o{.dataset = *which, .file = a->file, .events_path = a->events};
     auto summary = ingest::load_dataset(**db, o, SystemClock::instance(), reporter);
     bar.finish();

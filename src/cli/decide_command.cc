@@ -24,7 +24,8 @@ struct DecideArgs {
 int run_decide(const DecideArgs& a) {
   auto db = open_migrated_database(a.db);
   if (!db) return report(db.error());
-  uint64_t seed = a.seed != 0 ? a.seed : (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+  uint64_t seed =
+      a.seed != 0 ? a.seed : (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
   decide::DecisionService service(**db, SystemClock::instance(), nullptr, seed);
   Progress progress;
   progress.update("inferring outcomes of pending decisions");
@@ -54,10 +55,13 @@ int run_decide(const DecideArgs& a) {
     progress.stage("deciding", ++done, leads->size());
   }
   progress.done();
-  std::cout << fmt::format("{} open scored leads: {} new decisions, {} left alone (a next step is open)\n",
-                           leads->size(), decided, skipped);
+  std::cout << fmt::format(
+      "{} open scored leads: {} new decisions, {} left alone (a next step is open)\n",
+      leads->size(), decided, skipped);
   for (const auto& [action, n] : by_action) std::cout << fmt::format("  {:<8} {}\n", action, n);
-  if (*closed > 0) std::cout << fmt::format("{} pending decisions got their outcome (the bandit learned from them)\n", *closed);
+  if (*closed > 0)
+    std::cout << fmt::format(
+        "{} pending decisions got their outcome (the bandit learned from them)\n", *closed);
   return kExitOk;
 }
 
@@ -68,9 +72,11 @@ void add_decide_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "decide",
       "Decide the next step for every open, scored lead.\n\n"
-      "Each lead gets a priority tier from its latest score (θ, θ₁ from the decision settings), the\n"
+      "Each lead gets a priority tier from its latest score (θ, θ₁ from the decision settings), "
+      "the\n"
       "utility of each step U = P·V − C, and the step the bandit chooses; the step becomes an\n"
-      "activity for the lead's owner (or the rep with the most free capacity), due within the tier's\n"
+      "activity for the lead's owner (or the rep with the most free capacity), due within the "
+      "tier's\n"
       "service time. A lead whose next step is still open is left alone.\n\n"
       "Example: insightcrm decide --db sqlite:data/insightcrm.db");
   add_db_option(*cmd, args->db);

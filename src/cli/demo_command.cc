@@ -40,7 +40,9 @@ Result<std::vector<int64_t>> ensure_team(store::Database& db) {
       std::string password = api::auth::random_token(12);
       auto hash = api::auth::hash_password(password);
       if (!hash) return hash.error();
-      auto created = users.create(store::Actor::system(), {.email = u.email, .name = u.name, .role = u.role, .password_hash = *hash});
+      auto created =
+          users.create(store::Actor::system(),
+                       {.email = u.email, .name = u.name, .role = u.role, .password_hash = *hash});
       if (!created) return created.error();
       id = created->id;
       if (!printed_header) {
@@ -78,7 +80,8 @@ void add_demo_command(CLI::App& app) {
   cmd->add_option("--transactions", a->o.transactions)->capture_default_str();
   cmd->add_option("--days", a->o.days, "Days of history")->capture_default_str();
   cmd->add_option("--end", a->end, "Last day of the data, YYYY-MM-DD (default: today, UTC)");
-  cmd->add_option("--truth", a->truth, "Also write the true probabilities and outcomes to this CSV");
+  cmd->add_option("--truth", a->truth,
+                  "Also write the true probabilities and outcomes to this CSV");
   cmd->callback([a] {
     ingest::DemoOptions o = a->o;
     auto valid = ingest::validate_demo_options(o);
@@ -87,7 +90,8 @@ void add_demo_command(CLI::App& app) {
       o.end = SystemClock::instance().now();
     } else {
       auto end = parse_timestamp(a->end);
-      if (!end) throw CLI::RuntimeError(report(Error::invalid("--end: " + end.error().message, "end")));
+      if (!end)
+        throw CLI::RuntimeError(report(Error::invalid("--end: " + end.error().message, "end")));
       o.end = *end;
     }
     o.truth_path = a->truth;

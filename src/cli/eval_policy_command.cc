@@ -1,6 +1,6 @@
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
 
@@ -31,9 +31,10 @@ Result<std::vector<decide::LoggedDecision>> read_log(const EvalPolicyArgs& a) {
   std::size_t other_features = 0;
   auto log = service.labelled_decisions(&other_features);
   if (log && other_features > 0) {
-    std::cerr << fmt::format("{} decision(s) with an outcome were logged with another feature set than the one in "
-                             "force ({} features) and are left out\n",
-                             other_features, service.features().size());
+    std::cerr << fmt::format(
+        "{} decision(s) with an outcome were logged with another feature set than the one in "
+        "force ({} features) and are left out\n",
+        other_features, service.features().size());
   }
   return log;
 }
@@ -61,24 +62,28 @@ int run_eval_policy(const EvalPolicyArgs& a) {
   progress.done();
   double logged = 0;
   for (const auto& d : *log) logged += d.reward / static_cast<double>(log->size());
-  std::cout << fmt::format("{} logged decisions, observed conversion rate {:.4f}\n\n", log->size(), logged);
-  std::cout << fmt::format("{:<8} {:>28} {:>28} {:>28} {:>8}\n", "policy", "IPS [95 % CI]", "SNIPS [95 % CI]",
-                           "DR [95 % CI]", "ESS");
+  std::cout << fmt::format("{} logged decisions, observed conversion rate {:.4f}\n\n", log->size(),
+                           logged);
+  std::cout << fmt::format("{:<8} {:>28} {:>28} {:>28} {:>8}\n", "policy", "IPS [95 % CI]",
+                           "SNIPS [95 % CI]", "DR [95 % CI]", "ESS");
   auto cell = [](const decide::Estimate& e) {
     return fmt::format("{:.4f} [{:.4f}, {:.4f}]", e.value, e.ci_low, e.ci_high);
   };
   boost::json::object policies;
   for (const auto& p : estimates) {
-    std::cout << fmt::format("{:<8} {:>28} {:>28} {:>28} {:>8.0f}\n", p.policy, cell(p.ips), cell(p.snips),
-                             cell(p.dr), p.ips.effective_sample_size);
-    policies[p.policy] = boost::json::object{
-        {"ips", decide::to_json(p.ips)}, {"snips", decide::to_json(p.snips)}, {"dr", decide::to_json(p.dr)}};
+    std::cout << fmt::format("{:<8} {:>28} {:>28} {:>28} {:>8.0f}\n", p.policy, cell(p.ips),
+                             cell(p.snips), cell(p.dr), p.ips.effective_sample_size);
+    policies[p.policy] = boost::json::object{{"ips", decide::to_json(p.ips)},
+                                             {"snips", decide::to_json(p.snips)},
+                                             {"dr", decide::to_json(p.dr)}};
   }
-  std::cout << "\nESS: how many logged decisions the estimate effectively rests on; a small one means the\n"
-               "log rarely did what the policy would do, and the interval is wide for that reason.\n";
+  std::cout
+      << "\nESS: how many logged decisions the estimate effectively rests on; a small one means "
+         "the\n"
+         "log rarely did what the policy would do, and the interval is wide for that reason.\n";
   if (!a.report_path.empty()) {
-    boost::json::object root{{"decisions", log->size()}, {"logged_conversion_rate", logged},
-                             {"policies", policies}};
+    boost::json::object root{
+        {"decisions", log->size()}, {"logged_conversion_rate", logged}, {"policies", policies}};
     std::ofstream file(a.report_path, std::ios::trunc);
     file << boost::json::serialize(root) << "\n";
     if (!file.flush()) return report(Error::unavailable("cannot write report " + a.report_path));
@@ -94,24 +99,32 @@ void add_eval_policy_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "eval-policy",
       "Estimate, from a decision log, how candidate policies would have done.\n\n"
-      "Every decision in the log carries the lead's context, the action taken, the probability the\n"
-      "deciding policy gave that action (its propensity) and the outcome (1 converted, 0 not). From\n"
-      "these, off-policy evaluation estimates the conversion rate each candidate would have had, had\n"
-      "it decided instead: uniform random, the static Table VI rules, and the bandit (learned from the\n"
+      "Every decision in the log carries the lead's context, the action taken, the probability "
+      "the\n"
+      "deciding policy gave that action (its propensity) and the outcome (1 converted, 0 not). "
+      "From\n"
+      "these, off-policy evaluation estimates the conversion rate each candidate would have had, "
+      "had\n"
+      "it decided instead: uniform random, the static Table VI rules, and the bandit (learned from "
+      "the\n"
       "log by cross-fitting). Three estimators with 95 % intervals:\n"
       "  IPS    inverse propensity scoring, unbiased\n"
       "  SNIPS  self-normalised IPS, a little biased, less variance\n"
       "  DR     doubly robust: a reward model corrected by IPS, unbiased if either is right\n"
-      "A policy the log never followed (a deterministic logger never explores) cannot be evaluated:\n"
+      "A policy the log never followed (a deterministic logger never explores) cannot be "
+      "evaluated:\n"
       "log with exploration (the bandit does; `simulate` logs ε-soft rules).\n\n"
       "The log is NDJSON, one decision a line:\n"
-      "  {\"probability\":0.31,\"tier\":\"high\",\"value\":1200,\"features\":[0,1],\"action\":\"call\",\n"
+      "  "
+      "{\"probability\":0.31,\"tier\":\"high\",\"value\":1200,\"features\":[0,1],\"action\":"
+      "\"call\",\n"
       "   \"propensity\":0.925,\"reward\":1}\n\n"
       "Example: insightcrm eval-policy --log decisions.jsonl --report ope.json\n"
       "         insightcrm eval-policy --db sqlite:data/insightcrm.db --export labels.jsonl");
   auto* log = cmd->add_option("--log", args->log_path, "The decision log (NDJSON)");
-  auto* db = cmd->add_option("--db", args->db_url,
-                             "Read the decision log from this database instead (the decisions with an outcome)");
+  auto* db = cmd->add_option(
+      "--db", args->db_url,
+      "Read the decision log from this database instead (the decisions with an outcome)");
   log->excludes(db);
   db->excludes(log);
   cmd->add_option("--export", args->export_path,

@@ -17,7 +17,8 @@ void add_export_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "export", "Write every record of one kind as CSV or JSONL, in the columns `import` reads.");
   add_db_option(*cmd, a->db);
-  cmd->add_option("--kind", a->kind, "customers|leads|products|transactions|activities|communications")
+  cmd->add_option("--kind", a->kind,
+                  "customers|leads|products|transactions|activities|communications")
       ->required();
   cmd->add_option("--format", a->format, "csv|jsonl")->capture_default_str();
   cmd->add_option("--output,-o", a->output, "Write to this file instead of stdout");

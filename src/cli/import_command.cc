@@ -15,7 +15,7 @@ namespace {
 struct ImportArgs {
   DbOption db;
   std::string kind, file, format = "auto", delimiter, encoding = "auto", key = "auto",
-                        on_duplicate = "skip", rejects;
+                          on_duplicate = "skip", rejects;
   std::vector<std::string> map;
   bool atomic = false, dry_run = false;
   std::size_t batch_rows = ingest::kDefaultBatchRows;
@@ -54,23 +54,24 @@ int run(const ImportArgs& a) {
   if (!migrated) return report(migrated.error());
 
   bool tty = isatty(STDERR_FILENO) != 0;
-  ingest::ProgressBar bar(SystemClock::instance(), std::cerr, tty ? ingest::count_lines(a.file) : 0, tty);
+  ingest::ProgressBar bar(SystemClock::instance(), std::cerr, tty ? ingest::count_lines(a.file) : 0,
+                          tty);
   std::size_t echoed = 0;
-  ingest::ImportReporter reporter{
-      .progress = [&bar](std::uint64_t rows) { bar.update(rows); },
-      .rejected =
-          [&](const std::string& e) {
-            if (echoed++ < ingest::kMaxEchoedRejects) {
-              bar.finish();
-              std::cerr << "rejected: " << e << "\n";
-            }
-          }};
+  ingest::ImportReporter reporter{.progress = [&bar](std::uint64_t rows) { bar.update(rows); },
+                                  .rejected =
+                                      [&](const std::string& e) {
+                                        if (echoed++ < ingest::kMaxEchoedRejects) {
+                                          bar.finish();
+                                          std::cerr << "rejected: " << e << "\n";
+                                        }
+                                      }};
   auto summary = ingest::run_import(**db, o, SystemClock::instance(), reporter);
   bar.finish();
   if (!summary) return report(summary.error());
   if (echoed > ingest::kMaxEchoedRejects)
     std::cerr << "... " << (echoed - ingest::kMaxEchoedRejects) << " more rejected row(s)"
-              << (a.rejects.empty() ? " (use --rejects FILE to keep them all)" : " in " + a.rejects) << "\n";
+              << (a.rejects.empty() ? " (use --rejects FILE to keep them all)" : " in " + a.rejects)
+              << "\n";
   if (a.dry_run) std::cerr << "dry run: nothing was stored\n";
   if (a.atomic && summary->rejected > 0)
     std::cerr << "--atomic: " << summary->rejected << " row(s) rejected, nothing was stored\n";
@@ -88,21 +89,24 @@ void add_import_command(CLI::App& app) {
       "Import records from a CSV or JSONL file. Good rows are stored, bad rows are rejected\n"
       "with their row, column and reason; ends with a JSON summary line.");
   add_db_option(*cmd, a->db);
-  cmd->add_option("--kind", a->kind, "customers|leads|products|transactions|activities|communications")
+  cmd->add_option("--kind", a->kind,
+                  "customers|leads|products|transactions|activities|communications")
       ->required();
   cmd->add_option("--file", a->file, "The file to import")->required()->check(CLI::ExistingFile);
   cmd->add_option("--format", a->format, "csv|jsonl (default: by file extension)");
   cmd->add_option("--delimiter", a->delimiter, "CSV delimiter (default: detected)");
   cmd->add_option("--encoding", a->encoding, "auto|utf-8|latin-1 (auto: UTF-8, else Windows-1252)");
   cmd->add_option("--map", a->map, "source=field: map a column to a field ('-' drops it)")
-      ->take_all()->allow_extra_args(false);
+      ->take_all()
+      ->allow_extra_args(false);
   cmd->add_option("--key", a->key, "external_id|email: what identifies a duplicate");
   cmd->add_option("--on-duplicate", a->on_duplicate, "skip|update|error")->capture_default_str();
   cmd->add_option("--rejects", a->rejects, "Write rejected rows here (CSV with an `error` column)");
   cmd->add_flag("--atomic", a->atomic, "Store all rows or none");
   cmd->add_flag("--dry-run", a->dry_run, "Validate and count, store nothing");
-  cmd->add_option("--batch-rows", a->batch_rows,
-                  "Rows per transaction: an interrupted import keeps the batches committed before it")
+  cmd->add_option(
+         "--batch-rows", a->batch_rows,
+         "Rows per transaction: an interrupted import keeps the batches committed before it")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
       ->capture_default_str();
   cmd->callback([a] {

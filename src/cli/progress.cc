@@ -25,7 +25,8 @@ std::string Progress::render(std::string_view name, std::size_t done, std::size_
     done = std::min(done, total);
     const std::size_t filled = done * kWidth / total;
     line += " [" + std::string(filled, '#') + std::string(kWidth - filled, '-') + "] ";
-    line += std::to_string(done * 100 / total) + "% " + std::to_string(done) + "/" + std::to_string(total);
+    line += std::to_string(done * 100 / total) + "% " + std::to_string(done) + "/" +
+            std::to_string(total);
   } else if (done > 0) {
     line += " " + std::to_string(done);
   }

@@ -21,9 +21,9 @@
 #include "decide/score_subscriber.h"
 #include "ingest/event_ingestor.h"
 #include "ingest/kafka_source.h"
+#include "models/live_scorer.h"
 #include "notify/http_poster.h"
 #include "notify/webhook_worker.h"
-#include "models/live_scorer.h"
 #include "store/database.h"
 
 namespace icrm::cli {
@@ -61,7 +61,8 @@ struct ServeOptions {
   int64_t outcome_sweep_s = decide::OutcomeSweepOptions{}.interval.count();
 };
 
-constexpr const char* kKafkaHelp = R"(Kafka (optional): with --kafka-brokers and --kafka-topic the server also
+constexpr const char* kKafkaHelp =
+    R"(Kafka (optional): with --kafka-brokers and --kafka-topic the server also
 consumes events from a Kafka topic, through the same validation and durable
 ingest as POST /api/v1/events. Each message is one JSON event, NDJSON (one
 event per line) or a JSON array, e.g.
@@ -195,8 +196,7 @@ void add_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   add_db_option(*cmd, o->db);
   cmd->add_option("--host", o->server.host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", o->server.port, "TCP port (0 picks a free one)")
-      ->capture_default_str();
+  cmd->add_option("--port", o->server.port, "TCP port (0 picks a free one)")->capture_default_str();
   cmd->add_option("--web", o->web_dir, "Directory of the built dashboard")->capture_default_str();
   cmd->add_option("--max-body", o->server.max_body_bytes, "Largest request body in bytes")
       ->capture_default_str()
@@ -213,7 +213,8 @@ void add_serve_command(CLI::App& app) {
                   "Seconds between sweeps that infer decisions' outcomes from the records "
                   "(a conversion, or no conversion once the horizon passed)")
       ->capture_default_str()
-      ->check(CLI::Range(decide::kMinOutcomeSweepInterval.count(), decide::kMaxOutcomeSweepInterval.count()));
+      ->check(CLI::Range(decide::kMinOutcomeSweepInterval.count(),
+                         decide::kMaxOutcomeSweepInterval.count()));
   cmd->add_option("--score-interval", o->score_interval_s,
                   "Live scoring: seconds between a lead's score history rows unless its tier "
                   "changes (0: a row whenever the probability moves)")
@@ -235,7 +236,9 @@ void add_serve_command(CLI::App& app) {
                   "Live stream: milliseconds between heartbeat comments")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{10}, int64_t{3600000}));
-  cmd->add_option("--threads", o->server.threads, "I/O threads (0: two per core, at least 8; an event POST holds its thread until its batch is durable)")
+  cmd->add_option("--threads", o->server.threads,
+                  "I/O threads (0: two per core, at least 8; an event POST holds its thread until "
+                  "its batch is durable)")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));
   const char* kafka_group = "Kafka (see below)";

@@ -52,17 +52,20 @@ std::vector<std::string> split_list(const std::vector<std::string>& items) {
 }
 
 void print_table(const models::TrainingRun& run) {
-  std::cout << fmt::format("{:<9} {:<16} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>6} {:>7} {:>7} {:>7} {:>7} {:>7}\n",
-                           "model", "detail", "ROC-AUC", "PR-AUC", "logloss", "Brier", "acc@.5", "F1@.5",
-                           "thr", "acc@thr", "prec", "recall", "F1@thr", "lift10");
+  std::cout << fmt::format(
+      "{:<9} {:<16} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>6} {:>7} {:>7} {:>7} {:>7} {:>7}\n",
+      "model", "detail", "ROC-AUC", "PR-AUC", "logloss", "Brier", "acc@.5", "F1@.5", "thr",
+      "acc@thr", "prec", "recall", "F1@thr", "lift10");
   for (const auto& r : run.results) {
     const auto& m = r.test;
     std::cout << fmt::format(
-        "{:<9} {:<16} {:>7.4f} {:>7.4f} {:>7.4f} {:>7.4f} {:>7.4f} {:>7.4f} {:>6.3f} {:>7.4f} {:>7.4f} {:>7.4f} "
+        "{:<9} {:<16} {:>7.4f} {:>7.4f} {:>7.4f} {:>7.4f} {:>7.4f} {:>7.4f} {:>6.3f} {:>7.4f} "
+        "{:>7.4f} {:>7.4f} "
         "{:>7.4f} {:>7.2f}\n",
-        r.kind == run.bundle.primary ? r.kind + "*" : r.kind, r.detail, m.roc_auc, m.pr_auc, m.log_loss, m.brier,
-        m.at_half.accuracy(), m.at_half.f1(), m.threshold, m.at_threshold.accuracy(), m.at_threshold.precision(),
-        m.at_threshold.recall(), m.at_threshold.f1(), m.lift_10);
+        r.kind == run.bundle.primary ? r.kind + "*" : r.kind, r.detail, m.roc_auc, m.pr_auc,
+        m.log_loss, m.brier, m.at_half.accuracy(), m.at_half.f1(), m.threshold,
+        m.at_threshold.accuracy(), m.at_threshold.precision(), m.at_threshold.recall(),
+        m.at_threshold.f1(), m.lift_10);
   }
   const auto& rule = run.results.front().test;
   double best_f1 = 0;
@@ -73,16 +76,18 @@ void print_table(const models::TrainingRun& run) {
       best = r.kind;
     }
   if (!best.empty())
-    std::cout << fmt::format("\nrule baseline F1 {:.4f} → best model ({}) F1 {:.4f} ({:+.4f}); ROC-AUC {:.4f} → {:.4f}\n",
-                             rule.at_threshold.f1(), best, best_f1, best_f1 - rule.at_threshold.f1(),
-                             rule.roc_auc, [&] {
-                               for (const auto& r : run.results)
-                                 if (r.kind == best) return r.test.roc_auc;
-                               return 0.0;
-                             }());
-  std::cout << fmt::format("{} train / {} validation / {} test rows; thresholds chosen on validation rows; "
-                           "* = primary model for predict; {:.2f} s\n",
-                           run.rows_train, run.rows_valid, run.rows_test, run.seconds);
+    std::cout << fmt::format(
+        "\nrule baseline F1 {:.4f} → best model ({}) F1 {:.4f} ({:+.4f}); ROC-AUC {:.4f} → "
+        "{:.4f}\n",
+        rule.at_threshold.f1(), best, best_f1, best_f1 - rule.at_threshold.f1(), rule.roc_auc, [&] {
+          for (const auto& r : run.results)
+            if (r.kind == best) return r.test.roc_auc;
+          return 0.0;
+        }());
+  std::cout << fmt::format(
+      "{} train / {} validation / {} test rows; thresholds chosen on validation rows; "
+      "* = primary model for predict; {:.2f} s\n",
+      run.rows_train, run.rows_valid, run.rows_test, run.seconds);
 }
 
 // The options both modes share; an Error for a bad --kind or --weights.
@@ -118,15 +123,17 @@ Result<models::TrainOptions> train_options(const TrainArgs& a) {
     ss << in.rdbuf();
     boost::system::error_code ec;
     auto v = boost::json::parse(ss.str(), ec);
-    if (ec) return Error::invalid(fmt::format("--weights {}: not valid JSON ({})", a.weights, ec.message()), "weights");
+    if (ec)
+      return Error::invalid(
+          fmt::format("--weights {}: not valid JSON ({})", a.weights, ec.message()), "weights");
     o.weights_config = std::move(v);
   }
   return o;
 }
 
 // Writes the model file and the JSON report where asked.
-int write_outputs(const models::TrainingRun& run, const std::string& out, const std::string& report_path,
-                  const boost::json::object& report_json) {
+int write_outputs(const models::TrainingRun& run, const std::string& out,
+                  const std::string& report_path, const boost::json::object& report_json) {
   if (!out.empty()) {
     if (auto saved = models::save_bundle(run.bundle, out); !saved) return report(saved.error());
     std::cout << "model written to " << out << "\n";
@@ -150,7 +157,9 @@ int run_train_csv(const TrainArgs& a) {
   o->progress = [&](const std::string& line) { progress.update(line); };
 
   using Steady = std::chrono::steady_clock;
-  auto since = [](Steady::time_point t) { return std::chrono::duration<double>(Steady::now() - t).count(); };
+  auto since = [](Steady::time_point t) {
+    return std::chrono::duration<double>(Steady::now() - t).count();
+  };
   const auto start = Steady::now();
   progress.update("reading " + a.csv);
   auto table = features::read_csv_table(a.csv, {.csv = *csv});
@@ -166,9 +175,10 @@ int run_train_csv(const TrainArgs& a) {
   if (a.verbose) {
     std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", "read CSV", read_seconds);
     for (const auto& p : run->phases)
-      std::cerr << fmt::format("timing: {:<28} {:7.3f} s  ({:.3f} CPU s on its thread)\n", p.name, p.seconds,
-                               p.cpu_seconds);
-    std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", "write model and report", since(written));
+      std::cerr << fmt::format("timing: {:<28} {:7.3f} s  ({:.3f} CPU s on its thread)\n", p.name,
+                               p.seconds, p.cpu_seconds);
+    std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", "write model and report",
+                             since(written));
     std::cerr << fmt::format("timing: {:<28} {:7.3f} s\n", "total", since(start));
   }
   return rc;
@@ -197,11 +207,12 @@ int run_train_records(const TrainArgs& a) {
   std::cout << fmt::format("{} {}: {} labelled ({} positive), {} events used\n", m.entity, m.target,
                            result->labelled, result->positives, result->events_used);
   print_table(result->run);
-  std::cout << fmt::format("\nregistered model {} {}/{} version {} ({}){}\n", m.id, m.entity, m.target,
-                           m.version, m.kind, m.active ? ", active" : ", not active (activate it to score with it)");
+  std::cout << fmt::format("\nregistered model {} {}/{} version {} ({}){}\n", m.id, m.entity,
+                           m.target, m.version, m.kind,
+                           m.active ? ", active" : ", not active (activate it to score with it)");
   if (const auto& s = result->scoring)
-    std::cout << fmt::format("scored {} open {} with version {}: {} hot, {} warm, {} cold\n", s->scored,
-                             m.entity, s->model_version, s->hot, s->warm, s->cold);
+    std::cout << fmt::format("scored {} open {} with version {}: {} hot, {} warm, {} cold\n",
+                             s->scored, m.entity, s->model_version, s->hot, s->warm, s->cold);
   boost::json::object report_json = result->run.report();
   report_json["model"] = store::to_json(m);
   return write_outputs(result->run, a.out_given ? a.out : std::string(), a.report, report_json);
@@ -209,9 +220,10 @@ int run_train_records(const TrainArgs& a) {
 
 int run_train(const TrainArgs& a) {
   if (a.csv.empty() == a.entity.empty())
-    return report(Error::invalid("train on a CSV (--csv FILE --target COLUMN) or on the CRM's records "
-                                 "(--db URL --entity leads|customers), one of the two",
-                                 "csv"));
+    return report(
+        Error::invalid("train on a CSV (--csv FILE --target COLUMN) or on the CRM's records "
+                       "(--db URL --entity leads|customers), one of the two",
+                       "csv"));
   return a.csv.empty() ? run_train_records(a) : run_train_csv(a);
 }
 
@@ -227,43 +239,60 @@ void add_train_command(CLI::App& app) {
       "Prints a table of held-out metrics.");
   auto a = std::make_shared<TrainArgs>();
   cmd->add_option("--csv", a->csv, "The CSV to learn from (header row required)");
-  cmd->add_option("--target", a->target, "The column to predict (with --entity: converted for leads, churned "
-                                         "for customers)");
+  cmd->add_option("--target", a->target,
+                  "The column to predict (with --entity: converted for leads, churned "
+                  "for customers)");
   cmd->add_option("--entity", a->entity, "Train on the CRM's records: leads or customers")
       ->check(CLI::IsMember({"leads", "customers"}));
   add_db_option(*cmd, a->db);
-  cmd->add_flag("--activate", a->activate, "With --entity: make the new version the active one (the first "
-                                           "version always is)");
-  cmd->add_option("--top", a->top, "With --entity: top factors kept per score")->capture_default_str();
-  cmd->add_option("--positive", a->positive, "The target value that counts as success (default: yes/true/1, "
-                                             "else the rarer value)");
+  cmd->add_flag("--activate", a->activate,
+                "With --entity: make the new version the active one (the first "
+                "version always is)");
+  cmd->add_option("--top", a->top, "With --entity: top factors kept per score")
+      ->capture_default_str();
+  cmd->add_option("--positive", a->positive,
+                  "The target value that counts as success (default: yes/true/1, "
+                  "else the rarer value)");
   cmd->add_option("--exclude", a->exclude, "Columns to leave out (leakage), comma-separated");
-  cmd->add_option("--kind", a->kinds, "Override a column's inferred kind: COLUMN=numeric|categorical|boolean|"
-                                      "datetime|excluded");
-  cmd->add_option("--model", a->model, "weighted, lr, gbdt, hybrid, or all (comma-separated)")->capture_default_str();
+  cmd->add_option("--kind", a->kinds,
+                  "Override a column's inferred kind: COLUMN=numeric|categorical|boolean|"
+                  "datetime|excluded");
+  cmd->add_option("--model", a->model, "weighted, lr, gbdt, hybrid, or all (comma-separated)")
+      ->capture_default_str();
   cmd->add_option("--split", a->split, "Share of rows used for training (the rest is the test set)")
       ->check(CLI::Range(0.05, 0.95))
       ->capture_default_str();
   cmd->add_option("--seed", a->seed, "Seed for the split and the models")->capture_default_str();
-  cmd->add_option("--time-column", a->time_column, "Split by time on this column instead (train on the past)");
-  cmd->add_option("--alpha", a->alpha, "Hybrid weight α of the weighted score (default: chosen on validation)");
-  cmd->add_option("--weights", a->weights, "Expert weights for the weighted score: JSON {\"weights\": {\"feature\": w}}");
+  cmd->add_option("--time-column", a->time_column,
+                  "Split by time on this column instead (train on the past)");
+  cmd->add_option("--alpha", a->alpha,
+                  "Hybrid weight α of the weighted score (default: chosen on validation)");
+  cmd->add_option("--weights", a->weights,
+                  "Expert weights for the weighted score: JSON {\"weights\": {\"feature\": w}}");
   cmd->add_flag("--calibrate", a->calibrate, "Also Platt-calibrate lr and gbdt probabilities");
-  cmd->add_flag("--verbose", a->verbose, "With --csv: print wall time per phase (reading, schema, features, "
-                                         "each model, writing) to stderr");
+  cmd->add_flag("--verbose", a->verbose,
+                "With --csv: print wall time per phase (reading, schema, features, "
+                "each model, writing) to stderr");
   cmd->add_option("--pca", a->pca, "Project features onto this many principal components");
   // Setting any of these trains exactly those trees (no leaf-wise trees on large data).
   const std::vector<CLI::Option*> booster_options = {
-      cmd->add_option("--eta", a->booster.eta, "Boosted trees: learning rate")->capture_default_str(),
-      cmd->add_option("--max-depth", a->booster.max_depth, "Boosted trees: depth of each tree")->capture_default_str(),
-      cmd->add_option("--min-child-weight", a->booster.min_child_weight, "Boosted trees: minimum hessian per leaf")
+      cmd->add_option("--eta", a->booster.eta, "Boosted trees: learning rate")
           ->capture_default_str(),
-      cmd->add_option("--subsample", a->booster.subsample, "Boosted trees: share of rows per tree")->capture_default_str(),
-      cmd->add_option("--colsample", a->booster.colsample_bytree, "Boosted trees: share of features per tree")
+      cmd->add_option("--max-depth", a->booster.max_depth, "Boosted trees: depth of each tree")
+          ->capture_default_str(),
+      cmd->add_option("--min-child-weight", a->booster.min_child_weight,
+                      "Boosted trees: minimum hessian per leaf")
+          ->capture_default_str(),
+      cmd->add_option("--subsample", a->booster.subsample, "Boosted trees: share of rows per tree")
+          ->capture_default_str(),
+      cmd->add_option("--colsample", a->booster.colsample_bytree,
+                      "Boosted trees: share of features per tree")
           ->capture_default_str()};
-  cmd->add_option("--threads", a->threads, "Threads for boosted-tree training")->capture_default_str();
-  auto* out = cmd->add_option("--out", a->out, "Model file to write (with --entity: only when given)")
-                  ->capture_default_str();
+  cmd->add_option("--threads", a->threads, "Threads for boosted-tree training")
+      ->capture_default_str();
+  auto* out =
+      cmd->add_option("--out", a->out, "Model file to write (with --entity: only when given)")
+          ->capture_default_str();
   cmd->add_option("--report", a->report, "Also write the metrics as JSON here");
   add_csv_flags(*cmd, a->csv_flags);
   cmd->callback([a, out, booster_options] {

@@ -58,7 +58,9 @@ Result<std::string> read_password_from_stdin() {
                                 std::to_string(api::auth::kMaxPasswordLength) + " characters long",
                             "password");
   }
-  if (line.empty()) return Error::invalid("no password on stdin (pipe it in: ... --password-stdin < file)", "password");
+  if (line.empty())
+    return Error::invalid("no password on stdin (pipe it in: ... --password-stdin < file)",
+                          "password");
   return line;
 }
 
@@ -102,7 +104,8 @@ int run_list(const DbOption& db_option) {
   auto all = users.list();
   if (!all) return report(all.error());
   std::cout << std::left << std::setw(6) << "ID" << std::setw(32) << "EMAIL" << std::setw(24)
-            << "NAME" << std::setw(9) << "ROLE" << std::setw(10) << "STATUS" << "CREATED\n";
+            << "NAME" << std::setw(9) << "ROLE" << std::setw(10) << "STATUS"
+            << "CREATED\n";
   for (const auto& u : *all) {
     std::cout << std::left << std::setw(6) << u.id << std::setw(32) << u.email << std::setw(24)
               << u.name << std::setw(9) << store::role_name(u.role) << std::setw(10)
@@ -117,7 +120,8 @@ int run_set_disabled(const DbOption& db_option, const std::string& email, bool d
   store::UserStore users(**db, SystemClock::instance());
   auto user = users.get_by_email(email);
   if (!user) return report(user.error());
-  if (auto s = users.set_disabled(store::Actor::system(), user->id, disabled); !s) return report(s.error());
+  if (auto s = users.set_disabled(store::Actor::system(), user->id, disabled); !s)
+    return report(s.error());
   if (disabled) {
     // Authentication refuses disabled users anyway; ending the sessions also
     // frees their rows.
@@ -147,9 +151,11 @@ void add_user_command(CLI::App& app) {
       "  printf '%s\\n' \"$PW\" | insightcrm user add --email ada@example.com --name 'Ada' "
       "--role admin --password-stdin\n"
       "At least " +
-          std::to_string(api::auth::kMinPasswordLength) + " characters; stored as an argon2id hash.");
+          std::to_string(api::auth::kMinPasswordLength) +
+          " characters; stored as an argon2id hash.");
   add_db_option(*add, add_opts->db);
-  add->add_option("--email", add_opts->email, "Sign-in address, unique regardless of case")->required();
+  add->add_option("--email", add_opts->email, "Sign-in address, unique regardless of case")
+      ->required();
   add->add_option("--name", add_opts->name, "Display name")->required();
   add->add_option("--role", add_opts->role, "admin | manager | rep | viewer")->required();
   add->add_flag("--password-stdin", add_opts->password_stdin,

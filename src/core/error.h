@@ -12,13 +12,13 @@ namespace icrm {
 enum class ErrorCode {
   kInvalidArgument,  // the caller sent something malformed or out of range
   kNotFound,
-  kConflict,         // duplicate key, illegal state transition, stale write
+  kConflict,  // duplicate key, illegal state transition, stale write
   kUnauthenticated,
   kPermissionDenied,
-  kTooLarge,         // a named limit was exceeded
+  kTooLarge,  // a named limit was exceeded
   kRateLimited,
-  kUnavailable,      // a dependency (database, broker) cannot be reached
-  kInternal,         // a bug or an unexpected library failure
+  kUnavailable,  // a dependency (database, broker) cannot be reached
+  kInternal,     // a bug or an unexpected library failure
 };
 
 std::string_view error_code_name(ErrorCode code);

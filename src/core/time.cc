@@ -20,8 +20,8 @@ bool read_digits(std::string_view s, size_t& pos, int n, int& out) {
 }
 
 Error bad(std::string_view text, std::string_view why) {
-  return Error::invalid("'" + std::string(text.substr(0, 64)) + "' is not an ISO-8601 time: " +
-                        std::string(why));
+  return Error::invalid("'" + std::string(text.substr(0, 64)) +
+                        "' is not an ISO-8601 time: " + std::string(why));
 }
 
 }  // namespace

@@ -4,10 +4,14 @@ namespace icrm::decide {
 
 std::string_view action_name(Action a) {
   switch (a) {
-    case Action::kCall: return "call";
-    case Action::kEmail: return "email";
-    case Action::kOffer: return "offer";
-    case Action::kNurture: return "nurture";
+    case Action::kCall:
+      return "call";
+    case Action::kEmail:
+      return "email";
+    case Action::kOffer:
+      return "offer";
+    case Action::kNurture:
+      return "nurture";
   }
   return "?";
 }

@@ -11,8 +11,8 @@ namespace icrm::decide {
 
 enum class Action { kCall = 0, kEmail = 1, kOffer = 2, kNurture = 3 };
 inline constexpr std::size_t kActionCount = 4;
-inline constexpr std::array<Action, kActionCount> kActions = {Action::kCall, Action::kEmail, Action::kOffer,
-                                                              Action::kNurture};
+inline constexpr std::array<Action, kActionCount> kActions = {Action::kCall, Action::kEmail,
+                                                              Action::kOffer, Action::kNurture};
 
 // One number per action, indexed by Action.
 using PerAction = std::array<double, kActionCount>;

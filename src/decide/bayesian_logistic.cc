@@ -14,10 +14,12 @@ Eigen::Map<const Eigen::VectorXd> as_vector(std::span<const double> x) {
 }
 }  // namespace
 
-BayesianLogistic::BayesianLogistic(const Eigen::VectorXd& prior_mean, const Eigen::VectorXd& prior_variance)
+BayesianLogistic::BayesianLogistic(const Eigen::VectorXd& prior_mean,
+                                   const Eigen::VectorXd& prior_variance)
     : mean_(prior_mean), covariance_(prior_variance.asDiagonal()) {}
 
-BayesianLogistic BayesianLogistic::restore(const Eigen::VectorXd& mean, const Eigen::MatrixXd& covariance,
+BayesianLogistic BayesianLogistic::restore(const Eigen::VectorXd& mean,
+                                           const Eigen::MatrixXd& covariance,
                                            std::size_t observations) {
   BayesianLogistic out(mean, Eigen::VectorXd::Ones(mean.size()));
   out.covariance_ = covariance;
@@ -70,7 +72,9 @@ void BayesianLogistic::update_batch(std::span<const Observation> batch) {
   observations_ += batch.size();
 }
 
-double BayesianLogistic::logit_mean(std::span<const double> x) const { return mean_.dot(as_vector(x)); }
+double BayesianLogistic::logit_mean(std::span<const double> x) const {
+  return mean_.dot(as_vector(x));
+}
 
 double BayesianLogistic::logit_variance(std::span<const double> xs) const {
   auto x = as_vector(xs);

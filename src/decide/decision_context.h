@@ -13,8 +13,9 @@ namespace icrm::decide {
 struct DecisionContext {
   double probability = 0;  // P(y=1|x) from the active scoring model
   Tier tier = Tier::kLow;
-  double value = 0;              // V: the lead's expected deal value
-  std::vector<double> features;  // the lead's features, same length for every decision of one policy
+  double value = 0;  // V: the lead's expected deal value
+  std::vector<double>
+      features;  // the lead's features, same length for every decision of one policy
 };
 
 // The bandit's design vector: [logit P, high, medium, low, features...].
@@ -22,7 +23,7 @@ struct DecisionContext {
 // the Table VI prior sits. P is clamped to [1e-6, 1 - 1e-6].
 std::vector<double> design_vector(const DecisionContext& c);
 inline constexpr std::size_t kDesignPrefix = 4;
-inline constexpr std::array<const char*, kDesignPrefix> kDesignNames = {"logit_p", "tier_high", "tier_medium",
-                                                                        "tier_low"};
+inline constexpr std::array<const char*, kDesignPrefix> kDesignNames = {"logit_p", "tier_high",
+                                                                        "tier_medium", "tier_low"};
 
 }  // namespace icrm::decide

@@ -1,8 +1,8 @@
 #include "decide/decision_log_file.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <cmath>
 #include <fstream>
 
@@ -28,15 +28,18 @@ namespace {
 Result<double> number(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
   if (!v) return Error::invalid(fmt::format("{} is missing", key), std::string(key));
-  if (!v->is_number()) return Error::invalid(fmt::format("{} must be a number", key), std::string(key));
+  if (!v->is_number())
+    return Error::invalid(fmt::format("{} must be a number", key), std::string(key));
   double x = v->to_number<double>();
-  if (!std::isfinite(x)) return Error::invalid(fmt::format("{} must be finite", key), std::string(key));
+  if (!std::isfinite(x))
+    return Error::invalid(fmt::format("{} must be finite", key), std::string(key));
   return x;
 }
 
 Result<std::string_view> text(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
-  if (!v || !v->is_string()) return Error::invalid(fmt::format("{} must be a string", key), std::string(key));
+  if (!v || !v->is_string())
+    return Error::invalid(fmt::format("{} must be a string", key), std::string(key));
   return std::string_view(v->get_string());
 }
 
@@ -44,16 +47,19 @@ Result<std::string_view> text(const json::object& o, std::string_view key) {
 
 Result<LoggedDecision> parse_json_line(std::string_view line) {
   if (line.size() > kMaxDecisionLogLineBytes)
-    return Error::too_large(fmt::format("a line is longer than {} bytes", kMaxDecisionLogLineBytes));
+    return Error::too_large(
+        fmt::format("a line is longer than {} bytes", kMaxDecisionLogLineBytes));
   boost::system::error_code ec;
   json::value v = json::parse(line, ec);
   if (ec) return Error::invalid(fmt::format("not valid JSON ({})", ec.message()));
   if (!v.is_object()) return Error::invalid("a decision must be a JSON object");
   const json::object& o = v.get_object();
   for (const auto& kv : o)
-    if (kv.key() != "probability" && kv.key() != "tier" && kv.key() != "value" && kv.key() != "features" &&
-        kv.key() != "action" && kv.key() != "propensity" && kv.key() != "reward")
-      return Error::invalid(fmt::format("unknown field {}", std::string_view(kv.key())), std::string(kv.key()));
+    if (kv.key() != "probability" && kv.key() != "tier" && kv.key() != "value" &&
+        kv.key() != "features" && kv.key() != "action" && kv.key() != "propensity" &&
+        kv.key() != "reward")
+      return Error::invalid(fmt::format("unknown field {}", std::string_view(kv.key())),
+                            std::string(kv.key()));
   LoggedDecision d;
   auto p = number(o, "probability");
   if (!p) return p.error();
@@ -67,7 +73,8 @@ Result<LoggedDecision> parse_json_line(std::string_view line) {
   if (!value) return value.error();
   d.context.value = *value;
   const json::value* f = o.if_contains("features");
-  if (!f || !f->is_array()) return Error::invalid("features must be an array of numbers", "features");
+  if (!f || !f->is_array())
+    return Error::invalid("features must be an array of numbers", "features");
   if (f->get_array().size() > kMaxDecisionFeatures)
     return Error::too_large(fmt::format("at most {} features", kMaxDecisionFeatures), "features");
   for (std::size_t i = 0; i < f->get_array().size(); ++i) {
@@ -112,7 +119,8 @@ Result<std::vector<LoggedDecision>> read_decision_log(const std::string& path) {
   for (std::size_t n = 1; std::getline(in, line); ++n) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     if (log.size() == kMaxDecisionLogRecords)
-      return Error::too_large(fmt::format("{}: more than {} decisions", path, kMaxDecisionLogRecords), "log");
+      return Error::too_large(
+          fmt::format("{}: more than {} decisions", path, kMaxDecisionLogRecords), "log");
     auto d = parse_json_line(line);
     if (!d) {
       Error e = d.error();
@@ -120,9 +128,10 @@ Result<std::vector<LoggedDecision>> read_decision_log(const std::string& path) {
       return e;
     }
     if (!log.empty() && d->context.features.size() != log[0].context.features.size())
-      return Error::invalid(fmt::format("{} line {}: {} features where the first line has {}", path, n,
-                                        d->context.features.size(), log[0].context.features.size()),
-                            "features");
+      return Error::invalid(
+          fmt::format("{} line {}: {} features where the first line has {}", path, n,
+                      d->context.features.size(), log[0].context.features.size()),
+          "features");
     log.push_back(std::move(*d));
   }
   if (log.empty()) return Error::invalid(path + " holds no decisions", "log");

@@ -2,37 +2,43 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <limits>
 
 #include "decide/working_hours.h"
 #include "store/activity_store.h"
-#include "stream/event_type.h"
 #include "store/lead_store.h"
 #include "store/score_store.h"
+#include "stream/event_type.h"
 
 namespace icrm::decide {
 
 std::string_view trigger_name(DecisionTrigger t) {
   switch (t) {
-    case DecisionTrigger::kOnDemand: return "on_demand";
-    case DecisionTrigger::kBatch: return "batch";
-    case DecisionTrigger::kScoreEvent: return "score_event";
+    case DecisionTrigger::kOnDemand:
+      return "on_demand";
+    case DecisionTrigger::kBatch:
+      return "batch";
+    case DecisionTrigger::kScoreEvent:
+      return "score_event";
   }
   return "on_demand";
 }
 
 std::string_view outcome_name(OutcomeKind o) {
   switch (o) {
-    case OutcomeKind::kConverted: return "converted";
-    case OutcomeKind::kEngaged: return "engaged";
-    case OutcomeKind::kRejected: return "rejected";
-    case OutcomeKind::kNoConversion: return "no_conversion";
+    case OutcomeKind::kConverted:
+      return "converted";
+    case OutcomeKind::kEngaged:
+      return "engaged";
+    case OutcomeKind::kRejected:
+      return "rejected";
+    case OutcomeKind::kNoConversion:
+      return "no_conversion";
   }
   return "no_conversion";
 }
@@ -47,10 +53,13 @@ std::optional<OutcomeKind> parse_outcome(std::string_view name) {
 
 double default_reward(OutcomeKind o) {
   switch (o) {
-    case OutcomeKind::kConverted: return 1.0;
-    case OutcomeKind::kEngaged: return 0.5;
+    case OutcomeKind::kConverted:
+      return 1.0;
+    case OutcomeKind::kEngaged:
+      return 0.5;
     case OutcomeKind::kRejected:
-    case OutcomeKind::kNoConversion: return 0.0;
+    case OutcomeKind::kNoConversion:
+      return 0.0;
   }
   return 0.0;
 }
@@ -65,7 +74,8 @@ BanditConfig bandit_config(const DecisionSettings& s) {
 }
 
 // REQUIRES: names.size() == x.size().
-std::string context_json(const std::vector<std::string>& names, const std::vector<double>& x, double value) {
+std::string context_json(const std::vector<std::string>& names, const std::vector<double>& x,
+                         double value) {
   boost::json::array n, values;
   for (size_t i = 0; i < x.size(); ++i) {
     n.emplace_back(names[i]);
@@ -84,25 +94,33 @@ std::optional<BayesianLogistic> restore_posterior(const store::BanditPosterior& 
   const auto n = static_cast<Eigen::Index>(d);
   Eigen::VectorXd mean = Eigen::Map<const Eigen::VectorXd>(p.mean.data(), n);
   Eigen::MatrixXd cov =
-      Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(p.covariance.data(), n, n);
+      Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+          p.covariance.data(), n, n);
   return BayesianLogistic::restore(mean, cov, static_cast<size_t>(p.observations));
 }
 
 double service_hours(const DecisionSettings& s, Tier t) {
   switch (t) {
-    case Tier::kHigh: return s.service_hours_high;
-    case Tier::kMedium: return s.service_hours_medium;
-    case Tier::kLow: return s.service_hours_low;
+    case Tier::kHigh:
+      return s.service_hours_high;
+    case Tier::kMedium:
+      return s.service_hours_medium;
+    case Tier::kLow:
+      return s.service_hours_low;
   }
   return s.service_hours_low;
 }
 
 store::ActivityKind activity_kind(Action a) {
   switch (a) {
-    case Action::kCall: return store::ActivityKind::kCall;
-    case Action::kEmail: return store::ActivityKind::kEmail;
-    case Action::kOffer: return store::ActivityKind::kOffer;
-    case Action::kNurture: return store::ActivityKind::kNurture;
+    case Action::kCall:
+      return store::ActivityKind::kCall;
+    case Action::kEmail:
+      return store::ActivityKind::kEmail;
+    case Action::kOffer:
+      return store::ActivityKind::kOffer;
+    case Action::kNurture:
+      return store::ActivityKind::kNurture;
   }
   return store::ActivityKind::kNurture;
 }
@@ -119,17 +137,18 @@ std::string subject(Action a, const store::Lead& lead, Tier t) {
 
 std::string decision_message(const store::DecisionRecord& d, std::optional<int64_t> owner,
                              std::optional<Timestamp> due) {
-  boost::json::object o{{"decision_id", d.id},
-                        {"lead_id", d.lead_id},
-                        {"tier", d.tier},
-                        {"action", d.action},
-                        {"propensity", d.propensity},
-                        {"activity_id", d.activity_id ? boost::json::value(*d.activity_id) : nullptr},
-                        {"owner_id", owner ? boost::json::value(*owner) : nullptr},
-                        {"due_at", due ? boost::json::value(format_timestamp(*due)) : nullptr},
-                        {"why", d.why},
-                        {"triggered_by", d.triggered_by},
-                        {"created_at", format_timestamp(d.created_at)}};
+  boost::json::object o{
+      {"decision_id", d.id},
+      {"lead_id", d.lead_id},
+      {"tier", d.tier},
+      {"action", d.action},
+      {"propensity", d.propensity},
+      {"activity_id", d.activity_id ? boost::json::value(*d.activity_id) : nullptr},
+      {"owner_id", owner ? boost::json::value(*owner) : nullptr},
+      {"due_at", due ? boost::json::value(format_timestamp(*due)) : nullptr},
+      {"why", d.why},
+      {"triggered_by", d.triggered_by},
+      {"created_at", format_timestamp(d.created_at)}};
   return boost::json::serialize(o);
 }
 
@@ -155,8 +174,8 @@ std::optional<LoggedDesign> logged_design(const store::DecisionRecord& d) {
   return out;
 }
 
-DecisionService::DecisionService(store::Database& db, const Clock& clock, EventBus* bus, uint64_t seed,
-                                 LeadFeatureSpec features)
+DecisionService::DecisionService(store::Database& db, const Clock& clock, EventBus* bus,
+                                 uint64_t seed, LeadFeatureSpec features)
     : db_(db),
       clock_(clock),
       bus_(bus),
@@ -195,7 +214,8 @@ Result<ThresholdsInForce> DecisionService::thresholds(const DecisionSettings& s)
   const Timestamp now = clock_.now();
   {
     std::lock_guard lock(mutex_);
-    if (cached_ && cached_settings_ == key && now - cached_at_ < kThresholdCacheTtl) return *cached_;
+    if (cached_ && cached_settings_ == key && now - cached_at_ < kThresholdCacheTtl)
+      return *cached_;
   }
   auto leads = decisions_.open_lead_scores();
   if (!leads) return leads.error();
@@ -215,10 +235,11 @@ Result<ThresholdsInForce> DecisionService::thresholds(const DecisionSettings& s)
     auto t = thresholds_for_capacity(scores, high, medium);
     if (!t) return t.error();
     out.thresholds = *t;
-    out.basis = fmt::format("capacity: {} reps × {} calls a day = at most {} High, {} × {} follow-ups = {} "
-                            "Medium, of {} open leads",
-                            team, s.calls_per_rep_per_day, high, team, s.follow_ups_per_rep_per_day, medium,
-                            scores.size());
+    out.basis = fmt::format(
+        "capacity: {} reps × {} calls a day = at most {} High, {} × {} follow-ups = {} "
+        "Medium, of {} open leads",
+        team, s.calls_per_rep_per_day, high, team, s.follow_ups_per_rep_per_day, medium,
+        scores.size());
   } else {
     auto won = decisions_.average_won_value_minor();
     if (!won) return won.error();
@@ -233,7 +254,8 @@ Result<ThresholdsInForce> DecisionService::thresholds(const DecisionSettings& s)
     auto t = thresholds_for_utility(scores, values, s.costs, BanditConfig{}.tier_lift);
     if (!t) return t.error();
     out.thresholds = *t;
-    out.basis = fmt::format("utility: the cut points that maximise Σ U over {} open leads", scores.size());
+    out.basis =
+        fmt::format("utility: the cut points that maximise Σ U over {} open leads", scores.size());
   }
   std::lock_guard lock(mutex_);
   cached_ = out;
@@ -284,9 +306,10 @@ Result<ThompsonBandit> DecisionService::load_bandit(const DecisionSettings& s, i
   if (reset) {
     reset->clear();
     if (!stale.empty()) {
-      *reset = fmt::format("the stored posteriors of {} were learned on another feature set and are not used: "
-                           "they start again from the prior on the {} features in force (d={})",
-                           fmt::join(stale, ", "), features_.size(), design_names_.size());
+      *reset = fmt::format(
+          "the stored posteriors of {} were learned on another feature set and are not used: "
+          "they start again from the prior on the {} features in force (d={})",
+          fmt::join(stale, ", "), features_.size(), design_names_.size());
     }
   }
   return bandit;
@@ -306,14 +329,20 @@ Result<std::vector<double>> DecisionService::lead_features(const store::Lead& le
   std::optional<Timestamp> last;
   for (const auto& a : *events) {
     const int n = static_cast<int>(std::min<int64_t>(a.count, std::numeric_limits<int>::max()));
-    if (a.type == stream::kBuiltinTypeNames[stream::kPageView]) s.page_views = n;
-    else if (a.type == stream::kBuiltinTypeNames[stream::kEmailOpen]) s.email_opens = n;
-    else if (a.type == stream::kBuiltinTypeNames[stream::kEmailClick]) s.email_clicks = n;
-    else if (a.type == stream::kBuiltinTypeNames[stream::kFormSubmit]) s.form_submits = n;
-    else if (a.type == stream::kBuiltinTypeNames[stream::kMeeting]) s.meetings = n;
+    if (a.type == stream::kBuiltinTypeNames[stream::kPageView])
+      s.page_views = n;
+    else if (a.type == stream::kBuiltinTypeNames[stream::kEmailOpen])
+      s.email_opens = n;
+    else if (a.type == stream::kBuiltinTypeNames[stream::kEmailClick])
+      s.email_clicks = n;
+    else if (a.type == stream::kBuiltinTypeNames[stream::kFormSubmit])
+      s.form_submits = n;
+    else if (a.type == stream::kBuiltinTypeNames[stream::kMeeting])
+      s.meetings = n;
     if (!last || a.last > *last) last = a.last;
   }
-  if (last) s.days_since_last_event = std::max(0.0, std::chrono::duration_cast<Days>(now - *last).count());
+  if (last)
+    s.days_since_last_event = std::max(0.0, std::chrono::duration_cast<Days>(now - *last).count());
   return features_.encode(s);
 }
 
@@ -324,15 +353,17 @@ Result<store::DecisionRecord> DecisionService::decide(int64_t lead_id, DecisionT
   auto lead = leads.get(lead_id);
   if (!lead) return lead.error();
   if (lead->status == store::LeadStatus::kConverted || lead->status == store::LeadStatus::kLost) {
-    return Error::conflict(fmt::format("lead {} is {}: nothing to decide", lead_id, store::to_string(lead->status)),
-                           "lead_id");
+    return Error::conflict(
+        fmt::format("lead {} is {}: nothing to decide", lead_id, store::to_string(lead->status)),
+        "lead_id");
   }
   store::ScoreStore scores(db_);
   auto score = scores.latest("leads", lead_id);
   if (!score) return score.error();
   if (!*score) {
-    return Error::conflict(fmt::format("lead {} has no score yet: train and score a lead model first", lead_id),
-                           "lead_id");
+    return Error::conflict(
+        fmt::format("lead {} has no score yet: train and score a lead model first", lead_id),
+        "lead_id");
   }
   auto in_force = thresholds(*s);
   if (!in_force) return in_force.error();
@@ -383,14 +414,16 @@ Result<store::DecisionRecord> DecisionService::decide(int64_t lead_id, DecisionT
     d.policy = "bandit";
     d.probabilities = choice.probabilities;
     d.propensity = choice.propensity;
-    how = fmt::format("Thompson sampling chose {} with probability {:.3f} (bandit after {} outcomes)",
-                      action_name(action), choice.propensity, outcomes);
+    how =
+        fmt::format("Thompson sampling chose {} with probability {:.3f} (bandit after {} outcomes)",
+                    action_name(action), choice.propensity, outcomes);
   }
   if (!reset.empty()) how += "; " + reset;
   d.action = std::string(action_name(action));
-  d.why = fmt::format("{} ({}); V={:.2f}; U=P·V−C: call {:.2f}, email {:.2f}, offer {:.2f}, nurture {:.2f}; {}",
-                      tier.reason, in_force->basis, *value, d.utility[0], d.utility[1], d.utility[2], d.utility[3],
-                      how);
+  d.why = fmt::format(
+      "{} ({}); V={:.2f}; U=P·V−C: call {:.2f}, email {:.2f}, offer {:.2f}, nurture {:.2f}; {}",
+      tier.reason, in_force->basis, *value, d.utility[0], d.utility[1], d.utility[2], d.utility[3],
+      how);
 
   auto owner = assignee(*lead);
   if (!owner) return owner.error();
@@ -413,9 +446,10 @@ Status DecisionService::learn(const store::DecisionRecord& d, double reward) {
   if (logged->names != design_names_) {
     // Decided under another feature set: its entries would not line up with
     // the posterior's. The outcome stays stored; the bandit does not learn it.
-    spdlog::warn("decision {}: logged with another feature set ({} entries, now {}); its outcome is kept, "
-                 "not learned",
-                 d.id, logged->names.size(), design_names_.size());
+    spdlog::warn(
+        "decision {}: logged with another feature set ({} entries, now {}); its outcome is kept, "
+        "not learned",
+        d.id, logged->names.size(), design_names_.size());
     return {};
   }
   auto s = settings();
@@ -430,9 +464,11 @@ Status DecisionService::learn(const store::DecisionRecord& d, double reward) {
           if (auto restored = restore_posterior(*before, design_names_)) {
             model = std::move(*restored);
           } else {
-            spdlog::warn("bandit posterior of {} was learned on another feature set (d={}): it starts again from "
-                         "the prior on the features in force (d={})",
-                         d.action, before->dimension, dim);
+            spdlog::warn(
+                "bandit posterior of {} was learned on another feature set (d={}): it starts again "
+                "from "
+                "the prior on the features in force (d={})",
+                d.action, before->dimension, dim);
           }
         }
         model.update(logged->x, reward);
@@ -440,7 +476,8 @@ Status DecisionService::learn(const store::DecisionRecord& d, double reward) {
         after.dimension = dim;
         after.features = design_names_;
         after.mean.assign(model.mean().data(), model.mean().data() + dim);
-        Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major = model.covariance();
+        Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major =
+            model.covariance();
         after.covariance.assign(row_major.data(), row_major.data() + dim * dim);
         after.observations = static_cast<int64_t>(model.observations());
         return after;
@@ -450,8 +487,10 @@ Status DecisionService::learn(const store::DecisionRecord& d, double reward) {
   return {};
 }
 
-Result<store::DecisionRecord> DecisionService::record_outcome(int64_t decision_id, OutcomeKind outcome,
-                                                              std::optional<double> reward, std::string_view source) {
+Result<store::DecisionRecord> DecisionService::record_outcome(int64_t decision_id,
+                                                              OutcomeKind outcome,
+                                                              std::optional<double> reward,
+                                                              std::string_view source) {
   double r = reward.value_or(default_reward(outcome));
   if (!(r >= 0 && r <= 1)) return Error::invalid("reward must be from 0 to 1", "reward");
   auto set = decisions_.set_outcome(decision_id, outcome_name(outcome), r, source, clock_.now());
@@ -459,37 +498,44 @@ Result<store::DecisionRecord> DecisionService::record_outcome(int64_t decision_i
   auto d = decisions_.get(decision_id);
   if (!d) return d.error();
   if (!*set) {
-    return Error::conflict(fmt::format("decision {} already has its outcome ({})", decision_id, d->outcome.value_or("")),
+    return Error::conflict(fmt::format("decision {} already has its outcome ({})", decision_id,
+                                       d->outcome.value_or("")),
                            "outcome");
   }
   if (Status st = learn(*d, r); !st) return st.error();
   return d;
 }
 
-Result<store::DecisionRecord> DecisionService::accept(const store::Actor& actor, int64_t decision_id) {
+Result<store::DecisionRecord> DecisionService::accept(const store::Actor& actor,
+                                                      int64_t decision_id) {
   (void)actor;  // who accepted is in the audit of the activity's later changes
   if (Status st = decisions_.mark_accepted(decision_id, clock_.now()); !st) return st.error();
   return decisions_.get(decision_id);
 }
 
-Result<store::DecisionRecord> DecisionService::reject(const store::Actor& actor, int64_t decision_id,
+Result<store::DecisionRecord> DecisionService::reject(const store::Actor& actor,
+                                                      int64_t decision_id,
                                                       std::string_view reason) {
   if (reason.empty()) return Error::invalid("a rejection needs a reason", "reason");
   if (reason.size() > store::kMaxRejectReasonLength) {
-    return Error::too_large(fmt::format("reason is longer than {} bytes", store::kMaxRejectReasonLength), "reason");
+    return Error::too_large(
+        fmt::format("reason is longer than {} bytes", store::kMaxRejectReasonLength), "reason");
   }
   auto d = decisions_.get(decision_id);
   if (!d) return d.error();
   if (d->outcome) {
-    return Error::conflict(fmt::format("decision {} already has its outcome ({})", decision_id, *d->outcome),
-                           "outcome");
+    return Error::conflict(
+        fmt::format("decision {} already has its outcome ({})", decision_id, *d->outcome),
+        "outcome");
   }
-  if (Status st = decisions_.mark_rejected(decision_id, reason, clock_.now()); !st) return st.error();
+  if (Status st = decisions_.mark_rejected(decision_id, reason, clock_.now()); !st)
+    return st.error();
   if (d->activity_id) {
     store::ActivityStore activities(db_, clock_);
     auto a = activities.get(*d->activity_id);
     if (a && a->status == store::ActivityStatus::kOpen) {
-      if (auto c = activities.set_status(actor, *d->activity_id, store::ActivityStatus::kCancelled); !c) {
+      if (auto c = activities.set_status(actor, *d->activity_id, store::ActivityStatus::kCancelled);
+          !c) {
         return c.error();
       }
     }
@@ -497,12 +543,15 @@ Result<store::DecisionRecord> DecisionService::reject(const store::Actor& actor,
   return record_outcome(decision_id, OutcomeKind::kRejected, std::nullopt, "activity");
 }
 
-Result<store::DecisionRecord> DecisionService::complete(const store::Actor& actor, int64_t decision_id) {
+Result<store::DecisionRecord> DecisionService::complete(const store::Actor& actor,
+                                                        int64_t decision_id) {
   auto d = decisions_.get(decision_id);
   if (!d) return d.error();
-  if (!d->activity_id) return Error::conflict(fmt::format("decision {} has no activity", decision_id), "activity_id");
+  if (!d->activity_id)
+    return Error::conflict(fmt::format("decision {} has no activity", decision_id), "activity_id");
   store::ActivityStore activities(db_, clock_);
-  if (auto c = activities.set_status(actor, *d->activity_id, store::ActivityStatus::kDone); !c) return c.error();
+  if (auto c = activities.set_status(actor, *d->activity_id, store::ActivityStatus::kDone); !c)
+    return c.error();
   if (!d->accepted_at) {
     if (Status st = decisions_.mark_accepted(decision_id, clock_.now()); !st) return st.error();
   }
@@ -540,7 +589,8 @@ Result<int> DecisionService::infer_outcomes() {
   }
 }
 
-Result<std::vector<LoggedDecision>> DecisionService::labelled_decisions(std::size_t* other_features) {
+Result<std::vector<LoggedDecision>> DecisionService::labelled_decisions(
+    std::size_t* other_features) {
   std::vector<LoggedDecision> out;
   if (other_features) *other_features = 0;
   for (int64_t after = 0;;) {
@@ -558,8 +608,9 @@ Result<std::vector<LoggedDecision>> DecisionService::labelled_decisions(std::siz
         continue;
       }
       LoggedDecision l;
-      l.context = DecisionContext{d.probability, *tier, d.deal_value,
-                                  std::vector<double>(logged->x.begin() + kDesignPrefix, logged->x.end())};
+      l.context =
+          DecisionContext{d.probability, *tier, d.deal_value,
+                          std::vector<double>(logged->x.begin() + kDesignPrefix, logged->x.end())};
       l.action = *action;
       l.propensity = d.propensity;
       l.reward = *d.reward;

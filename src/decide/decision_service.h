@@ -80,12 +80,14 @@ class DecisionService {
   // Feedback. record_outcome stores the outcome once (a second one is a
   // conflict) and updates the bandit; `reward` defaults to default_reward().
   Result<store::DecisionRecord> record_outcome(int64_t decision_id, OutcomeKind outcome,
-                                               std::optional<double> reward, std::string_view source);
+                                               std::optional<double> reward,
+                                               std::string_view source);
   // A rep took the recommended step on.
   Result<store::DecisionRecord> accept(const store::Actor& actor, int64_t decision_id);
   // A rep refused it (reason required, at most store::kMaxRejectReasonLength
   // bytes): the activity is cancelled and the outcome is "rejected".
-  Result<store::DecisionRecord> reject(const store::Actor& actor, int64_t decision_id, std::string_view reason);
+  Result<store::DecisionRecord> reject(const store::Actor& actor, int64_t decision_id,
+                                       std::string_view reason);
   // The step was done: the activity is marked done (and the decision
   // accepted); the outcome waits for the lead's response within the horizon.
   Result<store::DecisionRecord> complete(const store::Actor& actor, int64_t decision_id);
@@ -130,10 +132,10 @@ class DecisionService {
   const std::vector<std::string> design_names_;  // features_.design_names()
   store::DecisionStore decisions_;
   std::mutex mutex_;
-  Rng rng_;                                       // GUARDED_BY(mutex_)
-  std::optional<ThresholdsInForce> cached_;       // GUARDED_BY(mutex_)
-  std::string cached_settings_;                   // GUARDED_BY(mutex_): the settings cached_ is for
-  Timestamp cached_at_{};                         // GUARDED_BY(mutex_)
+  Rng rng_;                                  // GUARDED_BY(mutex_)
+  std::optional<ThresholdsInForce> cached_;  // GUARDED_BY(mutex_)
+  std::string cached_settings_;              // GUARDED_BY(mutex_): the settings cached_ is for
+  Timestamp cached_at_{};                    // GUARDED_BY(mutex_)
 };
 
 // The bandit's design vector for a decision as stored in its context

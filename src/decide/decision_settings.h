@@ -31,8 +31,8 @@ inline constexpr double kMaxDefaultValue = 1e12;
 
 struct DecisionSettings {
   ThresholdMode mode = ThresholdMode::kAdmin;
-  TierThresholds thresholds;          // used in admin mode
-  int calls_per_rep_per_day = 8;      // capacity mode: High ≈ reps × this
+  TierThresholds thresholds;            // used in admin mode
+  int calls_per_rep_per_day = 8;        // capacity mode: High ≈ reps × this
   int follow_ups_per_rep_per_day = 20;  // capacity mode: Medium ≈ reps × this
   ValueSource value_source = ValueSource::kExpectedValue;
   double default_value = 1000;  // V when the source knows none, in the lead's currency
@@ -40,7 +40,7 @@ struct DecisionSettings {
   // Service time per tier, in working hours: High 4 h, Medium 2 working days, Low a week.
   double service_hours_high = 4, service_hours_medium = 16, service_hours_low = 40;
   int workday_start_hour = 9, workday_end_hour = 17;  // UTC, Monday to Friday
-  int horizon_days = 30;  // an outcome later than this after the decision does not count
+  int horizon_days = 30;      // an outcome later than this after the decision does not count
   double exploration = 0.05;  // the bandit's starting share of the uniform policy (decays)
 };
 

@@ -16,7 +16,8 @@ constexpr double kMaxEmployees = 1'000'000;
 constexpr double kMaxAgeMonths = 12;
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -48,12 +49,14 @@ std::vector<double> LeadFeatureSpec::encode(const LeadSignals& s) const {
   x.push_back(s.employees && std::isfinite(*s.employees)
                   ? std::log10(std::clamp(*s.employees, 1.0, kMaxEmployees) / kTypicalEmployees)
                   : 0.0);
-  for (int n : {s.page_views, s.email_opens, s.email_clicks}) x.push_back(std::log1p(std::max(0, n)));
+  for (int n : {s.page_views, s.email_opens, s.email_clicks})
+    x.push_back(std::log1p(std::max(0, n)));
   x.push_back(s.form_submits > 0 ? 1.0 : 0.0);
   x.push_back(s.meetings > 0 ? 1.0 : 0.0);
   x.push_back(std::clamp(s.age_days / 30, 0.0, kMaxAgeMonths));
   const double window = static_cast<double>(kEngagementWindow.count());
-  x.push_back(s.days_since_last_event ? std::clamp(*s.days_since_last_event / window, 0.0, 1.0) : 1.0);
+  x.push_back(s.days_since_last_event ? std::clamp(*s.days_since_last_event / window, 0.0, 1.0)
+                                      : 1.0);
   return x;
 }
 

@@ -9,21 +9,26 @@
 namespace icrm::decide {
 
 boost::json::object to_json(const Estimate& e) {
-  return {{"value", e.value},           {"std_error", e.std_error},   {"ci_low", e.ci_low},
-          {"ci_high", e.ci_high},       {"max_weight", e.max_weight}, {"effective_sample_size", e.effective_sample_size}};
+  return {{"value", e.value},           {"std_error", e.std_error},
+          {"ci_low", e.ci_low},         {"ci_high", e.ci_high},
+          {"max_weight", e.max_weight}, {"effective_sample_size", e.effective_sample_size}};
 }
 
 Status validate_log(std::span<const LoggedDecision> log) {
   for (std::size_t i = 0; i < log.size(); ++i) {
     const LoggedDecision& d = log[i];
     if (!(std::isfinite(d.propensity) && d.propensity > 0 && d.propensity <= 1))
-      return Error::invalid("a propensity must be above 0 and at most 1", fmt::format("log[{}].propensity", i));
+      return Error::invalid("a propensity must be above 0 and at most 1",
+                            fmt::format("log[{}].propensity", i));
     if (!(std::isfinite(d.reward) && d.reward >= 0 && d.reward <= 1))
       return Error::invalid("a reward must be from 0 to 1", fmt::format("log[{}].reward", i));
-    if (!std::isfinite(d.context.probability) || d.context.probability < 0 || d.context.probability > 1)
-      return Error::invalid("a probability must be from 0 to 1", fmt::format("log[{}].probability", i));
+    if (!std::isfinite(d.context.probability) || d.context.probability < 0 ||
+        d.context.probability > 1)
+      return Error::invalid("a probability must be from 0 to 1",
+                            fmt::format("log[{}].probability", i));
     if (d.context.features.size() != log[0].context.features.size())
-      return Error::invalid("every decision needs the same number of features", fmt::format("log[{}].features", i));
+      return Error::invalid("every decision needs the same number of features",
+                            fmt::format("log[{}].features", i));
   }
   return {};
 }
@@ -46,9 +51,11 @@ Estimate from_terms(const std::vector<double>& terms, double z) {
   return e;
 }
 
-std::vector<double> weights(std::span<const LoggedDecision> log, std::span<const ActionProbabilities> target) {
+std::vector<double> weights(std::span<const LoggedDecision> log,
+                            std::span<const ActionProbabilities> target) {
   std::vector<double> w(log.size());
-  for (std::size_t i = 0; i < log.size(); ++i) w[i] = target[i][index(log[i].action)] / log[i].propensity;
+  for (std::size_t i = 0; i < log.size(); ++i)
+    w[i] = target[i][index(log[i].action)] / log[i].propensity;
   return w;
 }
 
@@ -64,7 +71,8 @@ void weight_stats(const std::vector<double>& w, Estimate& e) {
 
 }  // namespace
 
-Estimate ips(std::span<const LoggedDecision> log, std::span<const ActionProbabilities> target, double z) {
+Estimate ips(std::span<const LoggedDecision> log, std::span<const ActionProbabilities> target,
+             double z) {
   std::vector<double> w = weights(log, target), terms(log.size());
   for (std::size_t i = 0; i < log.size(); ++i) terms[i] = w[i] * log[i].reward;
   Estimate e = from_terms(terms, z);
@@ -72,7 +80,8 @@ Estimate ips(std::span<const LoggedDecision> log, std::span<const ActionProbabil
   return e;
 }
 
-Estimate snips(std::span<const LoggedDecision> log, std::span<const ActionProbabilities> target, double z) {
+Estimate snips(std::span<const LoggedDecision> log, std::span<const ActionProbabilities> target,
+               double z) {
   std::vector<double> w = weights(log, target);
   double sw = 0, swr = 0;
   for (std::size_t i = 0; i < log.size(); ++i) {
@@ -94,7 +103,8 @@ Estimate snips(std::span<const LoggedDecision> log, std::span<const ActionProbab
   return e;
 }
 
-Estimate doubly_robust(std::span<const LoggedDecision> log, std::span<const ActionProbabilities> target,
+Estimate doubly_robust(std::span<const LoggedDecision> log,
+                       std::span<const ActionProbabilities> target,
                        std::span<const PerAction> predicted, double z) {
   std::vector<double> w = weights(log, target), terms(log.size());
   for (std::size_t i = 0; i < log.size(); ++i) {
@@ -122,7 +132,8 @@ std::vector<PerAction> cross_fitted_reward_model(std::span<const LoggedDecision>
     for (std::size_t i = 0; i < log.size(); ++i)
       if (static_cast<int>(i % static_cast<std::size_t>(folds)) != f)
         models[index(log[i].action)].update(x[i], log[i].reward);
-    for (std::size_t i = static_cast<std::size_t>(f); i < log.size(); i += static_cast<std::size_t>(folds))
+    for (std::size_t i = static_cast<std::size_t>(f); i < log.size();
+         i += static_cast<std::size_t>(folds))
       for (std::size_t a = 0; a < kActionCount; ++a) out[i][a] = models[a].mean_probability(x[i]);
   }
   return out;

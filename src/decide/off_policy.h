@@ -47,14 +47,18 @@ inline constexpr double kZ95 = 1.959963984540054;
 
 // `target[i]` is π(·|x_i) for log[i]; `predicted[i]` is r̂(x_i, ·).
 // REQUIRES: validate_log(log) ok, aligned sizes, n >= 1.
-Estimate ips(std::span<const LoggedDecision> log, std::span<const ActionProbabilities> target, double z = kZ95);
-Estimate snips(std::span<const LoggedDecision> log, std::span<const ActionProbabilities> target, double z = kZ95);
-Estimate doubly_robust(std::span<const LoggedDecision> log, std::span<const ActionProbabilities> target,
+Estimate ips(std::span<const LoggedDecision> log, std::span<const ActionProbabilities> target,
+             double z = kZ95);
+Estimate snips(std::span<const LoggedDecision> log, std::span<const ActionProbabilities> target,
+               double z = kZ95);
+Estimate doubly_robust(std::span<const LoggedDecision> log,
+                       std::span<const ActionProbabilities> target,
                        std::span<const PerAction> predicted, double z = kZ95);
 
 // r̂(x_i, a) for every logged decision from per-action Bayesian logistic
 // regressions fitted on the other `folds`−1 folds of the log (i mod folds),
 // so no decision's own outcome predicts it.
-std::vector<PerAction> cross_fitted_reward_model(std::span<const LoggedDecision> log, int folds = 2);
+std::vector<PerAction> cross_fitted_reward_model(std::span<const LoggedDecision> log,
+                                                 int folds = 2);
 
 }  // namespace icrm::decide

@@ -4,7 +4,8 @@
 
 namespace icrm::decide {
 
-OutcomeSweeper::OutcomeSweeper(DecisionService& service, const Clock& clock, OutcomeSweepOptions options)
+OutcomeSweeper::OutcomeSweeper(DecisionService& service, const Clock& clock,
+                               OutcomeSweepOptions options)
     : service_(service), clock_(clock), options_(options) {}
 
 OutcomeSweeper::~OutcomeSweeper() { stop(); }

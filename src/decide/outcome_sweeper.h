@@ -25,8 +25,8 @@
 namespace icrm::decide {
 
 struct OutcomeSweepOptions {
-  std::chrono::seconds interval{300};          // by the injected clock
-  std::chrono::milliseconds poll{1000};        // real time between tick() calls of the thread
+  std::chrono::seconds interval{300};    // by the injected clock
+  std::chrono::milliseconds poll{1000};  // real time between tick() calls of the thread
 };
 // The shortest sweep interval `serve` accepts; a sweep reads every pending decision.
 inline constexpr std::chrono::seconds kMinOutcomeSweepInterval{1};
@@ -59,8 +59,8 @@ class OutcomeSweeper {
   DecisionService& service_;
   const Clock& clock_;
   OutcomeSweepOptions options_;
-  bool swept_ = false;       // used by tick() only
-  Timestamp next_sweep_{};   // used by tick() only
+  bool swept_ = false;      // used by tick() only
+  Timestamp next_sweep_{};  // used by tick() only
 
   mutable std::mutex mutex_;
   Counters counters_;  // GUARDED_BY(mutex_)

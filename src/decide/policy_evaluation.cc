@@ -4,7 +4,8 @@
 
 namespace icrm::decide {
 
-std::vector<PolicyEstimate> evaluate_policies(std::span<const LoggedDecision> log, const BanditConfig& config) {
+std::vector<PolicyEstimate> evaluate_policies(std::span<const LoggedDecision> log,
+                                              const BanditConfig& config) {
   const std::vector<PerAction> predicted = cross_fitted_reward_model(log);
   auto estimate = [&](std::string name, const std::vector<ActionProbabilities>& target) {
     return PolicyEstimate{std::move(name), ips(log, target), snips(log, target),
@@ -21,7 +22,8 @@ std::vector<PolicyEstimate> evaluate_policies(std::span<const LoggedDecision> lo
     ThompsonBandit bandit(features, config);
     for (std::size_t i = 1 - fold; i < log.size(); i += 2)
       bandit.update(log[i].context, log[i].action, log[i].reward);
-    for (std::size_t i = fold; i < log.size(); i += 2) target[i] = bandit.probabilities(log[i].context);
+    for (std::size_t i = fold; i < log.size(); i += 2)
+      target[i] = bandit.probabilities(log[i].context);
   }
   out.push_back(estimate("bandit", target));
   return out;

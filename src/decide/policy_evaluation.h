@@ -20,6 +20,7 @@ struct PolicyEstimate {
 };
 
 // REQUIRES: validate_log(log) ok, log non-empty.
-std::vector<PolicyEstimate> evaluate_policies(std::span<const LoggedDecision> log, const BanditConfig& bandit);
+std::vector<PolicyEstimate> evaluate_policies(std::span<const LoggedDecision> log,
+                                              const BanditConfig& bandit);
 
 }  // namespace icrm::decide

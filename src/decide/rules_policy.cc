@@ -4,9 +4,12 @@ namespace icrm::decide {
 
 Action table_vi_action(Tier tier) {
   switch (tier) {
-    case Tier::kHigh: return Action::kCall;
-    case Tier::kMedium: return Action::kEmail;
-    case Tier::kLow: break;
+    case Tier::kHigh:
+      return Action::kCall;
+    case Tier::kMedium:
+      return Action::kEmail;
+    case Tier::kLow:
+      break;
   }
   return Action::kNurture;
 }

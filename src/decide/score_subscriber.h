@@ -40,7 +40,8 @@ class ScoreSubscriber {
     uint64_t dropped = 0;    // the queue was full
   };
 
-  ScoreSubscriber(EventBus& bus, DecisionService& service, size_t max_queue = kMaxQueuedScoreMessages);
+  ScoreSubscriber(EventBus& bus, DecisionService& service,
+                  size_t max_queue = kMaxQueuedScoreMessages);
   // Unsubscribes, finishes the message being handled, drops the rest.
   ~ScoreSubscriber();
   ScoreSubscriber(const ScoreSubscriber&) = delete;

@@ -1,9 +1,9 @@
 #include "decide/simulation.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 #include <deque>
 
@@ -20,18 +20,24 @@ Status validate(const SimulationOptions& o) {
   if (o.days < 1 || o.days > kMaxSimulationDays)
     return Error::invalid(fmt::format("days must be from 1 to {}", kMaxSimulationDays), "days");
   if (o.seeds < 2 || o.seeds > kMaxSimulationSeeds)
-    return Error::invalid(fmt::format("seeds must be from 2 to {} (an interval needs two)", kMaxSimulationSeeds),
-                          "seeds");
+    return Error::invalid(
+        fmt::format("seeds must be from 2 to {} (an interval needs two)", kMaxSimulationSeeds),
+        "seeds");
   if (o.leads_per_day < 1 || o.leads_per_day > kMaxLeadsPerDay)
-    return Error::invalid(fmt::format("leads per day must be from 1 to {}", kMaxLeadsPerDay), "leads_per_day");
+    return Error::invalid(fmt::format("leads per day must be from 1 to {}", kMaxLeadsPerDay),
+                          "leads_per_day");
   if (!(o.high_share >= 0 && o.medium_share >= 0 && o.high_share + o.medium_share <= 1))
-    return Error::invalid("the High and Medium shares must be at least 0 and add up to at most 1", "high_share");
+    return Error::invalid("the High and Medium shares must be at least 0 and add up to at most 1",
+                          "high_share");
   if (!(o.score_noise >= 0 && o.score_noise <= 10))
     return Error::invalid("score noise must be from 0 to 10", "score_noise");
   if (!(o.rules_exploration > 0 && o.rules_exploration <= 1))
-    return Error::invalid("the logged rules' exploration must be above 0 and at most 1", "rules_exploration");
-  if (o.min_delay_days < 0 || o.max_delay_days < o.min_delay_days || o.max_delay_days > kMaxSimulationDays)
-    return Error::invalid("outcome delays must satisfy 0 <= min <= max <= 3650 days", "max_delay_days");
+    return Error::invalid("the logged rules' exploration must be above 0 and at most 1",
+                          "rules_exploration");
+  if (o.min_delay_days < 0 || o.max_delay_days < o.min_delay_days ||
+      o.max_delay_days > kMaxSimulationDays)
+    return Error::invalid("outcome delays must satisfy 0 <= min <= max <= 3650 days",
+                          "max_delay_days");
   if (o.truth_cohort < 1 || o.truth_cohort > 10'000'000)
     return Error::invalid("the truth cohort must be from 1 to 10,000,000 leads", "truth_cohort");
   return validate(o.bandit);
@@ -79,7 +85,8 @@ SimLead draw_lead(Rng& rng, std::size_t i, const SimulationOptions& o) {
 }
 
 double true_probability(const SimLead& l, Action a) {
-  return ingest::true_touch_conversion_probability(l.truth, static_cast<ingest::DemoTouch>(index(a)));
+  return ingest::true_touch_conversion_probability(l.truth,
+                                                   static_cast<ingest::DemoTouch>(index(a)));
 }
 
 // The ceiling: the step with the highest true utility P(convert | lead, a)·V − C(a),
@@ -125,8 +132,8 @@ void finish(PolicyResult& r) {
   for (double& s : r.action_share) s /= n;
 }
 
-RunOutput run(PolicyKind kind, const std::vector<SimLead>& leads, const SimulationOptions& o, std::uint64_t seed,
-              ThompsonBandit* bandit) {
+RunOutput run(PolicyKind kind, const std::vector<SimLead>& leads, const SimulationOptions& o,
+              std::uint64_t seed, ThompsonBandit* bandit) {
   RunOutput out;
   Rng rng(seed ^ (0x9E37ull * (static_cast<std::uint64_t>(kind) + 1)));
   struct Pending {
@@ -150,29 +157,43 @@ RunOutput run(PolicyKind kind, const std::vector<SimLead>& leads, const Simulati
         }
       }
       if (o.online_updates) {
-        for (const Pending& p : due) bandit->update(leads[p.lead].context, p.action, p.converted ? 1 : 0);
+        for (const Pending& p : due)
+          bandit->update(leads[p.lead].context, p.action, p.converted ? 1 : 0);
         due.clear();
       }
       std::vector<ThompsonBandit::Outcome> outcomes;
       outcomes.reserve(due.size());
-      for (const Pending& p : due) outcomes.push_back({leads[p.lead].context, p.action, p.converted ? 1.0 : 0.0});
+      for (const Pending& p : due)
+        outcomes.push_back({leads[p.lead].context, p.action, p.converted ? 1.0 : 0.0});
       bandit->update_batch(outcomes);
     }
     for (; next < leads.size() && leads[next].day == day; ++next) {
       const SimLead& l = leads[next];
       ActionProbabilities p;
       switch (kind) {
-        case PolicyKind::kRandom: p = uniform_probabilities(); break;
-        case PolicyKind::kRules: p = rules_probabilities(l.context.tier); break;
-        case PolicyKind::kLoggedRules: p = rules_probabilities(l.context.tier, o.rules_exploration); break;
-        case PolicyKind::kBandit: p = bandit->probabilities(l.context); break;
-        case PolicyKind::kOracle: p = oracle_probabilities(l, o.bandit.costs); break;
+        case PolicyKind::kRandom:
+          p = uniform_probabilities();
+          break;
+        case PolicyKind::kRules:
+          p = rules_probabilities(l.context.tier);
+          break;
+        case PolicyKind::kLoggedRules:
+          p = rules_probabilities(l.context.tier, o.rules_exploration);
+          break;
+        case PolicyKind::kBandit:
+          p = bandit->probabilities(l.context);
+          break;
+        case PolicyKind::kOracle:
+          p = oracle_probabilities(l, o.bandit.costs);
+          break;
       }
       Action a = sample_action(p, rng);
       bool converted = l.luck < true_probability(l, a);
       add(out.result, l, a, converted, o.bandit.costs);
       if (kind == PolicyKind::kLoggedRules)
-        out.log.push_back({.context = l.context, .action = a, .propensity = p[index(a)],
+        out.log.push_back({.context = l.context,
+                           .action = a,
+                           .propensity = p[index(a)],
                            .reward = converted ? 1.0 : 0.0});
       if (bandit) pending.push_back({day + l.delay, next, a, converted});
     }
@@ -187,14 +208,16 @@ void pool(PolicyResult& into, const PolicyResult& r) {
   into.revenue += r.revenue;
   into.cost += r.cost;
   into.automated_share += r.automated_share * static_cast<double>(r.leads);
-  for (std::size_t a = 0; a < kActionCount; ++a) into.action_share[a] += r.action_share[a] * static_cast<double>(r.leads);
+  for (std::size_t a = 0; a < kActionCount; ++a)
+    into.action_share[a] += r.action_share[a] * static_cast<double>(r.leads);
 }
 
 // The 0.975 quantile of Student's t with df degrees of freedom.
 double t975(std::size_t df) {
-  static const double table[] = {12.706, 4.303, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201,
-                                 2.179,  2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080,
-                                 2.074,  2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042, 2.042};
+  static const double table[] = {12.706, 4.303, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262,
+                                 2.228,  2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110,
+                                 2.101,  2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060,
+                                 2.056,  2.052, 2.048, 2.045, 2.042, 2.042};
   if (df == 0) return INFINITY;
   return df <= 30 ? table[df - 1] : kZ95;
 }
@@ -204,22 +227,26 @@ Interval t_interval(const std::vector<double>& x) {
   for (double v : x) iv.mean += v / static_cast<double>(x.size());
   double ss = 0;
   for (double v : x) ss += (v - iv.mean) * (v - iv.mean);
-  double se = x.size() > 1 ? std::sqrt(ss / static_cast<double>(x.size() - 1) / static_cast<double>(x.size())) : 0;
+  double se =
+      x.size() > 1
+          ? std::sqrt(ss / static_cast<double>(x.size() - 1) / static_cast<double>(x.size()))
+          : 0;
   double half = t975(x.size() - 1) * se;
   iv.ci_low = iv.mean - half;
   iv.ci_high = iv.mean + half;
   return iv;
 }
 
-SeedResult simulate_seed(const SimulationOptions& o, std::uint64_t seed, const std::function<void()>& step,
-                         std::vector<LoggedDecision>* keep_log) {
+SeedResult simulate_seed(const SimulationOptions& o, std::uint64_t seed,
+                         const std::function<void()>& step, std::vector<LoggedDecision>* keep_log) {
   SeedResult s;
   s.seed = seed;
   Rng rng(seed);
   // Capacity thresholds from a warm-up cohort (the leads of the weeks before).
   const std::size_t warmup = static_cast<std::size_t>(std::max(1000, 14 * o.leads_per_day));
   std::vector<double> scores;
-  for (std::size_t i = 0; i < warmup; ++i) scores.push_back(draw_lead(rng, i, o).context.probability);
+  for (std::size_t i = 0; i < warmup; ++i)
+    scores.push_back(draw_lead(rng, i, o).context.probability);
   s.thresholds = *thresholds_for_capacity(scores, static_cast<std::size_t>(o.high_share * warmup),
                                           static_cast<std::size_t>(o.medium_share * warmup));
   std::vector<SimLead> leads;
@@ -257,11 +284,14 @@ SeedResult simulate_seed(const SimulationOptions& o, std::uint64_t seed, const s
     const BanditChoice choice = bandit.choose(l.context, pick);
     for (Action a : kActions) value += choice.probabilities[index(a)] * true_probability(l, a);
     const auto greedy = std::max_element(choice.mean_utility.begin(), choice.mean_utility.end());
-    greedy_value += true_probability(l, kActions[static_cast<std::size_t>(greedy - choice.mean_utility.begin())]);
+    greedy_value += true_probability(
+        l, kActions[static_cast<std::size_t>(greedy - choice.mean_utility.begin())]);
   }
   s.ope.true_value = value / o.truth_cohort;
   s.ope.greedy_true_value = greedy_value / o.truth_cohort;
-  auto covers = [&](const Estimate& e) { return e.ci_low <= s.ope.true_value && s.ope.true_value <= e.ci_high; };
+  auto covers = [&](const Estimate& e) {
+    return e.ci_low <= s.ope.true_value && s.ope.true_value <= e.ci_high;
+  };
   s.ope.ips_covers = covers(s.ope.ips);
   s.ope.snips_covers = covers(s.ope.snips);
   s.ope.dr_covers = covers(s.ope.dr);
@@ -273,10 +303,14 @@ SeedResult simulate_seed(const SimulationOptions& o, std::uint64_t seed, const s
 boost::json::object policy_json(const PolicyResult& r) {
   boost::json::object shares;
   for (Action a : kActions) shares[action_name(a)] = r.action_share[index(a)];
-  return {{"leads", r.leads},       {"conversions", r.conversions},
-          {"conversion_rate", r.conversion_rate}, {"revenue", r.revenue},
-          {"cost", r.cost},         {"net_revenue", r.net},
-          {"automated_share", r.automated_share}, {"action_share", shares}};
+  return {{"leads", r.leads},
+          {"conversions", r.conversions},
+          {"conversion_rate", r.conversion_rate},
+          {"revenue", r.revenue},
+          {"cost", r.cost},
+          {"net_revenue", r.net},
+          {"automated_share", r.automated_share},
+          {"action_share", shares}};
 }
 
 boost::json::object interval_json(const Interval& i) {
@@ -305,9 +339,12 @@ Result<SimulationReport> simulate(const SimulationOptions& o,
     pool(report.bandit, s.bandit);
     pool(report.oracle, s.oracle);
     if (s.rules.conversion_rate > 0) {
-      dc_random.push_back((s.random.conversion_rate - s.rules.conversion_rate) / s.rules.conversion_rate);
-      dc_bandit.push_back((s.bandit.conversion_rate - s.rules.conversion_rate) / s.rules.conversion_rate);
-      dc_oracle.push_back((s.oracle.conversion_rate - s.rules.conversion_rate) / s.rules.conversion_rate);
+      dc_random.push_back((s.random.conversion_rate - s.rules.conversion_rate) /
+                          s.rules.conversion_rate);
+      dc_bandit.push_back((s.bandit.conversion_rate - s.rules.conversion_rate) /
+                          s.rules.conversion_rate);
+      dc_oracle.push_back((s.oracle.conversion_rate - s.rules.conversion_rate) /
+                          s.rules.conversion_rate);
     }
     report.dr_covered += s.ope.dr_covers;
     report.ips_covered += s.ope.ips_covers;
@@ -337,7 +374,8 @@ std::string SimulationReport::to_json() const {
   policies["bandit"].as_object()["delta_c"] = interval_json(delta_c_bandit);
   json::object oracle_json = policy_json(oracle);
   oracle_json["delta_c"] = interval_json(delta_c_oracle);
-  oracle_json["note"] = "knows the hidden truth: the ceiling for the bandit's utility objective, not a policy";
+  oracle_json["note"] =
+      "knows the hidden truth: the ceiling for the bandit's utility objective, not a policy";
   json::array per_seed;
   for (const SeedResult& s : seeds) {
     json::object ope{{"logged_policy", fmt::format("rules, ε = {}", options.rules_exploration)},
@@ -350,14 +388,15 @@ std::string SimulationReport::to_json() const {
                      {"dr_covers", s.ope.dr_covers},
                      {"ips_covers", s.ope.ips_covers},
                      {"snips_covers", s.ope.snips_covers}};
-    per_seed.push_back(json::object{{"seed", s.seed},
-                                    {"theta", s.thresholds.theta},
-                                    {"theta1", s.thresholds.theta1},
-                                    {"conversion_rate", json::object{{"random", s.random.conversion_rate},
-                                                                     {"rules", s.rules.conversion_rate},
-                                                                     {"bandit", s.bandit.conversion_rate},
-                                                                     {"oracle", s.oracle.conversion_rate}}},
-                                    {"off_policy", ope}});
+    per_seed.push_back(
+        json::object{{"seed", s.seed},
+                     {"theta", s.thresholds.theta},
+                     {"theta1", s.thresholds.theta1},
+                     {"conversion_rate", json::object{{"random", s.random.conversion_rate},
+                                                      {"rules", s.rules.conversion_rate},
+                                                      {"bandit", s.bandit.conversion_rate},
+                                                      {"oracle", s.oracle.conversion_rate}}},
+                     {"off_policy", ope}});
   }
   json::object opts{{"days", options.days},
                     {"seed", options.seed},
@@ -382,7 +421,11 @@ std::string SimulationReport::to_json() const {
                        {"off_policy_ips_covered_seeds", ips_covered},
                        {"off_policy_snips_covered_seeds", snips_covered},
                        {"seeds", seeds.size()}};
-  json::object root{{"policies", policies}, {"oracle", oracle_json}, {"summary", summary}, {"options", opts}, {"per_seed", per_seed}};
+  json::object root{{"policies", policies},
+                    {"oracle", oracle_json},
+                    {"summary", summary},
+                    {"options", opts},
+                    {"per_seed", per_seed}};
   return json::serialize(root);
 }
 

@@ -36,7 +36,7 @@ struct SimulationOptions {
   double rules_exploration = 0.1;  // ε of the logged rules run that off-policy evaluation reads
   int min_delay_days = 5, max_delay_days = 30;  // when an outcome becomes known
   bool online_updates = false;  // one Newton step per outcome instead of a day's batch
-  int truth_cohort = 20'000;       // fresh leads on which the bandit's final policy is valued
+  int truth_cohort = 20'000;    // fresh leads on which the bandit's final policy is valued
   BanditConfig bandit;
 };
 // Every field in range; errors name the option ("days", "seeds", ...).
@@ -52,7 +52,7 @@ struct OpeCheck {
   Estimate ips, snips, dr;
   double logged_conversion_rate = 0;  // the ε-soft rules' own rate
   double true_value = 0;              // the bandit's final policy on a fresh cohort, exactly
-  double greedy_true_value = 0;       // its posterior-mean argmax (no sampling, no ε) on the same cohort
+  double greedy_true_value = 0;  // its posterior-mean argmax (no sampling, no ε) on the same cohort
   bool dr_covers = false, ips_covers = false, snips_covers = false;
 };
 
@@ -80,7 +80,8 @@ struct SimulationReport {
 };
 
 // `progress(done, total)` is called after each policy run.
-Result<SimulationReport> simulate(const SimulationOptions& options,
-                                  const std::function<void(std::size_t, std::size_t)>& progress = {});
+Result<SimulationReport> simulate(
+    const SimulationOptions& options,
+    const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 }  // namespace icrm::decide

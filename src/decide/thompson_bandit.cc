@@ -19,16 +19,21 @@ Status validate(const BanditConfig& c) {
   if (!(c.exploration_floor >= 0 && c.exploration_floor <= 1))
     return Error::invalid("the exploration floor must be from 0 to 1", "exploration_floor");
   if (!(std::isfinite(c.exploration_decay) && c.exploration_decay > 0))
-    return Error::invalid("exploration_decay must be a positive number of outcomes", "exploration_decay");
+    return Error::invalid("exploration_decay must be a positive number of outcomes",
+                          "exploration_decay");
   if (c.propensity_draws < 1 || c.propensity_draws > kMaxPropensityDraws)
     return Error::invalid(fmt::format("propensity_draws must be from 1 to {}", kMaxPropensityDraws),
                           "propensity_draws");
-  for (auto [v, field] : {std::pair{c.prior_sd_tier, "prior_sd_tier"}, {c.prior_sd_score, "prior_sd_score"},
-                          {c.prior_sd_feature, "prior_sd_feature"}, {c.prior_sd_difference, "prior_sd_difference"}})
-    if (!(std::isfinite(v) && v > 0)) return Error::invalid("a prior sd must be a positive number", field);
+  for (auto [v, field] : {std::pair{c.prior_sd_tier, "prior_sd_tier"},
+                          {c.prior_sd_score, "prior_sd_score"},
+                          {c.prior_sd_feature, "prior_sd_feature"},
+                          {c.prior_sd_difference, "prior_sd_difference"}})
+    if (!(std::isfinite(v) && v > 0))
+      return Error::invalid("a prior sd must be a positive number", field);
   if (!(std::isfinite(c.posterior_scale) && c.posterior_scale > 0 && c.posterior_scale <= 10))
     return Error::invalid("posterior_scale must be above 0 and at most 10", "posterior_scale");
-  if (!std::isfinite(c.tier_lift)) return Error::invalid("tier_lift must be a finite number", "tier_lift");
+  if (!std::isfinite(c.tier_lift))
+    return Error::invalid("tier_lift must be a finite number", "tier_lift");
   return {};
 }
 
@@ -37,7 +42,8 @@ ThompsonBandit::ThompsonBandit(std::size_t feature_count, BanditConfig config)
   const auto d = static_cast<Eigen::Index>(kDesignPrefix + feature_count);
   // The unpooled prior of action a's weights; `with_score_mean` false leaves
   // the score's coefficient at 0 (pooled: its mean 1 sits in the shared block).
-  auto prior = [&](std::optional<Action> a, bool with_score_mean, Eigen::VectorXd& mean, Eigen::VectorXd& variance) {
+  auto prior = [&](std::optional<Action> a, bool with_score_mean, Eigen::VectorXd& mean,
+                   Eigen::VectorXd& variance) {
     mean = Eigen::VectorXd::Zero(d);
     variance = Eigen::VectorXd::Constant(d, config.prior_sd_feature * config.prior_sd_feature);
     mean[0] = with_score_mean ? 1 : 0;
@@ -95,7 +101,8 @@ ThompsonBandit::Logits ThompsonBandit::logits(const DecisionContext& c) const {
   Eigen::MatrixXd phi(joint.dimension(), kActionCount);
   for (Action a : kActions) {
     std::vector<double> z = pooled_design(x, a);
-    phi.col(static_cast<Eigen::Index>(index(a))) = Eigen::Map<const Eigen::VectorXd>(z.data(), static_cast<Eigen::Index>(z.size()));
+    phi.col(static_cast<Eigen::Index>(index(a))) =
+        Eigen::Map<const Eigen::VectorXd>(z.data(), static_cast<Eigen::Index>(z.size()));
   }
   out.mean = phi.transpose() * joint.mean();
   out.covariance = phi.transpose() * joint.covariance() * phi;
@@ -159,7 +166,8 @@ BanditChoice ThompsonBandit::choose(const DecisionContext& c, Rng& rng) const {
   for (Action a : kActions) {
     const auto i = static_cast<Eigen::Index>(index(a));
     // E[σ(z)] by the probit approximation, as BayesianLogistic::mean_probability.
-    choice.mean_probability[index(a)] = sigmoid(z.mean[i] / std::sqrt(1 + std::numbers::pi * z.covariance(i, i) / 8));
+    choice.mean_probability[index(a)] =
+        sigmoid(z.mean[i] / std::sqrt(1 + std::numbers::pi * z.covariance(i, i) / 8));
     choice.mean_utility[index(a)] =
         expected_utility(choice.mean_probability[index(a)], c.value, config_.costs.of(a));
   }

@@ -36,7 +36,7 @@ namespace icrm::decide {
 
 struct BanditConfig {
   ActionCosts costs;
-  double exploration = 0.05;      // share of the uniform policy mixed in before any outcome
+  double exploration = 0.05;  // share of the uniform policy mixed in before any outcome
   // The exploration schedule: the uniform share falls from `exploration`
   // towards `exploration_floor` as outcomes n arrive,
   // ε(n) = floor + (exploration − floor) · n0 / (n0 + n), n0 = exploration_decay,

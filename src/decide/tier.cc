@@ -11,9 +11,12 @@ namespace icrm::decide {
 
 std::string_view tier_name(Tier t) {
   switch (t) {
-    case Tier::kHigh: return "high";
-    case Tier::kMedium: return "medium";
-    case Tier::kLow: return "low";
+    case Tier::kHigh:
+      return "high";
+    case Tier::kMedium:
+      return "medium";
+    case Tier::kLow:
+      return "low";
   }
   return "?";
 }
@@ -42,10 +45,13 @@ Tier tier_of(double score, const TierThresholds& t) {
 TierAssignment assign_tier(double score, const TierThresholds& t) {
   Tier tier = tier_of(score, t);
   switch (tier) {
-    case Tier::kHigh: return {tier, fmt::format("S={:.4f} > θ={:.4f}: high", score, t.theta)};
+    case Tier::kHigh:
+      return {tier, fmt::format("S={:.4f} > θ={:.4f}: high", score, t.theta)};
     case Tier::kMedium:
-      return {tier, fmt::format("θ₁={:.4f} < S={:.4f} ≤ θ={:.4f}: medium", t.theta1, score, t.theta)};
-    case Tier::kLow: break;
+      return {tier,
+              fmt::format("θ₁={:.4f} < S={:.4f} ≤ θ={:.4f}: medium", t.theta1, score, t.theta)};
+    case Tier::kLow:
+      break;
   }
   return {tier, fmt::format("S={:.4f} ≤ θ₁={:.4f}: low", score, t.theta1)};
 }
@@ -68,27 +74,32 @@ Status check_scores(std::span<const double> scores) {
 
 }  // namespace
 
-Result<TierThresholds> thresholds_for_capacity(std::span<const double> scores, std::size_t high_capacity,
+Result<TierThresholds> thresholds_for_capacity(std::span<const double> scores,
+                                               std::size_t high_capacity,
                                                std::size_t medium_capacity) {
   if (Status st = check_scores(scores); !st) return st.error();
   std::vector<double> s = sorted_descending(scores);
   auto nth = [&](std::size_t k) { return k < s.size() ? s[k] : 0.0; };
   TierThresholds t;
   t.theta = nth(high_capacity);
-  t.theta1 = high_capacity + medium_capacity < high_capacity ? 0.0 : nth(high_capacity + medium_capacity);
+  t.theta1 =
+      high_capacity + medium_capacity < high_capacity ? 0.0 : nth(high_capacity + medium_capacity);
   return t;
 }
 
-Result<TierThresholds> thresholds_for_utility(std::span<const double> scores, std::span<const double> values,
+Result<TierThresholds> thresholds_for_utility(std::span<const double> scores,
+                                              std::span<const double> values,
                                               const ActionCosts& costs, double lift) {
   if (Status st = check_scores(scores); !st) return st.error();
-  if (values.size() != scores.size()) return Error::invalid("one value per score is needed", "values");
+  if (values.size() != scores.size())
+    return Error::invalid("one value per score is needed", "values");
   if (Status st = validate(costs); !st) return st.error();
   if (!std::isfinite(lift)) return Error::invalid("the lift must be a finite number", "lift");
   const std::size_t n = scores.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
   // Prefix sums of each lead's utility under each tier's action.
   std::vector<double> high(n + 1, 0), medium(n + 1, 0), low(n + 1, 0);
   for (std::size_t k = 0; k < n; ++k) {

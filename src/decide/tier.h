@@ -40,7 +40,8 @@ TierAssignment assign_tier(double score, const TierThresholds& t);
 // strictly above it (ties at θ stay Medium), and θ₁ likewise for the next
 // medium_capacity. With fewer leads than the capacity, θ (or θ₁) is 0 and
 // every lead above 0 qualifies. Errors: an empty `scores`.
-Result<TierThresholds> thresholds_for_capacity(std::span<const double> scores, std::size_t high_capacity,
+Result<TierThresholds> thresholds_for_capacity(std::span<const double> scores,
+                                               std::size_t high_capacity,
                                                std::size_t medium_capacity);
 
 // Thresholds that maximise the summed expected utility of the leads when each
@@ -48,7 +49,8 @@ Result<TierThresholds> thresholds_for_capacity(std::span<const double> scores, s
 // action lifts the odds of its own tier's leads by the prior's `lift`:
 // U(L, tier) = σ(logit S + lift)·V − C(action of tier). `scores` and `values`
 // are aligned (one V per lead). Exact over all cut points, O(n log n).
-Result<TierThresholds> thresholds_for_utility(std::span<const double> scores, std::span<const double> values,
+Result<TierThresholds> thresholds_for_utility(std::span<const double> scores,
+                                              std::span<const double> values,
                                               const ActionCosts& costs, double lift);
 
 }  // namespace icrm::decide

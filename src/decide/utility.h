@@ -31,6 +31,7 @@ struct UtilityChoice {
 };
 // The action of highest utility; nurture when every active step's utility
 // is negative. `probability` is P(y=1|x, a) per action.
-UtilityChoice choose_by_utility(const PerAction& probability, double value, const ActionCosts& costs);
+UtilityChoice choose_by_utility(const PerAction& probability, double value,
+                                const ActionCosts& costs);
 
 }  // namespace icrm::decide

@@ -167,7 +167,8 @@ Result<FeatureSpec> FeatureSpec::fit(const Table& table, const std::vector<Colum
           col.bin_edges.assign(distinct.begin() + 1, distinct.end());
         } else if (options.numeric_bins > 0) {
           for (std::size_t k = 1; k <= options.numeric_bins; ++k) {
-            double edge = values[std::min(values.size() - 1, k * values.size() / (options.numeric_bins + 1))];
+            double edge =
+                values[std::min(values.size() - 1, k * values.size() / (options.numeric_bins + 1))];
             if (edge > values.front() && (col.bin_edges.empty() || edge > col.bin_edges.back()))
               col.bin_edges.push_back(edge);
           }
@@ -191,8 +192,10 @@ Result<FeatureSpec> FeatureSpec::fit(const Table& table, const std::vector<Colum
         std::size_t ones = 0;
         for (std::size_t r : rows) {
           if (is_missing(cells[r])) continue;
-          if (col.bool_words) ones += parse_bool_word(cells[r]).value_or(0) == 1;
-          else ones += parse_number(cells[r]).value_or(0) == col.true_number;
+          if (col.bool_words)
+            ones += parse_bool_word(cells[r]).value_or(0) == 1;
+          else
+            ones += parse_number(cells[r]).value_or(0) == col.true_number;
         }
         col.mean = present ? static_cast<double>(ones) / static_cast<double>(present) : 0;
         col.width = 1;
@@ -202,8 +205,10 @@ Result<FeatureSpec> FeatureSpec::fit(const Table& table, const std::vector<Colum
         std::map<std::string, std::size_t> counts;
         std::size_t missing = 0;
         for (std::size_t r : rows) {
-          if (is_missing(cells[r])) ++missing;
-          else ++counts[std::string(trim_blanks(cells[r]))];
+          if (is_missing(cells[r]))
+            ++missing;
+          else
+            ++counts[std::string(trim_blanks(cells[r]))];
         }
         std::vector<std::pair<std::string, std::size_t>> by_count(counts.begin(), counts.end());
         std::stable_sort(by_count.begin(), by_count.end(),
@@ -213,8 +218,10 @@ Result<FeatureSpec> FeatureSpec::fit(const Table& table, const std::vector<Colum
             static_cast<std::size_t>(std::ceil(options.rare_min_share * static_cast<double>(n))));
         bool rare = false;
         for (auto& [level, count] : by_count) {
-          if (count >= min_count && col.levels.size() < kMaxCategoryLevels) col.levels.push_back(level);
-          else rare = true;
+          if (count >= min_count && col.levels.size() < kMaxCategoryLevels)
+            col.levels.push_back(level);
+          else
+            rare = true;
         }
         if (rare) {
           col.other_index = static_cast<int>(col.levels.size());
@@ -233,8 +240,10 @@ Result<FeatureSpec> FeatureSpec::fit(const Table& table, const std::vector<Colum
         std::size_t missing = 0;
         for (std::size_t r : rows) {
           auto t = is_missing(cells[r]) ? std::nullopt : parse_datetime(cells[r]);
-          if (t) times.push_back(*t);
-          else ++missing;
+          if (t)
+            times.push_back(*t);
+          else
+            ++missing;
         }
         if (times.empty()) continue;
         col.reference = *std::max_element(times.begin(), times.end());
@@ -261,12 +270,15 @@ Result<FeatureSpec> FeatureSpec::fit(const Table& table, const std::vector<Colum
     spec.encoded_width_ += col.width;
     spec.columns_.push_back(std::move(col));
   }
-  if (spec.columns_.empty()) return Error::invalid("no usable feature columns (all were excluded, "
-                                                   "identifiers, free text or constant)");
+  if (spec.columns_.empty())
+    return Error::invalid(
+        "no usable feature columns (all were excluded, "
+        "identifiers, free text or constant)");
   if (spec.encoded_width_ > kMaxFeatures)
-    return Error::too_large(fmt::format("{} features is more than the limit of {}; exclude some "
-                                        "high-cardinality columns",
-                                        spec.encoded_width_, kMaxFeatures));
+    return Error::too_large(
+        fmt::format("{} features is more than the limit of {}; exclude some "
+                    "high-cardinality columns",
+                    spec.encoded_width_, kMaxFeatures));
   spec.index_levels();
 
   if (options.pca_components > 0) {
@@ -288,7 +300,8 @@ Result<FeatureSpec> FeatureSpec::fit(const Table& table, const std::vector<Colum
     // Eigenvalues come in increasing order: take the last k, largest first.
     for (std::size_t c = 0; c < k; ++c) {
       auto col = eig.eigenvectors().col(static_cast<Eigen::Index>(d - 1 - c));
-      for (std::size_t j = 0; j < d; ++j) spec.pca_components_.push_back(col(static_cast<Eigen::Index>(j)));
+      for (std::size_t j = 0; j < d; ++j)
+        spec.pca_components_.push_back(col(static_cast<Eigen::Index>(j)));
       spec.pca_names_.push_back(fmt::format("pc{}", c + 1));
     }
   }
@@ -338,8 +351,10 @@ Result<std::vector<std::size_t>> FeatureSpec::bind(const std::vector<std::string
   std::vector<std::string> absent;
   for (const auto& col : columns_) {
     auto it = std::find(header.begin(), header.end(), col.name);
-    if (it == header.end()) absent.push_back(col.name);
-    else out.push_back(static_cast<std::size_t>(it - header.begin()));
+    if (it == header.end())
+      absent.push_back(col.name);
+    else
+      out.push_back(static_cast<std::size_t>(it - header.begin()));
   }
   if (!absent.empty())
     return Error::invalid(fmt::format("the CSV does not match the model: it lacks column(s) {}",
@@ -366,7 +381,8 @@ void FeatureSpec::encode(std::span<const std::string_view> cells, float* out,
         x[0] = static_cast<float>((value - col.mean) / col.scale);
         std::size_t k = 1;
         if (col.log_feature)
-          x[k++] = static_cast<float>((std::log1p(std::max(value, 0.0)) - col.log_mean) / col.log_scale);
+          x[k++] =
+              static_cast<float>((std::log1p(std::max(value, 0.0)) - col.log_mean) / col.log_scale);
         if (col.missing_indicator) x[k++] = v ? 0.f : 1.f;
         for (double edge : col.bin_edges) x[k++] = value >= edge ? 1.f : 0.f;
         break;
@@ -432,14 +448,16 @@ void FeatureSpec::transform(std::span<const std::string_view> cells, std::span<f
 }
 
 Matrix FeatureSpec::transform_table(const Table& table, std::span<const std::size_t> binding,
-                                    std::span<const std::size_t> rows, TransformCounts* counts) const {
+                                    std::span<const std::size_t> rows,
+                                    TransformCounts* counts) const {
   Matrix m;
   m.rows = rows.size();
   m.cols = width();
   m.data.resize(m.rows * m.cols);
   // Contiguous parts of the rows on threads of their own (the spec is
   // immutable; each part writes its own rows and counts).
-  const std::size_t parts = std::clamp<std::size_t>(rows.size() / kRowsPerEncodingThread, 1, kEncodingThreads);
+  const std::size_t parts =
+      std::clamp<std::size_t>(rows.size() / kRowsPerEncodingThread, 1, kEncodingThreads);
   std::vector<TransformCounts> part_counts(parts);
   auto encode_part = [&](std::size_t part) {
     TransformCounts& own = part_counts[part];
@@ -453,7 +471,8 @@ Matrix FeatureSpec::transform_table(const Table& table, std::span<const std::siz
     }
   };
   std::vector<std::future<void>> others;
-  for (std::size_t part = 1; part < parts; ++part) others.push_back(std::async(std::launch::async, encode_part, part));
+  for (std::size_t part = 1; part < parts; ++part)
+    others.push_back(std::async(std::launch::async, encode_part, part));
   encode_part(0);
   for (auto& f : others) f.get();
   if (counts) {
@@ -532,7 +551,8 @@ Result<FeatureSpec> FeatureSpec::from_json(const boost::json::value& json) {
     col.name = f.str("name");
     auto kind = parse_column_kind(f.str("kind"));
     if (!f.ok()) return f.error();
-    if (!kind || !is_feature_kind(*kind)) return Error::invalid(fmt::format("{}: bad kind", f.where()));
+    if (!kind || !is_feature_kind(*kind))
+      return Error::invalid(fmt::format("{}: bad kind", f.where()));
     col.kind = *kind;
     switch (col.kind) {
       case ColumnKind::kNumeric:
@@ -541,7 +561,8 @@ Result<FeatureSpec> FeatureSpec::from_json(const boost::json::value& json) {
         col.scale = f.num("scale");
         col.missing_indicator = f.boolean("missing_indicator");
         col.bin_edges = f.nums("bin_edges");
-        if (const auto* code = cols[i].as_object().if_contains("sentinel"); code && code->is_number())
+        if (const auto* code = cols[i].as_object().if_contains("sentinel");
+            code && code->is_number())
           col.sentinel = code->to_number<double>();
         if (f.ok() && !(col.scale > 0)) f.fail("scale must be positive");
         if (f.ok() && f.has("log")) {  // files written before log1p features have none

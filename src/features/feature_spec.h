@@ -111,8 +111,8 @@ struct FitWarning {
 
 // Counts from transforming rows (non-numbers in numeric columns, unseen levels).
 struct TransformCounts {
-  std::vector<std::size_t> non_numeric;  // per spec column
-  std::vector<std::size_t> unseen_level; // per spec column
+  std::vector<std::size_t> non_numeric;   // per spec column
+  std::vector<std::size_t> unseen_level;  // per spec column
 };
 
 struct StringHash {
@@ -128,7 +128,7 @@ struct EncodedColumn {
   // numeric / boolean
   double median = 0, mean = 0, scale = 1;
   bool missing_indicator = false;
-  std::vector<double> bin_edges;  // numeric: thermometer features x >= edge
+  std::vector<double> bin_edges;   // numeric: thermometer features x >= edge
   std::optional<double> sentinel;  // numeric: this value means missing
   bool log_feature = false;        // numeric: also (log1p(max(x, 0)) - log_mean) / log_scale
   double log_mean = 0, log_scale = 1;
@@ -140,7 +140,7 @@ struct EncodedColumn {
   int other_index = -1, missing_index = -1;
   std::unordered_map<std::string, int, StringHash, std::equal_to<>> index;
   // datetime
-  std::int64_t reference = 0;               // seconds since the epoch
+  std::int64_t reference = 0;                 // seconds since the epoch
   std::vector<double> part_mean, part_scale;  // age_days, year, month, day_of_week, hour
 };
 
@@ -153,9 +153,7 @@ class FeatureSpec {
                                  std::vector<FitWarning>* warnings = nullptr);
 
   // Names of the features x, in order ("age", "job=admin.", "pdays=missing", "pc1").
-  const std::vector<std::string>& feature_names() const {
-    return pca_ ? pca_names_ : names_;
-  }
+  const std::vector<std::string>& feature_names() const { return pca_ ? pca_names_ : names_; }
   std::size_t width() const { return feature_names().size(); }
   const std::vector<EncodedColumn>& columns() const { return columns_; }
   // The spec column each pre-PCA feature comes from.
@@ -173,7 +171,8 @@ class FeatureSpec {
 
   // Encodes `rows` of a table whose columns `binding` maps (see bind()).
   Matrix transform_table(const Table& table, std::span<const std::size_t> binding,
-                         std::span<const std::size_t> rows, TransformCounts* counts = nullptr) const;
+                         std::span<const std::size_t> rows,
+                         TransformCounts* counts = nullptr) const;
 
   boost::json::object to_json() const;
   static Result<FeatureSpec> from_json(const boost::json::value& json);

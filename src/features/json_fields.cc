@@ -13,7 +13,8 @@ JsonFields::JsonFields(const boost::json::value& v, std::string where) : where_(
   if (!obj_) fail("is not a JSON object");
 }
 
-JsonFields::JsonFields(const boost::json::object& o, std::string where) : obj_(&o), where_(std::move(where)) {}
+JsonFields::JsonFields(const boost::json::object& o, std::string where)
+    : obj_(&o), where_(std::move(where)) {}
 
 void JsonFields::fail(std::string message) {
   if (!ok_) return;
@@ -81,9 +82,12 @@ std::vector<double> JsonFields::nums(std::string_view key) {
     return out;
   }
   for (const auto& e : v->as_array()) {
-    if (e.is_double()) out.push_back(e.as_double());
-    else if (e.is_int64()) out.push_back(static_cast<double>(e.as_int64()));
-    else if (e.is_uint64()) out.push_back(static_cast<double>(e.as_uint64()));
+    if (e.is_double())
+      out.push_back(e.as_double());
+    else if (e.is_int64())
+      out.push_back(static_cast<double>(e.as_int64()));
+    else if (e.is_uint64())
+      out.push_back(static_cast<double>(e.as_uint64()));
     else {
       fail(fmt::format("field \"{}\" holds something that is not a number", key));
       return {};

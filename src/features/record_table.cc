@@ -569,8 +569,8 @@ Table lead_row(const store::Lead& lead, std::span<const store::RecordFact> facts
                a != aggregates.end()) {
       cell = aggregate_cells_now[static_cast<std::size_t>(a - aggregates.begin())];
     } else if (name.starts_with(kAttributePrefix)) {
-      if (const auto* v = lead.attributes.if_contains(
-              std::string_view(name).substr(kAttributePrefix.size())))
+      if (const auto* v =
+              lead.attributes.if_contains(std::string_view(name).substr(kAttributePrefix.size())))
         cell = attribute_text(*v);
     } else if (auto v = behaviour(name)) {
       cell = number_text(*v);

@@ -13,10 +13,13 @@ namespace {
 
 bool looks_like_id_name(std::string_view name) {
   std::string lower;
-  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return lower == "id" || (lower.size() > 2 && lower.ends_with("id") &&
-                           !std::isalpha(static_cast<unsigned char>(lower[lower.size() - 3]))) ||
-         lower.ends_with("_id") || lower.ends_with("uuid") || (name.size() > 2 && name.ends_with("ID"));
+  for (char c : name)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return lower == "id" ||
+         (lower.size() > 2 && lower.ends_with("id") &&
+          !std::isalpha(static_cast<unsigned char>(lower[lower.size() - 3]))) ||
+         lower.ends_with("_id") || lower.ends_with("uuid") ||
+         (name.size() > 2 && name.ends_with("ID"));
 }
 
 ColumnProfile profile(const std::vector<std::string>& cells, std::string name) {
@@ -91,25 +94,35 @@ ColumnProfile profile(const std::vector<std::string>& cells, std::string name) {
 
 std::string_view column_kind_name(ColumnKind kind) {
   switch (kind) {
-    case ColumnKind::kNumeric: return "numeric";
-    case ColumnKind::kCategorical: return "categorical";
-    case ColumnKind::kBoolean: return "boolean";
-    case ColumnKind::kDateTime: return "datetime";
-    case ColumnKind::kIdentifier: return "identifier";
-    case ColumnKind::kText: return "text";
-    case ColumnKind::kConstant: return "constant";
-    case ColumnKind::kExcluded: return "excluded";
+    case ColumnKind::kNumeric:
+      return "numeric";
+    case ColumnKind::kCategorical:
+      return "categorical";
+    case ColumnKind::kBoolean:
+      return "boolean";
+    case ColumnKind::kDateTime:
+      return "datetime";
+    case ColumnKind::kIdentifier:
+      return "identifier";
+    case ColumnKind::kText:
+      return "text";
+    case ColumnKind::kConstant:
+      return "constant";
+    case ColumnKind::kExcluded:
+      return "excluded";
   }
   return "unknown";
 }
 
 Result<ColumnKind> parse_column_kind(std::string_view name) {
-  for (auto k : {ColumnKind::kNumeric, ColumnKind::kCategorical, ColumnKind::kBoolean,
-                 ColumnKind::kDateTime, ColumnKind::kIdentifier, ColumnKind::kText,
-                 ColumnKind::kConstant, ColumnKind::kExcluded})
+  for (auto k :
+       {ColumnKind::kNumeric, ColumnKind::kCategorical, ColumnKind::kBoolean, ColumnKind::kDateTime,
+        ColumnKind::kIdentifier, ColumnKind::kText, ColumnKind::kConstant, ColumnKind::kExcluded})
     if (column_kind_name(k) == name) return k;
   return Error::invalid(fmt::format("unknown column kind '{}' (numeric, categorical, boolean, "
-                                    "datetime, excluded)", name), "kind");
+                                    "datetime, excluded)",
+                                    name),
+                        "kind");
 }
 
 bool is_feature_kind(ColumnKind kind) {

@@ -15,7 +15,8 @@ constexpr std::size_t kMaxReserveBytesPerInputByte = 8;
 // `input_bytes` (the file's size, 0 if unknown) lets the columns be reserved
 // once from the first records' average length instead of growing by
 // reallocation (which moved every cell several times on a 40,000-row file).
-Result<Table> read_all(ingest::CsvReader& reader, const TableReadOptions& options, std::size_t input_bytes) {
+Result<Table> read_all(ingest::CsvReader& reader, const TableReadOptions& options,
+                       std::size_t input_bytes) {
   Table table;
   table.columns = reader.header();
   table.cells.resize(table.columns.size());
@@ -35,7 +36,8 @@ Result<Table> read_all(ingest::CsvReader& reader, const TableReadOptions& option
       // times the input (a cell costs sizeof(std::string) however short).
       const std::size_t cap = kMaxReserveBytesPerInputByte * input_bytes /
                               (sizeof(std::string) * std::max<std::size_t>(1, table.cells.size()));
-      const auto expected = std::min({options.max_rows, cap, std::size_t(1.05 * double(input_bytes) / per_row) + 16});
+      const auto expected =
+          std::min({options.max_rows, cap, std::size_t(1.05 * double(input_bytes) / per_row) + 16});
       for (auto& column : table.cells) column.reserve(expected);
     }
     for (std::size_t c = 0; c < record.size(); ++c) table.cells[c].emplace_back(record[c]);

@@ -11,7 +11,8 @@ namespace {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   return true;
 }
@@ -49,14 +50,17 @@ std::optional<double> parse_number(std::string_view cell) {
   if (cell.empty()) return std::nullopt;
   double v = 0;
   auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-  if (ec != std::errc() || end != cell.data() + cell.size() || !std::isfinite(v)) return std::nullopt;
+  if (ec != std::errc() || end != cell.data() + cell.size() || !std::isfinite(v))
+    return std::nullopt;
   return v;
 }
 
 std::optional<int> parse_bool_word(std::string_view cell) {
   cell = trim_blanks(cell);
-  if (iequals(cell, "yes") || iequals(cell, "true") || iequals(cell, "y") || iequals(cell, "t")) return 1;
-  if (iequals(cell, "no") || iequals(cell, "false") || iequals(cell, "n") || iequals(cell, "f")) return 0;
+  if (iequals(cell, "yes") || iequals(cell, "true") || iequals(cell, "y") || iequals(cell, "t"))
+    return 1;
+  if (iequals(cell, "no") || iequals(cell, "false") || iequals(cell, "n") || iequals(cell, "f"))
+    return 0;
   return std::nullopt;
 }
 

@@ -1,7 +1,8 @@
 #include "ingest/alert_format.h"
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
+
+#include <boost/json/parse.hpp>
 
 namespace icrm::ingest {
 namespace {
@@ -29,8 +30,8 @@ store::AlertRecord alert_from_anomaly(const stream::Anomaly& a, std::string_view
   r.gamma = gamma;
   r.at = a.at;
   r.created_at = now;
-  const std::string band = fmt::format("expected {:.1f}, sigma {:.2f}, gamma {:g}", a.expected,
-                                       a.sigma, gamma);
+  const std::string band =
+      fmt::format("expected {:.1f}, sigma {:.2f}, gamma {:g}", a.expected, a.sigma, gamma);
   const auto bucket_s = std::chrono::duration_cast<std::chrono::seconds>(bucket).count();
   switch (a.kind) {
     case stream::AnomalyKind::kEntityBurst:

@@ -122,8 +122,10 @@ char detect_delimiter(std::string_view sample, char quote) {
       std::size_t n = 0;
       bool q = false;
       for (char c : line) {
-        if (quote != '\0' && c == quote) q = !q;
-        else if (!q && c == d) ++n;
+        if (quote != '\0' && c == quote)
+          q = !q;
+        else if (!q && c == d)
+          ++n;
       }
       counts.push_back(n);
     }
@@ -221,7 +223,8 @@ Status CsvReader::start() {
       header_.push_back(std::move(unique));
     }
   } else {
-    for (std::size_t i = 0; i < first.size(); ++i) header_.push_back(fmt::format("column_{}", i + 1));
+    for (std::size_t i = 0; i < first.size(); ++i)
+      header_.push_back(fmt::format("column_{}", i + 1));
     // Keep the first record for the first next(); its views point into out_,
     // which the next parse would overwrite, so copy them.
     pending_storage_.assign(out_);
@@ -241,8 +244,9 @@ Status CsvReader::finish_field(CsvRecord& record, std::size_t begin, bool had_hi
     std::string_view field(out_.data() + begin, out_.size() - begin);
     if (!is_valid_utf8(field)) {
       if (options_.encoding == CsvEncoding::kUtf8)
-        return Error::invalid(fmt::format("{}: not valid UTF-8", location(record.line_, ends_.size())),
-                              ends_.size() < header_.size() ? header_[ends_.size()] : "");
+        return Error::invalid(
+            fmt::format("{}: not valid UTF-8", location(record.line_, ends_.size())),
+            ends_.size() < header_.size() ? header_[ends_.size()] : "");
       std::string raw(field);
       out_.resize(begin);
       append_windows1252_as_utf8(raw, out_);
@@ -302,8 +306,8 @@ Result<bool> CsvReader::parse_record(CsvRecord& record) {
     bool high = false;
     bool storing = !failed;
     if (column >= options_.max_columns) {
-      fail(Error::too_large(fmt::format("line {}: more than {} columns", record.line_,
-                                        options_.max_columns)));
+      fail(Error::too_large(
+          fmt::format("line {}: more than {} columns", record.line_, options_.max_columns)));
       storing = false;
     }
     auto append = [&](const char* p, std::size_t n) {
@@ -330,8 +334,9 @@ Result<bool> CsvReader::parse_record(CsvRecord& record) {
       ++pos_;
       for (;;) {
         if (!fill(1)) {
-          return Error::invalid(fmt::format("{}: unterminated quoted field (the file ends inside quotes)",
-                                            location(record.line_, column)));
+          return Error::invalid(
+              fmt::format("{}: unterminated quoted field (the file ends inside quotes)",
+                          location(record.line_, column)));
         }
         const char* p = buf_.data() + pos_;
         const char* end = buf_.data() + buf_.size();
@@ -377,7 +382,8 @@ Result<bool> CsvReader::parse_record(CsvRecord& record) {
         const char* q = p;
         unsigned char acc = 0;
         // A quote inside an unquoted field is an ordinary character.
-        while (q < end && !stop[static_cast<unsigned char>(*q)]) acc |= static_cast<unsigned char>(*q++);
+        while (q < end && !stop[static_cast<unsigned char>(*q)])
+          acc |= static_cast<unsigned char>(*q++);
         high |= (acc & 0x80) != 0;
         append(p, static_cast<std::size_t>(q - p));
         pos_ += static_cast<std::size_t>(q - p);

@@ -22,9 +22,9 @@ namespace icrm::ingest {
 
 // Limits on what one file may contain. A record that breaks one is reported as
 // an error and skipped; reading may continue with the next record.
-inline constexpr std::size_t kMaxFieldBytes = 1 << 20;      // 1 MiB per field
-inline constexpr std::size_t kMaxColumns = 4096;            // fields per record
-inline constexpr std::size_t kMaxRecordBytes = 16 << 20;    // 16 MiB per record (line)
+inline constexpr std::size_t kMaxFieldBytes = 1 << 20;    // 1 MiB per field
+inline constexpr std::size_t kMaxColumns = 4096;          // fields per record
+inline constexpr std::size_t kMaxRecordBytes = 16 << 20;  // 16 MiB per record (line)
 // How much of the file delimiter detection looks at.
 inline constexpr std::size_t kSniffBytes = 64 << 10;
 
@@ -109,10 +109,10 @@ class CsvReader {
   char delimiter_ = ',';
   std::vector<std::string> header_;
 
-  std::string buf_;        // raw bytes read from the input
-  std::size_t pos_ = 0;    // next unread byte in buf_
+  std::string buf_;      // raw bytes read from the input
+  std::size_t pos_ = 0;  // next unread byte in buf_
   bool eof_ = false;
-  std::string out_;        // the current record's unescaped, transcoded fields
+  std::string out_;                // the current record's unescaped, transcoded fields
   std::vector<std::size_t> ends_;  // end offsets of the fields in out_
   std::uint64_t line_ = 1;
   std::uint64_t records_ = 0;

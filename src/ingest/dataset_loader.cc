@@ -1,9 +1,9 @@
 #include "ingest/dataset_loader.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 #include <thread>
 #include <unordered_map>
@@ -21,9 +21,9 @@ Result<Dataset> parse_dataset(std::string_view name) {
   if (name == "bank-marketing") return Dataset::kBankMarketing;
   if (name == "telco-churn") return Dataset::kTelcoChurn;
   if (name == "online-retail") return Dataset::kOnlineRetail;
-  return Error::invalid("unknown data set '" + std::string(name) +
-                            "' (bank-marketing, telco-churn, online-retail)",
-                        "name");
+  return Error::invalid(
+      "unknown data set '" + std::string(name) + "' (bank-marketing, telco-churn, online-retail)",
+      "name");
 }
 
 Result<Timestamp> uk_local_to_utc(std::string_view local) {
@@ -37,7 +37,8 @@ Result<Timestamp> uk_local_to_utc(std::string_view local) {
   sys_days march = sys_days{y / March / Sunday[last]};
   sys_days october = sys_days{y / October / Sunday[last]};
   auto bst_start_local = march + hours(2);
-  auto bst_end_local = october + hours(2);  // 02:00 BST = 01:00 GMT; 01:00-02:00 is ambiguous, read as BST
+  auto bst_end_local =
+      october + hours(2);  // 02:00 BST = 01:00 GMT; 01:00-02:00 is ambiguous, read as BST
   if (*naive >= bst_start_local && *naive < bst_end_local) return *naive - hours(1);
   return *naive;
 }
@@ -72,7 +73,8 @@ std::size_t column(const std::vector<std::string>& header, std::string_view name
 Error missing_columns(std::string_view dataset, const std::vector<std::string_view>& names) {
   std::string list;
   for (auto n : names) list += (list.empty() ? "" : ", ") + std::string(n);
-  return Error::invalid(fmt::format("not a {} file: it lacks the column(s) {}", dataset, list), "file");
+  return Error::invalid(fmt::format("not a {} file: it lacks the column(s) {}", dataset, list),
+                        "file");
 }
 
 // Shared loop: read records, hand each to `row`, commit every batch.
@@ -116,7 +118,8 @@ class Load {
         if (r.error().code != ErrorCode::kInvalidArgument) return fail(r.error());
         ++s_.rejected;
         if (rep_.rejected)
-          rep_.rejected(fmt::format("row {} (line {}): {}", s_.rows, rec.line(), r.error().to_string()));
+          rep_.rejected(
+              fmt::format("row {} (line {}): {}", s_.rows, rec.line(), r.error().to_string()));
       }
       if (rep_.progress) rep_.progress(s_.rows);
       if (++in_batch >= o_.batch_rows) {
@@ -145,8 +148,9 @@ class Load {
     }
     s_.seconds = std::chrono::duration<double>(clock_.now() - started_).count();
     if (st && s_.imported > 0) {
-      std::string after = fmt::format(R"({{"dataset":{},"summary":{}}})",
-                                      boost::json::serialize(boost::json::string(o_.file)), s_.to_json());
+      std::string after =
+          fmt::format(R"({{"dataset":{},"summary":{}}})",
+                      boost::json::serialize(boost::json::string(o_.file)), s_.to_json());
       st = writer_->audit(std::nullopt, "dataset-load", "dataset", after, now_);
     }
     if (st) st = writer_->commit();
@@ -180,7 +184,8 @@ Result<ImportSummary> load_bank(store::Database& db, const DatasetOptions& o, co
   if (!st) return st.error();
   const auto& header = load.reader_->header();
   std::size_t y = column(header, "y"), duration = column(header, "duration");
-  if (y == header.size() || duration == header.size()) return missing_columns("bank-marketing", {"y", "duration"});
+  if (y == header.size() || duration == header.size())
+    return missing_columns("bank-marketing", {"y", "duration"});
   KeyIndex existing;
   auto keys = load.writer_->read_keys(KeyColumn::kLeadExternalId, existing);
   if (!keys) return keys.error();
@@ -267,8 +272,9 @@ struct PurchaseEvent {
 
 Status write_events(const std::string& path, std::vector<PurchaseEvent>& events,
                     const std::vector<std::string>& countries) {
-  std::stable_sort(events.begin(), events.end(),
-                   [](const PurchaseEvent& a, const PurchaseEvent& b) { return a.at_us < b.at_us; });
+  std::stable_sort(
+      events.begin(), events.end(),
+      [](const PurchaseEvent& a, const PurchaseEvent& b) { return a.at_us < b.at_us; });
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return Error::unavailable("cannot write " + path);
   std::string line;
@@ -277,8 +283,10 @@ Status write_events(const std::string& path, std::vector<PurchaseEvent>& events,
     obj["id"] = fmt::format("online-retail:{}:{}", e.invoice, e.line_no);
     obj["type"] = e.quantity < 0 ? "return" : "purchase";
     obj["at"] = format_timestamp(from_unix_micros(e.at_us));
-    if (e.customer.empty()) obj["customer_external_id"] = nullptr;
-    else obj["customer_external_id"] = e.customer;
+    if (e.customer.empty())
+      obj["customer_external_id"] = nullptr;
+    else
+      obj["customer_external_id"] = e.customer;
     obj["invoice"] = e.invoice;
     obj["line_no"] = e.line_no;
     obj["sku"] = e.sku;
@@ -347,10 +355,15 @@ struct RetailBatch {
 // The writer thread's side: owns the BulkWriter while the load runs.
 class RetailWriter {
  public:
-  RetailWriter(store::BulkWriter& w, std::vector<int64_t> product_ids, std::vector<int64_t> customer_ids,
-               std::string created_at, std::size_t batch_rows, int64_t data_version)
-      : w_(w), product_ids_(std::move(product_ids)), customer_ids_(std::move(customer_ids)),
-        created_at_(std::move(created_at)), batch_rows_(batch_rows), data_version_(data_version) {}
+  RetailWriter(store::BulkWriter& w, std::vector<int64_t> product_ids,
+               std::vector<int64_t> customer_ids, std::string created_at, std::size_t batch_rows,
+               int64_t data_version)
+      : w_(w),
+        product_ids_(std::move(product_ids)),
+        customer_ids_(std::move(customer_ids)),
+        created_at_(std::move(created_at)),
+        batch_rows_(batch_rows),
+        data_version_(data_version) {}
 
   Status write(const RetailBatch& b) {
     auto products = w_.insert_products(b.products);
@@ -368,11 +381,15 @@ class RetailWriter {
       const RetailLine& l = b.lines[i];
       store::TransactionRow& r = rows_[i];
       std::string_view invoice(b.text.data() + l.invoice_at, l.invoice_len);
-      if (r.external_id) r.external_id->assign(invoice);
-      else r.external_id.emplace(invoice);
+      if (r.external_id)
+        r.external_id->assign(invoice);
+      else
+        r.external_id.emplace(invoice);
       r.line_no = l.line_no;
-      r.customer_id = l.customer < 0 ? std::nullopt
-                                     : std::optional<int64_t>(customer_ids_[static_cast<std::size_t>(l.customer)]);
+      r.customer_id =
+          l.customer < 0
+              ? std::nullopt
+              : std::optional<int64_t>(customer_ids_[static_cast<std::size_t>(l.customer)]);
       r.product_id = product_ids_[l.product];
       r.quantity = l.quantity;
       r.unit_price_minor = l.unit_price_minor;
@@ -427,8 +444,9 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
   auto st = load.open({.delimiter = ','});
   if (!st) return st.error();
   const auto& h = load.reader_->header();
-  const std::vector<std::string_view> names = {"InvoiceNo", "StockCode", "Description", "Quantity",
-                                               "InvoiceDate", "UnitPrice", "CustomerID", "Country"};
+  const std::vector<std::string_view> names = {"InvoiceNo",  "StockCode",   "Description",
+                                               "Quantity",   "InvoiceDate", "UnitPrice",
+                                               "CustomerID", "Country"};
   std::size_t col[8];
   for (std::size_t i = 0; i < names.size(); ++i) {
     col[i] = column(h, names[i]);
@@ -484,8 +502,10 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
 
   RetailWriter writer(w, std::move(product_ids), std::move(customer_ids), load.now_,
                       *deferred ? SIZE_MAX : o.batch_rows, *version);
-  BatchQueue<std::unique_ptr<RetailBatch>> full(kRetailBatchesAhead), empty(kRetailBatchesAhead + 2);
-  for (std::size_t i = 0; i < kRetailBatchesAhead + 2; ++i) empty.push(std::make_unique<RetailBatch>());
+  BatchQueue<std::unique_ptr<RetailBatch>> full(kRetailBatchesAhead),
+      empty(kRetailBatchesAhead + 2);
+  for (std::size_t i = 0; i < kRetailBatchesAhead + 2; ++i)
+    empty.push(std::make_unique<RetailBatch>());
   Status written;  // the writer thread's result; read after join()
   std::thread writer_thread([&] {
     while (auto batch = full.pop()) {
@@ -580,10 +600,12 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
     std::string_view customer = trim_blanks(rec[col[kCustomer]]);
     std::string_view country = trim_blanks(rec[col[kCountry]]);
     if (events) {
-      auto [it, added] = country_index.try_emplace(std::string(country), static_cast<uint16_t>(countries.size()));
+      auto [it, added] =
+          country_index.try_emplace(std::string(country), static_cast<uint16_t>(countries.size()));
       if (added) countries.emplace_back(country);
       stream.push_back({last_date_us, row_index, line_no, std::string(invoice), std::string(sku),
-                        std::string(customer), it->second, quantity, unit_price_minor, amount_minor});
+                        std::string(customer), it->second, quantity, unit_price_minor,
+                        amount_minor});
     }
     // Lines already stored (a re-run) are skipped. (invoice, position) is
     // unique within the file, so only keys from the store need a lookup.
@@ -657,9 +679,12 @@ Result<ImportSummary> load_retail(store::Database& db, const DatasetOptions& o, 
 Result<ImportSummary> load_dataset(store::Database& db, const DatasetOptions& o, const Clock& clock,
                                    const ImportReporter& reporter) {
   switch (o.dataset) {
-    case Dataset::kBankMarketing: return load_bank(db, o, clock, reporter);
-    case Dataset::kTelcoChurn: return load_telco(db, o, clock, reporter);
-    case Dataset::kOnlineRetail: return load_retail(db, o, clock, reporter);
+    case Dataset::kBankMarketing:
+      return load_bank(db, o, clock, reporter);
+    case Dataset::kTelcoChurn:
+      return load_telco(db, o, clock, reporter);
+    case Dataset::kOnlineRetail:
+      return load_retail(db, o, clock, reporter);
   }
   return Error::internal("unknown data set");
 }

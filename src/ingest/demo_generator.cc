@@ -29,41 +29,56 @@ constexpr std::array<double, 3> kPlanWeights = {0.5, 0.35, 0.15};
 // Mean hours each rep takes to answer a new lead (reps differ; that matters).
 constexpr std::array<double, 3> kRepResponseHours = {2.0, 6.0, 20.0};
 
-constexpr std::array<const char*, 10> kCountries = {"DE", "GB", "FR", "NL", "US", "ES", "IT", "SE", "PL", "AT"};
-constexpr std::array<double, 10> kCountryWeights = {0.25, 0.18, 0.12, 0.08, 0.12, 0.07, 0.07, 0.04, 0.04, 0.03};
-constexpr std::array<const char*, 8> kIndustries = {"Manufacturing", "Retail", "Software", "Health",
-                                                    "Logistics", "Finance", "Education", "Hospitality"};
-constexpr std::array<const char*, 20> kFirst = {"Anna", "Ben", "Clara", "David", "Elif", "Farid", "Greta",
-                                                "Hugo", "Ines", "Jonas", "Karin", "Luca", "Maya", "Nils",
-                                                "Olga", "Paul", "Rosa", "Sami", "Tara", "Viktor"};
-constexpr std::array<const char*, 20> kLast = {"Schmidt", "Martin", "Rossi", "Jansen", "Novak", "Garcia",
-                                               "Berg", "Kowalski", "Dubois", "Smith", "Weber", "Costa",
-                                               "Nilsson", "Huber", "Moreau", "Fischer", "Lopez", "Meyer",
-                                               "Bianchi", "Brown"};
-constexpr std::array<const char*, 16> kCompanyA = {"Blue", "North", "Bright", "Alpen", "Delta", "Green",
-                                                   "Iron", "Silver", "Nova", "Harbor", "Summit", "Oak",
-                                                   "Pixel", "River", "Solar", "Urban"};
-constexpr std::array<const char*, 12> kCompanyB = {"Systems", "Labs", "Logistics", "Foods", "Works",
-                                                   "Analytics", "Clinics", "Studios", "Partners",
-                                                   "Robotics", "Textiles", "Travel"};
+constexpr std::array<const char*, 10> kCountries = {"DE", "GB", "FR", "NL", "US",
+                                                    "ES", "IT", "SE", "PL", "AT"};
+constexpr std::array<double, 10> kCountryWeights = {0.25, 0.18, 0.12, 0.08, 0.12,
+                                                    0.07, 0.07, 0.04, 0.04, 0.03};
+constexpr std::array<const char*, 8> kIndustries = {"Manufacturing", "Retail",     "Software",
+                                                    "Health",        "Logistics",  "Finance",
+                                                    "Education",     "Hospitality"};
+constexpr std::array<const char*, 20> kFirst = {
+    "Anna",  "Ben",  "Clara", "David", "Elif", "Farid", "Greta", "Hugo", "Ines", "Jonas",
+    "Karin", "Luca", "Maya",  "Nils",  "Olga", "Paul",  "Rosa",  "Sami", "Tara", "Viktor"};
+constexpr std::array<const char*, 20> kLast = {"Schmidt", "Martin", "Rossi",    "Jansen",  "Novak",
+                                               "Garcia",  "Berg",   "Kowalski", "Dubois",  "Smith",
+                                               "Weber",   "Costa",  "Nilsson",  "Huber",   "Moreau",
+                                               "Fischer", "Lopez",  "Meyer",    "Bianchi", "Brown"};
+constexpr std::array<const char*, 16> kCompanyA = {
+    "Blue", "North",  "Bright", "Alpen", "Delta", "Green", "Iron",  "Silver",
+    "Nova", "Harbor", "Summit", "Oak",   "Pixel", "River", "Solar", "Urban"};
+constexpr std::array<const char*, 12> kCompanyB = {"Systems",  "Labs",      "Logistics", "Foods",
+                                                   "Works",    "Analytics", "Clinics",   "Studios",
+                                                   "Partners", "Robotics",  "Textiles",  "Travel"};
 struct ProductSpec {
   const char* category;
   const char* name;
   int64_t price_minor;
 };
 constexpr std::array<ProductSpec, 24> kProducts = {{
-    {"Software", "CRM Starter licence (year)", 49'000},  {"Software", "CRM Pro licence (year)", 129'000},
-    {"Software", "CRM Enterprise licence (year)", 390'000}, {"Software", "Analytics add-on", 59'000},
-    {"Software", "Mobile app pack", 19'000},             {"Software", "API access tier", 35'000},
-    {"Services", "Onboarding package", 150'000},         {"Services", "Data migration", 240'000},
-    {"Services", "Custom report", 45'000},               {"Services", "Integration workshop", 180'000},
-    {"Training", "Admin training (day)", 95'000},        {"Training", "Sales team training", 120'000},
-    {"Training", "E-learning seat", 9'900},              {"Support", "Premium support (year)", 60'000},
-    {"Support", "24/7 support upgrade", 110'000},        {"Support", "Health check", 30'000},
-    {"Hardware", "Barcode scanner", 21'900},             {"Hardware", "Receipt printer", 15'900},
-    {"Hardware", "Tablet kiosk", 49'900},                {"Hardware", "Headset", 8'900},
-    {"Software", "Email campaigns add-on", 29'000},      {"Software", "Forecasting add-on", 79'000},
-    {"Services", "Quarterly review", 25'000},            {"Training", "Certification exam", 19'900},
+    {"Software", "CRM Starter licence (year)", 49'000},
+    {"Software", "CRM Pro licence (year)", 129'000},
+    {"Software", "CRM Enterprise licence (year)", 390'000},
+    {"Software", "Analytics add-on", 59'000},
+    {"Software", "Mobile app pack", 19'000},
+    {"Software", "API access tier", 35'000},
+    {"Services", "Onboarding package", 150'000},
+    {"Services", "Data migration", 240'000},
+    {"Services", "Custom report", 45'000},
+    {"Services", "Integration workshop", 180'000},
+    {"Training", "Admin training (day)", 95'000},
+    {"Training", "Sales team training", 120'000},
+    {"Training", "E-learning seat", 9'900},
+    {"Support", "Premium support (year)", 60'000},
+    {"Support", "24/7 support upgrade", 110'000},
+    {"Support", "Health check", 30'000},
+    {"Hardware", "Barcode scanner", 21'900},
+    {"Hardware", "Receipt printer", 15'900},
+    {"Hardware", "Tablet kiosk", 49'900},
+    {"Hardware", "Headset", 8'900},
+    {"Software", "Email campaigns add-on", 29'000},
+    {"Software", "Forecasting add-on", 79'000},
+    {"Services", "Quarterly review", 25'000},
+    {"Training", "Certification exam", 19'900},
 }};
 
 std::vector<double> cumulative(const double* w, std::size_t n) {
@@ -82,7 +97,8 @@ double day_weight(Timestamp day) {
   double week = wd == 0 ? 0.3 : (wd == 6 ? 0.45 : 1.0);
   year_month_day ymd{d};
   auto doy = (d - sys_days{ymd.year() / January / 1}).count();
-  double season = 1 + 0.4 * std::cos(2 * std::numbers::pi * (static_cast<double>(doy) - 345) / 365.0);
+  double season =
+      1 + 0.4 * std::cos(2 * std::numbers::pi * (static_cast<double>(doy) - 345) / 365.0);
   double month_end = static_cast<unsigned>(ymd.day()) >= 26 ? 1.15 : 1.0;
   return week * season * month_end;
 }
@@ -94,7 +110,8 @@ std::string_view demo_lead_source_name(int source) {
 }
 
 LeadTruth draw_demo_lead(Rng& rng, std::size_t rep) {
-  static const std::vector<double> source_cum = cumulative(kLeadSourceWeights.data(), kLeadSourceWeights.size());
+  static const std::vector<double> source_cum =
+      cumulative(kLeadSourceWeights.data(), kLeadSourceWeights.size());
   LeadTruth t;
   t.source = static_cast<int>(rng.pick(source_cum));
   bool inbound = t.source <= 1;  // web, ads
@@ -119,7 +136,8 @@ double true_conversion_probability(const LeadTruth& l) {
 
 double true_churn_probability(const CustomerTruth& c) {
   double z = -2.2 - 0.8 * std::log(c.value) + 0.5 * c.support_contacts +
-             0.04 * c.support_response_hours + (c.plan == 0 ? 0.4 : 0.0) - (c.plan == 2 ? 0.3 : 0.0);
+             0.04 * c.support_response_hours + (c.plan == 0 ? 0.4 : 0.0) -
+             (c.plan == 2 ? 0.3 : 0.0);
   return sigmoid(z);
 }
 
@@ -135,7 +153,8 @@ Status validate_demo_options(const DemoOptions& o) {
   if (o.leads < 0 || o.leads > kMaxDemoLeads)
     return Error::invalid(fmt::format("--leads must be 0..{}", kMaxDemoLeads), "leads");
   if (o.transactions < 0 || o.transactions > kMaxDemoTransactions)
-    return Error::invalid(fmt::format("--transactions must be 0..{}", kMaxDemoTransactions), "transactions");
+    return Error::invalid(fmt::format("--transactions must be 0..{}", kMaxDemoTransactions),
+                          "transactions");
   if (o.days < 1 || o.days > kMaxDemoDays)
     return Error::invalid(fmt::format("--days must be 1..{}", kMaxDemoDays), "days");
   return {};
@@ -147,7 +166,8 @@ namespace {
 // owner rep (the same reps, the same ranking as for new leads).
 constexpr std::array<double, 3> kRepSupportHours = {1.5, 4.0, 12.0};
 // Pages a lead looks at, weighted: the pricing page is where buyers go.
-constexpr std::array<const char*, 6> kPages = {"/", "/pricing", "/features", "/blog", "/customers", "/demo"};
+constexpr std::array<const char*, 6> kPages = {"/",     "/pricing",   "/features",
+                                               "/blog", "/customers", "/demo"};
 
 // One event of the behaviour log, collected until all are known and then
 // written in time order (the log's arrival order is the order they happened).
@@ -163,7 +183,10 @@ struct PendingEvent {
 class Demo {
  public:
   Demo(store::BulkWriter& w, const DemoOptions& o)
-      : w_(w), o_(o), rng_(o.seed), end_(std::chrono::floor<std::chrono::days>(o.end)),
+      : w_(w),
+        o_(o),
+        rng_(o.seed),
+        end_(std::chrono::floor<std::chrono::days>(o.end)),
         start_(end_ - std::chrono::days(o.days)) {}
 
   Result<DemoCounts> run(std::ofstream& truth);
@@ -304,9 +327,10 @@ Status Demo::customers(std::ofstream& truth) {
     c.status = churned ? "churned" : (rng_.chance(0.03) ? "inactive" : "active");
     c.owner_id = owner(static_cast<std::size_t>(i));
     int employees = static_cast<int>(std::clamp(std::exp(3.2 + 1.3 * rng_.normal()), 2.0, 20000.0));
-    c.attributes = fmt::format(R"({{"industry":"{}","employees":{},"plan":"{}"}})",
-                               kIndustries[static_cast<std::size_t>(rng_.below(kIndustries.size()))],
-                               employees, kPlans[static_cast<std::size_t>(t.plan)]);
+    c.attributes =
+        fmt::format(R"({{"industry":"{}","employees":{},"plan":"{}"}})",
+                    kIndustries[static_cast<std::size_t>(rng_.below(kIndustries.size()))],
+                    employees, kPlans[static_cast<std::size_t>(t.plan)]);
     double since = -30 - rng_.uniform() * 700;  // customers since up to two years before the window
     c.created_at = at(since);
     c.updated_at = at(churned ? churn_day : std::max(since, 0.0));
@@ -314,7 +338,8 @@ Status Demo::customers(std::ofstream& truth) {
     if (!id) return id.error();
     ++n_.customers;
     customers_.push_back({*id, t.value, churn_day});
-    if (truth) truth << "customer," << *c.external_id << "," << p << "," << (churned ? 1 : 0) << "\n";
+    if (truth)
+      truth << "customer," << *c.external_id << "," << p << "," << (churned ? 1 : 0) << "\n";
     // Support contacts before the churn: an event, the inbound call or chat,
     // and the answer after the owner rep's response time.
     std::string entity = fmt::format("customer:{}", *id);
@@ -324,8 +349,9 @@ Status Demo::customers(std::ofstream& truth) {
       event(day, entity, "support_contact", fmt::format("support:{}", k), 1,
             fmt::format(R"({{"channel":"{}"}})", channel));
       Status st = communicate(std::nullopt, *id, "in", channel, "Support request", day);
-      if (st) st = communicate(std::nullopt, *id, "out", channel, "Re: Support request",
-                               day + answer_hours[static_cast<std::size_t>(k)] / 24);
+      if (st)
+        st = communicate(std::nullopt, *id, "out", channel, "Re: Support request",
+                         day + answer_hours[static_cast<std::size_t>(k)] / 24);
       if (!st) return st;
     }
     if (rng_.chance(0.1)) {
@@ -346,7 +372,8 @@ Status Demo::sales() {
   for (std::size_t i = 0; i < customers_.size(); ++i) value_w[i] = customers_[i].value;
   auto value_cum = cumulative(value_w.data(), value_w.size());
   double max_day_weight = 0;
-  for (int d = 0; d < o_.days; ++d) max_day_weight = std::max(max_day_weight, day_weight(start_ + days(d)));
+  for (int d = 0; d < o_.days; ++d)
+    max_day_weight = std::max(max_day_weight, day_weight(start_ + days(d)));
   std::vector<store::TransactionRow> sales;
   std::vector<std::size_t> buyer;
   sales.reserve(static_cast<std::size_t>(o_.transactions));
@@ -378,8 +405,9 @@ Status Demo::sales() {
   }
   std::vector<std::size_t> order(sales.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return sales[a].occurred_us < sales[b].occurred_us; });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return sales[a].occurred_us < sales[b].occurred_us;
+  });
   std::vector<store::TransactionRow> sorted;
   sorted.reserve(sales.size());
   for (std::size_t k = 0; k < order.size(); ++k) {
@@ -429,9 +457,11 @@ Status Demo::leads(std::ofstream& truth) {
       return static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     });
     l.source = kLeadSources[static_cast<std::size_t>(t.source)];
-    l.owner_id = o_.owner_ids.empty() ? std::nullopt
-                                      : std::optional<int64_t>(o_.owner_ids[rep % o_.owner_ids.size()]);
-    l.expected_value_minor = static_cast<int64_t>(std::round(300 + 40 * std::sqrt(t.employees))) * 100;
+    l.owner_id = o_.owner_ids.empty()
+                     ? std::nullopt
+                     : std::optional<int64_t>(o_.owner_ids[rep % o_.owner_ids.size()]);
+    l.expected_value_minor =
+        static_cast<int64_t>(std::round(300 + 40 * std::sqrt(t.employees))) * 100;
     l.currency = "EUR";
     l.attributes = fmt::format(R"({{"employees":{},"country":"{}"}})", t.employees,
                                kCountries[rng_.pick(country_cum)]);
@@ -469,10 +499,12 @@ Status Demo::leads(std::ofstream& truth) {
       event(day, entity, "page_view", fmt::format("page_view:{}", k), 1,
             fmt::format(R"({{"path":"{}"}})", page));
     }
-    if (t.form_submitted) event(created, entity, "form_submit", "form_submit:0", 1, R"({"form":"contact"})");
+    if (t.form_submitted)
+      event(created, entity, "form_submit", "form_submit:0", 1, R"({"form":"contact"})");
     // The enquiry and the rep's answer (the response time), then follow-ups
     // every two days until the decision: at least one per open.
-    Status st = communicate(*id, std::nullopt, "in", "email", t.form_submitted ? "Contact form" : "Enquiry", created);
+    Status st = communicate(*id, std::nullopt, "in", "email",
+                            t.form_submitted ? "Contact form" : "Enquiry", created);
     if (st) st = communicate(*id, std::nullopt, "out", "email", "Re: your enquiry", first_contact);
     std::vector<double> sent = {first_contact};
     for (int k = 1; st && (k <= t.email_opens || k <= 2) && first_contact + 2 * k < decision; ++k) {
@@ -498,7 +530,8 @@ Status Demo::leads(std::ofstream& truth) {
     event(call, entity, "call", "call:0", std::round(5 + 20 * rng_.uniform()));
     if (t.meeting_held) {
       double meeting = first_contact + std::min(5.0, (decision - first_contact) * 0.7);
-      if (!(st = activity("meeting", "Discovery meeting", *id, std::nullopt, l.owner_id, meeting))) return st;
+      if (!(st = activity("meeting", "Discovery meeting", *id, std::nullopt, l.owner_id, meeting)))
+        return st;
       event(meeting, entity, "meeting", "meeting:0", 60);
     }
   }

@@ -34,9 +34,9 @@ struct DemoOptions {
   int leads = 3000;
   int transactions = 10000;
   int days = 180;
-  Timestamp end;                      // the data ends here (midnight UTC of a day)
-  std::vector<int64_t> owner_ids;     // reps who own leads and customers; may be empty
-  std::string truth_path;             // optional CSV of the true probabilities
+  Timestamp end;                   // the data ends here (midnight UTC of a day)
+  std::vector<int64_t> owner_ids;  // reps who own leads and customers; may be empty
+  std::string truth_path;          // optional CSV of the true probabilities
 };
 
 struct DemoCounts {
@@ -72,7 +72,7 @@ struct CustomerTruth {
   double value = 1;  // latent purchase intensity
   int support_contacts = 0;
   double support_response_hours = 0;  // mean time to answer them; 0 without contacts
-  int plan = 0;      // 0 basic, 1 pro, 2 enterprise
+  int plan = 0;                       // 0 basic, 1 pro, 2 enterprise
 };
 double true_churn_probability(const CustomerTruth& customer);
 

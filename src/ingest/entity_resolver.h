@@ -48,7 +48,8 @@ class EntityResolver {
   store::Database& db_;
   ResolverOptions options_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::string> cache_;  // GUARDED_BY(mutex_): reference -> canonical
+  std::unordered_map<std::string, std::string>
+      cache_;  // GUARDED_BY(mutex_): reference -> canonical
 };
 
 }  // namespace icrm::ingest

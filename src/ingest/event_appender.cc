@@ -85,7 +85,8 @@ void EventAppender::submit(AppendBatch batch, AppendDone done) {
 std::future<Result<AppendOutcome>> EventAppender::submit(AppendBatch batch) {
   auto promise = std::make_shared<std::promise<Result<AppendOutcome>>>();
   auto future = promise->get_future();
-  submit(std::move(batch), [promise](Result<AppendOutcome> r) { promise->set_value(std::move(r)); });
+  submit(std::move(batch),
+         [promise](Result<AppendOutcome> r) { promise->set_value(std::move(r)); });
   return future;
 }
 
@@ -229,8 +230,8 @@ EventAppender::Written EventAppender::write(std::vector<Pending>& group) {
   }
   if (!written) {
     spdlog::warn("event log append failed: {}", written.error().to_string());
-    log_.reset();            // the connection may be broken: open a fresh one next time
-    gate_in_step_ = false;   // the gate admitted events that were not stored
+    log_.reset();           // the connection may be broken: open a fresh one next time
+    gate_in_step_ = false;  // the gate admitted events that were not stored
     {
       std::lock_guard<std::mutex> lock(mutex_);
       ++stats_.failed_commits;

@@ -101,7 +101,7 @@ struct AppenderStats {
   int64_t too_late = 0;
   int64_t duplicates = 0;
   int64_t failed_commits = 0;
-  int64_t wal_syncs = 0;  // flusher syncs of the WAL (each covers one or more commits)
+  int64_t wal_syncs = 0;      // flusher syncs of the WAL (each covers one or more commits)
   int64_t queued_events = 0;  // submitted and not yet answered
 };
 
@@ -136,9 +136,9 @@ class EventAppender {
     std::vector<AppendDone> dones;
     // One per done, or what stopped the group.
     Result<std::vector<AppendOutcome>> outcomes = std::vector<AppendOutcome>{};
-    std::vector<stream::Event> committed;         // for the sink, in log order
-    std::shared_ptr<const store::WalSync> sync;   // to sync first; null: durable already
-    size_t events = 0;                            // submitted in the group
+    std::vector<stream::Event> committed;        // for the sink, in log order
+    std::shared_ptr<const store::WalSync> sync;  // to sync first; null: durable already
+    size_t events = 0;                           // submitted in the group
   };
   class OwnAdmission;
   void run();
@@ -149,17 +149,17 @@ class EventAppender {
   store::Database& db_;
   std::unique_ptr<OwnAdmission> own_sink_;  // when no sink was given
   CommitSink* sink_;
-  stream::Admission gate_;            // writer thread only
-  bool gate_in_step_ = true;          // writer thread only
+  stream::Admission gate_;                      // writer thread only
+  bool gate_in_step_ = true;                    // writer thread only
   std::unique_ptr<store::EventLogWriter> log_;  // writer thread only; reopened after an error
   std::vector<store::EventRow> rows_;           // writer thread only; reused
   std::vector<size_t> row_of_;                  // writer thread only: event -> row or npos
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Pending> queue_;  // GUARDED_BY(mutex_)
-  size_t queued_events_ = 0;   // GUARDED_BY(mutex_)
-  bool stopping_ = false;      // GUARDED_BY(mutex_)
-  AppenderStats stats_;        // GUARDED_BY(mutex_)
+  std::deque<Pending> queue_;        // GUARDED_BY(mutex_)
+  size_t queued_events_ = 0;         // GUARDED_BY(mutex_)
+  bool stopping_ = false;            // GUARDED_BY(mutex_)
+  AppenderStats stats_;              // GUARDED_BY(mutex_)
   std::condition_variable written_;  // the flusher's wake-up
   std::condition_variable flushed_;  // the flusher went idle
   std::deque<Written> unflushed_;    // GUARDED_BY(mutex_)

@@ -6,9 +6,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
-#include <optional>
 #include <fstream>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "ingest/csv_reader.h"
@@ -26,7 +26,8 @@ struct Chunk {
 };
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 class Replayer {
@@ -201,7 +202,7 @@ Result<FileReplaySummary> replay_event_file(EventIngestor& ingestor,
                                              : FileReplayOptions::Format::kJsonl;
   Replayer replayer(ingestor, options);
   Status s = format == FileReplayOptions::Format::kCsv ? replay_csv(options.path, replayer)
-                                                      : replay_jsonl(options.path, replayer);
+                                                       : replay_jsonl(options.path, replayer);
   if (!s) return s.error();
   return replayer.finish();
 }

@@ -23,7 +23,7 @@ namespace icrm::ingest {
 struct FileReplayOptions {
   std::string path;
   enum class Format { kAuto, kJsonl, kCsv } format = Format::kAuto;  // auto: by extension
-  double speed = 0;  // 0: max
+  double speed = 0;                                                  // 0: max
   // How the replay waits when paced; tests pass one that moves a ManualClock.
   std::function<void(std::chrono::microseconds)> sleep;
   // Called for each rejected line: its 1-based line number and why.
@@ -42,6 +42,7 @@ struct FileReplaySummary {
 
 // Errors: the file cannot be opened or read, the CSV header lacks entity,
 // type or ts, or the store failed (what was acknowledged before stays).
-Result<FileReplaySummary> replay_event_file(EventIngestor& ingestor, const FileReplayOptions& options);
+Result<FileReplaySummary> replay_event_file(EventIngestor& ingestor,
+                                            const FileReplayOptions& options);
 
 }  // namespace icrm::ingest

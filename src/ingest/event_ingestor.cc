@@ -24,8 +24,7 @@ Result<std::unique_ptr<EventIngestor>> EventIngestor::start(store::Database& db,
   if (!config) return config.error();
   auto monitor = stream::StreamMonitor::create(options.monitor);
   if (!monitor) return monitor.error();
-  std::unique_ptr<EventIngestor> in(
-      new EventIngestor(db, clock, *config, options.resolver));
+  std::unique_ptr<EventIngestor> in(new EventIngestor(db, clock, *config, options.resolver));
   auto catalog = EventTypeCatalog::load(db);
   if (!catalog) return catalog.error();
   in->catalog_ = std::move(*catalog);
@@ -78,8 +77,8 @@ void EventIngestor::ingest(ParsedEvents parsed,
   size_t kept = 0;
   for (size_t i = 0; i < parsed.events.size(); ++i) {
     if (!(*found)[i]) {
-      report.rejected.push_back({parsed.positions[i], "entity",
-                                 "no such record: '" + parsed.events[i].entity + "'"});
+      report.rejected.push_back(
+          {parsed.positions[i], "entity", "no such record: '" + parsed.events[i].entity + "'"});
       continue;
     }
     if (kept != i) {

@@ -45,9 +45,9 @@ struct IngestorOptions {
 // The answer to one batch.
 struct IngestReport {
   size_t received = 0;
-  size_t accepted = 0;    // stored now (too_late included)
-  size_t duplicates = 0;  // already in the log: not stored or counted again
-  size_t too_late = 0;    // stored but flagged: older than the allowed lateness
+  size_t accepted = 0;                   // stored now (too_late included)
+  size_t duplicates = 0;                 // already in the log: not stored or counted again
+  size_t too_late = 0;                   // stored but flagged: older than the allowed lateness
   std::vector<EventRejection> rejected;  // by index
 };
 

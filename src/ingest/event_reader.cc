@@ -33,7 +33,8 @@ std::string where(std::string_view text, size_t consumed, const boost::system::e
 }
 
 Error wrong_type(std::string_view field, std::string_view expected) {
-  return Error::invalid(std::string(field) + " must be " + std::string(expected), std::string(field));
+  return Error::invalid(std::string(field) + " must be " + std::string(expected),
+                        std::string(field));
 }
 
 // Validates one item of the input into `out`, or records why not.
@@ -76,8 +77,9 @@ Result<stream::Event> read_event(const json::object& object, const stream::Event
       if (v.is_string()) {
         f.id = v.get_string();
       } else if (v.is_int64() || v.is_uint64()) {
-        auto r = v.is_int64() ? std::to_chars(id_digits, id_digits + sizeof id_digits, v.get_int64())
-                              : std::to_chars(id_digits, id_digits + sizeof id_digits, v.get_uint64());
+        auto r = v.is_int64()
+                     ? std::to_chars(id_digits, id_digits + sizeof id_digits, v.get_int64())
+                     : std::to_chars(id_digits, id_digits + sizeof id_digits, v.get_uint64());
         f.id = std::string_view(id_digits, static_cast<size_t>(r.ptr - id_digits));
       } else if (!v.is_null()) {
         return wrong_type("id", "a string or an integer");
@@ -104,7 +106,8 @@ Result<stream::Event> read_event(const json::object& object, const stream::Event
       return Error::invalid("unknown field '" + name + "' (put extra data in attrs)", name);
     }
   }
-  if (f.entity.empty() && !object.contains("entity")) return Error::invalid("entity is required", "entity");
+  if (f.entity.empty() && !object.contains("entity"))
+    return Error::invalid("entity is required", "entity");
   if (f.type.empty() && !object.contains("type")) return Error::invalid("type is required", "type");
   return stream::validate_event(f, types, clock);
 }
@@ -116,9 +119,8 @@ Result<ParsedEvents> read_events(std::string_view body, EventBodyFormat format,
   // One arena for the whole body's DOM: a few large allocations, not one per value.
   json::monotonic_resource arena;
   auto too_many = [max_events] {
-    return Error::too_large("more than " + std::to_string(max_events) +
-                                " events in one request; split it",
-                            "body");
+    return Error::too_large(
+        "more than " + std::to_string(max_events) + " events in one request; split it", "body");
   };
   if (format == EventBodyFormat::kJsonArray) {
     json::parser p(json::storage_ptr(), event_parse_options(kMaxEventJsonDepth + 1));

@@ -38,7 +38,7 @@ struct ParsedEvents {
   std::vector<stream::Event> events;  // the valid ones, in input order
   std::vector<size_t> positions;      // events[i] was input item positions[i]
   std::vector<EventRejection> rejected;
-  size_t received = 0;                // items in the input
+  size_t received = 0;  // items in the input
 };
 
 enum class EventBodyFormat { kJsonArray, kNdjson };

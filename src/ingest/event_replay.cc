@@ -23,9 +23,8 @@ Result<stream::Event> from_logged_event(const store::LoggedEvent& row,
                                         const stream::EventTypeRegistry& types) {
   std::optional<stream::EventTypeId> type = types.find(row.type);
   if (!type) {
-    return Error::invalid("event " + std::to_string(row.seq) + " has unregistered type '" +
-                              row.type + "'",
-                          "type");
+    return Error::invalid(
+        "event " + std::to_string(row.seq) + " has unregistered type '" + row.type + "'", "type");
   }
   stream::Event e;
   e.entity = row.entity;
@@ -37,8 +36,7 @@ Result<stream::Event> from_logged_event(const store::LoggedEvent& row,
   return e;
 }
 
-Result<ReplayStats> replay_event_log(store::EventStore& log,
-                                     const stream::EventTypeRegistry& types,
+Result<ReplayStats> replay_event_log(store::EventStore& log, const stream::EventTypeRegistry& types,
                                      stream::StreamState& state, int64_t after_seq,
                                      size_t page_size) {
   ReplayStats stats;

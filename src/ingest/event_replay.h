@@ -33,8 +33,7 @@ struct ReplayStats {
 };
 
 // Applies every row with seq > after_seq to `state`, in pages of `page_size`.
-Result<ReplayStats> replay_event_log(store::EventStore& log,
-                                     const stream::EventTypeRegistry& types,
+Result<ReplayStats> replay_event_log(store::EventStore& log, const stream::EventTypeRegistry& types,
                                      stream::StreamState& state, int64_t after_seq = 0,
                                      size_t page_size = 10000);
 

@@ -10,8 +10,8 @@ Result<std::unique_ptr<EventTypeCatalog>> EventTypeCatalog::load(store::Database
   for (const store::EventTypeRecord& t : *stored) {
     auto id = registry->register_type(t.name);
     if (!id) {
-      return Error::internal("stored event type '" + t.name + "' is invalid: " +
-                             id.error().message);
+      return Error::internal("stored event type '" + t.name +
+                             "' is invalid: " + id.error().message);
     }
   }
   return std::unique_ptr<EventTypeCatalog>(new EventTypeCatalog(db, std::move(registry)));
@@ -45,6 +45,8 @@ Result<store::EventTypeRecord> EventTypeCatalog::register_type(const std::string
   return stored;
 }
 
-Result<std::vector<store::EventTypeRecord>> EventTypeCatalog::custom_types() { return store_.list(); }
+Result<std::vector<store::EventTypeRecord>> EventTypeCatalog::custom_types() {
+  return store_.list();
+}
 
 }  // namespace icrm::ingest

@@ -26,7 +26,9 @@ Result<HeaderMapping> HeaderMapping::build(RecordKind kind, const std::vector<st
       bool found = false;
       for (const auto& c : columns)
         found = found || c == source || normalize_column_name(c) == normalize_column_name(source);
-      if (!found) return Error::invalid(fmt::format("--map {}={}: the file has no column '{}'", source, target, source), "map");
+      if (!found)
+        return Error::invalid(
+            fmt::format("--map {}={}: the file has no column '{}'", source, target, source), "map");
     }
   }
   for (const auto& c : columns) {
@@ -66,10 +68,12 @@ Result<std::size_t> HeaderMapping::add_column(const std::string& name) {
       // it came by alias, and refused when it names the field outright.
       const auto& field = kind_spec(kind_).fields[static_cast<std::size_t>(role->field)];
       if (normalize_column_name(name) == normalize_column_name(field.name) &&
-          normalize_column_name(columns_[static_cast<std::size_t>(slot)]) == normalize_column_name(field.name)) {
-        return Error::invalid(fmt::format("columns '{}' and '{}' both map to field {}",
-                                          columns_[static_cast<std::size_t>(slot)], name, field.name),
-                              name);
+          normalize_column_name(columns_[static_cast<std::size_t>(slot)]) ==
+              normalize_column_name(field.name)) {
+        return Error::invalid(
+            fmt::format("columns '{}' and '{}' both map to field {}",
+                        columns_[static_cast<std::size_t>(slot)], name, field.name),
+            name);
       }
       role = ColumnRole{ColumnRole::kAttribute, -1, name};
     } else {
@@ -91,7 +95,8 @@ Status HeaderMapping::check_required() const {
   Error err = Error::invalid("");
   for (std::size_t i = 0; i < spec.fields.size(); ++i) {
     if (spec.fields[i].required && field_columns_[i] < 0) {
-      err.details.push_back({std::string(spec.fields[i].name), "no column maps to this required field"});
+      err.details.push_back(
+          {std::string(spec.fields[i].name), "no column maps to this required field"});
     }
   }
   if (err.details.empty()) return {};
@@ -99,8 +104,9 @@ Status HeaderMapping::check_required() const {
   for (const auto& d : err.details) names += (names.empty() ? "" : ", ") + d.field;
   std::string cols;
   for (const auto& c : columns_) cols += (cols.empty() ? "" : ", ") + c;
-  err.message = fmt::format("no column for required field(s) {} of {} (columns: {}); use --map column=field",
-                            names, record_kind_name(kind_), cols);
+  err.message =
+      fmt::format("no column for required field(s) {} of {} (columns: {}); use --map column=field",
+                  names, record_kind_name(kind_), cols);
   err.field = err.details.front().field;
   return err;
 }

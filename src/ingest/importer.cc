@@ -1,8 +1,8 @@
 #include "ingest/importer.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <fstream>
 #include <unordered_map>
 
@@ -94,7 +94,9 @@ class CsvSource final : public RowSource {
   }
   const std::vector<std::string>& columns() const override { return reader_->header(); }
   std::vector<std::string> reject_columns() const override { return reader_->header(); }
-  std::vector<std::string_view> reject_fields(const SourceRow& row) const override { return row.values; }
+  std::vector<std::string_view> reject_fields(const SourceRow& row) const override {
+    return row.values;
+  }
   std::uint64_t line() const override { return record_.line(); }
   std::uint64_t number() const { return number_; }
 
@@ -120,7 +122,8 @@ class JsonlSource final : public RowSource {
     row.number = number_;
     row.line = line_;
     if (text_.size() > kMaxJsonLineBytes)
-      return Error::too_large(fmt::format("line {}: longer than {} bytes", line_, kMaxJsonLineBytes));
+      return Error::too_large(
+          fmt::format("line {}: longer than {} bytes", line_, kMaxJsonLineBytes));
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(text_, ec);
     if (ec) return Error::invalid(fmt::format("line {}: not valid JSON ({})", line_, ec.message()));
@@ -143,13 +146,20 @@ class JsonlSource final : public RowSource {
       }
       const auto& val = kv.value();
       std::string text;
-      if (val.is_string()) text = std::string(val.as_string());
-      else if (val.is_int64()) text = std::to_string(val.as_int64());
-      else if (val.is_uint64()) text = std::to_string(val.as_uint64());
-      else if (val.is_double()) text = fmt::format("{}", val.as_double());
-      else if (val.is_bool()) text = val.as_bool() ? "true" : "false";
-      else if (val.is_null()) text.clear();
-      else text = boost::json::serialize(val);
+      if (val.is_string())
+        text = std::string(val.as_string());
+      else if (val.is_int64())
+        text = std::to_string(val.as_int64());
+      else if (val.is_uint64())
+        text = std::to_string(val.as_uint64());
+      else if (val.is_double())
+        text = fmt::format("{}", val.as_double());
+      else if (val.is_bool())
+        text = val.as_bool() ? "true" : "false";
+      else if (val.is_null())
+        text.clear();
+      else
+        text = boost::json::serialize(val);
       storage_.push_back(std::move(text));
       slots.emplace_back(col, storage_.size() - 1);
     }
@@ -203,10 +213,13 @@ class Import {
     return c < 0 ? std::string(field) : m_.column_name(static_cast<std::size_t>(c));
   }
   RowError bad(std::string_view field, const Error& e) const { return {column(field), e.message}; }
-  RowError bad(std::string_view field, std::string msg) const { return {column(field), std::move(msg)}; }
+  RowError bad(std::string_view field, std::string msg) const {
+    return {column(field), std::move(msg)};
+  }
 
   // Text: nullopt when empty; an error when too long.
-  std::variant<std::optional<std::string>, RowError> text(const SourceRow& row, std::string_view field) const {
+  std::variant<std::optional<std::string>, RowError> text(const SourceRow& row,
+                                                          std::string_view field) const {
     auto v = trim_blanks(raw(row, field));
     if (v.empty()) return std::optional<std::string>();
     if (v.size() > kMaxTextFieldBytes)
@@ -214,14 +227,16 @@ class Import {
     if (v.find('\0') != std::string_view::npos) return bad(field, "contains a NUL byte");
     return std::optional<std::string>(std::string(v));
   }
-  std::variant<std::optional<std::string>, RowError> email(const SourceRow& row, std::string_view field) const {
+  std::variant<std::optional<std::string>, RowError> email(const SourceRow& row,
+                                                           std::string_view field) const {
     auto v = trim_blanks(raw(row, field));
     if (v.empty()) return std::optional<std::string>();
     auto e = parse_email(v);
     if (!e) return bad(field, e.error());
     return std::optional<std::string>(std::move(*e));
   }
-  std::variant<std::optional<Timestamp>, RowError> instant(const SourceRow& row, std::string_view field) const {
+  std::variant<std::optional<Timestamp>, RowError> instant(const SourceRow& row,
+                                                           std::string_view field) const {
     auto v = trim_blanks(raw(row, field));
     if (v.empty()) return std::optional<Timestamp>();
     auto t = parse_timestamp(v);
@@ -229,34 +244,39 @@ class Import {
     return std::optional<Timestamp>(*t);
   }
   // instant() as the store's text ...
-  std::variant<std::optional<std::string>, RowError> time(const SourceRow& row, std::string_view field) const {
+  std::variant<std::optional<std::string>, RowError> time(const SourceRow& row,
+                                                          std::string_view field) const {
     auto t = instant(row, field);
     if (auto* e = std::get_if<RowError>(&t)) return *e;
     auto& v = std::get<0>(t);
     return v ? std::optional<std::string>(format_timestamp(*v)) : std::nullopt;
   }
   // ... or as microseconds since the epoch (a sale's time, migration 0013).
-  std::variant<std::optional<int64_t>, RowError> micros(const SourceRow& row, std::string_view field) const {
+  std::variant<std::optional<int64_t>, RowError> micros(const SourceRow& row,
+                                                        std::string_view field) const {
     auto t = instant(row, field);
     if (auto* e = std::get_if<RowError>(&t)) return *e;
     auto& v = std::get<0>(t);
     return v ? std::optional<int64_t>(to_unix_micros(*v)) : std::nullopt;
   }
-  std::variant<std::optional<int64_t>, RowError> money(const SourceRow& row, std::string_view field) const {
+  std::variant<std::optional<int64_t>, RowError> money(const SourceRow& row,
+                                                       std::string_view field) const {
     auto v = trim_blanks(raw(row, field));
     if (v.empty()) return std::optional<int64_t>();
     auto m = parse_money(v);
     if (!m) return bad(field, m.error());
     return std::optional<int64_t>(*m);
   }
-  std::variant<std::optional<int64_t>, RowError> integer(const SourceRow& row, std::string_view field) const {
+  std::variant<std::optional<int64_t>, RowError> integer(const SourceRow& row,
+                                                         std::string_view field) const {
     auto v = trim_blanks(raw(row, field));
     if (v.empty()) return std::optional<int64_t>();
     auto m = parse_integer(v);
     if (!m) return bad(field, m.error());
     return std::optional<int64_t>(*m);
   }
-  std::variant<std::optional<std::string>, RowError> choice(const SourceRow& row, std::string_view field) const {
+  std::variant<std::optional<std::string>, RowError> choice(const SourceRow& row,
+                                                            std::string_view field) const {
     auto v = trim_blanks(raw(row, field));
     if (v.empty()) return std::optional<std::string>();
     int f = spec_.field_index(field);
@@ -297,7 +317,8 @@ class Import {
     return std::optional<int64_t>(it->second);
   }
   std::variant<std::optional<int64_t>, RowError> link(const SourceRow& row, std::string_view field,
-                                                      const KeyIndex& index, std::string_view what) const {
+                                                      const KeyIndex& index,
+                                                      std::string_view what) const {
     auto t = text(row, field);
     if (auto* err = std::get_if<RowError>(&t)) return *err;
     auto& v = std::get<std::optional<std::string>>(t);
@@ -319,8 +340,10 @@ class Import {
                                      std::string_view key) const {
     if (o_.on_duplicate == OnDuplicate::kSkip) return RowResult(Outcome::kSkipped);
     if (o_.on_duplicate == OnDuplicate::kError) {
-      return RowResult(bad(key_field, id > 0 ? fmt::format("duplicate: {} {} already has {} '{}'", what, id, key_field, key)
-                                             : fmt::format("duplicate: an earlier row has {} '{}'", key_field, key)));
+      return RowResult(
+          bad(key_field,
+              id > 0 ? fmt::format("duplicate: {} {} already has {} '{}'", what, id, key_field, key)
+                     : fmt::format("duplicate: an earlier row has {} '{}'", key_field, key)));
     }
     return std::nullopt;  // update
   }
@@ -389,12 +412,18 @@ Status Import::load_keys() {
 
 RowResult Import::handle(const SourceRow& row) {
   switch (o_.kind) {
-    case RecordKind::kCustomers: return customer(row);
-    case RecordKind::kLeads: return lead(row);
-    case RecordKind::kProducts: return product(row);
-    case RecordKind::kTransactions: return transaction(row);
-    case RecordKind::kActivities: return activity(row);
-    case RecordKind::kCommunications: return communication(row);
+    case RecordKind::kCustomers:
+      return customer(row);
+    case RecordKind::kLeads:
+      return lead(row);
+    case RecordKind::kProducts:
+      return product(row);
+    case RecordKind::kTransactions:
+      return transaction(row);
+    case RecordKind::kActivities:
+      return activity(row);
+    case RecordKind::kCommunications:
+      return communication(row);
   }
   return RowError{"", "unknown kind"};
 }
@@ -416,7 +445,9 @@ std::string import_key(std::initializer_list<std::string_view> parts) {
   return fmt::format("{:016x}{:016x}", a, b);
 }
 
-std::string opt_id(const std::optional<int64_t>& id) { return id ? std::to_string(*id) : std::string(); }
+std::string opt_id(const std::optional<int64_t>& id) {
+  return id ? std::to_string(*id) : std::string();
+}
 
 RowResult store_error(const Error& e) { return RowError{"", e.to_string(), true}; }
 
@@ -453,14 +484,17 @@ RowResult Import::customer(const SourceRow& row) {
   bool by_email = key_is_email();
   std::optional<int64_t> existing;
   if (by_email && r.email) {
-    if (auto it = customers_by_email_.find(mail_key); it != customers_by_email_.end()) existing = it->second;
+    if (auto it = customers_by_email_.find(mail_key); it != customers_by_email_.end())
+      existing = it->second;
   } else if (!by_email && r.external_id) {
-    if (auto it = customers_by_ext_.find(*r.external_id); it != customers_by_ext_.end()) existing = it->second;
+    if (auto it = customers_by_ext_.find(*r.external_id); it != customers_by_ext_.end())
+      existing = it->second;
   }
   if (r.email) {
     auto it = customers_by_email_.find(mail_key);
     if (it != customers_by_email_.end() && (!existing || it->second != *existing))
-      return bad("email", fmt::format("{} is already the email of customer {}", *r.email, it->second));
+      return bad("email",
+                 fmt::format("{} is already the email of customer {}", *r.email, it->second));
   }
   if (existing) {
     if (auto d = duplicate("customer", *existing, by_email ? "email" : "external_id",
@@ -469,7 +503,8 @@ RowResult Import::customer(const SourceRow& row) {
     if (by_email && r.external_id) {
       auto it = customers_by_ext_.find(*r.external_id);
       if (it != customers_by_ext_.end() && it->second != *existing)
-        return bad("external_id", fmt::format("'{}' is already the external id of customer {}", *r.external_id, it->second));
+        return bad("external_id", fmt::format("'{}' is already the external id of customer {}",
+                                              *r.external_id, it->second));
     }
     r.status = std::get<0>(status).value_or("");
     r.attributes = std::get<0>(attrs) == "{}" ? "" : std::get<0>(attrs);
@@ -481,7 +516,8 @@ RowResult Import::customer(const SourceRow& row) {
     return Outcome::kUpdated;
   }
   if (r.external_id && customers_by_ext_.count(*r.external_id))
-    return bad("external_id", fmt::format("'{}' is already the external id of customer {}", *r.external_id, customers_by_ext_[*r.external_id]));
+    return bad("external_id", fmt::format("'{}' is already the external id of customer {}",
+                                          *r.external_id, customers_by_ext_[*r.external_id]));
   r.status = std::get<0>(status).value_or("active");
   r.attributes = std::get<0>(attrs);
   auto id = w_.insert_customer(r);
@@ -514,11 +550,12 @@ RowResult Import::lead(const SourceRow& row) {
   if (failed(ext, err) || failed(name, err) || failed(mail, err) || failed(company, err) ||
       failed(source, err) || failed(status, err) || failed(own, err) || failed(value, err) ||
       failed(currency, err) || failed(cust, err) || failed(contacted, err) ||
-      failed(qualified, err) || failed(converted, err) || failed(lost, err) ||
-      failed(attrs, err) || failed(created, err) || failed(updated, err))
+      failed(qualified, err) || failed(converted, err) || failed(lost, err) || failed(attrs, err) ||
+      failed(created, err) || failed(updated, err))
     return err;
   if (!std::get<0>(name)) return bad("name", "is required");
-  if (std::get<0>(value) && *std::get<0>(value) < 0) return bad("expected_value", "must not be negative");
+  if (std::get<0>(value) && *std::get<0>(value) < 0)
+    return bad("expected_value", "must not be negative");
   r.external_id = std::get<0>(ext);
   r.name = *std::get<0>(name);
   r.email = std::get<0>(mail);
@@ -543,9 +580,11 @@ RowResult Import::lead(const SourceRow& row) {
   bool by_email = key_is_email();
   std::optional<int64_t> existing;
   if (by_email && r.email) {
-    if (auto it = leads_by_email_.find(lower(*r.email)); it != leads_by_email_.end()) existing = it->second;
+    if (auto it = leads_by_email_.find(lower(*r.email)); it != leads_by_email_.end())
+      existing = it->second;
   } else if (!by_email && r.external_id) {
-    if (auto it = leads_by_ext_.find(*r.external_id); it != leads_by_ext_.end()) existing = it->second;
+    if (auto it = leads_by_ext_.find(*r.external_id); it != leads_by_ext_.end())
+      existing = it->second;
   }
   if (existing) {
     if (auto d = duplicate("lead", *existing, by_email ? "email" : "external_id",
@@ -560,7 +599,8 @@ RowResult Import::lead(const SourceRow& row) {
     return Outcome::kUpdated;
   }
   if (r.external_id && leads_by_ext_.count(*r.external_id))
-    return bad("external_id", fmt::format("'{}' is already the external id of lead {}", *r.external_id, leads_by_ext_[*r.external_id]));
+    return bad("external_id", fmt::format("'{}' is already the external id of lead {}",
+                                          *r.external_id, leads_by_ext_[*r.external_id]));
   r.status = st.empty() ? "new" : st;
   r.currency = std::get<0>(currency).value_or(o_.default_currency);
   r.attributes = std::get<0>(attrs);
@@ -628,7 +668,8 @@ RowResult Import::transaction(const SourceRow& row) {
     return err;
   if (!std::get<0>(sku)) return bad("sku", "is required");
   auto prod = products_.find(*std::get<0>(sku));
-  if (prod == products_.end()) return bad("sku", fmt::format("no product with sku '{}'", *std::get<0>(sku)));
+  if (prod == products_.end())
+    return bad("sku", fmt::format("no product with sku '{}'", *std::get<0>(sku)));
   if (!std::get<0>(qty)) return bad("quantity", "is required");
   if (*std::get<0>(qty) == 0) return bad("quantity", "must not be 0");
   if (!std::get<0>(price)) return bad("unit_price", "is required");
@@ -642,7 +683,8 @@ RowResult Import::transaction(const SourceRow& row) {
     r.amount_minor = *std::get<0>(amount);
   } else {
     __int128 a = static_cast<__int128>(r.quantity) * r.unit_price_minor;
-    if (a > INT64_MAX || a < INT64_MIN) return bad("quantity", "quantity x unit price is out of range");
+    if (a > INT64_MAX || a < INT64_MIN)
+      return bad("quantity", "quantity x unit price is out of range");
     r.amount_minor = static_cast<int64_t>(a);
   }
   r.currency = std::get<0>(currency).value_or(o_.default_currency);
@@ -699,7 +741,8 @@ RowResult Import::activity(const SourceRow& row) {
   if (!std::get<0>(kind)) return bad("kind", "is required");
   if (!std::get<0>(subject)) return bad("subject", "is required");
   if (!std::get<0>(lead) && !std::get<0>(cust))
-    return bad("lead_external_id", "an activity needs a lead_external_id or a customer_external_id");
+    return bad("lead_external_id",
+               "an activity needs a lead_external_id or a customer_external_id");
   r.kind = *std::get<0>(kind);
   r.subject = *std::get<0>(subject);
   r.due_at = std::get<0>(due);
@@ -712,8 +755,9 @@ RowResult Import::activity(const SourceRow& row) {
   r.updated_at = std::get<0>(updated).value_or(r.created_at);
   // What the activity is, not its state: the same task with a new status is
   // the same activity (updated with --on-duplicate update).
-  r.import_key = import_key({"activity", r.kind, r.subject, opt_id(r.lead_id), opt_id(r.customer_id),
-                             r.due_at.value_or(""), std::get<0>(created).value_or("")});
+  r.import_key =
+      import_key({"activity", r.kind, r.subject, opt_id(r.lead_id), opt_id(r.customer_id),
+                  r.due_at.value_or(""), std::get<0>(created).value_or("")});
   if (auto it = imported_.find(*r.import_key); it != imported_.end()) {
     if (auto d = duplicate("activity", it->second, "subject", r.subject)) return *d;
     auto s = w_.update_activity(it->second, r);
@@ -741,7 +785,8 @@ RowResult Import::communication(const SourceRow& row) {
       failed(subject, err) || failed(body, err) || failed(occurred, err) || failed(created, err))
     return err;
   if (!std::get<0>(lead) && !std::get<0>(cust))
-    return bad("lead_external_id", "a communication needs a lead_external_id or a customer_external_id");
+    return bad("lead_external_id",
+               "a communication needs a lead_external_id or a customer_external_id");
   if (!std::get<0>(direction)) return bad("direction", "is required");
   if (!std::get<0>(channel)) return bad("channel", "is required");
   if (!std::get<0>(occurred)) return bad("occurred_at", "is required");
@@ -777,7 +822,8 @@ Status Import::flush() {
 
 std::string locate(const SourceRow& row, const RowError& e) {
   if (e.column.empty()) return fmt::format("row {} (line {}): {}", row.number, row.line, e.message);
-  return fmt::format("row {} (line {}), column '{}': {}", row.number, row.line, e.column, e.message);
+  return fmt::format("row {} (line {}), column '{}': {}", row.number, row.line, e.column,
+                     e.message);
 }
 
 }  // namespace
@@ -791,7 +837,8 @@ Result<ImportSummary> run_import(store::Database& db, const ImportOptions& o, co
 
   InputFormat format = o.format;
   if (format == InputFormat::kAuto)
-    format = (o.file.ends_with(".jsonl") || o.file.ends_with(".ndjson")) ? InputFormat::kJsonl : InputFormat::kCsv;
+    format = (o.file.ends_with(".jsonl") || o.file.ends_with(".ndjson")) ? InputFormat::kJsonl
+                                                                         : InputFormat::kCsv;
 
   std::unique_ptr<RowSource> source;
   Result<HeaderMapping> mapping = Error::internal("unset");
@@ -821,7 +868,8 @@ Result<ImportSummary> run_import(store::Database& db, const ImportOptions& o, co
 
   std::unique_ptr<RejectsWriter> rejects;
   std::vector<std::string> reject_columns;
-  auto reject = [&](const SourceRow* row, std::vector<std::string_view> fields, const std::string& msg) -> Status {
+  auto reject = [&](const SourceRow* row, std::vector<std::string_view> fields,
+                    const std::string& msg) -> Status {
     ++summary.rejected;
     if (reporter.rejected) reporter.rejected(msg);
     if (reporter.rejected_at) reporter.rejected_at(row->number, row->line, msg);
@@ -867,13 +915,20 @@ Result<ImportSummary> run_import(store::Database& db, const ImportOptions& o, co
     ++summary.rows;
     RowResult r = imp.handle(row);
     if (auto* e = std::get_if<RowError>(&r)) {
-      if (!(st = reject(&row, source->reject_fields(row), locate(row, *e)))) return fail(st.error());
+      if (!(st = reject(&row, source->reject_fields(row), locate(row, *e))))
+        return fail(st.error());
       if (e->fatal) return fail(Error::conflict(locate(row, *e)));
     } else {
       switch (std::get<Outcome>(r)) {
-        case Outcome::kImported: ++summary.imported; break;
-        case Outcome::kUpdated: ++summary.updated; break;
-        case Outcome::kSkipped: ++summary.skipped; break;
+        case Outcome::kImported:
+          ++summary.imported;
+          break;
+        case Outcome::kUpdated:
+          ++summary.updated;
+          break;
+        case Outcome::kSkipped:
+          ++summary.skipped;
+          break;
       }
     }
     if (reporter.progress) reporter.progress(summary.rows);
@@ -900,9 +955,11 @@ Result<ImportSummary> run_import(store::Database& db, const ImportOptions& o, co
     return summary;
   }
   if (summary.imported + summary.updated > 0) {
-    std::string after = fmt::format(R"({{"file":{},"summary":{}}})",
-                                    boost::json::serialize(boost::json::string(o.file)), summary.to_json());
-    if (!(st = w.audit(o.audit_user_id, "import", record_kind_name(o.kind), after, format_timestamp(clock.now()))))
+    std::string after =
+        fmt::format(R"({{"file":{},"summary":{}}})",
+                    boost::json::serialize(boost::json::string(o.file)), summary.to_json());
+    if (!(st = w.audit(o.audit_user_id, "import", record_kind_name(o.kind), after,
+                       format_timestamp(clock.now()))))
       return fail(st.error());
   }
   if (!(st = w.commit())) return fail(st.error());

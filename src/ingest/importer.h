@@ -49,10 +49,10 @@ struct ImportOptions {
   InputFormat format = InputFormat::kAuto;  // auto: .jsonl/.ndjson is JSONL, else CSV
   char delimiter = '\0';                    // '\0': detect
   CsvEncoding encoding = CsvEncoding::kAuto;
-  std::vector<std::string> map;             // "source=target"
-  DuplicateKey key = DuplicateKey::kAuto;   // auto: external_id when mapped, else email
+  std::vector<std::string> map;            // "source=target"
+  DuplicateKey key = DuplicateKey::kAuto;  // auto: external_id when mapped, else email
   OnDuplicate on_duplicate = OnDuplicate::kSkip;
-  std::string rejects_path;                 // "" : no rejects file
+  std::string rejects_path;  // "" : no rejects file
   bool atomic = false;
   bool dry_run = false;
   std::size_t batch_rows = kDefaultBatchRows;
@@ -63,8 +63,8 @@ struct ImportOptions {
 
 // Where the importer tells about progress and rejected rows.
 struct ImportReporter {
-  std::function<void(std::uint64_t rows)> progress;       // after every row
-  std::function<void(const std::string& error)> rejected; // each located error
+  std::function<void(std::uint64_t rows)> progress;        // after every row
+  std::function<void(const std::string& error)> rejected;  // each located error
   // The same error with its place apart: data row number (1 = first row after
   // the header) and the file's line where that row starts (0 when unknown).
   std::function<void(std::uint64_t row, std::uint64_t line, const std::string& error)> rejected_at;

@@ -34,7 +34,8 @@ using KafkaConf = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 using KafkaMessage = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
 using KafkaPartitions = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionsDeleter>;
 
-Result<void> set_property(rd_kafka_conf_t* conf, const std::string& name, const std::string& value) {
+Result<void> set_property(rd_kafka_conf_t* conf, const std::string& name,
+                          const std::string& value) {
   char why[512];
   if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), why, sizeof why) != RD_KAFKA_CONF_OK) {
     return Error::invalid("Kafka property " + name + ": " + why, "kafka");
@@ -44,7 +45,9 @@ Result<void> set_property(rd_kafka_conf_t* conf, const std::string& name, const 
 
 // librdkafka's own log lines (syslog levels) go to the server's log.
 void log_to_spdlog(const rd_kafka_t*, int level, const char* facility, const char* message) {
-  auto spd = level <= 3 ? spdlog::level::err : level <= 5 ? spdlog::level::warn : spdlog::level::debug;
+  auto spd = level <= 3   ? spdlog::level::err
+             : level <= 5 ? spdlog::level::warn
+                          : spdlog::level::debug;
   spdlog::log(spd, "kafka {}: {}", facility, message);
 }
 
@@ -245,7 +248,7 @@ class KafkaSource final : public EventSource {
 }  // namespace
 
 Result<std::unique_ptr<EventSource>> start_kafka_source(const KafkaOptions& options,
-                                                       EventIngestor& ingestor) {
+                                                        EventIngestor& ingestor) {
   if (options.brokers.empty()) return Error::invalid("--kafka-brokers is empty", "kafka-brokers");
   if (options.topic.empty()) return Error::invalid("--kafka-topic is empty", "kafka-topic");
   if (options.group.empty()) return Error::invalid("--kafka-group is empty", "kafka-group");

@@ -48,9 +48,9 @@ inline constexpr size_t kMaxKafkaEventsPerRound = 50000;
 inline constexpr size_t kMaxLoggedRejectionsPerMessage = 10;
 
 struct KafkaOptions {
-  std::string brokers;                 // bootstrap.servers, "host:port[,host:port...]"
+  std::string brokers;  // bootstrap.servers, "host:port[,host:port...]"
   std::string topic;
-  std::string group = "insightcrm";    // group.id: consumers of one group share the partitions
+  std::string group = "insightcrm";  // group.id: consumers of one group share the partitions
   size_t max_message_bytes = kMaxKafkaMessageBytes;
   std::chrono::milliseconds poll_timeout{100};
   std::chrono::milliseconds retry_backoff{500};  // after the log refused a round
@@ -63,6 +63,6 @@ struct KafkaOptions {
 // thread. Errors: invalid_argument for an empty broker list or topic, a
 // group or property librdkafka refuses (with its message).
 Result<std::unique_ptr<EventSource>> start_kafka_source(const KafkaOptions& options,
-                                                       EventIngestor& ingestor);
+                                                        EventIngestor& ingestor);
 
 }  // namespace icrm::ingest

@@ -51,7 +51,8 @@ std::uint64_t count_lines(const std::string& path) {
     auto got = static_cast<std::size_t>(in.gcount());
     const char* p = buf.data();
     const char* end = p + got;
-    while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
+    while (
+        (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
       ++n;
       ++p;
     }

@@ -12,7 +12,14 @@
 
 namespace icrm::ingest {
 
-enum class RecordKind { kCustomers, kLeads, kProducts, kTransactions, kActivities, kCommunications };
+enum class RecordKind {
+  kCustomers,
+  kLeads,
+  kProducts,
+  kTransactions,
+  kActivities,
+  kCommunications
+};
 
 enum class FieldType {
   kText,

@@ -3,7 +3,7 @@
 namespace icrm::ingest {
 
 Result<std::unique_ptr<RejectsWriter>> RejectsWriter::open(const std::string& path,
-                                                          std::vector<std::string> columns) {
+                                                           std::vector<std::string> columns) {
   std::unique_ptr<RejectsWriter> w(new RejectsWriter());
   w->out_.open(path, std::ios::binary | std::ios::trunc);
   if (!w->out_) return Error::unavailable("cannot write the rejects file " + path);

@@ -17,7 +17,7 @@ namespace icrm::ingest {
 class RejectsWriter {
  public:
   static Result<std::unique_ptr<RejectsWriter>> open(const std::string& path,
-                                                    std::vector<std::string> columns);
+                                                     std::vector<std::string> columns);
   // `fields` may be shorter than the columns (a row the reader could not split).
   void write(std::span<const std::string_view> fields, std::string_view error);
   std::uint64_t written() const { return written_; }

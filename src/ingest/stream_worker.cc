@@ -1,7 +1,8 @@
 #include "ingest/stream_worker.h"
 
-#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/json/serialize.hpp>
 
 #include "ingest/alert_format.h"
 #include "store/alert_store.h"
@@ -74,8 +75,9 @@ StreamStats StreamWorker::stats() const {
   for (size_t id = 0; id < log_counts_.size(); ++id) {
     if (log_counts_[id] == 0) continue;
     s.total += log_counts_[id];
-    std::string name = id < types->size() ? std::string(types->name(static_cast<stream::EventTypeId>(id)))
-                                          : "#" + std::to_string(id);
+    std::string name = id < types->size()
+                           ? std::string(types->name(static_cast<stream::EventTypeId>(id)))
+                           : "#" + std::to_string(id);
     s.by_type.emplace_back(std::move(name), log_counts_[id]);
   }
   int64_t second = unix_second(now);
@@ -168,8 +170,9 @@ void StreamWorker::tick(Timestamp now) {
   boost::json::object by_type;
   for (size_t id = 0; id < since_summary_by_type_.size(); ++id) {
     if (since_summary_by_type_[id] == 0) continue;
-    std::string name = id < types->size() ? std::string(types->name(static_cast<stream::EventTypeId>(id)))
-                                          : "#" + std::to_string(id);
+    std::string name = id < types->size()
+                           ? std::string(types->name(static_cast<stream::EventTypeId>(id)))
+                           : "#" + std::to_string(id);
     by_type[name] = since_summary_by_type_[id];
   }
   since_summary_by_type_.fill(0);
@@ -211,9 +214,9 @@ void StreamWorker::raise(const std::vector<stream::Anomaly>& found, Timestamp no
     std::string_view type_name =
         a.type && *a.type < types->size() ? types->name(*a.type) : std::string_view();
     double gamma = whole_stream ? options_.monitor.gamma : state_.config().gamma();
-    std::chrono::microseconds bucket = whole_stream
-                                           ? options_.monitor.bucket
-                                           : std::chrono::microseconds(state_.config().rate_bucket_us());
+    std::chrono::microseconds bucket =
+        whole_stream ? options_.monitor.bucket
+                     : std::chrono::microseconds(state_.config().rate_bucket_us());
     auto stored = alerts.add(alert_from_anomaly(a, type_name, gamma, bucket, now));
     if (!stored) {
       spdlog::warn("cannot store an alert: {}", stored.error().to_string());

@@ -58,7 +58,7 @@ struct StreamStats {
   int64_t last_minute = 0;  // events committed in the last 60 s of the clock
   int64_t applied = 0;      // since start (replay included)
   int64_t too_late = 0;
-  int64_t duplicates = 0;   // refused by the stream after storing (see admission.h)
+  int64_t duplicates = 0;  // refused by the stream after storing (see admission.h)
   int64_t entities = 0;
   int64_t alerts = 0;             // stored since start
   int64_t alerts_suppressed = 0;  // past kMaxAlertsPerSecond
@@ -103,23 +103,23 @@ class StreamWorker final : public CommitSink {
   std::condition_variable wake_;
   std::condition_variable drained_;
   std::deque<std::vector<stream::Event>> queue_;  // GUARDED_BY(mutex_)
-  bool busy_ = false;          // GUARDED_BY(mutex_): a group is being applied
-  bool stopping_ = false;      // GUARDED_BY(mutex_)
-  uint64_t flush_requests_ = 0;  // GUARDED_BY(mutex_)
-  uint64_t flushes_done_ = 0;    // GUARDED_BY(mutex_)
-  stream::StreamState state_;    // GUARDED_BY(mutex_) for readers; written by the worker thread
+  bool busy_ = false;                             // GUARDED_BY(mutex_): a group is being applied
+  bool stopping_ = false;                         // GUARDED_BY(mutex_)
+  uint64_t flush_requests_ = 0;                   // GUARDED_BY(mutex_)
+  uint64_t flushes_done_ = 0;                     // GUARDED_BY(mutex_)
+  stream::StreamState state_;      // GUARDED_BY(mutex_) for readers; written by the worker thread
   stream::StreamMonitor monitor_;  // worker thread only
   TypeCounts log_counts_{};        // GUARDED_BY(mutex_)
   // Events committed per second of the clock, for last_minute.
   std::array<std::pair<int64_t, int64_t>, 60> per_second_{};  // GUARDED_BY(mutex_): (second, count)
-  int64_t alerts_ = 0;             // GUARDED_BY(mutex_)
-  int64_t alerts_suppressed_ = 0;  // GUARDED_BY(mutex_)
-  int64_t alert_second_ = 0;       // worker thread only
-  int alerts_this_second_ = 0;     // worker thread only
-  int64_t events_since_summary_ = 0;  // worker thread only
-  TypeCounts since_summary_by_type_{};  // worker thread only
-  int64_t alerts_at_last_summary_ = 0;  // worker thread only
-  std::vector<stream::Anomaly> found_;  // worker thread only; reused
+  int64_t alerts_ = 0;                                        // GUARDED_BY(mutex_)
+  int64_t alerts_suppressed_ = 0;                             // GUARDED_BY(mutex_)
+  int64_t alert_second_ = 0;                                  // worker thread only
+  int alerts_this_second_ = 0;                                // worker thread only
+  int64_t events_since_summary_ = 0;                          // worker thread only
+  TypeCounts since_summary_by_type_{};                        // worker thread only
+  int64_t alerts_at_last_summary_ = 0;                        // worker thread only
+  std::vector<stream::Anomaly> found_;                        // worker thread only; reused
   std::thread thread_;  // last: starts after the members above exist
 };
 

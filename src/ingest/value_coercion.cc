@@ -1,10 +1,10 @@
 #include "ingest/value_coercion.h"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -25,7 +25,8 @@ Result<int64_t> parse_integer(std::string_view text) {
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (t.empty() || ec == std::errc::invalid_argument || end != t.data() + t.size())
     return Error::invalid(fmt::format("'{}' is not a whole number", text));
-  if (ec == std::errc::result_out_of_range) return Error::invalid(fmt::format("'{}' is out of range", text));
+  if (ec == std::errc::result_out_of_range)
+    return Error::invalid(fmt::format("'{}' is out of range", text));
   return v;
 }
 
@@ -90,11 +91,13 @@ Result<std::string> parse_email(std::string_view text) {
       }
     }
   }
-  if (!ok || t.size() > 254) return Error::invalid(fmt::format("'{}' is not an email address", text));
+  if (!ok || t.size() > 254)
+    return Error::invalid(fmt::format("'{}' is not an email address", text));
   return std::string(t);
 }
 
-Result<std::string> parse_choice(std::string_view text, const std::vector<std::string_view>& choices) {
+Result<std::string> parse_choice(std::string_view text,
+                                 const std::vector<std::string_view>& choices) {
   auto t = trim_blanks(text);
   for (auto c : choices) {
     if (c.size() != t.size()) continue;
@@ -145,7 +148,8 @@ Result<boost::json::object> parse_attributes(std::string_view json_text) {
     return Error::too_large(fmt::format("more than {} attributes", kMaxAttributes));
   for (const auto& kv : obj) {
     if (kv.value().is_object() || kv.value().is_array())
-      return Error::invalid(fmt::format("attribute '{}' is not a scalar value", std::string_view(kv.key())));
+      return Error::invalid(
+          fmt::format("attribute '{}' is not a scalar value", std::string_view(kv.key())));
   }
   return std::move(obj);
 }

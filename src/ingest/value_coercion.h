@@ -5,7 +5,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,7 +34,8 @@ int64_t divide_round_half_even(int64_t value, int64_t divisor);
 // A plausible address (one '@', a dot in the domain, no blanks), trimmed.
 Result<std::string> parse_email(std::string_view text);
 // One of `choices`, case-insensitive; returns the choice as spelled there.
-Result<std::string> parse_choice(std::string_view text, const std::vector<std::string_view>& choices);
+Result<std::string> parse_choice(std::string_view text,
+                                 const std::vector<std::string_view>& choices);
 
 // Custom attributes: "true"/"false" -> bool, an integer without leading zeros
 // -> int64, a decimal -> double, anything else -> the string.

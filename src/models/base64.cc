@@ -5,12 +5,14 @@
 namespace icrm::models {
 namespace {
 
-constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 constexpr std::array<int, 256> make_reverse() {
   std::array<int, 256> r{};
   for (auto& v : r) v = -1;
-  for (std::size_t i = 0; i < kAlphabet.size(); ++i) r[static_cast<unsigned char>(kAlphabet[i])] = int(i);
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i)
+    r[static_cast<unsigned char>(kAlphabet[i])] = int(i);
   return r;
 }
 constexpr auto kReverse = make_reverse();
@@ -22,8 +24,8 @@ std::string base64_encode(std::string_view bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    auto v = (std::uint32_t(std::uint8_t(bytes[i])) << 16) | (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8) |
-             std::uint8_t(bytes[i + 2]);
+    auto v = (std::uint32_t(std::uint8_t(bytes[i])) << 16) |
+             (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8) | std::uint8_t(bytes[i + 2]);
     out += kAlphabet[v >> 18];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -58,8 +60,8 @@ Result<std::string> base64_decode(std::string_view text) {
       v[k] = kReverse[static_cast<unsigned char>(c)];
       if (v[k] < 0) return Error::invalid("base64: invalid character");
     }
-    std::uint32_t n = (std::uint32_t(v[0]) << 18) | (std::uint32_t(v[1]) << 12) | (std::uint32_t(v[2]) << 6) |
-                      std::uint32_t(v[3]);
+    std::uint32_t n = (std::uint32_t(v[0]) << 18) | (std::uint32_t(v[1]) << 12) |
+                      (std::uint32_t(v[2]) << 6) | std::uint32_t(v[3]);
     out += char(n >> 16);
     if (pad < 2) out += char((n >> 8) & 0xFF);
     if (pad < 1) out += char(n & 0xFF);

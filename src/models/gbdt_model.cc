@@ -25,8 +25,8 @@ std::uint32_t set_position(const float* block, std::uint32_t size) {
 
 // One row as the booster reads it: column j of `out` is the row's
 // columns[j], or the category code of the block there.
-void booster_row(const float* row, std::span<const std::uint32_t> columns, std::span<const std::uint32_t> groups,
-                 float* out) {
+void booster_row(const float* row, std::span<const std::uint32_t> columns,
+                 std::span<const std::uint32_t> groups, float* out) {
   for (std::size_t j = 0; j < columns.size(); ++j) {
     const std::uint32_t size = block_of(groups, j);
     if (size == 1) {
@@ -44,7 +44,8 @@ features::Matrix columns_of(const features::Matrix& x, std::span<const std::uint
   out.rows = x.rows;
   out.cols = columns.size();
   out.data.resize(out.rows * out.cols);
-  for (std::size_t r = 0; r < x.rows; ++r) booster_row(x.row(r), columns, groups, &out.data[r * out.cols]);
+  for (std::size_t r = 0; r < x.rows; ++r)
+    booster_row(x.row(r), columns, groups, &out.data[r * out.cols]);
   return out;
 }
 
@@ -68,8 +69,8 @@ Status check_map(std::span<const std::uint32_t> columns, std::span<const std::ui
 
 }  // namespace
 
-GbdtModel::GbdtModel(Booster booster, TreeForest forest, std::vector<std::uint32_t> columns, std::size_t width,
-                     std::vector<std::uint32_t> groups)
+GbdtModel::GbdtModel(Booster booster, TreeForest forest, std::vector<std::uint32_t> columns,
+                     std::size_t width, std::vector<std::uint32_t> groups)
     : booster_(std::move(booster)),
       forest_(std::move(forest)),
       columns_(std::move(columns)),
@@ -87,23 +88,24 @@ Result<BoosterData> GbdtModel::booster_data(const Dataset& train, const Dataset&
   const auto flags = category_flags(groups);
   if (flags.empty() && (columns.empty() || columns.size() == width))
     return BoosterData::make(*train.x, train.y, *valid.x, valid.y);
-  return BoosterData::make(columns_of(*train.x, columns, groups), train.y, columns_of(*valid.x, columns, groups),
-                           valid.y, flags);
+  return BoosterData::make(columns_of(*train.x, columns, groups), train.y,
+                           columns_of(*valid.x, columns, groups), valid.y, flags);
 }
 
 Result<std::unique_ptr<GbdtModel>> GbdtModel::train(const Dataset& train, const Dataset& valid,
-                                                    const BoosterParams& params, const Booster::Progress& progress,
+                                                    const BoosterParams& params,
+                                                    const Booster::Progress& progress,
                                                     std::vector<std::uint32_t> columns,
                                                     std::vector<std::uint32_t> groups) {
   auto data = booster_data(train, valid, columns, groups);
   if (!data) return data.error();
-  return GbdtModel::train(*data, params, progress, std::move(columns), train.x->cols, std::move(groups));
+  return GbdtModel::train(*data, params, progress, std::move(columns), train.x->cols,
+                          std::move(groups));
 }
 
-Result<std::unique_ptr<GbdtModel>> GbdtModel::train(const BoosterData& data, const BoosterParams& params,
-                                                    const Booster::Progress& progress,
-                                                    std::vector<std::uint32_t> columns, std::size_t width,
-                                                    std::vector<std::uint32_t> groups) {
+Result<std::unique_ptr<GbdtModel>> GbdtModel::train(
+    const BoosterData& data, const BoosterParams& params, const Booster::Progress& progress,
+    std::vector<std::uint32_t> columns, std::size_t width, std::vector<std::uint32_t> groups) {
   if (category_flags(groups).empty()) groups.clear();
   if (columns.size() == width && groups.empty()) columns.clear();
   if (columns.empty() ? data.cols() != width : columns.size() != data.cols())
@@ -113,28 +115,34 @@ Result<std::unique_ptr<GbdtModel>> GbdtModel::train(const BoosterData& data, con
   return create(std::move(*b), std::move(columns), width, std::move(groups));
 }
 
-Result<std::unique_ptr<GbdtModel>> GbdtModel::create(Booster booster, std::vector<std::uint32_t> columns,
-                                                     std::size_t width, std::vector<std::uint32_t> groups) {
+Result<std::unique_ptr<GbdtModel>> GbdtModel::create(Booster booster,
+                                                     std::vector<std::uint32_t> columns,
+                                                     std::size_t width,
+                                                     std::vector<std::uint32_t> groups) {
   auto json = booster.save_json();
   if (!json) return json.error();
-  if (!columns.empty() && (columns.size() != booster.features() || !check_map(columns, groups, width)))
+  if (!columns.empty() &&
+      (columns.size() != booster.features() || !check_map(columns, groups, width)))
     return Error::invalid("model gbdt: the column map does not match the booster");
-  if (columns.empty() && !groups.empty()) return Error::invalid("model gbdt: category blocks without a column map");
+  if (columns.empty() && !groups.empty())
+    return Error::invalid("model gbdt: category blocks without a column map");
   auto forest = TreeForest::from_xgboost_json(*json, booster.features(), columns, groups);
   if (!forest) return forest.error();
-  return std::make_unique<GbdtModel>(std::move(booster), std::move(*forest), std::move(columns), width,
-                                     std::move(groups));
+  return std::make_unique<GbdtModel>(std::move(booster), std::move(*forest), std::move(columns),
+                                     width, std::move(groups));
 }
 
 const float* GbdtModel::booster_rows(const float* x, std::size_t rows, std::size_t cols,
                                      std::vector<float>& buffer) const {
   if (columns_.empty()) return x;
   buffer.resize(rows * columns_.size());
-  for (std::size_t r = 0; r < rows; ++r) booster_row(x + r * cols, columns_, groups_, &buffer[r * columns_.size()]);
+  for (std::size_t r = 0; r < rows; ++r)
+    booster_row(x + r * cols, columns_, groups_, &buffer[r * columns_.size()]);
   return buffer.data();
 }
 
-Status GbdtModel::score_checked(const float* x, std::size_t rows, std::size_t cols, double* out) const {
+Status GbdtModel::score_checked(const float* x, std::size_t rows, std::size_t cols,
+                                double* out) const {
   std::vector<float> buffer;
   return booster_.predict(booster_rows(x, rows, cols, buffer), rows, booster_.features(), out);
 }
@@ -149,7 +157,8 @@ void GbdtModel::contributions(const float* row, std::size_t cols, std::span<doub
   std::vector<float> buffer, c;
   const std::size_t k = booster_.features();
   std::fill(out.begin(), out.end(), 0.0);
-  if (!booster_.contributions(booster_rows(row, 1, cols, buffer), 1, k, c, categorical_) || c.size() != k + 1)
+  if (!booster_.contributions(booster_rows(row, 1, cols, buffer), 1, k, c, categorical_) ||
+      c.size() != k + 1)
     return;
   for (std::size_t j = 0; j < k; ++j) {
     if (columns_.empty()) {
@@ -183,7 +192,8 @@ Result<std::unique_ptr<GbdtModel>> GbdtModel::from_json(const boost::json::value
   auto text = f.str("booster");
   auto format = f.str("format");
   if (!f.ok()) return f.error();
-  if (format != "xgboost-ubj") return Error::invalid("model gbdt: unknown booster format " + format);
+  if (format != "xgboost-ubj")
+    return Error::invalid("model gbdt: unknown booster format " + format);
   auto bytes = base64_decode(text);
   if (!bytes) return Error::invalid("model gbdt: booster: " + bytes.error().message);
   auto b = Booster::load(*bytes);
@@ -203,7 +213,8 @@ Result<std::unique_ptr<GbdtModel>> GbdtModel::from_json(const boost::json::value
   std::vector<std::uint32_t> groups;
   if (f.has("groups")) {  // files from before category blocks have none
     for (double g : f.nums("groups")) {
-      if (!(g >= 1 && g <= double(features::kMaxFeatures))) return Error::invalid("model gbdt: bad category block");
+      if (!(g >= 1 && g <= double(features::kMaxFeatures)))
+        return Error::invalid("model gbdt: bad category block");
       groups.push_back(static_cast<std::uint32_t>(g));
     }
     if (!f.ok()) return f.error();

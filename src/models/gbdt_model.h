@@ -42,18 +42,22 @@ class GbdtModel final : public Model {
                                           std::span<const std::uint32_t> columns,
                                           std::span<const std::uint32_t> groups = {});
   // `width`: the rows' whole width (`columns` empty: the data's).
-  static Result<std::unique_ptr<GbdtModel>> train(const BoosterData& data, const BoosterParams& params,
+  static Result<std::unique_ptr<GbdtModel>> train(const BoosterData& data,
+                                                  const BoosterParams& params,
                                                   const Booster::Progress& progress,
-                                                  std::vector<std::uint32_t> columns, std::size_t width,
+                                                  std::vector<std::uint32_t> columns,
+                                                  std::size_t width,
                                                   std::vector<std::uint32_t> groups = {});
   static Result<std::unique_ptr<GbdtModel>> from_json(const boost::json::value& json);
 
   // Flattens the booster's trees for fast scoring.
   // `width`: the whole row's width when `columns` is a subset of it.
-  static Result<std::unique_ptr<GbdtModel>> create(Booster booster, std::vector<std::uint32_t> columns = {},
-                                                   std::size_t width = 0, std::vector<std::uint32_t> groups = {});
-  GbdtModel(Booster booster, TreeForest forest, std::vector<std::uint32_t> columns, std::size_t width,
-            std::vector<std::uint32_t> groups);
+  static Result<std::unique_ptr<GbdtModel>> create(Booster booster,
+                                                   std::vector<std::uint32_t> columns = {},
+                                                   std::size_t width = 0,
+                                                   std::vector<std::uint32_t> groups = {});
+  GbdtModel(Booster booster, TreeForest forest, std::vector<std::uint32_t> columns,
+            std::size_t width, std::vector<std::uint32_t> groups);
 
   std::string_view kind() const override { return "gbdt"; }
   // Batches of kXgboostBatchRows or more go to XGBoost; fewer rows use the
@@ -73,14 +77,16 @@ class GbdtModel final : public Model {
 
  private:
   // The rows as the booster reads them (only `columns_`); x itself when it reads all.
-  const float* booster_rows(const float* x, std::size_t rows, std::size_t cols, std::vector<float>& buffer) const;
+  const float* booster_rows(const float* x, std::size_t rows, std::size_t cols,
+                            std::vector<float>& buffer) const;
 
   Booster booster_;
   TreeForest forest_;
   std::vector<std::uint32_t> columns_;
   std::size_t width_ = 0;
   std::vector<std::uint32_t> groups_;  // empty: no category blocks
-  std::vector<std::uint8_t> categorical_;  // per booster feature: 1 for a category block (empty: none)
+  std::vector<std::uint8_t>
+      categorical_;  // per booster feature: 1 for a category block (empty: none)
 };
 
 }  // namespace icrm::models

@@ -8,8 +8,8 @@
 namespace icrm::models {
 
 std::unique_ptr<HybridModel> HybridModel::combine(std::unique_ptr<WeightedScore> weighted,
-                                                  std::unique_ptr<LogisticRegression> lr, double alpha,
-                                                  const Dataset& valid) {
+                                                  std::unique_ptr<LogisticRegression> lr,
+                                                  double alpha, const Dataset& valid) {
   auto model = std::make_unique<HybridModel>(std::move(weighted), std::move(lr), 0.0);
   if (alpha >= 0) {
     model->alpha_ = std::min(alpha, 1.0);
@@ -52,7 +52,10 @@ void HybridModel::contributions(const float* row, std::size_t cols, std::span<do
 }
 
 boost::json::object HybridModel::to_json() const {
-  return {{"kind", "hybrid"}, {"alpha", alpha_}, {"weighted", weighted_->to_json()}, {"lr", lr_->to_json()}};
+  return {{"kind", "hybrid"},
+          {"alpha", alpha_},
+          {"weighted", weighted_->to_json()},
+          {"lr", lr_->to_json()}};
 }
 
 Result<std::unique_ptr<HybridModel>> HybridModel::from_json(const boost::json::value& json) {

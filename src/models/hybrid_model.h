@@ -19,7 +19,8 @@ class HybridModel final : public Model {
                                               const Dataset& valid);
   static Result<std::unique_ptr<HybridModel>> from_json(const boost::json::value& json);
 
-  HybridModel(std::unique_ptr<WeightedScore> weighted, std::unique_ptr<LogisticRegression> lr, double alpha)
+  HybridModel(std::unique_ptr<WeightedScore> weighted, std::unique_ptr<LogisticRegression> lr,
+              double alpha)
       : weighted_(std::move(weighted)), lr_(std::move(lr)), alpha_(alpha) {}
 
   std::string_view kind() const override { return "hybrid"; }

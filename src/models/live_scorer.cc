@@ -117,7 +117,8 @@ void LiveScorer::run() {
 
 void LiveScorer::drain() {
   std::unique_lock lock(pending_mutex_);
-  idle_cv_.wait(lock, [this] { return stopping_ || (!scoring_ && (pending_.empty() || !settled_)); });
+  idle_cv_.wait(lock,
+                [this] { return stopping_ || (!scoring_ && (pending_.empty() || !settled_)); });
 }
 
 void LiveScorer::count(int64_t LiveScoringStats::*field, int64_t n) {
@@ -198,7 +199,8 @@ void LiveScorer::ensure_model(Timestamp now) {
     count(&LiveScoringStats::errors);
     return;  // keep the one we have
   }
-  auto active = std::find_if(models->begin(), models->end(), [](const auto& m) { return m.active; });
+  auto active =
+      std::find_if(models->begin(), models->end(), [](const auto& m) { return m.active; });
   auto set_state = [&](int64_t id, std::string state) {
     std::lock_guard lock(stats_mutex_);
     stats_.model_id = id;
@@ -219,9 +221,9 @@ void LiveScorer::ensure_model(Timestamp now) {
   const ScoredModel* scorer = bundle ? bundle->find(record->kind) : nullptr;
   if (!scorer) {
     model_.reset();
-    std::string why = bundle ? fmt::format("model {} has no \"{}\" model in its bundle",
-                                           record->id, record->kind)
-                             : bundle.error().to_string();
+    std::string why =
+        bundle ? fmt::format("model {} has no \"{}\" model in its bundle", record->id, record->kind)
+               : bundle.error().to_string();
     spdlog::warn("live scoring: cannot use the active lead model: {}", why);
     return set_state(0, "active lead model unusable: " + why);
   }
@@ -231,8 +233,8 @@ void LiveScorer::ensure_model(Timestamp now) {
   m->bundle = std::move(*bundle);
   m->scorer = m->bundle.find(m->record.kind);  // the moved bundle's own
   for (const auto& c : m->bundle.spec.columns()) m->columns.push_back(c.name);
-  spdlog::info("live scoring with lead model {} (version {}, {})", m->record.id,
-               m->record.version, m->record.kind);
+  spdlog::info("live scoring with lead model {} (version {}, {})", m->record.id, m->record.version,
+               m->record.kind);
   set_state(m->record.id, "scoring");
   model_ = std::move(m);
 }
@@ -253,7 +255,8 @@ void LiveScorer::plan_row(std::shared_ptr<const stream::FeatureSpec> planned, Ti
   const std::size_t n = model_->columns.size();
   model_->behaviour.assign(n, -1);
   for (std::size_t c = 0; c < n; ++c)
-    if (auto it = asked.find(model_->columns[c]); it != asked.end()) model_->behaviour[c] = it->second;
+    if (auto it = asked.find(model_->columns[c]); it != asked.end())
+      model_->behaviour[c] = it->second;
   model_->numbers.assign(n, {});
   model_->views.assign(n, {});
   model_->x.assign(model_->bundle.spec.width(), 0.f);
@@ -398,8 +401,8 @@ void LiveScorer::score_round(std::vector<Touched>& round, Timestamp now) {
     }
     c.record.scored_at = now;
     const auto rank_began = std::chrono::steady_clock::now();
-    auto rank = store::ScoreStore(db_).rank_among_latest("leads", model_->record.id,
-                                                         c.record.score, touched.lead_id);
+    auto rank = store::ScoreStore(db_).rank_among_latest("leads", model_->record.id, c.record.score,
+                                                         touched.lead_id);
     count(&LiveScoringStats::rank_micros, micros_since(rank_began));
     if (!rank) {
       ++errors;
@@ -476,9 +479,9 @@ void LiveScorer::score_round(std::vector<Touched>& round, Timestamp now) {
     a.entity = "lead:" + std::to_string(r.entity_id);
     a.expected = c.previous_probability;
     a.seen = r.probability;
-    a.message = fmt::format("lead {} moved from {} to {} (P {:.2f} -> {:.2f}, rank {})",
-                            r.entity_id, *c.previous_tier, r.tier, c.previous_probability,
-                            r.probability, r.rank);
+    a.message =
+        fmt::format("lead {} moved from {} to {} (P {:.2f} -> {:.2f}, rank {})", r.entity_id,
+                    *c.previous_tier, r.tier, c.previous_probability, r.probability, r.rank);
     a.details = boost::json::serialize(boost::json::object{{"lead_id", r.entity_id},
                                                            {"model_id", r.model_id},
                                                            {"from", *c.previous_tier},

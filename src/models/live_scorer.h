@@ -88,23 +88,23 @@ struct LiveScoringOptions {
 };
 
 struct LiveScoringStats {
-  int64_t model_id = 0;  // the active lead model scoring; 0 when none
-  std::string state;     // "scoring", "no active lead model", or why the model cannot score
-  int64_t rescored = 0;         // leads scored (once per lead per group)
-  int64_t rows_written = 0;     // score history rows (= "score" messages)
+  int64_t model_id = 0;      // the active lead model scoring; 0 when none
+  std::string state;         // "scoring", "no active lead model", or why the model cannot score
+  int64_t rescored = 0;      // leads scored (once per lead per group)
+  int64_t rows_written = 0;  // score history rows (= "score" messages)
   int64_t tier_changes = 0;
   int64_t tier_alerts_suppressed = 0;
   int64_t skipped_no_model = 0;  // leads touched while no model could score
   int64_t skipped_closed = 0;    // converted or lost leads (only open leads are scored)
   int64_t errors = 0;            // database or scoring failures (logged)
   // Where the scoring thread's time goes (bench/live_latency_bench prints it).
-  int64_t rounds = 0;            // rounds scored: each takes every lead waiting
-  int64_t round_micros = 0;      // steady-clock time inside rounds, all of it
-  int64_t stores = 0;            // rounds that stored rows
-  int64_t store_micros = 0;      // of which storing score rows (one transaction a round)
-  int64_t loads = 0;             // leads' records read (cache misses and refreshes)
-  int64_t load_micros = 0;       // of which reading them
-  int64_t rank_micros = 0;       // of which ranking the written scores
+  int64_t rounds = 0;        // rounds scored: each takes every lead waiting
+  int64_t round_micros = 0;  // steady-clock time inside rounds, all of it
+  int64_t stores = 0;        // rounds that stored rows
+  int64_t store_micros = 0;  // of which storing score rows (one transaction a round)
+  int64_t loads = 0;         // leads' records read (cache misses and refreshes)
+  int64_t load_micros = 0;   // of which reading them
+  int64_t rank_micros = 0;   // of which ranking the written scores
   int64_t max_round_micros = 0;
 };
 
@@ -185,9 +185,9 @@ class LiveScorer final : public ingest::StreamObserver {
   // Handed from the stream worker to the scoring thread.
   std::mutex pending_mutex_;
   std::condition_variable pending_cv_, idle_cv_;
-  std::vector<Touched> pending_;                       // GUARDED_BY(pending_mutex_)
+  std::vector<Touched> pending_;                            // GUARDED_BY(pending_mutex_)
   std::unordered_map<int64_t, std::size_t> pending_index_;  // GUARDED_BY(pending_mutex_)
-  std::optional<Timestamp> pending_now_;               // GUARDED_BY(pending_mutex_): settle()'s
+  std::optional<Timestamp> pending_now_;  // GUARDED_BY(pending_mutex_): settle()'s
   bool settled_ = false;   // GUARDED_BY(pending_mutex_): pending_ is complete up to a group
   bool scoring_ = false;   // GUARDED_BY(pending_mutex_): a round is being scored
   bool stopping_ = false;  // GUARDED_BY(pending_mutex_)

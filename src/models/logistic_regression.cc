@@ -29,7 +29,8 @@ class SparseRows {
  public:
   explicit SparseRows(const Dataset& data) {
     const auto& x = *data.x;
-    std::size_t nonzero = 0;  // counted first: growing the node vector moved ~30 MB on bank marketing
+    std::size_t nonzero =
+        0;  // counted first: growing the node vector moved ~30 MB on bank marketing
     for (float v : x.data) nonzero += v != 0.f;
     nodes_.reserve(nonzero + 2 * x.rows);
     starts_.reserve(x.rows);
@@ -70,7 +71,8 @@ Result<std::pair<std::vector<double>, double>> fit(SparseRows& sparse, std::span
     ys.push_back(y[r] > 0.5f ? 1 : -1);
     (y[r] > 0.5f ? has_pos : has_neg) = true;
   }
-  if (!has_pos || !has_neg) return Error::invalid("logistic regression needs both classes in its training rows");
+  if (!has_pos || !has_neg)
+    return Error::invalid("logistic regression needs both classes in its training rows");
   problem prob{};
   prob.l = static_cast<int>(rows.size());
   prob.n = static_cast<int>(sparse.cols() + 1);
@@ -103,7 +105,8 @@ double dot(const std::vector<double>& w, double b, const float* row) {
 }
 
 // The rows of every fold but fold k.
-std::vector<std::size_t> rows_besides(const std::vector<std::vector<std::size_t>>& folds, std::size_t k) {
+std::vector<std::size_t> rows_besides(const std::vector<std::vector<std::size_t>>& folds,
+                                      std::size_t k) {
   std::vector<std::size_t> rest;
   for (std::size_t o = 0; o < folds.size(); ++o)
     if (o != k) rest.insert(rest.end(), folds[o].begin(), folds[o].end());
@@ -129,7 +132,8 @@ Result<FoldPath> walk_fold(SparseRows& sparse, const Dataset& data,
   for (std::size_t g = 0; g < grid.size(); ++g) {
     auto wb = fit(sparse, data.y, rest, grid[g], start);
     if (!wb) return wb.error();
-    for (std::size_t r : folds[k]) path.scores[g].push_back(dot(wb->first, wb->second, data.x->row(r)));
+    for (std::size_t r : folds[k])
+      path.scores[g].push_back(dot(wb->first, wb->second, data.x->row(r)));
     start = std::move(wb->first);
     start.push_back(wb->second);
     path.solutions[g] = start;
@@ -148,7 +152,8 @@ Result<std::unique_ptr<LogisticRegression>> LogisticRegression::train(
   double best_c = options.c;
   std::vector<double> start = options.c > 0 ? options.start : std::vector<double>{};
   if (best_c <= 0) {
-    if (options.c_grid.empty() || options.folds < 2) return Error::invalid("empty C grid or < 2 folds", "c");
+    if (options.c_grid.empty() || options.folds < 2)
+      return Error::invalid("empty C grid or < 2 folds", "c");
     auto folds = stratified_folds(all, data.y, options.folds, options.seed);
     std::vector<double> grid = options.c_grid;
     std::sort(grid.begin(), grid.end());
@@ -162,8 +167,9 @@ Result<std::unique_ptr<LogisticRegression>> LogisticRegression::train(
     seed_start.push_back(seed->second);
     std::vector<std::future<Result<FoldPath>>> others;
     for (std::size_t k = 1; k < folds.size(); ++k)
-      others.push_back(std::async(options.parallel ? std::launch::async : std::launch::deferred,
-                                  [&, k] { return walk_fold(sparse, data, folds, k, grid, seed_start); }));
+      others.push_back(
+          std::async(options.parallel ? std::launch::async : std::launch::deferred,
+                     [&, k] { return walk_fold(sparse, data, folds, k, grid, seed_start); }));
     std::vector<FoldPath> paths;
     auto first = walk_fold(sparse, data, folds, 0, grid, seed_start);
     if (!first) return first.error();
@@ -187,7 +193,8 @@ Result<std::unique_ptr<LogisticRegression>> LogisticRegression::train(
       if (auc > best_auc + 1e-5) {
         best_auc = auc;
         best_c = grid[g];
-        start = std::move(paths.back().solutions[g]);  // the last fold's, to warm-start the final fit
+        start =
+            std::move(paths.back().solutions[g]);  // the last fold's, to warm-start the final fit
       }
     }
   }
@@ -198,11 +205,13 @@ Result<std::unique_ptr<LogisticRegression>> LogisticRegression::train(
 
 double LogisticRegression::margin(const float* row) const { return dot(weights_, bias_, row); }
 
-void LogisticRegression::score(const float* x, std::size_t rows, std::size_t cols, double* out) const {
+void LogisticRegression::score(const float* x, std::size_t rows, std::size_t cols,
+                               double* out) const {
   for (std::size_t r = 0; r < rows; ++r) out[r] = 1 / (1 + std::exp(-margin(x + r * cols)));
 }
 
-void LogisticRegression::contributions(const float* row, std::size_t cols, std::span<double> out) const {
+void LogisticRegression::contributions(const float* row, std::size_t cols,
+                                       std::span<double> out) const {
   for (std::size_t j = 0; j < cols; ++j) out[j] = weights_[j] * row[j];
   out[cols] = bias_;
 }
@@ -214,7 +223,8 @@ boost::json::object LogisticRegression::to_json() const {
           {"weights", boost::json::array(weights_.begin(), weights_.end())}};
 }
 
-Result<std::unique_ptr<LogisticRegression>> LogisticRegression::from_json(const boost::json::value& json) {
+Result<std::unique_ptr<LogisticRegression>> LogisticRegression::from_json(
+    const boost::json::value& json) {
   features::JsonFields f(json, "model lr");
   auto w = f.nums("weights");
   double b = f.num("bias"), c = f.num("c");

@@ -32,8 +32,8 @@ struct LogisticRegressionOptions {
 
 class LogisticRegression final : public Model {
  public:
-  static Result<std::unique_ptr<LogisticRegression>> train(const Dataset& data,
-                                                           const LogisticRegressionOptions& options);
+  static Result<std::unique_ptr<LogisticRegression>> train(
+      const Dataset& data, const LogisticRegressionOptions& options);
   static Result<std::unique_ptr<LogisticRegression>> from_json(const boost::json::value& json);
 
   LogisticRegression(std::vector<double> weights, double bias, double c)

@@ -12,7 +12,8 @@ double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 std::vector<std::size_t> order_by_score_desc(std::span<const double> score) {
   std::vector<std::size_t> idx(score.size());
   std::iota(idx.begin(), idx.end(), 0);
-  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
   return idx;
 }
 
@@ -29,10 +30,14 @@ Confusion confusion_at(std::span<const double> probability, std::span<const floa
   for (std::size_t i = 0; i < label.size(); ++i) {
     bool predicted = probability[i] >= threshold;
     bool actual = label[i] > 0.5f;
-    if (predicted && actual) ++c.tp;
-    else if (predicted) ++c.fp;
-    else if (actual) ++c.fn;
-    else ++c.tn;
+    if (predicted && actual)
+      ++c.tp;
+    else if (predicted)
+      ++c.fp;
+    else if (actual)
+      ++c.fn;
+    else
+      ++c.tn;
   }
   return c;
 }
@@ -40,7 +45,8 @@ Confusion confusion_at(std::span<const double> probability, std::span<const floa
 double roc_auc(std::span<const double> score, std::span<const float> label) {
   std::vector<std::size_t> idx(score.size());
   std::iota(idx.begin(), idx.end(), 0);
-  std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
+  std::sort(idx.begin(), idx.end(),
+            [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
   // Mann-Whitney U with average ranks for ties.
   double rank_sum = 0;
   std::size_t pos = 0;
@@ -86,7 +92,8 @@ double pr_auc(std::span<const double> score, std::span<const float> label) {
 double lift_at(std::span<const double> score, std::span<const float> label, double fraction) {
   if (label.empty()) return 0;
   auto idx = order_by_score_desc(score);
-  auto k = std::max<std::size_t>(1, static_cast<std::size_t>(std::round(fraction * double(idx.size()))));
+  auto k =
+      std::max<std::size_t>(1, static_cast<std::size_t>(std::round(fraction * double(idx.size()))));
   std::size_t top = 0, all = 0;
   for (std::size_t i = 0; i < idx.size(); ++i) {
     bool p = label[idx[i]] > 0.5f;
@@ -165,14 +172,22 @@ BinaryMetrics evaluate(std::span<const double> score, std::span<const double> pr
 
 boost::json::object BinaryMetrics::to_json() const {
   auto confusion = [](const Confusion& c) {
-    return boost::json::object{{"accuracy", c.accuracy()}, {"precision", c.precision()},
-                               {"recall", c.recall()},     {"f1", c.f1()},
-                               {"tp", c.tp}, {"fp", c.fp}, {"tn", c.tn}, {"fn", c.fn}};
+    return boost::json::object{{"accuracy", c.accuracy()},
+                               {"precision", c.precision()},
+                               {"recall", c.recall()},
+                               {"f1", c.f1()},
+                               {"tp", c.tp},
+                               {"fp", c.fp},
+                               {"tn", c.tn},
+                               {"fn", c.fn}};
   };
   boost::json::array bins;
   for (const auto& b : calibration)
-    bins.push_back({{"lower", b.lower}, {"upper", b.upper}, {"count", b.count},
-                    {"mean_predicted", b.mean_predicted}, {"observed_rate", b.observed_rate}});
+    bins.push_back({{"lower", b.lower},
+                    {"upper", b.upper},
+                    {"count", b.count},
+                    {"mean_predicted", b.mean_predicted},
+                    {"observed_rate", b.observed_rate}});
   return {{"rows", rows},
           {"positives", positives},
           {"threshold", threshold},

@@ -31,7 +31,7 @@ struct BinaryMetrics {
   Confusion at_half;       // at probability 0.5
   Confusion at_threshold;  // at `threshold`
   double roc_auc = 0, pr_auc = 0, log_loss = 0, brier = 0;
-  std::vector<CalibrationBin> calibration;  // 10 equal-width bins of probability
+  std::vector<CalibrationBin> calibration;       // 10 equal-width bins of probability
   double lift_10 = 0, lift_20 = 0, lift_50 = 0;  // positive rate in the top k% / base rate
 
   boost::json::object to_json() const;

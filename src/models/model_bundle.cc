@@ -46,7 +46,8 @@ boost::json::object bundle_to_json(const ModelBundle& bundle) {
 Result<ModelBundle> bundle_from_json(std::string_view text) {
   boost::system::error_code ec;
   boost::json::value json = boost::json::parse(text, ec);
-  if (ec) return Error::invalid(fmt::format("not a model file: it is not valid JSON ({})", ec.message()));
+  if (ec)
+    return Error::invalid(fmt::format("not a model file: it is not valid JSON ({})", ec.message()));
   features::JsonFields top(json, "model file");
   if (!top.ok() || !top.has("format") || !json.as_object().at("format").is_string() ||
       json.as_object().at("format").as_string() != kModelFormat)
@@ -54,9 +55,10 @@ Result<ModelBundle> bundle_from_json(std::string_view text) {
   auto version = top.integer("format_version");
   if (!top.ok()) return top.error();
   if (version < kOldestModelFormatVersion || version > kModelFormatVersion)
-    return Error::invalid(fmt::format("the model file has format version {}; this insightcrm reads "
-                                      "versions {} to {}. Retrain the model with this version.",
-                                      version, kOldestModelFormatVersion, kModelFormatVersion));
+    return Error::invalid(
+        fmt::format("the model file has format version {}; this insightcrm reads "
+                    "versions {} to {}. Retrain the model with this version.",
+                    version, kOldestModelFormatVersion, kModelFormatVersion));
   ModelBundle b;
   b.created_at = top.str("created_at");
   b.target = top.str("target");
@@ -104,7 +106,8 @@ Status save_bundle(const ModelBundle& bundle, const std::string& path) {
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return Error::unavailable(fmt::format("cannot rename {} to {}: {}", tmp, path, ec.message()));
+  if (ec)
+    return Error::unavailable(fmt::format("cannot rename {} to {}: {}", tmp, path, ec.message()));
   return ok_status();
 }
 
@@ -113,7 +116,8 @@ Result<ModelBundle> load_bundle(const std::string& path) {
   auto size = std::filesystem::file_size(path, ec);
   if (ec) return Error::not_found(fmt::format("cannot open model file {}", path));
   if (size > kMaxModelFileBytes)
-    return Error::too_large(fmt::format("model file {} is larger than {} bytes", path, kMaxModelFileBytes));
+    return Error::too_large(
+        fmt::format("model file {} is larger than {} bytes", path, kMaxModelFileBytes));
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();

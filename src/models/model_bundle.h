@@ -27,13 +27,15 @@ inline constexpr std::size_t kMaxModelFileBytes = 512u << 20;
 
 struct ScoredModel {
   std::unique_ptr<Model> model;
-  std::optional<PlattCalibrator> calibration;  // set when score() is not a probability, or asked for
-  double threshold = 0.5;                      // chosen on validation rows (max F1)
-  double warm_threshold = 0;                   // below `threshold`, above this: "warm" (base rate)
-  std::optional<BinaryMetrics> test;           // held-out metrics at training time
+  std::optional<PlattCalibrator>
+      calibration;                    // set when score() is not a probability, or asked for
+  double threshold = 0.5;             // chosen on validation rows (max F1)
+  double warm_threshold = 0;          // below `threshold`, above this: "warm" (base rate)
+  std::optional<BinaryMetrics> test;  // held-out metrics at training time
 
   // Scores and probabilities for rows of x.
-  void predict(const float* x, std::size_t rows, std::size_t cols, double* score, double* probability) const;
+  void predict(const float* x, std::size_t rows, std::size_t cols, double* score,
+               double* probability) const;
   // The probability of one of the model's scores (calibrated when there is a calibration).
   double probability(double score) const { return calibration ? calibration->apply(score) : score; }
 };

@@ -8,9 +8,9 @@
 // history (store/score_store.h).
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <boost/json/array.hpp>
 #include <functional>
 #include <optional>
 #include <string>

@@ -26,7 +26,8 @@ RuleBaseline::RuleBaseline(std::vector<Rule> rules) : rules_(std::move(rules)) {
   max_points_ = std::max(max_points_, 1);
 }
 
-std::unique_ptr<RuleBaseline> RuleBaseline::learn(const Dataset& data, const std::vector<std::string>& names,
+std::unique_ptr<RuleBaseline> RuleBaseline::learn(const Dataset& data,
+                                                  const std::vector<std::string>& names,
                                                   const std::vector<std::size_t>& group) {
   const auto& x = *data.x;
   const std::size_t n = x.rows;
@@ -74,7 +75,8 @@ std::unique_ptr<RuleBaseline> RuleBaseline::learn(const Dataset& data, const std
     // The distinct thresholds in ascending order; for each, the rows at or
     // above it and at or below it, and the positives among them.
     std::sort(at.begin(), at.end());
-    const std::size_t distinct = static_cast<std::size_t>(std::unique(at.begin(), at.end()) - at.begin());
+    const std::size_t distinct =
+        static_cast<std::size_t>(std::unique(at.begin(), at.end()) - at.begin());
     std::array<double, 3> hit_above{}, pos_above{}, hit_below{}, pos_below{};
     if (binary) {
       for (std::size_t k = 0; k < distinct; ++k) {
@@ -126,7 +128,8 @@ std::unique_ptr<RuleBaseline> RuleBaseline::learn(const Dataset& data, const std
   for (auto& c : candidates) {
     if (rules.size() == kMaxBaselineRules) break;
     if (!used.insert(c.group).second) continue;
-    c.rule.name = fmt::format("{} {} {:.3g}", names[c.rule.feature], c.rule.above ? ">=" : "<=", c.rule.threshold);
+    c.rule.name = fmt::format("{} {} {:.3g}", names[c.rule.feature],
+                              c.rule.above ? ">=" : "<=", c.rule.threshold);
     rules.push_back(std::move(c.rule));
   }
   return std::make_unique<RuleBaseline>(std::move(rules));
@@ -153,8 +156,11 @@ void RuleBaseline::contributions(const float* row, std::size_t cols, std::span<d
 boost::json::object RuleBaseline::to_json() const {
   boost::json::array rules;
   for (const auto& r : rules_)
-    rules.push_back({{"feature", r.feature}, {"name", r.name}, {"threshold", r.threshold},
-                     {"above", r.above}, {"points", r.points}});
+    rules.push_back({{"feature", r.feature},
+                     {"name", r.name},
+                     {"threshold", r.threshold},
+                     {"above", r.above},
+                     {"points", r.points}});
   return {{"kind", "rule"}, {"rules", std::move(rules)}};
 }
 

@@ -18,16 +18,17 @@ inline constexpr std::size_t kMaxBaselineRules = 5;
 
 struct Rule {
   std::size_t feature = 0;
-  std::string name;     // "poutcome=success >= 0.5"
+  std::string name;  // "poutcome=success >= 0.5"
   double threshold = 0;
-  bool above = true;    // fires when x >= threshold (else x <= threshold)
+  bool above = true;  // fires when x >= threshold (else x <= threshold)
   int points = 1;
 };
 
 class RuleBaseline final : public Model {
  public:
   // `group[j]`: the source column of feature j (one rule per column).
-  static std::unique_ptr<RuleBaseline> learn(const Dataset& data, const std::vector<std::string>& names,
+  static std::unique_ptr<RuleBaseline> learn(const Dataset& data,
+                                             const std::vector<std::string>& names,
                                              const std::vector<std::size_t>& group);
   static Result<std::unique_ptr<RuleBaseline>> from_json(const boost::json::value& json);
 

@@ -24,8 +24,8 @@ namespace {
 
 // scikit-learn's _approximate_mode: how many of `n_draws` each class gets,
 // ties in the remainders broken by the generator as scikit-learn does.
-std::vector<std::size_t> approximate_mode(const std::vector<std::size_t>& counts, std::size_t n_draws,
-                                          NumpyRandomState& rng) {
+std::vector<std::size_t> approximate_mode(const std::vector<std::size_t>& counts,
+                                          std::size_t n_draws, NumpyRandomState& rng) {
   double total = 0;
   for (auto c : counts) total += double(c);
   std::vector<double> continuous(counts.size()), floored(counts.size());

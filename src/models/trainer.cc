@@ -23,7 +23,9 @@ namespace icrm::models {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // CPU seconds the calling thread has used so far.
 double thread_cpu() {
@@ -33,47 +35,60 @@ double thread_cpu() {
 }
 
 struct Labels {
-  std::vector<float> y;             // per table row (0/1); NaN when the target is missing
+  std::vector<float> y;  // per table row (0/1); NaN when the target is missing
   std::string positive;
   std::size_t missing = 0;
 };
 
 Result<Labels> make_labels(const features::Table& table, const TrainOptions& o) {
   int col = table.find(o.target);
-  if (col < 0) return Error::invalid(fmt::format("the target column \"{}\" is not in the CSV (columns: {})",
-                                                 o.target, fmt::join(table.columns, ", ")), "target");
+  if (col < 0)
+    return Error::invalid(fmt::format("the target column \"{}\" is not in the CSV (columns: {})",
+                                      o.target, fmt::join(table.columns, ", ")),
+                          "target");
   const auto& cells = table.cells[static_cast<std::size_t>(col)];
   std::map<std::string, std::size_t> counts;
   Labels labels;
   for (const auto& c : cells)
     if (!features::is_missing(c)) ++counts[std::string(features::trim_blanks(c))];
-  if (counts.empty()) return Error::invalid(fmt::format("the target column \"{}\" is empty", o.target), "target");
+  if (counts.empty())
+    return Error::invalid(fmt::format("the target column \"{}\" is empty", o.target), "target");
   if (!o.positive.empty()) {
     labels.positive = o.positive;
     if (!counts.count(o.positive))
-      return Error::invalid(fmt::format("no row has {} = \"{}\"; the target has one class only for this "
-                                        "--positive",
-                                        o.target, o.positive), "positive");
+      return Error::invalid(
+          fmt::format("no row has {} = \"{}\"; the target has one class only for this "
+                      "--positive",
+                      o.target, o.positive),
+          "positive");
     if (counts.size() < 2)
-      return Error::invalid(fmt::format("the target \"{}\" has one value only (\"{}\")", o.target, o.positive),
-                            "target");
+      return Error::invalid(
+          fmt::format("the target \"{}\" has one value only (\"{}\")", o.target, o.positive),
+          "target");
   } else {
     if (counts.size() == 1)
-      return Error::invalid(fmt::format("the target \"{}\" has one value only (\"{}\"): nothing to learn",
-                                        o.target, counts.begin()->first), "target");
+      return Error::invalid(
+          fmt::format("the target \"{}\" has one value only (\"{}\"): nothing to learn", o.target,
+                      counts.begin()->first),
+          "target");
     if (counts.size() > 2)
-      return Error::invalid(fmt::format("the target \"{}\" has {} different values; name the one that "
-                                        "counts as success with --positive",
-                                        o.target, counts.size()), "positive");
+      return Error::invalid(
+          fmt::format("the target \"{}\" has {} different values; name the one that "
+                      "counts as success with --positive",
+                      o.target, counts.size()),
+          "positive");
     auto a = counts.begin(), b = std::next(a);
     auto truthy = [](const std::string& v) {
       auto w = features::parse_bool_word(v);
       auto n = features::parse_number(v);
       return (w && *w == 1) || (n && *n == 1);
     };
-    if (truthy(a->first)) labels.positive = a->first;
-    else if (truthy(b->first)) labels.positive = b->first;
-    else labels.positive = a->second <= b->second ? a->first : b->first;
+    if (truthy(a->first))
+      labels.positive = a->first;
+    else if (truthy(b->first))
+      labels.positive = b->first;
+    else
+      labels.positive = a->second <= b->second ? a->first : b->first;
   }
   labels.y.resize(table.rows);
   for (std::size_t r = 0; r < table.rows; ++r) {
@@ -88,7 +103,8 @@ Result<Labels> make_labels(const features::Table& table, const TrainOptions& o) 
 }
 
 struct GbdtRun {
-  std::unique_ptr<GbdtModel> probe, final_model;  // final_model: null without a refit (the probe is final)
+  std::unique_ptr<GbdtModel> probe,
+      final_model;  // final_model: null without a refit (the probe is final)
   // Scored on the trees' thread (off the main thread's path): the probe on the
   // validation rows, the saved model on the test rows.
   std::vector<double> validation_scores, test_scores;
@@ -104,12 +120,19 @@ struct GbdtRun {
 // (XGBoost's hist method grows the same trees on any number of threads).
 class TreeThreads {
  public:
-  TreeThreads(int base, int alone) : per_booster(std::max(1, base)), base_(std::max(1, base)), alone_(std::max(base_, alone)) {}
+  TreeThreads(int base, int alone)
+      : per_booster(std::max(1, base)), base_(std::max(1, base)), alone_(std::max(base_, alone)) {}
   std::atomic<int> per_booster;
 
-  void boosters_side_by_side() { change([&] { running_ = 2; }); }
-  void probe_done() { change([&] { running_ = 1; }); }
-  void linear_models_done() { change([&] { linear_done_ = true; }); }
+  void boosters_side_by_side() {
+    change([&] { running_ = 2; });
+  }
+  void probe_done() {
+    change([&] { running_ = 1; });
+  }
+  void linear_models_done() {
+    change([&] { linear_done_ = true; });
+  }
 
  private:
   template <class F>
@@ -120,7 +143,7 @@ class TreeThreads {
   }
   const int base_, alone_;
   std::mutex mutex_;
-  int running_ = 1;          // GUARDED_BY(mutex_)
+  int running_ = 1;           // GUARDED_BY(mutex_)
   bool linear_done_ = false;  // GUARDED_BY(mutex_)
 };
 
@@ -211,12 +234,16 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   };
   TrainingRun run;
   if (table.rows == 0) return Error::invalid("the CSV has a header but no data rows");
-  if (!(o.split > 0 && o.split < 1)) return Error::invalid("--split must be between 0 and 1", "split");
+  if (!(o.split > 0 && o.split < 1))
+    return Error::invalid("--split must be between 0 and 1", "split");
   for (const auto& m : o.models)
     if (!known_model_kinds().count(m))
-      return Error::invalid(fmt::format("unknown model \"{}\" (weighted, lr, gbdt, hybrid, all)", m), "model");
+      return Error::invalid(
+          fmt::format("unknown model \"{}\" (weighted, lr, gbdt, hybrid, all)", m), "model");
   for (const auto& e : o.exclude)
-    if (table.find(e) < 0) return Error::invalid(fmt::format("--exclude names \"{}\", which is not a column", e), "exclude");
+    if (table.find(e) < 0)
+      return Error::invalid(fmt::format("--exclude names \"{}\", which is not a column", e),
+                            "exclude");
   for (const auto& [name, kind] : o.kinds)
     if (table.find(name) < 0) return Error::invalid(fmt::format("no column \"{}\"", name), "kind");
 
@@ -225,26 +252,31 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   const std::vector<float>& y = labels->y;
   run.rows_dropped = labels->missing;
   if (labels->missing > 0)
-    run.warnings.push_back(fmt::format("{} row(s) have no value in the target \"{}\" and were left out",
-                                       labels->missing, o.target));
+    run.warnings.push_back(
+        fmt::format("{} row(s) have no value in the target \"{}\" and were left out",
+                    labels->missing, o.target));
   std::vector<std::size_t> usable;
   for (std::size_t r = 0; r < table.rows; ++r)
     if (!std::isnan(y[r])) usable.push_back(r);
   if (usable.size() < kMinTrainingRows)
-    return Error::invalid(fmt::format("{} labelled row(s) are too few to train on (need {})", usable.size(),
-                                      kMinTrainingRows));
+    return Error::invalid(fmt::format("{} labelled row(s) are too few to train on (need {})",
+                                      usable.size(), kMinTrainingRows));
 
   // Split: test rows are never looked at until the end.
   Split outer;
   if (!o.time_column.empty()) {
     int tc = table.find(o.time_column);
-    if (tc < 0) return Error::invalid(fmt::format("no time column \"{}\"", o.time_column), "time-column");
+    if (tc < 0)
+      return Error::invalid(fmt::format("no time column \"{}\"", o.time_column), "time-column");
     std::vector<double> order(table.rows, 0);
     for (std::size_t r = 0; r < table.rows; ++r) {
       const auto& cell = table.cells[static_cast<std::size_t>(tc)][r];
-      if (auto t = features::parse_datetime(cell)) order[r] = double(*t);
-      else if (auto n = features::parse_number(cell)) order[r] = *n;
-      else order[r] = -INFINITY;
+      if (auto t = features::parse_datetime(cell))
+        order[r] = double(*t);
+      else if (auto n = features::parse_number(cell))
+        order[r] = *n;
+      else
+        order[r] = -INFINITY;
     }
     outer = time_ordered_split(usable, order, o.split);
   } else {
@@ -259,8 +291,9 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   for (const auto* part : {&inner.train, &inner.test, &outer.test}) {
     auto p = count_pos(*part);
     if (p == 0 || p == part->size())
-      return Error::invalid("one of the training, validation or test parts has a single class; the data "
-                            "has too few rows of the rarer class");
+      return Error::invalid(
+          "one of the training, validation or test parts has a single class; the data "
+          "has too few rows of the rarer class");
   }
   run.rows_train = inner.train.size();
   run.rows_valid = inner.test.size();
@@ -286,8 +319,8 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   auto spec = features::FeatureSpec::fit(table, run.profiles, outer.train, o.fit, &fit_warnings);
   if (!spec) return spec.error();
   for (auto& w : fit_warnings) run.warnings.push_back(w.message);
-  say(fmt::format("{} rows: {} train, {} validation, {} test; {} features", usable.size(), run.rows_train,
-                  run.rows_valid, run.rows_test, spec->width()));
+  say(fmt::format("{} rows: {} train, {} validation, {} test; {} features", usable.size(),
+                  run.rows_train, run.rows_valid, run.rows_test, spec->width()));
   auto binding = spec->bind(table.columns);
   if (!binding) return binding.error();
   features::TransformCounts counts;
@@ -297,7 +330,8 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   features::Matrix x_val = spec->transform_table(table, *binding, inner.test);
   features::Matrix x_test = spec->transform_table(table, *binding, outer.test, &counts);
   features::Matrix x_all = stack(x_fit, x_val);
-  std::vector<float> y_fit = gather(y, inner.train), y_val = gather(y, inner.test), y_test = gather(y, outer.test);
+  std::vector<float> y_fit = gather(y, inner.train), y_val = gather(y, inner.test),
+                     y_test = gather(y, outer.test);
   std::vector<float> y_all = y_fit;
   y_all.insert(y_all.end(), y_val.begin(), y_val.end());
   Dataset fit{&x_fit, y_fit}, val{&x_val, y_val}, all{&x_all, y_all};
@@ -310,12 +344,14 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   std::map<std::string, double> validation_auc;
   // `scored` (optional): the probe's validation scores and the final model's
   // test scores, already computed on another thread.
-  auto finish = [&](const Model& probe, std::unique_ptr<Model> final_model, bool calibrate, double seconds,
-                    std::string detail, GbdtRun* scored = nullptr) {
+  auto finish = [&](const Model& probe, std::unique_ptr<Model> final_model, bool calibrate,
+                    double seconds, std::string detail, GbdtRun* scored = nullptr) {
     ScoredModel sm;
-    std::vector<double> vs = scored ? std::move(scored->validation_scores) : scores_of(probe, x_val);
+    std::vector<double> vs =
+        scored ? std::move(scored->validation_scores) : scores_of(probe, x_val);
     validation_auc[std::string(probe.kind())] = roc_auc(vs, y_val);
-    if (calibrate || !probe.scores_are_probabilities()) sm.calibration = PlattCalibrator::fit(vs, y_val);
+    if (calibrate || !probe.scores_are_probabilities())
+      sm.calibration = PlattCalibrator::fit(vs, y_val);
     std::vector<double> vp(vs.size());
     for (std::size_t i = 0; i < vs.size(); ++i) vp[i] = sm.probability(vs[i]);
     sm.threshold = best_f1_threshold(vp, y_val);
@@ -329,7 +365,9 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     run.bundle.models.push_back(std::move(sm));
   };
 
-  auto wants = [&](std::string_view k) { return std::find(o.models.begin(), o.models.end(), k) != o.models.end(); };
+  auto wants = [&](std::string_view k) {
+    return std::find(o.models.begin(), o.models.end(), k) != o.models.end();
+  };
   // Boosted trees train on their own thread while the linear models train on
   // this one (the two share nothing but read-only matrices); with
   // o.parallel off they train here, after the others.
@@ -344,7 +382,8 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     // data (built once), early-stopped on the validation rows; the best
     // validation ROC-AUC wins.
     std::vector<BoosterParams> candidates{o.booster};
-    if (o.large_data_booster && x_fit.rows >= o.large_data_rows) candidates[0] = *o.large_data_booster;
+    if (o.large_data_booster && x_fit.rows >= o.large_data_rows)
+      candidates[0] = *o.large_data_booster;
     for (const auto& p : o.booster_alternatives) candidates.push_back(p);
     for (auto& p : candidates) {
       p.seed = o.seed;
@@ -359,16 +398,20 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     // The final fit on all training rows: 1/(1 - validation) times as many
     // rounds as the chosen probe's.
     auto final_rounds = [&](const GbdtModel& probe) {
-      return std::max(1, static_cast<int>(std::lround(probe.booster().rounds() / (1 - o.validation))));
+      return std::max(1,
+                      static_cast<int>(std::lround(probe.booster().rounds() / (1 - o.validation))));
     };
     auto train_final = [&](BoosterParams params) -> Result<std::unique_ptr<GbdtModel>> {
       const auto t0 = Clock::now();
       const double cpu0 = thread_cpu();
       features::Matrix none;
       none.cols = x_all.cols;
-      auto gbdt = GbdtModel::train(all, Dataset{&none, {}}, params, [&](int round, double) {
-        if (round % 25 == 0) say(fmt::format("boosted trees: final fit, round {}", round));
-      }, columns, groups);
+      auto gbdt = GbdtModel::train(
+          all, Dataset{&none, {}}, params,
+          [&](int round, double) {
+            if (round % 25 == 0) say(fmt::format("boosted trees: final fit, round {}", round));
+          },
+          columns, groups);
       phases.back() = {"gbdt final fit", since(t0), thread_cpu() - cpu0};
       return gbdt;
     };
@@ -377,11 +420,13 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     // sets (each booster's trees depend only on its own rows).
     const bool side_by_side = o.refit_trees && o.parallel && candidates.size() == 1;
     std::future<Result<std::unique_ptr<GbdtModel>>> final_job;
-    RoundsPromise stop_final;  // (destroyed first: a final fit waiting for its rounds is released before the join)
+    RoundsPromise stop_final;  // (destroyed first: a final fit waiting for its rounds is released
+                               // before the join)
     if (side_by_side) {
       tree_threads.boosters_side_by_side();
       auto params = candidates[0];
-      params.max_rounds = std::max(1, static_cast<int>(std::lround(params.max_rounds / (1 - o.validation))));
+      params.max_rounds =
+          std::max(1, static_cast<int>(std::lround(params.max_rounds / (1 - o.validation))));
       params.stop_at_rounds = stop_final.future;
       final_job = std::async(std::launch::async, train_final, params);
     }
@@ -394,16 +439,20 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       const auto t0 = Clock::now();
       const double cpu0 = thread_cpu();
-      auto candidate = GbdtModel::train(*probe_data, candidates[i], [&](int round, double loss) {
-        if (round % 25 == 0)
-          say(fmt::format("boosted trees ({} of {}): round {}, validation log-loss {:.4f}", i + 1, candidates.size(),
-                          round, loss));
-      }, columns, x_fit.cols, groups);
+      auto candidate = GbdtModel::train(
+          *probe_data, candidates[i],
+          [&](int round, double loss) {
+            if (round % 25 == 0)
+              say(fmt::format("boosted trees ({} of {}): round {}, validation log-loss {:.4f}",
+                              i + 1, candidates.size(), round, loss));
+          },
+          columns, x_fit.cols, groups);
       if (!candidate) return candidate.error();
       std::vector<double> vs = scores_of(**candidate, x_val);
       const double auc = roc_auc(vs, y_val);
-      phases[i] = {fmt::format("gbdt probe {} ({} rounds)", i + 1, (*candidate)->booster().rounds()), since(t0),
-                   thread_cpu() - cpu0};
+      phases[i] = {
+          fmt::format("gbdt probe {} ({} rounds)", i + 1, (*candidate)->booster().rounds()),
+          since(t0), thread_cpu() - cpu0};
       if (auc > chosen_auc) {
         chosen_auc = auc;
         chosen = i;
@@ -415,8 +464,9 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     if (!o.refit_trees) {
       const int rounds = probe->booster().rounds();
       auto ts = scores_of(*probe, x_test);
-      return GbdtRun{std::move(probe), nullptr, std::move(probe_scores), std::move(ts), since(t),
-                     describe(params, rounds), std::move(phases)};
+      return GbdtRun{std::move(probe), nullptr,  std::move(probe_scores),
+                     std::move(ts),    since(t), describe(params, rounds),
+                     std::move(phases)};
     }
     *probe_data = BoosterData{};  // frees XGBoost's copy of the fit rows
     tree_threads.probe_done();
@@ -432,8 +482,9 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
     if (!gbdt) return gbdt.error();
     const int rounds = (*gbdt)->booster().rounds();
     auto ts = scores_of(**gbdt, x_test);
-    return GbdtRun{std::move(probe), std::move(*gbdt), std::move(probe_scores), std::move(ts), since(t),
-                   describe(params, rounds), std::move(phases)};
+    return GbdtRun{std::move(probe), std::move(*gbdt), std::move(probe_scores),
+                   std::move(ts),    since(t),         describe(params, rounds),
+                   std::move(phases)};
   };
   std::future<Result<GbdtRun>> gbdt_job;
   if (wants("gbdt"))
@@ -445,7 +496,8 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
   {
     auto t = Clock::now();
     std::vector<std::size_t> group(spec->width());
-    for (std::size_t j = 0; j < group.size(); ++j) group[j] = spec->has_pca() ? j : spec->column_of_feature(j);
+    for (std::size_t j = 0; j < group.size(); ++j)
+      group[j] = spec->has_pca() ? j : spec->column_of_feature(j);
     auto probe = RuleBaseline::learn(fit, spec->feature_names(), group);
     auto rule = RuleBaseline::learn(all, spec->feature_names(), group);
     std::string detail = fmt::format("{} rules", rule->rules().size());
@@ -500,12 +552,15 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
            fmt::format("C={:g}", lr->c()));
   if (wants("hybrid")) {
     auto t = Clock::now();
-    auto probe = HybridModel::combine(std::make_unique<WeightedScore>(*weighted_probe),
-                                      std::make_unique<LogisticRegression>(*lr_probe), o.alpha, val);
-    auto hybrid = HybridModel::combine(std::make_unique<WeightedScore>(*weighted),
-                                       std::make_unique<LogisticRegression>(*lr), probe->alpha(), val);
+    auto probe =
+        HybridModel::combine(std::make_unique<WeightedScore>(*weighted_probe),
+                             std::make_unique<LogisticRegression>(*lr_probe), o.alpha, val);
+    auto hybrid =
+        HybridModel::combine(std::make_unique<WeightedScore>(*weighted),
+                             std::make_unique<LogisticRegression>(*lr), probe->alpha(), val);
     std::string detail = fmt::format("alpha={:g}", hybrid->alpha());
-    finish(*probe, std::move(hybrid), true, since(t) + weighted_seconds + lr_seconds, std::move(detail));
+    finish(*probe, std::move(hybrid), true, since(t) + weighted_seconds + lr_seconds,
+           std::move(detail));
     lap("evaluate linear models");
   }
   if (gbdt_job.valid()) {
@@ -542,19 +597,29 @@ Result<TrainingRun> train_models(const features::Table& table, const TrainOption
 boost::json::object TrainingRun::report() const {
   boost::json::array models;
   for (const auto& r : results)
-    models.push_back({{"model", r.kind}, {"detail", r.detail}, {"seconds", r.seconds}, {"test", r.test.to_json()}});
+    models.push_back({{"model", r.kind},
+                      {"detail", r.detail},
+                      {"seconds", r.seconds},
+                      {"test", r.test.to_json()}});
   boost::json::array columns;
   for (const auto& p : profiles) {
-    boost::json::object c{{"name", p.name}, {"kind", std::string(features::column_kind_name(p.kind))},
-                          {"missing", p.missing}, {"distinct", p.distinct}};
+    boost::json::object c{{"name", p.name},
+                          {"kind", std::string(features::column_kind_name(p.kind))},
+                          {"missing", p.missing},
+                          {"distinct", p.distinct}};
     if (!p.why.empty()) c["why"] = p.why;
     columns.push_back(std::move(c));
   }
   return {{"target", bundle.target},
           {"positive", bundle.positive},
-          {"rows", {{"train", rows_train}, {"validation", rows_valid}, {"test", rows_test}, {"dropped", rows_dropped}}},
+          {"rows",
+           {{"train", rows_train},
+            {"validation", rows_valid},
+            {"test", rows_test},
+            {"dropped", rows_dropped}}},
           {"primary", bundle.primary},
-          {"features", boost::json::array(bundle.spec.feature_names().begin(), bundle.spec.feature_names().end())},
+          {"features", boost::json::array(bundle.spec.feature_names().begin(),
+                                          bundle.spec.feature_names().end())},
           {"columns", std::move(columns)},
           {"models", std::move(models)},
           {"warnings", boost::json::array(warnings.begin(), warnings.end())},

@@ -34,17 +34,18 @@ inline BoosterParams leafwise_booster() {
 
 struct TrainOptions {
   std::string target;
-  std::string positive;                 // empty: inferred (yes/true/1, else the rarer value)
+  std::string positive;  // empty: inferred (yes/true/1, else the rarer value)
   std::set<std::string> exclude;
   std::map<std::string, features::ColumnKind> kinds;
-  std::vector<std::string> models = {"weighted", "lr", "gbdt", "hybrid"};  // the rule baseline always runs
-  double split = 0.8;                   // share of rows for training
-  double validation = 0.2;              // share of the training rows held for early stopping/thresholds
+  std::vector<std::string> models = {"weighted", "lr", "gbdt",
+                                     "hybrid"};  // the rule baseline always runs
+  double split = 0.8;                            // share of rows for training
+  double validation = 0.2;  // share of the training rows held for early stopping/thresholds
   std::uint64_t seed = 42;
-  std::string time_column;              // set: time-ordered split on this column
-  double alpha = -1;                    // hybrid α; < 0: chosen on validation rows
+  std::string time_column;                           // set: time-ordered split on this column
+  double alpha = -1;                                 // hybrid α; < 0: chosen on validation rows
   std::optional<boost::json::value> weights_config;  // expert weights for "weighted"
-  bool calibrate = false;               // also Platt-calibrate lr and gbdt
+  bool calibrate = false;                            // also Platt-calibrate lr and gbdt
   // Train the boosted trees on a second thread, alongside the linear models
   // (the results are the same either way).
   bool parallel = true;

@@ -1,8 +1,8 @@
 #include "models/tree_forest.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <cmath>
 
 namespace icrm::models {
@@ -57,7 +57,8 @@ Result<TreeForest> TreeForest::from_xgboost_json(std::string_view text, std::siz
   const auto* param = find(find(learner, "learner_model_param"), "base_score");
   const auto* objective = find(find(learner, "objective"), "name");
   const auto* trees = find(find(find(learner, "gradient_booster"), "model"), "trees");
-  if (!param || !param->is_string() || !trees || !trees->is_array() || !objective || !objective->is_string())
+  if (!param || !param->is_string() || !trees || !trees->is_array() || !objective ||
+      !objective->is_string())
     return Error::invalid("xgboost model: unexpected layout");
   if (objective->as_string() != "binary:logistic")
     return Error::invalid("xgboost model: only binary:logistic is supported");
@@ -73,9 +74,11 @@ Result<TreeForest> TreeForest::from_xgboost_json(std::string_view text, std::siz
     auto feature = numbers<std::uint32_t>(tree, "split_indices");
     auto value = numbers<float>(tree, "split_conditions");
     auto dleft = numbers<int>(tree, "default_left");
-    if (!left || !right || !feature || !value || !dleft) return Error::invalid("xgboost model: incomplete tree");
+    if (!left || !right || !feature || !value || !dleft)
+      return Error::invalid("xgboost model: incomplete tree");
     const std::size_t n = left->size();
-    if (right->size() != n || feature->size() != n || value->size() != n || dleft->size() != n || n == 0)
+    if (right->size() != n || feature->size() != n || value->size() != n || dleft->size() != n ||
+        n == 0)
       return Error::invalid("xgboost model: tree arrays differ in length");
     // Category splits: per node, the categories that go right.
     std::vector<std::vector<std::uint32_t>> sets(n);
@@ -92,7 +95,8 @@ Result<TreeForest> TreeForest::from_xgboost_json(std::string_view text, std::siz
         const std::size_t node = (*cat_nodes)[k], begin = (*segments)[k], size = (*sizes)[k];
         if (node >= n || begin > cats->size() || size > cats->size() - begin)
           return Error::invalid("xgboost model: bad category split");
-        sets[node].assign(cats->begin() + std::ptrdiff_t(begin), cats->begin() + std::ptrdiff_t(begin + size));
+        sets[node].assign(cats->begin() + std::ptrdiff_t(begin),
+                          cats->begin() + std::ptrdiff_t(begin + size));
       }
       for (std::size_t i = 0; i < n; ++i) {
         if ((*kind)[i] == 0) {
@@ -102,7 +106,8 @@ Result<TreeForest> TreeForest::from_xgboost_json(std::string_view text, std::siz
         const std::uint32_t feat = (*feature)[i];
         if ((*left)[i] == -1) continue;
         if (feat >= features || groups.empty() || groups[feat] < 2)
-          return Error::invalid("xgboost model: a category split on a feature that is not a category block");
+          return Error::invalid(
+              "xgboost model: a category split on a feature that is not a category block");
         sets[i].push_back(groups[feat]);  // marks the node as a category split; the block size last
       }
     }
@@ -110,13 +115,15 @@ Result<TreeForest> TreeForest::from_xgboost_json(std::string_view text, std::siz
     f.roots_.push_back(offset);
     for (std::size_t i = 0; i < n; ++i) {
       std::int32_t l = (*left)[i], r = (*right)[i];
-      if (l != -1 && (l < 0 || r < 0 || std::size_t(l) >= n || std::size_t(r) >= n || std::size_t(l) <= i ||
-                      std::size_t(r) <= i))
+      if (l != -1 && (l < 0 || r < 0 || std::size_t(l) >= n || std::size_t(r) >= n ||
+                      std::size_t(l) <= i || std::size_t(r) <= i))
         return Error::invalid("xgboost model: bad child index");
-      if (l != -1 && (*feature)[i] >= features) return Error::invalid("xgboost model: split on an unknown feature");
+      if (l != -1 && (*feature)[i] >= features)
+        return Error::invalid("xgboost model: split on an unknown feature");
       std::uint32_t read = (*feature)[i];
       if (l != -1 && !columns.empty()) read = columns[read];
-      Node node{l == -1 ? -1 : l + offset, l == -1 ? -1 : r + offset, read, (*value)[i], (*dleft)[i] != 0};
+      Node node{l == -1 ? -1 : l + offset, l == -1 ? -1 : r + offset, read, (*value)[i],
+                (*dleft)[i] != 0};
       if (l != -1 && !sets[i].empty()) {
         node.block = sets[i].back();
         node.set = static_cast<std::uint32_t>(f.in_set_.size());

@@ -32,11 +32,11 @@ class TreeForest {
 
  private:
   struct Node {
-    std::int32_t left;   // -1: leaf
+    std::int32_t left;  // -1: leaf
     std::int32_t right;
     std::uint32_t feature;
-    float value;         // split threshold (go left when x < value), or the leaf value
-    bool default_left;   // where a missing value goes
+    float value;        // split threshold (go left when x < value), or the leaf value
+    bool default_left;  // where a missing value goes
     // A category split: the one-hot block of `block` columns from `feature`;
     // go right when its set column is in the set (in_set_[set + position]).
     std::uint32_t block = 0;

@@ -41,7 +41,8 @@ std::unique_ptr<WeightedScore> WeightedScore::learn(const Dataset& data) {
 }
 
 Result<std::unique_ptr<WeightedScore>> WeightedScore::from_config(
-    const boost::json::value& config, const std::vector<std::string>& feature_names, const Dataset& data) {
+    const boost::json::value& config, const std::vector<std::string>& feature_names,
+    const Dataset& data) {
   features::JsonFields f(config, "weights config");
   const auto& weights = f.obj("weights");
   if (!f.ok()) return f.error();
@@ -53,13 +54,16 @@ Result<std::unique_ptr<WeightedScore>> WeightedScore::from_config(
       unknown.emplace_back(key);
       continue;
     }
-    if (!value.is_number()) return Error::invalid(fmt::format("weights config: \"{}\" is not a number", std::string_view(key)));
+    if (!value.is_number())
+      return Error::invalid(
+          fmt::format("weights config: \"{}\" is not a number", std::string_view(key)));
     w[static_cast<std::size_t>(it - feature_names.begin())] = value.to_number<double>();
   }
   if (!unknown.empty())
-    return Error::invalid(fmt::format("weights config names features the data does not have: {} "
-                                      "(features are named like \"age\" or \"job=admin.\")",
-                                      fmt::join(unknown, ", ")));
+    return Error::invalid(
+        fmt::format("weights config names features the data does not have: {} "
+                    "(features are named like \"age\" or \"job=admin.\")",
+                    fmt::join(unknown, ", ")));
   auto model = std::make_unique<WeightedScore>(std::move(w), 0, 1, true);
   model->fit_range(data);
   return model;
@@ -92,7 +96,10 @@ void WeightedScore::contributions(const float* row, std::size_t cols, std::span<
 }
 
 boost::json::object WeightedScore::to_json() const {
-  return {{"kind", "weighted"}, {"lo", lo_}, {"hi", hi_}, {"expert", expert_},
+  return {{"kind", "weighted"},
+          {"lo", lo_},
+          {"hi", hi_},
+          {"expert", expert_},
           {"weights", boost::json::array(weights_.begin(), weights_.end())}};
 }
 

@@ -18,9 +18,9 @@ class WeightedScore final : public Model {
   // Learns weights from the training rows.
   static std::unique_ptr<WeightedScore> learn(const Dataset& data);
   // Takes weights from an expert's JSON config; unknown feature names are an error.
-  static Result<std::unique_ptr<WeightedScore>> from_config(const boost::json::value& config,
-                                                            const std::vector<std::string>& feature_names,
-                                                            const Dataset& data);
+  static Result<std::unique_ptr<WeightedScore>> from_config(
+      const boost::json::value& config, const std::vector<std::string>& feature_names,
+      const Dataset& data);
   static Result<std::unique_ptr<WeightedScore>> from_json(const boost::json::value& json);
 
   WeightedScore(std::vector<double> weights, double lo, double hi, bool expert)

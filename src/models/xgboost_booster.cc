@@ -36,11 +36,14 @@ struct DMatrix {
 Result<std::unique_ptr<DMatrix>> make_dmatrix(const features::Matrix& m, std::span<const float> y,
                                               std::span<const std::uint8_t> categorical = {}) {
   auto d = std::make_unique<DMatrix>();
-  if (XGDMatrixCreateFromMat(m.data.data(), m.rows, m.cols, std::numeric_limits<float>::quiet_NaN(), &d->h))
+  if (XGDMatrixCreateFromMat(m.data.data(), m.rows, m.cols, std::numeric_limits<float>::quiet_NaN(),
+                             &d->h))
     return xgb_error("DMatrix");
-  if (!y.empty() && XGDMatrixSetFloatInfo(d->h, "label", y.data(), y.size())) return xgb_error("labels");
+  if (!y.empty() && XGDMatrixSetFloatInfo(d->h, "label", y.data(), y.size()))
+    return xgb_error("labels");
   if (std::find(categorical.begin(), categorical.end(), 1) != categorical.end()) {
-    if (categorical.size() != m.cols) return Error::invalid("boosted trees: a category flag per column expected");
+    if (categorical.size() != m.cols)
+      return Error::invalid("boosted trees: a category flag per column expected");
     std::vector<const char*> types(m.cols);
     for (std::size_t j = 0; j < m.cols; ++j) types[j] = categorical[j] ? "c" : "q";
     if (XGDMatrixSetStrFeatureInfo(d->h, "feature_type", types.data(), types.size()))
@@ -81,7 +84,8 @@ Result<BoosterData> BoosterData::make(const features::Matrix& train, std::span<c
   if (!dtrain) return dtrain.error();
   d.h_->train = std::move(*dtrain);
   if (valid.rows > 0) {
-    if (valid.cols != train.cols) return Error::invalid("boosted trees: validation rows of another width");
+    if (valid.cols != train.cols)
+      return Error::invalid("boosted trees: validation rows of another width");
     auto dvalid = make_dmatrix(valid, valid_y, categorical);
     if (!dvalid) return dvalid.error();
     d.h_->valid = std::move(*dvalid);
@@ -99,7 +103,8 @@ Result<Booster> Booster::train(const features::Matrix& train, std::span<const fl
   return Booster::train(*data, params, progress);
 }
 
-Result<Booster> Booster::train(const BoosterData& data, const BoosterParams& params, const Progress& progress) {
+Result<Booster> Booster::train(const BoosterData& data, const BoosterParams& params,
+                               const Progress& progress) {
   configure_once();
   if (!data.h_) return Error::invalid("boosted trees: no training data");
   const DMatrix* dtrain = data.h_->train.get();
@@ -127,8 +132,9 @@ Result<Booster> Booster::train(const BoosterData& data, const BoosterParams& par
   };
   for (const auto& [k, v] : settings)
     if (XGBoosterSetParam(b.h_->h, k, v.c_str())) return xgb_error(fmt::format("parameter {}", k));
-  if (params.max_leaves > 0 && (XGBoosterSetParam(b.h_->h, "grow_policy", "lossguide") ||
-                                XGBoosterSetParam(b.h_->h, "max_leaves", std::to_string(params.max_leaves).c_str())))
+  if (params.max_leaves > 0 &&
+      (XGBoosterSetParam(b.h_->h, "grow_policy", "lossguide") ||
+       XGBoosterSetParam(b.h_->h, "max_leaves", std::to_string(params.max_leaves).c_str())))
     return xgb_error("parameter max_leaves");
 
   DMatrixHandle evals[] = {dvalid->h};
@@ -139,13 +145,15 @@ Result<Booster> Booster::train(const BoosterData& data, const BoosterParams& par
   const bool stops_when_told = !early_stopping && params.stop_at_rounds.valid();
   int trained = 0;
   for (int round = 0; round < params.max_rounds; ++round) {
-    if (stops_when_told && params.stop_at_rounds.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
+    if (stops_when_told &&
+        params.stop_at_rounds.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
         round >= params.stop_at_rounds.get())
       break;
     if (params.thread_budget) {
       const int want = std::max(1, params.thread_budget->load(std::memory_order_relaxed));
       if (want != threads) {
-        if (XGBoosterSetParam(b.h_->h, "nthread", std::to_string(want).c_str())) return xgb_error("parameter nthread");
+        if (XGBoosterSetParam(b.h_->h, "nthread", std::to_string(want).c_str()))
+          return xgb_error("parameter nthread");
         threads = want;
       }
     }
@@ -157,10 +165,12 @@ Result<Booster> Booster::train(const BoosterData& data, const BoosterParams& par
       continue;
     }
     const char* text = nullptr;
-    if (XGBoosterEvalOneIter(b.h_->h, round, evals, eval_names, 1, &text)) return xgb_error("evaluation");
+    if (XGBoosterEvalOneIter(b.h_->h, round, evals, eval_names, 1, &text))
+      return xgb_error("evaluation");
     std::string_view s(text);
     auto colon = s.rfind(':');
-    double loss = colon == std::string_view::npos ? NAN : std::atof(std::string(s.substr(colon + 1)).c_str());
+    double loss =
+        colon == std::string_view::npos ? NAN : std::atof(std::string(s.substr(colon + 1)).c_str());
     if (progress) progress(round, loss);
     if (loss < best - 1e-7) {
       best = loss;
@@ -169,7 +179,8 @@ Result<Booster> Booster::train(const BoosterData& data, const BoosterParams& par
       break;
     }
   }
-  if (stops_when_told) best_round = std::clamp(params.stop_at_rounds.get(), 1, std::max(1, trained)) - 1;
+  if (stops_when_told)
+    best_round = std::clamp(params.stop_at_rounds.get(), 1, std::max(1, trained)) - 1;
   // Keep only the rounds up to the best one.
   BoosterHandle sliced = nullptr;
   int rc = XGBoosterSlice(b.h_->h, 0, best_round + 1, 1, &sliced);
@@ -191,8 +202,10 @@ Result<Booster> Booster::load(std::string_view bytes, int nthread) {
   b.h_ = std::make_unique<Handle>();
   if (XGBoosterCreate(nullptr, 0, &b.h_->h)) return xgb_error("create");
   if (XGBoosterLoadModelFromBuffer(b.h_->h, bytes.data(), bytes.size()))
-    return Error::invalid(fmt::format("the embedded boosted-tree model is damaged ({})", XGBGetLastError()));
-  if (XGBoosterSetParam(b.h_->h, "nthread", std::to_string(nthread).c_str())) return xgb_error("parameter nthread");
+    return Error::invalid(
+        fmt::format("the embedded boosted-tree model is damaged ({})", XGBGetLastError()));
+  if (XGBoosterSetParam(b.h_->h, "nthread", std::to_string(nthread).c_str()))
+    return xgb_error("parameter nthread");
   int rounds = 0;
   bst_ulong features = 0;
   if (XGBoosterBoostedRounds(b.h_->h, &rounds)) return xgb_error("rounds");
@@ -205,14 +218,16 @@ Result<Booster> Booster::load(std::string_view bytes, int nthread) {
 Result<std::string> Booster::save() const {
   bst_ulong len = 0;
   const char* data = nullptr;
-  if (XGBoosterSaveModelToBuffer(h_->h, R"({"format": "ubj"})", &len, &data)) return xgb_error("save");
+  if (XGBoosterSaveModelToBuffer(h_->h, R"({"format": "ubj"})", &len, &data))
+    return xgb_error("save");
   return std::string(data, len);
 }
 
 Result<std::string> Booster::save_json() const {
   bst_ulong len = 0;
   const char* data = nullptr;
-  if (XGBoosterSaveModelToBuffer(h_->h, R"({"format": "json"})", &len, &data)) return xgb_error("save");
+  if (XGBoosterSaveModelToBuffer(h_->h, R"({"format": "json"})", &len, &data))
+    return xgb_error("save");
   return std::string(data, len);
 }
 
@@ -230,7 +245,8 @@ Status Booster::predict(const float* x, std::size_t rows, std::size_t cols, doub
   return ok_status();
 }
 
-Status Booster::contributions(const float* x, std::size_t rows, std::size_t cols, std::vector<float>& out,
+Status Booster::contributions(const float* x, std::size_t rows, std::size_t cols,
+                              std::vector<float>& out,
                               std::span<const std::uint8_t> categorical) const {
   features::Matrix m;
   m.rows = rows;

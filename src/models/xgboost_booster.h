@@ -96,7 +96,8 @@ class Booster {
   static Result<Booster> train(const features::Matrix& train, std::span<const float> train_y,
                                const features::Matrix& valid, std::span<const float> valid_y,
                                const BoosterParams& params, const Progress& progress = {});
-  static Result<Booster> train(const BoosterData& data, const BoosterParams& params, const Progress& progress = {});
+  static Result<Booster> train(const BoosterData& data, const BoosterParams& params,
+                               const Progress& progress = {});
   // Loads what save() wrote.
   static Result<Booster> load(std::string_view bytes, int nthread = 1);
 

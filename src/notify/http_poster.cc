@@ -39,9 +39,11 @@ class CurlPoster final : public HttpPoster {
       return result;
     }
     curl_slist* list = nullptr;
-    for (const auto& [name, value] : headers) list = curl_slist_append(list, (name + ": " + value).c_str());
+    for (const auto& [name, value] : headers)
+      list = curl_slist_append(list, (name + ": " + value).c_str());
     list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(list, curl_slist_free_all);
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(list,
+                                                                            curl_slist_free_all);
     size_t seen = 0;
     CURL* h = curl.get();
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
@@ -49,7 +51,8 @@ class CurlPoster final : public HttpPoster {
     curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
@@ -62,7 +65,8 @@ class CurlPoster final : public HttpPoster {
     long code = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     if (code > 0) result.status_code = static_cast<int>(code);
-    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && code > 0)) result.error = curl_easy_strerror(rc);
+    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && code > 0))
+      result.error = curl_easy_strerror(rc);
     result.latency = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     return result;

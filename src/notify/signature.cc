@@ -49,8 +49,10 @@ Status verify_signature(std::string_view secret, std::string_view header, std::s
     size_t comma = header.find(',');
     std::string_view part = header.substr(0, comma);
     header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
-    if (part.starts_with("t=")) t_text = part.substr(2);
-    else if (part.starts_with("v1=")) v1 = part.substr(3);
+    if (part.starts_with("t="))
+      t_text = part.substr(2);
+    else if (part.starts_with("v1="))
+      v1 = part.substr(3);
   }
   int64_t t = 0;
   auto [end, ec] = std::from_chars(t_text.data(), t_text.data() + t_text.size(), t);

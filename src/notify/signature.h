@@ -39,8 +39,7 @@ std::string sign_webhook(std::string_view secret, int64_t unix_seconds, std::str
 // timestamp is within `tolerance` of `now`; otherwise an unauthenticated
 // Error saying why (malformed, stale, mismatch).
 Status verify_signature(std::string_view secret, std::string_view header, std::string_view body,
-                        Timestamp now,
-                        std::chrono::seconds tolerance = kDefaultSignatureTolerance);
+                        Timestamp now, std::chrono::seconds tolerance = kDefaultSignatureTolerance);
 
 // A new random secret: "whsec_" and 32 random bytes in hex.
 std::string generate_webhook_secret();

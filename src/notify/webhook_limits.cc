@@ -14,7 +14,8 @@ Status check_webhook_url(std::string_view url) {
     return Error::invalid("url is longer than " + std::to_string(kMaxWebhookUrlBytes) + " bytes",
                           "url");
   for (unsigned char c : url)
-    if (c <= 0x20 || c == 0x7f) return Error::invalid("url contains spaces or control characters", "url");
+    if (c <= 0x20 || c == 0x7f)
+      return Error::invalid("url contains spaces or control characters", "url");
   auto parsed = boost::urls::parse_absolute_uri(url);
   if (!parsed) return Error::invalid("url is not an absolute URL", "url");
   std::string scheme(parsed->scheme());
@@ -37,7 +38,8 @@ Status check_webhook_topics(const std::vector<std::string>& topics) {
       return Error::invalid("unknown topic '" + topics[i] + "' (decision, alert or score)",
                             "topics[" + std::to_string(i) + "]");
     if (std::find(topics.begin(), topics.begin() + i, topics[i]) != topics.begin() + i)
-      return Error::invalid("topic '" + topics[i] + "' is repeated", "topics[" + std::to_string(i) + "]");
+      return Error::invalid("topic '" + topics[i] + "' is repeated",
+                            "topics[" + std::to_string(i) + "]");
   }
   return {};
 }

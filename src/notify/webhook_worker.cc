@@ -77,7 +77,8 @@ Status WebhookWorker::flush_queue() {
   return {};
 }
 
-store::DeliveryAttempt WebhookWorker::send(const store::WebhookDelivery& d, const store::WebhookEndpoint& endpoint) {
+store::DeliveryAttempt WebhookWorker::send(const store::WebhookDelivery& d,
+                                           const store::WebhookEndpoint& endpoint) {
   Timestamp now = clock_.now();
   int64_t unix_seconds = to_unix_micros(now) / 1'000'000;
   std::vector<std::pair<std::string, std::string>> headers = {
@@ -101,8 +102,9 @@ store::DeliveryAttempt WebhookWorker::send(const store::WebhookDelivery& d, cons
   }
   if (a.delivered) {
     ++delivered_;
-    spdlog::info("webhooks: delivery {} ({} {}) to endpoint {} delivered on attempt {}: HTTP {} in {} ms",
-                 d.id, d.topic, d.event_id, d.endpoint_id, attempts, *r.status_code, a.latency_ms);
+    spdlog::info(
+        "webhooks: delivery {} ({} {}) to endpoint {} delivered on attempt {}: HTTP {} in {} ms",
+        d.id, d.topic, d.event_id, d.endpoint_id, attempts, *r.status_code, a.latency_ms);
   } else if (a.next_attempt_at) {
     spdlog::warn("webhooks: delivery {} to endpoint {} attempt {} failed ({}); next at {}", d.id,
                  d.endpoint_id, attempts, *a.error, format_timestamp(*a.next_attempt_at));
@@ -132,8 +134,9 @@ Result<size_t> WebhookWorker::step() {
   std::vector<std::pair<int64_t, store::DeliveryAttempt>> outcomes;
   std::vector<int64_t> unsent;
   for (const auto& d : *claimed) {
-    auto endpoint = std::find_if(endpoints->begin(), endpoints->end(),
-                                 [&](const store::WebhookEndpoint& e) { return e.id == d.endpoint_id; });
+    auto endpoint =
+        std::find_if(endpoints->begin(), endpoints->end(),
+                     [&](const store::WebhookEndpoint& e) { return e.id == d.endpoint_id; });
     if (endpoint == endpoints->end()) continue;  // removed since: its deliveries went with it
     if (clock_.now() >= stop_at) {
       unsent.push_back(d.id);

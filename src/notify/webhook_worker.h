@@ -6,10 +6,10 @@
 // of subscribed topics to webhook_deliveries as pending rows (one per
 // endpoint) in one transaction, claims up to `batch` due rows in one
 // transaction, attempts each (sign (signature.h), POST (HttpPoster)) and
-// stores the batch's outcomes in one transaction. A non-2xx answer, a timeout or no connection is a failure,
-// retried after BackoffPolicy's delay; after max_attempts the row is failed.
-// Pending rows outlive a restart: the next worker finds them due. Delivery is
-// at least once; receivers deduplicate on X-InsightCRM-Delivery.
+// stores the batch's outcomes in one transaction. A non-2xx answer, a timeout or no connection is a
+// failure, retried after BackoffPolicy's delay; after max_attempts the row is failed. Pending rows
+// outlive a restart: the next worker finds them due. Delivery is at least once; receivers
+// deduplicate on X-InsightCRM-Delivery.
 //
 // What is lost: messages still in the memory queue when the process dies
 // (between publish and the next step(), normally under a second), and
@@ -51,11 +51,11 @@ struct WebhookWorkerOptions {
 };
 
 struct WebhookWorkerStats {
-  uint64_t queued = 0;      // messages written to the outbox
+  uint64_t queued = 0;  // messages written to the outbox
   uint64_t attempts = 0;
   uint64_t delivered = 0;
-  uint64_t failed = 0;      // given up after max attempts
-  uint64_t dropped = 0;     // memory queue full, data too large or not JSON
+  uint64_t failed = 0;   // given up after max attempts
+  uint64_t dropped = 0;  // memory queue full, data too large or not JSON
 };
 
 class WebhookWorker {
@@ -86,7 +86,8 @@ class WebhookWorker {
  private:
   Status flush_queue();
   // One signed POST of a claimed delivery; its outcome, not yet stored.
-  store::DeliveryAttempt send(const store::WebhookDelivery& delivery, const store::WebhookEndpoint& endpoint);
+  store::DeliveryAttempt send(const store::WebhookDelivery& delivery,
+                              const store::WebhookEndpoint& endpoint);
 
   store::Database& db_;
   store::WebhookStore store_;

@@ -67,7 +67,9 @@ std::optional<Activity> select_one(soci::session& s, int64_t id) {
   return from_row(rows.front());
 }
 
-Error not_found(int64_t id) { return Error::not_found("no activity with id " + std::to_string(id)); }
+Error not_found(int64_t id) {
+  return Error::not_found("no activity with id " + std::to_string(id));
+}
 
 Status validate(Activity& a) {
   a.subject = trimmed(a.subject);
@@ -111,23 +113,23 @@ int64_t ActivityStore::insert_in(SqlRunner& r, const Activity& a) {
 
 Result<Activity> ActivityStore::create(const Actor& actor, Activity a) {
   if (auto v = validate(a); !v) return v.error();
-  return in_write_transaction(db_, "creating an activity",
-                              [&](soci::session& s) -> Result<Activity> {
-    if (auto v = check_references(s, a); !v) return v.error();
-    Timestamp now = clock_.now();
-    a.created_by_user_id = actor.user_id;
-    a.created_by_system = actor.is_system();
-    a.created_at = a.updated_at = now;
-    if (a.status == ActivityStatus::kOpen) {
-      a.completed_at.reset();
-    } else if (!a.completed_at) {
-      a.completed_at = now;
-    }
-    SociRunner run(s, db_.engine());
-    a.id = insert_in(run, a);
-    AuditLog::append_in(s, actor, now, "create", kEntity, a.id, nullptr, to_json(a));
-    return a;
-  });
+  return in_write_transaction(
+      db_, "creating an activity", [&](soci::session& s) -> Result<Activity> {
+        if (auto v = check_references(s, a); !v) return v.error();
+        Timestamp now = clock_.now();
+        a.created_by_user_id = actor.user_id;
+        a.created_by_system = actor.is_system();
+        a.created_at = a.updated_at = now;
+        if (a.status == ActivityStatus::kOpen) {
+          a.completed_at.reset();
+        } else if (!a.completed_at) {
+          a.completed_at = now;
+        }
+        SociRunner run(s, db_.engine());
+        a.id = insert_in(run, a);
+        AuditLog::append_in(s, actor, now, "create", kEntity, a.id, nullptr, to_json(a));
+        return a;
+      });
 }
 
 Result<Activity> ActivityStore::get(int64_t id) {
@@ -151,47 +153,47 @@ Result<Activity> ActivityStore::update(const Actor& actor, Activity changed) {
   });
 }
 
-Result<Activity> ActivityStore::set_status(const Actor& actor, int64_t id,
-                                           ActivityStatus status) {
+Result<Activity> ActivityStore::set_status(const Actor& actor, int64_t id, ActivityStatus status) {
   return change(actor, id, [status](Activity& a) { a.status = status; });
 }
 
 Result<Activity> ActivityStore::change(const Actor& actor, int64_t id,
                                        const std::function<void(Activity&)>& edit) {
-  return in_write_transaction(db_, "updating activity " + std::to_string(id),
-                              [&](soci::session& s) -> Result<Activity> {
-    auto before = select_one(s, id);
-    if (!before) return not_found(id);
-    Activity a = *before;
-    edit(a);
-    if (auto v = check_references(s, a); !v) return v.error();
-    Timestamp now = clock_.now();
-    if (a.status != before->status) {
-      a.completed_at = a.status == ActivityStatus::kOpen ? std::nullopt : std::optional(now);
-    }
-    a.updated_at = now;
-    exec(s,
-         "UPDATE activities SET kind = :p0, subject = :p1, due_at = :p2, status = :p3, "
-         "owner_id = :p4, lead_id = :p5, customer_id = :p6, completed_at = :p7, "
-         "updated_at = :p8 WHERE id = :p9",
-         {SqlValue::of(std::string(to_string(a.kind))), SqlValue::of(a.subject),
-          SqlValue::of(a.due_at), SqlValue::of(std::string(to_string(a.status))),
-          SqlValue::of(a.owner_id), SqlValue::of(a.lead_id), SqlValue::of(a.customer_id),
-          SqlValue::of(a.completed_at), SqlValue::of(now), SqlValue::of(a.id)});
-    AuditLog::append_in(s, actor, now, "update", kEntity, a.id, to_json(*before), to_json(a));
-    return a;
-  });
+  return in_write_transaction(
+      db_, "updating activity " + std::to_string(id), [&](soci::session& s) -> Result<Activity> {
+        auto before = select_one(s, id);
+        if (!before) return not_found(id);
+        Activity a = *before;
+        edit(a);
+        if (auto v = check_references(s, a); !v) return v.error();
+        Timestamp now = clock_.now();
+        if (a.status != before->status) {
+          a.completed_at = a.status == ActivityStatus::kOpen ? std::nullopt : std::optional(now);
+        }
+        a.updated_at = now;
+        exec(s,
+             "UPDATE activities SET kind = :p0, subject = :p1, due_at = :p2, status = :p3, "
+             "owner_id = :p4, lead_id = :p5, customer_id = :p6, completed_at = :p7, "
+             "updated_at = :p8 WHERE id = :p9",
+             {SqlValue::of(std::string(to_string(a.kind))), SqlValue::of(a.subject),
+              SqlValue::of(a.due_at), SqlValue::of(std::string(to_string(a.status))),
+              SqlValue::of(a.owner_id), SqlValue::of(a.lead_id), SqlValue::of(a.customer_id),
+              SqlValue::of(a.completed_at), SqlValue::of(now), SqlValue::of(a.id)});
+        AuditLog::append_in(s, actor, now, "update", kEntity, a.id, to_json(*before), to_json(a));
+        return a;
+      });
 }
 
 Status ActivityStore::remove(const Actor& actor, int64_t id) {
-  return in_write_transaction(db_, "deleting activity " + std::to_string(id),
-                              [&](soci::session& s) -> Status {
-    auto before = select_one(s, id);
-    if (!before) return not_found(id);
-    exec(s, "DELETE FROM activities WHERE id = :id", {SqlValue::of(id)});
-    AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before), nullptr);
-    return {};
-  });
+  return in_write_transaction(
+      db_, "deleting activity " + std::to_string(id), [&](soci::session& s) -> Status {
+        auto before = select_one(s, id);
+        if (!before) return not_found(id);
+        exec(s, "DELETE FROM activities WHERE id = :id", {SqlValue::of(id)});
+        AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before),
+                            nullptr);
+        return {};
+      });
 }
 
 ListCapabilities ActivityStore::list_capabilities() { return capabilities(kSpec); }

@@ -28,8 +28,8 @@ Result<AlertRecord> AlertStore::add(AlertRecord alert) {
          "RETURNING id",
         soci::use(alert.kind), soci::use(entity, entity_ind), soci::use(type, type_ind),
         soci::use(alert.expected), soci::use(alert.seen), soci::use(alert.sigma),
-        soci::use(alert.gamma), soci::use(alert.message), soci::use(alert.details),
-        soci::use(at), soci::use(created), soci::into(id);
+        soci::use(alert.gamma), soci::use(alert.message), soci::use(alert.details), soci::use(at),
+        soci::use(created), soci::into(id);
     alert.id = id;
     return alert;
   } catch (const std::exception& e) {

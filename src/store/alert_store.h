@@ -16,7 +16,7 @@
 namespace icrm::store {
 
 struct AlertRecord {
-  int64_t id = 0;  // set by the store
+  int64_t id = 0;    // set by the store
   std::string kind;  // entity_burst, entity_value, stream_spike, stream_collapse, tier_change
   std::optional<std::string> entity;      // none for whole-stream alerts
   std::optional<std::string> event_type;  // none for whole-stream alerts
@@ -32,8 +32,8 @@ struct AlertRecord {
 
 // A page of alerts, newest first.
 struct AlertFilter {
-  std::string kind;    // "" for all
-  std::string entity;  // "" for all
+  std::string kind;                   // "" for all
+  std::string entity;                 // "" for all
   std::optional<Timestamp> from, to;  // at >= from, at < to
   int64_t before_id = 0;              // the cursor; 0 = from the newest
   int64_t after_id = 0;               // only alerts newer than this (a resuming client)

@@ -48,17 +48,20 @@ Result<std::vector<ApiTokenRecord>> ApiTokenStore::select(const std::string& whe
     std::string name, hash, prefix, created, used, revoked;
     soci::indicator used_ind = soci::i_ok, revoked_ind = soci::i_ok;
     std::string text = text_key ? *text_key : std::string();
-    soci::statement st = text_key
-        ? ((**lease).prepare << "SELECT id, user_id, name, token_hash, prefix, created_at, "
-                                "last_used_at, revoked_at FROM api_tokens WHERE " + where,
-           soci::use(text), soci::into(id), soci::into(uid), soci::into(name), soci::into(hash),
-           soci::into(prefix), soci::into(created), soci::into(used, used_ind),
-           soci::into(revoked, revoked_ind))
-        : ((**lease).prepare << "SELECT id, user_id, name, token_hash, prefix, created_at, "
-                                "last_used_at, revoked_at FROM api_tokens WHERE " + where,
-           soci::use(key), soci::into(id), soci::into(uid), soci::into(name), soci::into(hash),
-           soci::into(prefix), soci::into(created), soci::into(used, used_ind),
-           soci::into(revoked, revoked_ind));
+    soci::statement st =
+        text_key
+            ? ((**lease).prepare << "SELECT id, user_id, name, token_hash, prefix, created_at, "
+                                    "last_used_at, revoked_at FROM api_tokens WHERE " +
+                                        where,
+               soci::use(text), soci::into(id), soci::into(uid), soci::into(name), soci::into(hash),
+               soci::into(prefix), soci::into(created), soci::into(used, used_ind),
+               soci::into(revoked, revoked_ind))
+            : ((**lease).prepare << "SELECT id, user_id, name, token_hash, prefix, created_at, "
+                                    "last_used_at, revoked_at FROM api_tokens WHERE " +
+                                        where,
+               soci::use(key), soci::into(id), soci::into(uid), soci::into(name), soci::into(hash),
+               soci::into(prefix), soci::into(created), soci::into(used, used_ind),
+               soci::into(revoked, revoked_ind));
     st.execute();
     while (st.fetch()) {
       ApiTokenRecord r;
@@ -125,7 +128,8 @@ Status ApiTokenStore::revoke(int64_t id, Timestamp at) {
                                                "revoked_at, :at) WHERE id = :id",
                           soci::use(when), soci::use(key));
     st.execute(true);
-    if (st.get_affected_rows() == 0) return Error::not_found("no API token with id " + std::to_string(id));
+    if (st.get_affected_rows() == 0)
+      return Error::not_found("no API token with id " + std::to_string(id));
   } catch (const std::exception& e) {
     return store_error("cannot revoke API token", e);
   }

@@ -2,7 +2,6 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <string>
 
 #include "store/validation.h"
@@ -25,8 +24,7 @@ Status check_attributes(const boost::json::object& attributes) {
     switch (value.kind()) {
       case boost::json::kind::object:
       case boost::json::kind::array:
-        return Error::invalid(field + " is a nested " +
-                                  (value.is_object() ? "object" : "array") +
+        return Error::invalid(field + " is a nested " + (value.is_object() ? "object" : "array") +
                                   "; attributes must be strings, numbers, booleans or null",
                               field);
       case boost::json::kind::string:
@@ -39,18 +37,18 @@ Status check_attributes(const boost::json::object& attributes) {
     }
   }
   if (boost::json::serialize(attributes).size() > kMaxAttributesBytes) {
-    return Error::too_large("attributes exceed " + std::to_string(kMaxAttributesBytes) +
-                                " bytes as JSON",
-                            "attributes");
+    return Error::too_large(
+        "attributes exceed " + std::to_string(kMaxAttributesBytes) + " bytes as JSON",
+        "attributes");
   }
   return {};
 }
 
 Result<boost::json::object> parse_attributes(std::string_view json_text) {
   if (json_text.size() > 4 * kMaxAttributesBytes) {
-    return Error::too_large("attributes exceed " + std::to_string(kMaxAttributesBytes) +
-                                " bytes as JSON",
-                            "attributes");
+    return Error::too_large(
+        "attributes exceed " + std::to_string(kMaxAttributesBytes) + " bytes as JSON",
+        "attributes");
   }
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(json_text, ec);

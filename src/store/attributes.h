@@ -16,7 +16,7 @@ namespace icrm::store {
 
 inline constexpr size_t kMaxAttributes = 50;
 inline constexpr size_t kMaxAttributeKeyLength = 64;
-inline constexpr size_t kMaxAttributeTextLength = 1000;  // one string value, in bytes
+inline constexpr size_t kMaxAttributeTextLength = 1000;   // one string value, in bytes
 inline constexpr size_t kMaxAttributesBytes = 16 * 1024;  // the serialised object
 
 // OK when `attributes` is flat and within the limits; otherwise the first

@@ -39,10 +39,9 @@ class AuditLog {
 
   // Appends inside the caller's open transaction on `s`. Throws
   // soci::soci_error like any statement in that transaction.
-  static void append_in(soci::session& s, const Actor& actor, Timestamp at,
-                        std::string_view action, std::string_view entity,
-                        std::optional<int64_t> entity_id, const boost::json::value& before,
-                        const boost::json::value& after);
+  static void append_in(soci::session& s, const Actor& actor, Timestamp at, std::string_view action,
+                        std::string_view entity, std::optional<int64_t> entity_id,
+                        const boost::json::value& before, const boost::json::value& after);
 
   Result<Page<AuditEntry>> list(const ListQuery& query);
   // What list() accepts, for documentation.

@@ -7,7 +7,6 @@
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -73,12 +72,13 @@ std::optional<std::string> sqlite_scalar(sqlite3* db, const char* sql) {
 Result<int> check_sqlite_file(sqlite3* db, const std::string& path) {
   auto integrity = sqlite_scalar(db, "PRAGMA integrity_check");
   if (!integrity || *integrity != "ok") {
-    return Error::invalid(path + " is not an intact SQLite database (" +
-                              integrity.value_or(sqlite3_errmsg(db)) + ")",
-                          "in");
+    return Error::invalid(
+        path + " is not an intact SQLite database (" + integrity.value_or(sqlite3_errmsg(db)) + ")",
+        "in");
   }
   auto version = sqlite_scalar(db, "SELECT MAX(version) FROM schema_version");
-  if (!version) return Error::invalid(path + " is not an InsightCRM database (no schema_version)", "in");
+  if (!version)
+    return Error::invalid(path + " is not an InsightCRM database (no schema_version)", "in");
   return std::stoi(*version);
 }
 
@@ -213,7 +213,8 @@ Result<BackupReport> backup_database(const std::string& url, const std::string& 
   BackupReport report;
   report.path = out_path;
   if (parsed->engine == Engine::kSqlite) {
-    if (parsed->sqlite_path.empty()) return Error::invalid("an in-memory database has nothing to back up", "db");
+    if (parsed->sqlite_path.empty())
+      return Error::invalid("an in-memory database has nothing to back up", "db");
     if (!fs::exists(parsed->sqlite_path, ec)) {
       return Error::not_found("no database at " + parsed->sqlite_path);
     }
@@ -249,7 +250,9 @@ Result<BackupReport> backup_database(const std::string& url, const std::string& 
     }
   }
   fs::rename(partial, out_path, ec);
-  if (ec) return Error::unavailable("cannot move the backup into place at " + out_path + ": " + ec.message());
+  if (ec)
+    return Error::unavailable("cannot move the backup into place at " + out_path + ": " +
+                              ec.message());
   report.bytes = static_cast<int64_t>(fs::file_size(out_path, ec));
   return report;
 }
@@ -263,7 +266,8 @@ Status restore_database(const std::string& url, const std::string& in_path, bool
   }
   int backup_version = 0;
   if (parsed->engine == Engine::kSqlite) {
-    if (parsed->sqlite_path.empty()) return Error::invalid("cannot restore into an in-memory database", "db");
+    if (parsed->sqlite_path.empty())
+      return Error::invalid("cannot restore into an in-memory database", "db");
     auto src = open_sqlite(in_path, SQLITE_OPEN_READONLY);
     if (!src) return src.error();
     auto version = check_sqlite_file(src->get(), in_path);
@@ -271,9 +275,8 @@ Status restore_database(const std::string& url, const std::string& in_path, bool
     backup_version = *version;
   } else {
     if (auto listed = run_program({"pg_restore", "--list", in_path}, {}); !listed) {
-      return Error::invalid(in_path + " is not a pg_dump custom-format backup: " +
-                                listed.error().message,
-                            "in");
+      return Error::invalid(
+          in_path + " is not a pg_dump custom-format backup: " + listed.error().message, "in");
     }
   }
   if (backup_version > Database::latest_schema_version()) {

@@ -70,7 +70,8 @@ class BulkWriter::Backend {
   virtual Status exec(const std::string& sql) = 0;
   // Runs a statement; when it returns rows, the first column of the first row
   // (RETURNING id) is the result.
-  virtual Result<std::optional<int64_t>> run(const std::string& sql, std::span<const Cell> params) = 0;
+  virtual Result<std::optional<int64_t>> run(const std::string& sql,
+                                             std::span<const Cell> params) = 0;
   virtual Status query(const std::string& sql, std::span<const Cell> params, const RowFn& fn) = 0;
   virtual Status insert_transactions(std::span<const TransactionRow> rows) = 0;
   // Frees the statements it prepared on the connection, which goes back to
@@ -114,7 +115,8 @@ std::string question_mark_params(std::string_view sql) {
       if (c == quote) quote = 0;
     } else if (c == '\'' || c == '"') {
       quote = c;
-    } else if (c == '$' && i + 1 < out.size() && std::isdigit(static_cast<unsigned char>(out[i + 1]))) {
+    } else if (c == '$' && i + 1 < out.size() &&
+               std::isdigit(static_cast<unsigned char>(out[i + 1]))) {
       out[i] = '?';
     }
   }
@@ -138,7 +140,8 @@ class SqliteBackend final : public BulkWriter::Backend {
     return {};
   }
 
-  Result<std::optional<int64_t>> run(const std::string& sql, std::span<const Cell> params) override {
+  Result<std::optional<int64_t>> run(const std::string& sql,
+                                     std::span<const Cell> params) override {
     auto st = prepare(sql);
     if (!st) return st.error();
     auto bound = bind(*st, params);
@@ -168,7 +171,8 @@ class SqliteBackend final : public BulkWriter::Backend {
           row[i].reset();
         } else {
           const auto* text = reinterpret_cast<const char*>(sqlite_api::sqlite3_column_text(*st, i));
-          row[i] = std::string_view(text, static_cast<std::size_t>(sqlite_api::sqlite3_column_bytes(*st, i)));
+          row[i] = std::string_view(
+              text, static_cast<std::size_t>(sqlite_api::sqlite3_column_bytes(*st, i)));
         }
       }
       fn(row);
@@ -190,7 +194,8 @@ class SqliteBackend final : public BulkWriter::Backend {
       if (!st) return st.error();
       Cell cells[10 * kRowsPerInsert];
       for (; i + kRowsPerInsert <= rows.size(); i += kRowsPerInsert) {
-        for (std::size_t k = 0; k < kRowsPerInsert; ++k) transaction_cells(rows[i + k], cells + 10 * k);
+        for (std::size_t k = 0; k < kRowsPerInsert; ++k)
+          transaction_cells(rows[i + k], cells + 10 * k);
         if (auto s = step_done(*st, cells); !s) return s;
       }
     }
@@ -249,8 +254,8 @@ class SqliteBackend final : public BulkWriter::Backend {
     const std::string numbered = question_mark_params(sql);
     if (sqlite_api::sqlite3_prepare_v3(db_, numbered.c_str(), static_cast<int>(numbered.size()),
                                        SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) {
-      return Error::internal(fmt::format("sqlite cannot prepare {}: {}", sql,
-                                         sqlite_api::sqlite3_errmsg(db_)));
+      return Error::internal(
+          fmt::format("sqlite cannot prepare {}: {}", sql, sqlite_api::sqlite3_errmsg(db_)));
     }
     cache_.emplace(sql, st);
     return st;
@@ -306,7 +311,8 @@ class PgBackend final : public BulkWriter::Backend {
     return check(r.get());
   }
 
-  Result<std::optional<int64_t>> run(const std::string& sql, std::span<const Cell> params) override {
+  Result<std::optional<int64_t>> run(const std::string& sql,
+                                     std::span<const Cell> params) override {
     std::optional<int64_t> id;
     auto st = query(sql, params, [&id](std::span<const std::optional<std::string_view>> row) {
       if (!id && !row.empty() && row[0]) id = std::stoll(std::string(*row[0]));
@@ -359,7 +365,8 @@ class PgBackend final : public BulkWriter::Backend {
 
   Status insert_transactions(std::span<const TransactionRow> rows) override {
     if (rows.empty()) return {};
-    PgResult start(PQexec(conn_, fmt::format("COPY transactions ({}) FROM STDIN", kTransactionColumns).c_str()));
+    PgResult start(PQexec(
+        conn_, fmt::format("COPY transactions ({}) FROM STDIN", kTransactionColumns).c_str()));
     if (PQresultStatus(start.get()) != PGRES_COPY_IN) return check(start.get());
     std::string buf;
     buf.reserve(kCopyChunkBytes + 4096);
@@ -385,7 +392,8 @@ class PgBackend final : public BulkWriter::Backend {
       if (buf.size() >= kCopyChunkBytes && !send()) break;
     }
     if (!buf.empty()) send();
-    if (PQputCopyEnd(conn_, nullptr) != 1) return Error::unavailable(std::string("postgresql: ") + PQerrorMessage(conn_));
+    if (PQputCopyEnd(conn_, nullptr) != 1)
+      return Error::unavailable(std::string("postgresql: ") + PQerrorMessage(conn_));
     Status result;
     while (PGresult* r = PQgetResult(conn_)) {
       PgResult owned(r);
@@ -399,11 +407,20 @@ class PgBackend final : public BulkWriter::Backend {
   static void append_copy_text(std::string_view s, std::string& out) {
     for (char c : s) {
       switch (c) {
-        case '\\': out += "\\\\"; break;
-        case '\t': out += "\\t"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        default: out.push_back(c);
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          out.push_back(c);
       }
     }
   }
@@ -498,7 +515,8 @@ Status BulkWriter::set_sync_commits(bool on) {
   if (engine_ != Engine::kSqlite || rollback_journal_) return {};  // rollback journal: always FULL
   if (in_transaction_) return Error::internal("set_sync_commits inside a transaction");
   // FULL: the WAL is synced at every commit. NORMAL: only at checkpoints.
-  return backend_->exec(fmt::format("PRAGMA synchronous = {}", on ? std::max<int64_t>(pooled_synchronous_, 2) : 1));
+  return backend_->exec(
+      fmt::format("PRAGMA synchronous = {}", on ? std::max<int64_t>(pooled_synchronous_, 2) : 1));
 }
 
 Result<bool> BulkWriter::use_rollback_journal(std::string_view table) {
@@ -526,7 +544,8 @@ Result<bool> BulkWriter::use_rollback_journal(std::string_view table) {
   if (!st || mode != "delete") return false;
   rollback_journal_ = true;
   writeback_ = FileWriteback::of_open_file(file);
-  st = backend_->exec(fmt::format("PRAGMA synchronous = {}", std::max<int64_t>(pooled_synchronous_, 2)));
+  st = backend_->exec(
+      fmt::format("PRAGMA synchronous = {}", std::max<int64_t>(pooled_synchronous_, 2)));
   if (!st) return st.error();
   return true;
 }
@@ -540,7 +559,9 @@ Status BulkWriter::end_rollback_journal() {
                               if (!row.empty() && row[0]) mode = *row[0];
                             });
   if (!st) return st;
-  if (mode != "wal") return Error::unavailable("could not switch the database back to WAL (journal mode " + mode + ")");
+  if (mode != "wal")
+    return Error::unavailable("could not switch the database back to WAL (journal mode " + mode +
+                              ")");
   rollback_journal_ = false;
   writeback_ = {};
   return {};
@@ -688,7 +709,9 @@ Result<int64_t> BulkWriter::read_keys(KeyColumn column, KeyIndex& index, int64_t
       sql = "SELECT id, lower(email) FROM users WHERE id > $1";
       break;
     case KeyColumn::kTransactionKey:
-      sql = "SELECT id, external_id, line_no FROM transactions WHERE id > $1 AND external_id IS NOT NULL";
+      sql =
+          "SELECT id, external_id, line_no FROM transactions WHERE id > $1 AND external_id IS NOT "
+          "NULL";
       break;
     case KeyColumn::kActivityImportKey:
       sql = "SELECT id, import_key FROM activities WHERE id > $1 AND import_key IS NOT NULL";
@@ -726,9 +749,9 @@ Result<int64_t> BulkWriter::insert_customer(const CustomerRow& r) {
       "INSERT INTO customers (external_id, name, email, phone, company, country, status, owner_id, "
       "attributes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
       "RETURNING id";
-  Cell p[] = {opt(r.external_id), txt(r.name), opt(r.email), opt(r.phone), opt(r.company),
-              opt(r.country), txt(r.status), opt(r.owner_id), txt(r.attributes), txt(r.created_at),
-              txt(r.updated_at)};
+  Cell p[] = {opt(r.external_id), txt(r.name),       opt(r.email),     opt(r.phone),
+              opt(r.company),     opt(r.country),    txt(r.status),    opt(r.owner_id),
+              txt(r.attributes),  txt(r.created_at), txt(r.updated_at)};
   return need_id(backend_->run(sql, p), "customers");
 }
 
@@ -739,9 +762,17 @@ Status BulkWriter::update_customer(int64_t id, const CustomerRow& r) {
       "country = COALESCE($6, country), status = COALESCE($7, status), "
       "owner_id = COALESCE($8, owner_id), attributes = COALESCE($9, attributes), updated_at = $10 "
       "WHERE id = $11";
-  Cell p[] = {opt(r.external_id), txt(r.name), opt(r.email), opt(r.phone), opt(r.company),
-              opt(r.country), keep_if_empty(r.status), opt(r.owner_id),
-              keep_if_empty(r.attributes), txt(r.updated_at), id};
+  Cell p[] = {opt(r.external_id),
+              txt(r.name),
+              opt(r.email),
+              opt(r.phone),
+              opt(r.company),
+              opt(r.country),
+              keep_if_empty(r.status),
+              opt(r.owner_id),
+              keep_if_empty(r.attributes),
+              txt(r.updated_at),
+              id};
   auto st = backend_->run(sql, p);
   if (!st) return st.error();
   return {};
@@ -762,10 +793,12 @@ Result<int64_t> BulkWriter::insert_lead(const LeadRow& r) {
       "expected_value_minor, currency, attributes, customer_id, contacted_at, qualified_at, "
       "converted_at, lost_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
       "$10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
-  Cell p[] = {opt(r.external_id), txt(r.name), opt(r.email), opt(r.company), opt(r.source),
-              txt(r.status), opt(r.owner_id), opt(r.expected_value_minor), txt(r.currency),
-              txt(r.attributes), opt(r.customer_id), opt(r.contacted_at), opt(r.qualified_at),
-              opt(r.converted_at), opt(r.lost_at), txt(r.created_at), txt(r.updated_at)};
+  Cell p[] = {
+      opt(r.external_id),  txt(r.name),         opt(r.email),       opt(r.company),
+      opt(r.source),       txt(r.status),       opt(r.owner_id),    opt(r.expected_value_minor),
+      txt(r.currency),     txt(r.attributes),   opt(r.customer_id), opt(r.contacted_at),
+      opt(r.qualified_at), opt(r.converted_at), opt(r.lost_at),     txt(r.created_at),
+      txt(r.updated_at)};
   auto id = need_id(backend_->run(sql, p), "leads");
   if (!id) return id;
   static const std::string change_sql =
@@ -789,11 +822,23 @@ Status BulkWriter::update_lead(int64_t id, const LeadRow& r) {
       "customer_id = COALESCE($11, customer_id), contacted_at = COALESCE($12, contacted_at), "
       "qualified_at = COALESCE($13, qualified_at), converted_at = COALESCE($14, converted_at), "
       "lost_at = COALESCE($15, lost_at), updated_at = $16 WHERE id = $17";
-  Cell p[] = {opt(r.external_id), txt(r.name), opt(r.email), opt(r.company), opt(r.source),
-              keep_if_empty(r.status), opt(r.owner_id), opt(r.expected_value_minor),
-              keep_if_empty(r.currency), keep_if_empty(r.attributes), opt(r.customer_id),
-              opt(r.contacted_at), opt(r.qualified_at), opt(r.converted_at), opt(r.lost_at),
-              txt(r.updated_at), id};
+  Cell p[] = {opt(r.external_id),
+              txt(r.name),
+              opt(r.email),
+              opt(r.company),
+              opt(r.source),
+              keep_if_empty(r.status),
+              opt(r.owner_id),
+              opt(r.expected_value_minor),
+              keep_if_empty(r.currency),
+              keep_if_empty(r.attributes),
+              opt(r.customer_id),
+              opt(r.contacted_at),
+              opt(r.qualified_at),
+              opt(r.converted_at),
+              opt(r.lost_at),
+              txt(r.updated_at),
+              id};
   auto st = backend_->run(sql, p);
   if (!st) return st.error();
   return {};
@@ -803,8 +848,8 @@ Result<int64_t> BulkWriter::insert_product(const ProductRow& r) {
   static const std::string sql =
       "INSERT INTO products (sku, name, category, unit_price_minor, currency, created_at, "
       "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
-  Cell p[] = {txt(r.sku), txt(r.name), opt(r.category), r.unit_price_minor, txt(r.currency),
-              txt(r.created_at), txt(r.updated_at)};
+  Cell p[] = {txt(r.sku),      txt(r.name),       opt(r.category),  r.unit_price_minor,
+              txt(r.currency), txt(r.created_at), txt(r.updated_at)};
   return need_id(backend_->run(sql, p), "products");
 }
 
@@ -886,8 +931,13 @@ Status BulkWriter::update_product(int64_t id, const ProductRow& r) {
   static const std::string sql =
       "UPDATE products SET sku = $1, name = $2, category = COALESCE($3, category), "
       "unit_price_minor = $4, currency = COALESCE($5, currency), updated_at = $6 WHERE id = $7";
-  Cell p[] = {txt(r.sku), txt(r.name), opt(r.category), r.unit_price_minor,
-              keep_if_empty(r.currency), txt(r.updated_at), id};
+  Cell p[] = {txt(r.sku),
+              txt(r.name),
+              opt(r.category),
+              r.unit_price_minor,
+              keep_if_empty(r.currency),
+              txt(r.updated_at),
+              id};
   auto st = backend_->run(sql, p);
   if (!st) return st.error();
   return {};
@@ -903,8 +953,8 @@ Status BulkWriter::update_transaction(int64_t id, const TransactionRow& r) {
   static const std::string sql =
       "UPDATE transactions SET customer_id = $1, product_id = $2, quantity = $3, "
       "unit_price_minor = $4, amount_minor = $5, currency = $6, occurred_us = $7 WHERE id = $8";
-  Cell p[] = {opt(r.customer_id), opt(r.product_id), r.quantity, r.unit_price_minor,
-              r.amount_minor, txt(r.currency), r.occurred_us, id};
+  Cell p[] = {opt(r.customer_id), opt(r.product_id), r.quantity,    r.unit_price_minor,
+              r.amount_minor,     txt(r.currency),   r.occurred_us, id};
   auto st = backend_->run(sql, p);
   if (!st) return st.error();
   return {};
@@ -926,7 +976,8 @@ Result<std::optional<Timestamp>> row_time(const std::optional<std::string>& text
 }
 template <typename T>
 Result<T> row_choice(std::optional<T> parsed, const std::string& text, std::string_view what) {
-  if (!parsed) return Error::invalid("'" + text + "' is not a valid " + std::string(what), std::string(what));
+  if (!parsed)
+    return Error::invalid("'" + text + "' is not a valid " + std::string(what), std::string(what));
   return *parsed;
 }
 }  // namespace
@@ -947,21 +998,29 @@ class BulkRunner final : public SqlRunner {
     cells.reserve(params.size());
     for (const SqlValue& p : params) {
       switch (p.kind) {
-        case SqlValue::Kind::kNull: cells.emplace_back(std::monostate{}); break;
-        case SqlValue::Kind::kInt: cells.emplace_back(static_cast<int64_t>(p.i)); break;
-        case SqlValue::Kind::kDouble: cells.emplace_back(p.d); break;
-        case SqlValue::Kind::kText: cells.emplace_back(std::string_view(p.s)); break;
+        case SqlValue::Kind::kNull:
+          cells.emplace_back(std::monostate{});
+          break;
+        case SqlValue::Kind::kInt:
+          cells.emplace_back(static_cast<int64_t>(p.i));
+          break;
+        case SqlValue::Kind::kDouble:
+          cells.emplace_back(p.d);
+          break;
+        case SqlValue::Kind::kText:
+          cells.emplace_back(std::string_view(p.s));
+          break;
       }
     }
     std::vector<SqlRow> rows;
-    auto st = backend_.query(text, cells,
-                             [&](std::span<const std::optional<std::string_view>> row) {
-                               SqlRow out(columns);
-                               for (size_t i = 0; i < columns && i < row.size(); ++i) {
-                                 if (row[i]) out[i] = std::string(*row[i]);
-                               }
-                               rows.push_back(std::move(out));
-                             });
+    auto st =
+        backend_.query(text, cells, [&](std::span<const std::optional<std::string_view>> row) {
+          SqlRow out(columns);
+          for (size_t i = 0; i < columns && i < row.size(); ++i) {
+            if (row[i]) out[i] = std::string(*row[i]);
+          }
+          rows.push_back(std::move(out));
+        });
     if (!st) throw SqlRunnerError(st.error());
     return rows;
   }
@@ -975,8 +1034,9 @@ class BulkRunner final : public SqlRunner {
     for (size_t i = 0; i < sql.size(); ++i) {
       char c = sql[i];
       if (c == '\'') quoted = !quoted;
-      bool starts_name = i + 1 < sql.size() && (std::isalpha(static_cast<unsigned char>(sql[i + 1])) ||
-                                               sql[i + 1] == '_');
+      bool starts_name =
+          i + 1 < sql.size() &&
+          (std::isalpha(static_cast<unsigned char>(sql[i + 1])) || sql[i + 1] == '_');
       if (!quoted && c == ':' && starts_name && (i == 0 || sql[i - 1] != ':')) {
         out += "$" + std::to_string(++n);
         while (i + 1 < sql.size() &&
@@ -1090,7 +1150,8 @@ Result<int64_t> BulkWriter::insert_communication(const CommunicationRow& r) {
   try {
     BulkRunner run(*backend_, engine_);
     int64_t id = CommunicationStore::insert_in(run, c);
-    if (auto st = set_import_key(*backend_, "communications", id, r.import_key); !st) return st.error();
+    if (auto st = set_import_key(*backend_, "communications", id, r.import_key); !st)
+      return st.error();
     return id;
   } catch (const std::exception& e) {
     return db_error(e, "storing a communication");
@@ -1104,7 +1165,8 @@ Status BulkWriter::insert_events(std::span<const LoggedEvent> events) {
   auto sql_for = [](std::size_t rows) {
     // A re-delivered event has the same entity (so partition), time and key:
     // the log's one unique index (migration 0007) skips it.
-    return "INSERT INTO events (event_key, entity, type, ts_us, value, attrs, received_us, too_late, "
+    return "INSERT INTO events (event_key, entity, type, ts_us, value, attrs, received_us, "
+           "too_late, "
            "entity_part) VALUES " +
            values_list(rows, kColumns) + " ON CONFLICT DO NOTHING";
   };
@@ -1120,7 +1182,8 @@ Status BulkWriter::insert_events(std::span<const LoggedEvent> events) {
                                  std::string_view(e.attrs), to_unix_micros(e.received_at),
                                  int64_t{e.too_late ? 1 : 0}, int64_t{entity_partition(e.entity)}});
     }
-    auto st = backend_->run(chunk.size() == kRowsPerInsert ? full_sql : sql_for(chunk.size()), cells);
+    auto st =
+        backend_->run(chunk.size() == kRowsPerInsert ? full_sql : sql_for(chunk.size()), cells);
     if (!st) return st.error();
   }
   return {};
@@ -1141,32 +1204,38 @@ Status BulkWriter::audit(std::optional<int64_t> user_id, std::string_view action
 Status BulkWriter::export_rows(std::string_view table, const ExportRowFn& fn) {
   std::string sql;
   if (table == "customers") {
-    sql = "SELECT c.external_id, c.name, c.email, c.phone, c.company, c.country, c.status, "
-          "u.email, c.attributes, c.created_at, c.updated_at FROM customers c "
-          "LEFT JOIN users u ON u.id = c.owner_id ORDER BY c.id";
+    sql =
+        "SELECT c.external_id, c.name, c.email, c.phone, c.company, c.country, c.status, "
+        "u.email, c.attributes, c.created_at, c.updated_at FROM customers c "
+        "LEFT JOIN users u ON u.id = c.owner_id ORDER BY c.id";
   } else if (table == "leads") {
-    sql = "SELECT l.external_id, l.name, l.email, l.company, l.source, l.status, u.email, "
-          "l.expected_value_minor, l.currency, c.external_id, l.contacted_at, l.qualified_at, "
-          "l.converted_at, l.lost_at, l.attributes, l.created_at, l.updated_at FROM leads l "
-          "LEFT JOIN users u ON u.id = l.owner_id LEFT JOIN customers c ON c.id = l.customer_id "
-          "ORDER BY l.id";
+    sql =
+        "SELECT l.external_id, l.name, l.email, l.company, l.source, l.status, u.email, "
+        "l.expected_value_minor, l.currency, c.external_id, l.contacted_at, l.qualified_at, "
+        "l.converted_at, l.lost_at, l.attributes, l.created_at, l.updated_at FROM leads l "
+        "LEFT JOIN users u ON u.id = l.owner_id LEFT JOIN customers c ON c.id = l.customer_id "
+        "ORDER BY l.id";
   } else if (table == "products") {
-    sql = "SELECT sku, name, category, unit_price_minor, currency, created_at, updated_at "
-          "FROM products ORDER BY id";
+    sql =
+        "SELECT sku, name, category, unit_price_minor, currency, created_at, updated_at "
+        "FROM products ORDER BY id";
   } else if (table == "transactions") {
-    sql = "SELECT t.external_id, t.line_no, c.external_id, p.sku, t.quantity, t.unit_price_minor, "
-          "t.amount_minor, t.currency, t.occurred_us, t.created_at FROM transactions t "
-          "LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN products p ON p.id = t.product_id "
-          "ORDER BY t.id";
+    sql =
+        "SELECT t.external_id, t.line_no, c.external_id, p.sku, t.quantity, t.unit_price_minor, "
+        "t.amount_minor, t.currency, t.occurred_us, t.created_at FROM transactions t "
+        "LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN products p ON p.id = t.product_id "
+        "ORDER BY t.id";
   } else if (table == "activities") {
-    sql = "SELECT a.kind, a.subject, a.due_at, a.status, u.email, l.external_id, c.external_id, "
-          "a.completed_at, a.created_at, a.updated_at FROM activities a "
-          "LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN leads l ON l.id = a.lead_id "
-          "LEFT JOIN customers c ON c.id = a.customer_id ORDER BY a.id";
+    sql =
+        "SELECT a.kind, a.subject, a.due_at, a.status, u.email, l.external_id, c.external_id, "
+        "a.completed_at, a.created_at, a.updated_at FROM activities a "
+        "LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN leads l ON l.id = a.lead_id "
+        "LEFT JOIN customers c ON c.id = a.customer_id ORDER BY a.id";
   } else if (table == "communications") {
-    sql = "SELECT l.external_id, c.external_id, m.direction, m.channel, m.subject, m.body, "
-          "m.occurred_at, m.created_at FROM communications m LEFT JOIN leads l ON l.id = m.lead_id "
-          "LEFT JOIN customers c ON c.id = m.customer_id ORDER BY m.id";
+    sql =
+        "SELECT l.external_id, c.external_id, m.direction, m.channel, m.subject, m.body, "
+        "m.occurred_at, m.created_at FROM communications m LEFT JOIN leads l ON l.id = m.lead_id "
+        "LEFT JOIN customers c ON c.id = m.customer_id ORDER BY m.id";
   } else {
     return Error::invalid("cannot export " + std::string(table), "kind");
   }

@@ -114,10 +114,10 @@ enum class KeyColumn {
   kCustomerExternalId,
   kCustomerEmail,  // lower(email)
   kLeadExternalId,
-  kLeadEmail,      // lower(email)
+  kLeadEmail,  // lower(email)
   kProductSku,
-  kUserEmail,      // lower(email)
-  kTransactionKey, // transaction_key(external_id, line_no)
+  kUserEmail,       // lower(email)
+  kTransactionKey,  // transaction_key(external_id, line_no)
   kActivityImportKey,
   kCommunicationImportKey,
 };

@@ -139,7 +139,8 @@ Neighbours neighbours(SqlRunner& r, const Party& party, Timestamp at, int64_t id
   SqlParams one = {SqlValue::of(party.id), SqlValue::of(at), SqlValue::of(at), SqlValue::of(id)};
   SqlParams params = one;
   params.insert(params.end(), one.begin(), one.end());
-  auto rows = r.query(side("0", "<", " DESC", 1) + " UNION ALL " + side("1", ">", "", 2), params, 5);
+  auto rows =
+      r.query(side("0", "<", " DESC", 1) + " UNION ALL " + side("1", ">", "", 2), params, 5);
   Neighbours out;
   for (const auto& row : rows) {
     Neighbour n{cell_int(row[1]), parse_direction(cell_text(row[2])).value_or(Direction::kIn),
@@ -208,66 +209,69 @@ Result<Communication> CommunicationStore::create(const Actor& actor, Communicati
   if (auto v = validate(c); !v) return v.error();
   return in_write_transaction(db_, "storing a communication",
                               [&](soci::session& s) -> Result<Communication> {
-    if (auto v = check_references(s, c); !v) return v.error();
-    c.created_at = clock_.now();
-    SociRunner run(s, db_.engine());
-    int64_t id = insert_in(run, c);
-    auto stored = select_one(run, id);
-    AuditLog::append_in(s, actor, c.created_at, "create", kEntity, id, nullptr, to_json(*stored));
-    return *stored;
-  });
+                                if (auto v = check_references(s, c); !v) return v.error();
+                                c.created_at = clock_.now();
+                                SociRunner run(s, db_.engine());
+                                int64_t id = insert_in(run, c);
+                                auto stored = select_one(run, id);
+                                AuditLog::append_in(s, actor, c.created_at, "create", kEntity, id,
+                                                    nullptr, to_json(*stored));
+                                return *stored;
+                              });
 }
 
 Result<Communication> CommunicationStore::get(int64_t id) {
   return with_connection(db_, "reading a communication",
                          [&](soci::session& s) -> Result<Communication> {
-    SociRunner run(s, db_.engine());
-    auto c = select_one(run, id);
-    if (!c) return not_found(id);
-    return *c;
-  });
+                           SociRunner run(s, db_.engine());
+                           auto c = select_one(run, id);
+                           if (!c) return not_found(id);
+                           return *c;
+                         });
 }
 
 Result<Communication> CommunicationStore::update(const Actor& actor, Communication c) {
   if (auto v = validate(c); !v) return v.error();
-  return in_write_transaction(db_, "updating communication " + std::to_string(c.id),
-                              [&](soci::session& s) -> Result<Communication> {
-    SociRunner run(s, db_.engine());
-    auto before = select_one(run, c.id);
-    if (!before) return not_found(c.id);
-    if (auto v = check_references(s, c); !v) return v.error();
-    lock_party(run, party_of(*before));
-    lock_party(run, party_of(c));
-    auto old_next = neighbours(run, party_of(*before), before->occurred_at, before->id).after;
-    exec(s,
-         "UPDATE communications SET lead_id = :p0, customer_id = :p1, direction = :p2, "
-         "channel = :p3, subject = :p4, body = :p5, occurred_at = :p6 WHERE id = :p7",
-         {SqlValue::of(c.lead_id), SqlValue::of(c.customer_id),
-          SqlValue::of(std::string(to_string(c.direction))),
-          SqlValue::of(std::string(to_string(c.channel))), SqlValue::of(c.subject),
-          SqlValue::of(c.body), SqlValue::of(c.occurred_at), SqlValue::of(c.id)});
-    settle(run, c.id);
-    if (old_next) settle(run, old_next->id);
-    auto after = select_one(run, c.id);
-    AuditLog::append_in(s, actor, clock_.now(), "update", kEntity, c.id, to_json(*before),
-                        to_json(*after));
-    return *after;
-  });
+  return in_write_transaction(
+      db_, "updating communication " + std::to_string(c.id),
+      [&](soci::session& s) -> Result<Communication> {
+        SociRunner run(s, db_.engine());
+        auto before = select_one(run, c.id);
+        if (!before) return not_found(c.id);
+        if (auto v = check_references(s, c); !v) return v.error();
+        lock_party(run, party_of(*before));
+        lock_party(run, party_of(c));
+        auto old_next = neighbours(run, party_of(*before), before->occurred_at, before->id).after;
+        exec(s,
+             "UPDATE communications SET lead_id = :p0, customer_id = :p1, direction = :p2, "
+             "channel = :p3, subject = :p4, body = :p5, occurred_at = :p6 WHERE id = :p7",
+             {SqlValue::of(c.lead_id), SqlValue::of(c.customer_id),
+              SqlValue::of(std::string(to_string(c.direction))),
+              SqlValue::of(std::string(to_string(c.channel))), SqlValue::of(c.subject),
+              SqlValue::of(c.body), SqlValue::of(c.occurred_at), SqlValue::of(c.id)});
+        settle(run, c.id);
+        if (old_next) settle(run, old_next->id);
+        auto after = select_one(run, c.id);
+        AuditLog::append_in(s, actor, clock_.now(), "update", kEntity, c.id, to_json(*before),
+                            to_json(*after));
+        return *after;
+      });
 }
 
 Status CommunicationStore::remove(const Actor& actor, int64_t id) {
-  return in_write_transaction(db_, "deleting communication " + std::to_string(id),
-                              [&](soci::session& s) -> Status {
-    SociRunner run(s, db_.engine());
-    auto before = select_one(run, id);
-    if (!before) return not_found(id);
-    lock_party(run, party_of(*before));
-    auto next = neighbours(run, party_of(*before), before->occurred_at, before->id).after;
-    exec(s, "DELETE FROM communications WHERE id = :id", {SqlValue::of(id)});
-    if (next) settle(run, next->id);
-    AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before), nullptr);
-    return {};
-  });
+  return in_write_transaction(
+      db_, "deleting communication " + std::to_string(id), [&](soci::session& s) -> Status {
+        SociRunner run(s, db_.engine());
+        auto before = select_one(run, id);
+        if (!before) return not_found(id);
+        lock_party(run, party_of(*before));
+        auto next = neighbours(run, party_of(*before), before->occurred_at, before->id).after;
+        exec(s, "DELETE FROM communications WHERE id = :id", {SqlValue::of(id)});
+        if (next) settle(run, next->id);
+        AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before),
+                            nullptr);
+        return {};
+      });
 }
 
 ListCapabilities CommunicationStore::list_capabilities() { return capabilities(kSpec); }

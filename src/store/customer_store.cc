@@ -66,7 +66,8 @@ Customer from_row(const SqlRow& r) {
 
 std::optional<Customer> select_one(soci::session& s, std::string_view where, SqlValue v) {
   auto rows = query_rows(
-      s, "SELECT " + std::string(kColumns) + " FROM customers WHERE " + std::string(where), {v}, 12);
+      s, "SELECT " + std::string(kColumns) + " FROM customers WHERE " + std::string(where), {v},
+      12);
   if (rows.empty()) return std::nullopt;
   return from_row(rows.front());
 }
@@ -97,9 +98,8 @@ Status check_references(soci::session& s, const Customer& c, int64_t self) {
   if (c.email) {
     auto other = CustomerStore::find_by_email_in(s, *c.email);
     if (other && other->id != self) {
-      return Error::conflict("customer " + std::to_string(other->id) + " already has the e-mail " +
-                                 *c.email,
-                             "email");
+      return Error::conflict(
+          "customer " + std::to_string(other->id) + " already has the e-mail " + *c.email, "email");
     }
   }
   if (c.external_id) {
@@ -117,14 +117,20 @@ Status check_references(soci::session& s, const Customer& c, int64_t self) {
 }
 
 SqlParams field_params(const Customer& c) {
-  return {SqlValue::of(c.external_id), SqlValue::of(c.name),
-          SqlValue::of(c.email),       SqlValue::of(c.phone),
-          SqlValue::of(c.company),     SqlValue::of(c.country),
-          SqlValue::of(std::string(to_string(c.status))), SqlValue::of(c.owner_id),
+  return {SqlValue::of(c.external_id),
+          SqlValue::of(c.name),
+          SqlValue::of(c.email),
+          SqlValue::of(c.phone),
+          SqlValue::of(c.company),
+          SqlValue::of(c.country),
+          SqlValue::of(std::string(to_string(c.status))),
+          SqlValue::of(c.owner_id),
           SqlValue::of(boost::json::serialize(c.attributes))};
 }
 
-Error not_found(int64_t id) { return Error::not_found("no customer with id " + std::to_string(id)); }
+Error not_found(int64_t id) {
+  return Error::not_found("no customer with id " + std::to_string(id));
+}
 
 }  // namespace
 
@@ -142,11 +148,12 @@ Result<Customer> CustomerStore::create_in(soci::session& s, const Actor& actor, 
   SqlParams params = field_params(c);
   params.push_back(SqlValue::of(now));
   params.push_back(SqlValue::of(now));
-  auto rows = query_rows(s,
-                         "INSERT INTO customers (external_id, name, email, phone, company, country, "
-                         "status, owner_id, attributes, created_at, updated_at) VALUES "
-                         "(:p0, :p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, :p9, :p10) RETURNING id",
-                         params, 1);
+  auto rows =
+      query_rows(s,
+                 "INSERT INTO customers (external_id, name, email, phone, company, country, "
+                 "status, owner_id, attributes, created_at, updated_at) VALUES "
+                 "(:p0, :p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, :p9, :p10) RETURNING id",
+                 params, 1);
   c.id = cell_int(rows.at(0)[0]);
   AuditLog::append_in(s, actor, now, "create", kEntity, c.id, nullptr, to_json(c));
   return c;
@@ -183,7 +190,8 @@ Result<Customer> CustomerStore::find_by_email(std::string_view email) {
   if (!lease) return lease.error();
   try {
     auto c = find_by_email_in(**lease, trimmed(email));
-    if (!c) return Error::not_found("no customer with the e-mail " + std::string(email.substr(0, 254)));
+    if (!c)
+      return Error::not_found("no customer with the e-mail " + std::string(email.substr(0, 254)));
     return *c;
   } catch (const std::exception& e) {
     return db_error(e, "reading a customer");
@@ -243,9 +251,9 @@ Status CustomerStore::remove(const Actor& actor, int64_t id) {
     auto before = select_one(s, "id = :id", SqlValue::of(id));
     if (!before) return not_found(id);
     for (std::string_view table : {"leads", "transactions"}) {
-      auto refs = query_rows(s, "SELECT COUNT(*) FROM " + std::string(table) +
-                                    " WHERE customer_id = :id",
-                             {SqlValue::of(id)}, 1);
+      auto refs =
+          query_rows(s, "SELECT COUNT(*) FROM " + std::string(table) + " WHERE customer_id = :id",
+                     {SqlValue::of(id)}, 1);
       if (cell_int(refs.at(0)[0]) > 0) {
         return Error::conflict("customer " + std::to_string(id) + " still has " +
                                cell_text(refs[0][0]) + " " + std::string(table) +

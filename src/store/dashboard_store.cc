@@ -74,8 +74,8 @@ Result<std::optional<int64_t>> micros_bound(const std::optional<std::string>& te
 std::string month_of_micros(const std::string& column, Engine engine) {
   if (engine == Engine::kSqlite) {
     // Whole seconds rounded down (also before 1970), then SQLite's calendar.
-    return "strftime('%Y-%m', (" + column + " - ((" + column + " % 1000000) + 1000000) % 1000000) / 1000000, " +
-           "'unixepoch')";
+    return "strftime('%Y-%m', (" + column + " - ((" + column +
+           " % 1000000) + 1000000) % 1000000) / 1000000, " + "'unixepoch')";
   }
   return "to_char(to_timestamp(floor(" + column + " / 1000000.0)) AT TIME ZONE 'UTC', 'YYYY-MM')";
 }
@@ -129,12 +129,13 @@ Result<Kpis> DashboardStore::kpis(const KpiQuery& query) {
         if (!to_us) return to_us.error();
         sales.add_period_micros("t.occurred_us", *from_us, *to_us);
         const std::string sale_month = month_of_micros("t.occurred_us", db_.engine());
-        for (const auto& r : query_rows(
-                 s,
-                 "SELECT " + sale_month + ", t.currency, SUM(t.amount_minor), COUNT(*) "
-                 "FROM transactions t" +
-                     sales.where() + " GROUP BY " + sale_month + ", t.currency ORDER BY 1, 2",
-                 sales.params(), 4)) {
+        for (const auto& r : query_rows(s,
+                                        "SELECT " + sale_month +
+                                            ", t.currency, SUM(t.amount_minor), COUNT(*) "
+                                            "FROM transactions t" +
+                                            sales.where() + " GROUP BY " + sale_month +
+                                            ", t.currency ORDER BY 1, 2",
+                                        sales.params(), 4)) {
           k.revenue_by_month.push_back(
               {cell_text(r[0]), cell_text(r[1]), cell_int(r[2]), cell_int(r[3])});
         }

@@ -1,14 +1,13 @@
 #include "store/database.h"
 
+#include <fmt/format.h>
 #include <soci/connection-pool.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include <boost/url/parse.hpp>
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <boost/url/parse.hpp>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -89,8 +88,8 @@ std::string unix_micros_sql(std::string_view column, Engine engine) {
   const std::string day_of_year =
       fmt::format("((153 * (({} + 9) % 12) + 2) / 5 + {} - 1)", month, part(9, 2));
   // 719468 days from 0000-03-01 to 1970-01-01, and 146097 for the 400 years added.
-  const std::string days = fmt::format("(365 * {0} + {0} / 4 - {0} / 100 + {0} / 400 + {1} - 865565)",
-                                       y, day_of_year);
+  const std::string days =
+      fmt::format("(365 * {0} + {0} / 4 - {0} / 100 + {0} / 400 + {1} - 865565)", y, day_of_year);
   return fmt::format("({} * 86400000000 + ({} * 3600 + {} * 60 + {}) * 1000000 + {})", days,
                      part(12, 2), part(15, 2), part(18, 2), part(21, 6));
 }
@@ -118,7 +117,8 @@ std::string restart_identity_sql(std::string_view args, Engine engine) {
   const std::string& table = parts.at(0);
   const std::string& column = parts.at(1);
   return fmt::format(
-      "SELECT setval(pg_get_serial_sequence('{0}', '{1}'), COALESCE((SELECT MAX({1}) FROM {0}), 0) + 1, "
+      "SELECT setval(pg_get_serial_sequence('{0}', '{1}'), COALESCE((SELECT MAX({1}) FROM {0}), 0) "
+      "+ 1, "
       "false)",
       table, column);
 }
@@ -136,12 +136,15 @@ std::string carry_identity_sql(std::string_view args, Engine engine) {
   if (engine == Engine::kSqlite) {
     return fmt::format(
         "DELETE FROM sqlite_sequence WHERE name = '{1}';\n"
-        "INSERT INTO sqlite_sequence (name, seq) SELECT '{1}', seq FROM sqlite_sequence WHERE name = '{0}'",
+        "INSERT INTO sqlite_sequence (name, seq) SELECT '{1}', seq FROM sqlite_sequence WHERE name "
+        "= '{0}'",
         from, to);
   }
   return fmt::format(
-      "SELECT setval(pg_get_serial_sequence('{1}', '{2}'), GREATEST(COALESCE((SELECT MAX({2}) FROM {1}), 0), "
-      "COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{0}', '{2}')::regclass), 0)) + 1, false)",
+      "SELECT setval(pg_get_serial_sequence('{1}', '{2}'), GREATEST(COALESCE((SELECT MAX({2}) FROM "
+      "{1}), 0), "
+      "COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{0}', '{2}')::regclass), 0)) + 1, "
+      "false)",
       from, to, column);
 }
 
@@ -153,7 +156,8 @@ void replace_calls(std::string& sql, std::string_view name, Expand expand) {
   for (size_t pos = 0; (pos = sql.find(open, pos)) != std::string::npos;) {
     size_t end = sql.find(kClose, pos);
     if (end == std::string::npos) break;
-    std::string expr = expand(std::string_view(sql).substr(pos + open.size(), end - pos - open.size()));
+    std::string expr =
+        expand(std::string_view(sql).substr(pos + open.size(), end - pos - open.size()));
     sql.replace(pos, end + kClose.size() - pos, expr);
     pos += expr.size();
   }
@@ -161,7 +165,8 @@ void replace_calls(std::string& sql, std::string_view name, Expand expand) {
 
 std::string substitute_dialect(std::string_view sql, Engine engine) {
   std::string out(sql);
-  replace_calls(out, "unix_micros", [engine](std::string_view c) { return unix_micros_sql(c, engine); });
+  replace_calls(out, "unix_micros",
+                [engine](std::string_view c) { return unix_micros_sql(c, engine); });
   replace_calls(out, "restart_identity",
                 [engine](std::string_view args) { return restart_identity_sql(args, engine); });
   replace_calls(out, "carry_identity",
@@ -254,7 +259,8 @@ Result<ParsedUrl> parse_database_url(const std::string& url) {
     p.engine = Engine::kSqlite;
     std::string path = url.substr(7);
     if (path.rfind("//", 0) == 0) path = path.substr(2);  // sqlite:///abs/path or sqlite://rel
-    if (path.empty()) return Error::invalid("sqlite URL has no file path (sqlite:data/crm.db)", "db");
+    if (path.empty())
+      return Error::invalid("sqlite URL has no file path (sqlite:data/crm.db)", "db");
     p.sqlite_path = path == ":memory:" ? "" : path;
     std::string quoted;
     for (char c : path) {
@@ -274,10 +280,9 @@ Result<ParsedUrl> parse_database_url(const std::string& url) {
     p.display = std::regex_replace(url, kPassword, "$1***@");
     return p;
   }
-  return Error::invalid(
-      "unsupported database URL '" + url +
-          "': use sqlite:PATH or postgresql://user:pass@host:port/dbname",
-      "db");
+  return Error::invalid("unsupported database URL '" + url +
+                            "': use sqlite:PATH or postgresql://user:pass@host:port/dbname",
+                        "db");
 }
 
 Database::Lease::Lease(soci::connection_pool* pool, size_t pos, std::atomic<size_t>* in_use)
@@ -339,7 +344,8 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
   }
   auto configured = db->configure_all();
   if (!configured) return std::move(configured).error();
-  if (db->engine_ == Engine::kSqlite && !db->sqlite_path_.empty() && options.sqlite_checkpoint_thread) {
+  if (db->engine_ == Engine::kSqlite && !db->sqlite_path_.empty() &&
+      options.sqlite_checkpoint_thread) {
     auto checkpointer = WalCheckpointer::start(db->sqlite_path_, options.sqlite_checkpoint_pages,
                                                options.busy_timeout);
     if (!checkpointer) return checkpointer.error();
@@ -396,7 +402,8 @@ Status Database::ping() {
   try {
     int one = 0;
     **l << "SELECT 1", soci::into(one);
-    if (one != 1) return Error::unavailable("database answered SELECT 1 with " + std::to_string(one));
+    if (one != 1)
+      return Error::unavailable("database answered SELECT 1 with " + std::to_string(one));
   } catch (const std::exception& e) {
     return Error::unavailable(std::string("database does not answer: ") + e.what());
   }
@@ -452,8 +459,8 @@ Result<int> Database::migrate(std::span<const Migration> migrations) {
       if (!tr) tr.emplace(s);
       for (const auto& stmt : migration_statements(m, engine_)) s << stmt;
       std::string name(m.name);
-      auto now = std::chrono::time_point_cast<std::chrono::microseconds>(
-          std::chrono::system_clock::now());
+      auto now =
+          std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
       std::string at = format_timestamp(now);
       s << "INSERT INTO schema_version (version, name, applied_at) VALUES (:v, :n, :a)",
           soci::use(m.version), soci::use(name), soci::use(at);
@@ -472,9 +479,8 @@ Result<int> Database::migrate(std::span<const Migration> migrations) {
       } catch (...) {
       }
     }
-    std::string which = failing ? " " + std::to_string(failing->version) + "_" +
-                                      std::string(failing->name)
-                                : "";
+    std::string which =
+        failing ? " " + std::to_string(failing->version) + "_" + std::string(failing->name) : "";
     return Error::internal("migration" + which + " failed: " + e.what());
   }
   return applied;

@@ -141,7 +141,7 @@ struct ParsedUrl {
   Engine engine;
   std::string connect_string;  // what SOCI's back end is given
   std::string sqlite_path;
-  std::string display;         // password masked
+  std::string display;  // password masked
 };
 Result<ParsedUrl> parse_database_url(const std::string& url);
 

@@ -50,9 +50,9 @@ struct DecisionRecord {
   std::string action;               // the chosen action
   double propensity = 0;            // probabilities[action]
   std::array<double, 4> probabilities{};
-  std::string policy;               // "bandit" or "utility" (every active step negative)
-  int64_t bandit_version = 0;       // outcomes the bandit had learned from
-  std::string context = "{}";       // JSON object: the design vector and its names
+  std::string policy;          // "bandit" or "utility" (every active step negative)
+  int64_t bandit_version = 0;  // outcomes the bandit had learned from
+  std::string context = "{}";  // JSON object: the design vector and its names
   std::string why;
   std::string triggered_by;  // on_demand | batch | score_event
   std::optional<int64_t> activity_id;
@@ -140,7 +140,8 @@ class DecisionStore {
   Status mark_rejected(int64_t id, std::string_view reason, Timestamp at);
   // Decisions without an outcome, created before `before`, with an id above
   // `after_id`, in id order (a cursor over the pending ones).
-  Result<std::vector<DecisionRecord>> pending_before(Timestamp before, int64_t after_id, size_t limit);
+  Result<std::vector<DecisionRecord>> pending_before(Timestamp before, int64_t after_id,
+                                                     size_t limit);
 
   // How a lead responded in [from, to] (both ends included): when it converted (its status
   // became converted, or a purchase event of "lead:N"), and whether it

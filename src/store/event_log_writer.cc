@@ -65,7 +65,8 @@ class SqliteEventBackend final : public EventLogWriter::Backend {
       deferred_ = true;
     }
     std::string sql = fmt::format(
-        "INSERT INTO events ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+        "INSERT INTO events ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO "
+        "NOTHING",
         kColumns);
     if (sqlite_api::sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
                                        SQLITE_PREPARE_PERSISTENT, &insert_, nullptr) != SQLITE_OK) {

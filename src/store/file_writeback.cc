@@ -12,7 +12,8 @@ FileWriteback FileWriteback::of_open_file(const std::string& path) {
   struct stat want {};
   if (::stat(path.c_str(), &want) != 0) return {};
   std::error_code ec;
-  for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) {
+  for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end;
+       it.increment(ec)) {
     int fd = -1;
     try {
       fd = std::stoi(it->path().filename().string());

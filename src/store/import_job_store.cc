@@ -33,32 +33,37 @@ Error no_job(int64_t id) { return Error::not_found("no import job with id " + st
 }  // namespace
 
 Result<ImportJobRecord> ImportJobStore::create(ImportJobRecord job) {
-  return with_connection(db_, "storing an import job", [&](soci::session& s) -> Result<ImportJobRecord> {
-    auto rows = query_rows(s,
-                           "INSERT INTO import_jobs (kind, status, user_id, runner, bytes, created_at) "
-                           "VALUES (:p0, 'queued', :p1, :p2, :p3, :p4) RETURNING id",
-                           {SqlValue::of(job.kind), SqlValue::of(job.user_id), SqlValue::of(job.runner),
-                            SqlValue::of(job.bytes), SqlValue::of(job.created_at)},
-                           1);
-    job.id = cell_int(rows.at(0)[0]);
-    job.status = "queued";
-    return job;
-  });
+  return with_connection(
+      db_, "storing an import job", [&](soci::session& s) -> Result<ImportJobRecord> {
+        auto rows =
+            query_rows(s,
+                       "INSERT INTO import_jobs (kind, status, user_id, runner, bytes, created_at) "
+                       "VALUES (:p0, 'queued', :p1, :p2, :p3, :p4) RETURNING id",
+                       {SqlValue::of(job.kind), SqlValue::of(job.user_id), SqlValue::of(job.runner),
+                        SqlValue::of(job.bytes), SqlValue::of(job.created_at)},
+                       1);
+        job.id = cell_int(rows.at(0)[0]);
+        job.status = "queued";
+        return job;
+      });
 }
 
 Result<ImportJobRecord> ImportJobStore::get(int64_t id) {
-  return with_connection(db_, "reading an import job", [&](soci::session& s) -> Result<ImportJobRecord> {
-    auto rows = query_rows(s, "SELECT " + std::string(kColumns) + " FROM import_jobs WHERE id = :id",
-                           {SqlValue::of(id)}, kColumnCount);
-    if (rows.empty()) return no_job(id);
-    return from_row(rows.front());
-  });
+  return with_connection(
+      db_, "reading an import job", [&](soci::session& s) -> Result<ImportJobRecord> {
+        auto rows =
+            query_rows(s, "SELECT " + std::string(kColumns) + " FROM import_jobs WHERE id = :id",
+                       {SqlValue::of(id)}, kColumnCount);
+        if (rows.empty()) return no_job(id);
+        return from_row(rows.front());
+      });
 }
 
 Status ImportJobStore::start(int64_t id, Timestamp at) {
   return with_connection(db_, "starting an import job", [&](soci::session& s) -> Status {
-    if (exec(s, "UPDATE import_jobs SET status = 'running', started_at = :p0 "
-                "WHERE id = :p1 AND status = 'queued'",
+    if (exec(s,
+             "UPDATE import_jobs SET status = 'running', started_at = :p0 "
+             "WHERE id = :p1 AND status = 'queued'",
              {SqlValue::of(at), SqlValue::of(id)}) == 1)
       return {};
     return Error::conflict("import job " + std::to_string(id) + " is not queued");
@@ -67,7 +72,8 @@ Status ImportJobStore::start(int64_t id, Timestamp at) {
 
 Status ImportJobStore::finish(const ImportJobRecord& job) {
   if (job.status != "succeeded" && job.status != "failed") {
-    return Error::invalid("an import job finishes as succeeded or failed, not " + job.status, "status");
+    return Error::invalid("an import job finishes as succeeded or failed, not " + job.status,
+                          "status");
   }
   return with_connection(db_, "finishing an import job", [&](soci::session& s) -> Status {
     if (exec(s,
@@ -82,16 +88,18 @@ Status ImportJobStore::finish(const ImportJobRecord& job) {
 }
 
 Result<std::vector<ImportJobRecord>> ImportJobStore::unfinished() {
-  return with_connection(db_, "reading unfinished import jobs",
-                         [&](soci::session& s) -> Result<std::vector<ImportJobRecord>> {
-    std::vector<ImportJobRecord> out;
-    for (const auto& row :
-         query_rows(s, "SELECT " + std::string(kColumns) +
-                           " FROM import_jobs WHERE status IN ('queued', 'running') ORDER BY id",
-                    {}, kColumnCount))
-      out.push_back(from_row(row));
-    return out;
-  });
+  return with_connection(
+      db_, "reading unfinished import jobs",
+      [&](soci::session& s) -> Result<std::vector<ImportJobRecord>> {
+        std::vector<ImportJobRecord> out;
+        for (const auto& row :
+             query_rows(s,
+                        "SELECT " + std::string(kColumns) +
+                            " FROM import_jobs WHERE status IN ('queued', 'running') ORDER BY id",
+                        {}, kColumnCount))
+          out.push_back(from_row(row));
+        return out;
+      });
 }
 
 Status ImportJobStore::fail(int64_t id, std::string_view reason, Timestamp at) {

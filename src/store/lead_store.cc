@@ -38,7 +38,8 @@ constexpr ListField kFields[] = {
     // The rank of the lead's latest score (1 = most promising); leads never
     // scored sort after every scored one.
     {"rank", "rank", FieldType::kInteger, false, true,
-     "COALESCE((SELECT s.rank FROM latest_scores s WHERE s.entity = 'leads' AND s.entity_id = leads.id), "
+     "COALESCE((SELECT s.rank FROM latest_scores s WHERE s.entity = 'leads' AND s.entity_id = "
+     "leads.id), "
      "9223372036854775807)"},
 };
 constexpr std::string_view kSearch[] = {"name", "email", "company"};
@@ -77,9 +78,9 @@ Lead from_row(const SqlRow& r) {
 }
 
 std::optional<Lead> select_one(soci::session& s, std::string_view where, SqlValue v) {
-  auto rows = query_rows(
-      s, "SELECT " + std::string(kColumns) + " FROM leads WHERE " + std::string(where), {v},
-      kColumnCount);
+  auto rows =
+      query_rows(s, "SELECT " + std::string(kColumns) + " FROM leads WHERE " + std::string(where),
+                 {v}, kColumnCount);
   if (rows.empty()) return std::nullopt;
   return from_row(rows.front());
 }
@@ -101,8 +102,8 @@ Status validate(Lead& l) {
       check_currency("currency", l.currency),
       check_attributes(l.attributes),
       l.expected_value_minor && *l.expected_value_minor < 0
-          ? Status(Error::invalid("expected_value_minor may not be negative",
-                                  "expected_value_minor"))
+          ? Status(
+                Error::invalid("expected_value_minor may not be negative", "expected_value_minor"))
           : Status(),
   };
   return all_fields(checks);
@@ -112,9 +113,9 @@ Status check_references(soci::session& s, const Lead& l, int64_t self) {
   if (l.external_id) {
     auto other = select_one(s, "external_id = :x", SqlValue::of(*l.external_id));
     if (other && other->id != self) {
-      return Error::conflict("lead " + std::to_string(other->id) + " already has the external_id " +
-                                 *l.external_id,
-                             "external_id");
+      return Error::conflict(
+          "lead " + std::to_string(other->id) + " already has the external_id " + *l.external_id,
+          "external_id");
     }
   }
   if (l.owner_id && !row_exists(s, "users", *l.owner_id)) {
@@ -135,23 +136,28 @@ std::string legal_targets(LeadStatus from) {
 
 std::optional<Timestamp>* time_of(Lead& l, LeadStatus status) {
   switch (status) {
-    case LeadStatus::kContacted: return &l.contacted_at;
-    case LeadStatus::kQualified: return &l.qualified_at;
-    case LeadStatus::kConverted: return &l.converted_at;
-    case LeadStatus::kLost: return &l.lost_at;
-    case LeadStatus::kNew: return nullptr;
+    case LeadStatus::kContacted:
+      return &l.contacted_at;
+    case LeadStatus::kQualified:
+      return &l.qualified_at;
+    case LeadStatus::kConverted:
+      return &l.converted_at;
+    case LeadStatus::kLost:
+      return &l.lost_at;
+    case LeadStatus::kNew:
+      return nullptr;
   }
   return nullptr;
 }
 
-void insert_change(soci::session& s, int64_t lead_id, std::optional<LeadStatus> from,
-                   LeadStatus to, Timestamp at, const Actor& actor) {
-  exec(s,
-       "INSERT INTO lead_status_changes (lead_id, from_status, to_status, changed_at, user_id) "
-       "VALUES (:l, :f, :t, :a, :u)",
-       {SqlValue::of(lead_id),
-        from ? SqlValue::of(std::string(to_string(*from))) : SqlValue::null(),
-        SqlValue::of(std::string(to_string(to))), SqlValue::of(at), SqlValue::of(actor.user_id)});
+void insert_change(soci::session& s, int64_t lead_id, std::optional<LeadStatus> from, LeadStatus to,
+                   Timestamp at, const Actor& actor) {
+  exec(
+      s,
+      "INSERT INTO lead_status_changes (lead_id, from_status, to_status, changed_at, user_id) "
+      "VALUES (:l, :f, :t, :a, :u)",
+      {SqlValue::of(lead_id), from ? SqlValue::of(std::string(to_string(*from))) : SqlValue::null(),
+       SqlValue::of(std::string(to_string(to))), SqlValue::of(at), SqlValue::of(actor.user_id)});
 }
 
 // Moves `lead` to `to` inside an open transaction: checks the rule, links the
@@ -159,12 +165,11 @@ void insert_change(soci::session& s, int64_t lead_id, std::optional<LeadStatus> 
 Status apply_move(soci::session& s, const Actor& actor, Timestamp now, Lead& lead, LeadStatus to,
                   std::optional<int64_t> customer_id) {
   if (!is_legal_transition(lead.status, to)) {
-    return Error::conflict("lead " + std::to_string(lead.id) + " cannot go from " +
-                               std::string(to_string(lead.status)) + " to " +
-                               std::string(to_string(to)) + "; from " +
-                               std::string(to_string(lead.status)) + " it may go to " +
-                               legal_targets(lead.status),
-                           "status");
+    return Error::conflict(
+        "lead " + std::to_string(lead.id) + " cannot go from " +
+            std::string(to_string(lead.status)) + " to " + std::string(to_string(to)) + "; from " +
+            std::string(to_string(lead.status)) + " it may go to " + legal_targets(lead.status),
+        "status");
   }
   if (to == LeadStatus::kConverted) {
     if (customer_id) {
@@ -174,8 +179,8 @@ Status apply_move(soci::session& s, const Actor& actor, Timestamp now, Lead& lea
         return e;
       }
       lead.customer_id = customer_id;
-    } else if (auto existing = lead.email ? CustomerStore::find_by_email_in(s, *lead.email)
-                                          : std::nullopt) {
+    } else if (auto existing =
+                   lead.email ? CustomerStore::find_by_email_in(s, *lead.email) : std::nullopt) {
       lead.customer_id = existing->id;
     } else {
       Customer c;
@@ -208,11 +213,15 @@ Status apply_move(soci::session& s, const Actor& actor, Timestamp now, Lead& lea
 
 bool is_legal_transition(LeadStatus from, LeadStatus to) {
   switch (from) {
-    case LeadStatus::kNew: return to == LeadStatus::kContacted;
-    case LeadStatus::kContacted: return to == LeadStatus::kQualified || to == LeadStatus::kLost;
-    case LeadStatus::kQualified: return to == LeadStatus::kConverted || to == LeadStatus::kLost;
+    case LeadStatus::kNew:
+      return to == LeadStatus::kContacted;
+    case LeadStatus::kContacted:
+      return to == LeadStatus::kQualified || to == LeadStatus::kLost;
+    case LeadStatus::kQualified:
+      return to == LeadStatus::kConverted || to == LeadStatus::kLost;
     case LeadStatus::kConverted:
-    case LeadStatus::kLost: return false;
+    case LeadStatus::kLost:
+      return false;
   }
   return false;
 }

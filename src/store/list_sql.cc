@@ -5,7 +5,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-
 #include <charconv>
 
 #include "store/validation.h"
@@ -92,7 +91,8 @@ Result<SqlValue> filter_value(const std::string& key, const ListField& f, const 
   switch (f.type) {
     case FieldType::kInteger: {
       auto v = parse_int(raw);
-      if (!v) return Error::invalid(key + " must be an integer, not '" + raw.substr(0, 64) + "'", key);
+      if (!v)
+        return Error::invalid(key + " must be an integer, not '" + raw.substr(0, 64) + "'", key);
       return SqlValue::of(*v);
     }
     case FieldType::kTimestamp: {
@@ -111,8 +111,8 @@ Result<SqlValue> filter_value(const std::string& key, const ListField& f, const 
       }
       std::string allowed;
       for (auto v : f.values) allowed += (allowed.empty() ? "" : ", ") + std::string(v);
-      return Error::invalid(key + " must be one of " + allowed + ", not '" + raw.substr(0, 64) + "'",
-                            key);
+      return Error::invalid(
+          key + " must be one of " + allowed + ", not '" + raw.substr(0, 64) + "'", key);
     }
     case FieldType::kCaselessText: {
       std::string lower = raw;
@@ -264,8 +264,8 @@ Result<ListRows> run_list(Database& db, const ListSpec& spec, const ListQuery& q
 
   const char* dir = descending ? " DESC" : " ASC";
   std::string sql = "SELECT " + std::string(spec.columns) + ", " + key_expr + ", id FROM " +
-                    std::string(spec.table) + where + " ORDER BY " + key_expr + dir + ", id" +
-                    dir + " LIMIT " + std::to_string(query.limit + 1);
+                    std::string(spec.table) + where + " ORDER BY " + key_expr + dir + ", id" + dir +
+                    " LIMIT " + std::to_string(query.limit + 1);
 
   auto lease = db.lease();
   if (!lease) return lease.error();

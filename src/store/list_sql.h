@@ -39,7 +39,7 @@ struct ListField {
 };
 
 struct ListSpec {
-  std::string_view entity;   // for messages: "customers"
+  std::string_view entity;  // for messages: "customers"
   std::string_view table;
   std::string_view columns;  // SELECT list, as the repository's row reader expects
   size_t column_count;

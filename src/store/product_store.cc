@@ -146,20 +146,21 @@ Result<Product> ProductStore::update(const Actor& actor, Product p) {
 }
 
 Status ProductStore::remove(const Actor& actor, int64_t id) {
-  return in_write_transaction(db_, "deleting product " + std::to_string(id),
-                              [&](soci::session& s) -> Status {
-    auto before = select_one(s, "id = :id", SqlValue::of(id));
-    if (!before) return not_found(id);
-    auto refs = query_rows(s, "SELECT COUNT(*) FROM transactions WHERE product_id = :id",
-                           {SqlValue::of(id)}, 1);
-    if (cell_int(refs.at(0)[0]) > 0) {
-      return Error::conflict("product " + std::to_string(id) + " is on " + cell_text(refs[0][0]) +
-                             " transactions and cannot be removed");
-    }
-    exec(s, "DELETE FROM products WHERE id = :id", {SqlValue::of(id)});
-    AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before), nullptr);
-    return {};
-  });
+  return in_write_transaction(
+      db_, "deleting product " + std::to_string(id), [&](soci::session& s) -> Status {
+        auto before = select_one(s, "id = :id", SqlValue::of(id));
+        if (!before) return not_found(id);
+        auto refs = query_rows(s, "SELECT COUNT(*) FROM transactions WHERE product_id = :id",
+                               {SqlValue::of(id)}, 1);
+        if (cell_int(refs.at(0)[0]) > 0) {
+          return Error::conflict("product " + std::to_string(id) + " is on " +
+                                 cell_text(refs[0][0]) + " transactions and cannot be removed");
+        }
+        exec(s, "DELETE FROM products WHERE id = :id", {SqlValue::of(id)});
+        AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before),
+                            nullptr);
+        return {};
+      });
 }
 
 ListCapabilities ProductStore::list_capabilities() { return capabilities(kSpec); }

@@ -41,13 +41,12 @@ void read_messages(soci::session& s, const std::string& col, std::vector<RecordF
 
 void read_activities(soci::session& s, const std::string& col, std::vector<RecordFact>& out,
                      const std::vector<SqlValue>& one = {}) {
-  for (const auto& r :
-       query_rows(s,
-                  "SELECT " + col + ", kind, completed_at FROM activities WHERE " +
-                      record_filter(col, one) +
-                      " AND status = 'done' AND completed_at IS NOT NULL "
-                      "AND kind IN ('meeting', 'call', 'offer')",
-                  one, 3)) {
+  for (const auto& r : query_rows(s,
+                                  "SELECT " + col + ", kind, completed_at FROM activities WHERE " +
+                                      record_filter(col, one) +
+                                      " AND status = 'done' AND completed_at IS NOT NULL "
+                                      "AND kind IN ('meeting', 'call', 'offer')",
+                                  one, 3)) {
     RecordFact f;
     f.entity_id = cell_int(r[0]);
     std::string kind = cell_text(r[1]);

@@ -181,14 +181,9 @@ boost::json::object to_json(const Communication& r) {
 }
 
 boost::json::object to_json(const AuditEntry& r) {
-  return {{"id", r.id},
-          {"at", j(r.at)},
-          {"user_id", j(r.user_id)},
-          {"action", r.action},
-          {"entity", r.entity},
-          {"entity_id", j(r.entity_id)},
-          {"before", r.before},
-          {"after", r.after}};
+  return {{"id", r.id},         {"at", j(r.at)},      {"user_id", j(r.user_id)},
+          {"action", r.action}, {"entity", r.entity}, {"entity_id", j(r.entity_id)},
+          {"before", r.before}, {"after", r.after}};
 }
 
 }  // namespace icrm::store

@@ -121,8 +121,8 @@ struct Activity {
   std::optional<Timestamp> due_at;
   ActivityStatus status = ActivityStatus::kOpen;
   std::optional<int64_t> owner_id;
-  std::optional<int64_t> lead_id;      // at least one of lead_id and
-  std::optional<int64_t> customer_id;  // customer_id is set
+  std::optional<int64_t> lead_id;             // at least one of lead_id and
+  std::optional<int64_t> customer_id;         // customer_id is set
   std::optional<int64_t> created_by_user_id;  // set from the Actor
   bool created_by_system = false;             // set from the Actor
   std::optional<Timestamp> completed_at;      // when it became done or cancelled

@@ -218,7 +218,7 @@ Result<int64_t> ScoreStore::rank_among_latest(std::string_view entity, int64_t m
 namespace icrm::store {
 
 Result<std::map<int64_t, ListedScore>> ScoreStore::latest_of(std::string_view entity,
-                                                              std::span<const int64_t> ids) {
+                                                             std::span<const int64_t> ids) {
   if (ids.size() > kMaxListedScoreIds)
     return Error::invalid("at most " + std::to_string(kMaxListedScoreIds) + " ids", "ids");
   std::map<int64_t, ListedScore> out;
@@ -234,12 +234,13 @@ Result<std::map<int64_t, ListedScore>> ScoreStore::latest_of(std::string_view en
   try {
     // Through query_rows: a page's statement is kept on the connection (its
     // SQL differs only by the page's size), and the doubles come back exact.
-    auto rows = query_rows(
-        **lease,
-        "SELECT s.entity_id, s.probability, s.score, s.rank, s.tier, s.model_id, m.version, s.scored_at "
-        "FROM latest_scores s JOIN models m ON m.id = s.model_id WHERE s.entity = :p0 AND s.entity_id IN (" +
-            in + ")",
-        params, 8, /*real_columns=*/0b110);
+    auto rows = query_rows(**lease,
+                           "SELECT s.entity_id, s.probability, s.score, s.rank, s.tier, "
+                           "s.model_id, m.version, s.scored_at "
+                           "FROM latest_scores s JOIN models m ON m.id = s.model_id WHERE s.entity "
+                           "= :p0 AND s.entity_id IN (" +
+                               in + ")",
+                           params, 8, /*real_columns=*/0b110);
     for (const auto& r : rows) {
       ListedScore l;
       l.probability = cell_double(r[1]);

@@ -65,19 +65,20 @@ class ScoreStore {
 
   // Appends every score to the history and makes each one its record's
   // latest, all in one transaction (kUnflushed for the live scorer's rows,
-  // which can be derived again: see Flush in store/database.h). Errors: an unknown entity or tier, a
-  // model that does not exist.
+  // which can be derived again: see Flush in store/database.h). Errors: an unknown entity or tier,
+  // a model that does not exist.
   Status record(std::span<const ScoreRecord> scores, Flush flush = Flush::kFlushed);
   // The record's latest score, or nullopt when it was never scored.
   Result<std::optional<ScoreRecord>> latest(std::string_view entity, int64_t entity_id);
   // The latest scores of these records (one page of a list: at most
   // kMaxListedScoreIds ids), by id; records never scored are absent.
-  Result<std::map<int64_t, ListedScore>> latest_of(std::string_view entity, std::span<const int64_t> ids);
+  Result<std::map<int64_t, ListedScore>> latest_of(std::string_view entity,
+                                                   std::span<const int64_t> ids);
   // The record's scores, newest first, at most `limit` (<= kMaxScoreHistoryLimit);
   // with `before_id` (a row of this record's history, the previous page's
   // last) only those after it in that order.
-  Result<std::vector<ScoreRecord>> history(std::string_view entity, int64_t entity_id,
-                                           size_t limit, int64_t before_id = 0);
+  Result<std::vector<ScoreRecord>> history(std::string_view entity, int64_t entity_id, size_t limit,
+                                           int64_t before_id = 0);
   // Where `score` stands among the latest scores `model_id` gave (`entity`),
   // leaving out `entity_id`'s own: 1 + the number of records scored higher.
   Result<int64_t> rank_among_latest(std::string_view entity, int64_t model_id, double score,

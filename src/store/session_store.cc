@@ -11,7 +11,8 @@ Error store_error(const char* what, const std::exception& e) {
 
 Result<Timestamp> parse_column(const std::string& text, const char* column) {
   auto t = parse_timestamp(text);
-  if (!t) return Error::internal(std::string("sessions.") + column + " is not a timestamp: " + text);
+  if (!t)
+    return Error::internal(std::string("sessions.") + column + " is not a timestamp: " + text);
   return *t;
 }
 

@@ -1,14 +1,14 @@
 #include "store/sql_support.h"
 
-#include "store/row_buffers.h"
-#include "store/statement_cache.h"
-
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <cctype>
 #include <charconv>
+
+#include "store/row_buffers.h"
+#include "store/statement_cache.h"
 
 namespace icrm::store {
 
@@ -117,9 +117,9 @@ bool row_exists(soci::session& s, std::string_view table, int64_t id) {
 Status check_link(soci::session& s, std::string_view table, std::string_view field,
                   std::optional<int64_t> id, std::string_view noun) {
   if (!id || row_exists(s, table, *id)) return {};
-  return Error::invalid(std::string(field) + " " + std::to_string(*id) + " is not a " +
-                            std::string(noun),
-                        std::string(field));
+  return Error::invalid(
+      std::string(field) + " " + std::to_string(*id) + " is not a " + std::string(noun),
+      std::string(field));
 }
 
 WriteTransaction::WriteTransaction(soci::session& s, Engine engine) : s_(s) { begin(engine); }
@@ -227,7 +227,8 @@ Error db_error(const std::exception& e, std::string_view what) {
   } else if (dynamic_cast<const soci::sqlite3_soci_error*>(&e) != nullptr) {
     unique = contains(message, "UNIQUE constraint failed");
     foreign = contains(message, "FOREIGN KEY constraint failed");
-    check = contains(message, "CHECK constraint failed") || contains(message, "NOT NULL constraint");
+    check =
+        contains(message, "CHECK constraint failed") || contains(message, "NOT NULL constraint");
     lost = contains(message, "database is locked") || contains(message, "unable to open");
   }
   std::string prefix = std::string(what) + ": ";

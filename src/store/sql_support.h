@@ -5,6 +5,8 @@
 // repository method catches with db_error().
 #pragma once
 
+#include <soci/soci-backend.h>
+
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -18,12 +20,10 @@
 #include "core/time.h"
 #include "store/database.h"
 
-#include <soci/soci-backend.h>
-
 namespace soci {
 class session;
 class statement;
-}
+}  // namespace soci
 
 namespace icrm::store {
 
@@ -146,7 +146,7 @@ class WriteTransaction {
 
   soci::session& s_;
   bool restore_full_ = false;  // SQLite: synchronous=FULL to set again at the end
-  bool open_ = false;  // BEGIN ran, COMMIT not yet
+  bool open_ = false;          // BEGIN ran, COMMIT not yet
 };
 
 // Turns an exception from SOCI into an Error: a unique violation becomes a

@@ -1,7 +1,5 @@
 #include "store/statement_cache.h"
 
-#include "store/row_buffers.h"
-
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
@@ -9,6 +7,8 @@
 #include <cstdlib>
 #include <mutex>
 #include <shared_mutex>
+
+#include "store/row_buffers.h"
 
 namespace icrm::store {
 namespace {
@@ -21,10 +21,18 @@ std::string cache_key(const std::string& sql, const SqlParams& params, size_t co
   key += '\0';
   for (const auto& p : params) {
     switch (p.kind) {
-      case SqlValue::Kind::kNull: key += 'n'; break;
-      case SqlValue::Kind::kInt: key += 'i'; break;
-      case SqlValue::Kind::kDouble: key += 'd'; break;
-      case SqlValue::Kind::kText: key += 't'; break;
+      case SqlValue::Kind::kNull:
+        key += 'n';
+        break;
+      case SqlValue::Kind::kInt:
+        key += 'i';
+        break;
+      case SqlValue::Kind::kDouble:
+        key += 'd';
+        break;
+      case SqlValue::Kind::kText:
+        key += 't';
+        break;
     }
   }
   key += '\0';

@@ -64,9 +64,8 @@ Transaction from_row(const SqlRow& r) {
 }
 
 std::optional<Transaction> select_one(soci::session& s, int64_t id) {
-  auto rows = query_rows(
-      s, "SELECT " + std::string(kColumns) + " FROM transactions WHERE id = :id",
-      {SqlValue::of(id)}, kColumnCount);
+  auto rows = query_rows(s, "SELECT " + std::string(kColumns) + " FROM transactions WHERE id = :id",
+                         {SqlValue::of(id)}, kColumnCount);
   if (rows.empty()) return std::nullopt;
   return from_row(rows.front());
 }
@@ -113,12 +112,11 @@ Error duplicate_line(const std::string& stored_id, const Transaction& t) {
 // Another sale (not `self`) with t's key, and links that do not exist.
 Status check_references(soci::session& s, const Transaction& t, int64_t self) {
   if (t.external_id) {
-    auto dup = query_rows(s,
-                          "SELECT id FROM transactions WHERE external_id = :x AND line_no = :l "
-                          "AND id <> :self",
-                          {SqlValue::of(*t.external_id), SqlValue::of(t.line_no),
-                           SqlValue::of(self)},
-                          1);
+    auto dup =
+        query_rows(s,
+                   "SELECT id FROM transactions WHERE external_id = :x AND line_no = :l "
+                   "AND id <> :self",
+                   {SqlValue::of(*t.external_id), SqlValue::of(t.line_no), SqlValue::of(self)}, 1);
     if (!dup.empty()) return duplicate_line(cell_text(dup[0][0]), t);
   }
   if (auto v = check_link(s, "customers", "customer_id", t.customer_id, "customer"); !v) return v;
@@ -218,7 +216,8 @@ std::optional<Error> explain_refusal(soci::session& s, std::span<const Transacti
     SqlParams params;
     for (size_t k = 0; k < n; ++k) params.push_back(SqlValue::of(invoices[start + k]));
     auto found = query_rows(
-        s, "SELECT id, external_id, line_no FROM transactions WHERE external_id IN " + in_list(0, n),
+        s,
+        "SELECT id, external_id, line_no FROM transactions WHERE external_id IN " + in_list(0, n),
         params, 3);
     for (const auto& r : found) {
       stored.emplace(transaction_key(cell_text(r[1]), cell_int(r[2])), cell_text(r[0]));
@@ -253,8 +252,8 @@ Status write_batch(Database& db, const Actor& actor, Timestamp now,
     if (auto st = w.insert_transactions(chunk); !st) return st;  // the writer rolls back
   }
   boost::json::object after{{"inserted", input.size()}};
-  if (auto st = w.audit(actor.user_id, "bulk_insert", kEntity, boost::json::serialize(after),
-                        created_at);
+  if (auto st =
+          w.audit(actor.user_id, "bulk_insert", kEntity, boost::json::serialize(after), created_at);
       !st) {
     return st;
   }
@@ -265,66 +264,69 @@ Status write_batch(Database& db, const Actor& actor, Timestamp now,
 
 Result<Transaction> TransactionStore::create(const Actor& actor, Transaction t) {
   if (auto v = validate(t); !v) return v.error();
-  return in_write_transaction(db_, "storing a transaction",
-                              [&](soci::session& s) -> Result<Transaction> {
-    if (auto v = check_references(s, t, 0); !v) return v.error();
-    t.created_at = clock_.now();
-    auto rows = query_rows(
-        s,
-        "INSERT INTO transactions (external_id, line_no, customer_id, product_id, quantity, "
-        "unit_price_minor, amount_minor, currency, occurred_us, created_at) VALUES "
-        "(:p0, :p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, :p9) RETURNING id",
-        {SqlValue::of(t.external_id), SqlValue::of(t.line_no), SqlValue::of(t.customer_id),
-         SqlValue::of(t.product_id), SqlValue::of(t.quantity), SqlValue::of(t.unit_price_minor),
-         SqlValue::of(t.amount_minor), SqlValue::of(t.currency),
-         SqlValue::of(to_unix_micros(t.occurred_at)), SqlValue::of(t.created_at)},
-        1);
-    t.id = cell_int(rows.at(0)[0]);
-    AuditLog::append_in(s, actor, t.created_at, "create", kEntity, t.id, nullptr, to_json(t));
-    return t;
-  });
+  return in_write_transaction(
+      db_, "storing a transaction", [&](soci::session& s) -> Result<Transaction> {
+        if (auto v = check_references(s, t, 0); !v) return v.error();
+        t.created_at = clock_.now();
+        auto rows = query_rows(
+            s,
+            "INSERT INTO transactions (external_id, line_no, customer_id, product_id, quantity, "
+            "unit_price_minor, amount_minor, currency, occurred_us, created_at) VALUES "
+            "(:p0, :p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, :p9) RETURNING id",
+            {SqlValue::of(t.external_id), SqlValue::of(t.line_no), SqlValue::of(t.customer_id),
+             SqlValue::of(t.product_id), SqlValue::of(t.quantity), SqlValue::of(t.unit_price_minor),
+             SqlValue::of(t.amount_minor), SqlValue::of(t.currency),
+             SqlValue::of(to_unix_micros(t.occurred_at)), SqlValue::of(t.created_at)},
+            1);
+        t.id = cell_int(rows.at(0)[0]);
+        AuditLog::append_in(s, actor, t.created_at, "create", kEntity, t.id, nullptr, to_json(t));
+        return t;
+      });
 }
 
 Result<Transaction> TransactionStore::get(int64_t id) {
   return with_connection(db_, "reading a transaction",
                          [&](soci::session& s) -> Result<Transaction> {
-    auto t = select_one(s, id);
-    if (!t) return not_found(id);
-    return *t;
-  });
+                           auto t = select_one(s, id);
+                           if (!t) return not_found(id);
+                           return *t;
+                         });
 }
 
 Result<Transaction> TransactionStore::update(const Actor& actor, Transaction t) {
   if (auto v = validate(t); !v) return v.error();
-  return in_write_transaction(db_, "updating transaction " + std::to_string(t.id),
-                              [&](soci::session& s) -> Result<Transaction> {
-    auto before = select_one(s, t.id);
-    if (!before) return not_found(t.id);
-    if (auto v = check_references(s, t, t.id); !v) return v.error();
-    t.created_at = before->created_at;
-    exec(s,
-         "UPDATE transactions SET external_id = :p0, line_no = :p1, customer_id = :p2, "
-         "product_id = :p3, quantity = :p4, unit_price_minor = :p5, amount_minor = :p6, "
-         "currency = :p7, occurred_us = :p8 WHERE id = :p9",
-         {SqlValue::of(t.external_id), SqlValue::of(t.line_no), SqlValue::of(t.customer_id),
-          SqlValue::of(t.product_id), SqlValue::of(t.quantity), SqlValue::of(t.unit_price_minor),
-          SqlValue::of(t.amount_minor), SqlValue::of(t.currency),
-          SqlValue::of(to_unix_micros(t.occurred_at)), SqlValue::of(t.id)});
-    AuditLog::append_in(s, actor, clock_.now(), "update", kEntity, t.id, to_json(*before),
-                        to_json(t));
-    return t;
-  });
+  return in_write_transaction(
+      db_, "updating transaction " + std::to_string(t.id),
+      [&](soci::session& s) -> Result<Transaction> {
+        auto before = select_one(s, t.id);
+        if (!before) return not_found(t.id);
+        if (auto v = check_references(s, t, t.id); !v) return v.error();
+        t.created_at = before->created_at;
+        exec(
+            s,
+            "UPDATE transactions SET external_id = :p0, line_no = :p1, customer_id = :p2, "
+            "product_id = :p3, quantity = :p4, unit_price_minor = :p5, amount_minor = :p6, "
+            "currency = :p7, occurred_us = :p8 WHERE id = :p9",
+            {SqlValue::of(t.external_id), SqlValue::of(t.line_no), SqlValue::of(t.customer_id),
+             SqlValue::of(t.product_id), SqlValue::of(t.quantity), SqlValue::of(t.unit_price_minor),
+             SqlValue::of(t.amount_minor), SqlValue::of(t.currency),
+             SqlValue::of(to_unix_micros(t.occurred_at)), SqlValue::of(t.id)});
+        AuditLog::append_in(s, actor, clock_.now(), "update", kEntity, t.id, to_json(*before),
+                            to_json(t));
+        return t;
+      });
 }
 
 Status TransactionStore::remove(const Actor& actor, int64_t id) {
-  return in_write_transaction(db_, "deleting transaction " + std::to_string(id),
-                              [&](soci::session& s) -> Status {
-    auto before = select_one(s, id);
-    if (!before) return not_found(id);
-    exec(s, "DELETE FROM transactions WHERE id = :id", {SqlValue::of(id)});
-    AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before), nullptr);
-    return {};
-  });
+  return in_write_transaction(
+      db_, "deleting transaction " + std::to_string(id), [&](soci::session& s) -> Status {
+        auto before = select_one(s, id);
+        if (!before) return not_found(id);
+        exec(s, "DELETE FROM transactions WHERE id = :id", {SqlValue::of(id)});
+        AuditLog::append_in(s, actor, clock_.now(), "delete", kEntity, id, to_json(*before),
+                            nullptr);
+        return {};
+      });
 }
 
 ListCapabilities TransactionStore::list_capabilities() { return capabilities(kSpec); }
@@ -336,9 +338,9 @@ Result<Page<Transaction>> TransactionStore::list(const ListQuery& query) {
 Result<size_t> TransactionStore::insert_many(const Actor& actor,
                                              std::span<const Transaction> rows) {
   if (rows.size() > kMaxBulkInsertRows) {
-    return Error::too_large("at most " + std::to_string(kMaxBulkInsertRows) +
-                                " rows per call; split the batch",
-                            "rows");
+    return Error::too_large(
+        "at most " + std::to_string(kMaxBulkInsertRows) + " rows per call; split the batch",
+        "rows");
   }
   for (size_t i = 0; i < rows.size(); ++i) {
     Transaction t = rows[i];
@@ -352,9 +354,9 @@ Result<size_t> TransactionStore::insert_many(const Actor& actor,
   if (written.error().code != ErrorCode::kConflict) return written.error();
   return with_connection(db_, "explaining a refused batch of transactions",
                          [&](soci::session& s) -> Result<size_t> {
-    if (auto why = explain_refusal(s, rows)) return *why;
-    return written.error();
-  });
+                           if (auto why = explain_refusal(s, rows)) return *why;
+                           return written.error();
+                         });
 }
 
 }  // namespace icrm::store

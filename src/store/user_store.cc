@@ -2,9 +2,8 @@
 
 #include <soci/soci.h>
 
-#include <boost/json/value.hpp>
-
 #include <array>
+#include <boost/json/value.hpp>
 #include <optional>
 
 #include "store/audit_log.h"
@@ -70,7 +69,8 @@ Result<User> to_user(const UserRow& r) {
   u.disabled = r.disabled != 0;
   auto created = parse_timestamp(r.created_at);
   auto updated = parse_timestamp(r.updated_at);
-  if (!created || !updated) return Error::internal("user " + std::to_string(r.id) + " has a bad timestamp");
+  if (!created || !updated)
+    return Error::internal("user " + std::to_string(r.id) + " has a bad timestamp");
   u.created_at = *created;
   u.updated_at = *updated;
   return u;
@@ -133,10 +133,14 @@ Error store_error(const char* what, const std::exception& e) {
 
 std::string_view role_name(Role role) {
   switch (role) {
-    case Role::kAdmin: return "admin";
-    case Role::kManager: return "manager";
-    case Role::kRep: return "rep";
-    case Role::kViewer: return "viewer";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kManager:
+      return "manager";
+    case Role::kRep:
+      return "rep";
+    case Role::kViewer:
+      return "viewer";
   }
   return "viewer";
 }
@@ -154,13 +158,15 @@ Status validate_email(std::string_view email, std::string_view field) {
   std::string f(field);
   if (email.empty()) return Error::invalid("email is required", f);
   if (email.size() > kMaxEmailLength) {
-    return Error::too_large("email is longer than " + std::to_string(kMaxEmailLength) + " characters", f);
+    return Error::too_large(
+        "email is longer than " + std::to_string(kMaxEmailLength) + " characters", f);
   }
   if (has_control_char(email) || email.find(' ') != std::string_view::npos) {
     return Error::invalid("email may not contain spaces or control characters", f);
   }
   auto at = email.find('@');
-  if (at == std::string_view::npos || at == 0 || email.find('@', at + 1) != std::string_view::npos) {
+  if (at == std::string_view::npos || at == 0 ||
+      email.find('@', at + 1) != std::string_view::npos) {
     return Error::invalid("email must look like name@example.com", f);
   }
   auto domain = email.substr(at + 1);
@@ -173,7 +179,8 @@ Status validate_email(std::string_view email, std::string_view field) {
 
 Result<User> UserStore::create(const Actor& actor, const NewUser& user) {
   Error invalid = Error::invalid("the user is not valid");
-  if (auto v = validate_email(user.email); !v) invalid.details.push_back({"email", v.error().message});
+  if (auto v = validate_email(user.email); !v)
+    invalid.details.push_back({"email", v.error().message});
   if (auto problem = name_problem(user.name)) invalid.details.push_back({"name", *problem});
   if (!hash_ok(user.password_hash)) {
     invalid.details.push_back({"password_hash", "a password hash is required"});
@@ -204,14 +211,15 @@ Result<User> UserStore::create(const Actor& actor, const NewUser& user) {
       if (*existing) return conflict(**existing);
 
       Timestamp now = clock_.now();
-      auto rows = query_rows(s,
-                             "INSERT INTO users (email, name, role, password_hash, disabled, "
-                             "created_at, updated_at) VALUES (:p0, :p1, :p2, :p3, 0, :p4, :p5) "
-                             "RETURNING id",
-                             {SqlValue::of(user.email), SqlValue::of(user.name),
-                              SqlValue::of(std::string(role_name(user.role))),
-                              SqlValue::of(user.password_hash), SqlValue::of(now), SqlValue::of(now)},
-                             1);
+      auto rows =
+          query_rows(s,
+                     "INSERT INTO users (email, name, role, password_hash, disabled, "
+                     "created_at, updated_at) VALUES (:p0, :p1, :p2, :p3, 0, :p4, :p5) "
+                     "RETURNING id",
+                     {SqlValue::of(user.email), SqlValue::of(user.name),
+                      SqlValue::of(std::string(role_name(user.role))),
+                      SqlValue::of(user.password_hash), SqlValue::of(now), SqlValue::of(now)},
+                     1);
       User u;
       u.id = cell_int(rows.at(0)[0]);
       u.email = user.email;
@@ -348,9 +356,9 @@ Result<User> UserStore::update(const Actor& actor, int64_t id, const UserChanges
                                "AND id <> :p0",
                                {SqlValue::of(id)}, 1);
       if (cell_int(others.at(0)[0]) == 0) {
-        return Error::conflict("user " + std::to_string(id) +
-                                   " is the last enabled admin; make another admin first",
-                               changes.disabled && *changes.disabled ? "disabled" : "role");
+        return Error::conflict(
+            "user " + std::to_string(id) + " is the last enabled admin; make another admin first",
+            changes.disabled && *changes.disabled ? "disabled" : "role");
       }
     }
     after.updated_at = clock_.now();
@@ -363,8 +371,7 @@ Result<User> UserStore::update(const Actor& actor, int64_t id, const UserChanges
     boost::json::object logged = to_json(after);
     // The hash is never logged; that it changed is.
     if (changes.password_hash) logged["password_changed"] = true;
-    AuditLog::append_in(s, actor, after.updated_at, "update", kEntity, id, to_json(before),
-                        logged);
+    AuditLog::append_in(s, actor, after.updated_at, "update", kEntity, id, to_json(before), logged);
     tx.commit();
     return after;
   } catch (const std::exception& e) {

@@ -15,8 +15,10 @@
 // connection.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,9 +26,6 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "core/time.h"
-#include <boost/json/object.hpp>
-#include <optional>
-
 #include "store/actor.h"
 #include "store/database.h"
 #include "store/list_query.h"

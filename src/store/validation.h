@@ -52,8 +52,7 @@ Status check_currency(std::string_view field, std::string_view value);
 
 // The times a record may carry: years 0001 to 9999, the range the
 // fixed-width ISO-8601 text holds (outside it text order is not time order).
-inline constexpr Timestamp kMinRecordTime =
-    std::chrono::sys_days{std::chrono::year{1} / 1 / 1};
+inline constexpr Timestamp kMinRecordTime = std::chrono::sys_days{std::chrono::year{1} / 1 / 1};
 inline constexpr Timestamp kMaxRecordTime =
     std::chrono::sys_days{std::chrono::year{10000} / 1 / 1} - std::chrono::microseconds{1};
 Status check_time(std::string_view field, Timestamp value);

@@ -16,9 +16,9 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(
   auto conn = std::make_unique<Connection>();
   int rc = sqlite_api::sqlite3_open_v2(path.c_str(), &conn->db, SQLITE_OPEN_READWRITE, nullptr);
   if (rc != SQLITE_OK) {
-    return Error::unavailable("cannot open " + path + " for checkpoints: " +
-                              (conn->db ? sqlite_api::sqlite3_errmsg(conn->db)
-                                        : sqlite_api::sqlite3_errstr(rc)));
+    return Error::unavailable(
+        "cannot open " + path + " for checkpoints: " +
+        (conn->db ? sqlite_api::sqlite3_errmsg(conn->db) : sqlite_api::sqlite3_errstr(rc)));
   }
   sqlite_api::sqlite3_busy_timeout(conn->db, static_cast<int>(busy_timeout.count()));
   // Its own commits (none) must not checkpoint either.

@@ -44,8 +44,8 @@ inline constexpr int kMaxPassiveCheckpointPasses = 16;
 struct CheckpointStats {
   int64_t wakeups = 0;
   int64_t passive_passes = 0;
-  int64_t restarts = 0;         // blocking RESTART checkpoints (writers outpaced the copy)
-  int64_t frames_copied = 0;    // as reported by SQLite, summed over passes
+  int64_t restarts = 0;       // blocking RESTART checkpoints (writers outpaced the copy)
+  int64_t frames_copied = 0;  // as reported by SQLite, summed over passes
   int64_t failures = 0;
 };
 
@@ -53,8 +53,7 @@ class WalCheckpointer {
  public:
   // Opens its own connection to the database file at `path` (which must
   // already be in WAL mode) and starts the thread.
-  static Result<std::unique_ptr<WalCheckpointer>> start(const std::string& path,
-                                                        int trigger_pages,
+  static Result<std::unique_ptr<WalCheckpointer>> start(const std::string& path, int trigger_pages,
                                                         std::chrono::milliseconds busy_timeout);
   ~WalCheckpointer();  // stops the thread; the last connection to close checkpoints anyway
   WalCheckpointer(const WalCheckpointer&) = delete;
@@ -78,12 +77,12 @@ class WalCheckpointer {
   const int trigger_pages_;
   mutable std::mutex mutex_;
   std::condition_variable wake_, done_;
-  bool requested_ = false;     // GUARDED_BY(mutex_)
-  bool stopping_ = false;      // GUARDED_BY(mutex_)
-  bool running_ = false;       // GUARDED_BY(mutex_)
-  uint64_t runs_ = 0;          // GUARDED_BY(mutex_)
-  CheckpointStats stats_;      // GUARDED_BY(mutex_)
-  std::thread thread_;         // last
+  bool requested_ = false;  // GUARDED_BY(mutex_)
+  bool stopping_ = false;   // GUARDED_BY(mutex_)
+  bool running_ = false;    // GUARDED_BY(mutex_)
+  uint64_t runs_ = 0;       // GUARDED_BY(mutex_)
+  CheckpointStats stats_;   // GUARDED_BY(mutex_)
+  std::thread thread_;      // last
 };
 
 }  // namespace icrm::store

@@ -59,63 +59,70 @@ WebhookDelivery delivery_from_row(const SqlRow& r) {
 std::vector<SqlRow> insert_delivery(soci::session& s, int64_t endpoint_id, const std::string& topic,
                                     const std::string& event_id, const std::string& body,
                                     Timestamp now) {
-  return query_rows(s,
-                    std::string("INSERT INTO webhook_deliveries (endpoint_id, topic, event_id, body, "
-                                "attempts, status, next_attempt_at, created_at) VALUES "
-                                "(:e, :t, :v, :b, 0, 'pending', :n, :c) RETURNING ") +
-                        kDeliveryColumns,
-                    {SqlValue::of(endpoint_id), SqlValue::of(topic), SqlValue::of(event_id),
-                     SqlValue::of(body), SqlValue::of(now), SqlValue::of(now)},
-                    kDeliveryColumnCount);
+  return query_rows(
+      s,
+      std::string("INSERT INTO webhook_deliveries (endpoint_id, topic, event_id, body, "
+                  "attempts, status, next_attempt_at, created_at) VALUES "
+                  "(:e, :t, :v, :b, 0, 'pending', :n, :c) RETURNING ") +
+          kDeliveryColumns,
+      {SqlValue::of(endpoint_id), SqlValue::of(topic), SqlValue::of(event_id), SqlValue::of(body),
+       SqlValue::of(now), SqlValue::of(now)},
+      kDeliveryColumnCount);
 }
 
 }  // namespace
 
 std::string_view delivery_status_name(DeliveryStatus s) {
   switch (s) {
-    case DeliveryStatus::kPending: return "pending";
-    case DeliveryStatus::kDelivered: return "delivered";
-    case DeliveryStatus::kFailed: return "failed";
+    case DeliveryStatus::kPending:
+      return "pending";
+    case DeliveryStatus::kDelivered:
+      return "delivered";
+    case DeliveryStatus::kFailed:
+      return "failed";
   }
   return "pending";
 }
 
 Result<WebhookEndpoint> WebhookStore::create_endpoint(WebhookEndpoint e) {
-  return with_connection(db_, "cannot store webhook", [&](soci::session& s) -> Result<WebhookEndpoint> {
-    auto rows = query_rows(
-        s,
-        std::string("INSERT INTO webhook_endpoints (url, secret, topics, description, active, "
-                    "created_by, created_at, updated_at) VALUES (:u, :s, :t, :d, :a, :b, :c, :m) "
-                    "RETURNING ") +
-            kEndpointColumns,
-        {SqlValue::of(e.url), SqlValue::of(e.secret), SqlValue::of(string_array_text(e.topics)),
-         SqlValue::of(e.description), SqlValue::of(int64_t{e.active ? 1 : 0}),
-         SqlValue::of(e.created_by), SqlValue::of(e.created_at), SqlValue::of(e.created_at)},
-        kEndpointColumnCount);
-    return endpoint_from_row(rows.at(0));
-  });
+  return with_connection(
+      db_, "cannot store webhook", [&](soci::session& s) -> Result<WebhookEndpoint> {
+        auto rows = query_rows(
+            s,
+            std::string(
+                "INSERT INTO webhook_endpoints (url, secret, topics, description, active, "
+                "created_by, created_at, updated_at) VALUES (:u, :s, :t, :d, :a, :b, :c, :m) "
+                "RETURNING ") +
+                kEndpointColumns,
+            {SqlValue::of(e.url), SqlValue::of(e.secret), SqlValue::of(string_array_text(e.topics)),
+             SqlValue::of(e.description), SqlValue::of(int64_t{e.active ? 1 : 0}),
+             SqlValue::of(e.created_by), SqlValue::of(e.created_at), SqlValue::of(e.created_at)},
+            kEndpointColumnCount);
+        return endpoint_from_row(rows.at(0));
+      });
 }
 
 Result<WebhookEndpoint> WebhookStore::get_endpoint(int64_t id) {
-  return with_connection(db_, "cannot read webhook", [&](soci::session& s) -> Result<WebhookEndpoint> {
-    auto rows = query_rows(s, std::string("SELECT ") + kEndpointColumns +
-                                  " FROM webhook_endpoints WHERE id = :id",
-                           {SqlValue::of(id)}, kEndpointColumnCount);
-    if (rows.empty()) return Error::not_found("no webhook " + std::to_string(id));
-    return endpoint_from_row(rows[0]);
-  });
+  return with_connection(
+      db_, "cannot read webhook", [&](soci::session& s) -> Result<WebhookEndpoint> {
+        auto rows = query_rows(
+            s, std::string("SELECT ") + kEndpointColumns + " FROM webhook_endpoints WHERE id = :id",
+            {SqlValue::of(id)}, kEndpointColumnCount);
+        if (rows.empty()) return Error::not_found("no webhook " + std::to_string(id));
+        return endpoint_from_row(rows[0]);
+      });
 }
 
 Result<std::vector<WebhookEndpoint>> WebhookStore::list_endpoints() {
-  return with_connection(db_, "cannot list webhooks",
-                         [&](soci::session& s) -> Result<std::vector<WebhookEndpoint>> {
-                           auto rows = query_rows(s, std::string("SELECT ") + kEndpointColumns +
-                                                         " FROM webhook_endpoints ORDER BY id",
-                                                  {}, kEndpointColumnCount);
-                           std::vector<WebhookEndpoint> out;
-                           for (const auto& r : rows) out.push_back(endpoint_from_row(r));
-                           return out;
-                         });
+  return with_connection(
+      db_, "cannot list webhooks", [&](soci::session& s) -> Result<std::vector<WebhookEndpoint>> {
+        auto rows = query_rows(
+            s, std::string("SELECT ") + kEndpointColumns + " FROM webhook_endpoints ORDER BY id",
+            {}, kEndpointColumnCount);
+        std::vector<WebhookEndpoint> out;
+        for (const auto& r : rows) out.push_back(endpoint_from_row(r));
+        return out;
+      });
 }
 
 Result<int64_t> WebhookStore::count_endpoints() {
@@ -125,18 +132,20 @@ Result<int64_t> WebhookStore::count_endpoints() {
 }
 
 Result<WebhookEndpoint> WebhookStore::update_endpoint(const WebhookEndpoint& e) {
-  return with_connection(db_, "cannot update webhook", [&](soci::session& s) -> Result<WebhookEndpoint> {
-    auto rows = query_rows(
-        s,
-        std::string("UPDATE webhook_endpoints SET url = :u, topics = :t, description = :d, "
-                    "active = :a, updated_at = :m WHERE id = :id RETURNING ") +
-            kEndpointColumns,
-        {SqlValue::of(e.url), SqlValue::of(string_array_text(e.topics)), SqlValue::of(e.description),
-         SqlValue::of(int64_t{e.active ? 1 : 0}), SqlValue::of(e.updated_at), SqlValue::of(e.id)},
-        kEndpointColumnCount);
-    if (rows.empty()) return Error::not_found("no webhook " + std::to_string(e.id));
-    return endpoint_from_row(rows[0]);
-  });
+  return with_connection(
+      db_, "cannot update webhook", [&](soci::session& s) -> Result<WebhookEndpoint> {
+        auto rows = query_rows(
+            s,
+            std::string("UPDATE webhook_endpoints SET url = :u, topics = :t, description = :d, "
+                        "active = :a, updated_at = :m WHERE id = :id RETURNING ") +
+                kEndpointColumns,
+            {SqlValue::of(e.url), SqlValue::of(string_array_text(e.topics)),
+             SqlValue::of(e.description), SqlValue::of(int64_t{e.active ? 1 : 0}),
+             SqlValue::of(e.updated_at), SqlValue::of(e.id)},
+            kEndpointColumnCount);
+        if (rows.empty()) return Error::not_found("no webhook " + std::to_string(e.id));
+        return endpoint_from_row(rows[0]);
+      });
 }
 
 Status WebhookStore::remove_endpoint(int64_t id) {
@@ -153,36 +162,38 @@ Result<int64_t> WebhookStore::enqueue(const std::string& topic, const std::strin
   return enqueue_many({OutboxMessage{topic, event_id, body}}, now);
 }
 
-Result<int64_t> WebhookStore::enqueue_many(const std::vector<OutboxMessage>& messages, Timestamp now) {
+Result<int64_t> WebhookStore::enqueue_many(const std::vector<OutboxMessage>& messages,
+                                           Timestamp now) {
   if (messages.empty()) return int64_t{0};
-  return in_write_transaction(db_, "cannot queue webhook deliveries", [&](soci::session& s) -> Result<int64_t> {
-    auto rows = query_rows(s, std::string("SELECT ") + kEndpointColumns +
-                                  " FROM webhook_endpoints WHERE active = 1 ORDER BY id",
-                           {}, kEndpointColumnCount);
-    std::vector<WebhookEndpoint> endpoints;
-    for (const auto& r : rows) endpoints.push_back(endpoint_from_row(r));
-    int64_t written = 0;
-    for (const OutboxMessage& m : messages) {
-      for (const WebhookEndpoint& e : endpoints) {
-        if (std::find(e.topics.begin(), e.topics.end(), m.topic) == e.topics.end()) continue;
-        insert_delivery(s, e.id, m.topic, m.event_id, m.body, now);
-        ++written;
-      }
-    }
-    return written;
-  });
+  return in_write_transaction(
+      db_, "cannot queue webhook deliveries", [&](soci::session& s) -> Result<int64_t> {
+        auto rows = query_rows(s,
+                               std::string("SELECT ") + kEndpointColumns +
+                                   " FROM webhook_endpoints WHERE active = 1 ORDER BY id",
+                               {}, kEndpointColumnCount);
+        std::vector<WebhookEndpoint> endpoints;
+        for (const auto& r : rows) endpoints.push_back(endpoint_from_row(r));
+        int64_t written = 0;
+        for (const OutboxMessage& m : messages) {
+          for (const WebhookEndpoint& e : endpoints) {
+            if (std::find(e.topics.begin(), e.topics.end(), m.topic) == e.topics.end()) continue;
+            insert_delivery(s, e.id, m.topic, m.event_id, m.body, now);
+            ++written;
+          }
+        }
+        return written;
+      });
 }
 
 Result<WebhookDelivery> WebhookStore::enqueue_for(int64_t endpoint_id, const std::string& topic,
                                                   const std::string& event_id,
                                                   const std::string& body, Timestamp now) {
-  return with_connection(db_, "cannot queue webhook delivery",
-                         [&](soci::session& s) -> Result<WebhookDelivery> {
-                           if (!row_exists(s, "webhook_endpoints", endpoint_id))
-                             return Error::not_found("no webhook " + std::to_string(endpoint_id));
-                           return delivery_from_row(
-                               insert_delivery(s, endpoint_id, topic, event_id, body, now).at(0));
-                         });
+  return with_connection(
+      db_, "cannot queue webhook delivery", [&](soci::session& s) -> Result<WebhookDelivery> {
+        if (!row_exists(s, "webhook_endpoints", endpoint_id))
+          return Error::not_found("no webhook " + std::to_string(endpoint_id));
+        return delivery_from_row(insert_delivery(s, endpoint_id, topic, event_id, body, now).at(0));
+      });
 }
 
 namespace {
@@ -218,7 +229,7 @@ bool claim_row(soci::session& s, int64_t delivery_id, Timestamp now, Timestamp l
 }
 
 void record_row(soci::session& s, int64_t delivery_id, const DeliveryAttempt& a) {
-  DeliveryStatus status = a.delivered          ? DeliveryStatus::kDelivered
+  DeliveryStatus status = a.delivered         ? DeliveryStatus::kDelivered
                           : a.next_attempt_at ? DeliveryStatus::kPending
                                               : DeliveryStatus::kFailed;
   SqlValue code = a.status_code ? SqlValue::of(int64_t{*a.status_code}) : SqlValue::null();
@@ -226,8 +237,8 @@ void record_row(soci::session& s, int64_t delivery_id, const DeliveryAttempt& a)
        "UPDATE webhook_deliveries SET attempts = attempts + 1, status = :s, "
        "last_status_code = :c, last_error = :e, next_attempt_at = :n, delivered_at = :d, "
        "latency_ms = :l WHERE id = :id",
-       {SqlValue::of(std::string(delivery_status_name(status))), code,
-        SqlValue::of(a.error), SqlValue::of(a.next_attempt_at.value_or(a.at)),
+       {SqlValue::of(std::string(delivery_status_name(status))), code, SqlValue::of(a.error),
+        SqlValue::of(a.next_attempt_at.value_or(a.at)),
         a.delivered ? SqlValue::of(a.at) : SqlValue::null(), SqlValue::of(a.latency_ms),
         SqlValue::of(delivery_id)});
 }
@@ -235,25 +246,27 @@ void record_row(soci::session& s, int64_t delivery_id, const DeliveryAttempt& a)
 }  // namespace
 
 Result<bool> WebhookStore::claim(int64_t delivery_id, Timestamp now, Timestamp lease_until) {
-  return with_connection(db_, "cannot claim webhook delivery", [&](soci::session& s) -> Result<bool> {
-    return claim_row(s, delivery_id, now, lease_until);
-  });
+  return with_connection(db_, "cannot claim webhook delivery",
+                         [&](soci::session& s) -> Result<bool> {
+                           return claim_row(s, delivery_id, now, lease_until);
+                         });
 }
 
 Result<std::vector<WebhookDelivery>> WebhookStore::claim_due(Timestamp now, Timestamp lease_until,
                                                              size_t limit) {
-  return in_write_transaction(
-      db_, "cannot claim webhook deliveries", [&](soci::session& s) -> Result<std::vector<WebhookDelivery>> {
-        std::vector<WebhookDelivery> taken;
-        for (WebhookDelivery& d : due_rows(s, now, limit)) {
-          // On PostgreSQL another instance may have taken the row since the
-          // SELECT; the conditional UPDATE waits for its lock and then sees it.
-          if (!claim_row(s, d.id, now, lease_until)) continue;
-          d.next_attempt_at = lease_until;
-          taken.push_back(std::move(d));
-        }
-        return taken;
-      });
+  return in_write_transaction(db_, "cannot claim webhook deliveries",
+                              [&](soci::session& s) -> Result<std::vector<WebhookDelivery>> {
+                                std::vector<WebhookDelivery> taken;
+                                for (WebhookDelivery& d : due_rows(s, now, limit)) {
+                                  // On PostgreSQL another instance may have taken the row since the
+                                  // SELECT; the conditional UPDATE waits for its lock and then sees
+                                  // it.
+                                  if (!claim_row(s, d.id, now, lease_until)) continue;
+                                  d.next_attempt_at = lease_until;
+                                  taken.push_back(std::move(d));
+                                }
+                                return taken;
+                              });
 }
 
 Status WebhookStore::record_attempt(int64_t delivery_id, const DeliveryAttempt& a) {
@@ -263,55 +276,59 @@ Status WebhookStore::record_attempt(int64_t delivery_id, const DeliveryAttempt& 
   });
 }
 
-Status WebhookStore::record_attempts(const std::vector<std::pair<int64_t, DeliveryAttempt>>& attempts) {
+Status WebhookStore::record_attempts(
+    const std::vector<std::pair<int64_t, DeliveryAttempt>>& attempts) {
   if (attempts.empty()) return {};
-  return in_write_transaction(db_, "cannot record webhook attempts", [&](soci::session& s) -> Status {
-    for (const auto& [id, a] : attempts) record_row(s, id, a);
-    return {};
-  });
+  return in_write_transaction(db_, "cannot record webhook attempts",
+                              [&](soci::session& s) -> Status {
+                                for (const auto& [id, a] : attempts) record_row(s, id, a);
+                                return {};
+                              });
 }
 
 Status WebhookStore::release(const std::vector<int64_t>& delivery_ids, Timestamp at) {
   if (delivery_ids.empty()) return {};
-  return in_write_transaction(db_, "cannot release webhook deliveries", [&](soci::session& s) -> Status {
-    for (int64_t id : delivery_ids)
-      exec(s, "UPDATE webhook_deliveries SET next_attempt_at = :n WHERE id = :id AND status = 'pending'",
-           {SqlValue::of(at), SqlValue::of(id)});
-    return {};
-  });
+  return in_write_transaction(db_, "cannot release webhook deliveries",
+                              [&](soci::session& s) -> Status {
+                                for (int64_t id : delivery_ids)
+                                  exec(s,
+                                       "UPDATE webhook_deliveries SET next_attempt_at = :n WHERE "
+                                       "id = :id AND status = 'pending'",
+                                       {SqlValue::of(at), SqlValue::of(id)});
+                                return {};
+                              });
 }
 
 Result<WebhookDelivery> WebhookStore::get_delivery(int64_t id) {
-  return with_connection(db_, "cannot read webhook delivery",
-                         [&](soci::session& s) -> Result<WebhookDelivery> {
-                           auto rows = query_rows(s, std::string("SELECT ") + kDeliveryColumns +
-                                                         " FROM webhook_deliveries WHERE id = :id",
-                                                  {SqlValue::of(id)}, kDeliveryColumnCount);
-                           if (rows.empty())
-                             return Error::not_found("no delivery " + std::to_string(id));
-                           return delivery_from_row(rows[0]);
-                         });
+  return with_connection(
+      db_, "cannot read webhook delivery", [&](soci::session& s) -> Result<WebhookDelivery> {
+        auto rows = query_rows(
+            s,
+            std::string("SELECT ") + kDeliveryColumns + " FROM webhook_deliveries WHERE id = :id",
+            {SqlValue::of(id)}, kDeliveryColumnCount);
+        if (rows.empty()) return Error::not_found("no delivery " + std::to_string(id));
+        return delivery_from_row(rows[0]);
+      });
 }
 
 Result<std::vector<WebhookDelivery>> WebhookStore::list_deliveries(int64_t endpoint_id,
                                                                    int64_t before_id,
                                                                    size_t limit) {
-  return with_connection(
-      db_, "cannot list webhook deliveries",
-      [&](soci::session& s) -> Result<std::vector<WebhookDelivery>> {
-        std::string sql = std::string("SELECT ") + kDeliveryColumns +
-                          " FROM webhook_deliveries WHERE endpoint_id = :e";
-        SqlParams params{SqlValue::of(endpoint_id)};
-        if (before_id > 0) {
-          sql += " AND id < :b";
-          params.push_back(SqlValue::of(before_id));
-        }
-        sql += " ORDER BY id DESC LIMIT " + std::to_string(limit);
-        auto rows = query_rows(s, sql, params, kDeliveryColumnCount);
-        std::vector<WebhookDelivery> out;
-        for (const auto& r : rows) out.push_back(delivery_from_row(r));
-        return out;
-      });
+  return with_connection(db_, "cannot list webhook deliveries",
+                         [&](soci::session& s) -> Result<std::vector<WebhookDelivery>> {
+                           std::string sql = std::string("SELECT ") + kDeliveryColumns +
+                                             " FROM webhook_deliveries WHERE endpoint_id = :e";
+                           SqlParams params{SqlValue::of(endpoint_id)};
+                           if (before_id > 0) {
+                             sql += " AND id < :b";
+                             params.push_back(SqlValue::of(before_id));
+                           }
+                           sql += " ORDER BY id DESC LIMIT " + std::to_string(limit);
+                           auto rows = query_rows(s, sql, params, kDeliveryColumnCount);
+                           std::vector<WebhookDelivery> out;
+                           for (const auto& r : rows) out.push_back(delivery_from_row(r));
+                           return out;
+                         });
 }
 
 }  // namespace icrm::store

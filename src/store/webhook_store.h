@@ -108,7 +108,8 @@ class WebhookStore {
   // due() and claim() in one transaction: up to `limit` due rows, each taken
   // (next_attempt_at moved to `lease_until`) unless another worker took it
   // first; returns the rows taken, soonest first.
-  Result<std::vector<WebhookDelivery>> claim_due(Timestamp now, Timestamp lease_until, size_t limit);
+  Result<std::vector<WebhookDelivery>> claim_due(Timestamp now, Timestamp lease_until,
+                                                 size_t limit);
   Status record_attempt(int64_t delivery_id, const DeliveryAttempt& attempt);
   // record_attempt() for every (delivery id, attempt), in one transaction.
   Status record_attempts(const std::vector<std::pair<int64_t, DeliveryAttempt>>& attempts);

@@ -4,10 +4,14 @@ namespace icrm::stream {
 
 std::string_view apply_outcome_name(ApplyOutcome outcome) {
   switch (outcome) {
-    case ApplyOutcome::kApplied: return "applied";
-    case ApplyOutcome::kDuplicate: return "duplicate";
-    case ApplyOutcome::kTooLate: return "too_late";
-    case ApplyOutcome::kInvalidType: return "invalid_type";
+    case ApplyOutcome::kApplied:
+      return "applied";
+    case ApplyOutcome::kDuplicate:
+      return "duplicate";
+    case ApplyOutcome::kTooLate:
+      return "too_late";
+    case ApplyOutcome::kInvalidType:
+      return "invalid_type";
   }
   return "unknown";
 }

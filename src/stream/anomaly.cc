@@ -6,10 +6,14 @@ namespace icrm::stream {
 
 std::string_view anomaly_kind_name(AnomalyKind kind) {
   switch (kind) {
-    case AnomalyKind::kEntityBurst: return "entity_burst";
-    case AnomalyKind::kEntityValue: return "entity_value";
-    case AnomalyKind::kStreamSpike: return "stream_spike";
-    case AnomalyKind::kStreamCollapse: return "stream_collapse";
+    case AnomalyKind::kEntityBurst:
+      return "entity_burst";
+    case AnomalyKind::kEntityValue:
+      return "entity_value";
+    case AnomalyKind::kStreamSpike:
+      return "stream_spike";
+    case AnomalyKind::kStreamCollapse:
+      return "stream_collapse";
   }
   return "unknown";
 }

@@ -33,11 +33,11 @@ std::string_view anomaly_kind_name(AnomalyKind kind);
 
 struct Anomaly {
   AnomalyKind kind = AnomalyKind::kEntityBurst;
-  std::string entity;                // empty for whole-stream anomalies
-  std::optional<EventTypeId> type;   // empty for whole-stream anomalies
-  double expected = 0;               // mu
-  double seen = 0;                   // x
-  double sigma = 0;                  // the sigma the rule used (after its floor)
+  std::string entity;               // empty for whole-stream anomalies
+  std::optional<EventTypeId> type;  // empty for whole-stream anomalies
+  double expected = 0;              // mu
+  double seen = 0;                  // x
+  double sigma = 0;                 // the sigma the rule used (after its floor)
   Timestamp at{};
 };
 

@@ -101,7 +101,8 @@ void make_dense(const StreamConfig& config, TypeState& s) {
   s.buckets.assign(static_cast<size_t>(config.total_buckets()), Bucket{});
   s.windows.assign(config.window_count(), WindowTotals{});
   for (const RawValue& r : s.raw) {  // in time order, so heads only move forward
-    for (size_t w = 0; w < config.window_count(); ++w) add_to_window(config, s, w, r.ts_us, r.value_micros);
+    for (size_t w = 0; w < config.window_count(); ++w)
+      add_to_window(config, s, w, r.ts_us, r.value_micros);
   }
   std::vector<RawValue>().swap(s.raw);  // release it
 }
@@ -111,9 +112,8 @@ void add_to_windows(const StreamConfig& config, TypeState& s, int64_t ts_us, int
     const int64_t newest = std::max(s.last_ts_us, ts_us);
     const int64_t keep_from = sparse_keep_from(config, newest);
     if (ts_us < keep_from) return;  // outside every window for good
-    auto first_kept = std::lower_bound(
-        s.raw.begin(), s.raw.end(), keep_from,
-        [](const RawValue& r, int64_t ts) { return r.ts_us < ts; });
+    auto first_kept = std::lower_bound(s.raw.begin(), s.raw.end(), keep_from,
+                                       [](const RawValue& r, int64_t ts) { return r.ts_us < ts; });
     s.raw.erase(s.raw.begin(), first_kept);
     if (s.raw.size() < kSparseEventLimit) {
       if (s.raw.size() == s.raw.capacity()) {
@@ -126,7 +126,8 @@ void add_to_windows(const StreamConfig& config, TypeState& s, int64_t ts_us, int
     }
     make_dense(config, s);
   }
-  for (size_t w = 0; w < config.window_count(); ++w) add_to_window(config, s, w, ts_us, value_micros);
+  for (size_t w = 0; w < config.window_count(); ++w)
+    add_to_window(config, s, w, ts_us, value_micros);
 }
 
 }  // namespace
@@ -149,7 +150,8 @@ size_t memory_bytes(const EntityState& entity) {
   size_t bytes = sizeof(EntityState) + entity.types.capacity() * sizeof(TypeState);
   for (const TypeState& t : entity.types) {
     bytes += t.raw.capacity() * sizeof(RawValue) + t.buckets.capacity() * sizeof(Bucket) +
-             t.windows.capacity() * sizeof(WindowTotals) + t.recent.capacity() * sizeof(RecentValue);
+             t.windows.capacity() * sizeof(WindowTotals) +
+             t.recent.capacity() * sizeof(RecentValue);
   }
   return bytes;
 }
@@ -171,7 +173,8 @@ Findings apply_to_type(const StreamConfig& config, TypeState& s, int64_t ts_us,
   // Value rule, against the statistics before this value.
   const double x = static_cast<double>(value_micros) / static_cast<double>(kValueScale);
   if (s.values.n >= config.min_history()) {
-    double sigma = std::max(s.values.sigma(), config.value_min_sigma_fraction() * std::fabs(s.values.mean));
+    double sigma =
+        std::max(s.values.sigma(), config.value_min_sigma_fraction() * std::fabs(s.values.mean));
     if (deviates(x, s.values.mean, sigma, config.gamma())) {
       found.items[found.size++] = {AnomalyKind::kEntityValue, s.values.mean, x, sigma};
     }
@@ -248,7 +251,8 @@ WindowValue window_value_in_bucket(const StreamConfig& config, const TypeState& 
 }
 
 WindowValue window_value(const StreamConfig& config, const TypeState& s, size_t w, Timestamp t) {
-  return window_value_in_bucket(config, s, w, floor_div(to_unix_micros(t), config.granularity_us(w)));
+  return window_value_in_bucket(config, s, w,
+                                floor_div(to_unix_micros(t), config.granularity_us(w)));
 }
 
 double recency_seconds(const StreamConfig& config, const TypeState* s, Timestamp t) {

@@ -61,8 +61,8 @@ uint64_t event_key_from_id(std::string_view id) {
   return h.finish();
 }
 
-uint64_t event_key_from_content(std::string_view entity, std::string_view type_name,
-                                Timestamp ts, double value, std::string_view attrs) {
+uint64_t event_key_from_content(std::string_view entity, std::string_view type_name, Timestamp ts,
+                                double value, std::string_view attrs) {
   KeyHasher h;
   h.field("content");
   h.field(entity);
@@ -125,11 +125,12 @@ Result<Event> validate_event(const EventFields& input, const EventTypeRegistry& 
   if (input.ts.empty()) return Error::invalid("ts is required", "ts");
   Result<Timestamp> ts = parse_timestamp(input.ts, /*assume_utc=*/false);
   if (!ts) return Error::invalid(ts.error().message, "ts");
-  Timestamp latest = clock.now() + std::chrono::duration_cast<std::chrono::microseconds>(kMaxFutureSkew);
+  Timestamp latest =
+      clock.now() + std::chrono::duration_cast<std::chrono::microseconds>(kMaxFutureSkew);
   if (*ts > latest) {
-    return Error::invalid("ts is more than 5 minutes in the future (now " +
-                              format_timestamp(clock.now()) + ")",
-                          "ts");
+    return Error::invalid(
+        "ts is more than 5 minutes in the future (now " + format_timestamp(clock.now()) + ")",
+        "ts");
   }
 
   double value = input.value.value_or(1.0);

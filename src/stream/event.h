@@ -31,12 +31,12 @@ inline constexpr std::chrono::minutes kMaxFutureSkew{5};
 
 // As received from a source, before validation.
 struct EventInput {
-  std::string id;                // idempotency key; empty: derived from content
-  std::string entity;            // "lead:123", "customer:ext:17850", "visitor:ext:abc"
-  std::string type;              // a built-in or registered type name
-  std::string ts;                // ISO-8601 with a zone
-  std::optional<double> value;   // default 1
-  std::string attrs;             // a JSON object as text, or empty
+  std::string id;               // idempotency key; empty: derived from content
+  std::string entity;           // "lead:123", "customer:ext:17850", "visitor:ext:abc"
+  std::string type;             // a built-in or registered type name
+  std::string ts;               // ISO-8601 with a zone
+  std::optional<double> value;  // default 1
+  std::string attrs;            // a JSON object as text, or empty
 };
 
 // The same fields by view, for a source that already holds the text (a parsed
@@ -85,13 +85,12 @@ Status check_entity_key(std::string_view entity);
 // content (entity, type name, ts, value, attrs). Stable across runs and
 // machines (explicit byte order); never 0.
 uint64_t event_key_from_id(std::string_view id);
-uint64_t event_key_from_content(std::string_view entity, std::string_view type_name,
-                                Timestamp ts, double value, std::string_view attrs);
+uint64_t event_key_from_content(std::string_view entity, std::string_view type_name, Timestamp ts,
+                                double value, std::string_view attrs);
 
 // A value in integer micro-units. REQUIRES: finite, |value| <= kMaxAbsEventValue.
 inline int64_t to_value_micros(double value) {
-  return static_cast<int64_t>(value * static_cast<double>(kValueScale) +
-                              (value < 0 ? -0.5 : 0.5));
+  return static_cast<int64_t>(value * static_cast<double>(kValueScale) + (value < 0 ? -0.5 : 0.5));
 }
 
 }  // namespace icrm::stream

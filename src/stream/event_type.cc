@@ -12,9 +12,9 @@ EventTypeRegistry::EventTypeRegistry() {
 Result<EventTypeId> EventTypeRegistry::register_type(std::string_view name) {
   if (auto existing = find(name)) return *existing;
   if (name.empty() || name.size() > kMaxEventTypeNameBytes) {
-    return Error::invalid("an event type name has 1 to " +
-                              std::to_string(kMaxEventTypeNameBytes) + " characters",
-                          "type");
+    return Error::invalid(
+        "an event type name has 1 to " + std::to_string(kMaxEventTypeNameBytes) + " characters",
+        "type");
   }
   if (name[0] < 'a' || name[0] > 'z') {
     return Error::invalid("an event type name starts with a lowercase letter", "type");
@@ -26,9 +26,8 @@ Result<EventTypeId> EventTypeRegistry::register_type(std::string_view name) {
     }
   }
   if (names_.size() >= kMaxEventTypes) {
-    return Error::too_large("at most " + std::to_string(kMaxEventTypes) +
-                                " event types can be registered",
-                            "type");
+    return Error::too_large(
+        "at most " + std::to_string(kMaxEventTypes) + " event types can be registered", "type");
   }
   names_.emplace_back(name);
   return static_cast<EventTypeId>(names_.size() - 1);

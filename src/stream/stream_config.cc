@@ -60,8 +60,7 @@ Result<StreamConfig> StreamConfig::create(StreamOptions options) {
     }
   }
   if (options.moving_average_k < 1 || options.moving_average_k > kMaxMovingAverageK) {
-    return Error::invalid("moving_average_k is between 1 and " +
-                              std::to_string(kMaxMovingAverageK),
+    return Error::invalid("moving_average_k is between 1 and " + std::to_string(kMaxMovingAverageK),
                           "moving_average_k");
   }
   if (options.allowed_lateness.count() < 0) {

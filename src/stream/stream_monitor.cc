@@ -13,7 +13,8 @@ Result<StreamMonitor> StreamMonitor::create(MonitorOptions options) {
     return Error::invalid("gamma must be a positive number", "gamma");
   }
   if (options.min_history < 1) return Error::invalid("min_history is at least 1", "min_history");
-  if (!(options.alpha > 0 && options.alpha < 1)) return Error::invalid("alpha is in (0, 1)", "alpha");
+  if (!(options.alpha > 0 && options.alpha < 1))
+    return Error::invalid("alpha is in (0, 1)", "alpha");
   if (!(options.min_sigma >= 0) || !std::isfinite(options.min_sigma)) {
     return Error::invalid("min_sigma must be >= 0", "min_sigma");
   }
@@ -65,7 +66,8 @@ void StreamMonitor::close_bucket(int64_t bucket, int64_t count, std::vector<Anom
     const double s = sigma();
     if (seen < mu && deviates(seen, mu, s, options_.gamma)) {
       if (!collapsed_) {
-        out.push_back(Anomaly{AnomalyKind::kStreamCollapse, {}, {}, mu, seen, s, bucket_end(bucket)});
+        out.push_back(
+            Anomaly{AnomalyKind::kStreamCollapse, {}, {}, mu, seen, s, bucket_end(bucket)});
         collapsed_ = true;
       }
     } else {

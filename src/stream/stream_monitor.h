@@ -52,8 +52,8 @@ class StreamMonitor {
   MonitorOptions options_;
   int64_t bucket_ = INT64_MIN;  // the running bucket, INT64_MIN before the first call
   int64_t count_ = 0;
-  bool spike_fired_ = false;    // in the running bucket
-  bool collapsed_ = false;      // a collapse was flagged and traffic has not come back
+  bool spike_fired_ = false;  // in the running bucket
+  bool collapsed_ = false;    // a collapse was flagged and traffic has not come back
   EwmaStats baseline_;
 };
 

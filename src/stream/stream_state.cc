@@ -36,8 +36,8 @@ ApplyOutcome StreamState::apply(const Event& event, std::vector<Anomaly>* anomal
   if (anomalies != nullptr) {
     for (int i = 0; i < found.size; ++i) {
       const Finding& f = found.items[i];
-      anomalies->push_back(Anomaly{f.kind, event.entity, event.type, f.expected, f.seen, f.sigma,
-                                   event.ts});
+      anomalies->push_back(
+          Anomaly{f.kind, event.entity, event.type, f.expected, f.seen, f.sigma, event.ts});
     }
   }
   ++counters_.applied;

@@ -30,17 +30,23 @@ TEST_P(ActivityRoutesTest, RepsOwnTheActivitiesTheyCreateAndSeeOnlyThose) {
                             R"({"subject":"Offer",)" + on_lead + R"(,"owner_id":)" +
                                 std::to_string(user_id(Principal::kManager)) + "}",
                             Principal::kManager);
-  int64_t unassigned = create("/api/v1/activities", R"({"subject":"Anyone",)" + on_lead + "}",
-                              Principal::kManager);
+  int64_t unassigned =
+      create("/api/v1/activities", R"({"subject":"Anyone",)" + on_lead + "}", Principal::kManager);
 
   auto listed = get(Principal::kRep, "/api/v1/activities?lead_id=" + std::to_string(lead));
   ASSERT_EQ(listed.status, 200) << listed.body;
   ASSERT_EQ(json(listed).at("items").as_array().size(), 1u);
-  EXPECT_EQ(json(listed).at("items").as_array()[0].as_object().at("id").as_int64(), a.at("id").as_int64());
+  EXPECT_EQ(json(listed).at("items").as_array()[0].as_object().at("id").as_int64(),
+            a.at("id").as_int64());
   EXPECT_EQ(json(get(Principal::kManager, "/api/v1/activities?lead_id=" + std::to_string(lead)))
-                .at("items").as_array().size(), 3u);
-  EXPECT_EQ(get(Principal::kRep, "/api/v1/activities?owner_id=" +
-                                     std::to_string(user_id(Principal::kManager))).status, 403);
+                .at("items")
+                .as_array()
+                .size(),
+            3u);
+  EXPECT_EQ(get(Principal::kRep,
+                "/api/v1/activities?owner_id=" + std::to_string(user_id(Principal::kManager)))
+                .status,
+            403);
   EXPECT_EQ(get(Principal::kRep, "/api/v1/activities/" + std::to_string(managers)).status, 404);
   EXPECT_EQ(get(Principal::kRep, "/api/v1/activities/" + std::to_string(unassigned)).status, 404);
   EXPECT_EQ(get(Principal::kViewer, "/api/v1/activities/" + std::to_string(managers)).status, 200);
@@ -48,9 +54,10 @@ TEST_P(ActivityRoutesTest, RepsOwnTheActivitiesTheyCreateAndSeeOnlyThose) {
 
 TEST_P(ActivityRoutesTest, StatusChangesStampCompletionAndEveryBadFieldIsNamed) {
   int64_t customer = create("/api/v1/customers", R"({"name":"Acme"})");
-  int64_t id = create("/api/v1/activities",
-                      R"({"kind":"meeting","subject":"Kick-off","due_at":"2026-11-30T09:00:00Z","customer_id":)" +
-                          std::to_string(customer) + "}");
+  int64_t id = create(
+      "/api/v1/activities",
+      R"({"kind":"meeting","subject":"Kick-off","due_at":"2026-11-30T09:00:00Z","customer_id":)" +
+          std::to_string(customer) + "}");
   std::string item = "/api/v1/activities/" + std::to_string(id);
   auto done = patch(Principal::kManager, item, R"({"status":"done"})");
   ASSERT_EQ(done.status, 200) << done.body;
@@ -62,24 +69,29 @@ TEST_P(ActivityRoutesTest, StatusChangesStampCompletionAndEveryBadFieldIsNamed) 
   EXPECT_TRUE(json(reopened).at("due_at").is_null());
 
   std::string long_subject(store::kMaxSubjectLength + 1, 's');
-  auto bad = post(Principal::kAdmin, "/api/v1/activities",
-                  R"({"kind":"lunch","subject":")" + long_subject +
-                      R"(","due_at":"tomorrow","customer_id":0,"created_by_system":true,"colour":"red"})");
+  auto bad =
+      post(Principal::kAdmin, "/api/v1/activities",
+           R"({"kind":"lunch","subject":")" + long_subject +
+               R"(","due_at":"tomorrow","customer_id":0,"created_by_system":true,"colour":"red"})");
   ASSERT_EQ(bad.status, 400) << bad.body;
   auto named = error_fields(json(bad));
-  for (const char* f : {"kind", "subject", "due_at", "customer_id", "created_by_system", "colour"}) {
+  for (const char* f :
+       {"kind", "subject", "due_at", "customer_id", "created_by_system", "colour"}) {
     EXPECT_NE(std::find(named.begin(), named.end(), f), named.end()) << f << " in " << bad.body;
   }
   std::string at_limit(store::kMaxSubjectLength, 's');
-  EXPECT_EQ(post(Principal::kAdmin, "/api/v1/activities",
-                 R"({"subject":")" + at_limit + R"(","customer_id":)" + std::to_string(customer) + "}")
-                .status,
-            201);
-  EXPECT_EQ(patch(Principal::kManager, item, R"({"completed_at":"2026-11-20T10:00:00Z"})").status, 400);
+  EXPECT_EQ(
+      post(Principal::kAdmin, "/api/v1/activities",
+           R"({"subject":")" + at_limit + R"(","customer_id":)" + std::to_string(customer) + "}")
+          .status,
+      201);
+  EXPECT_EQ(patch(Principal::kManager, item, R"({"completed_at":"2026-11-20T10:00:00Z"})").status,
+            400);
   // Neither party, and a party that does not exist: the store names the link.
   auto unlinked = post(Principal::kAdmin, "/api/v1/activities", R"({"subject":"Nowhere"})");
   EXPECT_EQ(unlinked.status, 400) << unlinked.body;
-  auto missing = post(Principal::kAdmin, "/api/v1/activities", R"({"subject":"Ghost","lead_id":424242})");
+  auto missing =
+      post(Principal::kAdmin, "/api/v1/activities", R"({"subject":"Ghost","lead_id":424242})");
   ASSERT_EQ(missing.status, 400) << missing.body;
   EXPECT_NE(missing.body.find("lead_id"), std::string::npos) << missing.body;
   EXPECT_EQ(del(Principal::kViewer, item).status, 403);
@@ -101,21 +113,25 @@ TEST_P(ActivityRoutesTest, CommunicationsDeriveResponseTimesAndKeepTextVerbatim)
   ASSERT_EQ(asked.status, 201) << asked.body;
   EXPECT_EQ(json(asked).at("subject").as_string(), hostile);
   EXPECT_TRUE(json(asked).at("response_seconds").is_null());
-  auto answered = post(Principal::kRep, "/api/v1/communications",
-                       "{" + on_lead + R"(,"direction":"out","channel":"call","occurred_at":"2026-11-20T10:30:00Z"})");
+  auto answered =
+      post(Principal::kRep, "/api/v1/communications",
+           "{" + on_lead +
+               R"(,"direction":"out","channel":"call","occurred_at":"2026-11-20T10:30:00Z"})");
   ASSERT_EQ(answered.status, 201) << answered.body;
   EXPECT_EQ(json(answered).at("response_seconds").as_int64(), 1800);
-  std::string answer = "/api/v1/communications/" + std::to_string(json(answered).at("id").as_int64());
+  std::string answer =
+      "/api/v1/communications/" + std::to_string(json(answered).at("id").as_int64());
 
   // A rep logs messages but does not rewrite them; a manager may, and the time follows.
-  EXPECT_EQ(patch(Principal::kRep, answer, R"({"occurred_at":"2026-11-20T11:00:00Z"})").status, 403);
+  EXPECT_EQ(patch(Principal::kRep, answer, R"({"occurred_at":"2026-11-20T11:00:00Z"})").status,
+            403);
   auto moved = patch(Principal::kManager, answer, R"({"occurred_at":"2026-11-20T11:00:00Z"})");
   ASSERT_EQ(moved.status, 200) << moved.body;
   EXPECT_EQ(json(moved).at("response_seconds").as_int64(), 3600);
   EXPECT_EQ(json(moved).at("channel").as_string(), "call");
 
-  auto listed = get(Principal::kViewer, "/api/v1/communications?lead_id=" + std::to_string(lead) +
-                                            "&sort=occurred_at");
+  auto listed = get(Principal::kViewer,
+                    "/api/v1/communications?lead_id=" + std::to_string(lead) + "&sort=occurred_at");
   ASSERT_EQ(listed.status, 200) << listed.body;
   auto items = json(listed).at("items").as_array();
   ASSERT_EQ(items.size(), 2u);
@@ -131,10 +147,11 @@ TEST_P(ActivityRoutesTest, CommunicationsDeriveResponseTimesAndKeepTextVerbatim)
     EXPECT_NE(std::find(named.begin(), named.end(), f), named.end()) << f;
   }
   std::string at_limit(store::kMaxBodyLength, 'b');
-  EXPECT_EQ(post(Principal::kAdmin, "/api/v1/communications",
-                 "{" + on_lead + R"(,"body":")" + at_limit + R"(","occurred_at":"2026-11-21T10:00:00Z"})")
-                .status,
-            201);
+  EXPECT_EQ(
+      post(Principal::kAdmin, "/api/v1/communications",
+           "{" + on_lead + R"(,"body":")" + at_limit + R"(","occurred_at":"2026-11-21T10:00:00Z"})")
+          .status,
+      201);
   EXPECT_EQ(del(Principal::kRep, answer).status, 403);
   EXPECT_EQ(del(Principal::kAdmin, answer).status, 204);
 }

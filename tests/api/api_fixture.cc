@@ -1,23 +1,29 @@
 #include "tests/api/api_fixture.h"
 
-#include "api/response_stream.h"
-
 #include <gtest/gtest.h>
 
 #include "api/auth/password.h"
+#include "api/response_stream.h"
 #include "store/user_store.h"
 
 namespace icrm::testing {
 
 const char* principal_name(Principal p) {
   switch (p) {
-    case Principal::kAdmin: return "admin";
-    case Principal::kManager: return "manager";
-    case Principal::kRep: return "rep";
-    case Principal::kViewer: return "viewer";
-    case Principal::kNone: return "no login";
-    case Principal::kExpiredSession: return "expired session";
-    case Principal::kRevokedToken: return "revoked token";
+    case Principal::kAdmin:
+      return "admin";
+    case Principal::kManager:
+      return "manager";
+    case Principal::kRep:
+      return "rep";
+    case Principal::kViewer:
+      return "viewer";
+    case Principal::kNone:
+      return "no login";
+    case Principal::kExpiredSession:
+      return "expired session";
+    case Principal::kRevokedToken:
+      return "revoked token";
   }
   return "?";
 }

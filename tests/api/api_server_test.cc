@@ -48,7 +48,8 @@ class ApiServerTest : public testing::ApiTest {
 TEST_P(ApiServerTest, ACustomerRoundTripOnOneKeepAliveConnection) {
   RawHttpClient c(server_->port());
   ASSERT_TRUE(c.connected());
-  auto created = c.request("POST", "/api/v1/customers", R"({"name":"Zoë <b>&amp;</b> 'quoted'","country":"FR"})",
+  auto created = c.request("POST", "/api/v1/customers",
+                           R"({"name":"Zoë <b>&amp;</b> 'quoted'","country":"FR"})",
                            auth(Principal::kManager, true));
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201) << created->body;
@@ -59,10 +60,12 @@ TEST_P(ApiServerTest, ACustomerRoundTripOnOneKeepAliveConnection) {
   EXPECT_EQ(read->status, 200);
   EXPECT_EQ(read->header("content-type"), "application/json");
   EXPECT_EQ(body_of(*read).at("name").as_string(), "Zoë <b>&amp;</b> 'quoted'");
-  auto patched = c.request("PATCH", location, R"({"country":"DE"})", auth(Principal::kManager, true));
+  auto patched =
+      c.request("PATCH", location, R"({"country":"DE"})", auth(Principal::kManager, true));
   ASSERT_TRUE(patched);
   EXPECT_EQ(patched->status, 200) << patched->body;
-  auto listed = c.request("GET", "/api/v1/customers?country=DE&limit=1", "", auth(Principal::kViewer));
+  auto listed =
+      c.request("GET", "/api/v1/customers?country=DE&limit=1", "", auth(Principal::kViewer));
   ASSERT_TRUE(listed);
   ASSERT_EQ(listed->status, 200);
   EXPECT_EQ(body_of(*listed).at("items").as_array().size(), 1u);

@@ -29,7 +29,9 @@ class AuthRoutesTest : public testing::StoreTest {
     add_auth_routes(router_, authenticator_);
     store::UserStore users(db(), clock_);
     auto hash = auth::hash_password(kPassword, auth::PasswordCost::minimum());
-    ASSERT_TRUE(users.create(store::Actor::system(), {"ada@example.com", "Ada", store::Role::kRep, *hash}).ok());
+    ASSERT_TRUE(
+        users.create(store::Actor::system(), {"ada@example.com", "Ada", store::Role::kRep, *hash})
+            .ok());
   }
 
   Response call(Method method, const std::string& target, const std::string& body = "",
@@ -104,7 +106,8 @@ TEST_P(AuthRoutesTest, WithoutCredentialsEverythingButLoginIs401) {
   EXPECT_EQ(call(Method::kGet, "/api/v1/me").status, 401);
   EXPECT_EQ(call(Method::kGet, "/api/v1/tokens").status, 401);
   EXPECT_EQ(call(Method::kPost, "/api/v1/auth/logout").status, 401);
-  EXPECT_EQ(call(Method::kGet, "/api/v1/me", "", {{"Authorization", "Bearer icrm_forged"}}).status, 401);
+  EXPECT_EQ(call(Method::kGet, "/api/v1/me", "", {{"Authorization", "Bearer icrm_forged"}}).status,
+            401);
   EXPECT_EQ(call(Method::kGet, "/api/v1/me", "", {{"Authorization", "Basic eDp5"}}).status, 401);
   EXPECT_EQ(call(Method::kGet, "/api/v1/me", "", {{"Cookie", "icrm_session=forged"}}).status, 401);
 }
@@ -117,8 +120,10 @@ TEST_P(AuthRoutesTest, CookieWritesNeedTheCsrfHeader) {
                  {{"Cookie", cookie}, {"X-Requested-With", "InsightCRM"}});
   EXPECT_EQ(ok.status, 201) << ok.body;
   auto cross = call(Method::kPost, "/api/v1/tokens", R"({"name":"ci"})",
-                    {{"Cookie", cookie}, {"X-Requested-With", "InsightCRM"},
-                     {"Origin", "https://evil.example"}, {"Host", "crm.example.com"}});
+                    {{"Cookie", cookie},
+                     {"X-Requested-With", "InsightCRM"},
+                     {"Origin", "https://evil.example"},
+                     {"Host", "crm.example.com"}});
   EXPECT_EQ(cross.status, 403);
   auto foreign_login = call(Method::kPost, "/api/v1/auth/login",
                             R"({"email":"ada@example.com","password":"correct horse battery"})",

@@ -103,7 +103,8 @@ TEST_P(AuthenticatorTest, UnknownEmailsAreLimitedExactlyLikeKnownOnes) {
   for (int i = 0; i < kMaxFailuresPerAccount; ++i) {
     auth_->login("nobody@example.com", "wrong password!", "10.0.0." + std::to_string(i));
   }
-  EXPECT_EQ(auth_->login("nobody@example.com", "x", "10.9.9.9").error.code, ErrorCode::kRateLimited);
+  EXPECT_EQ(auth_->login("nobody@example.com", "x", "10.9.9.9").error.code,
+            ErrorCode::kRateLimited);
 }
 
 TEST_P(AuthenticatorTest, AddressLimitCoversEveryAccountFromThatAddress) {
@@ -130,9 +131,11 @@ TEST_P(AuthenticatorTest, OneBelowTheLimitStillSignsIn) {
 
 TEST_P(AuthenticatorTest, OversizedInputIsABadLoginNotACrash) {
   std::string huge(kMaxPasswordLength + 1, 'x');
-  EXPECT_EQ(auth_->login("ada@example.com", huge, "10.0.0.1").error.code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(auth_->login("ada@example.com", huge, "10.0.0.1").error.code,
+            ErrorCode::kUnauthenticated);
   std::string long_email(store::kMaxEmailLength + 1, 'a');
-  EXPECT_EQ(auth_->login(long_email, kPassword, "10.0.0.1").error.code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(auth_->login(long_email, kPassword, "10.0.0.1").error.code,
+            ErrorCode::kUnauthenticated);
   EXPECT_EQ(auth_->login("", "", "").error.code, ErrorCode::kUnauthenticated);
 }
 
@@ -243,8 +246,9 @@ TEST_P(AuthenticatorTest, ACachedApiKeyFollowsChangesHereAtOnceAndElsewhereWithi
 
 TEST_P(AuthenticatorTest, ApiTokenNameAndCountLimits) {
   EXPECT_EQ(auth_->create_api_token(ada_, "").error().field, "name");
-  EXPECT_EQ(auth_->create_api_token(ada_, std::string(kMaxApiTokenNameLength + 1, 'n')).error().code,
-            ErrorCode::kTooLarge);
+  EXPECT_EQ(
+      auth_->create_api_token(ada_, std::string(kMaxApiTokenNameLength + 1, 'n')).error().code,
+      ErrorCode::kTooLarge);
   EXPECT_TRUE(auth_->create_api_token(ada_, std::string(kMaxApiTokenNameLength, 'n')).ok());
   for (int i = 1; i < kMaxActiveApiTokensPerUser; ++i) {
     ASSERT_TRUE(auth_->create_api_token(ada_, "t" + std::to_string(i)).ok()) << i;

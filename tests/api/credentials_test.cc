@@ -59,8 +59,11 @@ TEST(CsrfTest, SafeMethodsAndBearerCallsAreExempt) {
 }
 
 TEST(CsrfTest, OriginMustMatchHostWhenSent) {
-  CsrfCheck r{.method = "DELETE", .cookie_authenticated = true, .requested_with = "InsightCRM",
-              .origin = "http://crm.example.com:8080", .host = "crm.example.com:8080"};
+  CsrfCheck r{.method = "DELETE",
+              .cookie_authenticated = true,
+              .requested_with = "InsightCRM",
+              .origin = "http://crm.example.com:8080",
+              .host = "crm.example.com:8080"};
   EXPECT_TRUE(check_csrf(r).ok());
   r.origin = "https://evil.example";
   EXPECT_FALSE(check_csrf(r).ok());

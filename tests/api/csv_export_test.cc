@@ -2,11 +2,9 @@
 // list's filters and visibility, every page, formula-like cells neutralised,
 // quoting that reads back, and the documented columns.
 #include <gtest/gtest.h>
-
-#include "api/csv_export_routes.h"
-
 #include <soci/soci.h>
 
+#include "api/csv_export_routes.h"
 #include "store/lead_store.h"
 #include "tests/api/api_fixture.h"
 
@@ -18,7 +16,8 @@ using testing::Principal;
 class CsvExportTest : public testing::ApiTest {};
 
 TEST(CsvSafeCell, FormulaLikeTextGetsAnApostropheNumbersStay) {
-  EXPECT_EQ(csv_safe_cell(boost::json::value("=HYPERLINK(\"http://x\")")), "'=HYPERLINK(\"http://x\")");
+  EXPECT_EQ(csv_safe_cell(boost::json::value("=HYPERLINK(\"http://x\")")),
+            "'=HYPERLINK(\"http://x\")");
   EXPECT_EQ(csv_safe_cell(boost::json::value("+1")), "'+1");
   EXPECT_EQ(csv_safe_cell(boost::json::value("-2+3")), "'-2+3");
   EXPECT_EQ(csv_safe_cell(boost::json::value("@SUM(A1)")), "'@SUM(A1)");
@@ -29,14 +28,16 @@ TEST(CsvSafeCell, FormulaLikeTextGetsAnApostropheNumbersStay) {
 }
 
 TEST_P(CsvExportTest, SameFiltersAsTheListEveryPageSafeCells) {
-  create("/api/v1/customers", R"({"name":"=cmd|' /C calc'!A0","email":"a@example.com","country":"DE"})");
+  create("/api/v1/customers",
+         R"({"name":"=cmd|' /C calc'!A0","email":"a@example.com","country":"DE"})");
   create("/api/v1/customers", R"({"name":"Grace, \"Amazing\" Hopper","country":"US"})");
   for (int i = 0; i < 520; ++i)  // more than one page of the list (500)
     create("/api/v1/customers", R"({"name":"Bulk )" + std::to_string(i) + R"(","country":"FR"})");
   auto r = get(Principal::kManager, "/api/v1/customers.csv?country=DE");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.content_type, "text/csv; charset=utf-8");
-  EXPECT_NE(r.headers.get("Content-Disposition").value_or("").find("customers.csv"), std::string::npos);
+  EXPECT_NE(r.headers.get("Content-Disposition").value_or("").find("customers.csv"),
+            std::string::npos);
   EXPECT_EQ(r.body.substr(0, 3), "id,");
   EXPECT_EQ(std::count(r.body.begin(), r.body.end(), '\n'), 2) << r.body;
   EXPECT_NE(r.body.find(",'=cmd|' /C calc'!A0,"), std::string::npos) << r.body;
@@ -52,8 +53,10 @@ TEST_P(CsvExportTest, SameFiltersAsTheListEveryPageSafeCells) {
 }
 
 TEST_P(CsvExportTest, ARepExportsOnlyTheLeadsTheyMaySee) {
-  create("/api/v1/leads", R"({"name":"Mine","owner_id":)" + std::to_string(user_id(Principal::kRep)) + "}");
-  create("/api/v1/leads", R"({"name":"Theirs","owner_id":)" + std::to_string(user_id(Principal::kManager)) + "}");
+  create("/api/v1/leads",
+         R"({"name":"Mine","owner_id":)" + std::to_string(user_id(Principal::kRep)) + "}");
+  create("/api/v1/leads",
+         R"({"name":"Theirs","owner_id":)" + std::to_string(user_id(Principal::kManager)) + "}");
   create("/api/v1/leads", R"({"name":"Nobody's"})");
   auto rep = get(Principal::kRep, "/api/v1/leads.csv");
   ASSERT_EQ(rep.status, 200) << rep.body;
@@ -62,14 +65,17 @@ TEST_P(CsvExportTest, ARepExportsOnlyTheLeadsTheyMaySee) {
   EXPECT_EQ(rep.body.find("Theirs"), std::string::npos) << rep.body;
   EXPECT_NE(get(Principal::kAdmin, "/api/v1/leads.csv").body.find("Theirs"), std::string::npos);
 
-  int64_t product = create("/api/v1/products", R"({"sku":"S-1","name":"Widget","unit_price_minor":250})");
-  create("/api/v1/transactions", R"({"product_id":)" + std::to_string(product) +
-                                     R"(,"quantity":-2,"unit_price_minor":250,"occurred_at":"2026-11-20T10:00:00Z"})");
+  int64_t product =
+      create("/api/v1/products", R"({"sku":"S-1","name":"Widget","unit_price_minor":250})");
+  create("/api/v1/transactions",
+         R"({"product_id":)" + std::to_string(product) +
+             R"(,"quantity":-2,"unit_price_minor":250,"occurred_at":"2026-11-20T10:00:00Z"})");
   auto sales = get(Principal::kViewer, "/api/v1/transactions.csv");
   ASSERT_EQ(sales.status, 200) << sales.body;
   EXPECT_NE(sales.body.find(",-2,"), std::string::npos) << sales.body;  // numbers as they are
   EXPECT_NE(sales.body.find(",-500,"), std::string::npos) << sales.body;
-  EXPECT_NE(get(Principal::kViewer, "/api/v1/products.csv").body.find("S-1,Widget"), std::string::npos);
+  EXPECT_NE(get(Principal::kViewer, "/api/v1/products.csv").body.find("S-1,Widget"),
+            std::string::npos);
 }
 
 // Issue 4: a large export is streamed a page at a time (memory holds one

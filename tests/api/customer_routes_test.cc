@@ -25,7 +25,8 @@ TEST_P(CustomerRoutesTest, CreateReadPatchDeleteAuditedAsTheCaller) {
   ASSERT_EQ(created.status, 201) << created.body;
   auto c = json(created);
   int64_t id = c.at("id").as_int64();
-  EXPECT_EQ(created.headers.get("Location").value_or(""), "/api/v1/customers/" + std::to_string(id));
+  EXPECT_EQ(created.headers.get("Location").value_or(""),
+            "/api/v1/customers/" + std::to_string(id));
   EXPECT_EQ(c.at("status").as_string(), "active");
   EXPECT_TRUE(c.at("phone").is_null());
 
@@ -34,8 +35,9 @@ TEST_P(CustomerRoutesTest, CreateReadPatchDeleteAuditedAsTheCaller) {
   EXPECT_EQ(json(read), c);
 
   // PATCH changes only what it names; null clears; attributes merge.
-  auto patched = patch(Principal::kManager, "/api/v1/customers/" + std::to_string(id),
-                       R"({"country":null,"status":"churned","attributes":{"seats":41,"industry":null}})");
+  auto patched =
+      patch(Principal::kManager, "/api/v1/customers/" + std::to_string(id),
+            R"({"country":null,"status":"churned","attributes":{"seats":41,"industry":null}})");
   ASSERT_EQ(patched.status, 200) << patched.body;
   auto p = json(patched);
   EXPECT_EQ(p.at("name").as_string(), "Ada Ltd");
@@ -44,9 +46,10 @@ TEST_P(CustomerRoutesTest, CreateReadPatchDeleteAuditedAsTheCaller) {
   EXPECT_EQ(p.at("status").as_string(), "churned");
   EXPECT_EQ(boost::json::serialize(p.at("attributes")), R"({"seats":41})");
 
-  EXPECT_EQ(patch(Principal::kManager, "/api/v1/customers/" + std::to_string(id), R"({"name":null})")
-                .status,
-            400);
+  EXPECT_EQ(
+      patch(Principal::kManager, "/api/v1/customers/" + std::to_string(id), R"({"name":null})")
+          .status,
+      400);
   auto read_only = patch(Principal::kManager, "/api/v1/customers/" + std::to_string(id),
                          R"({"id":7,"created_at":"2020-01-01T00:00:00Z"})");
   EXPECT_EQ(read_only.status, 400);
@@ -55,7 +58,8 @@ TEST_P(CustomerRoutesTest, CreateReadPatchDeleteAuditedAsTheCaller) {
   EXPECT_EQ(del(Principal::kManager, "/api/v1/customers/" + std::to_string(id)).status, 204);
   EXPECT_EQ(get(Principal::kManager, "/api/v1/customers/" + std::to_string(id)).status, 404);
 
-  auto audit = get(Principal::kAdmin, "/api/v1/audit-log?entity=customers&entity_id=" + std::to_string(id));
+  auto audit =
+      get(Principal::kAdmin, "/api/v1/audit-log?entity=customers&entity_id=" + std::to_string(id));
   ASSERT_EQ(audit.status, 200) << audit.body;
   auto items = json(audit).at("items").as_array();
   ASSERT_EQ(items.size(), 3u);
@@ -68,24 +72,28 @@ TEST_P(CustomerRoutesTest, CreateReadPatchDeleteAuditedAsTheCaller) {
 }
 
 TEST_P(CustomerRoutesTest, ABadBodyNamesEveryFieldAtFault) {
-  auto typed = post(Principal::kAdmin, "/api/v1/customers",
-                    R"({"name":5,"status":"gone","owner_id":-1,"nickname":"x","attributes":{"a":{"b":1}}})");
+  auto typed =
+      post(Principal::kAdmin, "/api/v1/customers",
+           R"({"name":5,"status":"gone","owner_id":-1,"nickname":"x","attributes":{"a":{"b":1}}})");
   ASSERT_EQ(typed.status, 400);
   EXPECT_EQ(error_fields(json(typed)),
             (std::vector<std::string>{"name", "status", "owner_id", "attributes.a", "nickname"}));
   // Errors only the store finds are all named too.
-  auto shaped = post(Principal::kAdmin, "/api/v1/customers", R"({"name":"  ","email":"not-an-address"})");
+  auto shaped =
+      post(Principal::kAdmin, "/api/v1/customers", R"({"name":"  ","email":"not-an-address"})");
   ASSERT_EQ(shaped.status, 400) << shaped.body;
   EXPECT_EQ(error_fields(json(shaped)), (std::vector<std::string>{"name", "email"}));
   auto missing = post(Principal::kAdmin, "/api/v1/customers", "{}");
   EXPECT_EQ(error_fields(json(missing)), (std::vector<std::string>{"name"}));
-  EXPECT_EQ(post(Principal::kAdmin, "/api/v1/customers", R"({"name":"x","owner_id":999999})").status,
-            400);
+  EXPECT_EQ(
+      post(Principal::kAdmin, "/api/v1/customers", R"({"name":"x","owner_id":999999})").status,
+      400);
 }
 
 TEST_P(CustomerRoutesTest, ADuplicateIs409NamingTheExistingCustomer) {
   int64_t first = create("/api/v1/customers", R"({"name":"Ada","email":"ada@example.com"})");
-  auto again = post(Principal::kAdmin, "/api/v1/customers", R"({"name":"Eve","email":"ADA@example.com"})");
+  auto again =
+      post(Principal::kAdmin, "/api/v1/customers", R"({"name":"Eve","email":"ADA@example.com"})");
   ASSERT_EQ(again.status, 409);
   auto problem = json(again);
   EXPECT_NE(std::string(problem.at("detail").as_string()).find("customer " + std::to_string(first)),
@@ -115,7 +123,8 @@ TEST_P(CustomerRoutesTest, PagesByCursorAndRefusesBadQueriesNamingThem) {
   EXPECT_EQ(names, (std::vector<std::string>{"C0", "C1", "C2", "C3", "C4"}));
 
   // Page size: the limit itself is fine, one past it is not.
-  EXPECT_EQ(get(Principal::kRep, "/api/v1/customers?limit=" + std::to_string(kMaxPageSize)).status, 200);
+  EXPECT_EQ(get(Principal::kRep, "/api/v1/customers?limit=" + std::to_string(kMaxPageSize)).status,
+            200);
   auto past = get(Principal::kRep, "/api/v1/customers?limit=" + std::to_string(kMaxPageSize + 1));
   ASSERT_EQ(past.status, 400);
   EXPECT_EQ(error_fields(json(past)), (std::vector<std::string>{"limit"}));
@@ -134,8 +143,10 @@ TEST_P(CustomerRoutesTest, PagesByCursorAndRefusesBadQueriesNamingThem) {
 }
 
 TEST_P(CustomerRoutesTest, SqlAndHtmlMetacharactersAreStoredAndReturnedVerbatim) {
-  const std::string hostile = R"(Robert'); DROP TABLE customers;-- <script>alert("x")</script> %_\ & 名前)";
-  boost::json::object body{{"name", hostile}, {"company", hostile}, {"attributes", {{"note", hostile}}}};
+  const std::string hostile =
+      R"(Robert'); DROP TABLE customers;-- <script>alert("x")</script> %_\ & 名前)";
+  boost::json::object body{
+      {"name", hostile}, {"company", hostile}, {"attributes", {{"note", hostile}}}};
   auto created = post(Principal::kAdmin, "/api/v1/customers", boost::json::serialize(body));
   ASSERT_EQ(created.status, 201) << created.body;
   int64_t id = json(created).at("id").as_int64();
@@ -172,7 +183,8 @@ TEST_P(CustomerRoutesTest, HostileBodiesAre400NamingTheProblem) {
     EXPECT_EQ(r.status, 400) << body << ": " << r.body;
     EXPECT_EQ(r.content_type, "application/problem+json");
     auto fields = error_fields(json(r));
-    EXPECT_NE(std::find(fields.begin(), fields.end(), field), fields.end()) << body << ": " << r.body;
+    EXPECT_NE(std::find(fields.begin(), fields.end(), field), fields.end())
+        << body << ": " << r.body;
   }
   // Exactly at the length limit is fine.
   EXPECT_EQ(post(Principal::kAdmin, "/api/v1/customers",
@@ -180,7 +192,8 @@ TEST_P(CustomerRoutesTest, HostileBodiesAre400NamingTheProblem) {
                 .status,
             201);
   auto nested = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
-  auto deep = post(Principal::kAdmin, "/api/v1/customers", R"({"name":"x","attributes":)" + nested + "}");
+  auto deep =
+      post(Principal::kAdmin, "/api/v1/customers", R"({"name":"x","attributes":)" + nested + "}");
   EXPECT_EQ(deep.status, 400);
   EXPECT_NE(deep.body.find("nested deeper"), std::string::npos) << deep.body;
   auto wrong_type = call(Principal::kAdmin, Method::kPost, "/api/v1/customers", R"({"name":"x"})",
@@ -191,7 +204,8 @@ TEST_P(CustomerRoutesTest, HostileBodiesAre400NamingTheProblem) {
 
 TEST_P(CustomerRoutesTest, ACustomerWithLeadsCannotBeDeleted) {
   int64_t id = create("/api/v1/customers", R"({"name":"Ada","email":"ada@example.com"})");
-  int64_t lead = create("/api/v1/leads", R"({"name":"Ada","email":"ada@example.com","status":"qualified"})");
+  int64_t lead =
+      create("/api/v1/leads", R"({"name":"Ada","email":"ada@example.com","status":"qualified"})");
   ASSERT_EQ(post(Principal::kAdmin, "/api/v1/leads/" + std::to_string(lead) + "/status",
                  R"({"status":"converted"})")
                 .status,

@@ -185,10 +185,7 @@ TEST_P(DashboardRoutesTest, KpisAverageAnsweredMessagesAndBinTheLatestScores) {
   auto later = kpis(Principal::kAdmin, "?from=2026-11-03");
   EXPECT_TRUE(later.at("mean_response_seconds").is_null());
   EXPECT_TRUE(later.at("response_by_month").as_array().empty());
-  EXPECT_EQ(kpis(Principal::kAdmin, "?from=2026-11-01")
-                .at("response_by_month")
-                .as_array()
-                .size(),
+  EXPECT_EQ(kpis(Principal::kAdmin, "?from=2026-11-01").at("response_by_month").as_array().size(),
             1u);
 }
 
@@ -226,11 +223,15 @@ TEST_P(DashboardRoutesTest, RankingPutsScoredLeadsFirstByRankWithFiltersAndPages
                               {.lead_id = a, .occurred_at = at("2026-11-03T10:00:00Z")}));
   EXPECT_EQ(last_of(a).as_string(), "2026-11-03T10:00:00.000000Z");
   store::ActivityStore activities(db(), clock());
-  store::Activity done{.subject = "call", .status = store::ActivityStatus::kDone, .lead_id = a,
+  store::Activity done{.subject = "call",
+                       .status = store::ActivityStatus::kDone,
+                       .lead_id = a,
                        .completed_at = at("2026-11-04T08:00:00Z")};
   store::Activity open{.subject = "later", .due_at = at("2026-11-09T08:00:00Z"), .lead_id = a};
-  store::Activity cancelled{.subject = "no", .status = store::ActivityStatus::kCancelled,
-                            .lead_id = a, .completed_at = at("2026-11-08T08:00:00Z")};
+  store::Activity cancelled{.subject = "no",
+                            .status = store::ActivityStatus::kCancelled,
+                            .lead_id = a,
+                            .completed_at = at("2026-11-08T08:00:00Z")};
   for (const auto& activity : {done, open, cancelled})
     ASSERT_TRUE(activities.create(store::Actor::system(), activity));
   EXPECT_EQ(last_of(a).as_string(), "2026-11-04T08:00:00.000000Z");

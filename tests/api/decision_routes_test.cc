@@ -73,16 +73,18 @@ TEST_P(DecisionRoutesTest, DecideReadListAndRecordTheOutcome) {
   EXPECT_EQ(get(Principal::kManager, "/api/v1/decisions?limit=500").status, 200);
   EXPECT_EQ(get(Principal::kManager, "/api/v1/decisions?limit=501").status, 400);
 
-  auto bad = post(Principal::kRep, "/api/v1/decisions/" + std::to_string(id) + "/outcome", R"({"outcome":"won"})");
+  auto bad = post(Principal::kRep, "/api/v1/decisions/" + std::to_string(id) + "/outcome",
+                  R"({"outcome":"won"})");
   EXPECT_EQ(bad.status, 400);
-  auto bad_reward =
-      post(Principal::kRep, "/api/v1/decisions/" + std::to_string(id) + "/outcome",
-           R"({"outcome":"converted","reward":1.5})");
+  auto bad_reward = post(Principal::kRep, "/api/v1/decisions/" + std::to_string(id) + "/outcome",
+                         R"({"outcome":"converted","reward":1.5})");
   EXPECT_EQ(bad_reward.status, 400);
-  auto ok = post(Principal::kRep, "/api/v1/decisions/" + std::to_string(id) + "/outcome", R"({"outcome":"converted"})");
+  auto ok = post(Principal::kRep, "/api/v1/decisions/" + std::to_string(id) + "/outcome",
+                 R"({"outcome":"converted"})");
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(json(ok).at("reward").to_number<double>(), 1.0);
-  auto again = post(Principal::kRep, "/api/v1/decisions/" + std::to_string(id) + "/outcome", R"({"outcome":"engaged"})");
+  auto again = post(Principal::kRep, "/api/v1/decisions/" + std::to_string(id) + "/outcome",
+                    R"({"outcome":"engaged"})");
   EXPECT_EQ(again.status, 409);
 }
 
@@ -90,7 +92,8 @@ TEST_P(DecisionRoutesTest, RejectNeedsAReasonWithinItsLimit) {
   int64_t lead = scored_lead(0.9, user_id(Principal::kRep));
   auto made = post(Principal::kRep, "/api/v1/leads/" + std::to_string(lead) + "/decision", "");
   ASSERT_EQ(made.status, 201) << made.body;
-  std::string path = "/api/v1/decisions/" + std::to_string(json(made).at("id").as_int64()) + "/reject";
+  std::string path =
+      "/api/v1/decisions/" + std::to_string(json(made).at("id").as_int64()) + "/reject";
   EXPECT_EQ(post(Principal::kRep, path, R"({})").status, 400);
   EXPECT_EQ(post(Principal::kRep, path, R"({"reason":""})").status, 400);
   std::string past(store::kMaxRejectReasonLength + 1, 'x');
@@ -100,7 +103,8 @@ TEST_P(DecisionRoutesTest, RejectNeedsAReasonWithinItsLimit) {
   ASSERT_EQ(rejected.status, 200) << rejected.body;
   EXPECT_EQ(json(rejected).at("outcome").as_string(), "rejected");
   // The cancelled step frees the lead for the next decision.
-  EXPECT_EQ(post(Principal::kRep, "/api/v1/leads/" + std::to_string(lead) + "/decision", "").status, 201);
+  EXPECT_EQ(post(Principal::kRep, "/api/v1/leads/" + std::to_string(lead) + "/decision", "").status,
+            201);
 }
 
 TEST_P(DecisionRoutesTest, SettingsAreValidatedAndNameTheField) {
@@ -128,8 +132,11 @@ TEST_P(DecisionRoutesTest, SettingsAreValidatedAndNameTheField) {
 
 TEST_P(DecisionRoutesTest, KpisCountAutomaticAndManualStepsAndConversionByTier) {
   int64_t lead = scored_lead(0.9, user_id(Principal::kRep));
-  ASSERT_EQ(post(Principal::kAdmin, "/api/v1/leads/" + std::to_string(lead) + "/decision", "").status, 201);
-  create("/api/v1/activities", R"({"subject":"By hand","kind":"call","lead_id":)" + std::to_string(scored_lead(0.2, std::nullopt)) + "}");
+  ASSERT_EQ(
+      post(Principal::kAdmin, "/api/v1/leads/" + std::to_string(lead) + "/decision", "").status,
+      201);
+  create("/api/v1/activities", R"({"subject":"By hand","kind":"call","lead_id":)" +
+                                   std::to_string(scored_lead(0.2, std::nullopt)) + "}");
   auto k = get(Principal::kManager, "/api/v1/decisions/kpis");
   ASSERT_EQ(k.status, 200) << k.body;
   auto o = json(k);
@@ -138,7 +145,9 @@ TEST_P(DecisionRoutesTest, KpisCountAutomaticAndManualStepsAndConversionByTier) 
   EXPECT_EQ(o.at("next_steps").as_object().at("automatic_share").to_number<double>(), 0.5);
   EXPECT_EQ(o.at("decisions").as_int64(), 1);
   EXPECT_EQ(o.at("conversion_by_tier").as_array()[0].as_object().at("decisions").as_int64(), 1);
-  EXPECT_EQ(get(Principal::kManager, "/api/v1/decisions/kpis?from=2026-11-24T00:00:00Z&to=2026-11-23T00:00:00Z").status,
+  EXPECT_EQ(get(Principal::kManager,
+                "/api/v1/decisions/kpis?from=2026-11-24T00:00:00Z&to=2026-11-23T00:00:00Z")
+                .status,
             400);
 }
 

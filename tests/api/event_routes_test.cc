@@ -33,8 +33,8 @@ class EventRoutesTest : public testing::ApiTest {
   }
   std::string event(const std::string& entity, const std::string& type, const std::string& ts,
                     const std::string& extra = "") {
-    return R"({"entity":")" + entity + R"(","type":")" + type + R"(","ts":")" + ts + "\"" +
-           extra + "}";
+    return R"({"entity":")" + entity + R"(","type":")" + type + R"(","ts":")" + ts + "\"" + extra +
+           "}";
   }
   std::string lead() const { return "lead:" + std::to_string(lead_); }
   Response send(const std::string& body, Principal as = Principal::kRep) {
@@ -46,8 +46,9 @@ class EventRoutesTest : public testing::ApiTest {
     auto body = json(r);
     for (const auto& v : body.at("rejected").as_array()) {
       const auto& o = v.as_object();
-      out.push_back(std::to_string(o.at("index").as_int64()) + ":" +
-                    (o.at("field").is_null() ? std::string() : std::string(o.at("field").as_string())));
+      out.push_back(
+          std::to_string(o.at("index").as_int64()) + ":" +
+          (o.at("field").is_null() ? std::string() : std::string(o.at("field").as_string())));
     }
     return out;
   }
@@ -63,24 +64,27 @@ TEST_P(EventRoutesTest, EveryKindOfBadEventIsRejectedAloneAndTheRestStored) {
   for (size_t i = 0; i <= stream::kMaxAttrKeys; ++i)
     many_keys += (i ? "," : "") + ("\"k" + std::to_string(i) + "\":1");
   many_keys += "}";
-  std::string body = "[" +
-      event(lead(), "page_view", at(-60)) + "," +                          // 0 good
-      event(lead(), "teleport", at(-60)) + "," +                           // 1 unknown type
-      event("lead:999999", "page_view", at(-60)) + "," +                   // 2 unknown entity
-      event("visitor:ext:abc", "page_view", at(-60)) + "," +               // 3 visitors not enabled
-      event(lead(), "page_view", at(5 * 60 + 1)) + "," +                   // 4 one second too far ahead
-      event(lead(), "purchase", at(-50), R"(,"value":"12")") + "," +       // 5 value not a number
-      event(lead(), "purchase", at(-50), R"(,"value":1e10)") + "," +       // 6 value past the bound
-      event(lead(), "page_view", at(-50), big_attrs) + "," +               // 7 attrs one byte too big
-      event(lead(), "page_view", at(-50), many_keys) + "," +               // 8 one attr key too many
-      event(too_long_entity, "page_view", at(-50)) + "," +                 // 9 entity one byte too long
-      event(lead(), "page_view", "2026-11-23T09:00:00") + "," +            // 10 no zone
-      event(lead(), "page_view", at(-50), R"(,"valeu":3)") + "," +         // 11 unknown field
-      event(lead(), "page_view", at(-50), R"(,"id":")" + std::string(stream::kMaxEventIdBytes + 1, 'i') + "\"") + "," +  // 12 id too long
-      R"("not an object")" + "," +                                         // 13 not an object
-      event("lead", "page_view", at(-50)) + "," +                          // 14 malformed reference
-      event(lead(), "page_view", at(5 * 60)) + "," +                       // 15 good: exactly at the skew limit
-      event(lead(), "purchase", at(-40), R"(,"value":1e9,"attrs":{"sku":"A1"})") +  // 16 good: at the bound
+  std::string body =
+      "[" + event(lead(), "page_view", at(-60)) + "," +               // 0 good
+      event(lead(), "teleport", at(-60)) + "," +                      // 1 unknown type
+      event("lead:999999", "page_view", at(-60)) + "," +              // 2 unknown entity
+      event("visitor:ext:abc", "page_view", at(-60)) + "," +          // 3 visitors not enabled
+      event(lead(), "page_view", at(5 * 60 + 1)) + "," +              // 4 one second too far ahead
+      event(lead(), "purchase", at(-50), R"(,"value":"12")") + "," +  // 5 value not a number
+      event(lead(), "purchase", at(-50), R"(,"value":1e10)") + "," +  // 6 value past the bound
+      event(lead(), "page_view", at(-50), big_attrs) + "," +          // 7 attrs one byte too big
+      event(lead(), "page_view", at(-50), many_keys) + "," +          // 8 one attr key too many
+      event(too_long_entity, "page_view", at(-50)) + "," +            // 9 entity one byte too long
+      event(lead(), "page_view", "2026-11-23T09:00:00") + "," +       // 10 no zone
+      event(lead(), "page_view", at(-50), R"(,"valeu":3)") + "," +    // 11 unknown field
+      event(lead(), "page_view", at(-50),
+            R"(,"id":")" + std::string(stream::kMaxEventIdBytes + 1, 'i') + "\"") +
+      "," +                                           // 12 id too long
+      R"("not an object")" + "," +                    // 13 not an object
+      event("lead", "page_view", at(-50)) + "," +     // 14 malformed reference
+      event(lead(), "page_view", at(5 * 60)) + "," +  // 15 good: exactly at the skew limit
+      event(lead(), "purchase", at(-40),
+            R"(,"value":1e9,"attrs":{"sku":"A1"})") +  // 16 good: at the bound
       "]";
   auto r = send(body);
   ASSERT_EQ(r.status, 202) << r.body;
@@ -88,10 +92,10 @@ TEST_P(EventRoutesTest, EveryKindOfBadEventIsRejectedAloneAndTheRestStored) {
   EXPECT_EQ(o.at("received").as_int64(), 17);
   EXPECT_EQ(o.at("accepted").as_int64(), 3);
   EXPECT_EQ(o.at("rejected_count").as_int64(), 14);
-  EXPECT_EQ(rejected(r), (std::vector<std::string>{"1:type", "2:entity", "3:entity", "4:ts",
-                                                   "5:value", "6:value", "7:attrs", "8:attrs",
-                                                   "9:entity", "10:ts", "11:valeu", "12:id", "13:",
-                                                   "14:entity"}));
+  EXPECT_EQ(rejected(r),
+            (std::vector<std::string>{"1:type", "2:entity", "3:entity", "4:ts", "5:value",
+                                      "6:value", "7:attrs", "8:attrs", "9:entity", "10:ts",
+                                      "11:valeu", "12:id", "13:", "14:entity"}));
   for (const auto& v : o.at("rejected").as_array())
     EXPECT_FALSE(v.as_object().at("reason").as_string().empty());
   EXPECT_EQ(stored(), 3);
@@ -129,7 +133,8 @@ TEST_P(EventRoutesTest, WholeBodyFaultsAreRefusedWhole) {
   // One event past the limit: 413, nothing stored.
   std::string body = "[";
   for (size_t i = 0; i <= ingest::kMaxEventsPerRequest; ++i)
-    body += (i ? "," : "") + event(lead(), "page_view", at(-100), R"(,"id":"e)" + std::to_string(i) + "\"");
+    body += (i ? "," : "") +
+            event(lead(), "page_view", at(-100), R"(,"id":"e)" + std::to_string(i) + "\"");
   body += "]";
   EXPECT_EQ(send(body).status, 413);
   EXPECT_EQ(stored(), 0);
@@ -144,7 +149,8 @@ TEST_P(EventRoutesTest, WholeBodyFaultsAreRefusedWhole) {
 TEST_P(EventRoutesTest, ExactlyTheLimitIsAccepted) {
   std::string body = "[";
   for (size_t i = 0; i < ingest::kMaxEventsPerRequest; ++i)
-    body += (i ? "," : "") + event(lead(), "page_view", at(-100), R"(,"id":"e)" + std::to_string(i) + "\"");
+    body += (i ? "," : "") +
+            event(lead(), "page_view", at(-100), R"(,"id":"e)" + std::to_string(i) + "\"");
   body += "]";
   auto r = send(body);
   ASSERT_EQ(r.status, 202);
@@ -160,7 +166,8 @@ TEST_P(EventRoutesTest, LateEventsAreStoredButFlagged) {
   ASSERT_EQ(late.status, 202) << late.body;
   EXPECT_EQ(json(late).at("accepted").as_int64(), 2);
   EXPECT_EQ(json(late).at("too_late").as_int64(), 1);
-  auto page = json(get(Principal::kAdmin, "/api/v1/events?from=" + at(-3 * 3600) + "&to=" + at(-3600)));
+  auto page =
+      json(get(Principal::kAdmin, "/api/v1/events?from=" + at(-3 * 3600) + "&to=" + at(-3600)));
   ASSERT_EQ(page.at("items").as_array().size(), 1u);
   EXPECT_TRUE(page.at("items").as_array()[0].as_object().at("too_late").as_bool());
 }
@@ -176,8 +183,10 @@ TEST_P(EventRoutesTest, ListingFiltersAndPagesWithACursor) {
   std::vector<int64_t> seqs;
   std::string cursor;
   for (int pages = 0; pages < 5; ++pages) {
-    auto page = json(get(Principal::kRep, "/api/v1/events?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor)));
-    for (const auto& e : page.at("items").as_array()) seqs.push_back(e.as_object().at("seq").as_int64());
+    auto page = json(get(Principal::kRep,
+                         "/api/v1/events?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor)));
+    for (const auto& e : page.at("items").as_array())
+      seqs.push_back(e.as_object().at("seq").as_int64());
     if (page.at("next_cursor").is_null()) break;
     cursor = std::string(page.at("next_cursor").as_string());
   }
@@ -210,7 +219,8 @@ TEST_P(EventRoutesTest, StatsCountByTypeAndTheLastMinute) {
 TEST_P(EventRoutesTest, AnAdminRegistersACustomTypeAndItIsAcceptedAtOnce) {
   EXPECT_EQ(send("[" + event(lead(), "webinar", at(-5)) + "]").status, 202);
   EXPECT_EQ(stored(), 0);
-  auto made = post(Principal::kAdmin, "/api/v1/event-types", R"({"name":"webinar","description":"joined a webinar"})");
+  auto made = post(Principal::kAdmin, "/api/v1/event-types",
+                   R"({"name":"webinar","description":"joined a webinar"})");
   ASSERT_EQ(made.status, 201) << made.body;
   EXPECT_EQ(post(Principal::kAdmin, "/api/v1/event-types", R"({"name":"webinar"})").status, 409);
   EXPECT_EQ(post(Principal::kAdmin, "/api/v1/event-types", R"({"name":"page_view"})").status, 409);

@@ -57,15 +57,23 @@ TEST_P(HealthRoutesTest, MetricsReportRequestsAndPool) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
   const std::string& t = r.body;
-  EXPECT_NE(t.find("icrm_http_requests_total{route=\"/api/v1/leads/{id}\",method=\"GET\",status=\"404\"} 1"),
-            std::string::npos) << t;
-  EXPECT_NE(t.find("icrm_http_request_duration_seconds_bucket{route=\"/api/v1/leads/{id}\",method=\"GET\",le=\"0.001\"} 1"),
-            std::string::npos) << t;
-  EXPECT_NE(t.find("icrm_http_request_duration_seconds_bucket{route=\"/api/v1/leads/{id}\",method=\"GET\",le=\"0.005\"} 2"),
-            std::string::npos) << t;
+  EXPECT_NE(
+      t.find(
+          "icrm_http_requests_total{route=\"/api/v1/leads/{id}\",method=\"GET\",status=\"404\"} 1"),
+      std::string::npos)
+      << t;
+  EXPECT_NE(t.find("icrm_http_request_duration_seconds_bucket{route=\"/api/v1/leads/"
+                   "{id}\",method=\"GET\",le=\"0.001\"} 1"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("icrm_http_request_duration_seconds_bucket{route=\"/api/v1/leads/"
+                   "{id}\",method=\"GET\",le=\"0.005\"} 2"),
+            std::string::npos)
+      << t;
   EXPECT_NE(t.find("icrm_http_open_connections 1"), std::string::npos);
   EXPECT_NE(t.find("icrm_db_pool_connections " + std::to_string(db().pool_size())),
-            std::string::npos) << t;
+            std::string::npos)
+      << t;
   {
     auto lease = db().lease();
     ASSERT_TRUE(lease);
@@ -83,8 +91,9 @@ TEST_P(HealthRoutesTest, MetricsRenderCountersKeptElsewhereAtTheirCurrentValue) 
   metrics.add_counter("icrm_kafka_events_stored_total", "Events from Kafka newly stored.",
                       [&stored] { return stored; });
   add_health_routes(router, db(), metrics);
-  EXPECT_NE(get(router, "/metrics").body.find("# TYPE icrm_kafka_events_stored_total counter\n"
-                                              "icrm_kafka_events_stored_total 7\n"),
+  EXPECT_NE(get(router, "/metrics")
+                .body.find("# TYPE icrm_kafka_events_stored_total counter\n"
+                           "icrm_kafka_events_stored_total 7\n"),
             std::string::npos);
   stored = 8;
   EXPECT_NE(get(router, "/metrics").body.find("icrm_kafka_events_stored_total 8\n"),

@@ -30,7 +30,7 @@ TEST(Request, RefusesNulAndInvalidUtf8OnceDecoded) {
   Request r;
   EXPECT_FALSE(r.set_target("/a%00b"));
   EXPECT_FALSE(r.set_target("/a%FF"));
-  EXPECT_FALSE(r.set_target("/a?q=%C0%AF"));  // overlong '/'
+  EXPECT_FALSE(r.set_target("/a?q=%C0%AF"));   // overlong '/'
   auto s = r.set_target("/a?name=%ED%A0%80");  // a surrogate
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().field, "name");
@@ -71,13 +71,13 @@ TEST(Utf8, AcceptsWellFormedRejectsTheRest) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain ascii"));
   EXPECT_TRUE(is_valid_utf8("J\xC3\xBCrgen \xE2\x82\xAC \xF0\x9F\x98\x80"));
-  EXPECT_FALSE(is_valid_utf8("\x80"));                 // lone continuation
-  EXPECT_FALSE(is_valid_utf8("\xC3"));                 // truncated
-  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));             // truncated
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));             // overlong
-  EXPECT_FALSE(is_valid_utf8("\xE0\x80\xAF"));         // overlong
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));         // surrogate
-  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));     // past U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\x80"));              // lone continuation
+  EXPECT_FALSE(is_valid_utf8("\xC3"));              // truncated
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));          // truncated
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(is_valid_utf8("\xE0\x80\xAF"));      // overlong
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
   EXPECT_FALSE(is_valid_utf8("\xFF"));
 }
 

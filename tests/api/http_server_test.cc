@@ -25,7 +25,8 @@ class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     router_.add(Method::kGet, "/hello", [](const Request& r) -> Result<Response> {
-      return Response::text(200, "text/plain", "hello " + std::string(r.query_param("i").value_or("")));
+      return Response::text(200, "text/plain",
+                            "hello " + std::string(r.query_param("i").value_or("")));
     });
     router_.add(Method::kPost, "/echo", [](const Request& r) -> Result<Response> {
       return Response::text(200, "text/plain", "n=" + std::to_string(r.body.size()));
@@ -158,7 +159,8 @@ TEST_F(HttpServerTest, UploadLimitOnePast) {
   options_.max_upload_bytes = 1000;
   start();
   RawHttpClient c(port());
-  auto at = c.request("POST", std::string(kImportUploadPath) + "?kind=leads", std::string(1000, 'x'));
+  auto at =
+      c.request("POST", std::string(kImportUploadPath) + "?kind=leads", std::string(1000, 'x'));
   ASSERT_TRUE(at);
   EXPECT_EQ(at->status, 200);
   EXPECT_EQ(at->body, "n=1000");
@@ -281,8 +283,8 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosed) {
 TEST_F(HttpServerTest, MalformedHttpGets400AndTheConnectionCloses) {
   start();
   for (std::string garbage :
-       {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11), std::string("HELLO\r\n\r\n"),
-        std::string("GET /hello HTTP/9.9\r\n\r\n"),
+       {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11),
+        std::string("HELLO\r\n\r\n"), std::string("GET /hello HTTP/9.9\r\n\r\n"),
         std::string("GET /hello HTTP/1.1\r\nContent-Length: -5\r\n\r\n"),
         std::string("GET /hello HTTP/1.1\r\nBad Header\r\n\r\n")}) {
     RawHttpClient c(port(), 3s);
@@ -331,8 +333,12 @@ TEST_F(HttpServerTest, TenThousandGarbageRequestsOnOneConnectionWhileAnotherIsSe
     int in_batch = std::min(batch, total - sent);
     for (int i = 0; i < in_batch; ++i) {
       switch (rng() % 8) {
-        case 0: burst += RawHttpClient::build("GET", "/x" + std::to_string(rng())); break;
-        case 1: burst += RawHttpClient::build("BREW", "/hello"); break;
+        case 0:
+          burst += RawHttpClient::build("GET", "/x" + std::to_string(rng()));
+          break;
+        case 1:
+          burst += RawHttpClient::build("BREW", "/hello");
+          break;
         case 2:
           burst += RawHttpClient::build("POST", "/json", random_bytes(1 + rng() % 200),
                                         "Content-Type: application/json\r\n");
@@ -341,13 +347,20 @@ TEST_F(HttpServerTest, TenThousandGarbageRequestsOnOneConnectionWhileAnotherIsSe
           burst += RawHttpClient::build("POST", "/json", "{\"name\":\"\xC3\x28\"}",
                                         "Content-Type: application/json\r\n");
           break;
-        case 4: burst += RawHttpClient::build("GET", "/%FF%00%C0%AF"); break;
-        case 5: burst += RawHttpClient::build("GET", many_params); break;
+        case 4:
+          burst += RawHttpClient::build("GET", "/%FF%00%C0%AF");
+          break;
+        case 5:
+          burst += RawHttpClient::build("GET", many_params);
+          break;
         case 6:
-          burst += RawHttpClient::build("POST", "/json", "{\"name\":[1],\"drop\":\"'; DROP TABLE x;--\"}",
+          burst += RawHttpClient::build("POST", "/json",
+                                        "{\"name\":[1],\"drop\":\"'; DROP TABLE x;--\"}",
                                         "Content-Type: application/json\r\n");
           break;
-        default: burst += RawHttpClient::build("DELETE", "/hello"); break;
+        default:
+          burst += RawHttpClient::build("DELETE", "/hello");
+          break;
       }
     }
     ASSERT_TRUE(c.send(burst));
@@ -429,7 +442,8 @@ TEST_F(HttpServerTest, ADownloadIsChunkedAndEndsWithTheLastChunkOnlyWhenWhole) {
     ASSERT_TRUE(c.send(RawHttpClient::build("GET", "/download")));
     auto all = c.read_until("\r\n0\r\n\r\n");
     ASSERT_TRUE(all);
-    EXPECT_NE(all->find("Transfer-Encoding: chunked\r\n"), std::string::npos) << all->substr(0, 300);
+    EXPECT_NE(all->find("Transfer-Encoding: chunked\r\n"), std::string::npos)
+        << all->substr(0, 300);
     EXPECT_EQ(all->find("Content-Length"), std::string::npos);
     EXPECT_NE(all->find("\r\n\r\n4\r\na,b\n\r\n186a0\r\n" + big + "\r\n4\r\nend\n\r\n0\r\n\r\n"),
               std::string::npos);

@@ -2,13 +2,13 @@
 // on both engines: an upload becomes a job that ends with the counts and the
 // refused rows located; a re-upload skips what is stored; multipart forms;
 // who may import and see a job; the upload limit one past.
+#include "api/import_routes.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
-
 #include <thread>
 
-#include "api/import_routes.h"
 #include "tests/api/api_fixture.h"
 
 namespace icrm::api {
@@ -65,15 +65,21 @@ TEST_P(ImportRoutesTest, UploadRunsInTheBackgroundAndReportsRefusedRowsWithTheir
            kCustomers, {{"Content-Type", "text/csv"}});
   ASSERT_EQ(r.status, 202) << r.body;
   job = finished(Principal::kManager, std::string(*r.headers.get("Location")));
-  EXPECT_EQ(job.at("summary").as_object().at("skipped").as_int64(), 2) << boost::json::serialize(job);
-  EXPECT_EQ(json(get(Principal::kAdmin, "/api/v1/customers?limit=10")).at("items").as_array().size(), 2u);
+  EXPECT_EQ(job.at("summary").as_object().at("skipped").as_int64(), 2)
+      << boost::json::serialize(job);
+  EXPECT_EQ(
+      json(get(Principal::kAdmin, "/api/v1/customers?limit=10")).at("items").as_array().size(), 2u);
 
   // A job is the uploader's and the importers': a rep (who may not import
   // customers) neither uploads nor sees it.
   EXPECT_EQ(get(Principal::kAdmin, location).status, 200);
   EXPECT_EQ(get(Principal::kRep, location).status, 404);
-  EXPECT_EQ(call(Principal::kRep, Method::kPost, "/api/v1/imports?kind=customers", kCustomers).status, 403);
-  EXPECT_EQ(call(Principal::kViewer, Method::kPost, "/api/v1/imports?kind=leads", kCustomers).status, 403);
+  EXPECT_EQ(
+      call(Principal::kRep, Method::kPost, "/api/v1/imports?kind=customers", kCustomers).status,
+      403);
+  EXPECT_EQ(
+      call(Principal::kViewer, Method::kPost, "/api/v1/imports?kind=leads", kCustomers).status,
+      403);
 }
 
 TEST_P(ImportRoutesTest, MultipartFormAndBadOptions) {
@@ -86,10 +92,16 @@ TEST_P(ImportRoutesTest, MultipartFormAndBadOptions) {
   ASSERT_EQ(r.status, 202) << r.body;
   auto job = finished(Principal::kAdmin, std::string(*r.headers.get("Location")));
   ASSERT_EQ(job.at("status").as_string(), "succeeded") << boost::json::serialize(job);
-  EXPECT_EQ(job.at("summary").as_object().at("imported").as_int64(), 1) << boost::json::serialize(job);
+  EXPECT_EQ(job.at("summary").as_object().at("imported").as_int64(), 1)
+      << boost::json::serialize(job);
 
-  EXPECT_EQ(call(Principal::kAdmin, Method::kPost, "/api/v1/imports?kind=unicorns", "a\n1\n").status, 400);
-  EXPECT_EQ(call(Principal::kAdmin, Method::kPost, "/api/v1/imports?kind=leads&on_duplicate=maybe", "a\n").status, 400);
+  EXPECT_EQ(
+      call(Principal::kAdmin, Method::kPost, "/api/v1/imports?kind=unicorns", "a\n1\n").status,
+      400);
+  EXPECT_EQ(
+      call(Principal::kAdmin, Method::kPost, "/api/v1/imports?kind=leads&on_duplicate=maybe", "a\n")
+          .status,
+      400);
   EXPECT_EQ(call(Principal::kAdmin, Method::kPost, "/api/v1/imports?kind=leads", "").status, 400);
   EXPECT_EQ(get(Principal::kAdmin, "/api/v1/imports/999").status, 404);
 }

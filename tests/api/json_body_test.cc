@@ -29,8 +29,8 @@ TEST(ParseJsonObject, AcceptsAnObject) {
 }
 
 TEST(ParseJsonObject, RejectsMalformedJsonWithItsOffset) {
-  for (std::string bad : {"{", "{\"a\":}", "{\"a\":1,}", "{'a':1}", "{\"a\":1} x", "nul",
-                          "{\"a\":1 /*c*/}", ""}) {
+  for (std::string bad :
+       {"{", "{\"a\":}", "{\"a\":1,}", "{'a':1}", "{\"a\":1} x", "nul", "{\"a\":1 /*c*/}", ""}) {
     auto r = parse_json_object(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
@@ -106,9 +106,8 @@ TEST(JsonFields, NamesEveryFieldAtFault) {
   auto s = f.finish();
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(fields_of(s.error()),
-            (std::vector<std::string>{"name", "value", "status", "vip", "attrs.x", "email",
-                                      "extra", "also"}));
+  EXPECT_EQ(fields_of(s.error()), (std::vector<std::string>{"name", "value", "status", "vip",
+                                                            "attrs.x", "email", "extra", "also"}));
   EXPECT_EQ(s.error().details[0].message, "must be a string, not a number");
   EXPECT_EQ(s.error().details[2].message, "must be one of: new, contacted");
   EXPECT_EQ(s.error().details[5].message, "is required");
@@ -116,7 +115,8 @@ TEST(JsonFields, NamesEveryFieldAtFault) {
 }
 
 TEST(JsonFields, IntegerRangeOnePast) {
-  auto obj = *parse_json_object(R"({"a":100,"b":101,"c":-1,"d":1.5,"e":2.0,"f":18446744073709551615})");
+  auto obj =
+      *parse_json_object(R"({"a":100,"b":101,"c":-1,"d":1.5,"e":2.0,"f":18446744073709551615})");
   JsonFields f(obj);
   EXPECT_EQ(f.integer("a", Presence::kRequired, 0, 100).value_or(-1), 100);
   EXPECT_FALSE(f.integer("b", Presence::kRequired, 0, 100));

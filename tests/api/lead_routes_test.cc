@@ -48,7 +48,8 @@ TEST_P(LeadRoutesTest, ARepSeesAndChangesOwnAndUnassignedLeadsOnly) {
   EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads?sort=name")),
             (std::vector<std::string>{"free", "other", "own"}));
   // Asking for someone else's leads by filter finds none of them.
-  EXPECT_TRUE(names(get(Principal::kRep, "/api/v1/leads?owner_id=" + std::to_string(manager))).empty());
+  EXPECT_TRUE(
+      names(get(Principal::kRep, "/api/v1/leads?owner_id=" + std::to_string(manager))).empty());
 
   EXPECT_EQ(get(Principal::kRep, path(own)).status, 200);
   EXPECT_EQ(get(Principal::kRep, path(free)).status, 200);
@@ -73,7 +74,8 @@ TEST_P(LeadRoutesTest, OnlyManagersAndAdminsAssignOwners) {
   int64_t rep = user_id(Principal::kRep);
   int64_t manager = user_id(Principal::kManager);
   EXPECT_EQ(post(Principal::kRep, "/api/v1/leads", lead_body("mine", rep)).status, 201);
-  EXPECT_EQ(post(Principal::kRep, "/api/v1/leads", lead_body("unassigned", std::nullopt)).status, 201);
+  EXPECT_EQ(post(Principal::kRep, "/api/v1/leads", lead_body("unassigned", std::nullopt)).status,
+            201);
   auto for_other = post(Principal::kRep, "/api/v1/leads", lead_body("theirs", manager));
   EXPECT_EQ(for_other.status, 403) << for_other.body;
 
@@ -81,7 +83,8 @@ TEST_P(LeadRoutesTest, OnlyManagersAndAdminsAssignOwners) {
   auto claim = patch(Principal::kRep, path(free), R"({"owner_id":)" + std::to_string(rep) + "}");
   ASSERT_EQ(claim.status, 403);
   EXPECT_EQ(json(claim).at("errors").as_array()[0].as_object().at("field").as_string(), "owner_id");
-  auto assign = patch(Principal::kManager, path(free), R"({"owner_id":)" + std::to_string(rep) + "}");
+  auto assign =
+      patch(Principal::kManager, path(free), R"({"owner_id":)" + std::to_string(rep) + "}");
   ASSERT_EQ(assign.status, 200) << assign.body;
   EXPECT_EQ(json(assign).at("owner_id").as_int64(), rep);
   EXPECT_EQ(get(Principal::kRep, path(free)).status, 200);
@@ -96,21 +99,24 @@ TEST_P(LeadRoutesTest, StatusMovesOnlyAlongLegalTransitionsAndIsHistory) {
   auto bogus = post(Principal::kManager, path(id, "/status"), R"({"status":"won"})");
   EXPECT_EQ(bogus.status, 400);
   EXPECT_EQ(post(Principal::kManager, path(id, "/status"), "{}").status, 400);
-  EXPECT_EQ(post(Principal::kManager, path(id, "/status"), R"({"status":"contacted","customer_id":1})")
-                .status,
-            400);
+  EXPECT_EQ(
+      post(Principal::kManager, path(id, "/status"), R"({"status":"contacted","customer_id":1})")
+          .status,
+      400);
   auto read_only = patch(Principal::kManager, path(id), R"({"status":"contacted"})");
   EXPECT_EQ(read_only.status, 400);
   EXPECT_NE(read_only.body.find("/status"), std::string::npos);
 
   for (const char* s : {"contacted", "qualified", "converted"}) {
-    auto r = post(Principal::kManager, path(id, "/status"), std::string(R"({"status":")") + s + "\"}");
+    auto r =
+        post(Principal::kManager, path(id, "/status"), std::string(R"({"status":")") + s + "\"}");
     ASSERT_EQ(r.status, 200) << s << ": " << r.body;
     EXPECT_EQ(json(r).at("status").as_string(), s);
   }
   auto lead = json(get(Principal::kManager, path(id)));
   ASSERT_TRUE(lead.at("customer_id").is_int64());
-  auto customer = get(Principal::kManager, "/api/v1/customers/" + std::to_string(lead.at("customer_id").as_int64()));
+  auto customer = get(Principal::kManager,
+                      "/api/v1/customers/" + std::to_string(lead.at("customer_id").as_int64()));
   ASSERT_EQ(customer.status, 200);
   EXPECT_EQ(json(customer).at("email").as_string(), "ada@example.com");
   EXPECT_EQ(post(Principal::kManager, path(id, "/status"), R"({"status":"lost"})").status, 409);
@@ -132,9 +138,11 @@ TEST_P(LeadRoutesTest, NumbersOutOfRangeAreNamed) {
   auto at = post(Principal::kAdmin, "/api/v1/leads",
                  R"({"name":"x","expected_value_minor":)" + std::to_string(kMaxAmountMinor) + "}");
   EXPECT_EQ(at.status, 201) << at.body;
-  for (std::string value : {std::to_string(kMaxAmountMinor + 1), std::string("-1"), std::string("1.5"),
-                            std::string("\"100\""), std::string("true"), std::string("1e300")}) {
-    auto r = post(Principal::kAdmin, "/api/v1/leads", R"({"name":"x","expected_value_minor":)" + value + "}");
+  for (std::string value :
+       {std::to_string(kMaxAmountMinor + 1), std::string("-1"), std::string("1.5"),
+        std::string("\"100\""), std::string("true"), std::string("1e300")}) {
+    auto r = post(Principal::kAdmin, "/api/v1/leads",
+                  R"({"name":"x","expected_value_minor":)" + value + "}");
     ASSERT_EQ(r.status, 400) << value << ": " << r.body;
     EXPECT_EQ(json(r).at("errors").as_array()[0].as_object().at("field").as_string(),
               "expected_value_minor")
@@ -142,23 +150,30 @@ TEST_P(LeadRoutesTest, NumbersOutOfRangeAreNamed) {
   }
   auto currency = post(Principal::kAdmin, "/api/v1/leads", R"({"name":"x","currency":"euro"})");
   EXPECT_EQ(currency.status, 400);
-  EXPECT_EQ(json(currency).at("errors").as_array()[0].as_object().at("field").as_string(), "currency");
+  EXPECT_EQ(json(currency).at("errors").as_array()[0].as_object().at("field").as_string(),
+            "currency");
   auto lead = json(post(Principal::kAdmin, "/api/v1/leads", R"({"name":"x","currency":"USD"})"));
   EXPECT_EQ(lead.at("currency").as_string(), "USD");
-  EXPECT_EQ(json(post(Principal::kAdmin, "/api/v1/leads", R"({"name":"y"})")).at("currency").as_string(), "EUR");
+  EXPECT_EQ(
+      json(post(Principal::kAdmin, "/api/v1/leads", R"({"name":"y"})")).at("currency").as_string(),
+      "EUR");
 }
 
 TEST_P(LeadRoutesTest, ListFiltersSortsAndSearches) {
   create("/api/v1/leads", R"({"name":"Zed","company":"Umbrella","expected_value_minor":500})");
   clock().advance(std::chrono::seconds(1));
-  create("/api/v1/leads", R"({"name":"Amy","company":"Acme","expected_value_minor":900,"source":"web"})");
-  EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads")), (std::vector<std::string>{"Amy", "Zed"}));
+  create("/api/v1/leads",
+         R"({"name":"Amy","company":"Acme","expected_value_minor":900,"source":"web"})");
+  EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads")),
+            (std::vector<std::string>{"Amy", "Zed"}));
   EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads?sort=-created_at&limit=50")),
             (std::vector<std::string>{"Amy", "Zed"}));
   EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads?sort=expected_value_minor")),
             (std::vector<std::string>{"Zed", "Amy"}));
-  EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads?source=web")), (std::vector<std::string>{"Amy"}));
-  EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads?q=UMBR")), (std::vector<std::string>{"Zed"}));
+  EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads?source=web")),
+            (std::vector<std::string>{"Amy"}));
+  EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads?q=UMBR")),
+            (std::vector<std::string>{"Zed"}));
   EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/leads?status=new&owner_id=null")).size(), 2u);
   EXPECT_EQ(get(Principal::kViewer, "/api/v1/leads?status=won").status, 400);
 }
@@ -197,9 +212,9 @@ TEST_P(LeadRoutesTest, ListsCarryTheLatestScoreAndSortByRank) {
     s.scored_at = clock().now();
     return s;
   };
-  std::vector<store::ScoreRecord> run = {score("leads", v2->id, b, 0.75, 1), score("leads", v2->id, a, 0.25, 2),
-                                         score("customers", churn->id, leaving, 0.6, 1),
-                                         score("customers", churn->id, kept, 0.1, 2)};
+  std::vector<store::ScoreRecord> run = {
+      score("leads", v2->id, b, 0.75, 1), score("leads", v2->id, a, 0.25, 2),
+      score("customers", churn->id, leaving, 0.6, 1), score("customers", churn->id, kept, 0.1, 2)};
   ASSERT_TRUE(store::ScoreStore(db()).record(run).ok());
 
   auto listed = get(Principal::kViewer, "/api/v1/leads?sort=rank");
@@ -215,13 +230,15 @@ TEST_P(LeadRoutesTest, ListsCarryTheLatestScoreAndSortByRank) {
   EXPECT_EQ(top.at("model_version").as_int64(), 2);
   EXPECT_EQ(top.at("scored_at").as_string(), format_timestamp(clock().now()));
   EXPECT_TRUE(items[2].as_object().at("latest_score").is_null()) << "C was never scored";
-  EXPECT_FALSE(json(get(Principal::kViewer, path(c))).contains("latest_score")) << "only lists join scores";
+  EXPECT_FALSE(json(get(Principal::kViewer, path(c))).contains("latest_score"))
+      << "only lists join scores";
 
   auto customers = get(Principal::kViewer, "/api/v1/customers?sort=rank");
   ASSERT_EQ(customers.status, 200) << customers.body;
   EXPECT_EQ(names(customers), (std::vector<std::string>{"Leaving", "Kept"}));
   const auto customers_json = json(customers);
-  const auto& first = customers_json.at("items").as_array()[0].as_object().at("latest_score").as_object();
+  const auto& first =
+      customers_json.at("items").as_array()[0].as_object().at("latest_score").as_object();
   EXPECT_EQ(first.at("model_id").as_int64(), churn->id);
   EXPECT_EQ(first.at("probability").as_double(), 0.6);
   EXPECT_EQ(names(get(Principal::kViewer, "/api/v1/customers?sort=-rank")),

@@ -233,8 +233,7 @@ TEST_P(ModelRoutesTest, ChurnRiskIsTheCustomersLatestChurnScoreInWords) {
   EXPECT_LE(p, 1.0);
   EXPECT_GE(body.at("rank").as_int64(), 1);
   EXPECT_FALSE(body.at("factors").as_array().empty());
-  EXPECT_NE(std::string(body.at("summary").as_string()).find("likely to churn"),
-            std::string::npos)
+  EXPECT_NE(std::string(body.at("summary").as_string()).find("likely to churn"), std::string::npos)
       << body.at("summary");
   // The stored latest score, not a recomputation.
   {
@@ -245,9 +244,11 @@ TEST_P(ModelRoutesTest, ChurnRiskIsTheCustomersLatestChurnScoreInWords) {
         soci::into(stored);
     EXPECT_DOUBLE_EQ(stored, p);
   }
-  EXPECT_EQ(call(store::Role::kManager, Method::kGet, "/api/v1/customers/99999999/churn-risk").status,
-            404);
-  EXPECT_EQ(call(store::Role::kManager, Method::kGet, "/api/v1/customers/0/churn-risk").status, 400);
+  EXPECT_EQ(
+      call(store::Role::kManager, Method::kGet, "/api/v1/customers/99999999/churn-risk").status,
+      404);
+  EXPECT_EQ(call(store::Role::kManager, Method::kGet, "/api/v1/customers/0/churn-risk").status,
+            400);
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(ModelRoutesTest);

@@ -65,36 +65,40 @@ TEST_P(OpenApiTest, EveryRouteAnswersOnlyDocumentedStatuses) {
   const std::vector<std::string> ids = {"1", "999999", "abc", "-1", "%27%3B--"};
   const std::vector<std::string> bodies = {"", "{", "{}", R"({"unknown_field":1})",
                                            R"({"name":["x"],"email":7})"};
-  const std::vector<std::string> queries = {"", "?limit=501", "?limit=0", "?cursor=not-a-cursor%20%E2%82%AC",
-                                            "?sort=nonsense", "?q=%3Cscript%3E"};
+  const std::vector<std::string> queries = {"",
+                                            "?limit=501",
+                                            "?limit=0",
+                                            "?cursor=not-a-cursor%20%E2%82%AC",
+                                            "?sort=nonsense",
+                                            "?q=%3Cscript%3E"};
   // Without credentials every authenticated route stops at the middleware;
   // as an admin and as a rep the handlers themselves answer.
   for (Principal who : {Principal::kNone, Principal::kAdmin, Principal::kRep})
-  for (const Route& route : router().routes()) {
-    auto documented = documented_responses(route);
-    for (const auto& id : ids) {
-      for (const auto& body : bodies) {
-        for (const auto& query : queries) {
-          Request req;
-          req.method = route.method;
-          req.method_text = std::string(method_name(route.method));
-          ASSERT_TRUE(req.set_target(fill(route, id) + query));
-          if (!body.empty()) {
-            req.headers.set("Content-Type", "application/json");
-            req.body = body;
+    for (const Route& route : router().routes()) {
+      auto documented = documented_responses(route);
+      for (const auto& id : ids) {
+        for (const auto& body : bodies) {
+          for (const auto& query : queries) {
+            Request req;
+            req.method = route.method;
+            req.method_text = std::string(method_name(route.method));
+            ASSERT_TRUE(req.set_target(fill(route, id) + query));
+            if (!body.empty()) {
+              req.headers.set("Content-Type", "application/json");
+              req.body = body;
+            }
+            if (who != Principal::kNone) req.headers.set("Authorization", "Bearer " + token(who));
+            auto d = router().dispatch(req);
+            ASSERT_EQ(d.route, route.pattern) << req.target;
+            int status = d.response.status;
+            EXPECT_NE(std::find(documented.begin(), documented.end(), status), documented.end())
+                << method_name(route.method) << " " << req.target << " body " << body << " as "
+                << testing::principal_name(who) << " answered undocumented " << status << ": "
+                << d.response.body;
           }
-          if (who != Principal::kNone) req.headers.set("Authorization", "Bearer " + token(who));
-          auto d = router().dispatch(req);
-          ASSERT_EQ(d.route, route.pattern) << req.target;
-          int status = d.response.status;
-          EXPECT_NE(std::find(documented.begin(), documented.end(), status), documented.end())
-              << method_name(route.method) << " " << req.target << " body " << body << " as "
-              << testing::principal_name(who)
-              << " answered undocumented " << status << ": " << d.response.body;
         }
       }
     }
-  }
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(OpenApiTest);

@@ -46,8 +46,7 @@ TEST(TokenTest, RandomTokensAreUrlSafeAndDistinct) {
   auto a = random_token(), b = random_token();
   EXPECT_NE(a, b);
   EXPECT_EQ(a.size(), 43u);  // 32 bytes, unpadded base64
-  EXPECT_EQ(a.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
             std::string::npos);
   auto key = new_api_token();
   EXPECT_EQ(key.rfind(kApiTokenPrefix, 0), 0u);

@@ -38,12 +38,17 @@ TEST(Problem, HasTheRfc9457MembersAndNamesEveryField) {
 }
 
 TEST(Problem, AnErrorAboutOneFieldNamesItInErrors) {
-  auto b = body_of(problem_response(Error::conflict("customer 12 already has the e-mail a@b.c", "email")));
+  auto b = body_of(
+      problem_response(Error::conflict("customer 12 already has the e-mail a@b.c", "email")));
   auto errors = b.at("errors").as_array();
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].as_object().at("field").as_string(), "email");
-  EXPECT_EQ(errors[0].as_object().at("message").as_string(), "customer 12 already has the e-mail a@b.c");
-  EXPECT_TRUE(body_of(problem_response(Error::not_found("no lead with id 3"))).at("errors").as_array().empty());
+  EXPECT_EQ(errors[0].as_object().at("message").as_string(),
+            "customer 12 already has the e-mail a@b.c");
+  EXPECT_TRUE(body_of(problem_response(Error::not_found("no lead with id 3")))
+                  .at("errors")
+                  .as_array()
+                  .empty());
 }
 
 TEST(Problem, InternalErrorsDoNotLeakTheirMessage) {

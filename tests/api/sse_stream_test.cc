@@ -6,8 +6,6 @@
 // rep's stream, live and replayed, carries its own leads' frames and the
 // stream-wide ones, never another rep's; a manager's carries all). The hub's
 // queue bound is tested on the hub itself, where nothing drains it.
-#include "api/sse_hub.h"
-
 #include <gtest/gtest.h>
 
 #include <charconv>
@@ -17,6 +15,7 @@
 #include "api/auth/authenticator.h"
 #include "api/auth/password.h"
 #include "api/http_server.h"
+#include "api/sse_hub.h"
 #include "store/user_store.h"
 #include "tests/api/raw_http_client.h"
 #include "tests/support/test_database.h"
@@ -50,8 +49,9 @@ class SseStreamTest : public ::testing::Test {
     config.password_cost = auth::PasswordCost::minimum();
     auto hash = auth::hash_password("correct horse battery", config.password_cost);
     ASSERT_TRUE(hash.ok());
-    auto user = store::UserStore(db, clock_).create(
-        store::Actor::system(), {"viewer@example.com", "V", store::Role::kViewer, *hash});
+    auto user = store::UserStore(db, clock_)
+                    .create(store::Actor::system(),
+                            {"viewer@example.com", "V", store::Role::kViewer, *hash});
     ASSERT_TRUE(user.ok()) << user.error().to_string();
     auto token = auth::Authenticator(db, clock_, config).create_api_token(*user, "tests");
     ASSERT_TRUE(token.ok());
@@ -60,7 +60,8 @@ class SseStreamTest : public ::testing::Test {
     for (auto [email, role] : {std::pair{"rep-a@example.com", store::Role::kRep},
                                std::pair{"rep-b@example.com", store::Role::kRep},
                                std::pair{"manager@example.com", store::Role::kManager}}) {
-      auto u = store::UserStore(db, clock_).create(store::Actor::system(), {email, email, role, *hash});
+      auto u =
+          store::UserStore(db, clock_).create(store::Actor::system(), {email, email, role, *hash});
       ASSERT_TRUE(u.ok()) << u.error().to_string();
       auto t = auth::Authenticator(db, clock_, config).create_api_token(*u, "tests");
       ASSERT_TRUE(t.ok());
@@ -110,8 +111,7 @@ class SseStreamTest : public ::testing::Test {
   }
 
   void publish(const std::string& topic, int n) {
-    for (int i = 0; i < n; ++i)
-      bus_.publish({topic, R"({"n":)" + std::to_string(i) + "}"});
+    for (int i = 0; i < n; ++i) bus_.publish({topic, R"({"n":)" + std::to_string(i) + "}"});
   }
 
   ManualClock clock_{*parse_timestamp("2026-11-23T09:00:00Z")};

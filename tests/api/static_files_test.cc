@@ -24,7 +24,6 @@ class StaticFilesTest : public ::testing::Test {
   }
   static void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
-
   Result<Response> get(const StaticFiles& files, const std::string& target,
                        Method m = Method::kGet) {
     Request r;

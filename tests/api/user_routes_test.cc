@@ -20,8 +20,9 @@ class UserRoutesTest : public testing::ApiTest {
 };
 
 TEST_P(UserRoutesTest, AnAdminCreatesAUserWhoCanSignIn) {
-  auto created = post(Principal::kAdmin, "/api/v1/users",
-                      R"({"email":"grace@example.com","name":"Grace","role":"rep","password":"a long enough secret"})");
+  auto created = post(
+      Principal::kAdmin, "/api/v1/users",
+      R"({"email":"grace@example.com","name":"Grace","role":"rep","password":"a long enough secret"})");
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.body.find("argon2"), std::string::npos);
   EXPECT_EQ(created.body.find("secret"), std::string::npos);
@@ -30,32 +31,40 @@ TEST_P(UserRoutesTest, AnAdminCreatesAUserWhoCanSignIn) {
   EXPECT_FALSE(u.at("disabled").as_bool());
   EXPECT_EQ(login("grace@example.com", "a long enough secret").status, 200);
 
-  auto duplicate = post(Principal::kAdmin, "/api/v1/users",
-                        R"({"email":"GRACE@example.com","name":"G","role":"rep","password":"a long enough secret"})");
+  auto duplicate = post(
+      Principal::kAdmin, "/api/v1/users",
+      R"({"email":"GRACE@example.com","name":"G","role":"rep","password":"a long enough secret"})");
   ASSERT_EQ(duplicate.status, 409);
   EXPECT_NE(duplicate.body.find("id " + std::to_string(u.at("id").as_int64())), std::string::npos);
 
-  auto bad = post(Principal::kAdmin, "/api/v1/users", R"({"email":"x@example.com","role":"root","password":"short"})");
+  auto bad = post(Principal::kAdmin, "/api/v1/users",
+                  R"({"email":"x@example.com","role":"root","password":"short"})");
   ASSERT_EQ(bad.status, 400);
   std::vector<std::string> fields;
   auto problem = json(bad);
-  for (const auto& e : problem.at("errors").as_array()) fields.emplace_back(e.as_object().at("field").as_string());
+  for (const auto& e : problem.at("errors").as_array())
+    fields.emplace_back(e.as_object().at("field").as_string());
   EXPECT_EQ(fields, (std::vector<std::string>{"name", "role", "password"}));
 }
 
 TEST_P(UserRoutesTest, ManagersReadUsersOnlyAdminsWriteThem) {
   EXPECT_EQ(get(Principal::kManager, "/api/v1/users").status, 200);
   EXPECT_EQ(get(Principal::kRep, "/api/v1/users").status, 403);
-  EXPECT_EQ(get(Principal::kViewer, "/api/v1/users/" + std::to_string(user_id(Principal::kAdmin))).status, 403);
-  const std::string body = R"({"email":"m@example.com","name":"M","role":"admin","password":"a long enough secret"})";
+  EXPECT_EQ(
+      get(Principal::kViewer, "/api/v1/users/" + std::to_string(user_id(Principal::kAdmin))).status,
+      403);
+  const std::string body =
+      R"({"email":"m@example.com","name":"M","role":"admin","password":"a long enough secret"})";
   EXPECT_EQ(post(Principal::kManager, "/api/v1/users", body).status, 403);
-  EXPECT_EQ(patch(Principal::kManager, "/api/v1/users/" + std::to_string(user_id(Principal::kManager)),
-                  R"({"role":"admin"})")
-                .status,
-            403);
+  EXPECT_EQ(
+      patch(Principal::kManager, "/api/v1/users/" + std::to_string(user_id(Principal::kManager)),
+            R"({"role":"admin"})")
+          .status,
+      403);
   auto listed = json(get(Principal::kAdmin, "/api/v1/users?role=rep"));
   ASSERT_EQ(listed.at("items").as_array().size(), 1u);
-  EXPECT_EQ(listed.at("items").as_array()[0].as_object().at("email").as_string(), "rep@example.com");
+  EXPECT_EQ(listed.at("items").as_array()[0].as_object().at("email").as_string(),
+            "rep@example.com");
   EXPECT_FALSE(listed.at("items").as_array()[0].as_object().contains("password_hash"));
 }
 
@@ -64,7 +73,8 @@ TEST_P(UserRoutesTest, DisablingSignsTheUserOutEverywhereUntilEnabled) {
   ASSERT_EQ(session.status, 200);
   std::string token(json(session).at("token").as_string());
   auto me = [&] {
-    return call(Principal::kNone, Method::kGet, "/api/v1/me", "", {{"Authorization", "Bearer " + token}});
+    return call(Principal::kNone, Method::kGet, "/api/v1/me", "",
+                {{"Authorization", "Bearer " + token}});
   };
   ASSERT_EQ(me().status, 200);
   const std::string path = "/api/v1/users/" + std::to_string(user_id(Principal::kRep));
@@ -74,7 +84,9 @@ TEST_P(UserRoutesTest, DisablingSignsTheUserOutEverywhereUntilEnabled) {
   EXPECT_EQ(me().status, 401);
   EXPECT_EQ(get(Principal::kRep, "/api/v1/me").status, 401) << "API keys stop too";
   EXPECT_EQ(login("rep@example.com", "correct horse battery").status, 401);
-  ASSERT_EQ(patch(Principal::kAdmin, path, R"({"disabled":false,"role":"viewer","name":"Rae"})").status, 200);
+  ASSERT_EQ(
+      patch(Principal::kAdmin, path, R"({"disabled":false,"role":"viewer","name":"Rae"})").status,
+      200);
   auto now = json(get(Principal::kRep, "/api/v1/me"));
   EXPECT_EQ(now.at("role").as_string(), "viewer");
   EXPECT_EQ(now.at("name").as_string(), "Rae");
@@ -90,8 +102,10 @@ TEST_P(UserRoutesTest, APasswordChangeEndsSessionsAndTheNewOneWorks) {
   const std::string path = "/api/v1/users/" + std::to_string(user_id(Principal::kViewer));
   EXPECT_EQ(patch(Principal::kAdmin, path, R"({"password":"short"})").status, 400);
   ASSERT_EQ(patch(Principal::kAdmin, path, R"({"password":"a different long one"})").status, 200);
-  EXPECT_EQ(call(Principal::kNone, Method::kGet, "/api/v1/me", "", {{"Authorization", "Bearer " + token}}).status,
-            401);
+  EXPECT_EQ(
+      call(Principal::kNone, Method::kGet, "/api/v1/me", "", {{"Authorization", "Bearer " + token}})
+          .status,
+      401);
   EXPECT_EQ(login("viewer@example.com", "a different long one").status, 200);
 }
 
@@ -103,10 +117,12 @@ TEST_P(UserRoutesTest, TheLastAdminCannotBeDemoted) {
 }
 
 TEST_P(UserRoutesTest, TheAuditLogIsForAdminsAndManagersAndHoldsNoHashes) {
-  ASSERT_EQ(post(Principal::kAdmin, "/api/v1/users",
-                 R"({"email":"h@example.com","name":"H","role":"viewer","password":"a long enough secret"})")
-                .status,
-            201);
+  ASSERT_EQ(
+      post(
+          Principal::kAdmin, "/api/v1/users",
+          R"({"email":"h@example.com","name":"H","role":"viewer","password":"a long enough secret"})")
+          .status,
+      201);
   auto log = get(Principal::kManager, "/api/v1/audit-log?entity=users&limit=1");
   ASSERT_EQ(log.status, 200) << log.body;
   auto page = json(log);

@@ -24,7 +24,10 @@ class BackupCommandTest : public testing::StoreTest {
   std::string path(const std::string& name) { return dir_.path(name); }
   store::UserStore users() { return store::UserStore(db(), SystemClock::instance()); }
   void add_user(const std::string& email) {
-    ASSERT_TRUE(users().create(store::Actor::system(), {email, "Someone", store::Role::kRep, "$argon2id$x"}).ok());
+    ASSERT_TRUE(
+        users()
+            .create(store::Actor::system(), {email, "Someone", store::Role::kRep, "$argon2id$x"})
+            .ok());
   }
   static long long count_products(store::Database& d) {
     auto l = d.lease();
@@ -135,7 +138,10 @@ TEST(SqliteRestoreTest, AnEmptyDatabaseNeedsNoForce) {
   auto source = testing::TestDatabase::create(store::Engine::kSqlite, &why);
   ASSERT_TRUE(source) << why;
   store::UserStore users(source->db(), SystemClock::instance());
-  ASSERT_TRUE(users.create(store::Actor::system(), {"ada@example.com", "Ada", store::Role::kAdmin, "$argon2id$x"}).ok());
+  ASSERT_TRUE(users
+                  .create(store::Actor::system(),
+                          {"ada@example.com", "Ada", store::Role::kAdmin, "$argon2id$x"})
+                  .ok());
   testing::TempDir dir("icrm-restore");
   std::string backup = dir.path("b.db"), fresh = dir.path("fresh.db");
   ASSERT_EQ(run_cli({"backup", "--db", source->url(), "--out", backup}).exit_code, 0);

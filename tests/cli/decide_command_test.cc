@@ -12,8 +12,8 @@
 #include "store/model_registry.h"
 #include "store/score_store.h"
 #include "tests/cli/cli_runner.h"
-#include "tests/support/temp_dir.h"
 #include "tests/store/store_fixtures.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
 namespace icrm {
@@ -32,13 +32,15 @@ TEST_P(DecideCommandTest, DecidesEveryOpenScoredLeadOnceAndEvalPolicyReadsTheDat
     l.expected_value_minor = 300000;
     int64_t id = store::LeadStore(db(), clock).create(store::Actor::system(), l)->id;
     if (i == kLeads) break;  // the last one is never scored: not decided
-    store::ScoreRecord s{0, "leads", id, model, i / double(kLeads), i / double(2 * kLeads), kLeads - i, "warm",
-                         {}, clock.now()};
+    store::ScoreRecord s{
+        0,          "leads", id, model,      i / double(kLeads), i / double(2 * kLeads),
+        kLeads - i, "warm",  {}, clock.now()};
     ASSERT_TRUE(store::ScoreStore(db()).record(std::span(&s, 1)).ok());
   }
   auto first = testing::run_cli({"decide", "--db", db_url(), "--seed", "3"});
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
-  EXPECT_NE(first.out.find("20 open scored leads: 20 new decisions"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("20 open scored leads: 20 new decisions"), std::string::npos)
+      << first.out;
   auto second = testing::run_cli({"decide", "--db", db_url(), "--seed", "3"});
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.out.find("0 new decisions, 20 left alone"), std::string::npos) << second.out;
@@ -50,8 +52,10 @@ TEST_P(DecideCommandTest, DecidesEveryOpenScoredLeadOnceAndEvalPolicyReadsTheDat
   auto log = decisions.log(0, 100);
   ASSERT_EQ(log->size(), static_cast<size_t>(kLeads));
   for (size_t i = 0; i < log->size(); ++i) {
-    ASSERT_TRUE(decisions.set_outcome((*log)[i].id, i % 3 ? "no_conversion" : "converted", i % 3 ? 0 : 1, "api",
-                                      clock.now()).ok());
+    ASSERT_TRUE(decisions
+                    .set_outcome((*log)[i].id, i % 3 ? "no_conversion" : "converted", i % 3 ? 0 : 1,
+                                 "api", clock.now())
+                    .ok());
   }
   testing::TempDir dir("icrm-labels");
   const std::string labels = dir.path("labels.jsonl");

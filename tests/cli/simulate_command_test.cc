@@ -23,9 +23,10 @@ std::string read_file(const fs::path& p) {
 
 TEST(SimulateCommandTest, WritesAReportAndALogThatEvalPolicyReads) {
   icrm::testing::TempDir dir("icrm-simulate");
-  const std::string report = dir.path("sim.json"), log = dir.path("log.jsonl"), ope = dir.path("ope.json");
-  auto r = icrm::testing::run_cli({"simulate", "--days", "15", "--seeds", "2", "--leads-per-day", "8", "--report",
-                                   report, "--log", log});
+  const std::string report = dir.path("sim.json"), log = dir.path("log.jsonl"),
+                    ope = dir.path("ope.json");
+  auto r = icrm::testing::run_cli({"simulate", "--days", "15", "--seeds", "2", "--leads-per-day",
+                                   "8", "--report", report, "--log", log});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("bandit"), std::string::npos);
   auto v = boost::json::parse(read_file(report));
@@ -47,7 +48,8 @@ TEST(SimulateCommandTest, BadInputIsAClearUsageError) {
   EXPECT_NE((r.out + r.err).find("--days"), std::string::npos) << r.out << r.err;
   auto missing = icrm::testing::run_cli({"eval-policy", "--log", "/nonexistent/decisions.jsonl"});
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_NE(missing.err.find("cannot read /nonexistent/decisions.jsonl"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("cannot read /nonexistent/decisions.jsonl"), std::string::npos)
+      << missing.err;
   auto help = icrm::testing::run_cli({"simulate", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("Table VI"), std::string::npos);

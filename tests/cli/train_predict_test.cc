@@ -30,11 +30,11 @@ Run run(const std::string& args) {
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    write("leads.csv", icrm::models::testing::synthetic_csv(1500));
-  }
+  void SetUp() override { write("leads.csv", icrm::models::testing::synthetic_csv(1500)); }
   std::string path(const std::string& name) { return dir_.path(name); }
-  void write(const std::string& name, const std::string& text) { std::ofstream(path(name)) << text; }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(path(name)) << text;
+  }
   std::string read(const std::string& name) {
     std::stringstream ss;
     ss << std::ifstream(path(name)).rdbuf();
@@ -44,14 +44,16 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, TrainPrintsTheComparisonAndPredictScores) {
-  auto t = run("train --csv " + path("leads.csv") + " --target converted --out " + path("m.json") + " --report " +
-               path("r.json"));
+  auto t = run("train --csv " + path("leads.csv") + " --target converted --out " + path("m.json") +
+               " --report " + path("r.json"));
   ASSERT_EQ(t.exit_code, 0) << t.output;
-  for (const char* kind : {"rule", "weighted", "lr", "hybrid", "gbdt", "ROC-AUC", "rule baseline F1"})
+  for (const char* kind :
+       {"rule", "weighted", "lr", "hybrid", "gbdt", "ROC-AUC", "rule baseline F1"})
     EXPECT_NE(t.output.find(kind), std::string::npos) << kind;
   EXPECT_NE(read("r.json").find("\"roc_auc\""), std::string::npos);
 
-  auto p = run("predict --model " + path("m.json") + " --csv " + path("leads.csv") + " --out " + path("s.csv"));
+  auto p = run("predict --model " + path("m.json") + " --csv " + path("leads.csv") + " --out " +
+               path("s.csv"));
   ASSERT_EQ(p.exit_code, 0) << p.output;
   std::string scores = read("s.csv");
   EXPECT_EQ(scores.substr(0, scores.find('\n')),
@@ -66,7 +68,8 @@ TEST_F(CliTest, BadInputIsAClearMessageAndNonZeroExit) {
   write("empty.csv", "");
   write("header.csv", "a,b,y\n");
   write("one.csv", "a,y\n1,no\n2,no\n3,no\n");
-  write("garbage.json", "{\"format\": \"insightcrm-model\", \"format_version\": 1, \"features\": [");
+  write("garbage.json",
+        "{\"format\": \"insightcrm-model\", \"format_version\": 1, \"features\": [");
   write("v9.json", "{\"format\": \"insightcrm-model\", \"format_version\": 9}");
   write("other.csv", "x,y\n1,2\n");
   struct Case {
@@ -86,9 +89,11 @@ TEST_F(CliTest, BadInputIsAClearMessageAndNonZeroExit) {
     EXPECT_LT(r.exit_code, 128) << "crashed: " << c.args << "\n" << r.output;
     EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << "\n" << r.output;
   }
-  auto t = run("train --csv " + path("leads.csv") + " --target converted --model lr --out " + path("m.json"));
+  auto t = run("train --csv " + path("leads.csv") + " --target converted --model lr --out " +
+               path("m.json"));
   ASSERT_EQ(t.exit_code, 0) << t.output;
-  auto mismatch = run("predict --model " + path("m.json") + " --csv " + path("other.csv") + " --out " + path("s.csv"));
+  auto mismatch = run("predict --model " + path("m.json") + " --csv " + path("other.csv") +
+                      " --out " + path("s.csv"));
   EXPECT_NE(mismatch.exit_code, 0);
   EXPECT_NE(mismatch.output.find("lacks column"), std::string::npos) << mismatch.output;
 }

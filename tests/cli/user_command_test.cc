@@ -13,7 +13,8 @@ using testing::run_cli;
 
 class UserCommandTest : public testing::StoreTest {
  protected:
-  testing::CliRun add(const std::string& email, const std::string& role, const std::string& stdin_text) {
+  testing::CliRun add(const std::string& email, const std::string& role,
+                      const std::string& stdin_text) {
     return run_cli({"user", "add", "--db", db_url(), "--email", email, "--name", "Ada Lovelace",
                     "--role", role, "--password-stdin"},
                    stdin_text);
@@ -34,13 +35,13 @@ TEST_P(UserCommandTest, AddsAUserWithAnArgon2idHash) {
 }
 
 TEST_P(UserCommandTest, RefusesAPasswordOnTheCommandLine) {
-  auto run = run_cli({"user", "add", "--db", db_url(), "--email", "ada@example.com", "--name", "Ada",
-                      "--role", "admin", "--password", "correct horse battery"});
+  auto run = run_cli({"user", "add", "--db", db_url(), "--email", "ada@example.com", "--name",
+                      "Ada", "--role", "admin", "--password", "correct horse battery"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("shell history"), std::string::npos) << run.err;
   EXPECT_EQ(*users().count(), 0);
-  auto bare = run_cli({"user", "add", "--db", db_url(), "--email", "ada@example.com", "--name", "Ada",
-                       "--role", "admin", "--password"});
+  auto bare = run_cli({"user", "add", "--db", db_url(), "--email", "ada@example.com", "--name",
+                       "Ada", "--role", "admin", "--password"});
   EXPECT_EQ(bare.exit_code, 2);
   EXPECT_NE(bare.err.find("shell history"), std::string::npos) << bare.err;
 }

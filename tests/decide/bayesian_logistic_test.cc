@@ -60,7 +60,8 @@ TEST(BayesianLogisticTest, ABatchUpdateLandsOnTheMapOfPriorTimesLikelihood) {
     hessian += p * (1 - p) * x * x.transpose();
   }
   EXPECT_LT(gradient.lpNorm<Eigen::Infinity>(), 1e-8);
-  EXPECT_LT((model.covariance() * hessian - Eigen::Matrix3d::Identity()).lpNorm<Eigen::Infinity>(), 1e-9);
+  EXPECT_LT((model.covariance() * hessian - Eigen::Matrix3d::Identity()).lpNorm<Eigen::Infinity>(),
+            1e-9);
 
   // Order within a batch does not matter; an empty batch changes nothing.
   BayesianLogistic reversed(m0, v0);

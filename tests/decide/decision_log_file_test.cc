@@ -15,7 +15,10 @@ namespace icrm::decide {
 namespace {
 
 TEST(DecisionLogFileTest, RoundTripsEveryField) {
-  LoggedDecision d{.context = {.probability = 0.31, .tier = Tier::kMedium, .value = 1200, .features = {0, 1, 2.5}},
+  LoggedDecision d{.context = {.probability = 0.31,
+                               .tier = Tier::kMedium,
+                               .value = 1200,
+                               .features = {0, 1, 2.5}},
                    .action = Action::kOffer,
                    .propensity = 0.025,
                    .reward = 1};
@@ -31,20 +34,42 @@ TEST(DecisionLogFileTest, RoundTripsEveryField) {
 }
 
 TEST(DecisionLogFileTest, BadLinesNameTheFieldAndTheLine) {
-  const std::string ok = R"({"probability":0.3,"tier":"high","value":100,"features":[1],"action":"call","propensity":0.9,"reward":0})";
+  const std::string ok =
+      R"({"probability":0.3,"tier":"high","value":100,"features":[1],"action":"call","propensity":0.9,"reward":0})";
   EXPECT_TRUE(parse_json_line(ok));
   auto field = [](std::string_view line) { return parse_json_line(line).error().field; };
-  EXPECT_EQ(field(R"({"probability":0.3,"tier":"top","value":100,"features":[1],"action":"call","propensity":0.9,"reward":0})"), "tier");
-  EXPECT_EQ(field(R"({"probability":0.3,"tier":"high","value":100,"features":[1],"action":"fax","propensity":0.9,"reward":0})"), "action");
-  EXPECT_EQ(field(R"({"probability":0.3,"tier":"high","value":100,"features":[1],"action":"call","propensity":0,"reward":0})"), "propensity");
-  EXPECT_EQ(field(R"({"probability":0.3,"tier":"high","value":100,"features":[1,"x"],"action":"call","propensity":0.9,"reward":0})"), "features[1]");
-  EXPECT_EQ(field(R"({"probability":0.3,"tier":"high","value":100,"features":[1],"action":"call","propensity":0.9,"reward":0,"extra":1})"), "extra");
-  EXPECT_EQ(field(R"({"tier":"high","value":100,"features":[1],"action":"call","propensity":0.9,"reward":0})"), "probability");
+  EXPECT_EQ(
+      field(
+          R"({"probability":0.3,"tier":"top","value":100,"features":[1],"action":"call","propensity":0.9,"reward":0})"),
+      "tier");
+  EXPECT_EQ(
+      field(
+          R"({"probability":0.3,"tier":"high","value":100,"features":[1],"action":"fax","propensity":0.9,"reward":0})"),
+      "action");
+  EXPECT_EQ(
+      field(
+          R"({"probability":0.3,"tier":"high","value":100,"features":[1],"action":"call","propensity":0,"reward":0})"),
+      "propensity");
+  EXPECT_EQ(
+      field(
+          R"({"probability":0.3,"tier":"high","value":100,"features":[1,"x"],"action":"call","propensity":0.9,"reward":0})"),
+      "features[1]");
+  EXPECT_EQ(
+      field(
+          R"({"probability":0.3,"tier":"high","value":100,"features":[1],"action":"call","propensity":0.9,"reward":0,"extra":1})"),
+      "extra");
+  EXPECT_EQ(
+      field(
+          R"({"tier":"high","value":100,"features":[1],"action":"call","propensity":0.9,"reward":0})"),
+      "probability");
   EXPECT_FALSE(parse_json_line("{not json"));
 
   icrm::testing::TempDir dir("icrm-decision-log");
   const std::string path = dir.path("decisions_bad.jsonl");
-  std::ofstream(path) << ok << "\n\n" << ok << "\n" << R"({"probability":2})" << "\n";
+  std::ofstream(path) << ok << "\n\n"
+                      << ok << "\n"
+                      << R"({"probability":2})"
+                      << "\n";
   auto log = read_decision_log(path);
   ASSERT_FALSE(log);
   EXPECT_NE(log.error().message.find("line 4"), std::string::npos) << log.error().message;
@@ -74,7 +99,10 @@ TEST(PolicyEvaluationTest, RulesValuedFromTheirOwnSoftLogMatchTheirConversion) {
   const int n = 6000;
   for (int i = 0; i < n; ++i) {
     LoggedDecision d;
-    d.context = {.probability = 0.3, .tier = static_cast<Tier>(rng.below(3)), .value = 500, .features = {rng.normal()}};
+    d.context = {.probability = 0.3,
+                 .tier = static_cast<Tier>(rng.below(3)),
+                 .value = 500,
+                 .features = {rng.normal()}};
     auto mu = rules_probabilities(d.context.tier, 0.2);
     d.action = sample_action(mu, rng);
     d.propensity = mu[index(d.action)];

@@ -5,6 +5,7 @@
 #include "decide/decision_service.h"
 
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
 #include <atomic>
 #include <boost/json.hpp>
@@ -17,7 +18,6 @@
 #include "store/activity_store.h"
 #include "store/decision_store.h"
 #include "store/event_store.h"
-#include <soci/soci.h>
 #include "store/lead_store.h"
 #include "store/model_registry.h"
 #include "store/score_store.h"
@@ -60,9 +60,13 @@ class DecisionServiceTest : public testing::StoreTest {
     EXPECT_TRUE(store::ScoreStore(db()).record(std::span(&s, 1)).ok());
   }
   std::string score_message(int64_t lead_id) {
-    return boost::json::serialize(boost::json::object{{"lead_id", lead_id}, {"model_id", model_id_},
-                                                      {"probability", 0.6}, {"score", 0.8}, {"rank", 1},
-                                                      {"tier", "hot"}, {"previous_tier", nullptr},
+    return boost::json::serialize(boost::json::object{{"lead_id", lead_id},
+                                                      {"model_id", model_id_},
+                                                      {"probability", 0.6},
+                                                      {"score", 0.8},
+                                                      {"rank", 1},
+                                                      {"tier", "hot"},
+                                                      {"previous_tier", nullptr},
                                                       {"ts", "2026-11-23T10:00:00.000000Z"}});
   }
   // Appends `n` events of `type` for lead:id at time t.
@@ -168,7 +172,8 @@ TEST_P(DecisionServiceTest, UnscoredOrClosedLeadsAreConflicts) {
   l.name = "Unscored";
   int64_t unscored = store::LeadStore(db(), clock_).create(store::Actor::system(), l)->id;
   DecisionService service(db(), clock_, nullptr, 1);
-  EXPECT_EQ(service.decide(unscored, DecisionTrigger::kOnDemand).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(service.decide(unscored, DecisionTrigger::kOnDemand).error().code,
+            ErrorCode::kConflict);
   int64_t won = lead(0.9, 0.9);
   store::LeadStore leads(db(), clock_);
   ASSERT_TRUE(leads.transition(store::Actor::system(), won, store::LeadStatus::kContacted).ok());
@@ -186,8 +191,10 @@ TEST_P(DecisionServiceTest, ConcurrentTriggersForOneLeadCreateOneStep) {
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&] {
       auto r = service.decide(id, DecisionTrigger::kScoreEvent);
-      if (r.ok()) ++ok;
-      else if (r.error().code == ErrorCode::kConflict) ++conflict;
+      if (r.ok())
+        ++ok;
+      else if (r.error().code == ErrorCode::kConflict)
+        ++conflict;
     });
   }
   for (auto& t : threads) t.join();
@@ -217,7 +224,9 @@ TEST_P(DecisionServiceTest, ScoreMessagesOnTheBusTriggerOneDecisionPerLead) {
   EXPECT_EQ(c.malformed, 1u);
   EXPECT_EQ(c.failed, 0u);
   EXPECT_EQ(testing::count_rows(db(), "decisions", "triggered_by = 'score_event'"), 2);
-  EXPECT_EQ(testing::count_rows(db(), "activities", "status = 'open' AND lead_id = " + std::to_string(a)), 1);
+  EXPECT_EQ(
+      testing::count_rows(db(), "activities", "status = 'open' AND lead_id = " + std::to_string(a)),
+      1);
 }
 
 TEST_P(DecisionServiceTest, OutcomesAreStoredOnceAndTeachThePersistedBandit) {
@@ -231,7 +240,8 @@ TEST_P(DecisionServiceTest, OutcomesAreStoredOnceAndTeachThePersistedBandit) {
   auto logged = logged_design(*d);
   ASSERT_TRUE(logged.has_value());
   const std::vector<double>& x = logged->x;
-  double logit_before = service.load_bandit(*settings)->model(*parse_action(d->action)).logit_mean(x);
+  double logit_before =
+      service.load_bandit(*settings)->model(*parse_action(d->action)).logit_mean(x);
 
   auto done = service.record_outcome(d->id, OutcomeKind::kConverted, std::nullopt, "api");
   ASSERT_TRUE(done.ok()) << done.error().to_string();
@@ -244,7 +254,9 @@ TEST_P(DecisionServiceTest, OutcomesAreStoredOnceAndTeachThePersistedBandit) {
       << "a conversion raises the chosen action's estimate for this lead";
   auto twice = service.record_outcome(d->id, OutcomeKind::kNoConversion, std::nullopt, "api");
   EXPECT_EQ(twice.error().code, ErrorCode::kConflict);
-  EXPECT_EQ(service.record_outcome(d->id + 100, OutcomeKind::kConverted, std::nullopt, "api").error().code,
+  EXPECT_EQ(service.record_outcome(d->id + 100, OutcomeKind::kConverted, std::nullopt, "api")
+                .error()
+                .code,
             ErrorCode::kNotFound);
 }
 
@@ -254,15 +266,18 @@ TEST_P(DecisionServiceTest, RejectCancelsTheStepAndCompleteMarksItDone) {
   auto d = service.decide(lead(0.8, 0.5, rep), DecisionTrigger::kOnDemand);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(service.reject(store::Actor::user(rep), d->id, "").error().field, "reason");
-  EXPECT_EQ(service.reject(store::Actor::user(rep), d->id, std::string(store::kMaxRejectReasonLength + 1, 'x'))
+  EXPECT_EQ(service
+                .reject(store::Actor::user(rep), d->id,
+                        std::string(store::kMaxRejectReasonLength + 1, 'x'))
                 .error()
                 .code,
             ErrorCode::kTooLarge);
-  auto rejected =
-      service.reject(store::Actor::user(rep), d->id, std::string(store::kMaxRejectReasonLength, 'x'));
+  auto rejected = service.reject(store::Actor::user(rep), d->id,
+                                 std::string(store::kMaxRejectReasonLength, 'x'));
   ASSERT_TRUE(rejected.ok()) << rejected.error().to_string();
   EXPECT_EQ(rejected->outcome, "rejected");
-  EXPECT_EQ(store::ActivityStore(db(), clock_).get(*d->activity_id)->status, store::ActivityStatus::kCancelled);
+  EXPECT_EQ(store::ActivityStore(db(), clock_).get(*d->activity_id)->status,
+            store::ActivityStatus::kCancelled);
 
   auto next = service.decide(lead(0.8, 0.5, rep), DecisionTrigger::kOnDemand);
   ASSERT_TRUE(next.ok());
@@ -270,7 +285,8 @@ TEST_P(DecisionServiceTest, RejectCancelsTheStepAndCompleteMarksItDone) {
   ASSERT_TRUE(completed.ok()) << completed.error().to_string();
   EXPECT_TRUE(completed->accepted_at.has_value());
   EXPECT_FALSE(completed->outcome.has_value());
-  EXPECT_EQ(store::ActivityStore(db(), clock_).get(*next->activity_id)->status, store::ActivityStatus::kDone);
+  EXPECT_EQ(store::ActivityStore(db(), clock_).get(*next->activity_id)->status,
+            store::ActivityStatus::kDone);
 }
 
 TEST_P(DecisionServiceTest, OutcomesAreInferredFromTheRecordsWithinTheHorizon) {
@@ -282,13 +298,16 @@ TEST_P(DecisionServiceTest, OutcomesAreInferredFromTheRecordsWithinTheHorizon) {
   ASSERT_TRUE(d_quiet.ok() && d_converts.ok() && d_replies.ok());
   clock_.advance(std::chrono::days(3));
   store::LeadStore leads(db(), clock_);
-  ASSERT_TRUE(leads.transition(store::Actor::system(), converts, store::LeadStatus::kContacted).ok());
-  ASSERT_TRUE(leads.transition(store::Actor::system(), converts, store::LeadStatus::kQualified).ok());
+  ASSERT_TRUE(
+      leads.transition(store::Actor::system(), converts, store::LeadStatus::kContacted).ok());
+  ASSERT_TRUE(
+      leads.transition(store::Actor::system(), converts, store::LeadStatus::kQualified).ok());
   ASSERT_TRUE(leads.convert(store::Actor::system(), converts).ok());
   {
     auto lease = db().lease();
     std::string ts = format_timestamp(clock_.now());
-    **lease << "INSERT INTO communications (lead_id, direction, channel, occurred_at, created_at) VALUES (:l, "
+    **lease << "INSERT INTO communications (lead_id, direction, channel, occurred_at, created_at) "
+               "VALUES (:l, "
                "'in', 'email', :t, :c)",
         soci::use(replies), soci::use(ts), soci::use(ts);
   }
@@ -326,8 +345,10 @@ TEST_P(DecisionServiceTest, OutcomeSweeperLabelsExpiredDecisionsOnTheInjectedClo
 
   clock_.advance(std::chrono::days(2));
   store::LeadStore leads(db(), clock_);
-  ASSERT_TRUE(leads.transition(store::Actor::system(), converts, store::LeadStatus::kContacted).ok());
-  ASSERT_TRUE(leads.transition(store::Actor::system(), converts, store::LeadStatus::kQualified).ok());
+  ASSERT_TRUE(
+      leads.transition(store::Actor::system(), converts, store::LeadStatus::kContacted).ok());
+  ASSERT_TRUE(
+      leads.transition(store::Actor::system(), converts, store::LeadStatus::kQualified).ok());
   ASSERT_TRUE(leads.convert(store::Actor::system(), converts).ok());
   EXPECT_EQ(*sweeper.tick(), 1) << "an hour has passed: a sweep, and the conversion counts at once";
   EXPECT_EQ(store::DecisionStore(db()).get(d_converts->id)->outcome, "converted");
@@ -335,7 +356,8 @@ TEST_P(DecisionServiceTest, OutcomeSweeperLabelsExpiredDecisionsOnTheInjectedClo
   EXPECT_EQ(*sweeper.tick(), 0);
   EXPECT_EQ(sweeper.counters().sweeps, 2u) << "59 minutes later no sweep is due";
 
-  clock_.advance(std::chrono::days(27) + std::chrono::hours(23));  // 29 days 23 h 59 min after the decision
+  clock_.advance(std::chrono::days(27) +
+                 std::chrono::hours(23));  // 29 days 23 h 59 min after the decision
   EXPECT_EQ(*sweeper.tick(), 0) << "still inside the 30-day horizon";
   EXPECT_FALSE(store::DecisionStore(db()).get(d_quiet->id)->outcome.has_value());
   clock_.advance(std::chrono::hours(1));
@@ -383,8 +405,8 @@ TEST_P(DecisionServiceTest, LiveDecisionLogsTheLeadsOwnFeaturesInTheSpecsOrder) 
   score_lead(id, 0.5, 0.3);
   events(id, "page_view", 3, kMonday10 - std::chrono::days(6));
   events(id, "email_click", 1, kMonday10 - std::chrono::days(12));
-  events(id, "page_view", 5, kMonday10 - std::chrono::days(40));  // outside the 30-day window
-  events(id + 1, "meeting", 1, kMonday10 - std::chrono::days(1));   // another lead's
+  events(id, "page_view", 5, kMonday10 - std::chrono::days(40));   // outside the 30-day window
+  events(id + 1, "meeting", 1, kMonday10 - std::chrono::days(1));  // another lead's
 
   DecisionService service(db(), clock_, nullptr, 3);
   auto d = service.decide(id, DecisionTrigger::kOnDemand);
@@ -436,7 +458,8 @@ TEST_P(DecisionServiceTest, BanditLearnsAnActionPreferenceThatDependsOnALeadFeat
     return *d;
   };
   auto planted = [](std::string_view source, std::string_view action) {
-    const bool right = (source == "referral" && action == "call") || (source == "cold" && action == "email");
+    const bool right =
+        (source == "referral" && action == "call") || (source == "cold" && action == "email");
     return right ? 0.7 : 0.1;
   };
   for (int round = 0; round < 120; ++round) {
@@ -445,8 +468,9 @@ TEST_P(DecisionServiceTest, BanditLearnsAnActionPreferenceThatDependsOnALeadFeat
       ASSERT_TRUE(d.has_value());
       const bool converted = luck.uniform() < planted(source, d->action);
       ASSERT_TRUE(service
-                      .record_outcome(d->id, converted ? OutcomeKind::kConverted : OutcomeKind::kNoConversion,
-                                      std::nullopt, "api")
+                      .record_outcome(
+                          d->id, converted ? OutcomeKind::kConverted : OutcomeKind::kNoConversion,
+                          std::nullopt, "api")
                       .ok());
     }
   }
@@ -463,8 +487,10 @@ TEST_P(DecisionServiceTest, BanditLearnsAnActionPreferenceThatDependsOnALeadFeat
   const BanditChoice cold = bandit->choose(context("cold"), rng);
   EXPECT_GT(referral.probabilities[index(Action::kCall)], 0.5) << "referral leads: call";
   EXPECT_GT(cold.probabilities[index(Action::kEmail)], 0.5) << "cold leads: e-mail";
-  EXPECT_GT(referral.mean_probability[index(Action::kCall)], referral.mean_probability[index(Action::kEmail)]);
-  EXPECT_GT(cold.mean_probability[index(Action::kEmail)], cold.mean_probability[index(Action::kCall)]);
+  EXPECT_GT(referral.mean_probability[index(Action::kCall)],
+            referral.mean_probability[index(Action::kEmail)]);
+  EXPECT_GT(cold.mean_probability[index(Action::kEmail)],
+            cold.mean_probability[index(Action::kCall)]);
 }
 
 // Another feature set (here another source vocabulary: same dimension,
@@ -486,7 +512,8 @@ TEST_P(DecisionServiceTest, AChangedFeatureSetIsDetectedAndTheBanditRestartsFrom
   EXPECT_EQ(reset, "");
 
   const LeadFeatureSpec renamed({"web", "ads", "partner", "event", "cold"});
-  ASSERT_EQ(renamed.size(), LeadFeatureSpec::standard().size()) << "same dimension: only the names tell";
+  ASSERT_EQ(renamed.size(), LeadFeatureSpec::standard().size())
+      << "same dimension: only the names tell";
   DecisionService after(db(), clock_, nullptr, 4, renamed);
   auto bandit = after.load_bandit(*after.settings(), &seen, &reset);
   ASSERT_TRUE(bandit.ok());
@@ -523,7 +550,8 @@ TEST_P(DecisionServiceTest, AChangedFeatureSetIsDetectedAndTheBanditRestartsFrom
   DecisionService smaller(db(), clock_, nullptr, 4, LeadFeatureSpec({"web"}));
   ASSERT_TRUE(smaller.load_bandit(*smaller.settings(), &seen, &reset).ok());
   EXPECT_EQ(seen, 0);
-  EXPECT_NE(reset.find("d=" + std::to_string(renamed.design_names().size())), std::string::npos) << reset;
+  EXPECT_NE(reset.find("d=" + std::to_string(renamed.design_names().size())), std::string::npos)
+      << reset;
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(DecisionServiceTest);

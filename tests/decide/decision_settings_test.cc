@@ -9,7 +9,9 @@
 namespace icrm::decide {
 namespace {
 
-Result<DecisionSettings> read(const char* json) { return settings_from_json(boost::json::parse(json)); }
+Result<DecisionSettings> read(const char* json) {
+  return settings_from_json(boost::json::parse(json));
+}
 
 TEST(DecisionSettingsTest, DefaultsKeepCallAboveOfferAboveEmailAboveNurture) {
   DecisionSettings s;
@@ -41,16 +43,18 @@ TEST(DecisionSettingsTest, EveryLimitAtAndOnePast) {
   const Case cases[] = {
       {R"({"horizon_days":365})", R"({"horizon_days":366})", "horizon_days"},
       {R"({"horizon_days":1})", R"({"horizon_days":0})", "horizon_days"},
-      {R"({"calls_per_rep_per_day":1000})", R"({"calls_per_rep_per_day":1001})", "calls_per_rep_per_day"},
+      {R"({"calls_per_rep_per_day":1000})", R"({"calls_per_rep_per_day":1001})",
+       "calls_per_rep_per_day"},
       {R"({"follow_ups_per_rep_per_day":1000})", R"({"follow_ups_per_rep_per_day":1001})",
        "follow_ups_per_rep_per_day"},
-      {R"({"service_hours":{"low":8760}})", R"({"service_hours":{"low":8760.5}})", "service_hours.low"},
+      {R"({"service_hours":{"low":8760}})", R"({"service_hours":{"low":8760.5}})",
+       "service_hours.low"},
       {R"({"default_value":1e12})", R"({"default_value":1.1e12})", "default_value"},
       {R"({"costs":{"call":1e9}})", R"({"costs":{"call":1.1e9}})", "costs.call"},
-      {R"({"workday":{"start_hour":9,"end_hour":24}})", R"({"workday":{"start_hour":9,"end_hour":25}})",
-       "workday.end_hour"},
-      {R"({"workday":{"start_hour":9,"end_hour":10}})", R"({"workday":{"start_hour":9,"end_hour":9}})",
-       "workday.end_hour"},
+      {R"({"workday":{"start_hour":9,"end_hour":24}})",
+       R"({"workday":{"start_hour":9,"end_hour":25}})", "workday.end_hour"},
+      {R"({"workday":{"start_hour":9,"end_hour":10}})",
+       R"({"workday":{"start_hour":9,"end_hour":9}})", "workday.end_hour"},
       {R"({"theta":1,"theta1":1})", R"({"theta":1.01})", "theta"},
       {R"({"exploration":1})", R"({"exploration":1.5})", "exploration"},
       {R"({"exploration":0.01})", R"({"exploration":0})", "exploration"},

@@ -13,9 +13,10 @@ namespace {
 TEST(LeadFeatureSpecTest, NamesComeInTheDocumentedOrderAfterTheDesignPrefix) {
   const LeadFeatureSpec& spec = LeadFeatureSpec::standard();
   const std::vector<std::string> expected = {
-      "source_web",     "source_ads",       "source_referral",    "source_event", "source_cold",
-      "log10_employees", "page_views_30d",  "email_opens_30d",    "email_clicks_30d",
-      "form_submitted_30d", "meeting_30d",  "age_months",         "quiet_30d"};
+      "source_web",       "source_ads",         "source_referral", "source_event",
+      "source_cold",      "log10_employees",    "page_views_30d",  "email_opens_30d",
+      "email_clicks_30d", "form_submitted_30d", "meeting_30d",     "age_months",
+      "quiet_30d"};
   EXPECT_EQ(spec.names(), expected);
   auto design = spec.design_names();
   ASSERT_EQ(design.size(), kDesignPrefix + expected.size());
@@ -37,7 +38,8 @@ TEST(LeadFeatureSpecTest, EncodesEachSignal) {
   s.days_since_last_event = 6;
   auto x = LeadFeatureSpec::standard().encode(s);
   ASSERT_EQ(x.size(), LeadFeatureSpec::standard().size());
-  const std::vector<double> expected = {0, 0, 1, 0, 0, 1.0, std::log(4.0), 0, std::log(2.0), 1, 0, 0.5, 0.2};
+  const std::vector<double> expected = {0, 0, 1,   0,  0, 1.0, std::log(4.0), 0, std::log(2.0),
+                                        1, 0, 0.5, 0.2};
   for (std::size_t i = 0; i < x.size(); ++i)
     EXPECT_NEAR(x[i], expected[i], 1e-12) << LeadFeatureSpec::standard().names()[i];
 }
@@ -58,7 +60,8 @@ TEST(LeadFeatureSpecTest, UnknownsAreZeroAndExtremesAreClamped) {
   EXPECT_NEAR(x[5], std::log10(1e6 / 30), 1e-12) << "at most a million employees";
   EXPECT_EQ(x[12], 1);
   s.employees = 0;
-  EXPECT_NEAR(LeadFeatureSpec::standard().encode(s)[5], std::log10(1.0 / 30), 1e-12) << "at least one";
+  EXPECT_NEAR(LeadFeatureSpec::standard().encode(s)[5], std::log10(1.0 / 30), 1e-12)
+      << "at least one";
 }
 
 TEST(LeadFeatureSpecTest, AnotherVocabularyIsAnotherDesign) {

@@ -20,16 +20,21 @@ namespace {
 double true_reward(Action a, Tier t, double f) {
   double base = t == Tier::kHigh ? 0.3 : t == Tier::kMedium ? 0.15 : 0.05;
   switch (a) {
-    case Action::kCall: return base + 0.1;
-    case Action::kEmail: return base + (f > 0.5 ? 0.0 : 0.2);
-    case Action::kOffer: return base + (f > 0.5 ? 0.3 : -0.04);
-    case Action::kNurture: return base - 0.04;
+    case Action::kCall:
+      return base + 0.1;
+    case Action::kEmail:
+      return base + (f > 0.5 ? 0.0 : 0.2);
+    case Action::kOffer:
+      return base + (f > 0.5 ? 0.3 : -0.04);
+    case Action::kNurture:
+      return base - 0.04;
   }
   return 0;
 }
 
 ActionProbabilities target_policy(const DecisionContext& c) {
-  return c.features[0] > 0.5 ? ActionProbabilities{0.1, 0.1, 0.7, 0.1} : ActionProbabilities{0.1, 0.6, 0.1, 0.2};
+  return c.features[0] > 0.5 ? ActionProbabilities{0.1, 0.1, 0.7, 0.1}
+                             : ActionProbabilities{0.1, 0.6, 0.1, 0.2};
 }
 
 double true_target_value() {
@@ -47,7 +52,9 @@ std::vector<LoggedDecision> draw_log(Rng& rng, std::size_t n, double exploration
   for (std::size_t i = 0; i < n; ++i) {
     LoggedDecision d;
     d.context.tier = static_cast<Tier>(rng.below(3));
-    d.context.probability = d.context.tier == Tier::kHigh ? 0.3 : d.context.tier == Tier::kMedium ? 0.15 : 0.05;
+    d.context.probability = d.context.tier == Tier::kHigh     ? 0.3
+                            : d.context.tier == Tier::kMedium ? 0.15
+                                                              : 0.05;
     d.context.value = 1000;
     d.context.features = {rng.chance(0.5) ? 1.0 : 0.0};
     auto mu = rules_probabilities(d.context.tier, exploration);
@@ -63,8 +70,9 @@ struct Replicates {
   double mean = 0, sd = 0, coverage = 0;
 };
 
-Replicates replicate(const std::function<Estimate(const std::vector<LoggedDecision>&,
-                                                  const std::vector<ActionProbabilities>&)>& estimator) {
+Replicates replicate(
+    const std::function<Estimate(const std::vector<LoggedDecision>&,
+                                 const std::vector<ActionProbabilities>&)>& estimator) {
   const int reps = 300;
   const double truth = true_target_value();
   Rng rng(99);

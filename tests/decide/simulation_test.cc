@@ -54,8 +54,10 @@ TEST(SimulationTest, RulesNeverOfferAndAutomateTheirEmailAndNurtureSteps) {
   auto r = simulate(small());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->rules.action_share[index(Action::kOffer)], 0);
-  EXPECT_NEAR(r->rules.automated_share,
-              r->rules.action_share[index(Action::kEmail)] + r->rules.action_share[index(Action::kNurture)], 1e-12);
+  EXPECT_NEAR(
+      r->rules.automated_share,
+      r->rules.action_share[index(Action::kEmail)] + r->rules.action_share[index(Action::kNurture)],
+      1e-12);
   // Capacity: about a fifth of the leads are High and get the call.
   EXPECT_NEAR(r->rules.action_share[index(Action::kCall)], 0.2, 0.06);
   EXPECT_NEAR(r->random.action_share[index(Action::kOffer)], 0.25, 0.06);

@@ -51,7 +51,8 @@ TEST(ThompsonBanditTest, PropensitiesAreAFunctionOfThePosteriorAndTheLead) {
 // often than not.
 void expect_table_vi_first(const ThompsonBandit& bandit) {
   auto high = bandit.probabilities(lead(0.6, Tier::kHigh, 0));
-  EXPECT_EQ(std::max_element(high.begin(), high.end()) - high.begin(), static_cast<long>(index(Action::kCall)));
+  EXPECT_EQ(std::max_element(high.begin(), high.end()) - high.begin(),
+            static_cast<long>(index(Action::kCall)));
   EXPECT_GT(high[index(Action::kCall)] + high[index(Action::kOffer)], 0.5);
   EXPECT_GT(bandit.probabilities(lead(0.2, Tier::kMedium, 0))[index(Action::kEmail)], 0.5);
   EXPECT_GT(bandit.probabilities(lead(0.03, Tier::kLow, 0))[index(Action::kNurture)], 0.5);
@@ -81,10 +82,14 @@ TEST(ThompsonBanditTest, SampledActionsFollowTheLoggedPropensities) {
 double share_of_best_late(const BanditConfig& config, bool batched, double final_share = 0.85) {
   auto truth = [](Action a, double f) {
     switch (a) {
-      case Action::kCall: return 0.10;
-      case Action::kEmail: return f > 0.5 ? 0.10 : 0.35;
-      case Action::kOffer: return f > 0.5 ? 0.45 : 0.05;
-      case Action::kNurture: return 0.08;
+      case Action::kCall:
+        return 0.10;
+      case Action::kEmail:
+        return f > 0.5 ? 0.10 : 0.35;
+      case Action::kOffer:
+        return f > 0.5 ? 0.45 : 0.05;
+      case Action::kNurture:
+        return 0.08;
     }
     return 0.0;
   };

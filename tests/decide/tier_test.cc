@@ -31,7 +31,8 @@ TEST(TierTest, ReasonGivesTheNumbersAndTheRule) {
 TEST(TierTest, ThresholdsOutOfOrderOrRangeAreNamed) {
   EXPECT_TRUE(validate(TierThresholds{.theta = 0.5, .theta1 = 0.5}));
   EXPECT_EQ(validate(TierThresholds{.theta = 0.5, .theta1 = 0.6}).error().field, "theta1");
-  EXPECT_EQ(validate(TierThresholds{.theta = std::nextafter(1.0, 2.0), .theta1 = 0}).error().field, "theta");
+  EXPECT_EQ(validate(TierThresholds{.theta = std::nextafter(1.0, 2.0), .theta1 = 0}).error().field,
+            "theta");
   EXPECT_EQ(validate(TierThresholds{.theta = 0.5, .theta1 = -1e-12}).error().field, "theta1");
   EXPECT_FALSE(validate(TierThresholds{.theta = NAN, .theta1 = 0}));
 }

@@ -28,8 +28,9 @@ Fixture make(std::size_t n = 200) {
   for (std::size_t i = 0; i < n; ++i) {
     std::string plan = i % 50 == 0 ? "platinum" : (i % 2 ? "gold" : "basic");
     if (i % 40 == 3) plan = "";
-    csv += (i % 25 == 0 ? std::string("NA") : std::to_string(i)) + "," + plan + "," + (i % 3 ? "0" : "1") +
-           ",2024-03-" + (i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1) + " 10:00\n";
+    csv += (i % 25 == 0 ? std::string("NA") : std::to_string(i)) + "," + plan + "," +
+           (i % 3 ? "0" : "1") + ",2024-03-" + (i % 28 < 9 ? "0" : "") +
+           std::to_string(i % 28 + 1) + " 10:00\n";
   }
   return fixture_of(csv);
 }
@@ -39,7 +40,9 @@ TEST(FeatureSpec, EncodesEveryKind) {
   auto spec = FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0});
   ASSERT_TRUE(spec.ok()) << spec.error().to_string();
   const auto& names = spec->feature_names();
-  auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  auto has = [&](const std::string& n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
   EXPECT_TRUE(has("amount"));
   EXPECT_TRUE(has("amount=(missing)"));
   EXPECT_TRUE(has("plan=gold"));
@@ -70,13 +73,15 @@ TEST(FeatureSpec, StandardisesAndImputesTheMedian) {
 // bank marketing's pdays: 999 means "never contacted", not a large number.
 Fixture make_coded(std::size_t n = 200) {
   std::string csv = "pdays,calls\n";
-  for (std::size_t i = 0; i < n; ++i) csv += (i % 4 ? "999" : std::to_string(i % 20)) + "," + std::to_string(i % 3) + "\n";
+  for (std::size_t i = 0; i < n; ++i)
+    csv += (i % 4 ? "999" : std::to_string(i % 20)) + "," + std::to_string(i % 3) + "\n";
   return fixture_of(csv);
 }
 
 TEST(FeatureSpec, RunOfNinesCodeIsMissingWithItsIndicator) {
   Fixture f = make_coded();
-  auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .sentinel_missing = true});
+  auto spec =
+      *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .sentinel_missing = true});
   const auto& pdays = spec.columns()[0];
   ASSERT_TRUE(pdays.sentinel.has_value());
   EXPECT_EQ(*pdays.sentinel, 999);
@@ -99,7 +104,8 @@ TEST(FeatureSpec, RunOfNinesCodeIsMissingWithItsIndicator) {
   spec.transform(cells, x);
   EXPECT_EQ(x, y);
   // Off, 999 is an ordinary number.
-  auto plain = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .sentinel_missing = false});
+  auto plain = *FeatureSpec::fit(f.table, f.profiles, f.rows,
+                                 {.numeric_bins = 0, .sentinel_missing = false});
   EXPECT_FALSE(plain.columns()[0].sentinel.has_value());
   EXPECT_GT(plain.columns()[0].mean, 500);
 }
@@ -112,13 +118,17 @@ TEST(FeatureSpec, AnOrdinaryMaximumIsNotACode) {
 
 TEST(FeatureSpec, FewDistinctValuesGetAFeatureAtEveryValue) {
   Fixture f = make_coded();
-  auto spec = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .distinct_bins = 3});
+  auto spec =
+      *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .distinct_bins = 3});
   const auto& names = spec.feature_names();
-  auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  auto has = [&](const std::string& n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
   EXPECT_TRUE(has("calls>=1"));
   EXPECT_TRUE(has("calls>=2"));
   EXPECT_FALSE(has("pdays>=4"));  // 6 distinct values: more than 3, and quantile bins are off
-  auto off = *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .distinct_bins = 0});
+  auto off =
+      *FeatureSpec::fit(f.table, f.profiles, f.rows, {.numeric_bins = 0, .distinct_bins = 0});
   EXPECT_EQ(off.width() + 2, spec.width());
 }
 
@@ -247,13 +257,14 @@ TEST(FeatureSpec, BindNamesMissingColumns) {
 }
 
 TEST(FeatureSpec, CorruptedJsonIsAnErrorNotACrash) {
-  for (const char* text : {R"({})", R"({"columns": 3, "width": 1})",
-                           R"({"columns": [{"name": "a", "kind": "numeric"}], "width": 1})",
-                           R"({"columns": [{"name": "a", "kind": "numeric", "median": 0, "mean": 0, "scale": 0,
+  for (const char* text :
+       {R"({})", R"({"columns": 3, "width": 1})",
+        R"({"columns": [{"name": "a", "kind": "numeric"}], "width": 1})",
+        R"({"columns": [{"name": "a", "kind": "numeric", "median": 0, "mean": 0, "scale": 0,
                                "missing_indicator": false, "bin_edges": []}], "width": 1})",
-                           R"({"columns": [{"name": "a", "kind": "categorical", "levels": ["x"],
+        R"({"columns": [{"name": "a", "kind": "categorical", "levels": ["x"],
                                "other_index": 7, "missing_index": -1}], "width": 1})",
-                           R"({"columns": [{"name": "a", "kind": "text"}], "width": 0})"}) {
+        R"({"columns": [{"name": "a", "kind": "text"}], "width": 0})"}) {
     auto spec = FeatureSpec::from_json(boost::json::parse(text));
     EXPECT_FALSE(spec.ok()) << text;
   }

@@ -11,10 +11,16 @@ Table make_table() {
   std::string csv = "id,age,plan,active,signup,notes,flag01,const,total\n";
   for (int i = 0; i < 100; ++i) {
     csv += std::to_string(1000 + i) + "," + std::to_string(20 + i % 40) + "," +
-           (i % 3 == 0 ? "gold" : i % 3 == 1 ? "silver" : "bronze") + "," + (i % 2 ? "yes" : "no") + "," +
-           "2024-01-" + (i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1) + "," +
-           "customer number " + std::to_string(i) + " said something long about the product," +
-           std::to_string(i % 2) + ",x," + (i == 5 ? " " : i == 6 ? "oops" : std::to_string(i * 3.5)) + "\n";
+           (i % 3 == 0   ? "gold"
+            : i % 3 == 1 ? "silver"
+                         : "bronze") +
+           "," + (i % 2 ? "yes" : "no") + "," + "2024-01-" + (i % 28 < 9 ? "0" : "") +
+           std::to_string(i % 28 + 1) + "," + "customer number " + std::to_string(i) +
+           " said something long about the product," + std::to_string(i % 2) + ",x," +
+           (i == 5   ? " "
+            : i == 6 ? "oops"
+                     : std::to_string(i * 3.5)) +
+           "\n";
   }
   auto t = read_csv_table_from_string(csv);
   EXPECT_TRUE(t.ok());
@@ -69,7 +75,8 @@ TEST(Schema, TableReadsEveryRowWhateverTheFirstRowsSuggest) {
   for (bool long_first : {true, false}) {
     std::string csv = "a,b\n";
     const std::string wide(200, 'w');
-    for (int i = 0; i < 1000; ++i) csv += std::to_string(i) + "," + ((i < 300) == long_first ? wide : "s") + "\n";
+    for (int i = 0; i < 1000; ++i)
+      csv += std::to_string(i) + "," + ((i < 300) == long_first ? wide : "s") + "\n";
     auto t = read_csv_table_from_string(csv);
     ASSERT_TRUE(t.ok()) << t.error().to_string();
     ASSERT_EQ(t->rows, 1000u);
@@ -81,8 +88,8 @@ TEST(Schema, TableReadsEveryRowWhateverTheFirstRowsSuggest) {
 }
 
 TEST(Schema, KindNamesRoundTrip) {
-  for (auto k : {ColumnKind::kNumeric, ColumnKind::kCategorical, ColumnKind::kBoolean, ColumnKind::kDateTime,
-                 ColumnKind::kExcluded})
+  for (auto k : {ColumnKind::kNumeric, ColumnKind::kCategorical, ColumnKind::kBoolean,
+                 ColumnKind::kDateTime, ColumnKind::kExcluded})
     EXPECT_EQ(*parse_column_kind(column_kind_name(k)), k);
   EXPECT_FALSE(parse_column_kind("float").ok());
 }

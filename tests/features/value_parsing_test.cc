@@ -6,7 +6,8 @@ namespace icrm::features {
 namespace {
 
 TEST(ValueParsing, MissingMarkers) {
-  for (const char* m : {"", " ", "NA", "n/a", "NULL", "None", "nan", "?", "\t"}) EXPECT_TRUE(is_missing(m)) << m;
+  for (const char* m : {"", " ", "NA", "n/a", "NULL", "None", "nan", "?", "\t"})
+    EXPECT_TRUE(is_missing(m)) << m;
   for (const char* v : {"0", "no", "unknown", "-", "nana"}) EXPECT_FALSE(is_missing(v)) << v;
 }
 

@@ -65,7 +65,8 @@ TEST(CsvReader, HonoursAGivenDelimiter) {
 }
 
 TEST(CsvReader, Rfc4180Quoting) {
-  auto r = must_open("id,text\n1,\"hello, world\"\n2,\"line one\nline two\"\n3,\"say \"\"hi\"\"\"\n4,\"\"\n");
+  auto r = must_open(
+      "id,text\n1,\"hello, world\"\n2,\"line one\nline two\"\n3,\"say \"\"hi\"\"\"\n4,\"\"\n");
   ASSERT_TRUE(r);
   Rows rows = read_all(*r);
   ASSERT_EQ(rows.size(), 4u);
@@ -194,8 +195,8 @@ TEST(CsvReader, FieldLengthLimitOnePastFails) {
 }
 
 TEST(CsvReader, DefaultFieldLimitOnePastFails) {
-  std::string text = "a\n" + std::string(kMaxFieldBytes, 'x') + "\n" +
-                     std::string(kMaxFieldBytes + 1, 'y') + "\n";
+  std::string text =
+      "a\n" + std::string(kMaxFieldBytes, 'x') + "\n" + std::string(kMaxFieldBytes + 1, 'y') + "\n";
   auto r = must_open(std::move(text), {.delimiter = ','});
   ASSERT_TRUE(r);
   CsvRecord rec;
@@ -235,14 +236,21 @@ TEST(CsvReader, RecordLengthLimitOnePastFails) {
 }
 
 TEST(CsvReader, Utf8PassesThroughAndLatin1IsTranscoded) {
-  auto r = must_open("name,price\nCaf\xC3\xA9,\xC2\xA3" "5\nCaf\xE9,\x80" "3\n");
+  auto r = must_open(
+      "name,price\nCaf\xC3\xA9,\xC2\xA3"
+      "5\nCaf\xE9,\x80"
+      "3\n");
   ASSERT_TRUE(r);
   Rows rows = read_all(*r);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0][0], "Caf\xC3\xA9");
-  EXPECT_EQ(rows[0][1], "\xC2\xA3" "5");
-  EXPECT_EQ(rows[1][0], "Caf\xC3\xA9");           // Latin-1 e-acute
-  EXPECT_EQ(rows[1][1], "\xE2\x82\xAC" "3");      // Windows-1252 euro sign
+  EXPECT_EQ(rows[0][1],
+            "\xC2\xA3"
+            "5");
+  EXPECT_EQ(rows[1][0], "Caf\xC3\xA9");  // Latin-1 e-acute
+  EXPECT_EQ(rows[1][1],
+            "\xE2\x82\xAC"
+            "3");  // Windows-1252 euro sign
   EXPECT_EQ(r->transcoded_fields(), 2u);
 }
 
@@ -273,7 +281,8 @@ TEST(CsvReader, Utf8Validation) {
 TEST(CsvReader, ReadsAcrossChunkBoundaries) {
   // Records much larger in total than one read chunk, with quotes spanning chunk edges.
   std::string text = "id,text\n";
-  for (int i = 0; i < 60000; ++i) text += std::to_string(i) + ",\"va,l\"\"ue " + std::to_string(i) + "\"\n";
+  for (int i = 0; i < 60000; ++i)
+    text += std::to_string(i) + ",\"va,l\"\"ue " + std::to_string(i) + "\"\n";
   auto r = must_open(std::move(text));
   ASSERT_TRUE(r);
   Rows rows = read_all(*r);

@@ -12,8 +12,8 @@
 namespace icrm::ingest {
 namespace {
 
-using testing::read_file;
 using testing::micros_text;
+using testing::read_file;
 using testing::TempDir;
 
 std::filesystem::path datasets_dir() {
@@ -22,12 +22,17 @@ std::filesystem::path datasets_dir() {
 }
 
 TEST(UkLocalTime, GmtInWinterBstInSummer) {
-  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2010-12-01 08:26:00")), "2010-12-01T08:26:00.000000Z");
+  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2010-12-01 08:26:00")),
+            "2010-12-01T08:26:00.000000Z");
   // 2011-03-27 is the last Sunday of March: BST from 01:00 GMT.
-  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2011-03-26 10:16:00")), "2011-03-26T10:16:00.000000Z");
-  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2011-03-27 10:16:00")), "2011-03-27T09:16:00.000000Z");
-  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2011-10-29 12:00:00")), "2011-10-29T11:00:00.000000Z");
-  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2011-10-30 12:00:00")), "2011-10-30T12:00:00.000000Z");
+  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2011-03-26 10:16:00")),
+            "2011-03-26T10:16:00.000000Z");
+  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2011-03-27 10:16:00")),
+            "2011-03-27T09:16:00.000000Z");
+  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2011-10-29 12:00:00")),
+            "2011-10-29T11:00:00.000000Z");
+  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2011-10-30 12:00:00")),
+            "2011-10-30T12:00:00.000000Z");
   EXPECT_FALSE(uk_local_to_utc("2011-13-01 00:00:00"));
 }
 
@@ -36,8 +41,10 @@ class DatasetTest : public icrm::testing::StoreTest {
   Result<ImportSummary> load(Dataset d, const std::string& file, std::string events = {},
                              std::size_t batch = kDefaultBatchRows) {
     rejected_.clear();
-    DatasetOptions o{.dataset = d, .file = file, .events_path = std::move(events), .batch_rows = batch};
-    ImportReporter rep{.progress = {}, .rejected = [this](const std::string& e) { rejected_.push_back(e); }};
+    DatasetOptions o{
+        .dataset = d, .file = file, .events_path = std::move(events), .batch_rows = batch};
+    ImportReporter rep{.progress = {},
+                       .rejected = [this](const std::string& e) { rejected_.push_back(e); }};
     return load_dataset(db(), o, clock_, rep);
   }
   std::string one(const std::string& sql) {
@@ -56,11 +63,13 @@ class DatasetTest : public icrm::testing::StoreTest {
 TEST_P(DatasetTest, OnlineRetailSample) {
   std::string csv =
       "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
-      "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n"
+      "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850,United "
+      "Kingdom\n"
       "536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850,United Kingdom\n"
       "536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850,United Kingdom\n"
       "C536379,D,Discount,-1,2010-12-01 09:41:00,27.5,14527,United Kingdom\n"
-      "547834,22622,\"BOX, VINTAGE \"\"ALPHABET\"\" BLOCKS \",24,2011-03-27 10:16:00,8.5,,United Kingdom\n"
+      "547834,22622,\"BOX, VINTAGE \"\"ALPHABET\"\" BLOCKS \",24,2011-03-27 10:16:00,8.5,,United "
+      "Kingdom\n"
       "550193,PADS,PADS TO MATCH ALL CUSHIONS,1,2011-04-15 09:27:00,0.001,13952,France\n"
       "550194,PADS,PADS TO MATCH ALL CUSHIONS,3,2011-04-15 09:20:00,0.001,13952,France\n"
       "A563185,B,Adjust bad debt,1,2011-08-12 14:50:00,11062.06,,United Kingdom\n"
@@ -85,7 +94,8 @@ TEST_P(DatasetTest, OnlineRetailSample) {
   // UK summer time began at 01:00 UTC that day: 10:16 local is 09:16 UTC.
   EXPECT_EQ(one("SELECT occurred_us FROM transactions WHERE external_id = '547834'"),
             micros_text("2011-03-27T09:16:00Z"));
-  EXPECT_EQ(one("SELECT name FROM products WHERE sku = '22622'"), "BOX, VINTAGE \"ALPHABET\" BLOCKS");
+  EXPECT_EQ(one("SELECT name FROM products WHERE sku = '22622'"),
+            "BOX, VINTAGE \"ALPHABET\" BLOCKS");
   // Sub-penny prices round half-even: 1 x 0.001 -> 0, 3 x 0.001 -> 0.
   EXPECT_EQ(one("SELECT SUM(amount_minor) FROM transactions WHERE external_id LIKE '55019%'"), "0");
   EXPECT_EQ(one("SELECT unit_price_minor FROM products WHERE sku = 'B'"), "1106206");
@@ -119,9 +129,11 @@ TEST_P(DatasetTest, BankMarketingSample) {
   EXPECT_EQ(rejected_[0], "row 3 (line 4): y: 'maybe' is neither yes nor no");
   EXPECT_EQ(one("SELECT status FROM leads WHERE external_id = 'bank-marketing:1'"), "lost");
   EXPECT_EQ(one("SELECT status FROM leads WHERE external_id = 'bank-marketing:2'"), "converted");
-  EXPECT_EQ(one("SELECT attributes FROM leads WHERE external_id = 'bank-marketing:1'"),
-            R"({"age":56,"job":"housemaid","duration":261,"campaign":1,"emp.var.rate":1.1,"_known_after_outcome":"duration"})");
-  EXPECT_EQ(one("SELECT source FROM leads WHERE external_id = 'bank-marketing:2'"), "bank-marketing");
+  EXPECT_EQ(
+      one("SELECT attributes FROM leads WHERE external_id = 'bank-marketing:1'"),
+      R"({"age":56,"job":"housemaid","duration":261,"campaign":1,"emp.var.rate":1.1,"_known_after_outcome":"duration"})");
+  EXPECT_EQ(one("SELECT source FROM leads WHERE external_id = 'bank-marketing:2'"),
+            "bank-marketing");
 }
 
 TEST_P(DatasetTest, TelcoChurnSample) {
@@ -141,7 +153,8 @@ TEST_P(DatasetTest, TelcoChurnSample) {
 // ----------------------------------------------------------- the real files
 TEST_P(DatasetTest, BankMarketingRealFile) {
   auto path = datasets_dir() / "bank-marketing" / "bank-additional-full.csv";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path << " (the samples above cover the adapter)";
+  if (!std::filesystem::exists(path))
+    GTEST_SKIP() << "no " << path << " (the samples above cover the adapter)";
   auto s = load(Dataset::kBankMarketing, path.string());
   ASSERT_TRUE(s) << s.error().to_string();
   EXPECT_EQ(s->rows, 41188u);
@@ -157,7 +170,8 @@ TEST_P(DatasetTest, BankMarketingRealFile) {
 
 TEST_P(DatasetTest, TelcoChurnRealFile) {
   auto path = datasets_dir() / "telco-churn" / "telco-churn.csv";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path << " (the samples above cover the adapter)";
+  if (!std::filesystem::exists(path))
+    GTEST_SKIP() << "no " << path << " (the samples above cover the adapter)";
   auto s = load(Dataset::kTelcoChurn, path.string());
   ASSERT_TRUE(s) << s.error().to_string();
   EXPECT_EQ(s->rows, 7043u);
@@ -172,7 +186,8 @@ TEST_P(DatasetTest, TelcoChurnRealFile) {
 // The one full load of the 541,909 lines (on SQLite only, to keep the suite quick).
 TEST_P(DatasetTest, OnlineRetailRealFile) {
   auto path = datasets_dir() / "online-retail" / "online-retail.csv";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path << " (the sample above covers the adapter)";
+  if (!std::filesystem::exists(path))
+    GTEST_SKIP() << "no " << path << " (the sample above covers the adapter)";
   if (GetParam() != store::Engine::kSqlite) GTEST_SKIP() << "the full load runs once, on SQLite";
   auto events = dir_.path("retail.jsonl");
   auto s = load(Dataset::kOnlineRetail, path.string(), events);
@@ -186,8 +201,10 @@ TEST_P(DatasetTest, OnlineRetailRealFile) {
   EXPECT_EQ(one("SELECT COUNT(DISTINCT external_id) FROM transactions"), "25900");
   EXPECT_EQ(one("SELECT SUM(quantity) FROM transactions"), "5176450");
   EXPECT_EQ(one("SELECT SUM(amount_minor) FROM transactions"), "974774793");  // £9,747,747.93
-  EXPECT_EQ(one("SELECT SUM(amount_minor) FROM transactions WHERE external_id = '536365'"), "13912");
-  EXPECT_EQ(one("SELECT SUM(amount_minor) FROM transactions WHERE external_id = '581587'"), "24945");
+  EXPECT_EQ(one("SELECT SUM(amount_minor) FROM transactions WHERE external_id = '536365'"),
+            "13912");
+  EXPECT_EQ(one("SELECT SUM(amount_minor) FROM transactions WHERE external_id = '581587'"),
+            "24945");
   EXPECT_EQ(one("SELECT COUNT(*) FROM transactions WHERE external_id LIKE 'C%'"), "9288");
   EXPECT_EQ(one("SELECT COUNT(*) FROM transactions WHERE customer_id IS NULL"), "135080");
   EXPECT_EQ(one("SELECT MIN(occurred_us) FROM transactions"), micros_text("2010-12-01T08:26:00Z"));

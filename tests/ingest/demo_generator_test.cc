@@ -1,17 +1,15 @@
 #include "ingest/demo_generator.h"
 
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
-
-#include <cmath>
+#include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <cmath>
+
 #include "ingest/event_replay.h"
+#include "ingest/exporter.h"
 #include "store/event_store.h"
 #include "stream/stream_state.h"
-
-#include "ingest/exporter.h"
 #include "tests/ingest/import_test_util.h"
 #include "tests/support/test_database.h"
 
@@ -39,11 +37,14 @@ class DemoTest : public icrm::testing::StoreTest {
     std::string out, entity, type, attrs;
     double value = 0;
     long long key = 0, ts = 0;
-    soci::statement st = ((**l).prepare << "SELECT event_key, entity, type, ts_us, value, attrs FROM events ORDER BY seq",
-                          soci::into(key), soci::into(entity), soci::into(type), soci::into(ts),
-                          soci::into(value), soci::into(attrs));
+    soci::statement st =
+        ((**l).prepare
+             << "SELECT event_key, entity, type, ts_us, value, attrs FROM events ORDER BY seq",
+         soci::into(key), soci::into(entity), soci::into(type), soci::into(ts), soci::into(value),
+         soci::into(attrs));
     st.execute();
-    while (st.fetch()) out += fmt::format("{} {} {} {} {} {}\n", key, entity, type, ts, value, attrs);
+    while (st.fetch())
+      out += fmt::format("{} {} {} {} {} {}\n", key, entity, type, ts, value, attrs);
     return out;
   }
   double number(store::Database& d, const std::string& sql) {
@@ -95,19 +96,26 @@ TEST_P(DemoTest, TheHiddenProcessLeavesALearnableSignal) {
   o.days = 365;
   ASSERT_TRUE(generate_demo(db(), o));
   auto rate = [&](const std::string& where) {
-    return number(db(), "SELECT AVG(CASE WHEN status = 'converted' THEN 1.0 ELSE 0.0 END) FROM leads "
-                        "WHERE status IN ('converted', 'lost') AND " + where);
+    return number(db(),
+                  "SELECT AVG(CASE WHEN status = 'converted' THEN 1.0 ELSE 0.0 END) FROM leads "
+                  "WHERE status IN ('converted', 'lost') AND " +
+                      where);
   };
   EXPECT_GT(rate("source = 'referral'"), rate("source = 'cold'") + 0.10);
   // Churned customers called support more often.
-  double churned = number(db(), "SELECT AVG(n) FROM (SELECT c.id, COUNT(m.id) AS n FROM customers c LEFT JOIN "
-                                "communications m ON m.customer_id = c.id AND m.direction = 'in' "
-                                "WHERE c.status = 'churned' GROUP BY c.id) x");
-  double active = number(db(), "SELECT AVG(n) FROM (SELECT c.id, COUNT(m.id) AS n FROM customers c LEFT JOIN "
-                               "communications m ON m.customer_id = c.id AND m.direction = 'in' "
-                               "WHERE c.status = 'active' GROUP BY c.id) x");
+  double churned =
+      number(db(),
+             "SELECT AVG(n) FROM (SELECT c.id, COUNT(m.id) AS n FROM customers c LEFT JOIN "
+             "communications m ON m.customer_id = c.id AND m.direction = 'in' "
+             "WHERE c.status = 'churned' GROUP BY c.id) x");
+  double active =
+      number(db(),
+             "SELECT AVG(n) FROM (SELECT c.id, COUNT(m.id) AS n FROM customers c LEFT JOIN "
+             "communications m ON m.customer_id = c.id AND m.direction = 'in' "
+             "WHERE c.status = 'active' GROUP BY c.id) x");
   EXPECT_GT(churned, active + 0.2);
-  // Weekdays sell more than Sundays (SQLite and PostgreSQL name weekdays differently: count by date).
+  // Weekdays sell more than Sundays (SQLite and PostgreSQL name weekdays differently: count by
+  // date).
   EXPECT_GT(number(db(), "SELECT COUNT(*) FROM transactions WHERE quantity > 0"), 3000);
   EXPECT_EQ(number(db(), "SELECT COUNT(*) FROM transactions WHERE occurred_us > " +
                              micros_text("2026-07-01T00:00:00Z")),
@@ -120,9 +128,10 @@ TEST_P(DemoTest, BehaviourEventsPrecedeTheOutcomeAndCarryItsSignal) {
   o.days = 200;
   auto counts = generate_demo(db(), o);
   ASSERT_TRUE(counts) << counts.error().to_string();
-  for (const char* type : {"page_view", "email_open", "email_click", "form_submit", "call", "meeting",
-                           "support_contact", "purchase"}) {
-    EXPECT_GT(number(db(), fmt::format("SELECT COUNT(*) FROM events WHERE type = '{}'", type)), 10) << type;
+  for (const char* type : {"page_view", "email_open", "email_click", "form_submit", "call",
+                           "meeting", "support_contact", "purchase"}) {
+    EXPECT_GT(number(db(), fmt::format("SELECT COUNT(*) FROM events WHERE type = '{}'", type)), 10)
+        << type;
   }
   // Point-in-time: no behaviour of a decided lead comes after its decision.
   const std::string decided =
@@ -134,9 +143,10 @@ TEST_P(DemoTest, BehaviourEventsPrecedeTheOutcomeAndCarryItsSignal) {
     auto l = db().lease();
     long long last_event = 0;
     std::string decided_at;
-    soci::statement st = ((**l).prepare << "SELECT MAX(e.ts_us), COALESCE(l.converted_at, l.lost_at) " +
-                                               decided + "GROUP BY l.id, l.converted_at, l.lost_at",
-                          soci::into(last_event), soci::into(decided_at));
+    soci::statement st =
+        ((**l).prepare << "SELECT MAX(e.ts_us), COALESCE(l.converted_at, l.lost_at) " + decided +
+                              "GROUP BY l.id, l.converted_at, l.lost_at",
+         soci::into(last_event), soci::into(decided_at));
     st.execute();
     int leads = 0;
     while (st.fetch()) {
@@ -147,20 +157,23 @@ TEST_P(DemoTest, BehaviourEventsPrecedeTheOutcomeAndCarryItsSignal) {
   }
   // The signal: converted leads were busier than lost ones.
   auto per_lead = [&](const char* type, const char* status) {
-    return number(db(), fmt::format("SELECT AVG(COALESCE(c.n, 0)) FROM leads l LEFT JOIN "
-                                    "(SELECT entity, COUNT(*) AS n FROM events WHERE type = '{}' "
-                                    "GROUP BY entity) c ON c.entity = 'lead:' || CAST(l.id AS TEXT) "
-                                    "WHERE l.status = '{}'",
-                                    type, status));
+    return number(db(),
+                  fmt::format("SELECT AVG(COALESCE(c.n, 0)) FROM leads l LEFT JOIN "
+                              "(SELECT entity, COUNT(*) AS n FROM events WHERE type = '{}' "
+                              "GROUP BY entity) c ON c.entity = 'lead:' || CAST(l.id AS TEXT) "
+                              "WHERE l.status = '{}'",
+                              type, status));
   };
   for (const char* type : {"meeting", "email_click", "page_view", "form_submit"})
     EXPECT_GT(per_lead(type, "converted"), per_lead(type, "lost") + 0.05) << type;
   // Churned customers waited longer for support answers (response_seconds of
   // the team's replies).
   auto answer_hours = [&](const char* status) {
-    return number(db(), fmt::format("SELECT AVG(m.response_seconds) / 3600.0 FROM communications m "
-                                    "JOIN customers c ON c.id = m.customer_id WHERE m.direction = 'out' "
-                                    "AND c.status = '{}'", status));
+    return number(db(),
+                  fmt::format("SELECT AVG(m.response_seconds) / 3600.0 FROM communications m "
+                              "JOIN customers c ON c.id = m.customer_id WHERE m.direction = 'out' "
+                              "AND c.status = '{}'",
+                              status));
   };
   EXPECT_GT(answer_hours("churned"), answer_hours("active"));
   // The log is in time order, so a replay applies every event (none too late).

@@ -35,7 +35,9 @@ class EventFileReplayTest : public testing::StoreTest {
     ingestor_.reset();
     StoreTest::TearDown();
   }
-  std::string write(const std::string& name, const std::string& text) { return dir_.write(name, text); }
+  std::string write(const std::string& name, const std::string& text) {
+    return dir_.write(name, text);
+  }
   Result<FileReplaySummary> replay(const std::string& path, double speed = 0) {
     FileReplayOptions o;
     o.path = path;
@@ -58,11 +60,18 @@ class EventFileReplayTest : public testing::StoreTest {
 
 TEST_P(EventFileReplayTest, JsonlLinesAreStoredAndBadOnesNamedByLine) {
   std::string text =
-      R"({"entity":")" + lead_ + R"(","type":"page_view","ts":"2026-11-20T10:00:00Z"})" "\n"
+      R"({"entity":")" + lead_ +
+      R"(","type":"page_view","ts":"2026-11-20T10:00:00Z"})"
+      "\n"
       "\n"  // blank lines are skipped but still counted as lines of the file
-      R"({"entity":"lead:ext:crm-7","type":"purchase","ts":"2026-11-20T10:05:00Z","value":12.5})" "\n"
-      R"({"entity":"lead:999999","type":"page_view","ts":"2026-11-20T10:06:00Z"})" "\n"
-      R"({"entity":")" + lead_ + R"(","type":"teleport","ts":"2026-11-20T10:07:00Z"})" "\n"
+      R"({"entity":"lead:ext:crm-7","type":"purchase","ts":"2026-11-20T10:05:00Z","value":12.5})"
+      "\n"
+      R"({"entity":"lead:999999","type":"page_view","ts":"2026-11-20T10:06:00Z"})"
+      "\n"
+      R"({"entity":")" +
+      lead_ +
+      R"(","type":"teleport","ts":"2026-11-20T10:07:00Z"})"
+      "\n"
       "{not json\n";
   auto path = write("events.jsonl", text);
   auto s = replay(path);
@@ -85,9 +94,11 @@ TEST_P(EventFileReplayTest, JsonlLinesAreStoredAndBadOnesNamedByLine) {
 TEST_P(EventFileReplayTest, CsvColumnsAreMappedByHeader) {
   auto path = write("events.csv",
                     "ts,entity,type,value,id\n"
-                    "2026-11-20T10:00:00Z," + lead_ + ",purchase,20,a1\n"
-                    "2026-11-20T11:00:00Z,lead:ext:crm-7,purchase,abc,a2\n"
-                    "2026-11-20T12:00:00Z,lead:ext:crm-7,email_open,,a3\n");
+                    "2026-11-20T10:00:00Z," +
+                        lead_ +
+                        ",purchase,20,a1\n"
+                        "2026-11-20T11:00:00Z,lead:ext:crm-7,purchase,abc,a2\n"
+                        "2026-11-20T12:00:00Z,lead:ext:crm-7,email_open,,a3\n");
   auto s = replay(path);
   ASSERT_TRUE(s.ok()) << s.error().to_string();
   EXPECT_EQ(s->accepted, 2u);

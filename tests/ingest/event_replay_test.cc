@@ -47,7 +47,8 @@ TEST_P(EventReplayTest, StateRebuiltFromTheLogEqualsTheLiveState) {
           in = sent[sent.size() - 1 - rng() % std::min<size_t>(sent.size(), 5)];  // re-delivery
         } else {
           in.entity = "lead:" + std::to_string(rng() % 30);
-          in.type = std::string(types->name(static_cast<stream::EventTypeId>(rng() % types->size())));
+          in.type =
+              std::string(types->name(static_cast<stream::EventTypeId>(rng() % types->size())));
           int64_t behind = rng() % 10 == 0 ? static_cast<int64_t>(rng() % 7200) : 0;
           in.ts = format_timestamp(clock.now() - std::chrono::seconds(behind) +
                                    std::chrono::microseconds(rng() % 1000000));

@@ -1,13 +1,12 @@
 // The import as a user runs it: the binary as a subprocess, killed mid-way and
 // run again.
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <soci/soci.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <chrono>
 #include <filesystem>
@@ -57,7 +56,8 @@ TEST_P(ImportCliTest, KilledImportLeavesWholeBatchesAndARerunCompletesWithoutDup
   constexpr int kBatch = 1'000;
   std::string text = "sku,name,unit_price,colour\n";
   text.reserve(kRows * 32);
-  for (int i = 0; i < kRows; ++i) text += "P" + std::to_string(1'000'000 + i) + ",Product " + std::to_string(i) + ",1.25,red\n";
+  for (int i = 0; i < kRows; ++i)
+    text += "P" + std::to_string(1'000'000 + i) + ",Product " + std::to_string(i) + ",1.25,red\n";
   auto file = dir_.write("products.csv", text);
 
   pid_t child = spawn_quiet({"import", "--db", db_url(), "--kind", "products", "--file", file,
@@ -86,7 +86,8 @@ TEST_P(ImportCliTest, KilledImportLeavesWholeBatchesAndARerunCompletesWithoutDup
   EXPECT_GT(stored, 0);
   EXPECT_LT(stored, kRows) << "killed too late to show anything";
   EXPECT_EQ(stored % kBatch, 0) << "a batch was half written";
-  EXPECT_EQ(count("SELECT COUNT(*) FROM products WHERE name IS NULL OR unit_price_minor <> 125"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM products WHERE name IS NULL OR unit_price_minor <> 125"),
+            0);
 
   auto rerun = run_cli({"import", "--db", db_url(), "--kind", "products", "--file", file,
                         "--on-duplicate", "skip", "--batch-rows", std::to_string(kBatch)});
@@ -102,15 +103,21 @@ TEST_P(ImportCliTest, KilledImportLeavesWholeBatchesAndARerunCompletesWithoutDup
 TEST_P(ImportCliTest, SummaryLineRejectsFileAndExitCodes) {
   auto file = dir_.write("c.csv", "external_id,name,email\nC1,Ada,ada@example.com\nC2,Bob,bob\n");
   auto rejects = dir_.path("rejects.csv");
-  auto r = run_cli({"import", "--db", db_url(), "--kind", "customers", "--file", file, "--rejects", rejects});
+  auto r = run_cli(
+      {"import", "--db", db_url(), "--kind", "customers", "--file", file, "--rejects", rejects});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out.substr(0, r.out.find("\"seconds\"")), R"({"rows":2,"imported":1,"updated":0,"skipped":0,"rejected":1,)");
-  EXPECT_NE(r.err.find("rejected: row 2 (line 3), column 'email': 'bob' is not an email address"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find("\"seconds\"")),
+            R"({"rows":2,"imported":1,"updated":0,"skipped":0,"rejected":1,)");
+  EXPECT_NE(r.err.find("rejected: row 2 (line 3), column 'email': 'bob' is not an email address"),
+            std::string::npos)
+      << r.err;
   EXPECT_NE(testing::read_file(rejects).find("C2,Bob,bob,"), std::string::npos);
 
-  r = run_cli({"import", "--db", db_url(), "--kind", "customers", "--file", file, "--atomic", "--on-duplicate", "update"});
+  r = run_cli({"import", "--db", db_url(), "--kind", "customers", "--file", file, "--atomic",
+               "--on-duplicate", "update"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("--atomic: 1 row(s) rejected, nothing was stored"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--atomic: 1 row(s) rejected, nothing was stored"), std::string::npos)
+      << r.err;
 
   r = run_cli({"import", "--db", db_url(), "--kind", "gadgets", "--file", file});
   EXPECT_EQ(r.exit_code, 2);
@@ -130,12 +137,13 @@ ICRM_INSTANTIATE_ON_BOTH_ENGINES(ImportCliTest);
 TEST(DatasetCliTest, KilledFirstLoadIntoAFreshFileRollsBackAndARerunCompletes) {
   constexpr int kLines = 300'000;
   TempDir dir;
-  std::string text = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+  std::string text =
+      "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
   text.reserve(kLines * 80);
   for (int i = 0; i < kLines; ++i) {
-    text += fmt::format("{},{},Thing {},{},2011-0{}-1{} 1{}:{:02}:00,1.25,{},United Kingdom\n", 500000 + i / 4,
-                        10000 + i % 3000, i % 3000, 1 + i % 5, 1 + i / 50000, i / 30000 % 10, i % 10, i % 60,
-                        12000 + i % 4000);
+    text += fmt::format("{},{},Thing {},{},2011-0{}-1{} 1{}:{:02}:00,1.25,{},United Kingdom\n",
+                        500000 + i / 4, 10000 + i % 3000, i % 3000, 1 + i % 5, 1 + i / 50000,
+                        i / 30000 % 10, i % 10, i % 60, 12000 + i % 4000);
   }
   auto file = dir.write("retail.csv", text);
   std::string db_path = dir.path("fresh.db");
@@ -179,8 +187,9 @@ TEST(DatasetCliTest, KilledFirstLoadIntoAFreshFileRollsBackAndARerunCompletes) {
 
   auto rerun = run_cli({"dataset", "load", "online-retail", "--db", url, "--file", file});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
-  EXPECT_EQ(rerun.out.substr(0, rerun.out.find(",\"seconds\"")),
-            fmt::format(R"({{"rows":{0},"imported":{0},"updated":0,"skipped":0,"rejected":0)", kLines));
+  EXPECT_EQ(
+      rerun.out.substr(0, rerun.out.find(",\"seconds\"")),
+      fmt::format(R"({{"rows":{0},"imported":{0},"updated":0,"skipped":0,"rejected":0)", kLines));
   EXPECT_EQ(count("SELECT COUNT(*) FROM transactions"), kLines);
   EXPECT_EQ(count("SELECT COUNT(*) FROM products"), 3000);
   EXPECT_EQ(count("SELECT COUNT(*) FROM customers"), 4000);
@@ -192,9 +201,10 @@ TEST(DatasetCliTest, KilledFirstLoadIntoAFreshFileRollsBackAndARerunCompletes) {
   EXPECT_FALSE(std::filesystem::exists(db_path + "-journal"));
   // The completed load is audited once (in the load's own last transaction),
   // the killed one not at all.
-  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'dataset-load' AND entity = 'dataset' "
-                  "AND after_json LIKE '%\"imported\":300000%'"),
-            1);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM audit_log WHERE action = 'dataset-load' AND entity = 'dataset' "
+            "AND after_json LIKE '%\"imported\":300000%'"),
+      1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log"), 1);
 }
 

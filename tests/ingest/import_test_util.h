@@ -24,7 +24,8 @@ inline std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-inline std::string export_text(store::Database& db, RecordKind kind, ExportFormat f = ExportFormat::kCsv) {
+inline std::string export_text(store::Database& db, RecordKind kind,
+                               ExportFormat f = ExportFormat::kCsv) {
   std::ostringstream out;
   auto n = export_records(db, kind, f, out);
   if (!n) return "ERROR: " + n.error().to_string();

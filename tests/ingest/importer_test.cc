@@ -21,7 +21,8 @@ class ImporterTest : public icrm::testing::StoreTest {
     o.kind = kind;
     o.file = dir_.write(name, text);
     rejected_.clear();
-    ImportReporter rep{.progress = {}, .rejected = [this](const std::string& e) { rejected_.push_back(e); }};
+    ImportReporter rep{.progress = {},
+                       .rejected = [this](const std::string& e) { rejected_.push_back(e); }};
     return run_import(db(), o, clock_, rep);
   }
   int64_t count(const std::string& table) {
@@ -67,18 +68,26 @@ TEST_P(ImporterTest, GoodRowsStoredBadRowsRejectedWithRowColumnAndReason) {
   EXPECT_EQ(s->imported, 2u);
   EXPECT_EQ(s->rejected, 4u);
   EXPECT_EQ(count("customers"), 2);
-  EXPECT_EQ(one("SELECT name FROM customers WHERE external_id = 'C2'"), "Hopper, Grace \"Amazing\"");
+  EXPECT_EQ(one("SELECT name FROM customers WHERE external_id = 'C2'"),
+            "Hopper, Grace \"Amazing\"");
   EXPECT_EQ(one("SELECT status FROM customers WHERE external_id = 'C2'"), "churned");
-  EXPECT_EQ(one("SELECT attributes FROM customers WHERE external_id = 'C1'"), R"({"Plan":"pro","Seats":5})");
-  EXPECT_EQ(one("SELECT attributes FROM customers WHERE external_id = 'C2'"), R"({"Plan":"basic","Seats":"007"})");
+  EXPECT_EQ(one("SELECT attributes FROM customers WHERE external_id = 'C1'"),
+            R"({"Plan":"pro","Seats":5})");
+  EXPECT_EQ(one("SELECT attributes FROM customers WHERE external_id = 'C2'"),
+            R"({"Plan":"basic","Seats":"007"})");
   ASSERT_EQ(rejected_.size(), 4u);
-  EXPECT_EQ(rejected_[0], "row 3 (line 4), column 'E-mail': 'not-an-email' is not an email address");
+  EXPECT_EQ(rejected_[0],
+            "row 3 (line 4), column 'E-mail': 'not-an-email' is not an email address");
   EXPECT_EQ(rejected_[1], "row 4 (line 5), column 'Full Name': is required");
-  EXPECT_EQ(rejected_[2], "row 5 (line 6), column 'Status': 'sleeping' is not one of active, inactive, churned");
-  EXPECT_NE(rejected_[3].find("column 'E-mail': ADA@example.com is already the email of customer"), std::string::npos);
+  EXPECT_EQ(rejected_[2],
+            "row 5 (line 6), column 'Status': 'sleeping' is not one of active, inactive, churned");
+  EXPECT_NE(rejected_[3].find("column 'E-mail': ADA@example.com is already the email of customer"),
+            std::string::npos);
   std::string rejects = read_file(dir_.path("rejects.csv"));
-  EXPECT_EQ(rejects.substr(0, rejects.find('\n')), "Customer ID,Full Name,E-mail,Country,Status,Plan,Seats,error");
-  EXPECT_NE(rejects.find("C3,Bad Email,not-an-email,FR,,free,1,\"row 3 (line 4), column 'E-mail': 'not-an-email' is not an email address\""),
+  EXPECT_EQ(rejects.substr(0, rejects.find('\n')),
+            "Customer ID,Full Name,E-mail,Country,Status,Plan,Seats,error");
+  EXPECT_NE(rejects.find("C3,Bad Email,not-an-email,FR,,free,1,\"row 3 (line 4), column 'E-mail': "
+                         "'not-an-email' is not an email address\""),
             std::string::npos);
   EXPECT_EQ(std::count(rejects.begin(), rejects.end(), '\n'), 5);
   // One audit entry for the import.
@@ -87,22 +96,24 @@ TEST_P(ImporterTest, GoodRowsStoredBadRowsRejectedWithRowColumnAndReason) {
 
 TEST_P(ImporterTest, EveryKindOfBadTransactionRowIsLocated) {
   ASSERT_TRUE(import(RecordKind::kCustomers, "c.csv", "external_id,name\nC1,Ada\n"));
-  ASSERT_TRUE(import(RecordKind::kProducts, "p.csv", "sku,name,unit_price\nA1,Mug,2.50\nB2,\"Pen, blue\",0.99\n"));
+  ASSERT_TRUE(import(RecordKind::kProducts, "p.csv",
+                     "sku,name,unit_price\nA1,Mug,2.50\nB2,\"Pen, blue\",0.99\n"));
   std::string big(kMaxTextFieldBytes + 1, 'x');
   std::string text =
       "InvoiceNo,StockCode,Quantity,UnitPrice,InvoiceDate,CustomerID\n"
-      "I1,A1,2,2.50,2024-01-02 10:00:00,C1\n"    // good
-      "I1,B2,1,0.99,2024-01-02 10:00:00,C1\n"    // good, line 2 of I1
-      "I2,A1,-1,2.50,2024-01-03T10:00:00Z,\n"    // good: an anonymous return
-      "I3,ZZ,1,1,2024-01-03,C1\n"                // unknown product
-      "I4,A1,1,1.234,2024-01-03,C1\n"            // sub-cent price
-      "I5,A1,1,1,yesterday,C1\n"                 // bad date
-      "I6,A1,1,1,2024-01-03,C9\n"                // unknown customer
-      "I7,A1,one,1,2024-01-03,C1\n"              // not a number
-      "I8,A1,0,1,2024-01-03,C1\n"                // zero quantity
-      "I9,A1,1,1,2024-01-03\n"                   // too few fields
-      "I10,A1,1,1,2024-01-03,C1\n" +             // good
-      std::string("I11,A1,1,1,2024-01-03,") + big + "\n";  // one byte past the text limit
+      "I1,A1,2,2.50,2024-01-02 10:00:00,C1\n"  // good
+      "I1,B2,1,0.99,2024-01-02 10:00:00,C1\n"  // good, line 2 of I1
+      "I2,A1,-1,2.50,2024-01-03T10:00:00Z,\n"  // good: an anonymous return
+      "I3,ZZ,1,1,2024-01-03,C1\n"              // unknown product
+      "I4,A1,1,1.234,2024-01-03,C1\n"          // sub-cent price
+      "I5,A1,1,1,yesterday,C1\n"               // bad date
+      "I6,A1,1,1,2024-01-03,C9\n"              // unknown customer
+      "I7,A1,one,1,2024-01-03,C1\n"            // not a number
+      "I8,A1,0,1,2024-01-03,C1\n"              // zero quantity
+      "I9,A1,1,1,2024-01-03\n"                 // too few fields
+      "I10,A1,1,1,2024-01-03,C1\n" +           // good
+      std::string("I11,A1,1,1,2024-01-03,") +
+      big + "\n";  // one byte past the text limit
   auto s = import(RecordKind::kTransactions, "t.csv", text);
   ASSERT_TRUE(s) << s.error().to_string();
   EXPECT_EQ(s->rows, 12u);
@@ -110,8 +121,11 @@ TEST_P(ImporterTest, EveryKindOfBadTransactionRowIsLocated) {
   EXPECT_EQ(s->rejected, 8u);
   ASSERT_EQ(rejected_.size(), 8u);
   EXPECT_EQ(rejected_[0], "row 4 (line 5), column 'StockCode': no product with sku 'ZZ'");
-  EXPECT_EQ(rejected_[1], "row 5 (line 6), column 'UnitPrice': '1.234' has more than 2 decimal places");
-  EXPECT_EQ(rejected_[2], "row 6 (line 7), column 'InvoiceDate': 'yesterday' is not a date/time (ISO-8601 expected)");
+  EXPECT_EQ(rejected_[1],
+            "row 5 (line 6), column 'UnitPrice': '1.234' has more than 2 decimal places");
+  EXPECT_EQ(
+      rejected_[2],
+      "row 6 (line 7), column 'InvoiceDate': 'yesterday' is not a date/time (ISO-8601 expected)");
   EXPECT_EQ(rejected_[3], "row 7 (line 8), column 'CustomerID': no customer with external id 'C9'");
   EXPECT_EQ(rejected_[4], "row 8 (line 9), column 'Quantity': 'one' is not a whole number");
   EXPECT_EQ(rejected_[5], "row 9 (line 10), column 'Quantity': must not be 0");
@@ -119,12 +133,14 @@ TEST_P(ImporterTest, EveryKindOfBadTransactionRowIsLocated) {
   EXPECT_NE(rejected_[7].find("column 'CustomerID': longer than 65536 bytes"), std::string::npos);
   EXPECT_EQ(one("SELECT SUM(amount_minor) FROM transactions"), "449");  // 500 + 99 - 250 + 100
   EXPECT_EQ(one("SELECT line_no FROM transactions WHERE external_id = 'I1' AND product_id = "
-                "(SELECT id FROM products WHERE sku = 'B2')"), "2");
+                "(SELECT id FROM products WHERE sku = 'B2')"),
+            "2");
   EXPECT_EQ(one("SELECT customer_id FROM transactions WHERE external_id = 'I2'"), "NULL");
 }
 
 TEST_P(ImporterTest, DuplicatesSkipUpdateOrError) {
-  ASSERT_TRUE(import(RecordKind::kCustomers, "a.csv", "external_id,name,email,tier\nC1,Ada,ada@example.com,gold\n"));
+  ASSERT_TRUE(import(RecordKind::kCustomers, "a.csv",
+                     "external_id,name,email,tier\nC1,Ada,ada@example.com,gold\n"));
   std::string again = "external_id,name,country\nC1,Ada L.,UK\nC2,Bob,\n";
   ImportOptions o;
   o.on_duplicate = OnDuplicate::kSkip;
@@ -138,7 +154,8 @@ TEST_P(ImporterTest, DuplicatesSkipUpdateOrError) {
   s = import(RecordKind::kCustomers, "c.csv", again, o);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->rejected, 2u);
-  EXPECT_NE(rejected_[0].find("column 'external_id': duplicate: customer"), std::string::npos) << rejected_[0];
+  EXPECT_NE(rejected_[0].find("column 'external_id': duplicate: customer"), std::string::npos)
+      << rejected_[0];
 
   o.on_duplicate = OnDuplicate::kUpdate;
   s = import(RecordKind::kCustomers, "d.csv", again, o);
@@ -213,7 +230,8 @@ TEST_P(ImporterTest, LeadsLinkCustomersAndOwners) {
   EXPECT_EQ(s->imported, 1u);
   ASSERT_EQ(rejected_.size(), 3u);
   EXPECT_EQ(rejected_[0], "row 2 (line 3), column 'owner': no user with email nobody@example.com");
-  EXPECT_EQ(rejected_[1], "row 3 (line 4), column 'customer_external_id': no customer with external id 'C404'");
+  EXPECT_EQ(rejected_[1],
+            "row 3 (line 4), column 'customer_external_id': no customer with external id 'C404'");
   EXPECT_EQ(rejected_[2], "row 4 (line 5), column 'expected_value': must not be negative");
   EXPECT_EQ(one("SELECT expected_value_minor FROM leads"), "120050");
   EXPECT_EQ(one("SELECT converted_at FROM leads"), "2026-01-02T03:04:05.000000Z");
@@ -222,21 +240,27 @@ TEST_P(ImporterTest, LeadsLinkCustomersAndOwners) {
 
 TEST_P(ImporterTest, RoundTripEveryKindThroughCsvAndJsonl) {
   add_user("rep@example.com");
-  ASSERT_TRUE(import(RecordKind::kCustomers, "c.csv",
-                     "external_id,name,email,phone,company,country,status,owner_email,vip,score\n"
-                     "C1,\"Ada, Countess\",ada@example.com,+44 1,Analytical,UK,active,rep@example.com,true,1.5\n"
-                     "C2,\"Multi\nLine \"\"Quoted\"\"\",,,,,churned,,false,\n"));
-  ASSERT_TRUE(import(RecordKind::kProducts, "p.csv", "sku,name,category,unit_price\nA1,Mug,kitchen,2.5\nB2,Pen,,0\n"));
-  ASSERT_TRUE(import(RecordKind::kLeads, "l.csv",
-                     "external_id,name,status,customer_external_id,expected_value,currency,channel_note\n"
-                     "L1,Lead,qualified,C1,10.00,GBP,x\nL2,Other,new,,,,\n"));
-  ASSERT_TRUE(import(RecordKind::kTransactions, "t.csv",
-                     "external_id,sku,quantity,unit_price,occurred_at,customer_external_id,currency\n"
-                     "I1,A1,3,2.50,2024-05-01T10:00:00Z,C1,GBP\nI1,B2,1,0,2024-05-01T10:00:00Z,,GBP\n"
-                     "C9,A1,-1,2.50,2024-05-02T10:00:00Z,C1,GBP\n"));
-  ASSERT_TRUE(import(RecordKind::kActivities, "a.csv",
-                     "kind,subject,due_at,status,owner_email,lead_external_id,customer_external_id\n"
-                     "call,Call back,2024-06-01T09:00:00Z,open,rep@example.com,L1,\nemail,Send offer,,done,,,C1\n"));
+  ASSERT_TRUE(import(
+      RecordKind::kCustomers, "c.csv",
+      "external_id,name,email,phone,company,country,status,owner_email,vip,score\n"
+      "C1,\"Ada, Countess\",ada@example.com,+44 1,Analytical,UK,active,rep@example.com,true,1.5\n"
+      "C2,\"Multi\nLine \"\"Quoted\"\"\",,,,,churned,,false,\n"));
+  ASSERT_TRUE(import(RecordKind::kProducts, "p.csv",
+                     "sku,name,category,unit_price\nA1,Mug,kitchen,2.5\nB2,Pen,,0\n"));
+  ASSERT_TRUE(
+      import(RecordKind::kLeads, "l.csv",
+             "external_id,name,status,customer_external_id,expected_value,currency,channel_note\n"
+             "L1,Lead,qualified,C1,10.00,GBP,x\nL2,Other,new,,,,\n"));
+  ASSERT_TRUE(
+      import(RecordKind::kTransactions, "t.csv",
+             "external_id,sku,quantity,unit_price,occurred_at,customer_external_id,currency\n"
+             "I1,A1,3,2.50,2024-05-01T10:00:00Z,C1,GBP\nI1,B2,1,0,2024-05-01T10:00:00Z,,GBP\n"
+             "C9,A1,-1,2.50,2024-05-02T10:00:00Z,C1,GBP\n"));
+  ASSERT_TRUE(
+      import(RecordKind::kActivities, "a.csv",
+             "kind,subject,due_at,status,owner_email,lead_external_id,customer_external_id\n"
+             "call,Call back,2024-06-01T09:00:00Z,open,rep@example.com,L1,\nemail,Send "
+             "offer,,done,,,C1\n"));
   ASSERT_TRUE(import(RecordKind::kCommunications, "m.csv",
                      "customer_external_id,direction,channel,subject,body,occurred_at\n"
                      "C1,in,email,Hi,\"Question, please\",2024-06-01T09:00:00Z\n"
@@ -245,7 +269,8 @@ TEST_P(ImporterTest, RoundTripEveryKindThroughCsvAndJsonl) {
 
   for (ExportFormat f : {ExportFormat::kCsv, ExportFormat::kJsonl}) {
     std::string ext = f == ExportFormat::kCsv ? ".csv" : ".jsonl";
-    std::string kinds[] = {"customers", "products", "leads", "transactions", "activities", "communications"};
+    std::string kinds[] = {"customers",    "products",   "leads",
+                           "transactions", "activities", "communications"};
     std::vector<std::string> before;
     for (const auto& k : kinds) before.push_back(export_text(db(), *parse_record_kind(k), f));
     std::string why;
@@ -254,7 +279,8 @@ TEST_P(ImporterTest, RoundTripEveryKindThroughCsvAndJsonl) {
     {
       auto l = other->db().lease();
       **l << "INSERT INTO users (email, name, role, password_hash, created_at, updated_at) VALUES "
-             "('rep@example.com', 'Rep', 'rep', 'x', '2024-01-01T00:00:00.000000Z', '2024-01-01T00:00:00.000000Z')";
+             "('rep@example.com', 'Rep', 'rep', 'x', '2024-01-01T00:00:00.000000Z', "
+             "'2024-01-01T00:00:00.000000Z')";
     }
     for (std::size_t i = 0; i < 6; ++i) {
       ImportOptions o;
@@ -319,7 +345,8 @@ TEST_P(ImporterTest, ReimportingActivitiesAndCommunicationsStoresNothingTwice) {
   ASSERT_TRUE(m2) << m2.error().to_string();
   EXPECT_EQ(m2->skipped, 3u);
   EXPECT_EQ(count("communications"), 3);
-  EXPECT_EQ(one("SELECT response_seconds FROM communications WHERE direction = 'out' AND channel = 'email'"),
+  EXPECT_EQ(one("SELECT response_seconds FROM communications WHERE direction = 'out' AND channel = "
+                "'email'"),
             "5400");
   auto m3 = import(RecordKind::kCommunications, "m3.csv",
                    "customer_external_id,direction,channel,subject,body,occurred_at\n"
@@ -337,8 +364,10 @@ TEST_P(ImporterTest, Latin1FilesAreReadAsWindows1252UnlessUtf8IsDemanded) {
   auto s = import(RecordKind::kCustomers, "latin1.csv", text);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->imported, 2u);
-  EXPECT_EQ(one("SELECT name FROM customers WHERE external_id = 'E1'"), "Caf\xC3\xA9 Z\xC3\xBCrich");
-  EXPECT_EQ(one("SELECT attributes FROM customers WHERE external_id = 'E2'"), "{\"note\":\"\xC2\xA3 3\"}");
+  EXPECT_EQ(one("SELECT name FROM customers WHERE external_id = 'E1'"),
+            "Caf\xC3\xA9 Z\xC3\xBCrich");
+  EXPECT_EQ(one("SELECT attributes FROM customers WHERE external_id = 'E2'"),
+            "{\"note\":\"\xC2\xA3 3\"}");
   ImportOptions o;
   o.encoding = CsvEncoding::kUtf8;
   s = import(RecordKind::kCustomers, "latin1b.csv", "external_id,name\nE3,Caf\xE9\nE4,ok\n", o);
@@ -346,7 +375,9 @@ TEST_P(ImporterTest, Latin1FilesAreReadAsWindows1252UnlessUtf8IsDemanded) {
   EXPECT_EQ(s->rejected, 1u);
   EXPECT_EQ(s->imported, 1u);
   // A BOM and CRLF line ends.
-  s = import(RecordKind::kCustomers, "bom.csv", "\xEF\xBB\xBF" "external_id,name\r\nE5,Bom\r\n");
+  s = import(RecordKind::kCustomers, "bom.csv",
+             "\xEF\xBB\xBF"
+             "external_id,name\r\nE5,Bom\r\n");
   ASSERT_TRUE(s);
   EXPECT_EQ(s->imported, 1u);
   EXPECT_EQ(one("SELECT name FROM customers WHERE external_id = 'E5'"), "Bom");
@@ -359,7 +390,8 @@ TEST_P(ImporterTest, JsonlRowsAndTheirErrors) {
                   "not json\n"
                   "[1,2]\n"
                   "\n"
-                  "{\"external_id\":\"J2\",\"name\":\"" + big + "\"}\n");
+                  "{\"external_id\":\"J2\",\"name\":\"" +
+                      big + "\"}\n");
   ASSERT_TRUE(s);
   EXPECT_EQ(s->imported, 1u);
   EXPECT_EQ(s->rejected, 3u);

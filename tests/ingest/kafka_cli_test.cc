@@ -21,8 +21,8 @@ TEST(KafkaCliTest, ServeHelpTeachesTheKafkaOptions) {
 }
 
 TEST(KafkaCliTest, BrokersWithoutATopicAreRefused) {
-  auto r = run_cli({"serve", "--db", "sqlite::memory:", "--port", "0", "--kafka-brokers",
-                    "127.0.0.1:9"});
+  auto r = run_cli(
+      {"serve", "--db", "sqlite::memory:", "--port", "0", "--kafka-brokers", "127.0.0.1:9"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("--kafka-brokers and --kafka-topic go together"), std::string::npos)
       << r.err;

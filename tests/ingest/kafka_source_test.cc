@@ -40,8 +40,8 @@ class KafkaSourceTest : public testing::StoreTest {
     // The producer owns the mock cluster (test.mock.num.brokers).
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     char why[512];
-    ASSERT_EQ(rd_kafka_conf_set(conf, "test.mock.num.brokers", std::to_string(kBrokers).c_str(), why,
-                                sizeof why),
+    ASSERT_EQ(rd_kafka_conf_set(conf, "test.mock.num.brokers", std::to_string(kBrokers).c_str(),
+                                why, sizeof why),
               RD_KAFKA_CONF_OK)
         << why;
     ASSERT_EQ(rd_kafka_conf_set(conf, "log_level", "3", why, sizeof why), RD_KAFKA_CONF_OK) << why;
@@ -60,7 +60,8 @@ class KafkaSourceTest : public testing::StoreTest {
     StoreTest::TearDown();
   }
 
-  EventSource& start_source(const std::string& group, size_t max_message_bytes = kMaxKafkaMessageBytes) {
+  EventSource& start_source(const std::string& group,
+                            size_t max_message_bytes = kMaxKafkaMessageBytes) {
     KafkaOptions o;
     o.brokers = rd_kafka_mock_cluster_bootstraps(cluster_);
     o.topic = kTopic;
@@ -80,10 +81,10 @@ class KafkaSourceTest : public testing::StoreTest {
   }
 
   void produce(const std::string& payload, int32_t partition = RD_KAFKA_PARTITION_UA) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_, RD_KAFKA_V_TOPIC(kTopic), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err =
+        rd_kafka_producev(producer_, RD_KAFKA_V_TOPIC(kTopic), RD_KAFKA_V_PARTITION(partition),
+                          RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(err);
   }
   void flush() { ASSERT_EQ(rd_kafka_flush(producer_, 30000), RD_KAFKA_RESP_ERR_NO_ERROR); }
@@ -164,9 +165,10 @@ TEST_P(KafkaSourceTest, IngestsEveryEventOnceInEachMessageFormat) {
 }
 
 TEST_P(KafkaSourceTest, BadEventsAreRejectedOneByOneWithoutBlockingThePartition) {
-  produce(event(1) + "\n" + R"({"entity":"visitor:ext:1","type":"teleport","ts":"2026-11-23T11:00:00Z"})" +
-              "\n" + R"({"entity":"lead:999999","type":"page_view","ts":"2026-11-23T11:00:00Z"})" +
-              "\n" + event(2),
+  produce(event(1) + "\n" +
+              R"({"entity":"visitor:ext:1","type":"teleport","ts":"2026-11-23T11:00:00Z"})" + "\n" +
+              R"({"entity":"lead:999999","type":"page_view","ts":"2026-11-23T11:00:00Z"})" + "\n" +
+              event(2),
           0);
   produce("[{\"entity\": ", 0);  // not JSON: the message is skipped whole
   produce("", 0);                // empty
@@ -199,7 +201,8 @@ TEST_P(KafkaSourceTest, BrokerFailureAndConsumerRestartMidStreamLoseNothingAndCo
   constexpr int kEvents = 4000;
   // Broker 1 leads both partitions and coordinates the group.
   for (int p = 0; p < kPartitions; ++p) {
-    ASSERT_EQ(rd_kafka_mock_partition_set_leader(cluster_, kTopic, p, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+    ASSERT_EQ(rd_kafka_mock_partition_set_leader(cluster_, kTopic, p, 1),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
   }
   ASSERT_EQ(rd_kafka_mock_coordinator_set(cluster_, "group", "g1", 1), RD_KAFKA_RESP_ERR_NO_ERROR);
   produce_events(0, kEvents / 2, 20);

@@ -114,7 +114,8 @@ TEST(HeaderMapping, OverridesMapDropAndRename) {
   EXPECT_EQ(m->role(1).kind, ColumnRole::kIgnored);
   EXPECT_EQ(m->role(2).attribute, "tier");
   EXPECT_FALSE(parse_map_overrides({"nonsense"}));
-  auto missing = HeaderMapping::build(RecordKind::kCustomers, {"Kunde"}, *parse_map_overrides({"Nope=name"}));
+  auto missing =
+      HeaderMapping::build(RecordKind::kCustomers, {"Kunde"}, *parse_map_overrides({"Nope=name"}));
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("no column 'Nope'"), std::string::npos);
 }
@@ -130,7 +131,8 @@ TEST(HeaderMapping, MissingRequiredFieldIsNamed) {
 }
 
 TEST(ImportSummary, IsOneJsonLine) {
-  ImportSummary s{.rows = 10, .imported = 7, .updated = 1, .skipped = 1, .rejected = 1, .seconds = 0.5};
+  ImportSummary s{
+      .rows = 10, .imported = 7, .updated = 1, .skipped = 1, .rejected = 1, .seconds = 0.5};
   EXPECT_EQ(s.to_json(),
             R"({"rows":10,"imported":7,"updated":1,"skipped":1,"rejected":1,"seconds":0.500})");
 }

@@ -14,17 +14,17 @@
 #include <mutex>
 #include <set>
 
+#include "features/record_table.h"
 #include "ingest/event_ingestor.h"
 #include "models/record_training.h"
-#include "features/record_table.h"
 #include "models/table_scorer.h"
 #include "store/alert_store.h"
+#include "store/lead_store.h"
 #include "store/model_registry.h"
 #include "store/record_history.h"
-#include "stream/feature_spec.h"
-#include "store/lead_store.h"
 #include "store/score_store.h"
 #include "store/user_store.h"
+#include "stream/feature_spec.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::models {

@@ -57,7 +57,8 @@ class ModelsTest : public ::testing::Test {
     x_fit_.data.resize(2400 * x_fit_.cols);
     x_val_.rows = 600;
     x_val_.cols = x_train_.cols;
-    x_val_.data.assign(x_train_.data.begin() + std::ptrdiff_t(2400 * x_train_.cols), x_train_.data.end());
+    x_val_.data.assign(x_train_.data.begin() + std::ptrdiff_t(2400 * x_train_.cols),
+                       x_train_.data.end());
     y_fit_.assign(y_train_.begin(), y_train_.begin() + 2400);
     y_val_.assign(y_train_.begin() + 2400, y_train_.end());
   }
@@ -131,7 +132,8 @@ TEST_F(ModelsTest, GradientBoostingLearnsStopsEarlyAndRoundTrips) {
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6);
   // The flattened trees score exactly as XGBoost does.
   std::vector<double> xgb(x_test_.rows);
-  ASSERT_TRUE((*gbdt)->score_checked(x_test_.data.data(), x_test_.rows, x_test_.cols, xgb.data()).ok());
+  ASSERT_TRUE(
+      (*gbdt)->score_checked(x_test_.data.data(), x_test_.rows, x_test_.cols, xgb.data()).ok());
   for (std::size_t i = 0; i < a.size(); ++i) {
     double one = 0;  // a single row goes through the flattened trees
     (*gbdt)->score(x_test_.row(i), 1, x_test_.cols, &one);
@@ -171,7 +173,8 @@ TEST_F(ModelsTest, GradientBoostingOnAColumnSubsetTakesWholeRows) {
   EXPECT_TRUE((*again)->fits_width(x_train_.cols));
   auto a = scores(**gbdt), b = scores(**again);
   std::vector<double> xgb(x_test_.rows);
-  ASSERT_TRUE((*gbdt)->score_checked(x_test_.data.data(), x_test_.rows, x_test_.cols, xgb.data()).ok());
+  ASSERT_TRUE(
+      (*gbdt)->score_checked(x_test_.data.data(), x_test_.rows, x_test_.cols, xgb.data()).ok());
   for (std::size_t i = 0; i < a.size(); ++i) {
     ASSERT_NEAR(a[i], b[i], 1e-6) << i;
     double one = 0;  // the flattened trees read the same columns of the whole row
@@ -180,11 +183,13 @@ TEST_F(ModelsTest, GradientBoostingOnAColumnSubsetTakesWholeRows) {
   }
   std::vector<double> c(x_test_.cols + 1);
   (*gbdt)->contributions(x_test_.row(0), x_test_.cols, c);
-  for (std::size_t j = 1; j < x_test_.cols; j += 2) EXPECT_EQ(c[j], 0.0) << "column " << j << " is not read";
+  for (std::size_t j = 1; j < x_test_.cols; j += 2)
+    EXPECT_EQ(c[j], 0.0) << "column " << j << " is not read";
   double margin = std::accumulate(c.begin(), c.end(), 0.0);
   EXPECT_NEAR(1 / (1 + std::exp(-margin)), a[0], 1e-4);
   columns.push_back(static_cast<std::uint32_t>(x_train_.cols));
-  EXPECT_FALSE(GbdtModel::train(train(), {&none, {}}, params, {}, columns).ok()) << "a column past the row";
+  EXPECT_FALSE(GbdtModel::train(train(), {&none, {}}, params, {}, columns).ok())
+      << "a column past the row";
 }
 
 // Trees that read a categorical column's one-hot block as one category code
@@ -200,7 +205,8 @@ TEST_F(ModelsTest, GradientBoostingSplitsCategoryBlocksBySets) {
       groups.push_back(block ? static_cast<std::uint32_t>(col.width) : 1);
     }
   }
-  ASSERT_TRUE(std::any_of(groups.begin(), groups.end(), [](auto g) { return g >= 3; })) << "plan and region";
+  ASSERT_TRUE(std::any_of(groups.begin(), groups.end(), [](auto g) { return g >= 3; }))
+      << "plan and region";
   BoosterParams params;
   params.max_rounds = 60;
   features::Matrix none;
@@ -213,12 +219,14 @@ TEST_F(ModelsTest, GradientBoostingSplitsCategoryBlocksBySets) {
   ASSERT_TRUE(json.contains("groups"));
   auto dump = (*gbdt)->booster().save_json();
   ASSERT_TRUE(dump.ok());
-  EXPECT_TRUE(std::regex_search(*dump, std::regex(R"("split_type":\[[^\]]*1)"))) << "no category split was made";
+  EXPECT_TRUE(std::regex_search(*dump, std::regex(R"("split_type":\[[^\]]*1)")))
+      << "no category split was made";
   auto again = model_from_json(json);
   ASSERT_TRUE(again.ok()) << again.error().to_string();
   auto a = scores(**gbdt), b = scores(**again);
   std::vector<double> xgb(x_test_.rows);
-  ASSERT_TRUE((*gbdt)->score_checked(x_test_.data.data(), x_test_.rows, x_test_.cols, xgb.data()).ok());
+  ASSERT_TRUE(
+      (*gbdt)->score_checked(x_test_.data.data(), x_test_.rows, x_test_.cols, xgb.data()).ok());
   for (std::size_t i = 0; i < a.size(); ++i) {
     ASSERT_NEAR(a[i], b[i], 1e-6) << i;
     double one = 0;
@@ -248,7 +256,8 @@ TEST_F(ModelsTest, GradientBoostingSplitsCategoryBlocksBySets) {
   }
   auto bad = groups;
   bad.back() = static_cast<std::uint32_t>(x_train_.cols);
-  EXPECT_FALSE(GbdtModel::train(train(), {&none, {}}, params, {}, columns, bad).ok()) << "a block past the row";
+  EXPECT_FALSE(GbdtModel::train(train(), {&none, {}}, params, {}, columns, bad).ok())
+      << "a block past the row";
 }
 
 // Settings trained one after another on data built once (XGBoost keeps
@@ -326,13 +335,15 @@ TEST_F(ModelsTest, BoosterStopsAtTheRoundsItIsTold) {
     EXPECT_EQ(b->rounds(), 30) << "told at round " << told_at;
     std::vector<double> got(x_test_.rows), want(x_test_.rows);
     ASSERT_TRUE(b->predict(x_test_.data.data(), x_test_.rows, x_test_.cols, got.data()).ok());
-    ASSERT_TRUE(reference->predict(x_test_.data.data(), x_test_.rows, x_test_.cols, want.data()).ok());
+    ASSERT_TRUE(
+        reference->predict(x_test_.data.data(), x_test_.rows, x_test_.cols, want.data()).ok());
     EXPECT_EQ(got, want) << "told at round " << told_at;
   }
 }
 
 TEST_F(ModelsTest, DamagedBoosterIsRefused) {
-  boost::json::value bad = {{"kind", "gbdt"}, {"format", "xgboost-ubj"}, {"booster", base64_encode("not a model")}};
+  boost::json::value bad = {
+      {"kind", "gbdt"}, {"format", "xgboost-ubj"}, {"booster", base64_encode("not a model")}};
   auto m = model_from_json(bad);
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("damaged"), std::string::npos) << m.error().message;
@@ -377,13 +388,15 @@ TEST_F(ModelsTest, HybridMixesScoreAndProbability) {
   auto w = WeightedScore::learn(train());
   auto lr = *LogisticRegression::train(train(), {.c = 1});
   Dataset valid{&x_test_, y_test_};
-  auto fixed = HybridModel::combine(std::make_unique<WeightedScore>(*w), std::make_unique<LogisticRegression>(*lr), 0.5, valid);
+  auto fixed = HybridModel::combine(std::make_unique<WeightedScore>(*w),
+                                    std::make_unique<LogisticRegression>(*lr), 0.5, valid);
   std::vector<double> s(1), p(1), r(1);
   w->score(x_test_.row(0), 1, x_test_.cols, s.data());
   lr->score(x_test_.row(0), 1, x_test_.cols, p.data());
   fixed->score(x_test_.row(0), 1, x_test_.cols, r.data());
   EXPECT_NEAR(r[0], 0.5 * s[0] + 0.5 * p[0], 1e-12);
-  auto chosen = HybridModel::combine(std::make_unique<WeightedScore>(*w), std::make_unique<LogisticRegression>(*lr), -1, valid);
+  auto chosen = HybridModel::combine(std::make_unique<WeightedScore>(*w),
+                                     std::make_unique<LogisticRegression>(*lr), -1, valid);
   EXPECT_GE(chosen->alpha(), 0.0);
   EXPECT_LE(chosen->alpha(), 1.0);
   EXPECT_GE(test_auc(*chosen) + 1e-9, std::min(test_auc(*w), test_auc(*lr)));
@@ -426,7 +439,8 @@ TEST_F(ModelsTest, ExplanationsNameColumnsInWords) {
 }
 
 TEST(Base64, RoundTripsAndRejectsGarbage) {
-  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x10", 3)})
+  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar",
+                                                std::string("\0\xff\x10", 3)})
     EXPECT_EQ(*base64_decode(base64_encode(s)), s);
   EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
   EXPECT_FALSE(base64_decode("Zm9v!mFy").ok());

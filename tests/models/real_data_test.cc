@@ -31,7 +31,8 @@ struct Floors {
   double lr, gbdt;
 };
 
-void check(const std::string& rel, const std::string& target, std::set<std::string> exclude, Floors floors) {
+void check(const std::string& rel, const std::string& target, std::set<std::string> exclude,
+           Floors floors) {
   auto path = datasets_dir() / rel;
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path;
   auto table = features::read_csv_table(path.string());
@@ -45,7 +46,8 @@ void check(const std::string& rel, const std::string& target, std::set<std::stri
   double rule_f1 = 0, best_f1 = 0;
   for (const auto& r : run->results) {
     ::testing::Test::RecordProperty(r.kind + "_auc", std::to_string(r.test.roc_auc));
-    std::cout << r.kind << " ROC-AUC " << r.test.roc_auc << " F1 " << r.test.at_threshold.f1() << "\n";
+    std::cout << r.kind << " ROC-AUC " << r.test.roc_auc << " F1 " << r.test.at_threshold.f1()
+              << "\n";
     if (r.kind == "lr") EXPECT_GE(r.test.roc_auc, floors.lr);
     if (r.kind == "gbdt") EXPECT_GE(r.test.roc_auc, floors.gbdt);
     if (r.kind == "rule") {

@@ -1,11 +1,11 @@
 #include "models/split.h"
 
-#include "models/numpy_random.h"
-
 #include <gtest/gtest.h>
 
 #include <numeric>
 #include <set>
+
+#include "models/numpy_random.h"
 
 namespace icrm::models {
 namespace {
@@ -55,8 +55,9 @@ TEST(Split, StratifiedEqualsScikitLearnTrainTestSplit) {
   std::iota(rows.begin(), rows.end(), 0);
   EXPECT_EQ(stratified_split(rows, y, 0.8, 42).test,
             (std::vector<std::size_t>{3, 9, 13, 18, 23, 26, 28, 30, 36, 38, 49}));
-  EXPECT_EQ(stratified_split(rows, y, 0.7, 7).test,
-            (std::vector<std::size_t>{5, 6, 11, 13, 17, 18, 25, 29, 33, 36, 38, 43, 46, 49, 50, 52}));
+  EXPECT_EQ(
+      stratified_split(rows, y, 0.7, 7).test,
+      (std::vector<std::size_t>{5, 6, 11, 13, 17, 18, 25, 29, 33, 36, 38, 43, 46, 49, 50, 52}));
   // Equal remainders: the tie is broken by the generator, as in scikit-learn.
   std::vector<float> half = {1, 1, 1, 1, 1, 0, 0, 0, 0, 0};
   std::vector<std::size_t> ten(10);

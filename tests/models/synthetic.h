@@ -25,9 +25,9 @@ inline std::string synthetic_csv(std::size_t rows, std::uint64_t seed = 7) {
     bool opened = uniform() < 0.4;
     double z = -2.5 + 0.25 * visits + 1.2 * plan + 1.0 * (opened ? 1 : 0);
     bool y = uniform() < 1 / (1 + std::exp(-z));
-    csv += "L" + std::to_string(i) + "," + (i % 37 == 0 ? std::string("") : std::to_string(int(visits))) + "," +
-           plans[plan] + "," + (opened ? "yes" : "no") + "," + regions[rng.below(4)] + "," + (y ? "yes" : "no") +
-           "\n";
+    csv += "L" + std::to_string(i) + "," +
+           (i % 37 == 0 ? std::string("") : std::to_string(int(visits))) + "," + plans[plan] + "," +
+           (opened ? "yes" : "no") + "," + regions[rng.below(4)] + "," + (y ? "yes" : "no") + "\n";
   }
   return csv;
 }

@@ -92,7 +92,8 @@ TEST(Trainer, OtherVersionAndCorruptedModelFilesAreRefused) {
   EXPECT_FALSE(bundle_from_json(R"({"hello": 1})").ok());
   EXPECT_FALSE(bundle_from_json("").ok());
   auto wrong = bundle_to_json(run->bundle);
-  wrong["models"].as_array()[1].as_object()["model"].as_object()["weights"] = boost::json::array{1.0, 2.0};
+  wrong["models"].as_array()[1].as_object()["model"].as_object()["weights"] =
+      boost::json::array{1.0, 2.0};
   auto w = bundle_from_json(boost::json::serialize(wrong));
   ASSERT_FALSE(w.ok());
   EXPECT_NE(w.error().message.find("does not fit"), std::string::npos) << w.error().message;
@@ -107,7 +108,8 @@ TEST(Trainer, MissingTargetColumn) {
   auto o = options();
   o.target = "won";
   auto run = train_models(table, o);
-  EXPECT_NE(message_of(run).find("\"won\" is not in the CSV"), std::string::npos) << message_of(run);
+  EXPECT_NE(message_of(run).find("\"won\" is not in the CSV"), std::string::npos)
+      << message_of(run);
 }
 
 TEST(Trainer, ConstantTargetHasOneClass) {
@@ -158,7 +160,8 @@ TEST(Trainer, NonNumbersInNumericColumnAreCountedInAWarning) {
   ASSERT_TRUE(run.ok()) << run.error().to_string();
   bool warned = false;
   for (const auto& w : run->warnings)
-    warned = warned || (w.find("visits") != std::string::npos && w.find("not numbers") != std::string::npos);
+    warned = warned ||
+             (w.find("visits") != std::string::npos && w.find("not numbers") != std::string::npos);
   EXPECT_TRUE(warned);
 }
 
@@ -179,7 +182,8 @@ TEST(Trainer, ExcludedColumnsAreNotFeatures) {
   o.models = {"lr"};
   auto run = train_models(table, o);
   ASSERT_TRUE(run.ok());
-  for (const auto& n : run->bundle.spec.feature_names()) EXPECT_EQ(n.find("visits"), std::string::npos);
+  for (const auto& n : run->bundle.spec.feature_names())
+    EXPECT_EQ(n.find("visits"), std::string::npos);
 }
 
 // The boosted trees keep whichever setting scores better on the validation

@@ -38,7 +38,8 @@ TEST(BackoffTest, JitterSpreadsTheDelays) {
 }
 
 TEST(BackoffTest, CapsLongWaits) {
-  BackoffPolicy p{.base = milliseconds(1000), .cap = milliseconds(5000), .jitter = 0, .max_attempts = 50};
+  BackoffPolicy p{
+      .base = milliseconds(1000), .cap = milliseconds(5000), .jitter = 0, .max_attempts = 50};
   Rng rng(3);
   EXPECT_EQ(p.delay_after(1, rng), milliseconds(1000));
   EXPECT_EQ(p.delay_after(3, rng), milliseconds(4000));

@@ -55,8 +55,9 @@ TEST(SignatureTest, RejectsStaleTimestampsOnePastTheTolerance) {
 TEST(SignatureTest, RejectsMalformedHeaders) {
   std::string good = sign_webhook("s", kNowSeconds, "{}");
   std::string v1 = good.substr(good.find("v1="));
-  for (std::string bad : {std::string(""), std::string("v1=abc"), v1, "t=abc," + v1,
-                          "t=" + std::to_string(kNowSeconds), "t=" + std::to_string(kNowSeconds) + ",v1=zz"}) {
+  for (std::string bad :
+       {std::string(""), std::string("v1=abc"), v1, "t=abc," + v1,
+        "t=" + std::to_string(kNowSeconds), "t=" + std::to_string(kNowSeconds) + ",v1=zz"}) {
     EXPECT_FALSE(verify_signature("s", bad, "{}", kNow).ok()) << bad;
   }
   std::string padded = good + "," + std::string(kMaxSignatureHeaderBytes - good.size() - 1, 'x');

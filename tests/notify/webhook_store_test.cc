@@ -137,8 +137,12 @@ TEST_P(WebhookStoreTest, AttemptsMoveARowToDeliveredOrFailed) {
   WebhookEndpoint e = make({"alert"});
   auto d = store.enqueue_for(e.id, "alert", "evt_a", R"({"x":1})", kAt);
   ASSERT_TRUE(d.ok());
-  DeliveryAttempt retry{.delivered = false, .status_code = 500, .error = "HTTP 500", .latency_ms = 12,
-                        .at = kAt, .next_attempt_at = kAt + std::chrono::seconds(30)};
+  DeliveryAttempt retry{.delivered = false,
+                        .status_code = 500,
+                        .error = "HTTP 500",
+                        .latency_ms = 12,
+                        .at = kAt,
+                        .next_attempt_at = kAt + std::chrono::seconds(30)};
   ASSERT_TRUE(store.record_attempt(d->id, retry).ok());
   auto after = store.get_delivery(d->id);
   EXPECT_EQ(after->status, DeliveryStatus::kPending);
@@ -148,7 +152,8 @@ TEST_P(WebhookStoreTest, AttemptsMoveARowToDeliveredOrFailed) {
   EXPECT_EQ(after->next_attempt_at, kAt + std::chrono::seconds(30));
   EXPECT_FALSE(after->delivered_at.has_value());
 
-  DeliveryAttempt ok{.delivered = true, .status_code = 204, .latency_ms = 7, .at = kAt + std::chrono::seconds(31)};
+  DeliveryAttempt ok{
+      .delivered = true, .status_code = 204, .latency_ms = 7, .at = kAt + std::chrono::seconds(31)};
   ASSERT_TRUE(store.record_attempt(d->id, ok).ok());
   after = store.get_delivery(d->id);
   EXPECT_EQ(after->status, DeliveryStatus::kDelivered);

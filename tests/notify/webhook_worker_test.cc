@@ -50,8 +50,8 @@ class Receiver {
           got.event_id = std::string(r.headers.get(kEventHeader).value_or(""));
           got.delivery_id = std::string(r.headers.get(kDeliveryHeader).value_or(""));
           got.content_type = std::string(r.headers.get("Content-Type").value_or(""));
-          auto verified = verify_signature(
-              kSecret, r.headers.get(kSignatureHeader).value_or(""), r.body, clock_.now());
+          auto verified = verify_signature(kSecret, r.headers.get(kSignatureHeader).value_or(""),
+                                           r.body, clock_.now());
           got.signature_ok = verified.ok();
           if (!verified.ok()) got.signature_error = verified.error().message;
           int status = 200;
@@ -76,7 +76,9 @@ class Receiver {
     server_->shutdown();
     server_->wait();
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hook"; }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hook";
+  }
   void answer(std::initializer_list<int> statuses) {
     std::lock_guard lock(mutex_);
     statuses_.insert(statuses_.end(), statuses);
@@ -98,7 +100,7 @@ class Receiver {
   std::unique_ptr<api::HttpServer> server_;
   mutable std::mutex mutex_;
   std::condition_variable arrived_;
-  std::deque<int> statuses_;         // GUARDED_BY(mutex_)
+  std::deque<int> statuses_;        // GUARDED_BY(mutex_)
   std::vector<Received> received_;  // GUARDED_BY(mutex_)
 };
 
@@ -145,7 +147,7 @@ TEST_P(WebhookWorkerTest, DeliversSignedMessagesOfSubscribedTopicsOnly) {
   auto w = worker();
   w->subscribe(bus);
   bus.publish({"decision", R"({"lead_id":4,"action":"call"})"});
-  bus.publish({"summary", R"({"events":10})"});  // never forwarded
+  bus.publish({"summary", R"({"events":10})"});          // never forwarded
   bus.publish({"alert", R"({"kind":"entity_burst"})"});  // not subscribed
   EXPECT_EQ(step(*w), 1u);
 
@@ -253,7 +255,8 @@ class SlowPoster final : public HttpPoster {
  public:
   SlowPoster(HttpPoster& inner, ManualClock& clock, std::chrono::seconds each)
       : inner_(inner), clock_(clock), each_(each) {}
-  PostResult post(const std::string& url, const std::vector<std::pair<std::string, std::string>>& headers,
+  PostResult post(const std::string& url,
+                  const std::vector<std::pair<std::string, std::string>>& headers,
                   const std::string& body) override {
     clock_.advance(each_);
     return inner_.post(url, headers, body);

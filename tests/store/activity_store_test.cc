@@ -147,8 +147,7 @@ TEST_P(ActivityStoreTest, DoneAndCancelledStampCompletedAtAndReopeningClearsIt) 
   auto cancelled = store.set_status(rep(), a->id, ActivityStatus::kCancelled);
   ASSERT_TRUE(cancelled.ok());
   EXPECT_EQ(store.get(a->id)->completed_at, clock_.now());
-  EXPECT_EQ(store.set_status(rep(), 999, ActivityStatus::kDone).error().code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(store.set_status(rep(), 999, ActivityStatus::kDone).error().code, ErrorCode::kNotFound);
 
   // Created done (an import of past work): completed_at given, or now.
   Activity past = draft("Met at the fair", ActivityKind::kMeeting);

@@ -77,8 +77,8 @@ TEST_P(AlertStoreTest, EventTypesKeepRegistrationOrderAndRefuseDuplicates) {
   auto again = types.create("webinar", "", std::nullopt, kAt);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
-  auto long_text = types.create("x", std::string(kMaxEventTypeDescriptionBytes + 1, 'd'),
-                                std::nullopt, kAt);
+  auto long_text =
+      types.create("x", std::string(kMaxEventTypeDescriptionBytes + 1, 'd'), std::nullopt, kAt);
   EXPECT_EQ(long_text.error().field, "description");
   auto all = types.list();
   ASSERT_TRUE(all.ok());
@@ -105,12 +105,14 @@ TEST_P(AlertStoreTest, EntityLookupFindsIdsAndExternalIdsInBulk) {
 
   EntityLookup lookup(db());
   std::vector<int64_t> ids;
-  for (int64_t i = 1; i <= static_cast<int64_t>(kMaxLookupKeysPerQuery) + 10; ++i) ids.push_back(i + 1000);
+  for (int64_t i = 1; i <= static_cast<int64_t>(kMaxLookupKeysPerQuery) + 10; ++i)
+    ids.push_back(i + 1000);
   ids.push_back(lead->id);  // past the first chunk
   auto found = lookup.existing_ids(EntityKind::kLead, ids);
   ASSERT_TRUE(found.ok()) << found.error().to_string();
   EXPECT_EQ(*found, std::vector<int64_t>{lead->id});
-  EXPECT_TRUE(lookup.existing_ids(EntityKind::kCustomer, std::vector<int64_t>{lead->id + 1000})->empty());
+  EXPECT_TRUE(
+      lookup.existing_ids(EntityKind::kCustomer, std::vector<int64_t>{lead->id + 1000})->empty());
   std::vector<std::string> ext = {"17850", "nope", "crm-7"};
   auto by_ext = lookup.find_external_ids(EntityKind::kCustomer, ext);
   ASSERT_TRUE(by_ext.ok());

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -195,7 +194,8 @@ TEST_P(BulkWriterTest, HandsItsConnectionBackWithTemporaryStorageOnFilesAgain) {
     auto w = BulkWriter::open(**alone);
     ASSERT_TRUE(w);
     ASSERT_TRUE((*w)->begin());
-    ASSERT_TRUE((*w)->insert_transactions(std::vector<TransactionRow>{line("INV-1", std::nullopt)}));
+    ASSERT_TRUE(
+        (*w)->insert_transactions(std::vector<TransactionRow>{line("INV-1", std::nullopt)}));
     ASSERT_TRUE((*w)->commit());
   }
   long long temp_store = -1;

@@ -85,7 +85,7 @@ TEST_P(CommunicationStoreTest, AnOutboundReplyRecordsSecondsSinceTheLatestUnansw
   CommunicationStore store(db(), clock_);
   int64_t opener = add(store, kOut, "08:00");  // nothing to answer
   add(store, kIn, "09:00");
-  add(store, kIn, "09:30");                    // the latest unanswered one
+  add(store, kIn, "09:30");  // the latest unanswered one
   int64_t reply = add(store, kOut, "10:15");
   int64_t follow_up = add(store, kOut, "11:00");  // already answered
   add(store, kIn, "12:00");
@@ -261,8 +261,9 @@ TEST_P(CommunicationStoreTest, ListsByPartyDirectionChannelTimeAndResponseTime) 
             std::vector<int64_t>{slow});
   EXPECT_EQ(ids(store.list({.filters = {{"direction", "out"}}, .sort = "-response_seconds"})),
             (std::vector<int64_t>{slow, fast}));
-  EXPECT_EQ(store.list({.filters = {{"occurred_at_from", "2026-03-01T09:30:00Z"},
-                                    {"occurred_at_to", "2026-03-01T12:00:00Z"}}})
+  EXPECT_EQ(store
+                .list({.filters = {{"occurred_at_from", "2026-03-01T09:30:00Z"},
+                                   {"occurred_at_to", "2026-03-01T12:00:00Z"}}})
                 ->items.size(),
             1u);
   EXPECT_EQ(store.list({.q = "call ME"})->items.size(), 1u);

@@ -1,10 +1,10 @@
 #include "store/database.h"
-#include "store/migrations.h"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
 #include "store/bulk_writer.h"
+#include "store/migrations.h"
 #include "store/sql_support.h"
 #include "tests/support/test_database.h"
 
@@ -55,8 +55,10 @@ TEST_P(DatabaseEngineTest, AppliesPendingMigrationsAllOrNone) {
   // Two pending migrations, the second broken: the first is undone too.
   int latest = Database::latest_schema_version();
   std::vector<Migration> migrations(all_migrations().begin(), all_migrations().end());
-  migrations.push_back({latest + 1, "first", "CREATE TABLE migrated_first (id INTEGER PRIMARY KEY)"});
-  migrations.push_back({latest + 2, "broken", "CREATE TABLE migrated_first (id INTEGER PRIMARY KEY)"});
+  migrations.push_back(
+      {latest + 1, "first", "CREATE TABLE migrated_first (id INTEGER PRIMARY KEY)"});
+  migrations.push_back(
+      {latest + 2, "broken", "CREATE TABLE migrated_first (id INTEGER PRIMARY KEY)"});
   auto failed = db().migrate(migrations);
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.error().message.find(std::to_string(latest + 2) + "_broken"), std::string::npos)

@@ -4,11 +4,10 @@
 #include "store/decision_store.h"
 
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
 #include <atomic>
 #include <thread>
-
-#include <soci/soci.h>
 
 #include "store/activity_store.h"
 #include "store/lead_store.h"
@@ -112,7 +111,8 @@ TEST_P(DecisionStoreTest, RefusesASecondNextStepWhileOneIsOpen) {
   // Once the step is done, the next decision may create the next one.
   ManualClock clock(kAt);
   ActivityStore activities(db(), clock);
-  ASSERT_TRUE(activities.set_status(Actor::system(), *first->activity_id, ActivityStatus::kDone).ok());
+  ASSERT_TRUE(
+      activities.set_status(Actor::system(), *first->activity_id, ActivityStatus::kDone).ok());
   EXPECT_TRUE(store.record(Actor::system(), decision(lead), step("email")).ok());
 
   auto unknown = store.record(Actor::system(), decision(lead + 100), step());
@@ -159,7 +159,8 @@ TEST_P(DecisionStoreTest, OutcomeIsSetOnceAndListsFilter) {
   auto set = store.set_outcome(a->id, "converted", 1.0, "api", kAt + std::chrono::hours(1));
   ASSERT_TRUE(set.ok()) << set.error().to_string();
   EXPECT_TRUE(*set);
-  auto again = store.set_outcome(a->id, "no_conversion", 0.0, "horizon", kAt + std::chrono::hours(2));
+  auto again =
+      store.set_outcome(a->id, "no_conversion", 0.0, "horizon", kAt + std::chrono::hours(2));
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(*again);
   EXPECT_EQ(store.get(a->id)->outcome, "converted");
@@ -212,7 +213,8 @@ TEST_P(DecisionStoreTest, KpisComeFromTheRecords) {
     DecisionRecord d = decision(lead);
     d.tier = std::move(tier);
     d.created_at = kAt + h;
-    auto stored = store.record(Actor::system(), d, with_step ? std::optional(step()) : std::nullopt);
+    auto stored =
+        store.record(Actor::system(), d, with_step ? std::optional(step()) : std::nullopt);
     EXPECT_TRUE(stored.ok()) << stored.error().to_string();
     return *stored;
   };
@@ -222,14 +224,17 @@ TEST_P(DecisionStoreTest, KpisComeFromTheRecords) {
   auto a1 = at(std::chrono::hours(0), a, "high", true);
   {
     ManualClock clock(kAt + std::chrono::hours(2));
-    ASSERT_TRUE(ActivityStore(db(), clock).set_status(Actor::user(rep), *a1.activity_id, ActivityStatus::kDone).ok());
+    ASSERT_TRUE(ActivityStore(db(), clock)
+                    .set_status(Actor::user(rep), *a1.activity_id, ActivityStatus::kDone)
+                    .ok());
   }
   at(std::chrono::hours(24), a, "high", false);
   at(std::chrono::hours(48), a, "medium", true);
   {
     auto lease = db().lease();
     std::string ts = format_timestamp(kAt + std::chrono::hours(54));
-    **lease << "INSERT INTO communications (lead_id, direction, channel, occurred_at, created_at) VALUES (:l, "
+    **lease << "INSERT INTO communications (lead_id, direction, channel, occurred_at, created_at) "
+               "VALUES (:l, "
                "'out', 'email', :t, :c)",
         soci::use(a), soci::use(ts), soci::use(ts);
   }
@@ -326,14 +331,21 @@ TEST_P(DecisionStoreTest, SettingsAndPosteriorsRoundTrip) {
   EXPECT_EQ((*all)[0].covariance[3], 2.0 / 3.0);
   EXPECT_EQ((*all)[0].observations, 2);
   auto bad = store.update_posterior(
-      "email", [](std::optional<BanditPosterior>) { BanditPosterior p; p.dimension = 2; return p; }, kAt);
+      "email",
+      [](std::optional<BanditPosterior>) {
+        BanditPosterior p;
+        p.dimension = 2;
+        return p;
+      },
+      kAt);
   EXPECT_FALSE(bad.ok());
 }
 
 TEST_P(DecisionStoreTest, DoubleParametersBindExactly) {
   auto lease = db().lease();
   ASSERT_TRUE(lease.ok());
-  auto rows = query_rows(**lease, "SELECT CAST(:p0 AS DOUBLE PRECISION) * 3", {SqlValue::real(1.0 / 3.0)}, 1);
+  auto rows = query_rows(**lease, "SELECT CAST(:p0 AS DOUBLE PRECISION) * 3",
+                         {SqlValue::real(1.0 / 3.0)}, 1);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_NEAR(cell_double(rows[0][0]), 1.0, 1e-14);
 }

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -111,8 +110,8 @@ TEST_P(EventStoreTest, ListsNewestFirstByEntityTypeAndTimeWithACursor) {
 
   EventFilter typed;
   typed.type = "email_open";
-  typed.from = batch[9].ts;   // key 10
-  typed.to = batch[19].ts;    // key 20, exclusive
+  typed.from = batch[9].ts;  // key 10
+  typed.to = batch[19].ts;   // key 20, exclusive
   typed.limit = 100;
   auto by_type = log.list(typed);
   ASSERT_TRUE(by_type.ok());
@@ -154,8 +153,11 @@ TEST_P(EventStoreTest, ADeferredWriterNamesTheWalToSyncAndHandsBackAFullConnecti
     wal = (*deferred)->deferred_sync();
     // PostgreSQL commits are durable by themselves: nothing to sync after.
     EXPECT_EQ(wal != nullptr, sqlite);
-    std::vector<EventRow> rows = {{.key = 7, .entity = "lead:1", .type = "page_view",
-                                   .ts = *parse_timestamp("2026-11-23T10:00:00Z"), .attrs = ""}};
+    std::vector<EventRow> rows = {{.key = 7,
+                                   .entity = "lead:1",
+                                   .type = "page_view",
+                                   .ts = *parse_timestamp("2026-11-23T10:00:00Z"),
+                                   .attrs = ""}};
     auto appended = (*deferred)->append(rows);
     ASSERT_TRUE(appended.ok()) << appended.error().to_string();
     EXPECT_EQ(appended->stored_count, 1);
@@ -181,8 +183,8 @@ TEST_P(EventStoreTest, ADeferredWriterNamesTheWalToSyncAndHandsBackAFullConnecti
 }
 
 TEST(WalSyncTest, SyncsAnExistingFileAndNamesAMissingOne) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("icrm_wal_sync_test_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("icrm_wal_sync_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / "x.db-wal").string();
   std::filesystem::remove(path);

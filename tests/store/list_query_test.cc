@@ -114,8 +114,8 @@ TEST_P(ListQueryTest, FiltersOnFieldsAndTimeBounds) {
   CustomerStore store(db(), clock_);
   int64_t owner = add_user(db(), "rep@example.com");
   add(store, "Early", std::nullopt, owner);  // 10:00:01
-  add(store, "Middle");                     // 10:00:02
-  add(store, "Late", std::nullopt, owner);  // 10:00:03
+  add(store, "Middle");                      // 10:00:02
+  add(store, "Late", std::nullopt, owner);   // 10:00:03
   auto owned = store.list({.filters = {{"owner_id", std::to_string(owner)}}, .sort = "name"});
   ASSERT_TRUE(owned.ok());
   EXPECT_EQ(names(*owned), (std::vector<std::string>{"Early", "Late"}));

@@ -116,10 +116,9 @@ TEST_P(ProductStoreTest, HostileTextIsStoredVerbatimOrRefusedNamingTheField) {
   EXPECT_EQ(past.error().code, ErrorCode::kTooLarge);
   EXPECT_EQ(past.error().field, "sku");
   EXPECT_TRUE(store.create(admin_, draft("NAME", std::string(kMaxNameLength, 'n'))).ok());
-  EXPECT_EQ(store.create(admin_, draft("NAME2", std::string(kMaxNameLength + 1, 'n')))
-                .error()
-                .field,
-            "name");
+  EXPECT_EQ(
+      store.create(admin_, draft("NAME2", std::string(kMaxNameLength + 1, 'n'))).error().field,
+      "name");
   EXPECT_EQ(store.create(admin_, draft("BLANK", "  ")).error().field, "name");
   EXPECT_EQ(count_rows(db(), "products"), 3);
 }
@@ -186,9 +185,9 @@ TEST_P(ProductStoreTest, ListsByCategoryAndPriceRangeAndSearchesSkuAndName) {
   ASSERT_TRUE(kitchen.ok()) << kitchen.error().to_string();
   ASSERT_EQ(kitchen->items.size(), 2u);
   EXPECT_EQ(kitchen->items[0].name, "Blue mug");  // default sort: name
-  auto mid = store.list({.filters = {{"unit_price_minor_from", "200"},
-                                     {"unit_price_minor_to", "2500"}},
-                         .sort = "-unit_price_minor"});
+  auto mid =
+      store.list({.filters = {{"unit_price_minor_from", "200"}, {"unit_price_minor_to", "2500"}},
+                  .sort = "-unit_price_minor"});
   ASSERT_TRUE(mid.ok());
   ASSERT_EQ(mid->items.size(), 2u);
   EXPECT_EQ(mid->items[0].sku, "A2");

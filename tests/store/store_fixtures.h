@@ -22,8 +22,8 @@ inline int64_t add_user(store::Database& db, const std::string& email,
   long long id = 0;
   std::string name = "User " + email;
   **lease << "INSERT INTO users (email, name, role, password_hash, created_at, updated_at) "
-            "VALUES (:e, :n, :r, 'x', '2026-01-01T00:00:00.000000Z', "
-            "'2026-01-01T00:00:00.000000Z') RETURNING id",
+             "VALUES (:e, :n, :r, 'x', '2026-01-01T00:00:00.000000Z', "
+             "'2026-01-01T00:00:00.000000Z') RETURNING id",
       soci::use(email), soci::use(name), soci::use(role), soci::into(id);
   return id;
 }

@@ -38,8 +38,7 @@ class TransactionStoreTest : public icrm::testing::StoreTest {
     p.name = "Lamp";
     other_product_ = products.create(admin_, p)->id;
   }
-  Transaction sale(std::optional<std::string> invoice, int64_t quantity = 2,
-                   int64_t price = 450) {
+  Transaction sale(std::optional<std::string> invoice, int64_t quantity = 2, int64_t price = 450) {
     Transaction t;
     t.external_id = std::move(invoice);
     t.customer_id = customer_;
@@ -237,17 +236,17 @@ TEST_P(TransactionStoreTest, ListsByCustomerProductInvoiceAndTimeRange) {
   ASSERT_EQ(newest->items.size(), 4u);
   EXPECT_EQ(newest->items[0].occurred_at, test_time(times[3]));  // default: -occurred_at
 
-  EXPECT_EQ(store.list({.filters = {{"customer_id", std::to_string(other_customer_)}}})
-                ->items.size(),
-            1u);
+  EXPECT_EQ(
+      store.list({.filters = {{"customer_id", std::to_string(other_customer_)}}})->items.size(),
+      1u);
   EXPECT_EQ(store.list({.filters = {{"product_id", std::to_string(other_product_)}}})
                 ->items.at(0)
                 .occurred_at,
             test_time(times[1]));
   EXPECT_EQ(store.list({.filters = {{"external_id", "INV-1"}}})->items.size(), 2u);
-  auto february = store.list({.filters = {{"occurred_at_from", "2026-02-01"},
-                                          {"occurred_at_to", "2026-03-01T00:00:00Z"}},
-                              .sort = "occurred_at"});
+  auto february = store.list(
+      {.filters = {{"occurred_at_from", "2026-02-01"}, {"occurred_at_to", "2026-03-01T00:00:00Z"}},
+       .sort = "occurred_at"});
   ASSERT_TRUE(february.ok());
   ASSERT_EQ(february->items.size(), 2u);
   EXPECT_EQ(february->items[0].occurred_at, test_time(times[2]));

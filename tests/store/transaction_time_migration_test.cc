@@ -55,14 +55,17 @@ TEST_P(TransactionTimeMigrationTest, ConvertsEverySaleTimeExactly) {
       long long line = static_cast<long long>(i) + 1;
       std::string at = format_timestamp(times[i]);
       s << "INSERT INTO transactions (id, external_id, line_no, customer_id, product_id, quantity, "
-           "unit_price_minor, amount_minor, currency, occurred_at, created_at) VALUES (:i, 'INV-1', "
+           "unit_price_minor, amount_minor, currency, occurred_at, created_at) VALUES (:i, "
+           "'INV-1', "
            ":l, 1, 1, 2, 450, 900, 'EUR', :t, '2026-01-01T00:00:00.000000Z')",
           soci::use(id), soci::use(line), soci::use(at);
     }
     // The highest sale, deleted before the migration: its id stays unused.
     s << "INSERT INTO transactions (id, external_id, line_no, customer_id, product_id, quantity, "
-         "unit_price_minor, amount_minor, currency, occurred_at, created_at) VALUES (100000, 'INV-9', "
-         "1, 1, 1, 1, 450, 450, 'EUR', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')";
+         "unit_price_minor, amount_minor, currency, occurred_at, created_at) VALUES (100000, "
+         "'INV-9', "
+         "1, 1, 1, 1, 450, 450, 'EUR', '2026-01-01T00:00:00.000000Z', "
+         "'2026-01-01T00:00:00.000000Z')";
     s << "DELETE FROM transactions WHERE id = 100000";
     // PostgreSQL's identity, like SQLite's AUTOINCREMENT counter, has handed
     // it out (given ids do not advance a sequence there).

@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include <boost/json/serialize.hpp>
+#include <thread>
 
 #include "store/audit_log.h"
 #include "tests/support/test_database.h"
@@ -119,9 +118,9 @@ TEST_P(UserStoreTest, DisableRoleAndPasswordUpdates) {
   ASSERT_TRUE(u.ok());
   clock_.advance(1h);
   ASSERT_TRUE(users().set_disabled(kSys, u->id, true).ok());
-  auto changed = users().update(Actor::user(u->id), u->id,
-                                {.name = "Ada King", .role = Role::kViewer,
-                                 .password_hash = "$argon2id$other"});
+  auto changed = users().update(
+      Actor::user(u->id), u->id,
+      {.name = "Ada King", .role = Role::kViewer, .password_hash = "$argon2id$other"});
   ASSERT_TRUE(changed.ok()) << changed.error().to_string();
   auto after = users().get(u->id);
   ASSERT_TRUE(after.ok());
@@ -138,7 +137,8 @@ TEST_P(UserStoreTest, DisableRoleAndPasswordUpdates) {
 TEST_P(UserStoreTest, EveryChangeIsAuditedWithoutThePasswordHash) {
   auto u = users().create(kSys, ada());
   ASSERT_TRUE(u.ok());
-  ASSERT_TRUE(users().update(Actor::user(u->id), u->id, {.password_hash = "$argon2id$secret"}).ok());
+  ASSERT_TRUE(
+      users().update(Actor::user(u->id), u->id, {.password_hash = "$argon2id$secret"}).ok());
   AuditLog log(db(), clock_);
   auto entries = log.list({.filters = {{"entity", "users"}}});
   ASSERT_TRUE(entries.ok());

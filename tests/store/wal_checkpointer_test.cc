@@ -37,7 +37,8 @@ class WalCheckpointerTest : public ::testing::Test {
     auto lease = db.lease();
     EXPECT_TRUE(lease);
     int busy = 0, log = 0, copied = 0;
-    **lease << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log), soci::into(copied);
+    **lease << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log),
+        soci::into(copied);
     return log;
   }
 

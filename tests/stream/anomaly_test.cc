@@ -122,8 +122,10 @@ TEST(EntityAnomalyTest, ABurstNeedsMinimumEvents) {
   std::vector<Anomaly> anomalies;
   Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
   uint64_t key = 1;
-  for (int day = 0; day < 14; ++day) state.apply(visit("lead:1", t0 + hours(24 * day), key++), &anomalies);
-  for (int v = 0; v < 12; ++v) state.apply(visit("lead:1", t0 + hours(24 * 14) + seconds(v), key++), &anomalies);
+  for (int day = 0; day < 14; ++day)
+    state.apply(visit("lead:1", t0 + hours(24 * day), key++), &anomalies);
+  for (int v = 0; v < 12; ++v)
+    state.apply(visit("lead:1", t0 + hours(24 * 14) + seconds(v), key++), &anomalies);
   EXPECT_TRUE(anomalies.empty());  // 12 visits from a cold lead, but 13 are required here
   state.apply(visit("lead:1", t0 + hours(24 * 14) + seconds(30), key++), &anomalies);
   ASSERT_EQ(anomalies.size(), 1u);
@@ -139,8 +141,10 @@ TEST(EntityAnomalyTest, GammaIsConfigurable) {
   std::vector<Anomaly> anomalies;
   Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
   uint64_t key = 1;
-  for (int hour = 0; hour < 48; ++hour) state.apply(visit("lead:1", t0 + hours(hour), key++), &anomalies);
-  for (int v = 0; v < 20; ++v) state.apply(visit("lead:1", t0 + hours(48) + seconds(v), key++), &anomalies);
+  for (int hour = 0; hour < 48; ++hour)
+    state.apply(visit("lead:1", t0 + hours(hour), key++), &anomalies);
+  for (int v = 0; v < 20; ++v)
+    state.apply(visit("lead:1", t0 + hours(48) + seconds(v), key++), &anomalies);
   EXPECT_TRUE(anomalies.empty());  // 20 > 1 + 3 sigma, but not 1 + 50 sigma
 }
 

@@ -65,8 +65,8 @@ TEST_F(EventValidationTest, AcceptsACustomTypeOnceRegistered) {
 }
 
 TEST_F(EventValidationTest, RejectsMalformedEntities) {
-  for (std::string bad : {"", "lead", "lead:", "lead:12a", "account:1", "customer:ext:",
-                          "customer:ext:has space", "lead:1234567890123456789"}) {
+  for (std::string bad : {"", "lead", "lead:", "lead:12a", "account:1",
+                          "customer:ext:", "customer:ext:has space", "lead:1234567890123456789"}) {
     EventInput in = good();
     in.entity = bad;
     EXPECT_EQ(rejected(in).field, "entity") << bad;
@@ -110,10 +110,10 @@ TEST_F(EventValidationTest, FutureSkewLimitIsExact) {
 }
 
 TEST_F(EventValidationTest, RejectsNonFiniteAndOutOfRangeValues) {
-  for (double bad : {std::numeric_limits<double>::quiet_NaN(),
-                     std::numeric_limits<double>::infinity(),
-                     -std::numeric_limits<double>::infinity(), std::nextafter(kMaxAbsEventValue, 2e9),
-                     -std::nextafter(kMaxAbsEventValue, 2e9)}) {
+  for (double bad :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity(), std::nextafter(kMaxAbsEventValue, 2e9),
+        -std::nextafter(kMaxAbsEventValue, 2e9)}) {
     EventInput in = good();
     in.value = bad;
     EXPECT_EQ(rejected(in).field, "value") << bad;
@@ -168,11 +168,11 @@ TEST_F(EventValidationTest, KeyIsDerivedFromContentWhenNoId) {
   Result<Event> eb = validate_event(b, types_, clock_);
   ASSERT_TRUE(ea.ok() && eb.ok());
   EXPECT_EQ(ea->key, eb->key);  // a re-delivery is recognised without an id
-  for (auto change : {+[](EventInput& e) { e.value = 12.6; },
-                      +[](EventInput& e) { e.ts = "2026-11-23T11:59:59Z"; },
-                      +[](EventInput& e) { e.entity = "lead:124"; },
-                      +[](EventInput& e) { e.type = "call"; },
-                      +[](EventInput& e) { e.attrs = "{}"; }}) {
+  for (auto change :
+       {+[](EventInput& e) { e.value = 12.6; },
+        +[](EventInput& e) { e.ts = "2026-11-23T11:59:59Z"; },
+        +[](EventInput& e) { e.entity = "lead:124"; }, +[](EventInput& e) { e.type = "call"; },
+        +[](EventInput& e) { e.attrs = "{}"; }}) {
     EventInput c = a;
     change(c);
     Result<Event> ec = validate_event(c, types_, clock_);
@@ -186,7 +186,8 @@ TEST(EventKeyTest, IsStableAcrossRuns) {
   // Pinned: stored logs and other instances rely on the same keys.
   EXPECT_EQ(event_key_from_id("evt-1"), event_key_from_id("evt-1"));
   EXPECT_NE(event_key_from_id("evt-1"), event_key_from_id("evt-2"));
-  EXPECT_EQ(event_key_from_id("abc"), 0x950aa8e10badeebbULL) << std::hex << event_key_from_id("abc");
+  EXPECT_EQ(event_key_from_id("abc"), 0x950aa8e10badeebbULL)
+      << std::hex << event_key_from_id("abc");
 }
 
 TEST(EventTypeRegistryTest, RegistersCustomNamesWithinLimits) {

@@ -71,8 +71,8 @@ int64_t floor_div_ref(int64_t a, int64_t b) {
 }
 
 void expect_matches(const StreamConfig& config, const StreamState& state, const BruteForce& ref,
-                    const std::vector<std::string>& entities,
-                    const std::vector<EventTypeId>& types, Timestamp t) {
+                    const std::vector<std::string>& entities, const std::vector<EventTypeId>& types,
+                    Timestamp t) {
   const int64_t t_us = to_unix_micros(t);
   for (const std::string& entity : entities) {
     const EntityState* es = state.entity(entity);
@@ -148,8 +148,8 @@ TEST_P(RandomStreamTest, MatchesBruteForce) {
   const EventTypeId webinar = *types.register_type("webinar");
   const std::vector<EventTypeId> used = {kPageView, kPurchase, webinar};
   // Five busy entities (their types turn dense) and many rare ones (theirs stay sparse).
-  std::vector<std::string> entities = {"lead:1", "lead:2", "customer:ext:17850",
-                                       "visitor:ext:a", "lead:5"};
+  std::vector<std::string> entities = {"lead:1", "lead:2", "customer:ext:17850", "visitor:ext:a",
+                                       "lead:5"};
   for (int i = 0; i < 60; ++i) entities.push_back("lead:" + std::to_string(1000 + i));
   ManualClock clock(*parse_timestamp(c.start));
   StreamState state(*config);
@@ -161,9 +161,12 @@ TEST_P(RandomStreamTest, MatchesBruteForce) {
   for (int i = 0; i < 6000; ++i) {
     // Time moves in small steps, sometimes by days (whole rings expire).
     int r = static_cast<int>(rng() % 1000);
-    if (r < 5) clock.advance(hours(24 * static_cast<int>(1 + rng() % 12)));
-    else if (r < 100) clock.advance(minutes(static_cast<int>(rng() % 240)));
-    else clock.advance(std::chrono::seconds(static_cast<int>(rng() % 120)));
+    if (r < 5)
+      clock.advance(hours(24 * static_cast<int>(1 + rng() % 12)));
+    else if (r < 100)
+      clock.advance(minutes(static_cast<int>(rng() % 240)));
+    else
+      clock.advance(std::chrono::seconds(static_cast<int>(rng() % 120)));
 
     EventInput in;
     if (!sent.empty() && rng() % 10 == 0) {
@@ -178,12 +181,16 @@ TEST_P(RandomStreamTest, MatchesBruteForce) {
       // allowed lateness), a few slightly ahead.
       int64_t behind_s = static_cast<int64_t>(rng() % 300);
       int lag = static_cast<int>(rng() % 100);
-      if (lag < 10) behind_s = static_cast<int64_t>(rng() % (3 * 3600));
-      else if (lag < 12) behind_s = static_cast<int64_t>(rng() % (40 * 86400));
-      else if (lag < 15) behind_s = -static_cast<int64_t>(rng() % 300);
+      if (lag < 10)
+        behind_s = static_cast<int64_t>(rng() % (3 * 3600));
+      else if (lag < 12)
+        behind_s = static_cast<int64_t>(rng() % (40 * 86400));
+      else if (lag < 15)
+        behind_s = -static_cast<int64_t>(rng() % 300);
       in.ts = format_timestamp(clock.now() - std::chrono::seconds(behind_s) +
                                std::chrono::microseconds(rng() % 1000000));
-      if (type != kPageView) in.value = static_cast<double>(static_cast<int64_t>(rng() % 2000000001) - 1000000000) / 1e4;
+      if (type != kPageView)
+        in.value = static_cast<double>(static_cast<int64_t>(rng() % 2000000001) - 1000000000) / 1e4;
       if (rng() % 2) in.id = "e" + std::to_string(i);
       sent.push_back(in);
     }
@@ -203,7 +210,8 @@ TEST_P(RandomStreamTest, MatchesBruteForce) {
     }
   }
   // The stream really had every kind of event in it.
-  EXPECT_GT(outcomes[static_cast<int>(ApplyOutcome::kApplied)], 3000) << outcomes[0] << " " << outcomes[1] << " " << outcomes[2];
+  EXPECT_GT(outcomes[static_cast<int>(ApplyOutcome::kApplied)], 3000)
+      << outcomes[0] << " " << outcomes[1] << " " << outcomes[2];
   EXPECT_GT(outcomes[static_cast<int>(ApplyOutcome::kDuplicate)], 200);
   EXPECT_GT(outcomes[static_cast<int>(ApplyOutcome::kTooLate)], 50);
   EXPECT_EQ(state.counters().applied, outcomes[0]);
@@ -252,14 +260,18 @@ Event make(std::string entity, EventTypeId type, const char* ts, double value, u
 
 TEST(WindowTest, LateEventWithinLatenessLandsInItsBucket) {
   StreamState state(StreamConfig::defaults());
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T10:00:00Z", 1, 1)), ApplyOutcome::kApplied);
+  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T10:00:00Z", 1, 1)),
+            ApplyOutcome::kApplied);
   // 50 minutes late: inside the default 1 h lateness, and inside the 1 h window.
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T09:10:00Z", 1, 2)), ApplyOutcome::kApplied);
+  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T09:10:00Z", 1, 2)),
+            ApplyOutcome::kApplied);
   // Exactly 60 minutes late: still allowed, but its minute bucket is the one
   // that has just left the 1 h ring (it shares a slot with the newest bucket).
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T09:00:00Z", 1, 4)), ApplyOutcome::kApplied);
+  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T09:00:00Z", 1, 4)),
+            ApplyOutcome::kApplied);
   // 61 minutes late: flagged, not applied.
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T08:59:00Z", 1, 3)), ApplyOutcome::kTooLate);
+  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T08:59:00Z", 1, 3)),
+            ApplyOutcome::kTooLate);
   const TypeState* s = state.entity("lead:1")->find(kCall);
   const StreamConfig& c = state.config();
   EXPECT_EQ(window_value(c, *s, 0, *parse_timestamp("2026-11-23T10:00:00Z")).count, 2);
@@ -295,18 +307,22 @@ TEST(WindowTest, MovingAverageIsOverTheLastKByTime) {
                          "2026-11-23T10:03:00Z"};
   double values[] = {10, 20, 30, 40};
   for (int i = 0; i < 4; ++i) {
-    ASSERT_EQ(state.apply(make("lead:1", kCall, times[i], values[i], 100 + i)), ApplyOutcome::kApplied);
+    ASSERT_EQ(state.apply(make("lead:1", kCall, times[i], values[i], 100 + i)),
+              ApplyOutcome::kApplied);
   }
   const TypeState* s = state.entity("lead:1")->find(kCall);
   EXPECT_DOUBLE_EQ(moving_average(s), 30.0);  // (20 + 30 + 40) / 3
   // A late event older than the last three does not enter A_t...
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T09:59:00Z", 1000, 200)), ApplyOutcome::kApplied);
+  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T09:59:00Z", 1000, 200)),
+            ApplyOutcome::kApplied);
   EXPECT_DOUBLE_EQ(moving_average(s), 30.0);
   // ...one between them does, and pushes the oldest of the three out.
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T10:02:30Z", 5, 201)), ApplyOutcome::kApplied);
+  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T10:02:30Z", 5, 201)),
+            ApplyOutcome::kApplied);
   EXPECT_DOUBLE_EQ(moving_average(s), 25.0);  // (30 + 5 + 40) / 3
   // With fewer than k values A_t averages what there is.
-  ASSERT_EQ(state.apply(make("lead:2", kCall, "2026-11-23T10:03:00Z", 7, 300)), ApplyOutcome::kApplied);
+  ASSERT_EQ(state.apply(make("lead:2", kCall, "2026-11-23T10:03:00Z", 7, 300)),
+            ApplyOutcome::kApplied);
   EXPECT_DOUBLE_EQ(moving_average(state.entity("lead:2")->find(kCall)), 7.0);
   EXPECT_EQ(moving_average(nullptr), 0.0);
 }

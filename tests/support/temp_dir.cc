@@ -11,11 +11,13 @@ namespace icrm::testing {
 std::string unique_suffix() {
   static std::atomic<int> counter{0};
   std::random_device rd;
-  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(rd() % 100000);
+  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+         std::to_string(rd() % 100000);
 }
 
 TempDir::TempDir(std::string_view prefix)
-    : path_(std::filesystem::temp_directory_path() / (std::string(prefix) + "-" + unique_suffix())) {
+    : path_(std::filesystem::temp_directory_path() /
+            (std::string(prefix) + "-" + unique_suffix())) {
   std::filesystem::create_directories(path_);
 }
 

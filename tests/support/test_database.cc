@@ -1,12 +1,12 @@
 #include "tests/support/test_database.h"
 
-#include "tests/support/temp_dir.h"
-
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 #include <cstdlib>
 #include <filesystem>
+
+#include "tests/support/temp_dir.h"
 
 namespace icrm::testing {
 

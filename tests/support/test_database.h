@@ -59,8 +59,8 @@ std::string engine_name(const ::testing::TestParamInfo<store::Engine>& info);
 
 }  // namespace icrm::testing
 
-#define ICRM_INSTANTIATE_ON_BOTH_ENGINES(suite)                                          \
-  INSTANTIATE_TEST_SUITE_P(Engines, suite,                                               \
-                           ::testing::Values(::icrm::store::Engine::kSqlite,             \
-                                             ::icrm::store::Engine::kPostgres),          \
-                           ::icrm::testing::engine_name)
+#define ICRM_INSTANTIATE_ON_BOTH_ENGINES(suite)                                            \
+  INSTANTIATE_TEST_SUITE_P(                                                                \
+      Engines, suite,                                                                      \
+      ::testing::Values(::icrm::store::Engine::kSqlite, ::icrm::store::Engine::kPostgres), \
+      ::icrm::testing::engine_name)

@@ -17,7 +17,9 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
-Error session_invalid() { return Error::unauthenticated("the session is not valid; sign in again"); }
+Error session_invalid() {
+  return Error::unauthenticated("the session is not valid; sign in again");
+}
 
 }  // namespace
 
@@ -72,13 +74,13 @@ LoginResult Authenticator::login(std::string_view email, std::string_view passwo
   const std::string address(client_address.substr(0, store::kMaxClientAddressLength));
 
   std::chrono::seconds wait{0};
-  auto by_account = limited(store::AttemptScope::kAccount, account,
-                            config_.max_failures_per_account, now);
+  auto by_account =
+      limited(store::AttemptScope::kAccount, account, config_.max_failures_per_account, now);
   if (!by_account) return refuse(by_account.error());
   if (*by_account) wait = std::max(wait, **by_account);
   if (!address.empty()) {
-    auto by_address = limited(store::AttemptScope::kAddress, address,
-                              config_.max_failures_per_address, now);
+    auto by_address =
+        limited(store::AttemptScope::kAddress, address, config_.max_failures_per_address, now);
     if (!by_address) return refuse(by_address.error());
     if (*by_address) wait = std::max(wait, **by_address);
   }
@@ -153,7 +155,8 @@ Result<Principal> Authenticator::authenticate_session(std::string_view session_t
 
 Result<Principal> Authenticator::authenticate_api_token(std::string_view token) {
   const Error invalid = Error::unauthenticated("the API token is not valid");
-  if (token.size() > kMaxPresentedTokenLength || token.substr(0, kApiTokenPrefix.size()) != kApiTokenPrefix) {
+  if (token.size() > kMaxPresentedTokenLength ||
+      token.substr(0, kApiTokenPrefix.size()) != kApiTokenPrefix) {
     return invalid;
   }
   const std::string digest = hash_token(token);
@@ -184,7 +187,8 @@ Result<CreatedApiToken> Authenticator::create_api_token(const store::User& owner
         "name is longer than " + std::to_string(kMaxApiTokenNameLength) + " characters", "name");
   }
   for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) return Error::invalid("name may not contain control characters", "name");
+    if (c < 0x20 || c == 0x7f)
+      return Error::invalid("name may not contain control characters", "name");
   }
   auto active = tokens_.count_active_for_user(owner.id);
   if (!active) return active.error();
@@ -219,7 +223,8 @@ Status Authenticator::revoke_api_token(const store::User& caller, int64_t token_
   }
   auto revoked = tokens_.revoke(token_id, clock_.now());
   std::lock_guard lock(cache_mutex_);
-  std::erase_if(key_cache_, [&](const auto& e) { return e.second.principal.credential_id == token_id; });
+  std::erase_if(key_cache_,
+                [&](const auto& e) { return e.second.principal.credential_id == token_id; });
   return revoked;
 }
 

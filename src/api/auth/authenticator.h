@@ -31,10 +31,10 @@
 
 #include <chrono>
 #include <mutex>
-#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "api/auth/password.h"

@@ -48,8 +48,8 @@ std::optional<std::string> session_token_from_cookie(std::string_view cookie_hea
 std::optional<std::string> bearer_token(std::string_view authorization_header);
 
 struct CsrfCheck {
-  std::string_view method;                         // "POST", "GET", ...
-  bool cookie_authenticated = false;               // the caller is known by the session cookie
+  std::string_view method;                           // "POST", "GET", ...
+  bool cookie_authenticated = false;                 // the caller is known by the session cookie
   std::optional<std::string_view> requested_with{};  // X-Requested-With
   std::optional<std::string_view> origin{};          // Origin
   std::optional<std::string_view> host{};            // Host

@@ -17,9 +17,8 @@ PasswordCost PasswordCost::minimum() {
 Status check_password_policy(std::string_view password, std::string_view field) {
   std::string f(field);
   if (password.size() < kMinPasswordLength) {
-    return Error::invalid("password must be at least " + std::to_string(kMinPasswordLength) +
-                              " characters long",
-                          f);
+    return Error::invalid(
+        "password must be at least " + std::to_string(kMinPasswordLength) + " characters long", f);
   }
   if (password.size() > kMaxPasswordLength) {
     return Error::too_large(

@@ -5,7 +5,9 @@ namespace {
 
 using store::Role;
 
-bool owned_or_unassigned(Ownership o) { return o == Ownership::kOwn || o == Ownership::kUnassigned; }
+bool owned_or_unassigned(Ownership o) {
+  return o == Ownership::kOwn || o == Ownership::kUnassigned;
+}
 
 Decision allow_if(bool condition) { return condition ? Decision::kAllow : Decision::kDeny; }
 
@@ -18,11 +20,13 @@ Decision authorize_rep(Action action, Resource resource, Ownership ownership) {
       return allow_if(action == Action::kRead);
     case Resource::kLead:
       if (action == Action::kAssignOwner) return Decision::kDeny;
-      if (action == Action::kRead && ownership == Ownership::kNotApplicable) return Decision::kAllow;
+      if (action == Action::kRead && ownership == Ownership::kNotApplicable)
+        return Decision::kAllow;
       return allow_if(owned_or_unassigned(ownership));
     case Resource::kActivity:
       if (action == Action::kAssignOwner) return Decision::kDeny;
-      if (action == Action::kRead && ownership == Ownership::kNotApplicable) return Decision::kAllow;
+      if (action == Action::kRead && ownership == Ownership::kNotApplicable)
+        return Decision::kAllow;
       return allow_if(ownership == Ownership::kOwn);
     case Resource::kCommunication:
       // A communication belongs to a lead or customer; its ownership is the
@@ -45,39 +49,60 @@ Decision authorize_rep(Action action, Resource resource, Ownership ownership) {
 
 std::string_view action_name(Action a) {
   switch (a) {
-    case Action::kRead: return "read";
-    case Action::kCreate: return "create";
-    case Action::kUpdate: return "update";
-    case Action::kDelete: return "delete";
-    case Action::kAssignOwner: return "assign_owner";
+    case Action::kRead:
+      return "read";
+    case Action::kCreate:
+      return "create";
+    case Action::kUpdate:
+      return "update";
+    case Action::kDelete:
+      return "delete";
+    case Action::kAssignOwner:
+      return "assign_owner";
   }
   return "?";
 }
 
 std::string_view resource_name(Resource r) {
   switch (r) {
-    case Resource::kCustomer: return "customer";
-    case Resource::kLead: return "lead";
-    case Resource::kProduct: return "product";
-    case Resource::kTransaction: return "transaction";
-    case Resource::kActivity: return "activity";
-    case Resource::kCommunication: return "communication";
-    case Resource::kUser: return "user";
-    case Resource::kApiToken: return "api_token";
-    case Resource::kAuditLog: return "audit_log";
-    case Resource::kSettings: return "settings";
-    case Resource::kModel: return "model";
-    case Resource::kEvent: return "event";
+    case Resource::kCustomer:
+      return "customer";
+    case Resource::kLead:
+      return "lead";
+    case Resource::kProduct:
+      return "product";
+    case Resource::kTransaction:
+      return "transaction";
+    case Resource::kActivity:
+      return "activity";
+    case Resource::kCommunication:
+      return "communication";
+    case Resource::kUser:
+      return "user";
+    case Resource::kApiToken:
+      return "api_token";
+    case Resource::kAuditLog:
+      return "audit_log";
+    case Resource::kSettings:
+      return "settings";
+    case Resource::kModel:
+      return "model";
+    case Resource::kEvent:
+      return "event";
   }
   return "?";
 }
 
 std::string_view ownership_name(Ownership o) {
   switch (o) {
-    case Ownership::kNotApplicable: return "n/a";
-    case Ownership::kOwn: return "own";
-    case Ownership::kUnassigned: return "unassigned";
-    case Ownership::kOthers: return "others";
+    case Ownership::kNotApplicable:
+      return "n/a";
+    case Ownership::kOwn:
+      return "own";
+    case Ownership::kUnassigned:
+      return "unassigned";
+    case Ownership::kOthers:
+      return "others";
   }
   return "?";
 }
@@ -126,10 +151,14 @@ ListScope list_scope(Role role, Resource resource) {
 
 bool in_list_scope(ListScope scope, Ownership ownership) {
   switch (scope) {
-    case ListScope::kAll: return true;
-    case ListScope::kOwnAndUnassigned: return ownership != Ownership::kOthers;
-    case ListScope::kOwn: return ownership == Ownership::kOwn;
-    case ListScope::kNone: return false;
+    case ListScope::kAll:
+      return true;
+    case ListScope::kOwnAndUnassigned:
+      return ownership != Ownership::kOthers;
+    case ListScope::kOwn:
+      return ownership == Ownership::kOwn;
+    case ListScope::kNone:
+      return false;
   }
   return false;
 }

@@ -53,10 +53,9 @@ enum class Ownership { kNotApplicable, kOwn, kUnassigned, kOthers };
 inline constexpr Action kAllActions[] = {Action::kRead, Action::kCreate, Action::kUpdate,
                                          Action::kDelete, Action::kAssignOwner};
 inline constexpr Resource kAllResources[] = {
-    Resource::kCustomer, Resource::kLead,     Resource::kProduct,  Resource::kTransaction,
-    Resource::kActivity, Resource::kCommunication, Resource::kUser, Resource::kApiToken,
-    Resource::kAuditLog, Resource::kSettings, Resource::kModel,
-    Resource::kEvent};
+    Resource::kCustomer, Resource::kLead,          Resource::kProduct, Resource::kTransaction,
+    Resource::kActivity, Resource::kCommunication, Resource::kUser,    Resource::kApiToken,
+    Resource::kAuditLog, Resource::kSettings,      Resource::kModel,   Resource::kEvent};
 inline constexpr Ownership kAllOwnerships[] = {Ownership::kNotApplicable, Ownership::kOwn,
                                                Ownership::kUnassigned, Ownership::kOthers};
 
