@@ -11,7 +11,7 @@ DEMO_PORT ?= 8080
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps build test demo bench clean format web web-test e2e
+.PHONY: all deps build binary test demo bench clean format format-check web web-test e2e
 
 all: build
 
@@ -24,6 +24,10 @@ $(BUILD_DIR)/build.ninja: CMakeLists.txt
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 	@$(MAKE) --no-print-directory web
+
+# Only what `make demo` runs: the binary (no test or benchmark targets).
+binary: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) --target insightcrm -j $(JOBS)
 
 # --- the dashboard (web/) ------------------------------------------------------
 # npm ci runs only when node_modules is missing or the lock file changed (npm
@@ -50,12 +54,12 @@ web-test: web/node_modules/.package-lock.json
 e2e: web
 	cd web && node e2e/run.mjs --binary ../$(BUILD_DIR)/insightcrm
 
-test: build
+test: format-check build
 	ICRM_REQUIRE_PG=1 bash scripts/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 600
 	@$(MAKE) --no-print-directory web-test
 	@$(MAKE) --no-print-directory e2e
 
-demo: build
+demo: binary web
 	bash scripts/demo.sh $(BUILD_DIR)/insightcrm "$(DEMO_DB)" $(DEMO_PORT)
 
 bench: build
@@ -64,6 +68,11 @@ bench: build
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+# The committed .clang-format, checked (Debian's clang-format 14; make format fixes).
+format-check: deps
+	@clang-format --dry-run --Werror $$(git ls-files '*.h' '*.cc') \
+	  || { echo "make: files above are not clang-formatted; run 'make format'"; exit 1; }
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -4,7 +4,9 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git python3
+  # clang-format checks the committed style (make format-check, run by make test).
+  clang-format
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsoci-dev libsqlite3-dev libpq-dev sqlite3
   postgresql-15 postgresql-client-15
