@@ -290,7 +290,7 @@ int main(int argc, char** argv) {
   std::vector<float> y(table->rows);
   std::vector<std::size_t> rows(table->rows);
   for (std::size_t r = 0; r < table->rows; ++r) {
-    y[r] = icrm::features::trim_blanks(cells[r]) == positive ? 1.f : 0.f;
+    y[r] = icrm::trim_blanks(cells[r]) == positive ? 1.f : 0.f;
     rows[r] = r;
   }
   auto outer = icrm::models::stratified_split(rows, y, 0.8, seed);

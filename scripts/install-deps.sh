@@ -11,6 +11,11 @@ packages=(
   libsoci-dev libsqlite3-dev libpq-dev sqlite3
   postgresql-15 postgresql-client-15
   libxgboost-dev liblinear-dev librdkafka-dev libeigen3-dev
+  # UTF-8 validation (core/text.cc): UTF8-CPP instead of hand-written decoders.
+  libutfcpp-dev
+  # Local times of the UK data set (uk_local_to_utc): the date library's time
+  # zones over the system tzdata.
+  libhowardhinnant-date-dev tzdata
   libcli11-dev libspdlog-dev libfmt-dev libsodium-dev
   # Webhooks: libcurl sends the signed POSTs (http and https, timeouts,
   # redirects off); OpenSSL computes their HMAC-SHA256.

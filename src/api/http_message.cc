@@ -4,22 +4,11 @@
 #include <boost/url/url_view.hpp>
 
 #include "api/limits.h"
-#include "api/utf8.h"
+#include "core/text.h"
 
 namespace icrm::api {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 bool clean_text(std::string_view s) {
   return s.find('\0') == std::string_view::npos && is_valid_utf8(s);

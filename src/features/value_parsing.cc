@@ -4,37 +4,13 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <string>
+
+#include "core/text.h"
+#include "core/time.h"
 
 namespace icrm::features {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
-  if (at + n > s.size()) return false;
-  int v = 0;
-  for (std::size_t i = at; i < at + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  out = v;
-  return true;
-}
-
-}  // namespace
-
-std::string_view trim_blanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+namespace {}  // namespace
 
 bool is_missing(std::string_view cell) {
   cell = trim_blanks(cell);
@@ -66,20 +42,17 @@ std::optional<int> parse_bool_word(std::string_view cell) {
 
 std::optional<std::int64_t> parse_datetime(std::string_view cell) {
   cell = trim_blanks(cell);
-  int y, mo, d, h = 0, mi = 0, s = 0;
-  if (cell.size() < 10 || !digits(cell, 0, 4, y) || (cell[4] != '-' && cell[4] != '/') ||
-      !digits(cell, 5, 2, mo) || cell[7] != cell[4] || !digits(cell, 8, 2, d))
-    return std::nullopt;
-  if (cell.size() > 10) {
-    if ((cell[10] != 'T' && cell[10] != ' ') || !digits(cell, 11, 2, h) || cell.size() < 16 ||
-        cell[13] != ':' || !digits(cell, 14, 2, mi))
-      return std::nullopt;
-    if (cell.size() > 16 && cell[16] == ':' && !digits(cell, 17, 2, s)) return std::nullopt;
+  // core's ISO-8601 reader, which also takes "YYYY/MM/DD" once the slashes
+  // are read as dashes (a common spreadsheet export).
+  std::string dashed;
+  if (cell.size() >= 10 && cell[4] == '/' && cell[7] == '/') {
+    dashed.assign(cell);
+    dashed[4] = dashed[7] = '-';
+    cell = dashed;
   }
-  using namespace std::chrono;
-  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  return sys_days{ymd}.time_since_epoch().count() * 86400LL + h * 3600 + mi * 60 + s;
+  auto t = parse_timestamp(cell, true);
+  if (!t) return std::nullopt;
+  return std::chrono::floor<std::chrono::seconds>(*t).time_since_epoch().count();
 }
 
 }  // namespace icrm::features

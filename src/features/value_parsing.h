@@ -7,10 +7,9 @@
 #include <optional>
 #include <string_view>
 
-namespace icrm::features {
+#include "core/text.h"
 
-// Strips ASCII spaces and tabs at both ends.
-std::string_view trim_blanks(std::string_view s);
+namespace icrm::features {
 
 // Empty, blank, or a conventional marker: NA, N/A, null, None, NaN, "?" (any case).
 bool is_missing(std::string_view cell);

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "core/text.h"
+
 namespace icrm::ingest {
 namespace {
 
@@ -21,12 +23,6 @@ constexpr std::array<char16_t, 32> kCp1252High = {
     0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::string printable(char c) {
   if (c == '\t') return "TAB";
   if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F)
@@ -35,43 +31,6 @@ std::string printable(char c) {
 }
 
 }  // namespace
-
-bool is_valid_utf8(std::string_view bytes) {
-  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
-  const std::size_t n = bytes.size();
-  std::size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    std::uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += len;
-  }
-  return true;
-}
 
 void append_windows1252_as_utf8(std::string_view bytes, std::string& out) {
   for (char ch : bytes) {
@@ -215,7 +174,7 @@ Status CsvReader::start() {
   if (options_.header) {
     std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < first.size(); ++i) {
-      std::string name(trim(first[i]));
+      std::string name(trim_blanks(first[i]));
       if (name.empty()) name = fmt::format("column_{}", i + 1);
       std::string unique = name;
       for (int k = 2; seen.count(unique); ++k) unique = fmt::format("{}_{}", name, k);

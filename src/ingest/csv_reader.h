@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/text.h"
 
 namespace icrm::ingest {
 
@@ -122,8 +123,6 @@ class CsvReader {
   std::string pending_storage_;
 };
 
-// True when `bytes` is well-formed UTF-8 (no overlongs, no surrogates).
-bool is_valid_utf8(std::string_view bytes);
 // Appends `bytes`, read as Windows-1252, to `out` as UTF-8.
 void append_windows1252_as_utf8(std::string_view bytes, std::string& out);
 // Picks the delimiter among ',' ';' '\t' '|' that splits the sample's first

@@ -1,5 +1,6 @@
 #include "ingest/dataset_loader.h"
 
+#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,20 +28,23 @@ Result<Dataset> parse_dataset(std::string_view name) {
 }
 
 Result<Timestamp> uk_local_to_utc(std::string_view local) {
-  using namespace std::chrono;
   auto naive = parse_timestamp(local, true);
   if (!naive) return naive;
-  auto day = floor<days>(*naive);
-  year y = year_month_day{day}.year();
-  // BST: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
-  // Sunday of October; in local wall time from 02:00 (after the jump) to 02:00 BST.
-  sys_days march = sys_days{y / March / Sunday[last]};
-  sys_days october = sys_days{y / October / Sunday[last]};
-  auto bst_start_local = march + hours(2);
-  auto bst_end_local =
-      october + hours(2);  // 02:00 BST = 01:00 GMT; 01:00-02:00 is ambiguous, read as BST
-  if (*naive >= bst_start_local && *naive < bst_end_local) return *naive - hours(1);
-  return *naive;
+  // The system's time-zone database (tzdata) through Howard Hinnant's date
+  // library; GCC 12's <chrono> has no time zones yet.
+  static const date::time_zone* london = []() -> const date::time_zone* {
+    try {
+      return date::locate_zone("Europe/London");
+    } catch (const std::exception&) {
+      return nullptr;
+    }
+  }();
+  if (!london) {
+    return Error::internal("the time zone Europe/London is not installed (apt install tzdata)");
+  }
+  // A wall time the autumn change repeats (01:00-02:00) is read as BST, the first.
+  return london->to_sys(date::local_time<std::chrono::microseconds>{naive->time_since_epoch()},
+                        date::choose::earliest);
 }
 
 namespace {

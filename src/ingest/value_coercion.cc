@@ -9,13 +9,9 @@
 #include <cmath>
 #include <limits>
 
-namespace icrm::ingest {
+#include "core/text.h"
 
-std::string_view trim_blanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+namespace icrm::ingest {
 
 Result<int64_t> parse_integer(std::string_view text) {
   auto t = trim_blanks(text);

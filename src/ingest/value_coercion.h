@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/text.h"
 
 namespace icrm::ingest {
 
@@ -18,8 +19,6 @@ namespace icrm::ingest {
 inline constexpr std::size_t kMaxNumberChars = 32;
 // Keys in one attributes object.
 inline constexpr std::size_t kMaxAttributes = 256;
-
-std::string_view trim_blanks(std::string_view s);
 
 // "-12", "+7", " 3 " -> int64; rejects fractions, overflow, junk.
 Result<int64_t> parse_integer(std::string_view text);

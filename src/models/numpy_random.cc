@@ -5,32 +5,9 @@
 
 namespace icrm::models {
 
-NumpyRandomState::NumpyRandomState(std::uint32_t seed) {
-  mt_[0] = seed;
-  for (std::size_t i = 1; i < mt_.size(); ++i)
-    mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + static_cast<std::uint32_t>(i);
-  pos_ = mt_.size();
-}
+NumpyRandomState::NumpyRandomState(std::uint32_t seed) : engine_(seed) {}
 
-void NumpyRandomState::reload() {
-  constexpr std::size_t n = 624, m = 397;
-  constexpr std::uint32_t upper = 0x80000000u, lower = 0x7fffffffu, matrix_a = 0x9908b0dfu;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint32_t y = (mt_[i] & upper) | (mt_[(i + 1) % n] & lower);
-    mt_[i] = mt_[(i + m) % n] ^ (y >> 1) ^ ((y & 1u) ? matrix_a : 0u);
-  }
-  pos_ = 0;
-}
-
-std::uint32_t NumpyRandomState::next_uint32() {
-  if (pos_ >= mt_.size()) reload();
-  std::uint32_t y = mt_[pos_++];
-  y ^= y >> 11;
-  y ^= (y << 7) & 0x9d2c5680u;
-  y ^= (y << 15) & 0xefc60000u;
-  y ^= y >> 18;
-  return y;
-}
+std::uint32_t NumpyRandomState::next_uint32() { return static_cast<std::uint32_t>(engine_()); }
 
 std::uint64_t NumpyRandomState::interval(std::uint64_t max) {
   if (max == 0) return 0;

@@ -3,12 +3,13 @@
 // here equals scikit-learn's `train_test_split(..., stratify=y,
 // random_state=seed)` — the split the reference figures and every
 // Python comparison use. Only what that split needs is reproduced:
-// `permutation(n)` and the integer seed.
+// `permutation(n)` and the integer seed. The engine is std::mt19937: NumPy
+// seeds an integer with MT's init_genrand, which is what mt19937(seed) does.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <random>
 #include <vector>
 
 namespace icrm::models {
@@ -25,9 +26,7 @@ class NumpyRandomState {
   std::vector<std::size_t> permutation(std::size_t n);
 
  private:
-  void reload();
-  std::array<std::uint32_t, 624> mt_{};
-  std::size_t pos_ = 624;
+  std::mt19937 engine_;
 };
 
 }  // namespace icrm::models

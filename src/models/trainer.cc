@@ -50,7 +50,7 @@ Result<Labels> make_labels(const features::Table& table, const TrainOptions& o) 
   std::map<std::string, std::size_t> counts;
   Labels labels;
   for (const auto& c : cells)
-    if (!features::is_missing(c)) ++counts[std::string(features::trim_blanks(c))];
+    if (!features::is_missing(c)) ++counts[std::string(trim_blanks(c))];
   if (counts.empty())
     return Error::invalid(fmt::format("the target column \"{}\" is empty", o.target), "target");
   if (!o.positive.empty()) {
@@ -96,7 +96,7 @@ Result<Labels> make_labels(const features::Table& table, const TrainOptions& o) 
       labels.y[r] = NAN;
       ++labels.missing;
     } else {
-      labels.y[r] = features::trim_blanks(cells[r]) == labels.positive ? 1.f : 0.f;
+      labels.y[r] = trim_blanks(cells[r]) == labels.positive ? 1.f : 0.f;
     }
   }
   return labels;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "api/limits.h"
-#include "api/utf8.h"
+#include "core/text.h"
 
 namespace icrm::api {
 namespace {

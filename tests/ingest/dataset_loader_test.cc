@@ -33,6 +33,11 @@ TEST(UkLocalTime, GmtInWinterBstInSummer) {
             "2011-10-29T11:00:00.000000Z");
   EXPECT_EQ(format_timestamp(*uk_local_to_utc("2011-10-30 12:00:00")),
             "2011-10-30T12:00:00.000000Z");
+  // The autumn change repeats 01:00-02:00: read as BST, the first of the two.
+  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2011-10-30 01:30:00")),
+            "2011-10-30T00:30:00.000000Z");
+  EXPECT_EQ(format_timestamp(*uk_local_to_utc("2011-10-30 02:30:00")),
+            "2011-10-30T02:30:00.000000Z");
   EXPECT_FALSE(uk_local_to_utc("2011-13-01 00:00:00"));
 }
 

@@ -1,24 +1,9 @@
 #include "api/auth/credentials.h"
 
+#include "core/text.h"
+
 namespace icrm::api::auth {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // Token characters we issue (base64url); anything else in a credential is
 // refused before it reaches a hash or a log line.
@@ -50,12 +35,12 @@ std::optional<std::string> session_token_from_cookie(std::string_view header) {
   if (header.size() > kMaxCookieHeaderLength) return std::nullopt;
   while (!header.empty()) {
     size_t end = header.find(';');
-    std::string_view pair = trim(header.substr(0, end));
+    std::string_view pair = trim_blanks(header.substr(0, end));
     header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
     size_t eq = pair.find('=');
     if (eq == std::string_view::npos) continue;
-    if (trim(pair.substr(0, eq)) != kSessionCookieName) continue;
-    std::string_view value = trim(pair.substr(eq + 1));
+    if (trim_blanks(pair.substr(0, eq)) != kSessionCookieName) continue;
+    std::string_view value = trim_blanks(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
@@ -66,13 +51,13 @@ std::optional<std::string> session_token_from_cookie(std::string_view header) {
 }
 
 std::optional<std::string> bearer_token(std::string_view header) {
-  header = trim(header);
+  header = trim_blanks(header);
   constexpr std::string_view kScheme = "bearer";
   if (header.size() <= kScheme.size() || !iequals(header.substr(0, kScheme.size()), kScheme) ||
       header[kScheme.size()] != ' ') {
     return std::nullopt;
   }
-  std::string_view token = trim(header.substr(kScheme.size() + 1));
+  std::string_view token = trim_blanks(header.substr(kScheme.size() + 1));
   if (!is_token_text(token)) return std::nullopt;
   return std::string(token);
 }
@@ -83,7 +68,7 @@ bool is_safe_method(std::string_view method) {
 
 Status check_csrf(const CsrfCheck& r) {
   if (!r.cookie_authenticated || is_safe_method(r.method)) return {};
-  if (!r.requested_with || trim(*r.requested_with) != kCsrfHeaderValue) {
+  if (!r.requested_with || trim_blanks(*r.requested_with) != kCsrfHeaderValue) {
     return Error::permission_denied(
         "cookie-authenticated writes need the header " + std::string(kCsrfHeaderName) + ": " +
         std::string(kCsrfHeaderValue) + " (scripts should use an API token instead)");
@@ -93,7 +78,7 @@ Status check_csrf(const CsrfCheck& r) {
     size_t scheme_end = origin.find("://");
     std::string_view origin_host =
         scheme_end == std::string_view::npos ? origin : origin.substr(scheme_end + 3);
-    if (!r.host || !iequals(origin_host, trim(*r.host))) {
+    if (!r.host || !iequals(origin_host, trim_blanks(*r.host))) {
       return Error::permission_denied("the request's Origin does not match this server");
     }
   } else if (r.origin) {
