@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "ingest/event_appender.h"
+#include "app/event_appender.h"
 
 int main(int argc, char** argv) {
   using namespace icrm;
@@ -34,20 +34,20 @@ int main(int argc, char** argv) {
   }
   const Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
   auto start = std::chrono::steady_clock::now();
-  ingest::AppenderStats stats;
+  app::AppenderStats stats;
   {
-    ingest::EventAppender appender(**db, stream::StreamConfig::defaults());
-    auto types = std::make_shared<const stream::EventTypeRegistry>();
+    app::EventAppender appender(**db, stream::StreamConfig::defaults());
+    auto types = std::make_shared<const ingest::EventTypeRegistry>();
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {
       workers.emplace_back([&, t] {
         for (int b = 0; b < batches; ++b) {
-          ingest::AppendBatch events{std::vector<stream::Event>(batch), types, t0};
+          app::AppendBatch events{std::vector<ingest::Event>(batch), types, t0};
           for (size_t i = 0; i < batch; ++i) {
-            stream::Event& e = events.events[i];
+            ingest::Event& e = events.events[i];
             e.key = (static_cast<uint64_t>(t) << 40) + static_cast<uint64_t>(b) * batch + i + 1;
             e.entity = "customer:" + std::to_string(10000 + (i * 7919 + b) % 50000);
-            e.type = stream::kPageView;
+            e.type = ingest::kPageView;
             e.ts = t0 + std::chrono::milliseconds(static_cast<int64_t>(b * batch + i));
             e.attrs = R"({"url":"/pricing"})";
           }

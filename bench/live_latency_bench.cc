@@ -38,10 +38,10 @@
 #include "api/auth/password.h"
 #include "api/http_server.h"
 #include "api/sse_hub.h"
+#include "app/event_ingestor.h"
+#include "app/live_scorer.h"
 #include "decide/decision_service.h"
 #include "decide/score_subscriber.h"
-#include "ingest/event_ingestor.h"
-#include "models/live_scorer.h"
 #include "models/record_training.h"
 #include "notify/http_poster.h"
 #include "notify/webhook_worker.h"
@@ -81,13 +81,13 @@ std::vector<int64_t> make_leads(store::Database& db, const icrm::Clock& clock, i
   return ids;
 }
 
-void ingest_now(ingest::EventIngestor& in, const std::string& ndjson, const icrm::Clock& clock) {
+void ingest_now(app::EventIngestor& in, const std::string& ndjson, const icrm::Clock& clock) {
   auto types = in.types();
   auto parsed = must(ingest::read_events(ndjson, ingest::EventBodyFormat::kNdjson, *types, clock),
                      "read events");
-  std::promise<Result<ingest::IngestReport>> done;
+  std::promise<Result<app::IngestReport>> done;
   in.ingest(std::move(parsed), types,
-            [&](Result<ingest::IngestReport> r) { done.set_value(std::move(r)); });
+            [&](Result<app::IngestReport> r) { done.set_value(std::move(r)); });
   must(done.get_future().get(), "ingest");
 }
 
@@ -99,16 +99,16 @@ std::string event_line(int64_t lead, const char* type, uint64_t id, const icrm::
 
 // Forwards to the live scorer, stamping when the stream worker applies an
 // event of a probe lead (the commit is durable by then).
-class StampingObserver final : public ingest::StreamObserver {
+class StampingObserver final : public app::StreamObserver {
  public:
   // `index` is read once `armed` is set.
-  StampingObserver(ingest::StreamObserver& next, const std::unordered_map<int64_t, size_t>& index,
+  StampingObserver(app::StreamObserver& next, const std::unordered_map<int64_t, size_t>& index,
                    const std::atomic<bool>& armed, std::vector<std::atomic<int64_t>>& stamps)
       : next_(next), index_(index), armed_(armed), stamps_(stamps) {}
-  void applied(std::span<const stream::Event> events, const stream::StreamState& state,
-               const stream::EventTypeRegistry& types, Timestamp now) override {
+  void applied(std::span<const ingest::Event> events, const stream::StreamState& state,
+               const ingest::EventTypeRegistry& types, Timestamp now) override {
     const int64_t at = Steady::now().time_since_epoch().count();
-    for (const stream::Event& e : events) {
+    for (const ingest::Event& e : events) {
       if (!armed_) break;
       if (!e.entity.starts_with("lead:")) continue;
       auto it = index_.find(std::atoll(e.entity.c_str() + 5));
@@ -120,7 +120,7 @@ class StampingObserver final : public ingest::StreamObserver {
   void drain() override { next_.drain(); }
 
  private:
-  ingest::StreamObserver& next_;
+  app::StreamObserver& next_;
   const std::unordered_map<int64_t, size_t>& index_;
   const std::atomic<bool>& armed_;
   std::vector<std::atomic<int64_t>>& stamps_;
@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
 
   std::printf("setting up: %d background leads, training a lead model...\n", n_leads);
   EventBus bus;
-  models::LiveScorer scorer(db, clock, bus);
+  app::LiveScorer scorer(db, clock, bus);
   // Per probe: steady-clock stamps of each stage (0 = not reached).
   const size_t n_probes = static_cast<size_t>(seconds * probe_rate + 10);
   std::unordered_map<int64_t, size_t> probe_index;  // written before `armed`
@@ -170,9 +170,9 @@ int main(int argc, char** argv) {
   });
 
   api::SseHub live(bus, clock);
-  ingest::IngestorOptions io;
+  app::IngestorOptions io;
   io.observer = &stamping;
-  auto ingestor = must(ingest::EventIngestor::start(db, clock, bus, io), "start the ingestor");
+  auto ingestor = must(app::EventIngestor::start(db, clock, bus, io), "start the ingestor");
   // The decision stage and the webhooks, as `serve` wires them.
   // LIVE_BENCH_DECISIONS=0 leaves the decision subscriber out (the bench as
   // it was before it was added, for comparison).

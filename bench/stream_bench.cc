@@ -55,23 +55,24 @@ double cpu_seconds() {
 
 // A month of traffic: Zipf-ish entity popularity, mostly page views and email
 // events, times advancing with a little disorder (some late, a few duplicates).
-std::vector<Event> make_events(size_t entities, size_t count, Timestamp t0) {
+std::vector<ingest::Event> make_events(size_t entities, size_t count, Timestamp t0) {
   std::mt19937_64 rng(42);
-  std::vector<Event> events;
+  std::vector<ingest::Event> events;
   events.reserve(count);
   const int64_t span_us = 30LL * 86400 * 1'000'000;
-  const EventTypeId mix[] = {kPageView,  kPageView,  kPageView,   kPageView,
-                             kEmailOpen, kEmailOpen, kEmailClick, kFormSubmit,
-                             kCall,      kMeeting,   kPurchase,   kSupportContact};
+  const ingest::EventTypeId mix[] = {
+      ingest::kPageView,  ingest::kPageView,  ingest::kPageView,   ingest::kPageView,
+      ingest::kEmailOpen, ingest::kEmailOpen, ingest::kEmailClick, ingest::kFormSubmit,
+      ingest::kCall,      ingest::kMeeting,   ingest::kPurchase,   ingest::kSupportContact};
   for (size_t i = 0; i < count; ++i) {
-    Event e;
+    ingest::Event e;
     double u = std::uniform_real_distribution<double>(0, 1)(rng);
     size_t entity = static_cast<size_t>(static_cast<double>(entities) * u * u);
     e.entity = "customer:ext:" + std::to_string(1000000 + entity);
     e.type = mix[rng() % 12];
     int64_t at = span_us / static_cast<int64_t>(count) * static_cast<int64_t>(i);
     e.ts = t0 + std::chrono::microseconds(at - static_cast<int64_t>(rng() % 120'000'000));
-    e.value = e.type == kPurchase ? static_cast<double>(rng() % 50000) / 100 : 1.0;
+    e.value = e.type == ingest::kPurchase ? static_cast<double>(rng() % 50000) / 100 : 1.0;
     e.key = 1 + rng();
     if (i > 0 && rng() % 100 == 0) e = events[i - 1 - rng() % std::min<size_t>(i, 10)];
     events.push_back(std::move(e));
@@ -85,9 +86,9 @@ int run(size_t entities, size_t count) {
       "stream_bench: %zu entities, %zu events, default windows (1h/1m, 24h/1h, 7d/6h, 30d/1d), "
       "k=10\n",
       entities, count);
-  std::vector<Event> events = make_events(entities, count, t0);
+  std::vector<ingest::Event> events = make_events(entities, count, t0);
   StreamConfig config = StreamConfig::defaults();
-  EventTypeRegistry types;
+  ingest::EventTypeRegistry types;
   FeatureSpec spec(config, types);
   std::vector<double> features(spec.size());
   std::vector<Anomaly> anomalies;
@@ -132,7 +133,7 @@ int run(size_t entities, size_t count) {
     // 2. The same events again, re-keyed and a month later so they apply, now
     //    with the entity's full feature vector extracted after each one (what
     //    live re-scoring needs).
-    for (Event& e : events) {
+    for (ingest::Event& e : events) {
       e.key ^= 0x9e3779b97f4a7c15ULL;
       e.ts += std::chrono::hours(24 * 30);
     }
@@ -174,21 +175,21 @@ int run(size_t entities, size_t count) {
     o.dedupe_capacity = 1;
     StreamState state(*StreamConfig::create(o));
     const int n = 10000;
-    std::vector<Event> batch;
+    std::vector<ingest::Event> batch;
     batch.reserve(static_cast<size_t>(n * with_types));
     uint64_t key = 1;
     for (int i = 0; i < n; ++i) {
       for (int t = 0; t < with_types; ++t) {
-        Event e;
+        ingest::Event e;
         e.entity = "customer:ext:" + std::to_string(1000000 + i);
-        e.type = static_cast<EventTypeId>(t);
+        e.type = static_cast<ingest::EventTypeId>(t);
         e.ts = t0;
         e.key = key++;
         batch.push_back(std::move(e));
       }
     }
     long before = g_live_bytes.load();
-    for (const Event& e : batch) state.apply(e);
+    for (const ingest::Event& e : batch) state.apply(e);
     long held = g_live_bytes.load() - before;
     std::printf(
         "memory/entity, %d type%s %.0f heap bytes per entity (memory_bytes() of one: %zu)\n",

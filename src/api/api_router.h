@@ -11,10 +11,10 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "api/sse_hub.h"
+#include "app/event_ingestor.h"
+#include "app/live_scorer.h"
 #include "core/clock.h"
 #include "decide/decision_service.h"
-#include "ingest/event_ingestor.h"
-#include "models/live_scorer.h"
 #include "store/database.h"
 
 namespace icrm::api {
@@ -31,12 +31,12 @@ struct ApiContext {
   // Largest import upload (the server's ServerOptions::max_upload_bytes).
   std::size_t max_upload_bytes = kDefaultMaxUploadBytes;
   // The behaviour stream (event_routes.h); its routes exist only when set.
-  ingest::EventIngestor* events = nullptr;
+  app::EventIngestor* events = nullptr;
   // The decision stage (decision_routes.h); when none is given the router
   // makes its own, which publishes nothing (serve passes one on its bus).
   std::shared_ptr<decide::DecisionService> decisions;
   // Live lead scoring, reported by GET /api/v1/events/stats; optional.
-  const models::LiveScorer* scorer = nullptr;
+  const app::LiveScorer* scorer = nullptr;
   // GET /api/v1/stream (server-sent events) exists only when set.
   SseHub* live = nullptr;
 };

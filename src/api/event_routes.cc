@@ -15,11 +15,11 @@
 #include "api/limits.h"
 #include "api/problem.h"
 #include "api/resource_routes.h"
-#include "ingest/alert_format.h"
+#include "ingest/event.h"
 #include "ingest/event_reader.h"
 #include "store/alert_store.h"
 #include "store/event_store.h"
-#include "stream/event.h"
+#include "stream/alert_format.h"
 
 namespace icrm::api {
 namespace {
@@ -59,7 +59,7 @@ object event_to_json(const store::LoggedEvent& e) {
   return o;
 }
 
-object report_to_json(const ingest::IngestReport& report) {
+object report_to_json(const app::IngestReport& report) {
   array rejected;
   for (const auto& r : report.rejected) {
     object o{{"index", r.index}, {"reason", r.reason}};
@@ -75,9 +75,9 @@ object report_to_json(const ingest::IngestReport& report) {
 }
 
 // "lead:ext:17" -> "lead:4"; an invalid argument for a malformed or unknown reference.
-Result<std::string> canonical_entity(ingest::EventIngestor& ingestor, std::string_view text) {
+Result<std::string> canonical_entity(app::EventIngestor& ingestor, std::string_view text) {
   std::string ref(text);
-  if (auto s = stream::check_entity_key(ref); !s)
+  if (auto s = ingest::check_entity_key(ref); !s)
     return Error::invalid(s.error().message, "entity");
   auto found = ingestor.resolve_entity(ref);
   if (!found) return found.error();
@@ -94,7 +94,7 @@ struct PageParams {
   int64_t cursor = 0;
 };
 
-Result<PageParams> page_params(const Request& request, ingest::EventIngestor& ingestor,
+Result<PageParams> page_params(const Request& request, app::EventIngestor& ingestor,
                                size_t max_limit) {
   PageParams p;
   if (auto entity = request.query_param("entity")) {
@@ -142,8 +142,8 @@ constexpr const char* kEventTypeSchema =
 
 }  // namespace
 
-void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor& ingestor,
-                      const models::LiveScorer* scorer) {
+void add_event_routes(Router& router, store::Database& db, app::EventIngestor& ingestor,
+                      const app::LiveScorer* scorer) {
   router.add(
       Method::kPost, "/api/v1/events",
       [&ingestor](const Request& request) -> Result<Response> {
@@ -165,11 +165,11 @@ void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor
         auto types = ingestor.types();
         auto parsed = ingest::read_events(request.body, format, *types, ingestor.clock());
         if (!parsed) return parsed.error();
-        std::promise<Result<ingest::IngestReport>> promise;
+        std::promise<Result<app::IngestReport>> promise;
         auto answer = promise.get_future();
         ingestor.ingest(
             std::move(*parsed), std::move(types),
-            [&promise](Result<ingest::IngestReport> r) { promise.set_value(std::move(r)); });
+            [&promise](Result<app::IngestReport> r) { promise.set_value(std::move(r)); });
         auto report = answer.get();
         if (!report) return report.error();
         return Response::json(202, boost::json::serialize(report_to_json(*report)));
@@ -229,7 +229,7 @@ void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor
         if (!caller) return caller.error();
         if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kEvent); !a)
           return a.error();
-        ingest::StreamStats s = ingestor.stats();
+        app::StreamStats s = ingestor.stats();
         object by_type;
         for (const auto& [name, n] : s.by_type) by_type[name] = n;
         object out{{"total", s.total},
@@ -244,7 +244,7 @@ void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor
                 ? boost::json::value(format_timestamp(from_unix_micros(s.watermark_us)))
                 : boost::json::value(nullptr);
         if (scorer != nullptr) {
-          models::LiveScoringStats l = scorer->stats();
+          app::LiveScoringStats l = scorer->stats();
           out["live_scoring"] = object{{"model_id", l.model_id > 0 ? boost::json::value(l.model_id)
                                                                    : boost::json::value(nullptr)},
                                        {"state", l.state},
@@ -285,8 +285,8 @@ void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor
         if (!custom) return custom.error();
         array items;
         auto types = ingestor.types();
-        for (size_t id = 0; id < stream::kBuiltinTypeCount; ++id)
-          items.push_back(object{{"name", types->name(static_cast<stream::EventTypeId>(id))},
+        for (size_t id = 0; id < ingest::kBuiltinTypeCount; ++id)
+          items.push_back(object{{"name", types->name(static_cast<ingest::EventTypeId>(id))},
                                  {"builtin", true},
                                  {"description", ""},
                                  {"created_at", nullptr}});
@@ -314,7 +314,7 @@ void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor
         auto body = parse_json_body(request);
         if (!body) return body.error();
         JsonFields f(*body);
-        auto name = f.string("name", Presence::kRequired, stream::kMaxEventTypeNameBytes);
+        auto name = f.string("name", Presence::kRequired, ingest::kMaxEventTypeNameBytes);
         auto description =
             f.string("description", Presence::kOptional, store::kMaxEventTypeDescriptionBytes);
         if (auto s = f.finish(); !s) return s.error();
@@ -358,7 +358,7 @@ void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor
         auto alerts = store::AlertStore(db).list(filter);
         if (!alerts) return alerts.error();
         array items;
-        for (const auto& a : *alerts) items.push_back(ingest::alert_to_json(a));
+        for (const auto& a : *alerts) items.push_back(stream::alert_to_json(a));
         return page_response(std::move(items), filter.limit,
                              alerts->empty() ? 0 : alerts->back().id);
       },

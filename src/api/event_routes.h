@@ -12,14 +12,14 @@
 // (application/x-ndjson), at most ingest::kMaxEventsPerRequest events. A bad
 // event is rejected on its own, located by its index and field; the others
 // go on. The 202 is sent once the accepted events are durable (committed by
-// the group commit of ingest::EventAppender), so an acknowledged event
+// the group commit of app::EventAppender), so an acknowledged event
 // survives kill -9. A body that cannot be split into events (malformed JSON,
 // one event too many) is refused whole: 400 / 413.
 #pragma once
 
 #include "api/router.h"
-#include "ingest/event_ingestor.h"
-#include "models/live_scorer.h"
+#include "app/event_ingestor.h"
+#include "app/live_scorer.h"
 #include "store/database.h"
 
 namespace icrm::api {
@@ -27,7 +27,7 @@ namespace icrm::api {
 // REQUIRES: db and ingestor outlive the router.
 // `scorer` (optional): live lead scoring, reported under "live_scoring" in
 // the stats.
-void add_event_routes(Router& router, store::Database& db, ingest::EventIngestor& ingestor,
-                      const models::LiveScorer* scorer = nullptr);
+void add_event_routes(Router& router, store::Database& db, app::EventIngestor& ingestor,
+                      const app::LiveScorer* scorer = nullptr);
 
 }  // namespace icrm::api

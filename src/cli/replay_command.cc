@@ -4,11 +4,11 @@
 #include <iostream>
 #include <memory>
 
+#include "app/event_file_replay.h"
+#include "app/event_ingestor.h"
 #include "cli/command.h"
 #include "core/clock.h"
 #include "core/event_bus.h"
-#include "ingest/event_file_replay.h"
-#include "ingest/event_ingestor.h"
 #include "store/database.h"
 
 namespace icrm::cli {
@@ -25,7 +25,7 @@ struct ReplayArgs {
 };
 
 int run(const ReplayArgs& a) {
-  ingest::FileReplayOptions o;
+  app::FileReplayOptions o;
   o.path = a.file;
   if (a.speed != "max") {
     try {
@@ -41,9 +41,9 @@ int run(const ReplayArgs& a) {
   auto migrated = (*db)->migrate();
   if (!migrated) return report(migrated.error());
   EventBus bus;
-  ingest::IngestorOptions options;
+  app::IngestorOptions options;
   options.resolver.accept_visitors = a.accept_visitors;
-  auto ingestor = ingest::EventIngestor::start(**db, SystemClock::instance(), bus, options);
+  auto ingestor = app::EventIngestor::start(**db, SystemClock::instance(), bus, options);
   if (!ingestor) return report(ingestor.error());
   uint64_t echoed = 0;
   o.rejected = [&echoed](uint64_t line, const std::string& field, const std::string& reason) {
@@ -51,7 +51,7 @@ int run(const ReplayArgs& a) {
       std::cerr << "rejected: line " << line << (field.empty() ? "" : " (" + field + ")") << ": "
                 << reason << "\n";
   };
-  auto summary = ingest::replay_event_file(**ingestor, o);
+  auto summary = app::replay_event_file(**ingestor, o);
   if (echoed > kMaxEchoedRejections)
     std::cerr << "... " << (echoed - kMaxEchoedRejections) << " more rejected line(s)\n";
   if (!summary) return report(summary.error());

@@ -13,15 +13,15 @@
 #include "api/limits.h"
 #include "api/metrics.h"
 #include "api/sse_hub.h"
+#include "app/event_ingestor.h"
+#include "app/kafka_source.h"
+#include "app/live_scorer.h"
 #include "cli/command.h"
 #include "core/clock.h"
 #include "core/event_bus.h"
 #include "decide/decision_service.h"
 #include "decide/outcome_sweeper.h"
 #include "decide/score_subscriber.h"
-#include "ingest/event_ingestor.h"
-#include "ingest/kafka_source.h"
-#include "models/live_scorer.h"
 #include "notify/http_poster.h"
 #include "notify/webhook_worker.h"
 #include "store/database.h"
@@ -54,8 +54,8 @@ struct ServeOptions {
   api::ServerOptions server;
   std::string web_dir = "web/dist";
   bool accept_visitors = false;
-  ingest::KafkaOptions kafka;  // consumed only when kafka.brokers is set
-  double score_interval_s = std::chrono::duration<double>(models::kDefaultScoreInterval).count();
+  app::KafkaOptions kafka;  // consumed only when kafka.brokers is set
+  double score_interval_s = std::chrono::duration<double>(app::kDefaultScoreInterval).count();
   api::SseOptions sse;
   int64_t sse_heartbeat_ms = api::kDefaultSseHeartbeat.count();
   int64_t outcome_sweep_s = decide::OutcomeSweepOptions{}.interval.count();
@@ -129,16 +129,16 @@ int serve(const ServeOptions& o) {
   // first request is served.
   EventBus bus;
   // Live lead scoring follows the stream; the SSE hub serves the bus.
-  models::LiveScoringOptions scoring;
+  app::LiveScoringOptions scoring;
   scoring.min_interval = std::chrono::microseconds(static_cast<int64_t>(o.score_interval_s * 1e6));
-  models::LiveScorer scorer(db, SystemClock::instance(), bus, scoring);
+  app::LiveScorer scorer(db, SystemClock::instance(), bus, scoring);
   api::SseOptions sse = o.sse;
   sse.heartbeat = std::chrono::milliseconds(o.sse_heartbeat_ms);
   api::SseHub live(bus, SystemClock::instance(), sse);
-  ingest::IngestorOptions stream_options;
+  app::IngestorOptions stream_options;
   stream_options.resolver.accept_visitors = o.accept_visitors;
   stream_options.observer = &scorer;
-  auto events = ingest::EventIngestor::start(db, SystemClock::instance(), bus, stream_options);
+  auto events = app::EventIngestor::start(db, SystemClock::instance(), bus, stream_options);
   if (!events) return report(events.error());
   // The decision stage: decisions publish on the bus (the SSE stream and
   // webhooks forward them); every lead re-scored live gets a decision unless
@@ -153,7 +153,7 @@ int serve(const ServeOptions& o) {
   outcome_sweeper.start();
   std::unique_ptr<ingest::EventSource> kafka;
   if (!o.kafka.brokers.empty() || !o.kafka.topic.empty()) {
-    auto started_kafka = ingest::start_kafka_source(o.kafka, **events);
+    auto started_kafka = app::start_kafka_source(o.kafka, **events);
     if (!started_kafka) return report(started_kafka.error());
     kafka = std::move(*started_kafka);
     add_kafka_metrics(metrics, *kafka);
@@ -254,7 +254,7 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--kafka-max-message", o->kafka.max_message_bytes,
                   "Largest message in bytes; a larger one is logged and skipped")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, ingest::kMaxKafkaMessageBytes))
+      ->check(CLI::Range(std::size_t{1}, app::kMaxKafkaMessageBytes))
       ->group(kafka_group);
   cmd->footer(kKafkaHelp);
   cmd->callback([o] {

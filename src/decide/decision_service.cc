@@ -10,10 +10,10 @@
 #include <limits>
 
 #include "decide/working_hours.h"
+#include "ingest/event_type.h"
 #include "store/activity_store.h"
 #include "store/lead_store.h"
 #include "store/score_store.h"
-#include "stream/event_type.h"
 
 namespace icrm::decide {
 
@@ -329,15 +329,15 @@ Result<std::vector<double>> DecisionService::lead_features(const store::Lead& le
   std::optional<Timestamp> last;
   for (const auto& a : *events) {
     const int n = static_cast<int>(std::min<int64_t>(a.count, std::numeric_limits<int>::max()));
-    if (a.type == stream::kBuiltinTypeNames[stream::kPageView])
+    if (a.type == ingest::kBuiltinTypeNames[ingest::kPageView])
       s.page_views = n;
-    else if (a.type == stream::kBuiltinTypeNames[stream::kEmailOpen])
+    else if (a.type == ingest::kBuiltinTypeNames[ingest::kEmailOpen])
       s.email_opens = n;
-    else if (a.type == stream::kBuiltinTypeNames[stream::kEmailClick])
+    else if (a.type == ingest::kBuiltinTypeNames[ingest::kEmailClick])
       s.email_clicks = n;
-    else if (a.type == stream::kBuiltinTypeNames[stream::kFormSubmit])
+    else if (a.type == ingest::kBuiltinTypeNames[ingest::kFormSubmit])
       s.form_submits = n;
-    else if (a.type == stream::kBuiltinTypeNames[stream::kMeeting])
+    else if (a.type == ingest::kBuiltinTypeNames[ingest::kMeeting])
       s.meetings = n;
     if (!last || a.last > *last) last = a.last;
   }

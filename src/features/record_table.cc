@@ -9,7 +9,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "ingest/event_replay.h"
+#include "ingest/logged_event.h"
 #include "store/customer_store.h"
 #include "store/event_store.h"
 #include "store/lead_store.h"
@@ -285,9 +285,9 @@ struct AsOf {
 
 // The events of these records, each renamed to its record's canonical key.
 struct LoadedEvents {
-  stream::EventTypeRegistry types;
-  std::vector<stream::Event> events;
-  std::set<stream::EventTypeId> seen;
+  ingest::EventTypeRegistry types;
+  std::vector<ingest::Event> events;
+  std::set<ingest::EventTypeId> seen;
   std::size_t skipped = 0;
 };
 
@@ -338,7 +338,7 @@ Result<LoadedEvents> load_events(store::Database& db, const RecordTableOptions& 
   }
   // Event-time order, for the one pass event_features() makes.
   std::stable_sort(out.events.begin(), out.events.end(),
-                   [](const stream::Event& a, const stream::Event& b) { return a.ts < b.ts; });
+                   [](const ingest::Event& a, const ingest::Event& b) { return a.ts < b.ts; });
   return out;
 }
 
@@ -355,7 +355,7 @@ EventFeatures event_features(const RecordTableOptions& o, const LoadedEvents& lo
   for (std::size_t j = 0; j < spec.size(); ++j) {
     const std::string& name = spec.names()[j];
     bool take = o.columns.empty()
-                    ? loaded.seen.count(static_cast<stream::EventTypeId>(j / spec.per_type())) > 0
+                    ? loaded.seen.count(static_cast<ingest::EventTypeId>(j / spec.per_type())) > 0
                     : wanted.count(name) > 0;
     if (take) {
       picked.push_back(j);

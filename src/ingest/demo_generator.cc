@@ -10,10 +10,10 @@
 
 #include "core/random.h"
 #include "core/time.h"
-#include "ingest/event_replay.h"
+#include "ingest/event.h"
+#include "ingest/logged_event.h"
 #include "ingest/value_coercion.h"
 #include "store/bulk_writer.h"
-#include "stream/event.h"
 
 namespace icrm::ingest {
 namespace {
@@ -543,7 +543,7 @@ Status Demo::leads(std::ofstream& truth) {
 Status Demo::write_events() {
   std::stable_sort(events_.begin(), events_.end(),
                    [](const PendingEvent& a, const PendingEvent& b) { return a.ts < b.ts; });
-  stream::EventTypeRegistry types;
+  ingest::EventTypeRegistry types;
   ManualClock clock(end_);
   std::vector<store::LoggedEvent> rows;
   rows.reserve(std::min<std::size_t>(events_.size(), 10000));
@@ -554,14 +554,14 @@ Status Demo::write_events() {
     return st;
   };
   for (PendingEvent& e : events_) {
-    stream::EventInput in;
+    ingest::EventInput in;
     in.id = std::move(e.id);
     in.entity = std::move(e.entity);
     in.type = e.type;
     in.ts = format_timestamp(e.ts);
     in.value = e.value;
     in.attrs = std::move(e.attrs);
-    auto valid = stream::validate_event(in, types, clock);
+    auto valid = ingest::validate_event(in, types, clock);
     if (!valid) return Error::internal("demo event invalid: " + valid.error().to_string());
     rows.push_back(to_logged_event(*valid, types, e.ts, false));
     if (rows.size() == 10000)

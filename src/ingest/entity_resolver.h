@@ -39,7 +39,7 @@ class EntityResolver {
 
   // Rewrites each reference to its canonical key in place and returns, per
   // reference, whether it names an existing record (or an allowed visitor).
-  // REQUIRES: each passed stream::check_entity_key. Errors: the database.
+  // REQUIRES: each passed ingest::check_entity_key. Errors: the database.
   Result<std::vector<bool>> resolve(std::span<std::string* const> entities);
 
   size_t cached() const;

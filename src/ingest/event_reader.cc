@@ -38,7 +38,7 @@ Error wrong_type(std::string_view field, std::string_view expected) {
 }
 
 // Validates one item of the input into `out`, or records why not.
-void read_item(const json::value& item, size_t index, const stream::EventTypeRegistry& types,
+void read_item(const json::value& item, size_t index, const ingest::EventTypeRegistry& types,
                const Clock& clock, ParsedEvents& out) {
   if (!item.is_object()) {
     out.rejected.push_back({index, "", "an event must be a JSON object"});
@@ -67,9 +67,9 @@ bool blank(std::string_view line) {
 
 }  // namespace
 
-Result<stream::Event> read_event(const json::object& object, const stream::EventTypeRegistry& types,
+Result<ingest::Event> read_event(const json::object& object, const ingest::EventTypeRegistry& types,
                                  const Clock& clock) {
-  stream::EventFields f;
+  ingest::EventFields f;
   char id_digits[24];
   std::string attrs;
   for (const auto& [key, v] : object) {
@@ -109,11 +109,11 @@ Result<stream::Event> read_event(const json::object& object, const stream::Event
   if (f.entity.empty() && !object.contains("entity"))
     return Error::invalid("entity is required", "entity");
   if (f.type.empty() && !object.contains("type")) return Error::invalid("type is required", "type");
-  return stream::validate_event(f, types, clock);
+  return ingest::validate_event(f, types, clock);
 }
 
 Result<ParsedEvents> read_events(std::string_view body, EventBodyFormat format,
-                                 const stream::EventTypeRegistry& types, const Clock& clock,
+                                 const ingest::EventTypeRegistry& types, const Clock& clock,
                                  size_t max_events) {
   ParsedEvents out;
   // One arena for the whole body's DOM: a few large allocations, not one per value.

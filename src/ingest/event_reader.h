@@ -17,8 +17,8 @@
 
 #include "core/clock.h"
 #include "core/result.h"
-#include "stream/event.h"
-#include "stream/event_type.h"
+#include "ingest/event.h"
+#include "ingest/event_type.h"
 
 namespace icrm::ingest {
 
@@ -35,7 +35,7 @@ struct EventRejection {
 };
 
 struct ParsedEvents {
-  std::vector<stream::Event> events;  // the valid ones, in input order
+  std::vector<ingest::Event> events;  // the valid ones, in input order
   std::vector<size_t> positions;      // events[i] was input item positions[i]
   std::vector<EventRejection> rejected;
   size_t received = 0;  // items in the input
@@ -46,11 +46,11 @@ enum class EventBodyFormat { kJsonArray, kNdjson };
 // Errors (the whole input): invalid_argument for JSON that cannot be split
 // into items (with the byte offset), too_large past `max_events` items.
 Result<ParsedEvents> read_events(std::string_view body, EventBodyFormat format,
-                                 const stream::EventTypeRegistry& types, const Clock& clock,
+                                 const ingest::EventTypeRegistry& types, const Clock& clock,
                                  size_t max_events = kMaxEventsPerRequest);
 
 // One event from a parsed JSON object; the Error's field names the culprit.
-Result<stream::Event> read_event(const boost::json::object& object,
-                                 const stream::EventTypeRegistry& types, const Clock& clock);
+Result<ingest::Event> read_event(const boost::json::object& object,
+                                 const ingest::EventTypeRegistry& types, const Clock& clock);
 
 }  // namespace icrm::ingest

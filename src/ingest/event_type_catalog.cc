@@ -6,7 +6,7 @@ Result<std::unique_ptr<EventTypeCatalog>> EventTypeCatalog::load(store::Database
   store::EventTypeStore store(db);
   auto stored = store.list();
   if (!stored) return stored.error();
-  auto registry = std::make_shared<stream::EventTypeRegistry>();
+  auto registry = std::make_shared<ingest::EventTypeRegistry>();
   for (const store::EventTypeRecord& t : *stored) {
     auto id = registry->register_type(t.name);
     if (!id) {
@@ -17,7 +17,7 @@ Result<std::unique_ptr<EventTypeCatalog>> EventTypeCatalog::load(store::Database
   return std::unique_ptr<EventTypeCatalog>(new EventTypeCatalog(db, std::move(registry)));
 }
 
-std::shared_ptr<const stream::EventTypeRegistry> EventTypeCatalog::snapshot() const {
+std::shared_ptr<const ingest::EventTypeRegistry> EventTypeCatalog::snapshot() const {
   std::lock_guard lock(snapshot_mutex_);
   return registry_;
 }
@@ -31,7 +31,7 @@ Result<store::EventTypeRecord> EventTypeCatalog::register_type(const std::string
   if (current->find(name)) {
     return Error::conflict("event type '" + name + "' already exists", "name");
   }
-  auto next = std::make_shared<stream::EventTypeRegistry>(*current);
+  auto next = std::make_shared<ingest::EventTypeRegistry>(*current);
   auto id = next->register_type(name);
   if (!id) {
     Error e = id.error();

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "core/result.h"
+#include "ingest/event_type.h"
 #include "store/database.h"
 #include "store/event_type_store.h"
-#include "stream/event_type.h"
 
 namespace icrm::ingest {
 
@@ -25,10 +25,10 @@ class EventTypeCatalog {
   // Loads the registered types in registration order.
   static Result<std::unique_ptr<EventTypeCatalog>> load(store::Database& db);
 
-  std::shared_ptr<const stream::EventTypeRegistry> snapshot() const;
+  std::shared_ptr<const ingest::EventTypeRegistry> snapshot() const;
 
   // Registers a custom type: the name rule and the kMaxEventTypes bound of
-  // stream::EventTypeRegistry, then stored. A conflict when the name exists
+  // ingest::EventTypeRegistry, then stored. A conflict when the name exists
   // (built in or registered).
   Result<store::EventTypeRecord> register_type(const std::string& name,
                                                const std::string& description,
@@ -37,13 +37,13 @@ class EventTypeCatalog {
   Result<std::vector<store::EventTypeRecord>> custom_types();
 
  private:
-  EventTypeCatalog(store::Database& db, std::shared_ptr<const stream::EventTypeRegistry> registry)
+  EventTypeCatalog(store::Database& db, std::shared_ptr<const ingest::EventTypeRegistry> registry)
       : store_(db), registry_(std::move(registry)) {}
 
   store::EventTypeStore store_;
   std::mutex register_mutex_;  // serialises registrations
   mutable std::mutex snapshot_mutex_;
-  std::shared_ptr<const stream::EventTypeRegistry> registry_;  // GUARDED_BY(snapshot_mutex_)
+  std::shared_ptr<const ingest::EventTypeRegistry> registry_;  // GUARDED_BY(snapshot_mutex_)
 };
 
 }  // namespace icrm::ingest

@@ -31,7 +31,7 @@ class EventTypeStore {
   // Oldest first.
   Result<std::vector<EventTypeRecord>> list();
   // Stores a new type; a conflict when the name exists. The name is checked
-  // by the caller (stream::EventTypeRegistry owns the naming rule).
+  // by the caller (ingest::EventTypeRegistry owns the naming rule).
   Result<EventTypeRecord> create(const std::string& name, const std::string& description,
                                  std::optional<int64_t> created_by, Timestamp at);
 

@@ -19,7 +19,7 @@
 #include <string_view>
 
 #include "core/time.h"
-#include "stream/event_type.h"
+#include "ingest/event_type.h"
 
 namespace icrm::stream {
 
@@ -33,11 +33,11 @@ std::string_view anomaly_kind_name(AnomalyKind kind);
 
 struct Anomaly {
   AnomalyKind kind = AnomalyKind::kEntityBurst;
-  std::string entity;               // empty for whole-stream anomalies
-  std::optional<EventTypeId> type;  // empty for whole-stream anomalies
-  double expected = 0;              // mu
-  double seen = 0;                  // x
-  double sigma = 0;                 // the sigma the rule used (after its floor)
+  std::string entity;                       // empty for whole-stream anomalies
+  std::optional<ingest::EventTypeId> type;  // empty for whole-stream anomalies
+  double expected = 0;                      // mu
+  double seen = 0;                          // x
+  double sigma = 0;                         // the sigma the rule used (after its floor)
   Timestamp at{};
 };
 

@@ -132,14 +132,14 @@ void add_to_windows(const StreamConfig& config, TypeState& s, int64_t ts_us, int
 
 }  // namespace
 
-const TypeState* EntityState::find(EventTypeId type) const {
+const TypeState* EntityState::find(ingest::EventTypeId type) const {
   for (const TypeState& t : types) {
     if (t.type == type) return &t;
   }
   return nullptr;
 }
 
-TypeState* EntityState::find(EventTypeId type) {
+TypeState* EntityState::find(ingest::EventTypeId type) {
   for (TypeState& t : types) {
     if (t.type == type) return &t;
   }
@@ -156,7 +156,7 @@ size_t memory_bytes(const EntityState& entity) {
   return bytes;
 }
 
-TypeState make_type_state(const StreamConfig& config, EventTypeId type) {
+TypeState make_type_state(const StreamConfig& config, ingest::EventTypeId type) {
   TypeState s;
   s.type = type;
   return s;
@@ -171,7 +171,7 @@ Findings apply_to_type(const StreamConfig& config, TypeState& s, int64_t ts_us,
   add_recent(config, s, ts_us, key, value_micros);
 
   // Value rule, against the statistics before this value.
-  const double x = static_cast<double>(value_micros) / static_cast<double>(kValueScale);
+  const double x = static_cast<double>(value_micros) / static_cast<double>(ingest::kValueScale);
   if (s.values.n >= config.min_history()) {
     double sigma =
         std::max(s.values.sigma(), config.value_min_sigma_fraction() * std::fabs(s.values.mean));
@@ -223,7 +223,7 @@ WindowValue window_value_in_bucket(const StreamConfig& config, const TypeState& 
       ++v.count;
       sum += r->value_micros;
     }
-    v.sum = static_cast<double>(sum) / static_cast<double>(kValueScale);
+    v.sum = static_cast<double>(sum) / static_cast<double>(ingest::kValueScale);
     return v;
   }
   const WindowTotals& totals = s.windows[w];
@@ -247,7 +247,7 @@ WindowValue window_value_in_bucket(const StreamConfig& config, const TypeState& 
       if (++i_slot == buckets) i_slot = 0;
     }
   }
-  return {count, static_cast<double>(sum) / static_cast<double>(kValueScale)};
+  return {count, static_cast<double>(sum) / static_cast<double>(ingest::kValueScale)};
 }
 
 WindowValue window_value(const StreamConfig& config, const TypeState& s, size_t w, Timestamp t) {
@@ -264,7 +264,7 @@ double recency_seconds(const StreamConfig& config, const TypeState* s, Timestamp
 
 double moving_average(const TypeState* s) {
   if (s == nullptr || s->recent.empty()) return 0;
-  return static_cast<double>(s->recent_sum) / static_cast<double>(kValueScale) /
+  return static_cast<double>(s->recent_sum) / static_cast<double>(ingest::kValueScale) /
          static_cast<double>(s->recent.size());
 }
 

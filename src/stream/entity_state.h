@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "core/time.h"
+#include "ingest/event.h"
+#include "ingest/event_type.h"
 #include "stream/anomaly.h"
-#include "stream/event.h"
-#include "stream/event_type.h"
 #include "stream/stream_config.h"
 
 namespace icrm::stream {
@@ -71,7 +71,7 @@ struct RawValue {
 inline constexpr size_t kSparseEventLimit = 16;
 
 struct TypeState {
-  EventTypeId type = kPageView;
+  ingest::EventTypeId type = ingest::kPageView;
   std::vector<RawValue> raw;  // sparse: events by ts; empty once dense
   // Dense: all windows' rings back to back in one array; window w starts at
   // config.bucket_offset(w) and bucket index i lives at slot i mod config.buckets(w).
@@ -97,8 +97,8 @@ struct TypeState {
 
 struct EntityState {
   std::vector<TypeState> types;  // in order of first appearance
-  const TypeState* find(EventTypeId type) const;
-  TypeState* find(EventTypeId type);
+  const TypeState* find(ingest::EventTypeId type) const;
+  TypeState* find(ingest::EventTypeId type);
   bool operator==(const EntityState&) const = default;
 };
 
@@ -106,7 +106,7 @@ struct EntityState {
 size_t memory_bytes(const EntityState& entity);
 
 // An empty (sparse) TypeState.
-TypeState make_type_state(const StreamConfig& config, EventTypeId type);
+TypeState make_type_state(const StreamConfig& config, ingest::EventTypeId type);
 
 // What one update found for the anomaly rule (at most a burst and a value outlier).
 struct Finding {

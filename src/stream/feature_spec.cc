@@ -8,14 +8,14 @@
 
 namespace icrm::stream {
 
-FeatureSpec::FeatureSpec(StreamConfig config, const EventTypeRegistry& types)
+FeatureSpec::FeatureSpec(StreamConfig config, const ingest::EventTypeRegistry& types)
     : config_(std::move(config)),
       type_count_(types.size()),
       per_type_(2 * config_.window_count() + 4) {
   names_.reserve(type_count_ * per_type_);
   const std::string k = std::to_string(config_.moving_average_k());
   for (size_t t = 0; t < type_count_; ++t) {
-    std::string type(types.name(static_cast<EventTypeId>(t)));
+    std::string type(types.name(static_cast<ingest::EventTypeId>(t)));
     for (const WindowSpec& w : config_.windows()) names_.push_back("counts_" + w.name + "_" + type);
     for (const WindowSpec& w : config_.windows()) names_.push_back("sum_" + w.name + "_" + type);
     names_.push_back("recency_" + type + "_s");
@@ -64,14 +64,14 @@ void FeatureSpec::extract(const EntityState* entity, Timestamp t, std::span<doub
   }
 }
 
-std::vector<double> features_as_of(const FeatureSpec& spec, std::span<const Event> events,
+std::vector<double> features_as_of(const FeatureSpec& spec, std::span<const ingest::Event> events,
                                    std::string_view entity, Timestamp t) {
   // Only this entity's events matter to its features, but lateness is judged
   // against the whole stream's watermark, so every event before t is replayed.
   StreamOptions options = spec.config().options();
   options.dedupe_capacity = std::min<size_t>(options.dedupe_capacity, events.size() + 1);
   StreamState state(*StreamConfig::create(std::move(options)));
-  for (const Event& e : events) {
+  for (const ingest::Event& e : events) {
     if (e.ts < t) state.apply(e);
   }
   std::vector<double> out(spec.size());

@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "core/time.h"
+#include "ingest/event.h"
+#include "ingest/event_type.h"
 #include "stream/entity_state.h"
-#include "stream/event.h"
-#include "stream/event_type.h"
 #include "stream/stream_config.h"
 
 namespace icrm::stream {
@@ -33,7 +33,7 @@ namespace icrm::stream {
 class FeatureSpec {
  public:
   // Covers every type registered in `types` at this moment.
-  FeatureSpec(StreamConfig config, const EventTypeRegistry& types);
+  FeatureSpec(StreamConfig config, const ingest::EventTypeRegistry& types);
 
   const std::vector<std::string>& names() const { return names_; }
   size_t size() const { return names_.size(); }
@@ -61,7 +61,7 @@ class FeatureSpec {
 // fresh state only the events with ts < t (all entities' — lateness is judged
 // against the stream's watermark, as it was live). Nothing from t or after
 // can leak into a training row. Cost: one pass over `events`.
-std::vector<double> features_as_of(const FeatureSpec& spec, std::span<const Event> events,
+std::vector<double> features_as_of(const FeatureSpec& spec, std::span<const ingest::Event> events,
                                    std::string_view entity, Timestamp t);
 
 }  // namespace icrm::stream

@@ -8,8 +8,8 @@ StreamState::StreamState(StreamConfig config)
     : config_(std::move(config)),
       admission_(config_.allowed_lateness(), config_.dedupe_capacity()) {}
 
-ApplyOutcome StreamState::apply(const Event& event, std::vector<Anomaly>* anomalies) {
-  if (event.type >= kMaxEventTypes) return ApplyOutcome::kInvalidType;
+ApplyOutcome StreamState::apply(const ingest::Event& event, std::vector<Anomaly>* anomalies) {
+  if (event.type >= ingest::kMaxEventTypes) return ApplyOutcome::kInvalidType;
   const int64_t ts_us = to_unix_micros(event.ts);
   switch (admission_.admit(event.key, ts_us)) {
     case ApplyOutcome::kDuplicate:
@@ -32,7 +32,7 @@ ApplyOutcome StreamState::apply(const Event& event, std::vector<Anomaly>* anomal
   }
 
   Findings found =
-      apply_to_type(config_, *type_state, ts_us, to_value_micros(event.value), event.key);
+      apply_to_type(config_, *type_state, ts_us, ingest::to_value_micros(event.value), event.key);
   if (anomalies != nullptr) {
     for (int i = 0; i < found.size; ++i) {
       const Finding& f = found.items[i];

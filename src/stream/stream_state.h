@@ -18,11 +18,11 @@
 #include <vector>
 
 #include "core/time.h"
+#include "ingest/event.h"
 #include "stream/admission.h"
 #include "stream/anomaly.h"
 #include "stream/dedupe_set.h"
 #include "stream/entity_state.h"
-#include "stream/event.h"
 #include "stream/stream_config.h"
 
 namespace icrm::stream {
@@ -41,7 +41,7 @@ class StreamState {
   // Applies one validated event. Anomalies the per-entity rule finds are
   // appended to *anomalies when given. Allocation-free once the entity and
   // its type have been seen (and *anomalies has room).
-  ApplyOutcome apply(const Event& event, std::vector<Anomaly>* anomalies = nullptr);
+  ApplyOutcome apply(const ingest::Event& event, std::vector<Anomaly>* anomalies = nullptr);
 
   // nullptr when the entity has no applied event.
   const EntityState* entity(std::string_view key) const;

@@ -40,7 +40,7 @@ void ApiTest::SetUp() {
   if (IsSkipped() || HasFatalFailure()) return;
   api::auth::AuthConfig config;
   config.password_cost = api::auth::PasswordCost::minimum();
-  auto events = ingest::EventIngestor::start(db(), clock_, bus_);
+  auto events = app::EventIngestor::start(db(), clock_, bus_);
   ASSERT_TRUE(events.ok()) << events.error().to_string();
   events_ = std::move(*events);
   live_ = std::make_unique<api::SseHub>(bus_, clock_);

@@ -14,9 +14,9 @@
 
 #include "api/api_router.h"
 #include "api/auth/authenticator.h"
+#include "app/event_ingestor.h"
 #include "core/clock.h"
 #include "core/event_bus.h"
-#include "ingest/event_ingestor.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::testing {
@@ -57,7 +57,7 @@ class ApiTest : public StoreTest {
   const std::string& token(Principal p) const { return tokens_.at(p); }
   api::Router& router() { return *router_; }
   ManualClock& clock() { return clock_; }
-  ingest::EventIngestor& events() { return *events_; }
+  app::EventIngestor& events() { return *events_; }
   EventBus& bus() { return bus_; }
   api::SseHub& live() { return *live_; }
 
@@ -78,8 +78,8 @@ class ApiTest : public StoreTest {
                      std::chrono::hours(9)};
   api::Metrics metrics_;
   EventBus bus_;
-  std::unique_ptr<ingest::EventIngestor> events_;  // before router_: outlives it
-  std::unique_ptr<api::SseHub> live_;              // GET /api/v1/stream
+  std::unique_ptr<app::EventIngestor> events_;  // before router_: outlives it
+  std::unique_ptr<api::SseHub> live_;           // GET /api/v1/stream
   std::unique_ptr<api::Router> router_;
   std::map<Principal, int64_t> user_ids_;
   std::map<Principal, std::string> tokens_;

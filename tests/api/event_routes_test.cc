@@ -9,9 +9,9 @@
 
 #include <string>
 
+#include "ingest/event.h"
 #include "ingest/event_reader.h"
 #include "store/event_store.h"
-#include "stream/event.h"
 #include "tests/api/api_fixture.h"
 
 namespace icrm::api {
@@ -58,10 +58,10 @@ class EventRoutesTest : public testing::ApiTest {
 };
 
 TEST_P(EventRoutesTest, EveryKindOfBadEventIsRejectedAloneAndTheRestStored) {
-  std::string too_long_entity = "lead:ext:" + std::string(stream::kMaxEntityBytes - 8, 'x');
-  std::string big_attrs = R"(,"attrs":{"k":")" + std::string(stream::kMaxAttrsBytes, 'a') + "\"}";
+  std::string too_long_entity = "lead:ext:" + std::string(ingest::kMaxEntityBytes - 8, 'x');
+  std::string big_attrs = R"(,"attrs":{"k":")" + std::string(ingest::kMaxAttrsBytes, 'a') + "\"}";
   std::string many_keys = R"(,"attrs":{)";
-  for (size_t i = 0; i <= stream::kMaxAttrKeys; ++i)
+  for (size_t i = 0; i <= ingest::kMaxAttrKeys; ++i)
     many_keys += (i ? "," : "") + ("\"k" + std::to_string(i) + "\":1");
   many_keys += "}";
   std::string body =
@@ -78,7 +78,7 @@ TEST_P(EventRoutesTest, EveryKindOfBadEventIsRejectedAloneAndTheRestStored) {
       event(lead(), "page_view", "2026-11-23T09:00:00") + "," +       // 10 no zone
       event(lead(), "page_view", at(-50), R"(,"valeu":3)") + "," +    // 11 unknown field
       event(lead(), "page_view", at(-50),
-            R"(,"id":")" + std::string(stream::kMaxEventIdBytes + 1, 'i') + "\"") +
+            R"(,"id":")" + std::string(ingest::kMaxEventIdBytes + 1, 'i') + "\"") +
       "," +                                           // 12 id too long
       R"("not an object")" + "," +                    // 13 not an object
       event("lead", "page_view", at(-50)) + "," +     // 14 malformed reference
@@ -226,7 +226,7 @@ TEST_P(EventRoutesTest, AnAdminRegistersACustomTypeAndItIsAcceptedAtOnce) {
   EXPECT_EQ(post(Principal::kAdmin, "/api/v1/event-types", R"({"name":"page_view"})").status, 409);
   EXPECT_EQ(post(Principal::kAdmin, "/api/v1/event-types", R"({"name":"Bad Name"})").status, 400);
   EXPECT_EQ(post(Principal::kAdmin, "/api/v1/event-types",
-                 R"({"name":")" + std::string(stream::kMaxEventTypeNameBytes + 1, 'a') + "\"}")
+                 R"({"name":")" + std::string(ingest::kMaxEventTypeNameBytes + 1, 'a') + "\"}")
                 .status,
             400);
   EXPECT_EQ(post(Principal::kManager, "/api/v1/event-types", R"({"name":"other"})").status, 403);
@@ -235,7 +235,7 @@ TEST_P(EventRoutesTest, AnAdminRegistersACustomTypeAndItIsAcceptedAtOnce) {
   EXPECT_EQ(json(r).at("accepted").as_int64(), 1);
   auto list = json(get(Principal::kRep, "/api/v1/event-types"));
   const auto& types = list.at("items").as_array();
-  ASSERT_EQ(types.size(), stream::kBuiltinTypeCount + 1);
+  ASSERT_EQ(types.size(), ingest::kBuiltinTypeCount + 1);
   EXPECT_EQ(types.back().as_object().at("name").as_string(), "webinar");
   EXPECT_FALSE(types.back().as_object().at("builtin").as_bool());
 }

@@ -6,9 +6,9 @@
 
 #include <cmath>
 
-#include "ingest/event_replay.h"
 #include "ingest/exporter.h"
 #include "store/event_store.h"
+#include "stream/log_replay.h"
 #include "stream/stream_state.h"
 #include "tests/ingest/import_test_util.h"
 #include "tests/support/test_database.h"
@@ -178,9 +178,9 @@ TEST_P(DemoTest, BehaviourEventsPrecedeTheOutcomeAndCarryItsSignal) {
   EXPECT_GT(answer_hours("churned"), answer_hours("active"));
   // The log is in time order, so a replay applies every event (none too late).
   store::EventStore log(db());
-  stream::EventTypeRegistry types;
+  ingest::EventTypeRegistry types;
   stream::StreamState state(stream::StreamConfig::defaults());
-  auto replayed = replay_event_log(log, types, state);
+  auto replayed = stream::replay_event_log(log, types, state);
   ASSERT_TRUE(replayed) << replayed.error().to_string();
   EXPECT_EQ(replayed->rows, static_cast<int64_t>(counts->events));
   EXPECT_EQ(replayed->applied, replayed->rows);

@@ -167,7 +167,9 @@ TEST_P(EventStoreTest, ADeferredWriterNamesTheWalToSyncAndHandsBackAFullConnecti
     }
   }
   // The sync handle outlives its writer.
-  if (wal) EXPECT_TRUE(wal->sync().ok());
+  if (wal) {
+    EXPECT_TRUE(wal->sync().ok());
+  }
   EXPECT_EQ(*EventStore(db()).count(), 1);
   if (!sqlite) return;
   // Every pooled connection (the writer's among them) is back at FULL.

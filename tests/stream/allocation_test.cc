@@ -28,18 +28,18 @@ namespace {
 
 TEST(AllocationTest, SteadyStateApplyAndExtractAllocateNothing) {
   StreamState state(StreamConfig::defaults());
-  EventTypeRegistry types;
+  ingest::EventTypeRegistry types;
   FeatureSpec spec(StreamConfig::defaults(), types);
   StreamMonitor monitor = *StreamMonitor::create(MonitorOptions{});
   std::vector<double> features(spec.size());
   std::vector<Anomaly> anomalies;
   anomalies.reserve(1024);
-  std::vector<Event> events;
+  std::vector<ingest::Event> events;
   Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
   for (uint64_t i = 0; i < 200000; ++i) {
-    Event e;
+    ingest::Event e;
     e.entity = "customer:ext:" + std::to_string(100000 + i % 200);  // past the SSO length
-    e.type = static_cast<EventTypeId>(i % kBuiltinTypeCount);
+    e.type = static_cast<ingest::EventTypeId>(i % ingest::kBuiltinTypeCount);
     e.ts = t0 + std::chrono::milliseconds(static_cast<int64_t>(i) * 500);
     e.value = static_cast<double>(i % 97);
     e.key = i + 1;
@@ -63,16 +63,16 @@ TEST(AllocationTest, SteadyStateApplyAndExtractAllocateNothing) {
 
 TEST(AllocationTest, SteadyStateSparseTypesAllocateNothing) {
   StreamState state(StreamConfig::defaults());
-  EventTypeRegistry types;
+  ingest::EventTypeRegistry types;
   FeatureSpec spec(StreamConfig::defaults(), types);
   std::vector<double> features(spec.size());
-  std::vector<Event> events;
+  std::vector<ingest::Event> events;
   Timestamp t0 = *parse_timestamp("2026-01-01T00:00:00Z");
   // 2,000 rare leads, each visiting about every 4 days for a year.
   for (uint64_t i = 0; i < 180000; ++i) {
-    Event e;
+    ingest::Event e;
     e.entity = "customer:ext:" + std::to_string(100000 + i % 2000);
-    e.type = kPageView;
+    e.type = ingest::kPageView;
     e.ts = t0 + std::chrono::seconds(static_cast<int64_t>(i) * 175);
     e.key = i + 1;
     events.push_back(e);
@@ -84,7 +84,7 @@ TEST(AllocationTest, SteadyStateSparseTypesAllocateNothing) {
     spec.extract(state.entity(events[i].entity), events[i].ts, features);
   }
   EXPECT_EQ(g_allocations.load() - before, 0);
-  EXPECT_FALSE(state.entity("customer:ext:100000")->find(kPageView)->dense());
+  EXPECT_FALSE(state.entity("customer:ext:100000")->find(ingest::kPageView)->dense());
 }
 
 }  // namespace

@@ -39,10 +39,10 @@ TEST(WelfordStatsTest, MatchesTwoPass) {
   EXPECT_NEAR(w.variance(), 22.5, 1e-9);  // stable where the naive sum of squares is not
 }
 
-Event visit(const std::string& entity, Timestamp ts, uint64_t key, double value = 1) {
-  Event e;
+ingest::Event visit(const std::string& entity, Timestamp ts, uint64_t key, double value = 1) {
+  ingest::Event e;
   e.entity = entity;
-  e.type = kPageView;
+  e.type = ingest::kPageView;
   e.ts = ts;
   e.value = value;
   e.key = key;
@@ -99,19 +99,19 @@ TEST(EntityAnomalyTest, FlagsAnOutlyingValue) {
   Timestamp t0 = *parse_timestamp("2026-11-01T00:00:00Z");
   uint64_t key = 1;
   for (int day = 0; day < 30; ++day) {
-    Event e = visit("customer:ext:1", t0 + hours(24 * day), key++, 40 + (day % 5));
-    e.type = kPurchase;
+    ingest::Event e = visit("customer:ext:1", t0 + hours(24 * day), key++, 40 + (day % 5));
+    e.type = ingest::kPurchase;
     state.apply(e, &anomalies);
   }
   EXPECT_TRUE(anomalies.empty());
-  Event big = visit("customer:ext:1", t0 + hours(24 * 30), key++, 4000);
-  big.type = kPurchase;
+  ingest::Event big = visit("customer:ext:1", t0 + hours(24 * 30), key++, 4000);
+  big.type = ingest::kPurchase;
   state.apply(big, &anomalies);
   ASSERT_EQ(anomalies.size(), 1u);
   EXPECT_EQ(anomalies[0].kind, AnomalyKind::kEntityValue);
   EXPECT_EQ(anomalies[0].seen, 4000);
   EXPECT_NEAR(anomalies[0].expected, 42, 0.5);
-  EXPECT_EQ(anomalies[0].type, kPurchase);
+  EXPECT_EQ(anomalies[0].type, ingest::kPurchase);
   EXPECT_EQ(anomalies[0].entity, "customer:ext:1");
 }
 

@@ -16,19 +16,19 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 // A stored log: arrival order, with late, too-late and duplicate events.
-std::vector<Event> random_log(int n, uint64_t seed) {
+std::vector<ingest::Event> random_log(int n, uint64_t seed) {
   std::mt19937_64 rng(seed);
   Timestamp now = *parse_timestamp("2026-10-01T00:00:00Z");
-  std::vector<Event> log;
+  std::vector<ingest::Event> log;
   for (int i = 0; i < n; ++i) {
     now += seconds(static_cast<int64_t>(rng() % 600));
     if (!log.empty() && rng() % 12 == 0) {
       log.push_back(log[rng() % log.size()]);
       continue;
     }
-    Event e;
+    ingest::Event e;
     e.entity = "lead:" + std::to_string(rng() % 50);
-    e.type = static_cast<EventTypeId>(rng() % kBuiltinTypeCount);
+    e.type = static_cast<ingest::EventTypeId>(rng() % ingest::kBuiltinTypeCount);
     e.ts = now - seconds(static_cast<int64_t>(rng() % 100 < 8 ? rng() % 7200 : rng() % 60));
     e.value = static_cast<double>(rng() % 100000) / 100;
     e.key = 1 + rng();
@@ -38,21 +38,21 @@ std::vector<Event> random_log(int n, uint64_t seed) {
 }
 
 TEST(RestartTest, ReplayingTheLogRebuildsAnEqualState) {
-  std::vector<Event> log = random_log(20000, 3);
+  std::vector<ingest::Event> log = random_log(20000, 3);
   StreamOptions options;
   options.dedupe_capacity = 8;  // small enough that forced evictions happen too
   StreamConfig config = *StreamConfig::create(options);
   StreamState before(config);
-  for (const Event& e : log) before.apply(e);
+  for (const ingest::Event& e : log) before.apply(e);
   ASSERT_GT(before.counters().duplicates, 0);
   ASSERT_GT(before.counters().too_late, 0);
   ASSERT_GT(before.dedupe().forced_evictions(), 0u);
 
   StreamState after(config);  // a "restart": fresh process state, same log
-  for (const Event& e : log) after.apply(e);
+  for (const ingest::Event& e : log) after.apply(e);
   EXPECT_TRUE(after == before);
 
-  EventTypeRegistry types;
+  ingest::EventTypeRegistry types;
   FeatureSpec spec(config, types);
   Timestamp t = from_unix_micros(before.watermark_us()) + minutes(5);
   std::vector<double> a(spec.size()), b(spec.size());
@@ -64,14 +64,14 @@ TEST(RestartTest, ReplayingTheLogRebuildsAnEqualState) {
   }
 
   // Equality is not vacuous: one more event makes the states differ.
-  Event extra = log.back();
+  ingest::Event extra = log.back();
   extra.key ^= 0x5555;
   after.apply(extra);
   EXPECT_FALSE(after == before);
 }
 
 TEST(FeatureSpecTest, NamesFollowTheDocumentedScheme) {
-  EventTypeRegistry types;
+  ingest::EventTypeRegistry types;
   ASSERT_TRUE(types.register_type("webinar").ok());
   FeatureSpec spec(StreamConfig::defaults(), types);
   const std::vector<std::string>& n = spec.names();
@@ -86,18 +86,18 @@ TEST(FeatureSpecTest, NamesFollowTheDocumentedScheme) {
   EXPECT_EQ(n[6 * 12 + 7], "sum_30d_purchase");
   EXPECT_EQ(n[8 * 12], "counts_1h_webinar");
   // The fingerprint changes with the specification.
-  FeatureSpec builtin_only(StreamConfig::defaults(), EventTypeRegistry{});
+  FeatureSpec builtin_only(StreamConfig::defaults(), ingest::EventTypeRegistry{});
   EXPECT_NE(builtin_only.fingerprint(), spec.fingerprint());
   EXPECT_EQ(FeatureSpec(StreamConfig::defaults(), types).fingerprint(), spec.fingerprint());
 }
 
 TEST(FeatureSpecTest, ExtractsWindowValuesAtTimeT) {
-  EventTypeRegistry types;
+  ingest::EventTypeRegistry types;
   FeatureSpec spec(StreamConfig::defaults(), types);
   StreamState state(StreamConfig::defaults());
   Timestamp t0 = *parse_timestamp("2026-11-23T10:00:00Z");
-  auto apply = [&](EventTypeId type, Timestamp ts, double value, uint64_t key) {
-    Event e;
+  auto apply = [&](ingest::EventTypeId type, Timestamp ts, double value, uint64_t key) {
+    ingest::Event e;
     e.entity = "lead:1";
     e.type = type;
     e.ts = ts;
@@ -105,9 +105,9 @@ TEST(FeatureSpecTest, ExtractsWindowValuesAtTimeT) {
     e.key = key;
     ASSERT_EQ(state.apply(e), ApplyOutcome::kApplied);
   };
-  apply(kPurchase, t0 - hours(48), 30, 1);
-  apply(kPurchase, t0 - minutes(10), 20, 2);
-  apply(kPageView, t0 - minutes(2), 1, 3);
+  apply(ingest::kPurchase, t0 - hours(48), 30, 1);
+  apply(ingest::kPurchase, t0 - minutes(10), 20, 2);
+  apply(ingest::kPageView, t0 - minutes(2), 1, 3);
   std::vector<double> f(spec.size());
   spec.extract(state.entity("lead:1"), t0, f);
   auto at = [&](std::string_view name) {
@@ -135,15 +135,15 @@ TEST(FeatureSpecTest, ExtractsWindowValuesAtTimeT) {
 }
 
 TEST(PointInTimeTest, FeaturesAsOfUseOnlyEventsBeforeT) {
-  std::vector<Event> log = random_log(5000, 9);
-  EventTypeRegistry types;
+  std::vector<ingest::Event> log = random_log(5000, 9);
+  ingest::EventTypeRegistry types;
   StreamConfig config = StreamConfig::defaults();
   FeatureSpec spec(config, types);
   Timestamp label_time = log[2500].ts;
 
   // The reference: a state that only ever saw the events before t.
   StreamState past(config);
-  for (const Event& e : log) {
+  for (const ingest::Event& e : log) {
     if (e.ts < label_time) past.apply(e);
   }
   std::vector<double> expected(spec.size());
@@ -152,7 +152,7 @@ TEST(PointInTimeTest, FeaturesAsOfUseOnlyEventsBeforeT) {
 
   // And it differs from what the full history shows at the same t (events after t leak there).
   StreamState full(config);
-  for (const Event& e : log) full.apply(e);
+  for (const ingest::Event& e : log) full.apply(e);
   std::vector<double> leaky(spec.size());
   spec.extract(full.entity("lead:3"), from_unix_micros(full.watermark_us()), leaky);
   EXPECT_NE(features_as_of(spec, log, "lead:3", label_time), leaky);

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "stream/event.h"
+#include "ingest/event.h"
 #include "stream/feature_spec.h"
 #include "stream/stream_state.h"
 
@@ -23,7 +23,7 @@ using std::chrono::minutes;
 
 struct Raw {
   std::string entity;
-  EventTypeId type;
+  ingest::EventTypeId type;
   int64_t ts_us;
   int64_t value_micros;
   uint64_t key;
@@ -34,7 +34,7 @@ class BruteForce {
  public:
   explicit BruteForce(const StreamConfig& config) : config_(config) {}
 
-  ApplyOutcome apply(const Event& e) {
+  ApplyOutcome apply(const ingest::Event& e) {
     int64_t ts = to_unix_micros(e.ts);
     if (applied_keys_.count(e.key)) return ApplyOutcome::kDuplicate;
     if (has_watermark_ && ts < watermark_ - config_.allowed_lateness().count()) {
@@ -43,11 +43,11 @@ class BruteForce {
     if (!has_watermark_ || ts > watermark_) watermark_ = ts;
     has_watermark_ = true;
     applied_keys_.insert(e.key);
-    events_.push_back({e.entity, e.type, ts, to_value_micros(e.value), e.key});
+    events_.push_back({e.entity, e.type, ts, ingest::to_value_micros(e.value), e.key});
     return ApplyOutcome::kApplied;
   }
 
-  std::vector<Raw> of(const std::string& entity, EventTypeId type) const {
+  std::vector<Raw> of(const std::string& entity, ingest::EventTypeId type) const {
     std::vector<Raw> out;
     for (const Raw& r : events_) {
       if (r.entity == entity && r.type == type) out.push_back(r);
@@ -71,12 +71,12 @@ int64_t floor_div_ref(int64_t a, int64_t b) {
 }
 
 void expect_matches(const StreamConfig& config, const StreamState& state, const BruteForce& ref,
-                    const std::vector<std::string>& entities, const std::vector<EventTypeId>& types,
-                    Timestamp t) {
+                    const std::vector<std::string>& entities,
+                    const std::vector<ingest::EventTypeId>& types, Timestamp t) {
   const int64_t t_us = to_unix_micros(t);
   for (const std::string& entity : entities) {
     const EntityState* es = state.entity(entity);
-    for (EventTypeId type : types) {
+    for (ingest::EventTypeId type : types) {
       std::vector<Raw> raw = ref.of(entity, type);
       const TypeState* ts = es ? es->find(type) : nullptr;
       ASSERT_EQ(ts == nullptr, raw.empty()) << entity << " type " << type;
@@ -144,9 +144,9 @@ TEST_P(RandomStreamTest, MatchesBruteForce) {
   const RandomStreamCase& c = GetParam();
   Result<StreamConfig> config = StreamConfig::create(c.options);
   ASSERT_TRUE(config.ok()) << config.error().to_string();
-  EventTypeRegistry types;
-  const EventTypeId webinar = *types.register_type("webinar");
-  const std::vector<EventTypeId> used = {kPageView, kPurchase, webinar};
+  ingest::EventTypeRegistry types;
+  const ingest::EventTypeId webinar = *types.register_type("webinar");
+  const std::vector<ingest::EventTypeId> used = {ingest::kPageView, ingest::kPurchase, webinar};
   // Five busy entities (their types turn dense) and many rare ones (theirs stay sparse).
   std::vector<std::string> entities = {"lead:1", "lead:2", "customer:ext:17850", "visitor:ext:a",
                                        "lead:5"};
@@ -154,7 +154,7 @@ TEST_P(RandomStreamTest, MatchesBruteForce) {
   ManualClock clock(*parse_timestamp(c.start));
   StreamState state(*config);
   BruteForce ref(*config);
-  std::vector<EventInput> sent;
+  std::vector<ingest::EventInput> sent;
   std::mt19937_64 rng(20261123);
   int outcomes[4] = {0, 0, 0, 0};
 
@@ -168,14 +168,14 @@ TEST_P(RandomStreamTest, MatchesBruteForce) {
     else
       clock.advance(std::chrono::seconds(static_cast<int>(rng() % 120)));
 
-    EventInput in;
+    ingest::EventInput in;
     if (!sent.empty() && rng() % 10 == 0) {
       // A re-delivery, usually of a recent event, sometimes of an old one.
       size_t back = std::min<size_t>(sent.size(), rng() % 4 == 0 ? sent.size() : 3);
       in = sent[sent.size() - 1 - rng() % back];
     } else {
       in.entity = rng() % 4 == 0 ? entities[5 + rng() % 60] : entities[rng() % 5];
-      EventTypeId type = used[rng() % used.size()];
+      ingest::EventTypeId type = used[rng() % used.size()];
       in.type = std::string(types.name(type));
       // Mostly a little behind the clock, some late (within and past the
       // allowed lateness), a few slightly ahead.
@@ -189,12 +189,12 @@ TEST_P(RandomStreamTest, MatchesBruteForce) {
         behind_s = -static_cast<int64_t>(rng() % 300);
       in.ts = format_timestamp(clock.now() - std::chrono::seconds(behind_s) +
                                std::chrono::microseconds(rng() % 1000000));
-      if (type != kPageView)
+      if (type != ingest::kPageView)
         in.value = static_cast<double>(static_cast<int64_t>(rng() % 2000000001) - 1000000000) / 1e4;
       if (rng() % 2) in.id = "e" + std::to_string(i);
       sent.push_back(in);
     }
-    Result<Event> e = validate_event(in, types, clock);
+    Result<ingest::Event> e = ingest::validate_event(in, types, clock);
     ASSERT_TRUE(e.ok()) << e.error().to_string();
     ApplyOutcome expected = ref.apply(*e);
     ApplyOutcome got = state.apply(*e);
@@ -248,8 +248,9 @@ INSTANTIATE_TEST_SUITE_P(
                       RandomStreamCase{"BeforeTheEpoch", StreamOptions{}, "1969-12-20T00:00:00Z"}),
     [](const auto& info) { return std::string(info.param.name); });
 
-Event make(std::string entity, EventTypeId type, const char* ts, double value, uint64_t key) {
-  Event e;
+ingest::Event make(std::string entity, ingest::EventTypeId type, const char* ts, double value,
+                   uint64_t key) {
+  ingest::Event e;
   e.entity = std::move(entity);
   e.type = type;
   e.ts = *parse_timestamp(ts);
@@ -260,19 +261,19 @@ Event make(std::string entity, EventTypeId type, const char* ts, double value, u
 
 TEST(WindowTest, LateEventWithinLatenessLandsInItsBucket) {
   StreamState state(StreamConfig::defaults());
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T10:00:00Z", 1, 1)),
+  ASSERT_EQ(state.apply(make("lead:1", ingest::kCall, "2026-11-23T10:00:00Z", 1, 1)),
             ApplyOutcome::kApplied);
   // 50 minutes late: inside the default 1 h lateness, and inside the 1 h window.
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T09:10:00Z", 1, 2)),
+  ASSERT_EQ(state.apply(make("lead:1", ingest::kCall, "2026-11-23T09:10:00Z", 1, 2)),
             ApplyOutcome::kApplied);
   // Exactly 60 minutes late: still allowed, but its minute bucket is the one
   // that has just left the 1 h ring (it shares a slot with the newest bucket).
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T09:00:00Z", 1, 4)),
+  ASSERT_EQ(state.apply(make("lead:1", ingest::kCall, "2026-11-23T09:00:00Z", 1, 4)),
             ApplyOutcome::kApplied);
   // 61 minutes late: flagged, not applied.
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T08:59:00Z", 1, 3)),
+  ASSERT_EQ(state.apply(make("lead:1", ingest::kCall, "2026-11-23T08:59:00Z", 1, 3)),
             ApplyOutcome::kTooLate);
-  const TypeState* s = state.entity("lead:1")->find(kCall);
+  const TypeState* s = state.entity("lead:1")->find(ingest::kCall);
   const StreamConfig& c = state.config();
   EXPECT_EQ(window_value(c, *s, 0, *parse_timestamp("2026-11-23T10:00:00Z")).count, 2);
   // At 10:10 the 09:10 minute bucket has left the 1 h window; the 10:00 one has not.
@@ -287,12 +288,12 @@ TEST(WindowTest, LateEventWithinLatenessLandsInItsBucket) {
 
 TEST(WindowTest, DuplicateIsNotCountedTwice) {
   StreamState state(StreamConfig::defaults());
-  Event e = make("lead:1", kPurchase, "2026-11-23T10:00:00Z", 99.95, 42);
+  ingest::Event e = make("lead:1", ingest::kPurchase, "2026-11-23T10:00:00Z", 99.95, 42);
   EXPECT_EQ(state.apply(e), ApplyOutcome::kApplied);
   EXPECT_EQ(state.apply(e), ApplyOutcome::kDuplicate);
   e.value = 10;  // same idempotency key, different body: still the same event
   EXPECT_EQ(state.apply(e), ApplyOutcome::kDuplicate);
-  const TypeState* s = state.entity("lead:1")->find(kPurchase);
+  const TypeState* s = state.entity("lead:1")->find(ingest::kPurchase);
   WindowValue v = window_value(state.config(), *s, 3, e.ts);
   EXPECT_EQ(v.count, 1);
   EXPECT_EQ(v.sum, 99.95);
@@ -307,23 +308,23 @@ TEST(WindowTest, MovingAverageIsOverTheLastKByTime) {
                          "2026-11-23T10:03:00Z"};
   double values[] = {10, 20, 30, 40};
   for (int i = 0; i < 4; ++i) {
-    ASSERT_EQ(state.apply(make("lead:1", kCall, times[i], values[i], 100 + i)),
+    ASSERT_EQ(state.apply(make("lead:1", ingest::kCall, times[i], values[i], 100 + i)),
               ApplyOutcome::kApplied);
   }
-  const TypeState* s = state.entity("lead:1")->find(kCall);
+  const TypeState* s = state.entity("lead:1")->find(ingest::kCall);
   EXPECT_DOUBLE_EQ(moving_average(s), 30.0);  // (20 + 30 + 40) / 3
   // A late event older than the last three does not enter A_t...
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T09:59:00Z", 1000, 200)),
+  ASSERT_EQ(state.apply(make("lead:1", ingest::kCall, "2026-11-23T09:59:00Z", 1000, 200)),
             ApplyOutcome::kApplied);
   EXPECT_DOUBLE_EQ(moving_average(s), 30.0);
   // ...one between them does, and pushes the oldest of the three out.
-  ASSERT_EQ(state.apply(make("lead:1", kCall, "2026-11-23T10:02:30Z", 5, 201)),
+  ASSERT_EQ(state.apply(make("lead:1", ingest::kCall, "2026-11-23T10:02:30Z", 5, 201)),
             ApplyOutcome::kApplied);
   EXPECT_DOUBLE_EQ(moving_average(s), 25.0);  // (30 + 5 + 40) / 3
   // With fewer than k values A_t averages what there is.
-  ASSERT_EQ(state.apply(make("lead:2", kCall, "2026-11-23T10:03:00Z", 7, 300)),
+  ASSERT_EQ(state.apply(make("lead:2", ingest::kCall, "2026-11-23T10:03:00Z", 7, 300)),
             ApplyOutcome::kApplied);
-  EXPECT_DOUBLE_EQ(moving_average(state.entity("lead:2")->find(kCall)), 7.0);
+  EXPECT_DOUBLE_EQ(moving_average(state.entity("lead:2")->find(ingest::kCall)), 7.0);
   EXPECT_EQ(moving_average(nullptr), 0.0);
 }
 
@@ -333,9 +334,9 @@ TEST(WindowTest, MemoryPerEntityIsBoundedWhateverTheVolume) {
   uint64_t key = 1;
   auto feed = [&](int n) {
     for (int i = 0; i < n; ++i, ++key) {
-      Event e;
+      ingest::Event e;
       e.entity = "lead:1";
-      e.type = static_cast<EventTypeId>(key % kBuiltinTypeCount);
+      e.type = static_cast<ingest::EventTypeId>(key % ingest::kBuiltinTypeCount);
       e.ts = t0 + std::chrono::seconds(static_cast<int64_t>(key) * 7);
       e.value = static_cast<double>(key % 100);
       e.key = key;
@@ -352,8 +353,8 @@ TEST(WindowTest, MemoryPerEntityIsBoundedWhateverTheVolume) {
   size_t per_type = sizeof(TypeState) + c.total_buckets() * sizeof(Bucket) +
                     c.window_count() * sizeof(WindowTotals) +
                     c.moving_average_k() * sizeof(RecentValue);
-  EXPECT_LE(after_201k, sizeof(EntityState) + kBuiltinTypeCount * per_type * 2);
-  EXPECT_GE(after_201k, kBuiltinTypeCount * per_type);
+  EXPECT_LE(after_201k, sizeof(EntityState) + ingest::kBuiltinTypeCount * per_type * 2);
+  EXPECT_GE(after_201k, ingest::kBuiltinTypeCount * per_type);
   for (const TypeState& t : state.entity("lead:1")->types) EXPECT_TRUE(t.dense());
 }
 
@@ -363,14 +364,14 @@ TEST(WindowTest, SparseTypesStaySmall) {
   // A lead that opens an email every 3 days for a year: never more than the
   // 30 d window's ten events held, so the type never needs rings.
   for (uint64_t k = 1; k <= 120; ++k) {
-    Event e;
+    ingest::Event e;
     e.entity = "lead:9";
-    e.type = kEmailOpen;
+    e.type = ingest::kEmailOpen;
     e.ts = t0 + std::chrono::hours(72 * static_cast<int64_t>(k));
     e.key = k;
     ASSERT_EQ(state.apply(e), ApplyOutcome::kApplied);
   }
-  const TypeState* s = state.entity("lead:9")->find(kEmailOpen);
+  const TypeState* s = state.entity("lead:9")->find(ingest::kEmailOpen);
   EXPECT_FALSE(s->dense());
   EXPECT_LE(s->raw.size(), 11u);
   EXPECT_LT(memory_bytes(*state.entity("lead:9")), 1024u);
@@ -388,14 +389,14 @@ TEST(WindowTest, SaturatedBucketsKeepTotalsConsistent) {
   StreamState state(*StreamConfig::create(o));
   // 9,300 events of 1e9 units overflow one int64 micro-unit bucket (9.2e12 units).
   for (uint64_t k = 1; k <= 9300; ++k) {
-    ASSERT_EQ(state.apply(make("lead:1", kPurchase, "2026-11-23T10:00:00Z", 1e9, k)),
+    ASSERT_EQ(state.apply(make("lead:1", ingest::kPurchase, "2026-11-23T10:00:00Z", 1e9, k)),
               ApplyOutcome::kApplied);
   }
-  const TypeState* s = state.entity("lead:1")->find(kPurchase);
+  const TypeState* s = state.entity("lead:1")->find(ingest::kPurchase);
   EXPECT_EQ(s->buckets[0].sum, std::numeric_limits<int64_t>::max());
   EXPECT_EQ(s->windows[0].sum, static_cast<__int128>(std::numeric_limits<int64_t>::max()));
   // A negative value still moves the saturated bucket and its total together.
-  ASSERT_EQ(state.apply(make("lead:1", kPurchase, "2026-11-23T10:00:00Z", -1, 99999)),
+  ASSERT_EQ(state.apply(make("lead:1", ingest::kPurchase, "2026-11-23T10:00:00Z", -1, 99999)),
             ApplyOutcome::kApplied);
   EXPECT_EQ(s->windows[0].sum, static_cast<__int128>(s->buckets[0].sum));
 }
