@@ -1,5 +1,5 @@
 #include "store/records.h"
-#include "store/schema/fields.h"
+#include "store/schema/common_fields.h"
 #include "store/validation.h"
 
 namespace icrm::store::schema {
@@ -12,11 +12,7 @@ EntitySchema activity_fields() {
   return {Entity::kActivities,
           "activity",
           {
-              {.name = "id",
-               .type = kId,
-               .access = Access::kReadOnly,
-               .filterable = true,
-               .sortable = true},
+              id_field(),
               {.name = "kind",
                .type = kChoice,
                .choices =
@@ -42,21 +38,9 @@ EntitySchema activity_fields() {
                .filterable = true,
                .sortable = true,
                .file = {"status"}},
-              {.name = "owner_id",
-               .type = kId,
-               .nullable = true,
-               .filterable = true,
-               .file = {"owner_email", false, {"owner"}, "users", "email"}},
-              {.name = "lead_id",
-               .type = kId,
-               .nullable = true,
-               .filterable = true,
-               .file = {"lead_external_id", false, {"leadid"}, "leads", "external_id"}},
-              {.name = "customer_id",
-               .type = kId,
-               .nullable = true,
-               .filterable = true,
-               .file = {"customer_external_id", false, {"customerid"}, "customers", "external_id"}},
+              owner_field(),
+              party_field("lead_id", "lead_external_id", {"leadid"}, "leads"),
+              party_field("customer_id", "customer_external_id", {"customerid"}, "customers"),
               {.name = "created_by_user_id",
                .type = kId,
                .access = Access::kReadOnly,
@@ -68,18 +52,8 @@ EntitySchema activity_fields() {
                .access = Access::kCreateOnly,
                .nullable = true,
                .file = {"completed_at"}},
-              {.name = "created_at",
-               .type = kTimestamp,
-               .access = Access::kReadOnly,
-               .filterable = true,
-               .sortable = true,
-               .file = {"created_at", false, {"created"}}},
-              {.name = "updated_at",
-               .type = kTimestamp,
-               .access = Access::kReadOnly,
-               .filterable = true,
-               .sortable = true,
-               .file = {"updated_at", false, {"updated"}}},
+              stamp_field("created_at", {"created"}),
+              stamp_field("updated_at", {"updated"}),
           }};
 }
 

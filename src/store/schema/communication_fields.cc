@@ -1,5 +1,5 @@
 #include "store/records.h"
-#include "store/schema/fields.h"
+#include "store/schema/common_fields.h"
 #include "store/validation.h"
 
 namespace icrm::store::schema {
@@ -12,21 +12,9 @@ EntitySchema communication_fields() {
   return {Entity::kCommunications,
           "communication",
           {
-              {.name = "id",
-               .type = kId,
-               .access = Access::kReadOnly,
-               .filterable = true,
-               .sortable = true},
-              {.name = "lead_id",
-               .type = kId,
-               .nullable = true,
-               .filterable = true,
-               .file = {"lead_external_id", false, {"leadid"}, "leads", "external_id"}},
-              {.name = "customer_id",
-               .type = kId,
-               .nullable = true,
-               .filterable = true,
-               .file = {"customer_external_id", false, {"customerid"}, "customers", "external_id"}},
+              id_field(),
+              party_field("lead_id", "lead_external_id", {"leadid"}, "leads"),
+              party_field("customer_id", "customer_external_id", {"customerid"}, "customers"),
               {.name = "direction",
                .type = kChoice,
                .choices = choices_of({D::kIn, D::kOut}),

@@ -1,5 +1,5 @@
 #include "store/records.h"
-#include "store/schema/fields.h"
+#include "store/schema/common_fields.h"
 #include "store/user_store.h"
 #include "store/validation.h"
 
@@ -12,11 +12,7 @@ EntitySchema customer_fields() {
       Entity::kCustomers,
       "customer",
       {
-          {.name = "id",
-           .type = kId,
-           .access = Access::kReadOnly,
-           .filterable = true,
-           .sortable = true},
+          id_field(),
           {.name = "external_id",
            .type = kText,
            .nullable = true,
@@ -66,24 +62,10 @@ EntitySchema customer_fields() {
            .filterable = true,
            .sortable = true,
            .file = {"status"}},
-          {.name = "owner_id",
-           .type = kId,
-           .nullable = true,
-           .filterable = true,
-           .file = {"owner_email", false, {"owner"}, "users", "email"}},
+          owner_field(),
           {.name = "attributes", .type = kAttributes, .file = {"attributes"}},
-          {.name = "created_at",
-           .type = kTimestamp,
-           .access = Access::kReadOnly,
-           .filterable = true,
-           .sortable = true,
-           .file = {"created_at", false, {"created", "createdon", "createddate"}}},
-          {.name = "updated_at",
-           .type = kTimestamp,
-           .access = Access::kReadOnly,
-           .filterable = true,
-           .sortable = true,
-           .file = {"updated_at", false, {"updated", "modified", "updatedon"}}},
+          stamp_field("created_at", {"created", "createdon", "createddate"}),
+          stamp_field("updated_at", {"updated", "modified", "updatedon"}),
       }};
 }
 

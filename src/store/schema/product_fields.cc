@@ -1,4 +1,4 @@
-#include "store/schema/fields.h"
+#include "store/schema/common_fields.h"
 #include "store/validation.h"
 
 namespace icrm::store::schema {
@@ -8,11 +8,7 @@ EntitySchema product_fields() {
   return {Entity::kProducts,
           "product",
           {
-              {.name = "id",
-               .type = kId,
-               .access = Access::kReadOnly,
-               .filterable = true,
-               .sortable = true},
+              id_field(),
               {.name = "sku",
                .type = kText,
                .required = true,
@@ -42,18 +38,8 @@ EntitySchema product_fields() {
                .sortable = true,
                .file = {"unit_price", true, {"unitprice", "price", "listprice"}}},
               {.name = "currency", .type = kCurrency, .filterable = true, .file = {"currency"}},
-              {.name = "created_at",
-               .type = kTimestamp,
-               .access = Access::kReadOnly,
-               .filterable = true,
-               .sortable = true,
-               .file = {"created_at", false, {"created"}}},
-              {.name = "updated_at",
-               .type = kTimestamp,
-               .access = Access::kReadOnly,
-               .filterable = true,
-               .sortable = true,
-               .file = {"updated_at", false, {"updated"}}},
+              stamp_field("created_at", {"created"}),
+              stamp_field("updated_at", {"updated"}),
           }};
 }
 

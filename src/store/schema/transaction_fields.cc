@@ -1,4 +1,4 @@
-#include "store/schema/fields.h"
+#include "store/schema/common_fields.h"
 #include "store/validation.h"
 
 namespace icrm::store::schema {
@@ -10,11 +10,7 @@ EntitySchema transaction_fields() {
       Entity::kTransactions,
       "transaction",
       {
-          {.name = "id",
-           .type = kId,
-           .access = Access::kReadOnly,
-           .filterable = true,
-           .sortable = true},
+          id_field(),
           {.name = "external_id",
            .type = kText,
            .nullable = true,
@@ -29,15 +25,8 @@ EntitySchema transaction_fields() {
            .min = 1,
            .max = kMaxLineNo,
            .file = {"line_no", false, {"line", "linenumber"}}},
-          {.name = "customer_id",
-           .type = kId,
-           .nullable = true,
-           .filterable = true,
-           .file = {"customer_external_id",
-                    false,
-                    {"customerid", "customer"},
-                    "customers",
-                    "external_id"}},
+          party_field("customer_id", "customer_external_id", {"customerid", "customer"},
+                      "customers"),
           {.name = "product_id",
            .type = kId,
            .nullable = true,
