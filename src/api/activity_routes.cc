@@ -1,6 +1,7 @@
 #include "api/activity_routes.h"
 
 #include "api/limits.h"
+#include "api/record_schemas.h"
 #include "api/resource_routes.h"
 #include "store/activity_store.h"
 #include "store/communication_store.h"
@@ -30,7 +31,7 @@ constexpr Channel kChannels[] = {Channel::kEmail, Channel::kSms, Channel::kCall,
 
 void read_activity(RecordFields& f, Activity& a) {
   f.enumeration<ActivityKind>("kind", a.kind, kKinds);
-  f.text("subject", a.subject, store::kMaxSubjectLength);
+  f.text("subject", a.subject);
   f.optional_timestamp("due_at", a.due_at);
   f.enumeration<ActivityStatus>("status", a.status, kActivityStatuses);
   f.optional_id("owner_id", a.owner_id);
@@ -51,24 +52,12 @@ void read_communication(RecordFields& f, Communication& c) {
   f.optional_id("customer_id", c.customer_id);
   f.enumeration<Direction>("direction", c.direction, kDirections);
   f.enumeration<Channel>("channel", c.channel, kChannels);
-  f.optional_text("subject", c.subject, store::kMaxSubjectLength);
-  f.optional_text("body", c.body, store::kMaxBodyLength);
+  f.optional_text("subject", c.subject);
+  f.optional_text("body", c.body);
   f.timestamp("occurred_at", c.occurred_at);
   f.read_only({"response_seconds"}, "it is derived from the conversation");
   f.read_only({"id", "created_at"}, "the server sets it");
 }
-
-constexpr const char* kActivityFields =
-    R"("kind":{"enum":["call","email","meeting","offer","task","nurture"]},)"
-    R"("subject":{"type":"string"},"due_at":{"type":["string","null"]},)"
-    R"("status":{"enum":["open","done","cancelled"]},"owner_id":{"type":["integer","null"]},)"
-    R"("lead_id":{"type":["integer","null"]},"customer_id":{"type":["integer","null"]},)"
-    R"("completed_at":{"type":["string","null"]})";
-constexpr const char* kCommunicationFields =
-    R"("lead_id":{"type":["integer","null"]},"customer_id":{"type":["integer","null"]},)"
-    R"("direction":{"enum":["in","out"]},"channel":{"enum":["email","sms","call","chat"]},)"
-    R"("subject":{"type":["string","null"]},"body":{"type":["string","null"]},)"
-    R"("occurred_at":{"type":"string"})";
 
 }  // namespace
 
@@ -77,15 +66,12 @@ void add_activity_routes(Router& router, store::Database& db, const Clock& clock
   auto crud = std::make_shared<Crud<Activity>>();
   crud->collection = "/api/v1/activities";
   crud->resource = auth::Resource::kActivity;
-  crud->doc = {
-      .tag = "activities",
-      .noun = "activity",
-      .record_schema = served_record_schema(
-          kActivityFields,
-          R"("created_by_user_id":{"type":["integer","null"]},"created_by_system":{"type":"boolean"},)"
-          R"("created_at":{"type":"string"},"updated_at":{"type":"string"})"),
-      .write_schema = write_body_schema(R"(["subject"])", kActivityFields),
-      .list = store::ActivityStore::list_capabilities()};
+  crud->entity = store::Entity::kActivities;
+  crud->doc = {.tag = "activities",
+               .noun = "activity",
+               .record_schema = record_schema(store::Entity::kActivities),
+               .write_schema = write_schema(store::Entity::kActivities),
+               .list = store::ActivityStore::list_capabilities()};
   use_store(*crud, activities);
   crud->read_fields = read_activity;
   crud->owner = [](const Activity& a) { return a.owner_id; };
@@ -100,14 +86,12 @@ void add_communication_routes(Router& router, store::Database& db, const Clock& 
   auto crud = std::make_shared<Crud<Communication>>();
   crud->collection = "/api/v1/communications";
   crud->resource = auth::Resource::kCommunication;
-  crud->doc = {
-      .tag = "communications",
-      .noun = "communication",
-      .record_schema = served_record_schema(
-          kCommunicationFields,
-          R"("response_seconds":{"type":["integer","null"]},"created_at":{"type":"string"})"),
-      .write_schema = write_body_schema(R"(["occurred_at"])", kCommunicationFields),
-      .list = store::CommunicationStore::list_capabilities()};
+  crud->entity = store::Entity::kCommunications;
+  crud->doc = {.tag = "communications",
+               .noun = "communication",
+               .record_schema = record_schema(store::Entity::kCommunications),
+               .write_schema = write_schema(store::Entity::kCommunications),
+               .list = store::CommunicationStore::list_capabilities()};
   use_store(*crud, messages);
   crud->read_fields = read_communication;
   // The party's owner. A party that does not exist owns nothing; the store

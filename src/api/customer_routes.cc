@@ -2,10 +2,9 @@
 
 #include "api/csv_export_routes.h"
 #include "api/latest_score_list.h"
+#include "api/record_schemas.h"
 #include "api/resource_routes.h"
 #include "store/customer_store.h"
-#include "store/user_store.h"
-#include "store/validation.h"
 
 namespace icrm::api {
 namespace {
@@ -17,24 +16,17 @@ constexpr CustomerStatus kStatuses[] = {CustomerStatus::kActive, CustomerStatus:
                                         CustomerStatus::kChurned};
 
 void read_customer(RecordFields& f, Customer& c) {
-  f.optional_text("external_id", c.external_id, store::kMaxExternalIdLength);
-  f.text("name", c.name, store::kMaxNameLength);
-  f.optional_text("email", c.email, store::kMaxEmailLength);
-  f.optional_text("phone", c.phone, store::kMaxPhoneLength);
-  f.optional_text("company", c.company, store::kMaxCompanyLength);
-  f.optional_text("country", c.country, store::kMaxCountryLength);
+  f.optional_text("external_id", c.external_id);
+  f.text("name", c.name);
+  f.optional_text("email", c.email);
+  f.optional_text("phone", c.phone);
+  f.optional_text("company", c.company);
+  f.optional_text("country", c.country);
   f.enumeration<CustomerStatus>("status", c.status, kStatuses);
   f.optional_id("owner_id", c.owner_id);
   f.attributes("attributes", c.attributes);
   f.read_only({"id", "created_at", "updated_at"}, "the server sets it");
 }
-
-constexpr const char* kFields =
-    R"("external_id":{"type":["string","null"]},"name":{"type":"string"},)"
-    R"("email":{"type":["string","null"]},"phone":{"type":["string","null"]},)"
-    R"("company":{"type":["string","null"]},"country":{"type":["string","null"]},)"
-    R"("status":{"enum":["active","inactive","churned"]},"owner_id":{"type":["integer","null"]},)"
-    R"("attributes":{"type":"object"})";
 
 }  // namespace
 
@@ -43,15 +35,14 @@ void add_customer_routes(Router& router, store::Database& db, const Clock& clock
   auto crud = std::make_shared<Crud<Customer>>();
   crud->collection = "/api/v1/customers";
   crud->resource = auth::Resource::kCustomer;
-  crud->doc = {.tag = "customers",
-               .noun = "customer",
-               .record_schema = served_record_schema(
-                   kFields, R"("created_at":{"type":"string"},"updated_at":{"type":"string"})"),
-               .write_schema = write_body_schema(R"(["name"])", kFields),
-               .list = store::CustomerStore::list_capabilities(),
-               .list_item_schema = served_record_schema(
-                   kFields, R"("created_at":{"type":"string"},"updated_at":{"type":"string"},)" +
-                                latest_score_property())};
+  crud->entity = store::Entity::kCustomers;
+  crud->doc = {
+      .tag = "customers",
+      .noun = "customer",
+      .record_schema = record_schema(store::Entity::kCustomers),
+      .write_schema = write_schema(store::Entity::kCustomers),
+      .list = store::CustomerStore::list_capabilities(),
+      .list_item_schema = record_schema(store::Entity::kCustomers, latest_score_property())};
   use_store(*crud, customers);
   crud->annotate_list = latest_score_annotator<Customer>(db, "customers");
   crud->read_fields = read_customer;

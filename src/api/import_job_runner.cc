@@ -201,7 +201,7 @@ Result<ImportJob> ImportJobRunner::submit(ingest::ImportOptions options, const s
         "{} imports are already waiting; try again when one has finished", queue_.size()));
   lock.unlock();
   ImportJob job;
-  job.kind = std::string(ingest::record_kind_name(options.kind));
+  job.kind = std::string(store::entity_name(options.kind));
   job.user_id = user_id;
   job.bytes = upload.size();
   job.created_at = format_timestamp(clock_.now());

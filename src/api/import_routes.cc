@@ -68,7 +68,7 @@ Result<std::string_view> multipart_file(std::string_view content_type, std::stri
 
 Result<ingest::ImportOptions> options_from(const Request& request) {
   ingest::ImportOptions o;
-  auto kind = ingest::parse_record_kind(request.query_param("kind").value_or(""));
+  auto kind = store::parse_entity(request.query_param("kind").value_or(""));
   if (!kind)
     return Error::invalid(
         "kind must be customers, leads, products, transactions, activities or communications",
@@ -141,7 +141,7 @@ void add_import_routes(Router& router, std::shared_ptr<ImportJobRunner> runner,
              !may_import(**caller, options->kind, auth::Action::kUpdate)))
           return Error::permission_denied(
               fmt::format("importing {} is for those who may create them for anyone",
-                          ingest::record_kind_name(options->kind)));
+                          store::entity_name(options->kind)));
         if (request.body.size() > max_upload_bytes)
           return Error::too_large(
               fmt::format("The upload is larger than {} bytes.", max_upload_bytes), "body");
@@ -177,8 +177,8 @@ void add_import_routes(Router& router, std::shared_ptr<ImportJobRunner> runner,
         auto id = id_param(request);
         if (!id) return id.error();
         auto job = runner->get(*id);
-        auto kind = job ? ingest::parse_record_kind(job->kind)
-                        : Result<ingest::RecordKind>(Error::internal(""));
+        auto kind =
+            job ? store::parse_entity(job->kind) : Result<ingest::RecordKind>(Error::internal(""));
         if (!job || !kind ||
             (job->user_id != (*caller)->user_id &&
              !may_import(**caller, *kind, auth::Action::kCreate)))

@@ -2,10 +2,9 @@
 
 #include "api/csv_export_routes.h"
 #include "api/latest_score_list.h"
+#include "api/record_schemas.h"
 #include "api/resource_routes.h"
 #include "store/lead_store.h"
-#include "store/user_store.h"
-#include "store/validation.h"
 
 namespace icrm::api {
 namespace {
@@ -18,13 +17,13 @@ constexpr LeadStatus kStatuses[] = {LeadStatus::kNew, LeadStatus::kContacted,
                                     LeadStatus::kLost};
 
 void read_lead(RecordFields& f, Lead& l) {
-  f.optional_text("external_id", l.external_id, store::kMaxExternalIdLength);
-  f.text("name", l.name, store::kMaxNameLength);
-  f.optional_text("email", l.email, store::kMaxEmailLength);
-  f.optional_text("company", l.company, store::kMaxCompanyLength);
-  f.optional_text("source", l.source, store::kMaxSourceLength);
+  f.optional_text("external_id", l.external_id);
+  f.text("name", l.name);
+  f.optional_text("email", l.email);
+  f.optional_text("company", l.company);
+  f.optional_text("source", l.source);
   f.optional_id("owner_id", l.owner_id);
-  f.optional_integer("expected_value_minor", l.expected_value_minor, 0, kMaxAmountMinor);
+  f.optional_integer("expected_value_minor", l.expected_value_minor);
   f.currency("currency", l.currency);
   f.attributes("attributes", l.attributes);
   if (f.write() == Write::kCreate) {
@@ -39,25 +38,9 @@ void read_lead(RecordFields& f, Lead& l) {
       "the server sets it");
 }
 
-constexpr const char* kWriteFields =
-    R"("external_id":{"type":["string","null"]},"name":{"type":"string"},)"
-    R"("email":{"type":["string","null"]},"company":{"type":["string","null"]},)"
-    R"("source":{"type":["string","null"]},"owner_id":{"type":["integer","null"]},)"
-    R"("expected_value_minor":{"type":["integer","null"],"minimum":0},)"
-    R"("currency":{"type":"string","pattern":"^[A-Z]{3}$"},"attributes":{"type":"object"})";
-constexpr const char* kStatusEnum =
-    R"({"enum":["new","contacted","qualified","converted","lost"]})";
-
 // As served; `listed`: as a list item, with its latest score.
 std::string lead_schema(bool listed = false) {
-  return served_record_schema(
-      kWriteFields,
-      std::string(R"("status":)") + kStatusEnum +
-          R"(,"customer_id":{"type":["integer","null"]},"contacted_at":{"type":["string","null"]},)"
-          R"("qualified_at":{"type":["string","null"]},"converted_at":{"type":["string","null"]},)"
-          R"("lost_at":{"type":["string","null"]},"created_at":{"type":"string"},)"
-          R"("updated_at":{"type":"string"})" +
-          (listed ? "," + latest_score_property() : std::string()));
+  return record_schema(store::Entity::kLeads, listed ? latest_score_property() : std::string());
 }
 
 }  // namespace
@@ -67,11 +50,11 @@ void add_lead_routes(Router& router, store::Database& db, const Clock& clock) {
   auto crud = std::make_shared<Crud<Lead>>();
   crud->collection = "/api/v1/leads";
   crud->resource = auth::Resource::kLead;
+  crud->entity = store::Entity::kLeads;
   crud->doc = {.tag = "leads",
                .noun = "lead",
                .record_schema = lead_schema(),
-               .write_schema = write_body_schema(
-                   R"(["name"])", std::string(kWriteFields) + R"(,"status":)" + kStatusEnum),
+               .write_schema = write_schema(store::Entity::kLeads),
                .list = store::LeadStore::list_capabilities(),
                .list_item_schema = lead_schema(true)};
   use_store(*crud, leads);
@@ -81,45 +64,46 @@ void add_lead_routes(Router& router, store::Database& db, const Clock& clock) {
   add_crud_routes(router, crud);
   add_csv_export_route(router, crud);
 
-  router.add(
-      Method::kPost, "/api/v1/leads/{id}/status",
-      [crud, leads](const Request& request) -> Result<Response> {
-        auto caller = caller_allowed_any(request, auth::Action::kUpdate, auth::Resource::kLead);
-        if (!caller) return caller.error();
-        auto id = id_param(request);
-        if (!id) return id.error();
-        auto lead = get_visible(*crud, **caller, *id);
-        if (!lead) return lead.error();
-        auto s = check_write(**caller, auth::Action::kUpdate, auth::Resource::kLead, lead->owner_id,
-                             lead->owner_id);
-        if (!s) return s.error();
-        auto body = parse_json_body(request);
-        if (!body) return body.error();
-        JsonFields f(*body);
-        RecordFields fields(f, Write::kPatch);
-        LeadStatus to = lead->status;
-        if (!f.present("status")) f.fail("status", "is required");
-        fields.enumeration<LeadStatus>("status", to, kStatuses);
-        std::optional<int64_t> customer_id;
-        fields.optional_id("customer_id", customer_id);
-        if (customer_id && to != LeadStatus::kConverted) {
-          f.fail("customer_id", "is only for a change to converted");
-        }
-        if (auto done = f.finish(); !done) return done.error();
-        auto moved = to == LeadStatus::kConverted
-                         ? leads->convert(actor_of(**caller), *id, customer_id)
-                         : leads->transition(actor_of(**caller), *id, to);
-        if (!moved) return moved.error();
-        return record_response(200, to_json(*moved));
-      },
-      {.summary = "Move a lead to another status along the legal transitions "
-                  "(new→contacted→qualified→converted; contacted or qualified→lost)",
-       .tag = "leads",
-       .responses = {200, 400, 404, 409, 415},
-       .request_schema =
-           std::string(R"({"type":"object","required":["status"],"properties":{"status":)") +
-           kStatusEnum + R"(,"customer_id":{"type":"integer"}},"additionalProperties":false})",
-       .response_schema = lead_schema()});
+  router.add(Method::kPost, "/api/v1/leads/{id}/status",
+             [crud, leads](const Request& request) -> Result<Response> {
+               auto caller =
+                   caller_allowed_any(request, auth::Action::kUpdate, auth::Resource::kLead);
+               if (!caller) return caller.error();
+               auto id = id_param(request);
+               if (!id) return id.error();
+               auto lead = get_visible(*crud, **caller, *id);
+               if (!lead) return lead.error();
+               auto s = check_write(**caller, auth::Action::kUpdate, auth::Resource::kLead,
+                                    lead->owner_id, lead->owner_id);
+               if (!s) return s.error();
+               auto body = parse_json_body(request);
+               if (!body) return body.error();
+               JsonFields f(*body);
+               RecordFields fields(f, Write::kPatch);
+               LeadStatus to = lead->status;
+               if (!f.present("status")) f.fail("status", "is required");
+               fields.enumeration<LeadStatus>("status", to, kStatuses);
+               std::optional<int64_t> customer_id;
+               fields.optional_id("customer_id", customer_id);
+               if (customer_id && to != LeadStatus::kConverted) {
+                 f.fail("customer_id", "is only for a change to converted");
+               }
+               if (auto done = f.finish(); !done) return done.error();
+               auto moved = to == LeadStatus::kConverted
+                                ? leads->convert(actor_of(**caller), *id, customer_id)
+                                : leads->transition(actor_of(**caller), *id, to);
+               if (!moved) return moved.error();
+               return record_response(200, to_json(*moved));
+             },
+             {.summary = "Move a lead to another status along the legal transitions "
+                         "(new→contacted→qualified→converted; contacted or qualified→lost)",
+              .tag = "leads",
+              .responses = {200, 400, 404, 409, 415},
+              .request_schema =
+                  std::string(R"({"type":"object","required":["status"],"properties":{"status":)") +
+                  field_schema(store::Entity::kLeads, "status") +
+                  R"(,"customer_id":{"type":"integer"}},"additionalProperties":false})",
+              .response_schema = lead_schema()});
 
   router.add(
       Method::kGet, "/api/v1/leads/{id}/history",

@@ -4,6 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/record_schemas.h"
+
 namespace icrm::api {
 
 namespace json = boost::json;
@@ -123,8 +125,12 @@ json::object openapi_document(const Router& router, const std::string& version) 
        "Records of the CRM over HTTP. Errors are application/problem+json (RFC 9457); lists "
        "are paginated by cursor (?limit=&cursor=)."}};
   doc["paths"] = std::move(paths);
+  // The records as served, from their field tables (store/schema/).
+  json::object schemas{{"Problem", problem_schema()}};
+  for (store::Entity e : store::kAllEntities)
+    schemas[schema_name(e)] = schema_or_object(record_schema(e));
   doc["components"] = json::object{
-      {"schemas", json::object{{"Problem", problem_schema()}}},
+      {"schemas", std::move(schemas)},
       {"securitySchemes",
        json::object{
            {"bearerAuth", json::object{{"type", "http"}, {"scheme", "bearer"}}},

@@ -9,12 +9,13 @@
 #include "api/router.h"
 #include "core/clock.h"
 #include "store/database.h"
+#include "store/validation.h"
 
 namespace icrm::api {
 
 // One sale line's quantity, either way (returns are negative), and its line number.
-inline constexpr int64_t kMaxQuantity = 1'000'000'000;
-inline constexpr int64_t kMaxLineNo = 1'000'000;
+using store::kMaxLineNo;
+using store::kMaxQuantity;
 
 // REQUIRES: db and clock outlive the router.
 void add_product_routes(Router& router, store::Database& db, const Clock& clock);

@@ -1,7 +1,5 @@
 #include "api/resource_routes.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <boost/json/value.hpp>
 #include <charconv>
@@ -100,6 +98,26 @@ bool RecordFields::wanted(std::string_view name) {
   if (write_ == Write::kCreate || f_.present(name)) return true;
   f_.allow(name);
   return false;
+}
+
+const store::schema::Field& RecordFields::field(std::string_view name) const {
+  return schema_->field(name);
+}
+
+void RecordFields::text(std::string_view name, std::string& out) {
+  text(name, out, field(name).max_bytes);
+}
+
+void RecordFields::optional_text(std::string_view name, std::optional<std::string>& out) {
+  optional_text(name, out, field(name).max_bytes);
+}
+
+void RecordFields::integer(std::string_view name, int64_t& out) {
+  integer(name, out, field(name).min, field(name).max);
+}
+
+void RecordFields::optional_integer(std::string_view name, std::optional<int64_t>& out) {
+  optional_integer(name, out, field(name).min, field(name).max);
 }
 
 void RecordFields::text(std::string_view name, std::string& out, std::size_t max_bytes) {
@@ -276,17 +294,6 @@ Status check_write(const Caller& caller, auth::Action action, auth::Resource res
 std::string page_schema(const std::string& record_schema) {
   return R"({"type":"object","required":["items","next_cursor"],"properties":{"items":{"type":"array","items":)" +
          record_schema + R"(},"next_cursor":{"type":["string","null"]}}})";
-}
-
-std::string served_record_schema(std::string_view fields, std::string_view extra) {
-  return fmt::format(R"({{"type":"object","properties":{{"id":{{"type":"integer"}},{},{}}}}})",
-                     fields, extra);
-}
-
-std::string write_body_schema(std::string_view required, std::string_view fields) {
-  return fmt::format(
-      R"({{"type":"object","required":{},"properties":{{{}}},"additionalProperties":false}})",
-      required, fields);
 }
 
 std::vector<std::string> list_query_doc(const store::ListCapabilities& list) {

@@ -3,7 +3,8 @@
 // parameter a filter) as a store::ListQuery, the page as
 // `{"items": [...], "next_cursor": "..." | null}`, the `{id}` path parameter,
 // RecordFields (a record's fields read from a JSON body for a create or a
-// PATCH: a PATCH changes only the fields it names), the role checks, and
+// PATCH: a PATCH changes only the fields it names, each within its limit in
+// the record's field table, store/schema/), the role checks, and
 // add_crud_routes(), which registers list/create/read/patch/delete for a
 // repository described by a Crud<Record>.
 //
@@ -34,15 +35,16 @@
 #include "core/time.h"
 #include "store/actor.h"
 #include "store/list_query.h"
+#include "store/schema/fields.h"
+#include "store/validation.h"
 
 namespace icrm::api {
 
 static_assert(kMaxPageSize == store::kMaxListLimit, "the API and the store agree on page size");
 static_assert(kDefaultPageSize == store::kDefaultListLimit);
 
-// Largest money amount in minor units a client may send (10^15: exact in a
-// JavaScript number, and far beyond any one deal).
-inline constexpr int64_t kMaxAmountMinor = 1'000'000'000'000'000;
+// Largest money amount in minor units a client may send.
+using store::kMaxAmountMinor;
 
 // The query string as a list query: `limit` (1..kMaxPageSize), `cursor`, `q`,
 // `sort`; every other parameter is a filter the repository checks. Invalid
@@ -80,9 +82,19 @@ enum class Write { kCreate, kPatch };
 class RecordFields {
  public:
   RecordFields(JsonFields& fields, Write write) : f_(fields), write_(write) {}
+  // Fields of `entity`: the forms without a limit take it from its table.
+  RecordFields(JsonFields& fields, Write write, store::Entity entity)
+      : f_(fields), write_(write), schema_(&store::schema::schema_of(entity)) {}
 
   Write write() const { return write_; }
   bool present(std::string_view name) const { return f_.present(name); }
+
+  // Text within the field's max_bytes, integers within its min..max.
+  // REQUIRES: constructed with an entity that has the field.
+  void text(std::string_view name, std::string& out);
+  void optional_text(std::string_view name, std::optional<std::string>& out);
+  void integer(std::string_view name, int64_t& out);
+  void optional_integer(std::string_view name, std::optional<int64_t>& out);
 
   void text(std::string_view name, std::string& out, std::size_t max_bytes);
   void optional_text(std::string_view name, std::optional<std::string>& out, std::size_t max_bytes);
@@ -108,8 +120,10 @@ class RecordFields {
  private:
   // Whether to read `name` now: always on create, on patch only when present.
   bool wanted(std::string_view name);
+  const store::schema::Field& field(std::string_view name) const;
   JsonFields& f_;
   Write write_;
+  const store::schema::EntitySchema* schema_ = nullptr;
 };
 
 // Who may do what, for handlers.
@@ -143,12 +157,6 @@ struct CrudDoc {
   std::string list_item_schema;
 };
 std::string page_schema(const std::string& record_schema);
-// A record resource's JSON Schemas from its writable properties (`fields`, a
-// `"name":{...},...` list): as served, with its id before them and the
-// read-only `extra` properties after; and as a create/patch body, where
-// `required` is a JSON array of names and no other property is allowed.
-std::string served_record_schema(std::string_view fields, std::string_view extra);
-std::string write_body_schema(std::string_view required, std::string_view fields);
 std::vector<std::string> list_query_doc(const store::ListCapabilities& list);
 
 // A repository as CRUD routes. Functions left empty are not registered (the
@@ -157,6 +165,7 @@ template <typename Record>
 struct Crud {
   std::string collection;  // "/api/v1/customers"
   auth::Resource resource;
+  std::optional<store::Entity> entity;  // whose field table reads the body
   CrudDoc doc;
   std::function<Result<store::Page<Record>>(const store::ListQuery&)> list;
   std::function<Result<Record>(int64_t)> get;
@@ -210,7 +219,7 @@ Status read_body(const Crud<Record>& crud, const Request& request, Write write, 
   auto body = parse_json_body(request);
   if (!body) return body.error();
   JsonFields f(*body);
-  RecordFields fields(f, write);
+  RecordFields fields = crud.entity ? RecordFields(f, write, *crud.entity) : RecordFields(f, write);
   crud.read_fields(fields, record);
   return f.finish();
 }

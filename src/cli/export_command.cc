@@ -23,7 +23,7 @@ void add_export_command(CLI::App& app) {
   cmd->add_option("--format", a->format, "csv|jsonl")->capture_default_str();
   cmd->add_option("--output,-o", a->output, "Write to this file instead of stdout");
   cmd->callback([a] {
-    auto kind = ingest::parse_record_kind(a->kind);
+    auto kind = store::parse_entity(a->kind);
     if (!kind) throw CLI::RuntimeError(report(kind.error()));
     auto format = ingest::parse_export_format(a->format);
     if (!format) throw CLI::RuntimeError(report(format.error()));

@@ -23,7 +23,7 @@ struct ImportArgs {
 
 int run(const ImportArgs& a) {
   ingest::ImportOptions o;
-  auto kind = ingest::parse_record_kind(a.kind);
+  auto kind = store::parse_entity(a.kind);
   if (!kind) return report(kind.error());
   auto format = ingest::parse_input_format(a.format);
   if (!format) return report(format.error());

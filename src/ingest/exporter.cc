@@ -34,50 +34,49 @@ Result<std::uint64_t> export_records(store::Database& db, RecordKind kind, Expor
   std::vector<std::string> cells(spec.fields.size());
   std::vector<std::string_view> views(spec.fields.size());
   std::string line;
-  auto st =
-      (*writer)->export_rows(spec.name, [&](std::span<const std::optional<std::string_view>> row) {
-        ++n;
-        boost::json::object obj;
-        for (std::size_t i = 0; i < spec.fields.size() && i < row.size(); ++i) {
-          const FieldSpec& f = spec.fields[i];
-          if (!row[i]) {
-            cells[i].clear();
-            continue;
-          }
-          std::string_view v = *row[i];
-          if (f.type == FieldType::kMoney) {
-            auto minor = parse_integer(v);
-            cells[i] = minor ? format_minor_units(*minor) : std::string(v);
-          } else {
-            cells[i] = std::string(v);
-          }
-          if (format == ExportFormat::kJsonl) {
-            if (f.type == FieldType::kInteger) {
-              auto iv = parse_integer(cells[i]);
-              if (iv)
-                obj[f.name] = *iv;
-              else
-                obj[f.name] = cells[i];
-            } else if (f.type == FieldType::kAttributes) {
-              auto a = parse_attributes(cells[i]);
-              if (a) obj[f.name] = std::move(*a);
-            } else {
-              obj[f.name] = cells[i];
-            }
-          }
-        }
-        if (format == ExportFormat::kCsv) {
-          for (std::size_t i = 0; i < cells.size(); ++i) {
-            if (!row[i]) cells[i].clear();
-            views[i] = cells[i];
-          }
-          csv.write_row(views);
+  auto st = (*writer)->export_rows(kind, [&](std::span<const std::optional<std::string_view>> row) {
+    ++n;
+    boost::json::object obj;
+    for (std::size_t i = 0; i < spec.fields.size() && i < row.size(); ++i) {
+      const FieldSpec& f = spec.fields[i];
+      if (!row[i]) {
+        cells[i].clear();
+        continue;
+      }
+      std::string_view v = *row[i];
+      if (f.type == FieldType::kMoney) {
+        auto minor = parse_integer(v);
+        cells[i] = minor ? format_minor_units(*minor) : std::string(v);
+      } else {
+        cells[i] = std::string(v);
+      }
+      if (format == ExportFormat::kJsonl) {
+        if (f.type == FieldType::kInteger) {
+          auto iv = parse_integer(cells[i]);
+          if (iv)
+            obj[f.name] = *iv;
+          else
+            obj[f.name] = cells[i];
+        } else if (f.type == FieldType::kAttributes) {
+          auto a = parse_attributes(cells[i]);
+          if (a) obj[f.name] = std::move(*a);
         } else {
-          line = boost::json::serialize(obj);
-          line.push_back('\n');
-          out.write(line.data(), static_cast<std::streamsize>(line.size()));
+          obj[f.name] = cells[i];
         }
-      });
+      }
+    }
+    if (format == ExportFormat::kCsv) {
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (!row[i]) cells[i].clear();
+        views[i] = cells[i];
+      }
+      csv.write_row(views);
+    } else {
+      line = boost::json::serialize(obj);
+      line.push_back('\n');
+      out.write(line.data(), static_cast<std::streamsize>(line.size()));
+    }
+  });
   if (!st) return st.error();
   out.flush();
   if (!out) return Error::unavailable("cannot write the export");

@@ -106,7 +106,7 @@ Status HeaderMapping::check_required() const {
   for (const auto& c : columns_) cols += (cols.empty() ? "" : ", ") + c;
   err.message =
       fmt::format("no column for required field(s) {} of {} (columns: {}); use --map column=field",
-                  names, record_kind_name(kind_), cols);
+                  names, store::entity_name(kind_), cols);
   err.field = err.details.front().field;
   return err;
 }

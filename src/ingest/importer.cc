@@ -9,7 +9,9 @@
 #include "core/time.h"
 #include "ingest/rejects_writer.h"
 #include "ingest/value_coercion.h"
+#include "store/attributes.h"
 #include "store/bulk_writer.h"
+#include "store/validation.h"
 
 namespace icrm::ingest {
 
@@ -217,14 +219,19 @@ class Import {
     return {column(field), std::move(msg)};
   }
 
-  // Text: nullopt when empty; an error when too long.
+  // Text: nullopt when empty; an error when longer than the field's limit
+  // (its record field's, so the store never refuses what was imported) or
+  // what the store refuses (NUL and other control bytes, broken UTF-8).
   std::variant<std::optional<std::string>, RowError> text(const SourceRow& row,
                                                           std::string_view field) const {
     auto v = trim_blanks(raw(row, field));
     if (v.empty()) return std::optional<std::string>();
-    if (v.size() > kMaxTextFieldBytes)
-      return bad(field, fmt::format("longer than {} bytes", kMaxTextFieldBytes));
-    if (v.find('\0') != std::string_view::npos) return bad(field, "contains a NUL byte");
+    const FieldSpec& f = spec_.field(field);
+    if (v.size() > f.max_bytes) return bad(field, fmt::format("longer than {} bytes", f.max_bytes));
+    if (auto s = store::check_text(f.name, v, f.max_bytes, false); !s) return bad(field, s.error());
+    if (f.field->type == store::schema::FieldType::kCurrency) {
+      if (auto s = store::check_currency(f.name, v); !s) return bad(field, s.error());
+    }
     return std::optional<std::string>(std::string(v));
   }
   std::variant<std::optional<std::string>, RowError> email(const SourceRow& row,
@@ -233,6 +240,10 @@ class Import {
     if (v.empty()) return std::optional<std::string>();
     auto e = parse_email(v);
     if (!e) return bad(field, e.error());
+    const FieldSpec& f = spec_.field(field);
+    if (f.field->type == store::schema::FieldType::kEmail) {  // stored, not a user's to look up
+      if (auto s = store::check_email(*f.field, *e); !s) return bad(field, s.error());
+    }
     return std::optional<std::string>(std::move(*e));
   }
   std::variant<std::optional<Timestamp>, RowError> instant(const SourceRow& row,
@@ -305,6 +316,8 @@ class Import {
     }
     if (obj.size() > kMaxAttributes)
       return RowError{"attributes", fmt::format("more than {} attributes", kMaxAttributes)};
+    // The store's own limits (count, key and value lengths, size).
+    if (auto s = store::check_attributes(obj); !s) return bad("attributes", s.error());
     return serialize_attributes(obj);
   }
   std::variant<std::optional<int64_t>, RowError> owner(const SourceRow& row) const {
@@ -743,6 +756,9 @@ RowResult Import::activity(const SourceRow& row) {
   if (!std::get<0>(lead) && !std::get<0>(cust))
     return bad("lead_external_id",
                "an activity needs a lead_external_id or a customer_external_id");
+  if (std::get<0>(lead) && std::get<0>(cust))
+    return bad("lead_external_id",
+               "an activity belongs to a lead_external_id or a customer_external_id, not both");
   r.kind = *std::get<0>(kind);
   r.subject = *std::get<0>(subject);
   r.due_at = std::get<0>(due);
@@ -787,6 +803,9 @@ RowResult Import::communication(const SourceRow& row) {
   if (!std::get<0>(lead) && !std::get<0>(cust))
     return bad("lead_external_id",
                "a communication needs a lead_external_id or a customer_external_id");
+  if (std::get<0>(lead) && std::get<0>(cust))
+    return bad("lead_external_id",
+               "a communication belongs to a lead_external_id or a customer_external_id, not both");
   if (!std::get<0>(direction)) return bad("direction", "is required");
   if (!std::get<0>(channel)) return bad("channel", "is required");
   if (!std::get<0>(occurred)) return bad("occurred_at", "is required");
@@ -958,7 +977,7 @@ Result<ImportSummary> run_import(store::Database& db, const ImportOptions& o, co
     std::string after =
         fmt::format(R"({{"file":{},"summary":{}}})",
                     boost::json::serialize(boost::json::string(o.file)), summary.to_json());
-    if (!(st = w.audit(o.audit_user_id, "import", record_kind_name(o.kind), after,
+    if (!(st = w.audit(o.audit_user_id, "import", store::entity_name(o.kind), after,
                        format_timestamp(clock.now()))))
       return fail(st.error());
   }

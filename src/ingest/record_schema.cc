@@ -1,114 +1,59 @@
 #include "ingest/record_schema.h"
 
 #include <array>
+#include <cstdlib>
 
 namespace icrm::ingest {
 namespace {
 
-using enum FieldType;
+using store::schema::Field;
 
-const std::vector<std::string_view> kCustomerStatus = {"active", "inactive", "churned"};
-const std::vector<std::string_view> kLeadStatus = {"new", "contacted", "qualified", "converted",
-                                                   "lost"};
-
-std::array<KindSpec, 6> make_specs() {
-  return {{
-      {RecordKind::kCustomers,
-       "customers",
-       {{"external_id",
-         kText,
-         false,
-         {},
-         {"customerid", "customerno", "customernumber", "clientid"}},
-        {"name", kText, true, {}, {"fullname", "customername", "customer", "clientname"}},
-        {"email", kEmail, false, {}, {"emailaddress", "mail"}},
-        {"phone", kText, false, {}, {"phonenumber", "telephone", "tel", "mobile"}},
-        {"company", kText, false, {}, {"companyname", "organization", "organisation", "account"}},
-        {"country", kText, false, {}, {}},
-        {"status", kChoice, false, kCustomerStatus, {}},
-        {"owner_email", kEmail, false, {}, {"owner"}},
-        {"attributes", kAttributes, false, {}, {}},
-        {"created_at", kTimestamp, false, {}, {"created", "createdon", "createddate"}},
-        {"updated_at", kTimestamp, false, {}, {"updated", "modified", "updatedon"}}}},
-      {RecordKind::kLeads,
-       "leads",
-       {{"external_id", kText, false, {}, {"leadid", "leadno"}},
-        {"name", kText, true, {}, {"fullname", "leadname", "contactname"}},
-        {"email", kEmail, false, {}, {"emailaddress", "mail"}},
-        {"company", kText, false, {}, {"companyname", "organization", "organisation", "account"}},
-        {"source", kText, false, {}, {"leadsource", "channel"}},
-        {"status", kChoice, false, kLeadStatus, {"leadstatus", "stage"}},
-        {"owner_email", kEmail, false, {}, {"owner"}},
-        {"expected_value", kMoney, false, {}, {"value", "dealvalue", "expectedvalue"}},
-        {"currency", kText, false, {}, {}},
-        {"customer_external_id", kText, false, {}, {"customerid"}},
-        {"contacted_at", kTimestamp, false, {}, {}},
-        {"qualified_at", kTimestamp, false, {}, {}},
-        {"converted_at", kTimestamp, false, {}, {}},
-        {"lost_at", kTimestamp, false, {}, {}},
-        {"attributes", kAttributes, false, {}, {}},
-        {"created_at", kTimestamp, false, {}, {"created", "createdon", "createddate"}},
-        {"updated_at", kTimestamp, false, {}, {"updated", "modified", "updatedon"}}}},
-      {RecordKind::kProducts,
-       "products",
-       {{"sku", kText, true, {}, {"stockcode", "productcode", "code", "productid"}},
-        {"name", kText, true, {}, {"productname", "description", "title"}},
-        {"category", kText, false, {}, {}},
-        {"unit_price", kMoney, true, {}, {"unitprice", "price", "listprice"}},
-        {"currency", kText, false, {}, {}},
-        {"created_at", kTimestamp, false, {}, {"created"}},
-        {"updated_at", kTimestamp, false, {}, {"updated"}}}},
-      {RecordKind::kTransactions,
-       "transactions",
-       {{"external_id",
-         kText,
-         false,
-         {},
-         {"invoiceno", "invoice", "invoicenumber", "orderid", "orderno"}},
-        {"line_no", kInteger, false, {}, {"line", "linenumber"}},
-        {"customer_external_id", kText, false, {}, {"customerid", "customer"}},
-        {"sku", kText, true, {}, {"stockcode", "productcode", "productsku", "productid"}},
-        {"quantity", kInteger, true, {}, {"qty"}},
-        {"unit_price", kMoney, true, {}, {"unitprice", "price"}},
-        {"amount", kMoney, false, {}, {"total", "linetotal"}},
-        {"currency", kText, false, {}, {}},
-        {"occurred_at",
-         kTimestamp,
-         true,
-         {},
-         {"invoicedate", "date", "orderdate", "time", "timestamp"}},
-        {"created_at", kTimestamp, false, {}, {}}}},
-      {RecordKind::kActivities,
-       "activities",
-       {{"kind",
-         kChoice,
-         true,
-         {"call", "email", "meeting", "offer", "task", "nurture"},
-         {"type", "activitytype"}},
-        {"subject", kText, true, {}, {"title"}},
-        {"due_at", kTimestamp, false, {}, {"due", "duedate"}},
-        {"status", kChoice, false, {"open", "done", "cancelled"}, {}},
-        {"owner_email", kEmail, false, {}, {"owner"}},
-        {"lead_external_id", kText, false, {}, {"leadid"}},
-        {"customer_external_id", kText, false, {}, {"customerid"}},
-        {"completed_at", kTimestamp, false, {}, {}},
-        {"created_at", kTimestamp, false, {}, {"created"}},
-        {"updated_at", kTimestamp, false, {}, {"updated"}}}},
-      {RecordKind::kCommunications,
-       "communications",
-       {{"lead_external_id", kText, false, {}, {"leadid"}},
-        {"customer_external_id", kText, false, {}, {"customerid"}},
-        {"direction", kChoice, true, {"in", "out"}, {}},
-        {"channel", kChoice, true, {"email", "sms", "call", "chat"}, {}},
-        {"subject", kText, false, {}, {}},
-        {"body", kText, false, {}, {"text", "message"}},
-        {"occurred_at", kTimestamp, true, {}, {"date", "time", "sentat", "timestamp"}},
-        {"created_at", kTimestamp, false, {}, {}}}},
-  }};
+FieldType file_type(const Field& f) {
+  using T = store::schema::FieldType;
+  switch (f.type) {
+    case T::kId:  // a link, written as the other record's key
+      return f.file.link_key == "email" ? FieldType::kEmail : FieldType::kText;
+    case T::kText:
+    case T::kCurrency:
+      return FieldType::kText;
+    case T::kEmail:
+      return FieldType::kEmail;
+    case T::kInteger:
+    case T::kBoolean:
+      return FieldType::kInteger;
+    case T::kMoney:
+      return FieldType::kMoney;
+    case T::kTimestamp:
+      return FieldType::kTimestamp;
+    case T::kChoice:
+      return FieldType::kChoice;
+    case T::kAttributes:
+      return FieldType::kAttributes;
+  }
+  return FieldType::kText;
 }
 
-const std::array<KindSpec, 6>& specs() {
-  static const std::array<KindSpec, 6> all = make_specs();
+KindSpec make_spec(store::Entity entity) {
+  KindSpec spec{entity, store::entity_name(entity), {}};
+  for (const Field& f : store::schema::schema_of(entity).fields) {
+    if (!f.in_files()) continue;
+    spec.fields.push_back({.name = f.file.name,
+                           .type = file_type(f),
+                           .required = f.file.required,
+                           .choices = f.choices,
+                           .aliases = f.file.aliases,
+                           .max_bytes = f.max_bytes > 0 ? f.max_bytes : kMaxTextFieldBytes,
+                           .field = &f});
+  }
+  return spec;
+}
+
+const std::array<KindSpec, store::kAllEntities.size()>& specs() {
+  static const auto all = [] {
+    std::array<KindSpec, store::kAllEntities.size()> out;
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = make_spec(store::kAllEntities[i]);
+    return out;
+  }();
   return all;
 }
 
@@ -120,18 +65,13 @@ int KindSpec::field_index(std::string_view n) const {
   return -1;
 }
 
-const KindSpec& kind_spec(RecordKind kind) { return specs()[static_cast<std::size_t>(kind)]; }
-
-Result<RecordKind> parse_record_kind(std::string_view name) {
-  for (const KindSpec& s : specs())
-    if (s.name == name) return s.kind;
-  return Error::invalid("unknown kind '" + std::string(name) +
-                            "' (customers, leads, products, transactions, activities, "
-                            "communications)",
-                        "kind");
+const FieldSpec& KindSpec::field(std::string_view n) const {
+  int i = field_index(n);
+  if (i < 0) std::abort();  // a column the importer names is in its table (schema test)
+  return fields[static_cast<std::size_t>(i)];
 }
 
-std::string_view record_kind_name(RecordKind kind) { return kind_spec(kind).name; }
+const KindSpec& kind_spec(RecordKind kind) { return specs()[static_cast<std::size_t>(kind)]; }
 
 std::string normalize_column_name(std::string_view name) {
   std::string out;

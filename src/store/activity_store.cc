@@ -10,7 +10,7 @@
 namespace icrm::store {
 namespace {
 
-constexpr std::string_view kEntity = "activities";
+constexpr std::string_view kEntity = entity_name(Entity::kActivities);
 constexpr std::string_view kColumns =
     "id, kind, subject, due_at, status, owner_id, lead_id, customer_id, created_by_user_id, "
     "created_by_system, completed_at, created_at, updated_at";
@@ -71,16 +71,15 @@ Error not_found(int64_t id) {
   return Error::not_found("no activity with id " + std::to_string(id));
 }
 
-Status validate(Activity& a) {
+// Normalises blanks and checks every field (of a change: every changed field).
+Status validate(Activity& a, const Activity* before = nullptr) {
   a.subject = trimmed(a.subject);
-  if (auto v = check_text("subject", a.subject, kMaxSubjectLength); !v) return v;
-  if (a.due_at) {
-    if (auto v = check_time("due_at", *a.due_at); !v) return v;
-  }
-  if (a.completed_at) {
-    if (auto v = check_time("completed_at", *a.completed_at); !v) return v;
-  }
-  return check_one_party(a.lead_id, a.customer_id);
+  RecordChecks<Activity> check(Entity::kActivities, a, before);
+  check.text("subject", &Activity::subject);
+  check.time("due_at", &Activity::due_at);
+  check.time("completed_at", &Activity::completed_at);
+  check.one_party(&Activity::lead_id, &Activity::customer_id);
+  return check.result();
 }
 
 Status check_references(soci::session& s, const Activity& a) {
@@ -141,7 +140,6 @@ Result<Activity> ActivityStore::get(int64_t id) {
 }
 
 Result<Activity> ActivityStore::update(const Actor& actor, Activity changed) {
-  if (auto v = validate(changed); !v) return v.error();
   return change(actor, changed.id, [&changed](Activity& a) {
     a.kind = changed.kind;
     a.subject = changed.subject;
@@ -165,6 +163,7 @@ Result<Activity> ActivityStore::change(const Actor& actor, int64_t id,
         if (!before) return not_found(id);
         Activity a = *before;
         edit(a);
+        if (auto v = validate(a, &*before); !v) return v.error();
         if (auto v = check_references(s, a); !v) return v.error();
         Timestamp now = clock_.now();
         if (a.status != before->status) {

@@ -13,6 +13,7 @@
 #include "store/activity_store.h"
 #include "store/communication_store.h"
 #include "store/records.h"
+#include "store/schema/fields.h"
 #include "store/sql_support.h"
 
 namespace icrm::store {
@@ -1201,55 +1202,56 @@ Status BulkWriter::audit(std::optional<int64_t> user_id, std::string_view action
   return {};
 }
 
-Status BulkWriter::export_rows(std::string_view table, const ExportRowFn& fn) {
-  std::string sql;
-  if (table == "customers") {
-    sql =
-        "SELECT c.external_id, c.name, c.email, c.phone, c.company, c.country, c.status, "
-        "u.email, c.attributes, c.created_at, c.updated_at FROM customers c "
-        "LEFT JOIN users u ON u.id = c.owner_id ORDER BY c.id";
-  } else if (table == "leads") {
-    sql =
-        "SELECT l.external_id, l.name, l.email, l.company, l.source, l.status, u.email, "
-        "l.expected_value_minor, l.currency, c.external_id, l.contacted_at, l.qualified_at, "
-        "l.converted_at, l.lost_at, l.attributes, l.created_at, l.updated_at FROM leads l "
-        "LEFT JOIN users u ON u.id = l.owner_id LEFT JOIN customers c ON c.id = l.customer_id "
-        "ORDER BY l.id";
-  } else if (table == "products") {
-    sql =
-        "SELECT sku, name, category, unit_price_minor, currency, created_at, updated_at "
-        "FROM products ORDER BY id";
-  } else if (table == "transactions") {
-    sql =
-        "SELECT t.external_id, t.line_no, c.external_id, p.sku, t.quantity, t.unit_price_minor, "
-        "t.amount_minor, t.currency, t.occurred_us, t.created_at FROM transactions t "
-        "LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN products p ON p.id = t.product_id "
-        "ORDER BY t.id";
-  } else if (table == "activities") {
-    sql =
-        "SELECT a.kind, a.subject, a.due_at, a.status, u.email, l.external_id, c.external_id, "
-        "a.completed_at, a.created_at, a.updated_at FROM activities a "
-        "LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN leads l ON l.id = a.lead_id "
-        "LEFT JOIN customers c ON c.id = a.customer_id ORDER BY a.id";
-  } else if (table == "communications") {
-    sql =
-        "SELECT l.external_id, c.external_id, m.direction, m.channel, m.subject, m.body, "
-        "m.occurred_at, m.created_at FROM communications m LEFT JOIN leads l ON l.id = m.lead_id "
-        "LEFT JOIN customers c ON c.id = m.customer_id ORDER BY m.id";
-  } else {
-    return Error::invalid("cannot export " + std::string(table), "kind");
+namespace {
+
+// SELECT of an export: each file column of the entity's table in order, a
+// link as the linked record's key (one LEFT JOIN each), in id order.
+std::string export_sql(const schema::EntitySchema& schema) {
+  std::string select, joins;
+  std::size_t n = 0;
+  for (const schema::Field& f : schema.fields) {
+    if (!f.in_files()) continue;
+    if (!select.empty()) select += ", ";
+    if (f.is_link()) {
+      std::string alias = "j" + std::to_string(++n);
+      select += fmt::format("{}.{}", alias, f.file.link_key);
+      joins += fmt::format(" LEFT JOIN {} {} ON {}.id = r.{}", f.file.link_table, alias, alias,
+                           f.column());
+    } else {
+      select += fmt::format("r.{}", f.column());
+    }
   }
-  if (table != "transactions") return backend_->query(sql, {}, fn);
-  // A sale's time is stored as microseconds (migration 0013) and exported as
+  return fmt::format("SELECT {} FROM {} r{} ORDER BY r.id", select, entity_name(schema.entity),
+                     joins);
+}
+
+}  // namespace
+
+Status BulkWriter::export_rows(Entity entity, const ExportRowFn& fn) {
+  const schema::EntitySchema& schema = schema::schema_of(entity);
+  const std::string sql = export_sql(schema);
+  // A time kept as microseconds (a sale's, migration 0013) is exported as
   // the same ISO-8601 text as every other time, so the file imports back.
-  constexpr std::size_t kOccurred = 8;
+  std::vector<std::size_t> micros;
+  std::size_t column = 0;
+  for (const schema::Field& f : schema.fields) {
+    if (!f.in_files()) continue;
+    if (f.stored_as_micros) micros.push_back(column);
+    ++column;
+  }
+  if (micros.empty()) return backend_->query(sql, {}, fn);
   std::vector<std::optional<std::string_view>> out;
-  char text[kTimestampTextBytes];
+  struct TimeText {
+    char text[kTimestampTextBytes];
+  };
+  std::vector<TimeText> text(micros.size());
   return backend_->query(sql, {}, [&](std::span<const std::optional<std::string_view>> row) {
     out.assign(row.begin(), row.end());
-    if (row[kOccurred]) {
-      format_timestamp_to(from_unix_micros(std::stoll(std::string(*row[kOccurred]))), text);
-      out[kOccurred] = std::string_view(text, kTimestampTextBytes);
+    for (std::size_t i = 0; i < micros.size(); ++i) {
+      std::size_t c = micros[i];
+      if (!row[c]) continue;
+      format_timestamp_to(from_unix_micros(std::stoll(std::string(*row[c]))), text[i].text);
+      out[c] = std::string_view(text[i].text, kTimestampTextBytes);
     }
     fn(out);
   });

@@ -32,6 +32,7 @@
 #include "store/database.h"
 #include "store/event_store.h"
 #include "store/file_writeback.h"
+#include "store/schema/entity.h"
 
 namespace icrm::store {
 
@@ -237,13 +238,13 @@ class BulkWriter {
   Status audit(std::optional<int64_t> user_id, std::string_view action, std::string_view entity,
                std::string_view after_json, std::string_view at);
 
-  // Every record of a table in id order, for export: "customers", "leads",
-  // "products", "transactions", "activities" or "communications". Columns
-  // are named like the import fields (links as the other record's external id
-  // or sku, owners as the user's email); money columns hold minor units.
+  // Every record of an entity in id order, for export: the file columns of
+  // its field table (schema/fields.h) in order (links as the other record's
+  // external id or sku, owners as the user's email); money columns hold
+  // minor units.
   // `fn` gets each row's values, nullopt for NULL, valid during the call.
   using ExportRowFn = std::function<void(std::span<const std::optional<std::string_view>>)>;
-  Status export_rows(std::string_view table, const ExportRowFn& fn);
+  Status export_rows(Entity entity, const ExportRowFn& fn);
 
   class Backend;  // the engine's C API; defined in bulk_writer.cc
 

@@ -10,7 +10,7 @@
 namespace icrm::store {
 namespace {
 
-constexpr std::string_view kEntity = "communications";
+constexpr std::string_view kEntity = entity_name(Entity::kCommunications);
 constexpr std::string_view kColumns =
     "id, lead_id, customer_id, direction, channel, subject, body, occurred_at, response_seconds, "
     "created_at";
@@ -65,20 +65,17 @@ Error not_found(int64_t id) {
   return Error::not_found("no communication with id " + std::to_string(id));
 }
 
-Status validate(Communication& c) {
+// Normalises blanks and checks every field (of a change: every changed field).
+Status validate(Communication& c, const Communication* before = nullptr) {
   c.subject = trimmed_or_null(c.subject);
   // A body keeps its blank lines and indentation; only an empty one is absent.
   if (c.body && c.body->empty()) c.body.reset();
-  Status checks[] = {
-      check_optional_text("subject", c.subject, kMaxSubjectLength),
-      check_optional_text("body", c.body, kMaxBodyLength),
-      check_time("occurred_at", c.occurred_at),
-      check_one_party(c.lead_id, c.customer_id),
-  };
-  for (auto& s : checks) {
-    if (!s) return s;
-  }
-  return {};
+  RecordChecks<Communication> check(Entity::kCommunications, c, before);
+  check.text("subject", &Communication::subject);
+  check.text("body", &Communication::body);
+  check.time("occurred_at", &Communication::occurred_at);
+  check.one_party(&Communication::lead_id, &Communication::customer_id);
+  return check.result();
 }
 
 Status check_references(soci::session& s, const Communication& c) {
@@ -231,13 +228,13 @@ Result<Communication> CommunicationStore::get(int64_t id) {
 }
 
 Result<Communication> CommunicationStore::update(const Actor& actor, Communication c) {
-  if (auto v = validate(c); !v) return v.error();
   return in_write_transaction(
       db_, "updating communication " + std::to_string(c.id),
       [&](soci::session& s) -> Result<Communication> {
         SociRunner run(s, db_.engine());
         auto before = select_one(run, c.id);
         if (!before) return not_found(c.id);
+        if (auto v = validate(c, &*before); !v) return v.error();
         if (auto v = check_references(s, c); !v) return v.error();
         lock_party(run, party_of(*before));
         lock_party(run, party_of(c));

@@ -13,7 +13,7 @@
 namespace icrm::store {
 namespace {
 
-constexpr std::string_view kEntity = "customers";
+constexpr std::string_view kEntity = entity_name(Entity::kCustomers);
 constexpr std::string_view kColumns =
     "id, external_id, name, email, phone, company, country, status, owner_id, attributes, "
     "created_at, updated_at";
@@ -72,24 +72,23 @@ std::optional<Customer> select_one(soci::session& s, std::string_view where, Sql
   return from_row(rows.front());
 }
 
-// Normalises blanks and checks every field.
-Status validate(Customer& c) {
+// Normalises blanks and checks every field (of a change: every changed field).
+Status validate(Customer& c, const Customer* before = nullptr) {
   c.name = trimmed(c.name);
   c.external_id = trimmed_or_null(c.external_id);
   c.email = trimmed_or_null(c.email);
   c.phone = trimmed_or_null(c.phone);
   c.company = trimmed_or_null(c.company);
   c.country = trimmed_or_null(c.country);
-  Status checks[] = {
-      check_text("name", c.name, kMaxNameLength),
-      check_optional_text("external_id", c.external_id, kMaxExternalIdLength),
-      check_email("email", c.email),
-      check_optional_text("phone", c.phone, kMaxPhoneLength),
-      check_optional_text("company", c.company, kMaxCompanyLength),
-      check_optional_text("country", c.country, kMaxCountryLength),
-      check_attributes(c.attributes),
-  };
-  return all_fields(checks);
+  RecordChecks<Customer> check(Entity::kCustomers, c, before);
+  check.text("name", &Customer::name);
+  check.text("external_id", &Customer::external_id);
+  check.email("email", &Customer::email);
+  check.text("phone", &Customer::phone);
+  check.text("company", &Customer::company);
+  check.text("country", &Customer::country);
+  check.attributes(&Customer::attributes);
+  return check.result();
 }
 
 // Conflicts with another customer (not `self`) on e-mail or external id, and
@@ -214,7 +213,6 @@ Result<Customer> CustomerStore::find_by_external_id(std::string_view external_id
 }
 
 Result<Customer> CustomerStore::update(const Actor& actor, Customer c) {
-  if (auto v = validate(c); !v) return v.error();
   auto lease = db_.lease();
   if (!lease) return lease.error();
   soci::session& s = **lease;
@@ -222,6 +220,7 @@ Result<Customer> CustomerStore::update(const Actor& actor, Customer c) {
     WriteTransaction tx(s, db_.engine());
     auto before = select_one(s, "id = :id", SqlValue::of(c.id));
     if (!before) return not_found(c.id);
+    if (auto v = validate(c, &*before); !v) return v.error();
     if (auto v = check_references(s, c, c.id); !v) return v.error();
     c.created_at = before->created_at;
     c.updated_at = clock_.now();

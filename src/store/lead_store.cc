@@ -14,7 +14,7 @@
 namespace icrm::store {
 namespace {
 
-constexpr std::string_view kEntity = "leads";
+constexpr std::string_view kEntity = entity_name(Entity::kLeads);
 constexpr std::string_view kColumns =
     "id, external_id, name, email, company, source, status, owner_id, expected_value_minor, "
     "currency, attributes, customer_id, contacted_at, qualified_at, converted_at, lost_at, "
@@ -87,26 +87,25 @@ std::optional<Lead> select_one(soci::session& s, std::string_view where, SqlValu
 
 Error not_found(int64_t id) { return Error::not_found("no lead with id " + std::to_string(id)); }
 
-Status validate(Lead& l) {
+// Normalises blanks and checks every field (of a change: every changed field).
+Status validate(Lead& l, const Lead* before = nullptr) {
   l.name = trimmed(l.name);
   l.external_id = trimmed_or_null(l.external_id);
   l.email = trimmed_or_null(l.email);
   l.company = trimmed_or_null(l.company);
   l.source = trimmed_or_null(l.source);
-  Status checks[] = {
-      check_text("name", l.name, kMaxNameLength),
-      check_optional_text("external_id", l.external_id, kMaxExternalIdLength),
-      check_email("email", l.email),
-      check_optional_text("company", l.company, kMaxCompanyLength),
-      check_optional_text("source", l.source, kMaxSourceLength),
-      check_currency("currency", l.currency),
-      check_attributes(l.attributes),
-      l.expected_value_minor && *l.expected_value_minor < 0
-          ? Status(
-                Error::invalid("expected_value_minor may not be negative", "expected_value_minor"))
-          : Status(),
-  };
-  return all_fields(checks);
+  RecordChecks<Lead> check(Entity::kLeads, l, before);
+  check.text("name", &Lead::name);
+  check.text("external_id", &Lead::external_id);
+  check.email("email", &Lead::email);
+  check.text("company", &Lead::company);
+  check.text("source", &Lead::source);
+  check.currency("currency", &Lead::currency);
+  check.attributes(&Lead::attributes);
+  if (l.expected_value_minor && *l.expected_value_minor < 0) {
+    check.add(Error::invalid("expected_value_minor may not be negative", "expected_value_minor"));
+  }
+  return check.result();
 }
 
 Status check_references(soci::session& s, const Lead& l, int64_t self) {
@@ -295,7 +294,6 @@ Result<Lead> LeadStore::find_by_external_id(std::string_view external_id) {
 }
 
 Result<Lead> LeadStore::update(const Actor& actor, Lead changed) {
-  if (auto v = validate(changed); !v) return v.error();
   auto lease = db_.lease();
   if (!lease) return lease.error();
   soci::session& s = **lease;
@@ -303,6 +301,7 @@ Result<Lead> LeadStore::update(const Actor& actor, Lead changed) {
     WriteTransaction tx(s, db_.engine());
     auto before = select_one(s, "id = :id", SqlValue::of(changed.id));
     if (!before) return not_found(changed.id);
+    if (auto v = validate(changed, &*before); !v) return v.error();
     if (auto v = check_references(s, changed, changed.id); !v) return v.error();
     Timestamp now = clock_.now();
     Lead l = *before;

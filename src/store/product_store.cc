@@ -10,7 +10,7 @@
 namespace icrm::store {
 namespace {
 
-constexpr std::string_view kEntity = "products";
+constexpr std::string_view kEntity = entity_name(Entity::kProducts);
 constexpr std::string_view kColumns =
     "id, sku, name, category, unit_price_minor, currency, created_at, updated_at";
 constexpr size_t kColumnCount = 8;
@@ -57,20 +57,20 @@ std::optional<Product> select_one(soci::session& s, std::string_view where, SqlV
   return from_row(rows.front());
 }
 
-Status validate(Product& p) {
+// Normalises blanks and checks every field (of a change: every changed field).
+Status validate(Product& p, const Product* before = nullptr) {
   p.sku = trimmed(p.sku);
   p.name = trimmed(p.name);
   p.category = trimmed_or_null(p.category);
-  Status checks[] = {
-      check_text("sku", p.sku, kMaxSkuLength),
-      check_text("name", p.name, kMaxNameLength),
-      check_optional_text("category", p.category, kMaxCategoryLength),
-      check_currency("currency", p.currency),
-      p.unit_price_minor < 0
-          ? Status(Error::invalid("unit_price_minor may not be negative", "unit_price_minor"))
-          : Status(),
-  };
-  return all_fields(checks);
+  RecordChecks<Product> check(Entity::kProducts, p, before);
+  check.text("sku", &Product::sku);
+  check.text("name", &Product::name);
+  check.text("category", &Product::category);
+  check.currency("currency", &Product::currency);
+  if (p.unit_price_minor < 0) {
+    check.add(Error::invalid("unit_price_minor may not be negative", "unit_price_minor"));
+  }
+  return check.result();
 }
 
 Status check_unique(soci::session& s, const Product& p) {
@@ -125,11 +125,11 @@ Result<Product> ProductStore::find_by_sku(std::string_view sku) {
 }
 
 Result<Product> ProductStore::update(const Actor& actor, Product p) {
-  if (auto v = validate(p); !v) return v.error();
   return in_write_transaction(
       db_, "updating product " + std::to_string(p.id), [&](soci::session& s) -> Result<Product> {
         auto before = select_one(s, "id = :id", SqlValue::of(p.id));
         if (!before) return not_found(p.id);
+        if (auto v = validate(p, &*before); !v) return v.error();
         if (auto v = check_unique(s, p); !v) return v.error();
         p.created_at = before->created_at;
         p.updated_at = clock_.now();

@@ -16,7 +16,7 @@
 namespace icrm::store {
 namespace {
 
-constexpr std::string_view kEntity = "transactions";
+constexpr std::string_view kEntity = entity_name(Entity::kTransactions);
 constexpr std::string_view kColumns =
     "id, external_id, line_no, customer_id, product_id, quantity, unit_price_minor, amount_minor, "
     "currency, occurred_us, created_at";
@@ -74,20 +74,20 @@ Error not_found(int64_t id) {
   return Error::not_found("no transaction with id " + std::to_string(id));
 }
 
-// Normalises and checks one sale and computes its amount.
-Status validate(Transaction& t) {
+// Normalises and checks one sale (of a change: every changed field) and
+// computes its amount.
+Status validate(Transaction& t, const Transaction* before = nullptr) {
   t.external_id = trimmed_or_null(t.external_id);
-  Status checks[] = {
-      check_optional_text("external_id", t.external_id, kMaxExternalIdLength),
-      check_currency("currency", t.currency),
-      check_time("occurred_at", t.occurred_at),
-      t.line_no < 1 ? Status(Error::invalid("line_no must be 1 or more", "line_no")) : Status(),
-      t.quantity == 0 ? Status(Error::invalid("quantity may not be 0", "quantity")) : Status(),
-      t.unit_price_minor < 0
-          ? Status(Error::invalid("unit_price_minor may not be negative", "unit_price_minor"))
-          : Status(),
-  };
-  if (auto s = all_fields(checks); !s) return s;
+  RecordChecks<Transaction> check(Entity::kTransactions, t, before);
+  check.text("external_id", &Transaction::external_id);
+  check.currency("currency", &Transaction::currency);
+  check.time("occurred_at", &Transaction::occurred_at);
+  if (t.line_no < 1) check.add(Error::invalid("line_no must be 1 or more", "line_no"));
+  if (t.quantity == 0) check.add(Error::invalid("quantity may not be 0", "quantity"));
+  if (t.unit_price_minor < 0) {
+    check.add(Error::invalid("unit_price_minor may not be negative", "unit_price_minor"));
+  }
+  if (auto s = check.result(); !s) return s;
   if (__builtin_mul_overflow(t.quantity, t.unit_price_minor, &t.amount_minor)) {
     return Error::invalid("quantity × unit_price_minor does not fit in 64 bits", "quantity");
   }
@@ -294,12 +294,12 @@ Result<Transaction> TransactionStore::get(int64_t id) {
 }
 
 Result<Transaction> TransactionStore::update(const Actor& actor, Transaction t) {
-  if (auto v = validate(t); !v) return v.error();
   return in_write_transaction(
       db_, "updating transaction " + std::to_string(t.id),
       [&](soci::session& s) -> Result<Transaction> {
         auto before = select_one(s, t.id);
         if (!before) return not_found(t.id);
+        if (auto v = validate(t, &*before); !v) return v.error();
         if (auto v = check_references(s, t, t.id); !v) return v.error();
         t.created_at = before->created_at;
         exec(

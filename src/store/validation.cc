@@ -62,16 +62,23 @@ Status check_text(std::string_view field, std::string_view value, size_t max_len
   return {};
 }
 
-Status check_optional_text(std::string_view field, const std::optional<std::string>& value,
-                           size_t max_length) {
-  if (!value) return {};
-  return check_text(field, *value, max_length, false);
+Status check_text(const schema::Field& field, std::string_view value) {
+  return check_text(field.name, value, field.max_bytes, field.required);
 }
 
-Status check_email(std::string_view field, const std::optional<std::string>& value) {
+Status check_optional_text(const schema::Field& field, const std::optional<std::string>& value) {
+  if (!value) {
+    if (field.required)
+      return Error::invalid(std::string(field.name) + " is required", std::string(field.name));
+    return {};
+  }
+  return check_text(field, *value);
+}
+
+Status check_email(const schema::Field& field, const std::optional<std::string>& value) {
   if (!value) return {};
-  if (auto s = check_text(field, *value, kMaxEmailLength, true); !s) return s;
-  return validate_email(*value, field);
+  if (auto s = check_text(field.name, *value, field.max_bytes, true); !s) return s;
+  return validate_email(*value, field.name);
 }
 
 Status check_currency(std::string_view field, std::string_view value) {

@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "api/api_router.h"
+#include "store/validation.h"
 #include "tests/api/api_fixture.h"
 
 namespace icrm::api {
@@ -17,6 +19,11 @@ namespace {
 using testing::Principal;
 
 class OpenApiTest : public testing::ApiTest {};
+
+const boost::json::object& paths_op(const boost::json::object& doc, const char* path,
+                                    const char* method) {
+  return doc.at("paths").as_object().at(path).as_object().at(method).as_object();
+}
 
 std::string fill(const Route& route, const std::string& value) {
   std::string path;
@@ -99,6 +106,37 @@ TEST_P(OpenApiTest, EveryRouteAnswersOnlyDocumentedStatuses) {
         }
       }
     }
+}
+
+// The records' schemas come from their field tables: each field's limit,
+// choices and nullability, the create body's required fields, and the
+// records under components/schemas.
+TEST_P(OpenApiTest, RecordSchemasCarryTheFieldTablesLimits) {
+  Request req;
+  req.method = Method::kGet;
+  ASSERT_TRUE(req.set_target("/api/v1/openapi.json"));
+  auto doc = boost::json::parse(router().handle(req).body).as_object();
+  const auto& schemas = doc.at("components").as_object().at("schemas").as_object();
+  for (const char* name :
+       {"Customer", "Lead", "Product", "Transaction", "Activity", "Communication"})
+    EXPECT_TRUE(schemas.contains(name)) << name;
+  const auto& customer = schemas.at("Customer").as_object().at("properties").as_object();
+  EXPECT_EQ(customer.at("name").as_object().at("maxLength").as_int64(),
+            static_cast<int64_t>(store::kMaxNameLength));
+  EXPECT_EQ(customer.at("email").as_object().at("type").as_array().size(), 2u);  // or null
+  const auto& create = paths_op(doc, "/api/v1/products", "post");
+  const auto& body = create.at("requestBody")
+                         .as_object()
+                         .at("content")
+                         .as_object()
+                         .at("application/json")
+                         .as_object()
+                         .at("schema")
+                         .as_object();
+  EXPECT_EQ(boost::json::serialize(body.at("required")), R"(["sku","name","unit_price_minor"])");
+  EXPECT_FALSE(body.at("properties").as_object().contains("created_at"));  // read-only
+  EXPECT_EQ(body.at("properties").as_object().at("sku").as_object().at("maxLength").as_int64(),
+            static_cast<int64_t>(store::kMaxSkuLength));
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(OpenApiTest);

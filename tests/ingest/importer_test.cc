@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include "ingest/exporter.h"
+#include "store/attributes.h"
 #include "tests/ingest/import_test_util.h"
 #include "tests/support/test_database.h"
 
@@ -136,6 +137,81 @@ TEST_P(ImporterTest, EveryKindOfBadTransactionRowIsLocated) {
                 "(SELECT id FROM products WHERE sku = 'B2')"),
             "2");
   EXPECT_EQ(one("SELECT customer_id FROM transactions WHERE external_id = 'I2'"), "NULL");
+}
+
+// The store's limit of each text field is the importer's (a 300-byte name
+// imported under a looser rule could never be changed afterwards), and what
+// the store would refuse is a located reject, not a stored row.
+TEST_P(ImporterTest, EveryTextColumnStopsAtItsRecordFieldsLimit) {
+  int n = 0;
+  for (RecordKind kind : {RecordKind::kCustomers, RecordKind::kLeads, RecordKind::kProducts}) {
+    for (const FieldSpec& f : kind_spec(kind).fields) {
+      if (f.field->type != store::schema::FieldType::kText) continue;
+      SCOPED_TRACE(std::string(store::entity_name(kind)) + "." + std::string(f.name));
+      ASSERT_EQ(f.max_bytes, f.field->max_bytes);
+      // The required columns and this one; the row under test sets it to `value`.
+      auto file = [&](const std::string& value) {
+        std::string header, row;
+        for (const FieldSpec& c : kind_spec(kind).fields) {
+          if (!c.required && &c != &f) continue;
+          std::string v = &c == &f                 ? value
+                          : c.name == "unit_price" ? "1.00"
+                          : c.name == "sku"        ? "S" + std::to_string(++n)
+                                                   : "x";
+          header += (header.empty() ? "" : ",") + std::string(c.name);
+          row += (row.empty() ? "" : ",") + v;
+        }
+        return header + "\n" + row + "\n";
+      };
+      auto past = import(kind, "past.csv", file(std::string(f.max_bytes + 1, 'a')));
+      ASSERT_TRUE(past) << past.error().to_string();
+      EXPECT_EQ(past->rejected, 1u);
+      ASSERT_EQ(rejected_.size(), 1u);
+      EXPECT_EQ(rejected_[0], "row 1 (line 2), column '" + std::string(f.name) + "': longer than " +
+                                  std::to_string(f.max_bytes) + " bytes");
+      auto at = import(kind, "at.csv", file(std::string(f.max_bytes, 'a')));
+      ASSERT_TRUE(at) << at.error().to_string();
+      EXPECT_EQ(at->imported, 1u) << (rejected_.empty() ? "" : rejected_[0]);
+    }
+  }
+}
+
+TEST_P(ImporterTest, WhatTheStoreWouldRefuseIsRejectedWithItsColumn) {
+  std::string attrs_header, attrs_row;
+  for (std::size_t i = 0; i <= store::kMaxAttributes; ++i) {
+    attrs_header += ",a" + std::to_string(i);
+    attrs_row += ",1";
+  }
+  auto s = import(RecordKind::kCustomers, "c.csv",
+                  "external_id,name,company\n"
+                  "C1,Ada,\"Acme\x01Ltd\"\n"  // a control character
+                  "C2,Bob,Fine\n");
+  ASSERT_TRUE(s) << s.error().to_string();
+  EXPECT_EQ(s->imported, 1u);
+  ASSERT_EQ(rejected_.size(), 1u);
+  EXPECT_EQ(rejected_[0], "row 1 (line 2), column 'company': company contains a control character");
+  auto many = import(RecordKind::kCustomers, "many.csv",
+                     "external_id,name" + attrs_header + "\nC3,Cy" + attrs_row + "\n");
+  ASSERT_TRUE(many) << many.error().to_string();
+  ASSERT_EQ(rejected_.size(), 1u);
+  EXPECT_NE(rejected_[0].find("column 'attributes': attributes has 51 keys"), std::string::npos)
+      << rejected_[0];
+  auto lead = import(RecordKind::kLeads, "l.csv", "name,currency\nLou,eur\nMay,EUR\n");
+  ASSERT_TRUE(lead) << lead.error().to_string();
+  EXPECT_EQ(lead->imported, 1u);
+  ASSERT_EQ(rejected_.size(), 1u);
+  EXPECT_EQ(rejected_[0],
+            "row 1 (line 2), column 'currency': currency must be a three-letter ISO 4217 code "
+            "such as EUR");
+  ASSERT_TRUE(import(RecordKind::kLeads, "l1.csv", "external_id,name\nL1,Lead\n"));
+  auto both = import(RecordKind::kActivities, "a.csv",
+                     "kind,subject,lead_external_id,customer_external_id\ncall,Call,L1,C2\n");
+  ASSERT_TRUE(both) << both.error().to_string();
+  EXPECT_EQ(both->imported, 0u);
+  ASSERT_EQ(rejected_.size(), 1u);
+  EXPECT_EQ(rejected_[0],
+            "row 1 (line 2), column 'lead_external_id': an activity belongs to a lead_external_id "
+            "or a customer_external_id, not both");
 }
 
 TEST_P(ImporterTest, DuplicatesSkipUpdateOrError) {
@@ -272,7 +348,7 @@ TEST_P(ImporterTest, RoundTripEveryKindThroughCsvAndJsonl) {
     std::string kinds[] = {"customers",    "products",   "leads",
                            "transactions", "activities", "communications"};
     std::vector<std::string> before;
-    for (const auto& k : kinds) before.push_back(export_text(db(), *parse_record_kind(k), f));
+    for (const auto& k : kinds) before.push_back(export_text(db(), *store::parse_entity(k), f));
     std::string why;
     auto other = icrm::testing::TestDatabase::create(GetParam(), &why);
     ASSERT_TRUE(other) << why;
@@ -284,7 +360,7 @@ TEST_P(ImporterTest, RoundTripEveryKindThroughCsvAndJsonl) {
     }
     for (std::size_t i = 0; i < 6; ++i) {
       ImportOptions o;
-      o.kind = *parse_record_kind(kinds[i]);
+      o.kind = *store::parse_entity(kinds[i]);
       o.file = dir_.write(kinds[i] + ext, before[i]);
       auto s = run_import(other->db(), o, clock_);
       ASSERT_TRUE(s) << s.error().to_string();

@@ -250,6 +250,29 @@ TEST_P(CustomerStoreTest, RemoveIsRefusedWhileALeadRefersToTheCustomer) {
   EXPECT_EQ(count_rows(db(), "audit_log", "action = 'delete' AND entity = 'customers'"), 1);
 }
 
+// A name stored under an older, looser limit (an old import) does not block
+// a change of another field; changing the name itself meets today's limit.
+TEST_P(CustomerStoreTest, AChangeDoesNotJudgeAStoredFieldItLeavesAlone) {
+  CustomerStore store(db(), clock_);
+  auto c = store.create(admin(), draft("Short"));
+  ASSERT_TRUE(c.ok());
+  std::string legacy(kMaxNameLength + 100, 'n');
+  {
+    auto lease = db().lease();
+    **lease << "UPDATE customers SET name = :n WHERE id = :id", soci::use(legacy), soci::use(c->id);
+  }
+  Customer changed = *store.get(c->id);
+  changed.status = CustomerStatus::kChurned;
+  auto churned = store.update(admin(), changed);
+  ASSERT_TRUE(churned.ok()) << churned.error().to_string();
+  EXPECT_EQ(churned->name, legacy);
+  EXPECT_EQ(store.get(c->id)->status, CustomerStatus::kChurned);
+  changed.name = legacy + "x";
+  auto longer = store.update(admin(), changed);
+  ASSERT_FALSE(longer.ok());
+  EXPECT_EQ(longer.error().field, "name");
+}
+
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(CustomerStoreTest);
 
 }  // namespace

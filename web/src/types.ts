@@ -1,4 +1,8 @@
-// The shapes the API returns (see GET /api/v1/openapi.json).
+// The shapes the API returns (see GET /api/v1/openapi.json). The records
+// themselves come from the server's field tables (records.gen.ts).
+import type { Customer as CustomerRecord, Lead, Transaction } from './records.gen';
+
+export type { Lead, Transaction };
 
 export type Role = 'admin' | 'manager' | 'rep' | 'viewer';
 
@@ -45,26 +49,6 @@ export interface RankedPage {
   offset: number;
 }
 
-export interface Lead {
-  id: number;
-  external_id: string | null;
-  name: string;
-  email: string | null;
-  company: string | null;
-  source: string | null;
-  status: LeadStatus;
-  owner_id: number | null;
-  expected_value_minor: number | null;
-  currency: string;
-  attributes: Record<string, unknown>;
-  customer_id: number | null;
-  contacted_at: string | null;
-  qualified_at: string | null;
-  converted_at: string | null;
-  lost_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 export interface StatusChange {
   id: number;
@@ -92,35 +76,11 @@ export type Explanation = LatestScore & { lead_id: number };
 
 export type ChurnRisk = LatestScore & { customer_id: number };
 
-export interface Customer {
-  id: number;
-  external_id: string | null;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  country: string | null;
-  status: 'active' | 'inactive' | 'churned';
-  owner_id: number | null;
+export type Customer = CustomerRecord & {
   // Not served yet (segmentation is a later stage); shown only when present.
   segment?: string | null;
-  attributes: Record<string, unknown>;
-  created_at: string;
-  updated_at: string;
-}
+};
 
-export interface Transaction {
-  id: number;
-  external_id: string | null;
-  line_no: number;
-  customer_id: number | null;
-  product_id: number | null;
-  quantity: number;
-  unit_price_minor: number;
-  amount_minor: number;
-  currency: string;
-  occurred_at: string;
-}
 
 export interface Page<T> {
   items: T[];
