@@ -11,7 +11,7 @@ DEMO_PORT ?= 8080
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps build test demo bench clean format web web-test e2e
+.PHONY: all deps build test demo bench clean format web web-test e2e fuzz
 
 all: build
 
@@ -54,6 +54,21 @@ test: build
 	ICRM_REQUIRE_PG=1 bash scripts/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 600
 	@$(MAKE) --no-print-directory web-test
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory fuzz
+
+# --- fuzzing (fuzz/) ------------------------------------------------------------
+# libFuzzer targets built with clang++ and ASan+UBSan in their own build
+# directory from only the sources they read, then each run for FUZZ_SECONDS;
+# any crash fails. FUZZ_SECONDS=600 make fuzz for a longer hunt.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 20
+
+$(FUZZ_DIR)/build.ninja: fuzz/CMakeLists.txt
+	cmake -S fuzz -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+
+fuzz: deps $(FUZZ_DIR)/build.ninja
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	bash scripts/run-fuzzers.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 demo: build
 	bash scripts/demo.sh $(BUILD_DIR)/insightcrm "$(DEMO_DB)" $(DEMO_PORT)
@@ -66,4 +81,4 @@ format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR)
