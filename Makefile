@@ -11,7 +11,7 @@ DEMO_PORT ?= 8080
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps build binary test demo bench clean format format-check web web-test e2e
+.PHONY: all deps build binary test demo bench clean format format-check web web-test e2e fuzz
 
 all: build
 
@@ -58,6 +58,21 @@ test: format-check build
 	ICRM_REQUIRE_PG=1 bash scripts/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 600
 	@$(MAKE) --no-print-directory web-test
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory fuzz
+
+# --- fuzzing (fuzz/) ------------------------------------------------------------
+# libFuzzer targets built with clang++ and ASan+UBSan in their own build
+# directory from only the sources they read, then each run for FUZZ_SECONDS;
+# any crash fails. FUZZ_SECONDS=600 make fuzz for a longer hunt.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 20
+
+$(FUZZ_DIR)/build.ninja: fuzz/CMakeLists.txt
+	cmake -S fuzz -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+
+fuzz: deps $(FUZZ_DIR)/build.ninja
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	bash scripts/run-fuzzers.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 demo: binary web
 	bash scripts/demo.sh $(BUILD_DIR)/insightcrm "$(DEMO_DB)" $(DEMO_PORT)
@@ -75,4 +90,4 @@ format-check: deps
 	  || { echo "make: files above are not clang-formatted; run 'make format'"; exit 1; }
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

@@ -23,6 +23,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
   valgrind
+  # make fuzz: libFuzzer targets (fuzz/) built with clang++ -fsanitize=fuzzer,
+  # whose runtime is in libclang-rt.
+  clang-14 libclang-rt-14-dev
   # The dashboard's end-to-end tests drive Debian's Chromium (playwright-core
   # with executablePath /usr/bin/chromium; no browser is ever downloaded).
   chromium chromium-driver

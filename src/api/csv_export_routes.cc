@@ -20,12 +20,7 @@ std::vector<std::string> csv_columns(const std::string& record_schema) {
 std::string csv_safe_cell(const boost::json::value& value) {
   if (value.is_null()) return {};
   if (!value.is_string()) return boost::json::serialize(value);
-  std::string text(value.as_string());
-  // OWASP's rule for CSV injection: text a spreadsheet would read as a
-  // formula is prefixed with an apostrophe, which makes it plain text.
-  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos)
-    text.insert(text.begin(), '\'');
-  return text;
+  return ingest::csv_formula_guarded(value.as_string());
 }
 
 void append_csv_record(std::string& out, const std::vector<std::string>& columns,

@@ -2,9 +2,9 @@
 // the same filters, search, sort and visibility as the JSON list, every
 // matching record in one text/csv response. Columns are the record's fields
 // as served (its JSON schema's properties, in order); custom attributes are
-// one JSON text cell. Cells a spreadsheet would run as a formula (text
-// starting with = + - @, a tab or a carriage return) get a leading
-// apostrophe; numbers are written as they are.
+// one JSON text cell. Cells a spreadsheet would run as a formula get a
+// leading apostrophe (ingest::csv_formula_guarded, as `insightcrm export`);
+// numbers are written as they are.
 //
 // The body is streamed (response_stream.h), a list page of
 // kCsvExportPageRows records at a time, in HTTP/1.1 chunks: memory holds one

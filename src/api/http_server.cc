@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "api/problem.h"
+#include "api/request_wire.h"
 #include "api/response_stream.h"
 
 namespace icrm::api {
@@ -121,6 +122,8 @@ class HttpServer::Impl {
   bool stopping() const { return stopping_.load(); }
 
   const ServerOptions options_;
+  const BodyLimits body_limits_{options_.max_body_bytes, options_.max_upload_bytes,
+                                options_.max_event_batch_bytes};
   const Router& router_;
   Metrics& metrics_;
   uint16_t port_ = 0;
@@ -201,14 +204,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (buffer_.size() == 0 && stream_.socket().available(ec) == 0) return linger_and_close();
     }
     reading_ = true;
-    parser_.emplace();
-    // The larger limit until the header says which route it is (Beast checks a
-    // Content-Length against the limit while reading the header); on_header
-    // narrows it.
-    body_limit_ = std::max({server_.options_.max_body_bytes, server_.options_.max_upload_bytes,
-                            server_.options_.max_event_batch_bytes});
-    parser_->body_limit(body_limit_);
-    parser_->header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
+    body_limit_ = start_request(parser_, server_.body_limits_);
     if (buffer_.size() > 0) return read_header();
     // Idle until the first byte of the next request: the idle timeout applies,
     // and a shutdown may close the connection here.
@@ -244,22 +240,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_header(beast::error_code ec, std::size_t header_bytes) {
-    // Beast bounds the request line and the fields each by header_limit; the
-    // limit we promise is on the whole header block.
-    if (!ec && header_bytes > kMaxHeaderBytes) ec = http::error::header_limit;
     if (ec) return on_read_error(ec, "header");
-    auto& req = parser_->get();
-    // An import upload and an event batch may be larger than any other body.
-    std::string_view target(req.target().data(), req.target().size());
-    std::string_view path = target.substr(0, target.find('?'));
-    bool post = req.method() == http::verb::post;
-    body_limit_ = post && path == kImportUploadPath ? server_.options_.max_upload_bytes
-                  : post && path == kEventBatchPath ? server_.options_.max_event_batch_bytes
-                                                    : server_.options_.max_body_bytes;
-    if (auto length = parser_->content_length(); length && *length > body_limit_)
-      return on_read_error(http::error::body_limit, "header");
-    parser_->body_limit(body_limit_);  // a chunked body counts as it arrives
-    auto expect = req[http::field::expect];
+    if (auto limit = check_header(*parser_, header_bytes, server_.body_limits_, &body_limit_))
+      return on_read_error(limit, "header");
+    auto expect = parser_->get()[http::field::expect];
     if (!expect.empty() && beast::iequals(expect, "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       arm_write_deadline();
@@ -313,19 +297,12 @@ class Session : public std::enable_shared_from_this<Session> {
     reading_ = false;
     disarm(read_deadline_);
     auto started = std::chrono::steady_clock::now();
-    auto beast_req = parser_->release();
-    Request req;
-    req.method_text = std::string(beast_req.method_string());
-    req.method = parse_method(req.method_text);
-    req.remote_address = remote_;
-    for (const auto& field : beast_req) {
-      req.headers.add(std::string(field.name_string()), std::string(field.value()));
-    }
-    req.body = std::move(beast_req.body());
-    bool keep_alive = beast_req.keep_alive() && !stopping_;
+    auto wire = to_request(*parser_, remote_);
+    Request& req = wire.request;
+    bool keep_alive = wire.keep_alive && !stopping_;
     Response res;
     std::string_view route = "unmatched";
-    auto target = req.set_target(std::string(beast_req.target()));
+    auto target = req.set_target(req.target);
     if (!target) {
       server_.metrics_.record_rejected("bad_target");
       res = target.error().code == ErrorCode::kTooLarge
@@ -339,12 +316,12 @@ class Session : public std::enable_shared_from_this<Session> {
     int status = res.status;
     bool streamed = false;
     if (res.stream && !res.omit_body && status == 200 && !stopping_) {
-      start_stream(std::move(res), beast_req.version());
+      start_stream(std::move(res), wire.version);
       streamed = true;
     } else {
       if (res.stream) res.stream->close();  // HEAD, or the server is stopping
       res.stream.reset();
-      enqueue(to_beast(std::move(res), beast_req.version(), keep_alive));
+      enqueue(to_beast(std::move(res), wire.version, keep_alive));
     }
     // The method's canonical name: a client inventing methods cannot grow the metrics.
     server_.metrics_.record_request(route, method_name(req.method), status,
@@ -577,7 +554,7 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpServer::Impl& server_;
   std::string remote_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<WireParser> parser_;
   std::size_t body_limit_ = 0;       // of the request being read
   std::deque<BeastResponse> queue_;  // responses not yet written, in request order
   std::array<char, 4096> drain_buffer_{};

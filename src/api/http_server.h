@@ -3,7 +3,8 @@
 // of its own, so thousands of idle dashboard connections cost only memory.
 // It reads requests within the limits of limits.h, hands each to the Router
 // (a function, no I/O), writes the responses in order, and counts everything
-// in Metrics. Beast is confined to http_server.cc.
+// in Metrics. Beast is confined to http_server.cc and request_wire.cc (the
+// parsing of a request's bytes, apart from the socket, so it can be fuzzed).
 //
 // Graceful shutdown (shutdown(), or SIGTERM/SIGINT with handle_signals):
 // stop accepting, close idle keep-alive connections, let requests already

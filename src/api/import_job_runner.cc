@@ -6,7 +6,6 @@
 #include <boost/json.hpp>
 #include <cerrno>
 #include <csignal>
-#include <fstream>
 #include <random>
 
 namespace icrm::api {
@@ -157,7 +156,7 @@ ImportJobRunner::ImportJobRunner(store::Database& db, const Clock& clock,
       clock_(clock),
       store_(db),
       runner_name_(fmt::format("{}:{}:{}", host_name(), ::getpid(), process_nonce())),
-      spool_dir_(std::move(spool_dir)) {
+      spool_(ImportSpool::open(spool_dir)) {
   fail_orphans();
   worker_ = std::thread([this] { work(); });
 }
@@ -210,19 +209,12 @@ Result<ImportJob> ImportJobRunner::submit(ingest::ImportOptions options, const s
   auto stored = store_.create(std::move(record));
   if (!stored) return stored.error();
   const int64_t id = job.id = stored->id;
-  std::error_code ec;
-  std::filesystem::create_directories(spool_dir_, ec);
-  auto path = spool_dir_ / fmt::format("icrm-import-{}-{}.upload", ::getpid(), id);
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(upload.data(), static_cast<std::streamsize>(upload.size()));
-    if (!out.flush()) {
-      std::filesystem::remove(path, ec);
-      (void)store_.fail(id, "the upload could not be spooled", clock_.now());
-      return Error::unavailable("cannot spool the upload to " + path.string());
-    }
+  auto path = spool_ ? (*spool_)->write(upload) : Result<std::string>(spool_.error());
+  if (!path) {
+    (void)store_.fail(id, "the upload could not be spooled", clock_.now());
+    return Error::unavailable("cannot spool the upload: " + path.error().message);
   }
-  options.file = path.string();
+  options.file = std::move(*path);
   options.rejects_path.clear();  // refused rows are kept in the job
   lock.lock();
   jobs_[id] = job;

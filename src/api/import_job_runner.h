@@ -1,7 +1,7 @@
 // ImportJobRunner: runs imports uploaded over the API (POST /api/v1/imports)
 // on one background thread, so the upload answers at once (202) and the
 // client polls the job for its progress, its counts and the rows it refused
-// with their line and reason. The upload is spooled to a temporary file and
+// with their line and reason. The upload is spooled to a private file and
 // read by the same importer as `insightcrm import` (ingest/importer.h), so
 // mapping, validation, duplicates and batches are the CLI's.
 //
@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/import_spool.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "ingest/importer.h"
@@ -78,8 +79,10 @@ std::string to_json(const ImportJob& job);
 
 class ImportJobRunner {
  public:
-  // REQUIRES: db and clock outlive the runner. Uploads are spooled in
-  // `spool_dir` (created when missing) and removed after their import.
+  // REQUIRES: db and clock outlive the runner. Uploads are spooled in a
+  // private directory of this runner's under `spool_dir` (import_spool.h;
+  // stale ones of crashed runners are removed here) and removed after their
+  // import.
   ImportJobRunner(store::Database& db, const Clock& clock,
                   std::filesystem::path spool_dir = std::filesystem::temp_directory_path());
   ~ImportJobRunner();
@@ -112,8 +115,8 @@ class ImportJobRunner {
   store::Database& db_;
   const Clock& clock_;
   mutable store::ImportJobStore store_;
-  std::string runner_name_;  // "host:pid:nonce"
-  std::filesystem::path spool_dir_;
+  std::string runner_name_;                     // "host:pid:nonce"
+  Result<std::unique_ptr<ImportSpool>> spool_;  // or why there is none
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Task> queue_;             // guarded by mu_

@@ -13,7 +13,6 @@
 namespace icrm::ingest {
 namespace {
 
-constexpr std::size_t kChunkBytes = 1 << 20;
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr std::size_t kSniffLines = 20;
 
@@ -139,7 +138,7 @@ bool CsvReader::fill(std::size_t want) {
   }
   while (buf_.size() - pos_ < want && !eof_) {
     std::size_t old = buf_.size();
-    std::size_t chunk = std::max(kChunkBytes, want);
+    std::size_t chunk = options_.read_chunk_bytes;
     buf_.resize(old + chunk);
     in_->read(buf_.data() + old, static_cast<std::streamsize>(chunk));
     auto got = static_cast<std::size_t>(in_->gcount());
@@ -156,9 +155,11 @@ std::string CsvReader::location(std::uint64_t line, std::size_t column) const {
 }
 
 Status CsvReader::start() {
-  if (options_.max_field_bytes == 0 || options_.max_columns == 0 || options_.max_record_bytes == 0)
+  if (options_.max_field_bytes == 0 || options_.max_columns == 0 ||
+      options_.max_record_bytes == 0 || options_.read_chunk_bytes == 0)
     return Error::invalid("CSV limits must be positive");
-  fill(kSniffBytes);
+  // Only detection needs a sample; a BOM is three bytes.
+  fill(options_.delimiter == '\0' ? kSniffBytes : kBom.size());
   if (buf_.compare(pos_, kBom.size(), kBom) == 0) pos_ += kBom.size();
   if (pos_ >= buf_.size()) return Error::invalid("the file is empty");
   delimiter_ = options_.delimiter != '\0'

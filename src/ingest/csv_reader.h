@@ -28,6 +28,8 @@ inline constexpr std::size_t kMaxColumns = 4096;          // fields per record
 inline constexpr std::size_t kMaxRecordBytes = 16 << 20;  // 16 MiB per record (line)
 // How much of the file delimiter detection looks at.
 inline constexpr std::size_t kSniffBytes = 64 << 10;
+// Bytes asked of the input per read.
+inline constexpr std::size_t kReadChunkBytes = 1 << 20;
 
 enum class CsvEncoding {
   kAuto,         // UTF-8 where valid, otherwise the field is read as Windows-1252
@@ -45,6 +47,9 @@ struct CsvOptions {
   std::size_t max_record_bytes = kMaxRecordBytes;
   // Refuse records whose field count differs from the header's.
   bool require_header_width = true;
+  // Bytes per read of the input. Small reads let tests (and the fuzzer) put
+  // a record across the reader's buffer refills.
+  std::size_t read_chunk_bytes = kReadChunkBytes;
 };
 
 // One record; views into the reader's buffer, valid until the next next().

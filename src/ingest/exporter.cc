@@ -47,6 +47,8 @@ Result<std::uint64_t> export_records(store::Database& db, RecordKind kind, Expor
       if (f.type == FieldType::kMoney) {
         auto minor = parse_integer(v);
         cells[i] = minor ? format_minor_units(*minor) : std::string(v);
+      } else if (format == ExportFormat::kCsv && f.type != FieldType::kInteger) {
+        cells[i] = csv_formula_guarded(v);  // a number is a number; text may be a formula
       } else {
         cells[i] = std::string(v);
       }

@@ -1,7 +1,10 @@
 // Exporter: every record of one kind as CSV or JSONL, with the columns import
 // understands (the field names of record_schema.h), so an export imports back
 // into identical records. Money is written as a decimal ("12.50"), custom
-// attributes as one JSON object (a JSON text column in CSV).
+// attributes as one JSON object (a JSON text column in CSV). In CSV, text a
+// spreadsheet would run as a formula gets a leading apostrophe
+// (csv_formula_guarded), which an import keeps: JSONL carries such text as
+// it is.
 #pragma once
 
 #include <cstdint>

@@ -36,7 +36,8 @@ Result<int64_t> parse_scaled_decimal(std::string_view text, int scale) {
   }
   auto bad = [&] { return Error::invalid(fmt::format("'{}' is not a decimal number", text)); };
   if (t.empty()) return bad();
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / 10;
+  constexpr int64_t kLargest = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMax = kLargest / 10;
   int64_t v = 0;
   int frac = -1;  // digits after the point, -1 before it
   bool digits = false;
@@ -52,8 +53,11 @@ Result<int64_t> parse_scaled_decimal(std::string_view text, int scale) {
       if (c == '0') continue;  // trailing zeros beyond the scale are exact
       return Error::invalid(fmt::format("'{}' has more than {} decimal places", text, scale));
     }
-    if (v > kMax) return Error::invalid(fmt::format("'{}' is out of range", text));
-    v = v * 10 + (c - '0');
+    const int digit = c - '0';
+    // v * 10 + digit must fit: v <= kMax is not enough ("9223372036854775808").
+    if (v > (kLargest - digit) / 10)
+      return Error::invalid(fmt::format("'{}' is out of range", text));
+    v = v * 10 + digit;
   }
   if (!digits) return bad();
   for (int k = std::max(frac, 0); k < scale; ++k) {

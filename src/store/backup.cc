@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "store/private_file.h"
+
 namespace icrm::store {
 namespace {
 
@@ -209,6 +211,8 @@ Result<BackupReport> backup_database(const std::string& url, const std::string& 
   if (!parent.empty()) fs::create_directories(parent, ec);
   const std::string partial = out_path + ".partial";
   fs::remove(partial, ec);
+  // Owner-only from the start (SQLite and pg_dump keep an existing file's mode).
+  if (auto s = create_private_file(partial); !s) return s.error();
 
   BackupReport report;
   report.path = out_path;
@@ -249,10 +253,10 @@ Result<BackupReport> backup_database(const std::string& url, const std::string& 
       return s.error();
     }
   }
-  fs::rename(partial, out_path, ec);
-  if (ec)
-    return Error::unavailable("cannot move the backup into place at " + out_path + ": " +
-                              ec.message());
+  if (auto s = durable_rename(partial, out_path); !s) {
+    fs::remove(partial, ec);
+    return s.error();
+  }
   report.bytes = static_cast<int64_t>(fs::file_size(out_path, ec));
   return report;
 }
@@ -299,6 +303,7 @@ Status restore_database(const std::string& url, const std::string& in_path, bool
   if (parsed->engine == Engine::kSqlite) {
     auto src = open_sqlite(in_path, SQLITE_OPEN_READONLY);
     if (!src) return src.error();
+    if (auto s = create_private_file(parsed->sqlite_path); !s) return s;
     auto dst = open_sqlite(parsed->sqlite_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (!dst) return dst.error();
     return sqlite_copy(src->get(), dst->get(), "restore into " + parsed->sqlite_path);

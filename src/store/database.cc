@@ -11,12 +11,13 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
-#include <regex>
 #include <thread>
 #include <vector>
 
 #include "core/time.h"
 #include "store/migrations.h"
+#include "store/private_file.h"
+#include "store/redact_url.h"
 #include "store/statement_cache.h"
 #include "store/wal_checkpointer.h"
 
@@ -276,11 +277,10 @@ Result<ParsedUrl> parse_database_url(const std::string& url) {
     auto conninfo = postgres_conninfo(url);
     if (!conninfo) return conninfo.error();
     p.connect_string = std::move(*conninfo);
-    static const std::regex kPassword(R"(^(postgres(?:ql)?://[^:/@]+:)([^@]*)@)");
-    p.display = std::regex_replace(url, kPassword, "$1***@");
+    p.display = redact_database_url(url);
     return p;
   }
-  return Error::invalid("unsupported database URL '" + url +
+  return Error::invalid("unsupported database URL '" + redact_database_url(url) +
                             "': use sqlite:PATH or postgresql://user:pass@host:port/dbname",
                         "db");
 }
@@ -326,6 +326,9 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
       return Error::unavailable("cannot create the directory for " + db->sqlite_path_ + ": " +
                                 ec.message());
     }
+    // Owner-only: SQLite would create it with the umask's mode, and gives its
+    // -wal, -shm and -journal files the database file's mode.
+    if (auto s = create_private_file(db->sqlite_path_); !s) return s.error();
   }
 
   if (db->engine_ == Engine::kSqlite) configure_sqlite_library();

@@ -27,6 +27,27 @@ TEST(CsvSafeCell, FormulaLikeTextGetsAnApostropheNumbersStay) {
   EXPECT_EQ(csv_safe_cell(boost::json::value(nullptr)), "");
 }
 
+// Spreadsheets skip leading blanks and read full-width signs as ASCII ones.
+TEST(CsvSafeCell, LeadingBlanksAndFullWidthSignsDoNotHideAFormula) {
+  for (std::string formula :
+       {" =1+1", "  +1", "\n-2+3", " @SUM(A1)", " \t x", "\r\n=1", "\xC2\xA0=1", "\xE3\x80\x80=1",
+        "\xEF\xBC\x9D"
+        "1+1",
+        "\xEF\xBC\x8B"
+        "1",
+        "\xEF\xBC\x8D"
+        "1",
+        "\xEF\xBC\xA0"
+        "SUM(A1)",
+        " \xEF\xB9\xA6"
+        "1"}) {
+    EXPECT_EQ(csv_safe_cell(boost::json::value(formula)), "'" + formula) << formula;
+  }
+  for (std::string text : {"", " ", "Ada = Grace", "a+b", "\xEF\xBC\xA1", "'=already"}) {
+    EXPECT_EQ(csv_safe_cell(boost::json::value(text)), text) << text;
+  }
+}
+
 TEST_P(CsvExportTest, SameFiltersAsTheListEveryPageSafeCells) {
   create("/api/v1/customers",
          R"({"name":"=cmd|' /C calc'!A0","email":"a@example.com","country":"DE"})");

@@ -6,10 +6,15 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "core/clock.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::api {
@@ -93,6 +98,60 @@ TEST_P(ImportJobRunnerTest, RestartFailsOnlyTheJobsOfAProcessThatIsGone) {
     ASSERT_TRUE(job);
     EXPECT_EQ(job->status, "running");
   }
+}
+
+int mode_of(const std::filesystem::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 0777) : -1;
+}
+
+// A directory a crashed runner left: nobody holds its lock.
+std::filesystem::path stale_spool(const std::filesystem::path& parent) {
+  auto dir = parent / (std::string(kSpoolDirPrefix) + "crashed");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "upload-abc123") << "external_id,name\nC1,Ada\n";
+  return dir;
+}
+
+// Uploads used to be /tmp/icrm-import-<pid>-<job id>.upload with the umask's
+// mode: guessable (another user could plant or read them) and left behind by
+// a crash.
+TEST(ImportSpool, PrivateUnguessableFilesAndStaleDirectoriesRemoved) {
+  icrm::testing::TempDir parent("icrm-spool");
+  const mode_t old_umask = ::umask(022);
+  auto stale = stale_spool(parent.dir());
+  auto spool = ImportSpool::open(parent.dir());
+  ASSERT_TRUE(spool) << spool.error().to_string();
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_EQ(mode_of((*spool)->dir()), 0700);
+  auto a = (*spool)->write("name\nAda\n");
+  auto b = (*spool)->write("name\nGrace\n");
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(*a, *b);
+  EXPECT_EQ(std::filesystem::path(*a).parent_path(), (*spool)->dir());
+  EXPECT_EQ(mode_of(*a), 0600);
+  auto own_part = std::filesystem::relative(*a, parent.dir()).string();  // the dir and file names
+  EXPECT_EQ(own_part.find(std::to_string(::getpid())), std::string::npos) << own_part;
+  std::ifstream in(*b);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(text, "name\nGrace\n");
+
+  // A live runner's directory is locked: a second runner leaves it alone.
+  auto other = ImportSpool::open(parent.dir());
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(std::filesystem::exists(*a));
+  EXPECT_EQ(remove_stale_spools(parent.dir()), 0);
+  auto dir = (*spool)->dir();
+  spool->reset();
+  EXPECT_FALSE(std::filesystem::exists(dir));
+  ::umask(old_umask);
+}
+
+TEST_P(ImportJobRunnerTest, StartingRemovesTheUploadsACrashedRunnerLeft) {
+  icrm::testing::TempDir parent("icrm-spool");
+  auto stale = stale_spool(parent.dir());
+  ImportJobRunner runner(db(), clock_, parent.dir());
+  EXPECT_FALSE(std::filesystem::exists(stale));
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(ImportJobRunnerTest);

@@ -128,6 +128,22 @@ TEST_P(ImportCliTest, SummaryLineRejectsFileAndExitCodes) {
   EXPECT_EQ(r.out.substr(0, 50), R"({"external_id":"C1","name":"Ada","email":"ada@exam)");
 }
 
+// `insightcrm export` used to write formula-like text raw, for a
+// spreadsheet to run; it now guards it as GET /api/v1/customers.csv does.
+TEST_P(ImportCliTest, CsvExportNeutralisesFormulas) {
+  auto file = dir_.write("c.csv",
+                         "external_id,name,company\n"
+                         "C1,\"=HYPERLINK(\"\"http://x\"\")\",\" +cmd\"\n");
+  auto r = run_cli({"import", "--db", db_url(), "--kind", "customers", "--file", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto out = dir_.path("out.csv");
+  r = run_cli({"export", "--db", db_url(), "--kind", "customers", "--output", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string csv = testing::read_file(out);
+  EXPECT_NE(csv.find(R"x(C1,"'=HYPERLINK(""http://x"")",)x"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",'+cmd"), std::string::npos) << csv;
+}
+
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(ImportCliTest);
 
 // `dataset load` into a fresh SQLite file has it to itself and writes through

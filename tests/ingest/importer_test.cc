@@ -370,6 +370,26 @@ TEST_P(ImporterTest, RoundTripEveryKindThroughCsvAndJsonl) {
   }
 }
 
+// `insightcrm export` (export_records) guards formula-like text as the API's
+// CSV export does; numbers and JSONL stay as they are.
+TEST_P(ImporterTest, CsvExportNeutralisesFormulaLikeText) {
+  ASSERT_TRUE(import(RecordKind::kCustomers, "c.csv",
+                     "external_id,name,company,seats\n"
+                     "C1,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\", @evil,-5\n"
+                     "C2,\xEF\xBC\x9D"
+                     "1+1,Plain,3\n"));
+  std::string csv = export_text(db(), RecordKind::kCustomers);
+  EXPECT_NE(csv.find(R"x("'=HYPERLINK(""http://x"",""y"")")x"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find(",=HYPERLINK"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("'\xEF\xBC\x9D"
+                     "1+1"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",'@evil"), std::string::npos) << csv;
+  std::string jsonl = export_text(db(), RecordKind::kCustomers, ExportFormat::kJsonl);
+  EXPECT_NE(jsonl.find(R"x("name":"=HYPERLINK(\"http://x\",\"y\")")x"), std::string::npos) << jsonl;
+}
+
 TEST_P(ImporterTest, ReimportingActivitiesAndCommunicationsStoresNothingTwice) {
   ASSERT_TRUE(import(RecordKind::kCustomers, "c.csv", "external_id,name\nC1,Ada\n"));
   ASSERT_TRUE(import(RecordKind::kLeads, "l.csv", "external_id,name\nL1,Lead\n"));

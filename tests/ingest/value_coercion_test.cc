@@ -40,6 +40,21 @@ TEST(ValueCoercion, MoneyIsExactMinorUnitsAndNeverRoundedSilently) {
   EXPECT_EQ(*parse_scaled_decimal("0.001", 6), 1000);
 }
 
+// Found by fuzz/value_coercion_fuzzer: the digit after the last one that
+// fits overflowed int64 (undefined; in practice a wrapped negative amount).
+TEST(ValueCoercion, DecimalsOnePastInt64AreOutOfRangeNotWrapped) {
+  EXPECT_EQ(*parse_scaled_decimal("9223372036854775807", 0), INT64_MAX);
+  EXPECT_EQ(*parse_scaled_decimal("-9223372036854775807", 0), -INT64_MAX);
+  EXPECT_EQ(*parse_money("92233720368547758.07"), INT64_MAX);
+  for (std::string past : {"9223372036854775808", "9223372036854775809", "-9223372036854775808"}) {
+    auto r = parse_scaled_decimal(past, 0);
+    ASSERT_FALSE(r) << past << " gave " << *r;
+    EXPECT_NE(r.error().message.find("out of range"), std::string::npos);
+  }
+  EXPECT_FALSE(parse_money("92233720368547758.08"));
+  EXPECT_FALSE(parse_money("92233720368547758.1"));
+}
+
 TEST(ValueCoercion, HalfEvenRounding) {
   EXPECT_EQ(divide_round_half_even(15, 10), 2);
   EXPECT_EQ(divide_round_half_even(25, 10), 2);

@@ -2,10 +2,16 @@
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
+#include <sys/stat.h>
 
+#include <filesystem>
+
+#include "store/backup.h"
 #include "store/bulk_writer.h"
 #include "store/migrations.h"
+#include "store/redact_url.h"
 #include "store/sql_support.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::store {
@@ -24,6 +30,62 @@ TEST(DatabaseUrlTest, ParsesBothEngines) {
   auto q = parse_database_url("postgresql://u@h/d?options=-csearch_path%3Ds1");
   ASSERT_TRUE(q.ok());
   EXPECT_EQ(q->connect_string, "host='h' user='u' dbname='d' options='-csearch_path=s1'");
+}
+
+TEST(DatabaseUrlTest, EveryShapeOfPasswordIsRedacted) {
+  // An empty user with a password slipped past the old pattern (user:pw@ only).
+  EXPECT_EQ(parse_database_url("postgresql://:pw@host/db")->display, "postgresql://:***@host/db");
+  EXPECT_EQ(redact_database_url("postgres://crm:s3cret@db:5432/crm"),
+            "postgres://crm:***@db:5432/crm");
+  EXPECT_EQ(redact_database_url("postgresql://crm:p@ss/w@db/crm"), "postgresql://crm:***@db/crm");
+  EXPECT_EQ(redact_database_url("postgresql://db/crm?user=crm&password=s3cret&sslmode=require"),
+            "postgresql://db/crm?user=crm&password=***&sslmode=require");
+  EXPECT_EQ(redact_database_url("postgresql://db/crm?PASSWORD=s3cret"),
+            "postgresql://db/crm?PASSWORD=***");
+  EXPECT_EQ(redact_database_url("host=db password=s3cret dbname=crm"),
+            "host=db password=*** dbname=crm");
+  EXPECT_EQ(redact_database_url("host=db password = 'se cr\\'et' dbname=crm"),
+            "host=db password = *** dbname=crm");
+  // Nothing to hide: kept as it is.
+  for (std::string plain : {"postgresql://crm@db:5432/crm", "postgresql://db/crm?user=a@b",
+                            "sqlite:data/crm.db", "host=db dbname=crm"}) {
+    EXPECT_EQ(redact_database_url(plain), plain);
+  }
+  for (std::string url :
+       {"postgresql://:pw@host/db", "postgresql://u:pw@host/db?password=pw", "password=pw"}) {
+    auto parsed = parse_database_url(url);
+    std::string shown = parsed ? parsed->display : parsed.error().message;
+    EXPECT_EQ(shown.find("pw"), std::string::npos) << shown;
+  }
+}
+
+// Customer data and password hashes: a umask of 022 would have made every
+// file readable by any user of the machine.
+TEST(DatabaseFileTest, SqliteFilesAndBackupsAreOwnerOnlyWhateverTheUmask) {
+  icrm::testing::TempDir dir("icrm-mode");
+  const mode_t old_umask = ::umask(022);
+  const std::string path = dir.path("crm.db");
+  const std::string backup = dir.path("backups/crm.backup");
+  const std::string restored = dir.path("restored.db");
+  auto mode_of = [](const std::string& f) {
+    struct stat st {};
+    return ::stat(f.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 0777) : -1;
+  };
+  {
+    auto db = Database::open({.url = "sqlite:" + path});
+    ASSERT_TRUE(db) << db.error().to_string();
+    ASSERT_TRUE((*db)->migrate());
+    auto report = backup_database("sqlite:" + path, backup, false);
+    ASSERT_TRUE(report) << report.error().to_string();
+    EXPECT_EQ(mode_of(path), 0600);
+    EXPECT_EQ(mode_of(path + "-wal"), 0600);  // SQLite gives them the database's mode
+    EXPECT_EQ(mode_of(path + "-shm"), 0600);
+    EXPECT_EQ(mode_of(backup), 0600);
+    EXPECT_FALSE(std::filesystem::exists(backup + ".partial"));
+  }
+  ASSERT_TRUE(restore_database("sqlite:" + restored, backup, false));
+  EXPECT_EQ(mode_of(restored), 0600);
+  ::umask(old_umask);
 }
 
 TEST(DatabaseUrlTest, RejectsOtherSchemes) {
