@@ -15,6 +15,7 @@
 #include "decide/decision_service.h"
 #include "ingest/event_ingestor.h"
 #include "models/live_scorer.h"
+#include "notify/egress_policy.h"
 #include "store/database.h"
 
 namespace icrm::api {
@@ -39,6 +40,9 @@ struct ApiContext {
   const models::LiveScorer* scorer = nullptr;
   // GET /api/v1/stream (server-sent events) exists only when set.
   SseHub* live = nullptr;
+  // Where webhook URLs may point (the same policy the delivering poster
+  // enforces when it connects): checked when an endpoint is created or changed.
+  notify::EgressPolicy webhook_egress{};
 };
 
 // REQUIRES: everything in `context` outlives the router.
