@@ -128,53 +128,59 @@ TEST_P(CsvExportTest, ALargeExportIsStreamedAPageAtATime) {
   EXPECT_EQ(get(Principal::kManager, "/api/v1/leads.csv?sort=id").body, body);
 }
 
-// A page that fails after the first ends the body incomplete, so the server
-// leaves out the last chunk and the client sees a cut download.
-TEST(CsvExportStream, AFailedPageEndsTheBodyIncomplete) {
+using Ends = std::vector<std::pair<int64_t, bool>>;
+
+// A lead export whose first page (`ready`, `records` records) is waiting and
+// whose later pages come from `list`; how it ends is told to `ends`.
+std::unique_ptr<CsvExportStream<store::Lead>> lead_export(
+    std::function<Result<store::Page<store::Lead>>(const store::ListQuery&)> list,
+    std::string ready, int64_t records, Ends& ends) {
   auto crud = std::make_shared<Crud<store::Lead>>();
-  int calls = 0;
-  crud->list = [&calls](const store::ListQuery&) -> Result<store::Page<store::Lead>> {
-    ++calls;
-    return Error::unavailable("the database went away");
-  };
+  crud->list = std::move(list);
   auto columns = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"id"});
   store::ListQuery query;
   query.cursor = "next";
-  std::vector<std::pair<int64_t, bool>> ends;
-  CsvExportStream<store::Lead> stream(
-      crud, columns, query, "id\n1\n", 1,
-      [&ends](int64_t records, bool complete) { ends.emplace_back(records, complete); });
+  return std::make_unique<CsvExportStream<store::Lead>>(
+      crud, columns, query, std::move(ready), records,
+      [&ends](int64_t n, bool complete) { ends.emplace_back(n, complete); });
+}
+
+// A page that fails after the first ends the body incomplete, so the server
+// leaves out the last chunk and the client sees a cut download.
+TEST(CsvExportStream, AFailedPageEndsTheBodyIncomplete) {
+  int calls = 0;
+  Ends ends;
+  auto stream = lead_export(
+      [&calls](const store::ListQuery&) -> Result<store::Page<store::Lead>> {
+        ++calls;
+        return Error::unavailable("the database went away");
+      },
+      "id\n1\n", 1, ends);
   std::string out;
-  EXPECT_TRUE(stream.take(out));
+  EXPECT_TRUE(stream->take(out));
   EXPECT_EQ(out, "id\n1\n");
-  EXPECT_FALSE(stream.take(out));
+  EXPECT_FALSE(stream->take(out));
   EXPECT_EQ(calls, 1);
-  EXPECT_FALSE(stream.complete());
-  stream.close();
+  EXPECT_FALSE(stream->complete());
+  stream->close();
   // Its audit entry is told once: one record sent, the body cut short.
-  EXPECT_EQ(ends, (std::vector<std::pair<int64_t, bool>>{{1, false}}));
+  EXPECT_EQ(ends, (Ends{{1, false}}));
 }
 
 // A client that leaves before the end (close() while pages remain) is an
 // incomplete export in the audit log, with the records it was sent.
 TEST(CsvExportStream, AClientLeavingEarlyEndsItIncomplete) {
-  auto crud = std::make_shared<Crud<store::Lead>>();
-  crud->list = [](const store::ListQuery&) -> Result<store::Page<store::Lead>> {
-    return store::Page<store::Lead>{};
-  };
-  auto columns = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"id"});
-  store::ListQuery query;
-  query.cursor = "next";
-  std::vector<std::pair<int64_t, bool>> ends;
-  {
-    CsvExportStream<store::Lead> stream(
-        crud, columns, query, "id\n1\n2\n", 2,
-        [&ends](int64_t records, bool complete) { ends.emplace_back(records, complete); });
-    std::string out;
-    EXPECT_TRUE(stream.take(out));
-    stream.close();
-  }
-  EXPECT_EQ(ends, (std::vector<std::pair<int64_t, bool>>{{2, false}}));
+  Ends ends;
+  auto stream = lead_export(
+      [](const store::ListQuery&) -> Result<store::Page<store::Lead>> {
+        return store::Page<store::Lead>{};
+      },
+      "id\n1\n2\n", 2, ends);
+  std::string out;
+  EXPECT_TRUE(stream->take(out));
+  stream->close();
+  stream.reset();
+  EXPECT_EQ(ends, (Ends{{2, false}}));
 }
 
 // Issue "Trust": every export is in the audit log with who, how many records
