@@ -42,7 +42,10 @@ int main(int argc, char** argv) {
   auto server = api::HttpServer::start({.port = 0, .threads = 1}, router, metrics);
   if (!server) return 1;
   std::string hook = "http://127.0.0.1:" + std::to_string((*server)->port()) + "/hook";
-  auto poster = notify::make_curl_poster();
+  // The receiver is http on loopback: allowed, as serve --webhook-allow-http
+  // --webhook-allow 127.0.0.0/8 would.
+  auto poster = notify::make_curl_poster(
+      {.egress = {.allow_http = true, .allowed = {*notify::parse_ip_network("127.0.0.0/8")}}});
   std::string data =
       R"({"lead_id":123,"tier":"high","action":"call","utility":{"call":41.5,"email":12.0}})";
 
@@ -66,7 +69,7 @@ int main(int argc, char** argv) {
   e.secret = "whsec_bench";
   e.topics = {"decision"};
   e.created_at = SystemClock::instance().now();
-  if (!store::WebhookStore(**db).create_endpoint(e)) return 1;
+  if (!store::WebhookStore(**db).create_endpoint(store::Actor::system(), e)) return 1;
   notify::WebhookWorker worker(**db, *poster, SystemClock::instance(), {.batch = 64});
   t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < n; ++i) worker.offer({"decision", data});

@@ -43,7 +43,7 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   if (context.events != nullptr)
     add_event_routes(*router, context.db, *context.events, context.scorer);
   if (context.live != nullptr) add_stream_routes(*router, *context.live);
-  add_webhook_routes(*router, context.db, context.clock);
+  add_webhook_routes(*router, context.db, context.clock, context.webhook_egress);
   auto decisions = context.decisions;
   if (!decisions) {
     decisions = std::make_shared<decide::DecisionService>(context.db, context.clock, nullptr,

@@ -15,6 +15,7 @@
 #include "app/live_scorer.h"
 #include "core/clock.h"
 #include "decide/decision_service.h"
+#include "notify/egress_policy.h"
 #include "store/database.h"
 
 namespace icrm::api {
@@ -39,6 +40,9 @@ struct ApiContext {
   const app::LiveScorer* scorer = nullptr;
   // GET /api/v1/stream (server-sent events) exists only when set.
   SseHub* live = nullptr;
+  // Where webhook URLs may point (the same policy the delivering poster
+  // enforces when it connects): checked when an endpoint is created or changed.
+  notify::EgressPolicy webhook_egress{};
 };
 
 // REQUIRES: everything in `context` outlives the router.

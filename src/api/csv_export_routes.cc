@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -45,6 +46,21 @@ std::string csv_header_line(const std::vector<std::string>& columns) {
 
 void log_cut_export(const Error& error) {
   spdlog::error("CSV export cut short after its first page: {}", error.to_string());
+}
+
+CsvExportEnd audit_csv_export(std::shared_ptr<store::AuditLog> audit, std::string entity,
+                              const Request& request, const Caller& caller) {
+  boost::json::array parameters;
+  for (const auto& [name, value] : request.query) parameters.emplace_back(name);
+  boost::json::object details{
+      {"format", "csv"}, {"route", request.path}, {"query_parameters", std::move(parameters)}};
+  return [audit = std::move(audit), entity = std::move(entity), details = std::move(details),
+          actor = actor_of(caller)](int64_t records, bool complete) mutable {
+    details["complete"] = complete;
+    if (auto s = audit->append_export(actor, entity, records, details); !s)
+      spdlog::error("CSV export of {} by {} not written to the audit log: {}", entity,
+                    actor.label(), s.error().to_string());
+  };
 }
 
 Response csv_response(std::string body, const std::string& filename) {

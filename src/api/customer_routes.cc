@@ -48,7 +48,7 @@ void add_customer_routes(Router& router, store::Database& db, const Clock& clock
   crud->read_fields = read_customer;
   crud->owner = [](const Customer& c) { return c.owner_id; };
   add_crud_routes(router, crud);
-  add_csv_export_route(router, crud);
+  add_csv_export_route(router, crud, std::make_shared<store::AuditLog>(db, clock));
 }
 
 }  // namespace icrm::api

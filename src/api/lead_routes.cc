@@ -62,7 +62,7 @@ void add_lead_routes(Router& router, store::Database& db, const Clock& clock) {
   crud->read_fields = read_lead;
   crud->owner = [](const Lead& l) { return l.owner_id; };
   add_crud_routes(router, crud);
-  add_csv_export_route(router, crud);
+  add_csv_export_route(router, crud, std::make_shared<store::AuditLog>(db, clock));
 
   router.add(Method::kPost, "/api/v1/leads/{id}/status",
              [crud, leads](const Request& request) -> Result<Response> {

@@ -50,7 +50,7 @@ void add_product_routes(Router& router, store::Database& db, const Clock& clock)
   use_store(*crud, products);
   crud->read_fields = read_product;
   add_crud_routes(router, crud);
-  add_csv_export_route(router, crud);
+  add_csv_export_route(router, crud, std::make_shared<store::AuditLog>(db, clock));
 }
 
 void add_transaction_routes(Router& router, store::Database& db, const Clock& clock) {
@@ -67,7 +67,7 @@ void add_transaction_routes(Router& router, store::Database& db, const Clock& cl
   use_store(*crud, sales);
   crud->read_fields = read_transaction;
   add_crud_routes(router, crud);
-  add_csv_export_route(router, crud);
+  add_csv_export_route(router, crud, std::make_shared<store::AuditLog>(db, clock));
 }
 
 }  // namespace icrm::api

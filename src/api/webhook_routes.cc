@@ -53,17 +53,25 @@ object delivery_json(const store::WebhookDelivery& d) {
   return o;
 }
 
-// Every webhook route is admin-only.
-Status require_admin(const Request& request, auth::Action action) {
+// Every webhook route is admin-only: the admin calling.
+Result<const Caller*> require_admin(const Request& request, auth::Action action) {
   auto caller = require_caller(request);
   if (!caller) return caller.error();
-  return authorize(**caller, action, auth::Resource::kSettings);
+  if (auto s = authorize(**caller, action, auth::Resource::kSettings); !s) return s.error();
+  return caller;
 }
 
 // require_admin(), then the {id} of the route.
-Result<int64_t> admin_id_param(const Request& request, auth::Action action) {
-  if (auto s = require_admin(request, action); !s) return s.error();
-  return id_param(request);
+struct AdminTarget {
+  store::Actor actor;
+  int64_t id = 0;
+};
+Result<AdminTarget> admin_id_param(const Request& request, auth::Action action) {
+  auto caller = require_admin(request, action);
+  if (!caller) return caller.error();
+  auto id = id_param(request);
+  if (!id) return id.error();
+  return AdminTarget{actor_of(**caller), *id};
 }
 
 // "topics": a JSON array of topic names, checked by notify::check_webhook_topics.
@@ -103,7 +111,8 @@ struct EndpointFields {
   std::optional<bool> active;
 };
 
-Result<EndpointFields> read_endpoint_fields(const Request& request, Presence presence) {
+Result<EndpointFields> read_endpoint_fields(const Request& request, Presence presence,
+                                            const notify::EgressPolicy& egress) {
   auto body = parse_json_body(request);
   if (!body) return body.error();
   JsonFields f(*body);
@@ -111,7 +120,10 @@ Result<EndpointFields> read_endpoint_fields(const Request& request, Presence pre
   // One byte past the limit still reads, so check_webhook_url names the limit.
   out.url = f.string("url", presence, notify::kMaxWebhookUrlBytes + 1);
   if (out.url) {
-    if (auto s = notify::check_webhook_url(*out.url); !s) f.fail("url", s.error().message);
+    if (auto s = notify::check_webhook_url(*out.url); !s)
+      f.fail("url", s.error().message);
+    else if (auto p = egress.check_url(*out.url); !p)
+      f.fail("url", p.error().message);
   }
   out.topics = read_topics(*body, f, presence);
   out.description =
@@ -136,7 +148,7 @@ constexpr const char* kEndpointSchema =
     R"("topics":{"type":"array","items":{"type":"string","enum":["decision","alert","score"]}},)"
     R"("description":{"type":"string"},"active":{"type":"boolean"},"created_by":{"type":["integer","null"]},)"
     R"("created_at":{"type":"string"},"updated_at":{"type":"string"},)"
-    R"("secret":{"type":"string","description":"only in the answer to the create"}}})";
+    R"("secret":{"type":"string","description":"only in the answer to the create and to a new secret"}}})";
 // The writable fields; the create also requires url and topics.
 constexpr const char* kWriteProperties =
     R"("properties":{"url":{"type":"string","maxLength":2048,"description":"http:// or https://"},)"
@@ -152,7 +164,8 @@ constexpr const char* kDeliverySchema =
 
 }  // namespace
 
-void add_webhook_routes(Router& router, store::Database& db, const Clock& clock) {
+void add_webhook_routes(Router& router, store::Database& db, const Clock& clock,
+                        const notify::EgressPolicy& egress) {
   router.add(
       Method::kGet, "/api/v1/webhooks",
       [&db](const Request& request) -> Result<Response> {
@@ -172,12 +185,10 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
 
   router.add(
       Method::kPost, "/api/v1/webhooks",
-      [&db, &clock](const Request& request) -> Result<Response> {
-        auto caller = require_caller(request);
+      [&db, &clock, egress](const Request& request) -> Result<Response> {
+        auto caller = require_admin(request, auth::Action::kCreate);
         if (!caller) return caller.error();
-        if (auto a = authorize(**caller, auth::Action::kCreate, auth::Resource::kSettings); !a)
-          return a.error();
-        auto fields = read_endpoint_fields(request, Presence::kRequired);
+        auto fields = read_endpoint_fields(request, Presence::kRequired, egress);
         if (!fields) return fields.error();
         store::WebhookStore store(db);
         auto count = store.count_endpoints();
@@ -193,7 +204,7 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
         e.secret = notify::generate_webhook_secret();
         e.created_by = (*caller)->user_id;
         e.created_at = clock.now();
-        auto made = store.create_endpoint(e);
+        auto made = store.create_endpoint(actor_of(**caller), e);
         if (!made) return made.error();
         object out = endpoint_json(*made);
         out["secret"] = made->secret;
@@ -210,9 +221,9 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
 
   router.add(Method::kGet, "/api/v1/webhooks/{id}",
              [&db](const Request& request) -> Result<Response> {
-               auto id = admin_id_param(request, auth::Action::kRead);
-               if (!id) return id.error();
-               auto e = store::WebhookStore(db).get_endpoint(*id);
+               auto target = admin_id_param(request, auth::Action::kRead);
+               if (!target) return target.error();
+               auto e = store::WebhookStore(db).get_endpoint(target->id);
                if (!e) return e.error();
                return Response::json(200, boost::json::serialize(endpoint_json(*e)));
              },
@@ -223,20 +234,20 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
 
   router.add(
       Method::kPatch, "/api/v1/webhooks/{id}",
-      [&db, &clock](const Request& request) -> Result<Response> {
-        auto id = admin_id_param(request, auth::Action::kUpdate);
-        if (!id) return id.error();
-        auto fields = read_endpoint_fields(request, Presence::kOptional);
+      [&db, &clock, egress](const Request& request) -> Result<Response> {
+        auto target = admin_id_param(request, auth::Action::kUpdate);
+        if (!target) return target.error();
+        auto fields = read_endpoint_fields(request, Presence::kOptional, egress);
         if (!fields) return fields.error();
         store::WebhookStore store(db);
-        auto e = store.get_endpoint(*id);
+        auto e = store.get_endpoint(target->id);
         if (!e) return e.error();
         if (fields->url) e->url = *fields->url;
         if (fields->topics) e->topics = *fields->topics;
         if (fields->description) e->description = *fields->description;
         if (fields->active) e->active = *fields->active;
         e->updated_at = clock.now();
-        auto updated = store.update_endpoint(*e);
+        auto updated = store.update_endpoint(target->actor, *e);
         if (!updated) return updated.error();
         return Response::json(200, boost::json::serialize(endpoint_json(*updated)));
       },
@@ -248,10 +259,13 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
        .response_schema = kEndpointSchema});
 
   router.add(Method::kDelete, "/api/v1/webhooks/{id}",
-             [&db](const Request& request) -> Result<Response> {
-               auto id = admin_id_param(request, auth::Action::kDelete);
-               if (!id) return id.error();
-               if (auto s = store::WebhookStore(db).remove_endpoint(*id); !s) return s.error();
+             [&db, &clock](const Request& request) -> Result<Response> {
+               auto target = admin_id_param(request, auth::Action::kDelete);
+               if (!target) return target.error();
+               if (auto s = store::WebhookStore(db).remove_endpoint(target->actor, target->id,
+                                                                    clock.now());
+                   !s)
+                 return s.error();
                return Response::text(204, "text/plain", "");
              },
              {.summary = "Remove a webhook endpoint and its delivery log (admin)",
@@ -261,13 +275,13 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
   router.add(
       Method::kGet, "/api/v1/webhooks/{id}/deliveries",
       [&db](const Request& request) -> Result<Response> {
-        auto id = admin_id_param(request, auth::Action::kRead);
-        if (!id) return id.error();
+        auto target = admin_id_param(request, auth::Action::kRead);
+        if (!target) return target.error();
         auto page = page_of(request);
         if (!page) return page.error();
         store::WebhookStore store(db);
-        if (auto e = store.get_endpoint(*id); !e) return e.error();
-        auto rows = store.list_deliveries(*id, page->second, page->first);
+        if (auto e = store.get_endpoint(target->id); !e) return e.error();
+        auto rows = store.list_deliveries(target->id, page->second, page->first);
         if (!rows) return rows.error();
         array items;
         for (const auto& d : *rows) items.push_back(delivery_json(d));
@@ -290,14 +304,15 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
   router.add(
       Method::kPost, "/api/v1/webhooks/{id}/test",
       [&db, &clock](const Request& request) -> Result<Response> {
-        auto id = admin_id_param(request, auth::Action::kUpdate);
-        if (!id) return id.error();
+        auto target = admin_id_param(request, auth::Action::kUpdate);
+        if (!target) return target.error();
+        const int64_t id = target->id;
         Timestamp now = clock.now();
-        std::string event_id = notify::make_event_id(now, static_cast<uint64_t>(*id));
+        std::string event_id = notify::make_event_id(now, static_cast<uint64_t>(id));
         auto body = notify::make_webhook_body(notify::kPingTopic, event_id,
                                               R"({"message":"ping from InsightCRM"})", now);
         if (!body) return body.error();
-        auto d = store::WebhookStore(db).enqueue_for(*id, std::string(notify::kPingTopic), event_id,
+        auto d = store::WebhookStore(db).enqueue_for(id, std::string(notify::kPingTopic), event_id,
                                                      *body, now);
         if (!d) return d.error();
         return Response::json(202, boost::json::serialize(delivery_json(*d)));
@@ -307,6 +322,24 @@ void add_webhook_routes(Router& router, store::Database& db, const Clock& clock)
        .tag = "webhooks",
        .responses = {202, 400, 404},
        .response_schema = kDeliverySchema});
+
+  router.add(
+      Method::kPost, "/api/v1/webhooks/{id}/secret",
+      [&db, &clock](const Request& request) -> Result<Response> {
+        auto target = admin_id_param(request, auth::Action::kUpdate);
+        if (!target) return target.error();
+        auto e = store::WebhookStore(db).replace_secret(
+            target->actor, target->id, notify::generate_webhook_secret(), clock.now());
+        if (!e) return e.error();
+        object out = endpoint_json(*e);
+        out["secret"] = e->secret;
+        return Response::json(200, boost::json::serialize(out));
+      },
+      {.summary = "Give the endpoint a new signing secret (admin), shown this once; the old one "
+                  "stops signing at once, pending deliveries included",
+       .tag = "webhooks",
+       .responses = {200, 400, 404},
+       .response_schema = kEndpointSchema});
 }
 
 }  // namespace icrm::api

@@ -1,12 +1,27 @@
+#include <pwd.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "cli/command.h"
+#include "core/clock.h"
 #include "ingest/exporter.h"
+#include "store/audit_log.h"
 #include "store/database.h"
 
 namespace icrm::cli {
+namespace {
+
+// Who ran the command: the CLI has no signed-in user, so the audit entry
+// names the operating-system account (the actor itself is "system").
+std::string os_user() {
+  const passwd* pw = getpwuid(geteuid());
+  return pw != nullptr && pw->pw_name != nullptr ? pw->pw_name : "uid " + std::to_string(geteuid());
+}
+
+}  // namespace
 
 void add_export_command(CLI::App& app) {
   struct Args {
@@ -39,6 +54,15 @@ void add_export_command(CLI::App& app) {
     std::ostream& out = a->output.empty() ? std::cout : file;
     auto n = ingest::export_records(**db, *kind, *format, out);
     if (!n) throw CLI::RuntimeError(report(n.error()));
+    // Who took how many records, and where to; never the records.
+    store::AuditLog audit(**db, SystemClock::instance());
+    auto logged = audit.append_export(
+        store::Actor::system(), ingest::record_kind_name(*kind), static_cast<int64_t>(*n),
+        {{"format", a->format},
+         {"via", "cli"},
+         {"os_user", os_user()},
+         {"output", a->output.empty() ? std::string("stdout") : a->output}});
+    if (!logged) throw CLI::RuntimeError(report(logged.error()));
     std::cerr << "exported " << *n << " " << a->kind << "\n";
   });
 }

@@ -5,8 +5,10 @@
 #include <iostream>
 #include <memory>
 #include <random>
+#include <string>
 #include <thread>
 #include <tuple>
+#include <vector>
 
 #include "api/api_router.h"
 #include "api/http_server.h"
@@ -59,6 +61,8 @@ struct ServeOptions {
   api::SseOptions sse;
   int64_t sse_heartbeat_ms = api::kDefaultSseHeartbeat.count();
   int64_t outcome_sweep_s = decide::OutcomeSweepOptions{}.interval.count();
+  bool webhook_allow_http = false;
+  std::vector<std::string> webhook_allow;  // CIDRs webhooks may reach though internal
 };
 
 constexpr const char* kKafkaHelp =
@@ -104,6 +108,8 @@ void add_kafka_metrics(api::Metrics& metrics, const ingest::EventSource& source)
 
 int serve(const ServeOptions& o) {
   keep_freed_memory();
+  auto egress = notify::make_egress_policy(o.webhook_allow_http, o.webhook_allow);
+  if (!egress) return report(egress.error());
   api::ServerOptions server = o.server;
   server.handle_signals = true;
   // An event POST waits on its I/O thread until the group commit holding its
@@ -159,7 +165,7 @@ int serve(const ServeOptions& o) {
     add_kafka_metrics(metrics, *kafka);
   }
   // Webhooks (src/notify/): bus messages to the outbox, delivered by one thread.
-  auto webhook_poster = notify::make_curl_poster();
+  auto webhook_poster = notify::make_curl_poster({.egress = *egress});
   notify::WebhookWorker webhooks(db, *webhook_poster, SystemClock::instance());
   webhooks.subscribe(bus);
   webhooks.start();
@@ -171,7 +177,8 @@ int serve(const ServeOptions& o) {
                                        .events = events->get(),
                                        .decisions = decisions,
                                        .scorer = &scorer,
-                                       .live = &live});
+                                       .live = &live,
+                                       .webhook_egress = *egress});
   auto started = api::HttpServer::start(server, *router, metrics);
   if (!started) return report(started.error());
   auto& http = **started;
@@ -241,6 +248,15 @@ void add_serve_command(CLI::App& app) {
                   "its batch is durable)")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));
+  const char* webhook_group = "Webhooks";
+  cmd->add_flag("--webhook-allow-http", o->webhook_allow_http,
+                "Let webhooks use http:// URLs (default: https only)")
+      ->group(webhook_group);
+  cmd->add_option("--webhook-allow", o->webhook_allow,
+                  "A network (CIDR, e.g. 10.20.0.0/16, or one address) webhooks may reach although "
+                  "it is loopback, private or link-local; repeat for more (at most 64). By default "
+                  "only public addresses are connected to, checked after name resolution")
+      ->group(webhook_group);
   const char* kafka_group = "Kafka (see below)";
   cmd->add_option("--kafka-brokers", o->kafka.brokers,
                   "Kafka bootstrap servers, host:port[,host:port...]; enables the consumer")

@@ -13,17 +13,31 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#include "notify/egress_policy.h"
 
 namespace icrm::notify {
 
 inline constexpr std::chrono::milliseconds kDefaultConnectTimeout{5'000};
 inline constexpr std::chrono::milliseconds kDefaultRequestTimeout{10'000};
 
+// What a failed POST is called where admins see it (the delivery log): a
+// class, never the transport's own text, which would tell open ports from
+// closed ones and name internal hosts. The detail goes to the server log.
+inline constexpr std::string_view kRefusedByPolicy = "connection refused by policy";
+inline constexpr std::string_view kCouldNotConnect = "could not connect";
+inline constexpr std::string_view kTimedOut = "timeout";
+inline constexpr std::string_view kTlsError = "TLS error";
+inline constexpr std::string_view kNoHttpResponse = "no valid HTTP response";
+inline constexpr std::string_view kDeliveryFailed = "delivery failed";
+
 struct PostResult {
   std::optional<int> status_code;  // none when no response came (DNS, connect, timeout)
-  std::string error;               // "" when a response came
+  std::string error;               // "" when a response came; else one of the classes above
+  std::string detail;              // the transport's own words: for the server log only
   std::chrono::milliseconds latency{0};
   bool ok() const { return status_code && *status_code >= 200 && *status_code < 300; }
 };
@@ -41,10 +55,15 @@ class HttpPoster {
 struct CurlPosterOptions {
   std::chrono::milliseconds connect_timeout = kDefaultConnectTimeout;
   std::chrono::milliseconds request_timeout = kDefaultRequestTimeout;
+  // Checked on the URL's scheme and on every address a connection is opened
+  // to (after name resolution, so DNS cannot point a public name inside).
+  // With a proxy (HTTPS_PROXY) that address is the proxy's, and the proxy
+  // decides where it connects.
+  EgressPolicy egress{};
 };
 
-// libcurl: http and https only (also on redirects, which are not followed),
-// TLS peers verified, no signals. One easy handle per call.
+// libcurl: https (and http when the policy allows it) only; redirects not
+// followed, TLS peers verified, no signals. One easy handle per call.
 std::unique_ptr<HttpPoster> make_curl_poster(CurlPosterOptions options = {});
 
 }  // namespace icrm::notify

@@ -4,11 +4,11 @@
 // (tests/notify/webhook_limits_test.cc).
 //
 // SSRF: a webhook makes this server send requests to a URL someone typed.
-// Only admins may configure endpoints (they can already reach everything the
-// server can), only http and https are accepted, redirects are not followed
-// and the response body is not read beyond a small cap nor shown. A
-// deployment that must keep admins off internal addresses blocks them at its
-// egress proxy or firewall (docs/webhooks.md).
+// Only admins may configure endpoints, only http and https are accepted
+// (http only when allowed), internal addresses are refused when connecting
+// (egress_policy.h), redirects are not followed and the response body is not
+// read beyond a small cap nor shown; failures are shown as a class, never the
+// transport's text (http_poster.h).
 #pragma once
 
 #include <array>

@@ -96,8 +96,12 @@ store::DeliveryAttempt WebhookWorker::send(const store::WebhookDelivery& d,
   a.latency_ms = r.latency.count();
   a.delivered = r.ok();
   int attempts = d.attempts + 1;
+  // The delivery log (which the API shows) gets the poster's error class;
+  // the transport's own words stay in this server's log.
+  std::string why;
   if (!a.delivered) {
     a.error = !r.error.empty() ? r.error : "HTTP " + std::to_string(r.status_code.value_or(0));
+    why = r.detail.empty() ? *a.error : *a.error + ": " + r.detail;
     if (auto wait = options_.backoff.delay_after(attempts, rng_)) a.next_attempt_at = a.at + *wait;
   }
   if (a.delivered) {
@@ -107,11 +111,11 @@ store::DeliveryAttempt WebhookWorker::send(const store::WebhookDelivery& d,
         d.id, d.topic, d.event_id, d.endpoint_id, attempts, *r.status_code, a.latency_ms);
   } else if (a.next_attempt_at) {
     spdlog::warn("webhooks: delivery {} to endpoint {} attempt {} failed ({}); next at {}", d.id,
-                 d.endpoint_id, attempts, *a.error, format_timestamp(*a.next_attempt_at));
+                 d.endpoint_id, attempts, why, format_timestamp(*a.next_attempt_at));
   } else {
     ++failed_;
     spdlog::error("webhooks: delivery {} to endpoint {} failed for good after {} attempts ({})",
-                  d.id, d.endpoint_id, attempts, *a.error);
+                  d.id, d.endpoint_id, attempts, why);
   }
   return a;
 }

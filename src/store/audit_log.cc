@@ -92,6 +92,12 @@ Result<int64_t> AuditLog::append(const Actor& actor, std::string_view action,
   }
 }
 
+Result<int64_t> AuditLog::append_export(const Actor& actor, std::string_view entity,
+                                        int64_t records, boost::json::object details) {
+  details["records"] = records;
+  return append(actor, "export", entity, std::nullopt, nullptr, details);
+}
+
 Result<Page<AuditEntry>> AuditLog::list(const ListQuery& query) {
   auto rows = run_list(db_, kSpec, query);
   if (!rows) return rows.error();

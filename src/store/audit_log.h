@@ -6,6 +6,7 @@
 // at_to); sorts: id, at; default newest first ("-id").
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
@@ -36,6 +37,12 @@ class AuditLog {
   Result<int64_t> append(const Actor& actor, std::string_view action, std::string_view entity,
                          std::optional<int64_t> entity_id, const boost::json::value& before,
                          const boost::json::value& after);
+
+  // An export (action "export"): who took how many records of `entity`, and
+  // what the export was (`details`: format, filters, destination), never the
+  // records themselves. `records` goes into the entry's "after" as "records".
+  Result<int64_t> append_export(const Actor& actor, std::string_view entity, int64_t records,
+                                boost::json::object details);
 
   // Appends inside the caller's open transaction on `s`. Throws
   // soci::soci_error like any statement in that transaction.

@@ -3,7 +3,11 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/url/parse.hpp>
 
+#include "store/audit_log.h"
 #include "store/json_text.h"
 #include "store/sql_support.h"
 
@@ -17,6 +21,7 @@ constexpr const char* kDeliveryColumns =
     "id, endpoint_id, topic, event_id, body, attempts, status, last_status_code, last_error, "
     "next_attempt_at, created_at, delivered_at, latency_ms";
 constexpr size_t kDeliveryColumnCount = 13;
+constexpr std::string_view kEntity = "webhooks";
 
 WebhookEndpoint endpoint_from_row(const SqlRow& r) {
   WebhookEndpoint e;
@@ -56,6 +61,29 @@ WebhookDelivery delivery_from_row(const SqlRow& r) {
   return d;
 }
 
+// An endpoint as the audit log holds it: no secret, and of the URL only where
+// it goes (scheme and authority), since a path or query may carry a token.
+boost::json::value audit_json(const WebhookEndpoint& e) {
+  boost::json::array topics;
+  for (const auto& t : e.topics) topics.emplace_back(t);
+  auto url = boost::urls::parse_absolute_uri(e.url);
+  std::string origin =
+      url ? std::string(url->scheme()) + "://" + std::string(url->encoded_authority()) : "";
+  return boost::json::object{{"url_origin", origin},
+                             {"topics", std::move(topics)},
+                             {"description", e.description},
+                             {"active", e.active}};
+}
+
+// The endpoint `id` read inside a transaction, or not found.
+Result<WebhookEndpoint> endpoint_in(soci::session& s, int64_t id) {
+  auto rows = query_rows(
+      s, std::string("SELECT ") + kEndpointColumns + " FROM webhook_endpoints WHERE id = :id",
+      {SqlValue::of(id)}, kEndpointColumnCount);
+  if (rows.empty()) return Error::not_found("no webhook " + std::to_string(id));
+  return endpoint_from_row(rows[0]);
+}
+
 std::vector<SqlRow> insert_delivery(soci::session& s, int64_t endpoint_id, const std::string& topic,
                                     const std::string& event_id, const std::string& body,
                                     Timestamp now) {
@@ -84,8 +112,8 @@ std::string_view delivery_status_name(DeliveryStatus s) {
   return "pending";
 }
 
-Result<WebhookEndpoint> WebhookStore::create_endpoint(WebhookEndpoint e) {
-  return with_connection(
+Result<WebhookEndpoint> WebhookStore::create_endpoint(const Actor& actor, WebhookEndpoint e) {
+  return in_write_transaction(
       db_, "cannot store webhook", [&](soci::session& s) -> Result<WebhookEndpoint> {
         auto rows = query_rows(
             s,
@@ -98,19 +126,16 @@ Result<WebhookEndpoint> WebhookStore::create_endpoint(WebhookEndpoint e) {
              SqlValue::of(e.description), SqlValue::of(int64_t{e.active ? 1 : 0}),
              SqlValue::of(e.created_by), SqlValue::of(e.created_at), SqlValue::of(e.created_at)},
             kEndpointColumnCount);
-        return endpoint_from_row(rows.at(0));
+        WebhookEndpoint made = endpoint_from_row(rows.at(0));
+        AuditLog::append_in(s, actor, made.created_at, "create", kEntity, made.id, nullptr,
+                            audit_json(made));
+        return made;
       });
 }
 
 Result<WebhookEndpoint> WebhookStore::get_endpoint(int64_t id) {
-  return with_connection(
-      db_, "cannot read webhook", [&](soci::session& s) -> Result<WebhookEndpoint> {
-        auto rows = query_rows(
-            s, std::string("SELECT ") + kEndpointColumns + " FROM webhook_endpoints WHERE id = :id",
-            {SqlValue::of(id)}, kEndpointColumnCount);
-        if (rows.empty()) return Error::not_found("no webhook " + std::to_string(id));
-        return endpoint_from_row(rows[0]);
-      });
+  return with_connection(db_, "cannot read webhook",
+                         [&](soci::session& s) { return endpoint_in(s, id); });
 }
 
 Result<std::vector<WebhookEndpoint>> WebhookStore::list_endpoints() {
@@ -131,9 +156,12 @@ Result<int64_t> WebhookStore::count_endpoints() {
   });
 }
 
-Result<WebhookEndpoint> WebhookStore::update_endpoint(const WebhookEndpoint& e) {
-  return with_connection(
+Result<WebhookEndpoint> WebhookStore::update_endpoint(const Actor& actor,
+                                                      const WebhookEndpoint& e) {
+  return in_write_transaction(
       db_, "cannot update webhook", [&](soci::session& s) -> Result<WebhookEndpoint> {
+        auto before = endpoint_in(s, e.id);
+        if (!before) return before.error();
         auto rows = query_rows(
             s,
             std::string("UPDATE webhook_endpoints SET url = :u, topics = :t, description = :d, "
@@ -143,16 +171,43 @@ Result<WebhookEndpoint> WebhookStore::update_endpoint(const WebhookEndpoint& e) 
              SqlValue::of(e.description), SqlValue::of(int64_t{e.active ? 1 : 0}),
              SqlValue::of(e.updated_at), SqlValue::of(e.id)},
             kEndpointColumnCount);
-        if (rows.empty()) return Error::not_found("no webhook " + std::to_string(e.id));
-        return endpoint_from_row(rows[0]);
+        WebhookEndpoint after = endpoint_from_row(rows.at(0));
+        // Whether the path or query changed too, which the origin alone hides.
+        boost::json::value after_json = audit_json(after);
+        after_json.as_object()["url_changed"] = before->url != after.url;
+        AuditLog::append_in(s, actor, e.updated_at, "update", kEntity, e.id, audit_json(*before),
+                            after_json);
+        return after;
       });
 }
 
-Status WebhookStore::remove_endpoint(int64_t id) {
+Result<WebhookEndpoint> WebhookStore::replace_secret(const Actor& actor, int64_t id,
+                                                     const std::string& secret, Timestamp at) {
+  return in_write_transaction(
+      db_, "cannot replace webhook secret", [&](soci::session& s) -> Result<WebhookEndpoint> {
+        auto rows = query_rows(s,
+                               std::string("UPDATE webhook_endpoints SET secret = :s, updated_at = "
+                                           ":m WHERE id = :id RETURNING ") +
+                                   kEndpointColumns,
+                               {SqlValue::of(secret), SqlValue::of(at), SqlValue::of(id)},
+                               kEndpointColumnCount);
+        if (rows.empty()) return Error::not_found("no webhook " + std::to_string(id));
+        WebhookEndpoint after = endpoint_from_row(rows[0]);
+        AuditLog::append_in(s, actor, at, "rotate_secret", kEntity, id, nullptr, audit_json(after));
+        return after;
+      });
+}
+
+Status WebhookStore::remove_endpoint(const Actor& actor, int64_t id, Timestamp at) {
   return in_write_transaction(db_, "cannot remove webhook", [&](soci::session& s) -> Status {
-    exec(s, "DELETE FROM webhook_deliveries WHERE endpoint_id = :id", {SqlValue::of(id)});
-    if (exec(s, "DELETE FROM webhook_endpoints WHERE id = :id", {SqlValue::of(id)}) == 0)
-      return Error::not_found("no webhook " + std::to_string(id));
+    auto before = endpoint_in(s, id);
+    if (!before) return before.error();
+    auto deliveries =
+        exec(s, "DELETE FROM webhook_deliveries WHERE endpoint_id = :id", {SqlValue::of(id)});
+    exec(s, "DELETE FROM webhook_endpoints WHERE id = :id", {SqlValue::of(id)});
+    boost::json::value was = audit_json(*before);
+    was.as_object()["deliveries_removed"] = static_cast<int64_t>(deliveries);
+    AuditLog::append_in(s, actor, at, "delete", kEntity, id, was, nullptr);
     return {};
   });
 }

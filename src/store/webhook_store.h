@@ -4,6 +4,11 @@
 // delivers from it; src/api/ manages endpoints and reads deliveries.
 // Thread-safe as Database is.
 //
+// Every change to an endpoint (create, update, remove, a new secret) is in
+// the audit log (entity "webhooks"), in the change's own transaction. The
+// entry holds the URL's scheme and authority only (receivers often carry a
+// token in the path or query) and never the secret.
+//
 // The outbox contract: enqueue() turns one message into a pending row per
 // active endpoint subscribed to its topic; due() hands out pending rows whose
 // next_attempt_at has come; record_attempt() stores each attempt's outcome.
@@ -21,6 +26,7 @@
 
 #include "core/result.h"
 #include "core/time.h"
+#include "store/actor.h"
 #include "store/database.h"
 
 namespace icrm::store {
@@ -79,14 +85,18 @@ class WebhookStore {
   explicit WebhookStore(Database& db) : db_(db) {}
 
   // Endpoints. The caller validates url/topics (src/notify/webhook_limits.h).
-  Result<WebhookEndpoint> create_endpoint(WebhookEndpoint endpoint);
+  Result<WebhookEndpoint> create_endpoint(const Actor& actor, WebhookEndpoint endpoint);
   Result<WebhookEndpoint> get_endpoint(int64_t id);
   Result<std::vector<WebhookEndpoint>> list_endpoints();
   Result<int64_t> count_endpoints();
-  // Stores url, topics, description and active of `endpoint` (by id).
-  Result<WebhookEndpoint> update_endpoint(const WebhookEndpoint& endpoint);
+  // Stores url, topics, description, active and updated_at of `endpoint` (by id).
+  Result<WebhookEndpoint> update_endpoint(const Actor& actor, const WebhookEndpoint& endpoint);
+  // Replaces the endpoint's signing secret (a leaked one); deliveries still
+  // pending are signed with the new one.
+  Result<WebhookEndpoint> replace_secret(const Actor& actor, int64_t id, const std::string& secret,
+                                         Timestamp at);
   // Removes the endpoint and its deliveries.
-  Status remove_endpoint(int64_t id);
+  Status remove_endpoint(const Actor& actor, int64_t id, Timestamp at);
 
   // Outbox. One pending row per active endpoint subscribed to `topic`, due
   // at `now`; returns how many rows were written.

@@ -271,6 +271,8 @@ const Cell kMatrix[] = {
      roles(200, 403, 403, 403)},
     {Method::kPost, "/api/v1/webhooks/{id}/test", "/api/v1/webhooks/{webhook}/test", "",
      roles(202, 403, 403, 403)},
+    {Method::kPost, "/api/v1/webhooks/{id}/secret", "/api/v1/webhooks/{webhook}/secret", "",
+     roles(200, 403, 403, 403)},
     // The live stream (server-sent events): every signed-in role reads it.
     {Method::kGet, "/api/v1/stream", "/api/v1/stream", "", roles(200, 200, 200, 200)},
 };
@@ -365,7 +367,7 @@ class AuthorizationMatrixTest : public testing::ApiTest {
       e.secret = "whsec_matrix";
       e.topics = {"alert"};
       e.created_at = clock().now();
-      return store::WebhookStore(db()).create_endpoint(e)->id;
+      return store::WebhookStore(db()).create_endpoint(store::Actor::system(), e)->id;
     });
     replace("token_of_manager", [&] {
       api::auth::Authenticator auth(db(), clock());

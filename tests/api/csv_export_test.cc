@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <boost/json/serialize.hpp>
+
 #include "api/csv_export_routes.h"
 #include "store/lead_store.h"
 #include "tests/api/api_fixture.h"
@@ -147,25 +149,88 @@ TEST_P(CsvExportTest, ALargeExportIsStreamedAPageAtATime) {
   EXPECT_EQ(get(Principal::kManager, "/api/v1/leads.csv?sort=id").body, body);
 }
 
-// A page that fails after the first ends the body incomplete, so the server
-// leaves out the last chunk and the client sees a cut download.
-TEST(CsvExportStream, AFailedPageEndsTheBodyIncomplete) {
+using Ends = std::vector<std::pair<int64_t, bool>>;
+
+// A lead export whose first page (`ready`, `records` records) is waiting and
+// whose later pages come from `list`; how it ends is told to `ends`.
+std::unique_ptr<CsvExportStream<store::Lead>> lead_export(
+    std::function<Result<store::Page<store::Lead>>(const store::ListQuery&)> list,
+    std::string ready, int64_t records, Ends& ends) {
   auto crud = std::make_shared<Crud<store::Lead>>();
-  int calls = 0;
-  crud->list = [&calls](const store::ListQuery&) -> Result<store::Page<store::Lead>> {
-    ++calls;
-    return Error::unavailable("the database went away");
-  };
+  crud->list = std::move(list);
   auto columns = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"id"});
   store::ListQuery query;
   query.cursor = "next";
-  CsvExportStream<store::Lead> stream(crud, columns, query, "id\n1\n");
+  return std::make_unique<CsvExportStream<store::Lead>>(
+      crud, columns, query, std::move(ready), records,
+      [&ends](int64_t n, bool complete) { ends.emplace_back(n, complete); });
+}
+
+// A page that fails after the first ends the body incomplete, so the server
+// leaves out the last chunk and the client sees a cut download.
+TEST(CsvExportStream, AFailedPageEndsTheBodyIncomplete) {
+  int calls = 0;
+  Ends ends;
+  auto stream = lead_export(
+      [&calls](const store::ListQuery&) -> Result<store::Page<store::Lead>> {
+        ++calls;
+        return Error::unavailable("the database went away");
+      },
+      "id\n1\n", 1, ends);
   std::string out;
-  EXPECT_TRUE(stream.take(out));
+  EXPECT_TRUE(stream->take(out));
   EXPECT_EQ(out, "id\n1\n");
-  EXPECT_FALSE(stream.take(out));
+  EXPECT_FALSE(stream->take(out));
   EXPECT_EQ(calls, 1);
-  EXPECT_FALSE(stream.complete());
+  EXPECT_FALSE(stream->complete());
+  stream->close();
+  // Its audit entry is told once: one record sent, the body cut short.
+  EXPECT_EQ(ends, (Ends{{1, false}}));
+}
+
+// A client that leaves before the end (close() while pages remain) is an
+// incomplete export in the audit log, with the records it was sent.
+TEST(CsvExportStream, AClientLeavingEarlyEndsItIncomplete) {
+  Ends ends;
+  auto stream = lead_export(
+      [](const store::ListQuery&) -> Result<store::Page<store::Lead>> {
+        return store::Page<store::Lead>{};
+      },
+      "id\n1\n2\n", 2, ends);
+  std::string out;
+  EXPECT_TRUE(stream->take(out));
+  stream->close();
+  stream.reset();
+  EXPECT_EQ(ends, (Ends{{2, false}}));
+}
+
+// Issue "Trust": every export is in the audit log with who, how many records
+// and which parameters, never the records or the parameters' values.
+TEST_P(CsvExportTest, EveryExportIsAuditedWithItsCountNotItsData) {
+  create("/api/v1/customers", R"({"name":"Ada Secretvalue","country":"DE"})");
+  create("/api/v1/customers", R"({"name":"Grace Secretvalue","country":"DE"})");
+  create("/api/v1/customers", R"({"name":"Linus","country":"FI"})");
+  auto r = get(Principal::kManager, "/api/v1/customers.csv?country=DE&q=secretvalue");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(std::count(r.body.begin(), r.body.end(), '\n'), 3) << r.body;
+  ASSERT_EQ(get(Principal::kAdmin, "/api/v1/leads.csv").status, 200);
+
+  auto log = get(Principal::kAdmin, "/api/v1/audit-log?action=export&sort=id");
+  ASSERT_EQ(log.status, 200) << log.body;
+  auto items = json(log).at("items").as_array();
+  ASSERT_EQ(items.size(), 2u) << log.body;
+  const auto& customers = items[0].as_object();
+  EXPECT_EQ(customers.at("entity").as_string(), "customers");
+  EXPECT_EQ(customers.at("user_id").as_int64(), user_id(Principal::kManager));
+  const auto& after = customers.at("after").as_object();
+  EXPECT_EQ(after.at("records").as_int64(), 2);
+  EXPECT_EQ(after.at("complete").as_bool(), true);
+  EXPECT_EQ(after.at("format").as_string(), "csv");
+  EXPECT_EQ(after.at("route").as_string(), "/api/v1/customers.csv");
+  EXPECT_EQ(boost::json::serialize(after.at("query_parameters")), R"(["country","q"])");
+  EXPECT_EQ(log.body.find("ecretvalue"), std::string::npos) << "data or search text in the log";
+  EXPECT_EQ(items[1].as_object().at("entity").as_string(), "leads");
+  EXPECT_EQ(items[1].as_object().at("after").as_object().at("records").as_int64(), 0);
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(CsvExportTest);

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/serialize.hpp>
+
+#include "store/audit_log.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::store {
@@ -20,7 +23,7 @@ class WebhookStoreTest : public testing::StoreTest {
     e.topics = std::move(topics);
     e.active = active;
     e.created_at = kAt;
-    auto made = WebhookStore(db()).create_endpoint(e);
+    auto made = WebhookStore(db()).create_endpoint(Actor::system(), e);
     EXPECT_TRUE(made.ok()) << made.error().to_string();
     return *made;
   }
@@ -39,7 +42,7 @@ TEST_P(WebhookStoreTest, EndpointsRoundTrip) {
   got->topics = {"score"};
   got->url = "http://example.org/";
   got->updated_at = kAt + std::chrono::seconds(5);
-  auto updated = store.update_endpoint(*got);
+  auto updated = store.update_endpoint(Actor::system(), *got);
   ASSERT_TRUE(updated.ok()) << updated.error().to_string();
   EXPECT_FALSE(updated->active);
   EXPECT_EQ(updated->url, "http://example.org/");
@@ -180,10 +183,60 @@ TEST_P(WebhookStoreTest, ListsDeliveriesNewestFirstAndRemovesThemWithTheEndpoint
   auto next = store.list_deliveries(e.id, (*page)[1].id, 2);
   ASSERT_EQ(next->size(), 1u);
   EXPECT_EQ((*next)[0].id, ids[0]);
-  ASSERT_TRUE(store.remove_endpoint(e.id).ok());
+  ASSERT_TRUE(store.remove_endpoint(Actor::system(), e.id, kAt).ok());
   EXPECT_EQ(store.get_delivery(ids[0]).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(store.remove_endpoint(e.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store.remove_endpoint(Actor::system(), e.id, kAt).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store.enqueue_for(e.id, "ping", "evt", "{}", kAt).error().code, ErrorCode::kNotFound);
+}
+
+// Each change to an endpoint is an audit entry in its own transaction; the
+// entries hold where the URL goes but neither its path (receivers put tokens
+// there) nor the secret.
+TEST_P(WebhookStoreTest, EveryEndpointChangeIsAuditedWithoutSecretOrPath) {
+  WebhookStore store(db());
+  WebhookEndpoint e;
+  e.url = "https://hooks.example.com:8443/T0KEN/abc?key=s3cret";
+  e.secret = "whsec_original";
+  e.topics = {"alert"};
+  e.created_at = kAt;
+  auto made = store.create_endpoint(Actor::system(), e);
+  ASSERT_TRUE(made.ok()) << made.error().to_string();
+  made->description = "ops pager";
+  made->updated_at = kAt + std::chrono::seconds(1);
+  ASSERT_TRUE(store.update_endpoint(Actor::system(), *made).ok());
+  auto rotated = store.replace_secret(Actor::system(), made->id, "whsec_rotated", kAt);
+  ASSERT_TRUE(rotated.ok()) << rotated.error().to_string();
+  EXPECT_EQ(rotated->secret, "whsec_rotated");
+  EXPECT_EQ(store.get_endpoint(made->id)->secret, "whsec_rotated");
+  ASSERT_TRUE(store.enqueue("alert", "evt_1", "{}", kAt).ok());
+  ASSERT_TRUE(store.remove_endpoint(Actor::system(), made->id, kAt).ok());
+  EXPECT_EQ(store.replace_secret(Actor::system(), made->id, "x", kAt).error().code,
+            ErrorCode::kNotFound);
+
+  ListQuery q;
+  q.filters = {{"entity", "webhooks"}};
+  q.sort = "id";
+  auto entries = AuditLog(db(), SystemClock::instance()).list(q);
+  ASSERT_TRUE(entries.ok()) << entries.error().to_string();
+  std::vector<std::string> actions;
+  for (const auto& entry : entries->items) {
+    actions.push_back(entry.action);
+    EXPECT_EQ(entry.entity_id, made->id);
+    std::string text = boost::json::serialize(entry.before) + boost::json::serialize(entry.after);
+    EXPECT_EQ(text.find("whsec"), std::string::npos) << text;
+    EXPECT_EQ(text.find("T0KEN"), std::string::npos) << text;
+    EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"create", "update", "rotate_secret", "delete"}));
+  const auto& created = entries->items.at(0).after.as_object();
+  EXPECT_EQ(created.at("url_origin").as_string(), "https://hooks.example.com:8443");
+  const auto& updated = entries->items.at(1);
+  EXPECT_EQ(updated.before.as_object().at("description").as_string(), "");
+  EXPECT_EQ(updated.after.as_object().at("description").as_string(), "ops pager");
+  EXPECT_EQ(updated.after.as_object().at("url_changed").as_bool(), false);
+  const auto& removed = entries->items.at(3);
+  EXPECT_TRUE(removed.after.is_null());
+  EXPECT_EQ(removed.before.as_object().at("deliveries_removed").as_int64(), 1);
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(WebhookStoreTest);

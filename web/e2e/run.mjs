@@ -83,7 +83,8 @@ async function main() {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    server = spawn(binary, ['serve', '--db', db, '--host', '127.0.0.1', '--port', String(port), '--web', webDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The e2e webhook goes to an http receiver on 127.0.0.1: allowed explicitly.
+    server = spawn(binary, ['serve', '--db', db, '--host', '127.0.0.1', '--port', String(port), '--web', webDir, '--webhook-allow-http', '--webhook-allow', '127.0.0.1/32'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let serverLog = '';
     server.stderr.on('data', (d) => (serverLog += d));
     await waitFor(`${base}/readyz`, 15000);
