@@ -20,7 +20,9 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const binary = resolve(opt('--binary', process.env.ICRM_BINARY ?? join(root, 'build', 'insightcrm')));
+const binary = resolve(
+  opt('--binary', process.env.ICRM_BINARY ?? join(root, 'build', 'insightcrm')),
+);
 const only = opt('--only', null);
 const webDir = join(root, 'web', 'dist');
 const shots = join(root, 'build', 'e2e-screenshots');
@@ -58,7 +60,11 @@ async function waitFor(url, ms) {
 }
 
 async function main() {
-  for (const [what, path] of [['server binary', binary], ['built dashboard', join(webDir, 'index.html')], ['Chromium', CHROMIUM]]) {
+  for (const [what, path] of [
+    ['server binary', binary],
+    ['built dashboard', join(webDir, 'index.html')],
+    ['Chromium', CHROMIUM],
+  ]) {
     if (!existsSync(path)) throw new Error(`${what} missing: ${path}`);
   }
   mkdirSync(shots, { recursive: true });
@@ -69,21 +75,54 @@ async function main() {
   try {
     run(binary, ['migrate', '--db', db]);
     // Fixed end day and seed: the same records on every run.
-    const demo = run(binary, ['demo', '--db', db, '--customers', '300', '--leads', '300', '--transactions', '1200', '--end', '2026-11-20']);
+    const demo = run(binary, [
+      'demo',
+      '--db',
+      db,
+      '--customers',
+      '300',
+      '--leads',
+      '300',
+      '--transactions',
+      '1200',
+      '--end',
+      '2026-11-20',
+    ]);
     const accounts = {};
     for (const line of demo.stderr.split('\n')) {
       const [role, email, password] = line.trim().split('\t');
-      if (password && email?.includes('@')) accounts[email.split('@')[0]] = { email, password, role };
+      if (password && email?.includes('@'))
+        accounts[email.split('@')[0]] = { email, password, role };
     }
     accounts.viewer = { email: 'viewer@insightcrm.local', password: 'viewer-password-123' };
-    run(binary, ['user', 'add', '--db', db, '--email', accounts.viewer.email, '--name', 'Vera Viewer', '--role', 'viewer', '--password-stdin'], `${accounts.viewer.password}\n`);
+    run(
+      binary,
+      [
+        'user',
+        'add',
+        '--db',
+        db,
+        '--email',
+        accounts.viewer.email,
+        '--name',
+        'Vera Viewer',
+        '--role',
+        'viewer',
+        '--password-stdin',
+      ],
+      `${accounts.viewer.password}\n`,
+    );
     run(binary, ['train', '--db', db, '--entity', 'leads', '--model', 'lr']);
     // Churn scores, so a customer's page has a churn risk to show.
     run(binary, ['train', '--db', db, '--entity', 'customers', '--model', 'lr']);
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    server = spawn(binary, ['serve', '--db', db, '--host', '127.0.0.1', '--port', String(port), '--web', webDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    server = spawn(
+      binary,
+      ['serve', '--db', db, '--host', '127.0.0.1', '--port', String(port), '--web', webDir],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let serverLog = '';
     server.stderr.on('data', (d) => (serverLog += d));
     await waitFor(`${base}/readyz`, 15000);
@@ -91,18 +130,34 @@ async function main() {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
 
     let failed = 0;
     for (const t of tests) {
       if (only && t.name !== only) continue;
-      const context = await browser.newContext({ viewport: t.viewport ?? { width: 1280, height: 900 }, baseURL: base });
+      const context = await browser.newContext({
+        viewport: t.viewport ?? { width: 1280, height: 900 },
+        baseURL: base,
+      });
       const page = await context.newPage();
       page.setDefaultTimeout(10000);
       if (process.env.E2E_DEBUG) {
         page.on('console', (m) => console.log(`  console: ${m.text()}`));
-        page.on('response', (r) => r.request().method() !== 'GET' && console.log(`  ${r.request().method()} ${r.url()} -> ${r.status()}`));
+        page.on(
+          'response',
+          (r) =>
+            r.request().method() !== 'GET' &&
+            console.log(`  ${r.request().method()} ${r.url()} -> ${r.status()}`),
+        );
       }
       const started = Date.now();
       try {
@@ -112,7 +167,9 @@ async function main() {
         failed++;
         console.log(`FAIL ${t.name}: ${e?.stack ?? e}`);
       } finally {
-        await page.screenshot({ path: join(shots, `${t.name}.png`), fullPage: true }).catch(() => {});
+        await page
+          .screenshot({ path: join(shots, `${t.name}.png`), fullPage: true })
+          .catch(() => {});
         await context.close();
       }
     }

@@ -18,14 +18,17 @@ async function login(page, account) {
 const int = (n) => new Intl.NumberFormat('en-GB').format(n);
 const pct = (r) => (r === null ? '—' : `${(r * 100).toFixed(1)} %`);
 const money = (minor, currency) =>
-  new Intl.NumberFormat('en-GB', { style: 'currency', currency, maximumFractionDigits: Math.abs(minor) >= 100_000_00 ? 0 : 2 }).format(minor / 100);
+  new Intl.NumberFormat('en-GB', {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: Math.abs(minor) >= 100_000_00 ? 0 : 2,
+  }).format(minor / 100);
 
 async function apiGet(page, path) {
   const r = await page.request.get(path);
   check(r.ok(), `${path}: ${r.status()} ${await r.text()}`);
   return r.json();
 }
-
 
 async function apiStatus(page, path) {
   return (await page.request.get(path)).status();
@@ -34,7 +37,9 @@ async function apiStatus(page, path) {
 // A lead of `owner` that is open, scored and has no decision yet, taken from
 // the end of the ranking so no other case (they take the top) touches it.
 async function undecidedLead(page, owner) {
-  const ranked = (await apiGet(page, `/api/v1/lead-ranking?owner_id=${owner}&status=contacted&limit=100`)).items.reverse();
+  const ranked = (
+    await apiGet(page, `/api/v1/lead-ranking?owner_id=${owner}&status=contacted&limit=100`)
+  ).items.reverse();
   for (const l of ranked) {
     if (!l.score) continue;
     if ((await apiStatus(page, `/api/v1/leads/${l.id}/decision`)) === 404) return l;
@@ -42,18 +47,28 @@ async function undecidedLead(page, owner) {
   throw new Error(`user ${owner} has no scored contacted lead without a decision`);
 }
 
-const stepIs = (page, state) => page.locator(`[data-testid="decision-state"][data-state="${state}"]`).waitFor();
+const stepIs = (page, state) =>
+  page.locator(`[data-testid="decision-state"][data-state="${state}"]`).waitFor();
 
 export const tests = [
   {
     name: 'rep-login-and-logout',
     async run({ page, accounts }) {
       await login(page, accounts.rep1);
-      check((await page.getByTestId('role').textContent()) === 'Sales rep', 'role shown is not Sales rep');
+      check(
+        (await page.getByTestId('role').textContent()) === 'Sales rep',
+        'role shown is not Sales rep',
+      );
       await page.getByRole('link', { name: 'Admin' }).click();
       await page.getByRole('heading', { name: 'Scoring models' }).waitFor();
-      check((await page.getByRole('button', { name: /Train/ }).count()) === 0, 'a rep is offered training');
-      check((await page.getByRole('heading', { name: 'Users and roles' }).count()) === 0, 'a rep is shown the users');
+      check(
+        (await page.getByRole('button', { name: /Train/ }).count()) === 0,
+        'a rep is offered training',
+      );
+      check(
+        (await page.getByRole('heading', { name: 'Users and roles' }).count()) === 0,
+        'a rep is shown the users',
+      );
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
       const me = await page.request.get('/api/v1/me');
@@ -68,7 +83,10 @@ export const tests = [
       await page.getByRole('link', { name: 'Admin' }).click();
       await page.getByTestId('users-table').waitFor();
       const users = await apiGet(page, '/api/v1/users?limit=500');
-      check((await page.getByTestId('users-table').locator('tbody tr').count()) === users.items.length, 'users table rows differ from the API');
+      check(
+        (await page.getByTestId('users-table').locator('tbody tr').count()) === users.items.length,
+        'users table rows differ from the API',
+      );
       await page.getByRole('button', { name: 'Train lead models' }).waitFor();
       await page.getByTestId('models-table').waitFor();
     },
@@ -80,13 +98,30 @@ export const tests = [
       await page.getByTestId('kpi-leads-value').waitFor();
       const k = await apiGet(page, '/api/v1/kpis');
       const text = async (id) => (await page.getByTestId(`kpi-${id}-value`).textContent()).trim();
-      check((await text('leads')) === int(k.leads_created), `leads: ${await text('leads')} vs ${k.leads_created}`);
-      check((await text('conversion')) === pct(k.leads_by_status.converted / k.leads_created), `conversion: ${await text('conversion')}`);
-      const eur = k.revenue_by_month.filter((r) => r.currency === 'EUR').reduce((a, r) => a + r.amount_minor, 0);
-      check((await text('revenue')) === money(eur, 'EUR'), `revenue: ${await text('revenue')} vs ${money(eur, 'EUR')}`);
+      check(
+        (await text('leads')) === int(k.leads_created),
+        `leads: ${await text('leads')} vs ${k.leads_created}`,
+      );
+      check(
+        (await text('conversion')) === pct(k.leads_by_status.converted / k.leads_created),
+        `conversion: ${await text('conversion')}`,
+      );
+      const eur = k.revenue_by_month
+        .filter((r) => r.currency === 'EUR')
+        .reduce((a, r) => a + r.amount_minor, 0);
+      check(
+        (await text('revenue')) === money(eur, 'EUR'),
+        `revenue: ${await text('revenue')} vs ${money(eur, 'EUR')}`,
+      );
       const customers = Object.values(k.customers_by_status).reduce((a, b) => a + b, 0);
-      check((await text('retention')) === pct((customers - k.customers_by_status.churned) / customers), `retention: ${await text('retention')}`);
-      check((await text('hot')) === int(k.leads_by_tier.hot), `hot: ${await text('hot')} vs ${k.leads_by_tier.hot}`);
+      check(
+        (await text('retention')) === pct((customers - k.customers_by_status.churned) / customers),
+        `retention: ${await text('retention')}`,
+      );
+      check(
+        (await text('hot')) === int(k.leads_by_tier.hot),
+        `hot: ${await text('hot')} vs ${k.leads_by_tier.hot}`,
+      );
       check(k.leads_created === 300, `the demo made 300 leads, the API counts ${k.leads_created}`);
       // The charts drew (ECharts renders into a canvas).
       check((await page.locator('.chart canvas').count()) >= 7, 'fewer than seven charts rendered');
@@ -101,16 +136,28 @@ export const tests = [
       await page.getByRole('link', { name: 'Leads' }).click();
       const first = page.getByTestId('leads-table').locator('tbody tr').first();
       await first.waitFor();
-      check((await first.locator('td').first().textContent()) === '#1', 'the first row is not rank #1');
+      check(
+        (await first.locator('td').first().textContent()) === '#1',
+        'the first row is not rank #1',
+      );
       const top = (await apiGet(page, '/api/v1/lead-ranking?limit=1')).items[0];
       await first.getByRole('link').click();
       await page.getByTestId('lead-name').waitFor();
-      check((await page.getByTestId('lead-name').textContent()) === top.name, 'opened a lead other than the top-ranked one');
+      check(
+        (await page.getByTestId('lead-name').textContent()) === top.name,
+        'opened a lead other than the top-ranked one',
+      );
       const factors = page.getByTestId('score').getByTestId('factors').locator('li');
       await factors.first().waitFor();
       const explanation = await apiGet(page, `/api/v1/leads/${top.id}/explanation`);
-      check((await factors.count()) === explanation.factors.length && explanation.factors.length > 0, 'factors differ from the explanation');
-      check((await factors.first().textContent()).includes(explanation.factors[0].words), 'first factor text differs');
+      check(
+        (await factors.count()) === explanation.factors.length && explanation.factors.length > 0,
+        'factors differ from the explanation',
+      );
+      check(
+        (await factors.first().textContent()).includes(explanation.factors[0].words),
+        'first factor text differs',
+      );
     },
   },
   {
@@ -124,43 +171,72 @@ export const tests = [
       const card = page.getByTestId('column-contacted').getByTestId(testId);
       await card.waitFor();
       await card.scrollIntoViewIfNeeded();
-      await card.dragTo(page.getByTestId('column-qualified').locator('h2'), { sourcePosition: { x: 4, y: 4 } });
+      await card.dragTo(page.getByTestId('column-qualified').locator('h2'), {
+        sourcePosition: { x: 4, y: 4 },
+      });
       await page.getByTestId('column-qualified').getByTestId(testId).waitFor();
       await page.reload();
       await page.getByTestId('column-qualified').getByTestId(testId).waitFor();
       const lead = await apiGet(page, `/api/v1/leads/${id}`);
       check(lead.status === 'qualified', `status after the drag is ${lead.status}`);
       // qualified -> new is not a legal move: the server's reason is shown.
-      await page.getByTestId('column-qualified').getByTestId(testId).dragTo(page.getByTestId('column-new').locator('h2'), { sourcePosition: { x: 4, y: 4 } });
+      await page
+        .getByTestId('column-qualified')
+        .getByTestId(testId)
+        .dragTo(page.getByTestId('column-new').locator('h2'), { sourcePosition: { x: 4, y: 4 } });
       const problem = page.getByTestId('problem');
       await problem.waitFor();
       const detail = await problem.textContent();
-      check(detail.includes(`lead ${id} cannot go from qualified to new`), `problem shown: ${detail}`);
-      check((await apiGet(page, `/api/v1/leads/${id}`)).status === 'qualified', 'an illegal move changed the lead');
+      check(
+        detail.includes(`lead ${id} cannot go from qualified to new`),
+        `problem shown: ${detail}`,
+      );
+      check(
+        (await apiGet(page, `/api/v1/leads/${id}`)).status === 'qualified',
+        'an illegal move changed the lead',
+      );
     },
   },
   {
     name: 'viewer-sees-no-edit-controls',
     async run({ page, accounts }) {
       await login(page, accounts.viewer);
-      check((await page.getByTestId('role').textContent()) === 'Viewer', 'role shown is not Viewer');
+      check(
+        (await page.getByTestId('role').textContent()) === 'Viewer',
+        'role shown is not Viewer',
+      );
       await page.getByRole('link', { name: 'Pipeline' }).click();
       await page.getByTestId('column-contacted').locator('article').first().waitFor();
-      check((await page.locator('article[draggable="true"]').count()) === 0, 'a viewer can drag cards');
+      check(
+        (await page.locator('article[draggable="true"]').count()) === 0,
+        'a viewer can drag cards',
+      );
       check((await page.getByLabel(/^Move .* to$/).count()) === 0, 'a viewer is offered "Move to"');
       await page.getByTestId('column-contacted').locator('article a').first().click();
       await page.getByTestId('lead-name').waitFor();
       await page.getByText('You may not change this lead.').waitFor();
-      check((await page.getByTestId('status-actions').count()) === 0, 'a viewer is offered status changes');
-      check((await page.getByRole('button', { name: 'Edit' }).count()) === 0, 'a viewer is offered Edit');
+      check(
+        (await page.getByTestId('status-actions').count()) === 0,
+        'a viewer is offered status changes',
+      );
+      check(
+        (await page.getByRole('button', { name: 'Edit' }).count()) === 0,
+        'a viewer is offered Edit',
+      );
       await page.getByRole('link', { name: 'Customers' }).click();
       await page.getByTestId('customers-table').locator('tbody a').first().click();
       await page.getByTestId('customer-name').waitFor();
       await page.getByRole('heading', { name: 'Churn risk' }).waitFor();
-      check((await page.getByRole('button', { name: 'Edit' }).count()) === 0, 'a viewer is offered Edit on a customer');
+      check(
+        (await page.getByRole('button', { name: 'Edit' }).count()) === 0,
+        'a viewer is offered Edit on a customer',
+      );
       await page.getByRole('link', { name: 'Admin' }).click();
       await page.getByRole('heading', { name: 'Scoring models' }).waitFor();
-      check((await page.getByRole('button', { name: /Train|Activate/ }).count()) === 0, 'a viewer is offered model actions');
+      check(
+        (await page.getByRole('button', { name: /Train|Activate/ }).count()) === 0,
+        'a viewer is offered model actions',
+      );
     },
   },
   {
@@ -169,7 +245,8 @@ export const tests = [
     async run({ page, accounts }) {
       await login(page, accounts.rep2);
       await page.getByTestId('kpi-leads-value').waitFor();
-      const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = () =>
+        page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       check((await overflow()) <= 0, `overview overflows by ${await overflow()} px`);
       await page.getByRole('button', { name: 'Menu' }).click();
       await page.getByRole('link', { name: 'Leads' }).click();
@@ -191,7 +268,10 @@ export const tests = [
         await page.getByText('The live stream is not on this server yet').waitFor();
       } else {
         // The stream exists: the page connects (the event round trip is tested once it lands).
-        await page.getByText(/connected|Waiting for events/).first().waitFor();
+        await page
+          .getByText(/connected|Waiting for events/)
+          .first()
+          .waitFor();
       }
       const activities = await page.request.get('/api/v1/activities?limit=1');
       await page.getByRole('link', { name: 'My day' }).click();
@@ -207,7 +287,9 @@ export const tests = [
     async run({ page, accounts }) {
       await login(page, accounts.manager);
       // The lead with the most recent message, so all three sources have something.
-      const message = (await apiGet(page, '/api/v1/communications?customer_id=null&sort=-occurred_at&limit=1')).items[0];
+      const message = (
+        await apiGet(page, '/api/v1/communications?customer_id=null&sort=-occurred_at&limit=1')
+      ).items[0];
       check(message && message.lead_id, 'the demo has no message with a lead');
       const id = message.lead_id;
       const [events, activities, messages] = await Promise.all([
@@ -218,10 +300,18 @@ export const tests = [
       await page.goto(`/leads/${id}`);
       const total = events.items.length + activities.items.length + messages.items.length;
       // All three sources arrived: as many entries as the API has.
-      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="timeline"] li').length === n, total);
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('[data-testid="timeline"] li').length === n,
+        total,
+      );
       const items = page.getByTestId('timeline').locator('li');
-      const times = await items.locator('time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
-      check(times.every((t, i) => i === 0 || times[i - 1] >= t), 'timeline is not newest first');
+      const times = await items
+        .locator('time')
+        .evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
+      check(
+        times.every((t, i) => i === 0 || times[i - 1] >= t),
+        'timeline is not newest first',
+      );
       const kinds = new Set(await items.evaluateAll((li) => li.map((l) => l.dataset.kind)));
       check(kinds.has('message'), 'no message on the timeline');
       if (events.items.length > 0) check(kinds.has('event'), 'no event on the timeline');
@@ -247,14 +337,20 @@ export const tests = [
       await page.getByRole('button', { name: 'Save' }).click();
       await page.getByRole('button', { name: 'Edit' }).waitFor();
       const after = await apiGet(page, `/api/v1/leads/${lead.id}`);
-      check(after.attributes.e2e_seats === 42, `stored attribute: ${JSON.stringify(after.attributes)}`);
+      check(
+        after.attributes.e2e_seats === 42,
+        `stored attribute: ${JSON.stringify(after.attributes)}`,
+      );
       await page.getByText('e2e_seats').waitFor();
       // A nameless value is refused in the form, before the server.
       await page.getByRole('button', { name: 'Edit' }).click();
       await page.getByRole('button', { name: 'Add attribute' }).click();
       await page.getByLabel(`Attribute ${n + 1} value`).fill('orphan');
       await page.getByRole('button', { name: 'Save' }).click();
-      check((await page.getByTestId('problem').textContent()).includes('needs a name'), 'nameless attribute not refused');
+      check(
+        (await page.getByTestId('problem').textContent()).includes('needs a name'),
+        'nameless attribute not refused',
+      );
     },
   },
   {
@@ -265,7 +361,10 @@ export const tests = [
       const customers = (await apiGet(page, '/api/v1/customers?status=active&limit=50')).items;
       let chosen = null;
       for (const c of customers) {
-        const sales = await apiGet(page, `/api/v1/transactions?customer_id=${c.id}&sort=-occurred_at&limit=100`);
+        const sales = await apiGet(
+          page,
+          `/api/v1/transactions?customer_id=${c.id}&sort=-occurred_at&limit=100`,
+        );
         if (sales.items.length > 0) {
           chosen = { c, sales };
           break;
@@ -284,12 +383,23 @@ export const tests = [
       const factors = page.getByTestId('churn-risk').getByTestId('factors').locator('li');
       if (risk.factors.length > 0) await factors.nth(risk.factors.length - 1).waitFor();
       const shown = await page.getByTestId('churn-risk').textContent();
-      check(shown.includes(pct(risk.probability)), `churn risk shown: ${shown}, API ${pct(risk.probability)}`);
+      check(
+        shown.includes(pct(risk.probability)),
+        `churn risk shown: ${shown}, API ${pct(risk.probability)}`,
+      );
       check((await factors.count()) === risk.factors.length, 'churn factors differ');
       // No segment is shown while the API has none (segmentation comes later).
       const stored = await apiGet(page, `/api/v1/customers/${chosen.c.id}`);
-      if (!('segment' in stored)) check((await page.locator('dt', { hasText: /^Segment$/ }).count()) === 0, 'a segment is shown that the API does not have');
-      else check((await page.locator('dt', { hasText: /^Segment$/ }).count()) === 1, 'the API has a segment the page does not show');
+      if (!('segment' in stored))
+        check(
+          (await page.locator('dt', { hasText: /^Segment$/ }).count()) === 0,
+          'a segment is shown that the API does not have',
+        );
+      else
+        check(
+          (await page.locator('dt', { hasText: /^Segment$/ }).count()) === 1,
+          'the API has a segment the page does not show',
+        );
       // A churned customer is not given a risk.
       const churned = (await apiGet(page, '/api/v1/customers?status=churned&limit=1')).items[0];
       if (churned) {
@@ -310,12 +420,20 @@ export const tests = [
       await page.goto(`/leads/${lead.id}`);
       await page.getByTestId('score-history').locator('canvas').first().waitFor();
       const scores = await apiGet(page, `/api/v1/leads/${lead.id}/scores`);
-      check((await page.getByTestId('score-history-summary').textContent()).includes(scores.items.length === 1 ? 'One score' : `${scores.items.length} scores`), 'score history summary differs from the API');
+      check(
+        (await page.getByTestId('score-history-summary').textContent()).includes(
+          scores.items.length === 1 ? 'One score' : `${scores.items.length} scores`,
+        ),
+        'score history summary differs from the API',
+      );
       await page.getByRole('button', { name: 'Decide now' }).click();
       await stepIs(page, 'open');
       const decided = await apiGet(page, `/api/v1/leads/${lead.id}/decision`);
       check(decided.triggered_by === 'on_demand', `decision triggered by ${decided.triggered_by}`);
-      check((await page.getByTestId('decision-utility').locator('tbody tr').count()) === 4, 'not every action has its utility');
+      check(
+        (await page.getByTestId('decision-utility').locator('tbody tr').count()) === 4,
+        'not every action has its utility',
+      );
       await page.getByRole('button', { name: 'Accept' }).click();
       await stepIs(page, 'accepted');
       await page.getByRole('button', { name: 'Complete' }).click();
@@ -324,10 +442,15 @@ export const tests = [
       await stepIs(page, 'done');
       const after = await apiGet(page, `/api/v1/decisions/${decided.id}`);
       check(after.accepted_at !== null, 'acceptance not stored');
-      check((await apiGet(page, `/api/v1/activities/${after.activity_id}`)).status === 'done', 'the step’s activity is not done');
+      check(
+        (await apiGet(page, `/api/v1/activities/${after.activity_id}`)).status === 'done',
+        'the step’s activity is not done',
+      );
       // A decision made through the API shows up without a reload (SSE).
       await page.getByRole('button', { name: 'Decide again' }).waitFor();
-      const posted = await page.request.post(`/api/v1/leads/${lead.id}/decision`, { headers: { 'X-Requested-With': 'InsightCRM' } });
+      const posted = await page.request.post(`/api/v1/leads/${lead.id}/decision`, {
+        headers: { 'X-Requested-With': 'InsightCRM' },
+      });
       check(posted.status() === 201, `deciding again: ${posted.status()} ${await posted.text()}`);
       await stepIs(page, 'open');
     },
@@ -342,20 +465,33 @@ export const tests = [
       const k = await apiGet(page, '/api/v1/decisions/kpis');
       const text = async (id) => (await page.getByTestId(`kpi-${id}-value`).textContent()).trim();
       check(k.decisions > 0, 'no decisions to show');
-      check((await text('decisions')) === int(k.decisions), `decisions: ${await text('decisions')} vs ${k.decisions}`);
-      check((await text('automated')) === pct(k.next_steps.automatic_share), `automated: ${await text('automated')} vs ${k.next_steps.automatic_share}`);
+      check(
+        (await text('decisions')) === int(k.decisions),
+        `decisions: ${await text('decisions')} vs ${k.decisions}`,
+      );
+      check(
+        (await text('automated')) === pct(k.next_steps.automatic_share),
+        `automated: ${await text('automated')} vs ${k.next_steps.automatic_share}`,
+      );
       // The decision log lists what the API lists, and filters as it does.
       await page.getByRole('link', { name: 'Decisions' }).click();
       const rows = page.getByTestId('decisions-table').locator('tbody tr');
       await rows.first().waitFor();
       const log = await apiGet(page, '/api/v1/decisions?limit=50');
-      check((await rows.count()) === log.items.length, `log rows ${await rows.count()} vs ${log.items.length}`);
+      check(
+        (await rows.count()) === log.items.length,
+        `log rows ${await rows.count()} vs ${log.items.length}`,
+      );
       const action = log.items[0].action;
       const filtered = await apiGet(page, `/api/v1/decisions?limit=50&action=${action}`);
       await page.getByLabel('Action').selectOption(action);
       await page.waitForFunction(
         ([n, a]) => {
-          const cells = [...document.querySelectorAll('[data-testid="decisions-table"] tbody tr td:nth-child(4)')];
+          const cells = [
+            ...document.querySelectorAll(
+              '[data-testid="decisions-table"] tbody tr td:nth-child(4)',
+            ),
+          ];
           return cells.length === n && cells.every((c) => c.textContent === a);
         },
         [filtered.items.length, action],
@@ -371,8 +507,16 @@ export const tests = [
       await page.goto(`/leads/${d.lead_id}`);
       await page.getByTestId('decision-action').waitFor();
       await page.getByTestId('decision-utility').waitFor();
-      check((await page.getByTestId('decision-actions').count()) === 0, 'a viewer is offered decision buttons');
-      check((await page.getByRole('button', { name: /Decide|Accept|Reject|Complete|outcome/ }).count()) === 0, 'a viewer is offered a decision action');
+      check(
+        (await page.getByTestId('decision-actions').count()) === 0,
+        'a viewer is offered decision buttons',
+      );
+      check(
+        (await page
+          .getByRole('button', { name: /Decide|Accept|Reject|Complete|outcome/ })
+          .count()) === 0,
+        'a viewer is offered a decision action',
+      );
     },
   },
   {
@@ -384,18 +528,33 @@ export const tests = [
       await login(page, accounts.admin);
       const type = `e2e_probe_${Date.now() % 1_000_000}`;
       const headers = { 'X-Requested-With': 'InsightCRM' };
-      const registered = await page.request.post('/api/v1/event-types', { data: { name: type }, headers });
-      check(registered.status() === 201, `registering ${type}: ${registered.status()} ${await registered.text()}`);
+      const registered = await page.request.post('/api/v1/event-types', {
+        data: { name: type },
+        headers,
+      });
+      check(
+        registered.status() === 201,
+        `registering ${type}: ${registered.status()} ${await registered.text()}`,
+      );
       await page.getByRole('link', { name: 'Live' }).click();
-      await page.getByText(/connected/).first().waitFor();
+      await page
+        .getByText(/connected/)
+        .first()
+        .waitFor();
       const leads = await apiGet(page, '/api/v1/leads?limit=1');
       const lead = leads.items[0].id;
       const posted = await page.request.post('/api/v1/events', {
         data: [{ entity: `lead:${lead}`, type, ts: new Date().toISOString() }],
         headers,
       });
-      check(posted.status() === 202, `posting the event: ${posted.status()} ${await posted.text()}`);
-      await page.getByText(new RegExp(`${type} 1`)).first().waitFor({ timeout: 2000 });
+      check(
+        posted.status() === 202,
+        `posting the event: ${posted.status()} ${await posted.text()}`,
+      );
+      await page
+        .getByText(new RegExp(`${type} 1`))
+        .first()
+        .waitFor({ timeout: 2000 });
     },
   },
   {
@@ -411,7 +570,10 @@ export const tests = [
       await page.getByRole('button', { name: 'Save settings' }).click();
       const refused = page.getByTestId('setting-exploration-error');
       await refused.waitFor();
-      check((await refused.textContent()).includes('exploration must be a number from 0.01 to 1'), `field error: ${await refused.textContent()}`);
+      check(
+        (await refused.textContent()).includes('exploration must be a number from 0.01 to 1'),
+        `field error: ${await refused.textContent()}`,
+      );
       await page.getByLabel('Exploration share').fill('0.1');
       await theta.fill('0.65');
       await page.getByLabel('Outcome horizon (days)').fill('21');
@@ -419,10 +581,19 @@ export const tests = [
       await page.getByText('Saved.').waitFor();
       await page.reload();
       await page.waitForFunction(() => document.querySelector('#setting-theta')?.value === '0.65');
-      check((await page.getByLabel('Outcome horizon (days)').inputValue()) === '21', 'horizon not persisted in the form');
+      check(
+        (await page.getByLabel('Outcome horizon (days)').inputValue()) === '21',
+        'horizon not persisted in the form',
+      );
       const s = await apiGet(page, '/api/v1/settings/decisions');
-      check(s.theta === 0.65 && s.horizon_days === 21 && s.exploration === 0.1, `stored settings: ${JSON.stringify(s)}`);
-      check((await page.getByTestId('thresholds-in-force').textContent()).includes('θ = 0.650'), 'thresholds in force not shown');
+      check(
+        s.theta === 0.65 && s.horizon_days === 21 && s.exploration === 0.1,
+        `stored settings: ${JSON.stringify(s)}`,
+      );
+      check(
+        (await page.getByTestId('thresholds-in-force').textContent()).includes('θ = 0.650'),
+        'thresholds in force not shown',
+      );
 
       // Webhooks: a bad URL is refused on its field; a good one is added,
       // sent a test (its delivery listed), and deleted.
@@ -441,10 +612,16 @@ export const tests = [
       await row.waitFor();
       check((await row.textContent()).includes('ping'), `delivery row: ${await row.textContent()}`);
       const deliveries = await apiGet(page, `/api/v1/webhooks/${hook.id}/deliveries`);
-      check(deliveries.items[0]?.topic === 'ping', `deliveries: ${JSON.stringify(deliveries.items)}`);
+      check(
+        deliveries.items[0]?.topic === 'ping',
+        `deliveries: ${JSON.stringify(deliveries.items)}`,
+      );
       await page.getByRole('button', { name: `Delete ${url}` }).click();
       await page.getByTestId(`webhook-${hook.id}`).waitFor({ state: 'detached' });
-      check((await apiStatus(page, `/api/v1/webhooks/${hook.id}`)) === 404, 'the webhook is still there');
+      check(
+        (await apiStatus(page, `/api/v1/webhooks/${hook.id}`)) === 404,
+        'the webhook is still there',
+      );
     },
   },
 ];

@@ -81,26 +81,39 @@ export function App() {
     navigate('/login');
   }, []);
 
-  if (error) return <main className="center"><ErrorBox error={error} onRetry={loadMe} /></main>;
-  if (me === undefined) return <main className="center"><Loading what="Starting" /></main>;
-  if (me === null)
+  if (error)
     return (
-      <LoginPage
-        onLogin={setMe}
-      />
+      <main className="center">
+        <ErrorBox error={error} onRetry={loadMe} />
+      </main>
     );
+  if (me === undefined)
+    return (
+      <main className="center">
+        <Loading what="Starting" />
+      </main>
+    );
+  if (me === null) return <LoginPage onLogin={setMe} />;
 
   return (
     <SessionContext.Provider value={{ me, logout }}>
       <div className="layout">
         <header className="topbar">
-          <button type="button" className="menu-button" aria-label="Menu" aria-expanded={menuOpen} onClick={() => setMenuOpen((o) => !o)}>
+          <button
+            type="button"
+            className="menu-button"
+            aria-label="Menu"
+            aria-expanded={menuOpen}
+            onClick={() => setMenuOpen((o) => !o)}
+          >
             ☰
           </button>
           <span className="brand">InsightCRM</span>
           <span className="who" data-testid="whoami">
             <span className="who-name">{me.name} · </span>
-            <span className={`role role-${me.role}`} data-testid="role">{ROLE_LABEL[me.role]}</span>
+            <span className={`role role-${me.role}`} data-testid="role">
+              {ROLE_LABEL[me.role]}
+            </span>
           </span>
           <button type="button" onClick={logout}>
             Sign out
@@ -110,7 +123,12 @@ export function App() {
           {NAV.map((n) => {
             const active = n.href === '/' ? path === '/' : path.startsWith(n.href);
             return (
-              <Link key={n.href} href={n.href} className={active ? 'active' : ''} aria-current={active ? 'page' : undefined}>
+              <Link
+                key={n.href}
+                href={n.href}
+                className={active ? 'active' : ''}
+                aria-current={active ? 'page' : undefined}
+              >
                 {n.label}
               </Link>
             );

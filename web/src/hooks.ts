@@ -41,7 +41,10 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
 // Calls `onFrame(topic, data)` for each frame of the given topics on the
 // server's event stream (GET /api/v1/stream) while the component is shown.
 // EventSource reconnects by itself; where there is none (tests) nothing runs.
-export function useStreamFrames(topics: string[], onFrame: (topic: string, data: string) => void): void {
+export function useStreamFrames(
+  topics: string[],
+  onFrame: (topic: string, data: string) => void,
+): void {
   const handler = useRef(onFrame);
   handler.current = onFrame;
   const key = topics.join(',');
