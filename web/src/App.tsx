@@ -53,18 +53,32 @@ export function App() {
   const [menuOpen, setMenuOpen] = useState(false);
   const { path } = useLocation();
 
+  // The error is cleared when the answer comes, not before: loadMe runs in an
+  // effect, where a synchronous setState renders twice.
   const loadMe = useCallback(() => {
-    setError(undefined);
-    api.get<Me>('/api/v1/me').then(setMe, (e) => {
-      if (e instanceof ApiError && e.status === 401) setMe(null);
-      else setError(e);
-    });
+    api.get<Me>('/api/v1/me').then(
+      (m) => {
+        setError(undefined);
+        setMe(m);
+      },
+      (e) => {
+        if (e instanceof ApiError && e.status === 401) {
+          setError(undefined);
+          setMe(null);
+        } else setError(e);
+      },
+    );
   }, []);
   useEffect(() => {
     setUnauthenticatedHandler(() => setMe(null));
     loadMe();
   }, [loadMe]);
-  useEffect(() => setMenuOpen(false), [path]);
+  // Navigating closes the phone menu (during render: no frame with it open).
+  const [menuPath, setMenuPath] = useState(path);
+  if (menuPath !== path) {
+    setMenuPath(path);
+    setMenuOpen(false);
+  }
   // Signed in on the login address: go to the overview.
   useEffect(() => {
     if (me && path === '/login') navigate('/');

@@ -1,7 +1,7 @@
 // Customers: a searchable list (GET /api/v1/customers, cursor pages) and a
 // detail with the customer's sales, churn risk (when a customer model has
 // scored them), timeline, and editing for those who may.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, ApiError, query } from '../api';
 import { EditRecordForm, orNull, type FieldSpec } from '../components/EditRecordForm';
 import { FactorList } from '../components/Factors';
@@ -27,10 +27,15 @@ export function CustomersPage() {
   const [status, setStatus] = useState('');
   const [cursors, setCursors] = useState<string[]>([]); // cursors of the pages before this one
   const [cursor, setCursor] = useState('');
-  useEffect(() => {
+  // Back to the first page when a filter changes, during render: an effect
+  // would first fetch the old cursor with the new filters, then fetch again.
+  const filterKey = `${q}\u0000${status}`;
+  const [cursorFor, setCursorFor] = useState(filterKey);
+  if (cursorFor !== filterKey) {
+    setCursorFor(filterKey);
     setCursor('');
     setCursors([]);
-  }, [q, status]);
+  }
   const page = useAsync(
     () =>
       api.get<Page<Customer>>(

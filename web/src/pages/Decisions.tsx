@@ -3,7 +3,7 @@
 // it stands. Filters by tier, action and outcome; older pages are appended
 // with the server's cursor. A rep sees decisions on their own and
 // unassigned leads (the server scopes it).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, query } from '../api';
 import { ChoiceFilter } from '../components/Filters';
 import { Link } from '../components/Link';
@@ -30,10 +30,14 @@ export function DecisionsPage() {
   const [older, setOlder] = useState<Decision[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [moreError, setMoreError] = useState<unknown>();
-  useEffect(() => {
+  // A new first page drops the older pages (during render, not in an effect
+  // that would first show them under the new first page).
+  const [pagedFrom, setPagedFrom] = useState(first.data);
+  if (pagedFrom !== first.data) {
+    setPagedFrom(first.data);
     setOlder([]);
     setNext(first.data?.next_cursor ?? null);
-  }, [first.data]);
+  }
   const more = async () => {
     setMoreError(undefined);
     try {

@@ -1,6 +1,6 @@
 // Leads in rank order (GET /api/v1/lead-ranking): the most promising first,
 // with tier, probability, owner, filters, search and pages.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, query } from '../api';
 import { FactorsHover } from '../components/Factors';
 import { ChoiceFilter, SearchField } from '../components/Filters';
@@ -26,7 +26,14 @@ export function LeadsPage() {
   const [owner, setOwner] = useState('');
   const [q, setQ] = useState('');
   const [offset, setOffset] = useState(0);
-  useEffect(() => setOffset(0), [status, tier, source, owner, q]);
+  // Back to the first page when a filter changes, during render: an effect
+  // would first fetch the old offset with the new filters, then fetch again.
+  const filterKey = [status, tier, source, owner, q].join('\u0000');
+  const [offsetFor, setOffsetFor] = useState(filterKey);
+  if (offsetFor !== filterKey) {
+    setOffsetFor(filterKey);
+    setOffset(0);
+  }
 
   const page = useAsync(
     () =>

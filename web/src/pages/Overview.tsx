@@ -50,13 +50,16 @@ export function OverviewPage() {
   const [range, setRange] = useState<string>('all');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  // "Last N days" counts from when the page opened: Date.now() in the memo
+  // would make rendering impure (a re-render could move the period).
+  const [openedAt] = useState(() => Date.now());
   const period = useMemo(() => {
     if (range === 'custom') return { from, to };
     const r = RANGES.find((x) => x.id === range);
     if (!r || r.days === null) return { from: '', to: '' };
-    const start = new Date(Date.now() - r.days * 86400_000);
+    const start = new Date(openedAt - r.days * 86400_000);
     return { from: isoDay(start), to: '' };
-  }, [range, from, to]);
+  }, [range, from, to, openedAt]);
 
   const kpis = useAsync(
     () => api.get<Kpis>(`/api/v1/kpis${query(period)}`),
