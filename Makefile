@@ -48,7 +48,7 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 web: web/dist/index.html
 
 web-test: web/node_modules/.package-lock.json
-	cd web && npx vitest run
+	cd web && npm run --silent lint && npm run --silent format:check && npx vitest run
 
 # End-to-end: the real server on a fresh demo database, Debian's Chromium.
 e2e: web
