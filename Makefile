@@ -48,11 +48,11 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 web: web/dist/index.html
 
 web-test: web/node_modules/.package-lock.json
-	cd web && npx vitest run
+	cd web && npm run --silent lint && npm run --silent format:check && npx vitest run
 
 # End-to-end: the real server on a fresh demo database, Debian's Chromium.
 e2e: web
-	cd web && node e2e/run.mjs --binary ../$(BUILD_DIR)/insightcrm
+	cd web && ICRM_BINARY=$(abspath $(BUILD_DIR))/insightcrm npx playwright test
 
 test: format-check build
 	ICRM_REQUIRE_PG=1 bash scripts/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 600

@@ -53,18 +53,32 @@ export function App() {
   const [menuOpen, setMenuOpen] = useState(false);
   const { path } = useLocation();
 
+  // The error is cleared when the answer comes, not before: loadMe runs in an
+  // effect, where a synchronous setState renders twice.
   const loadMe = useCallback(() => {
-    setError(undefined);
-    api.get<Me>('/api/v1/me').then(setMe, (e) => {
-      if (e instanceof ApiError && e.status === 401) setMe(null);
-      else setError(e);
-    });
+    api.get<Me>('/api/v1/me').then(
+      (m) => {
+        setError(undefined);
+        setMe(m);
+      },
+      (e) => {
+        if (e instanceof ApiError && e.status === 401) {
+          setError(undefined);
+          setMe(null);
+        } else setError(e);
+      },
+    );
   }, []);
   useEffect(() => {
     setUnauthenticatedHandler(() => setMe(null));
     loadMe();
   }, [loadMe]);
-  useEffect(() => setMenuOpen(false), [path]);
+  // Navigating closes the phone menu (during render: no frame with it open).
+  const [menuPath, setMenuPath] = useState(path);
+  if (menuPath !== path) {
+    setMenuPath(path);
+    setMenuOpen(false);
+  }
   // Signed in on the login address: go to the overview.
   useEffect(() => {
     if (me && path === '/login') navigate('/');
@@ -81,26 +95,39 @@ export function App() {
     navigate('/login');
   }, []);
 
-  if (error) return <main className="center"><ErrorBox error={error} onRetry={loadMe} /></main>;
-  if (me === undefined) return <main className="center"><Loading what="Starting" /></main>;
-  if (me === null)
+  if (error)
     return (
-      <LoginPage
-        onLogin={setMe}
-      />
+      <main className="center">
+        <ErrorBox error={error} onRetry={loadMe} />
+      </main>
     );
+  if (me === undefined)
+    return (
+      <main className="center">
+        <Loading what="Starting" />
+      </main>
+    );
+  if (me === null) return <LoginPage onLogin={setMe} />;
 
   return (
     <SessionContext.Provider value={{ me, logout }}>
       <div className="layout">
         <header className="topbar">
-          <button type="button" className="menu-button" aria-label="Menu" aria-expanded={menuOpen} onClick={() => setMenuOpen((o) => !o)}>
+          <button
+            type="button"
+            className="menu-button"
+            aria-label="Menu"
+            aria-expanded={menuOpen}
+            onClick={() => setMenuOpen((o) => !o)}
+          >
             ☰
           </button>
           <span className="brand">InsightCRM</span>
           <span className="who" data-testid="whoami">
             <span className="who-name">{me.name} · </span>
-            <span className={`role role-${me.role}`} data-testid="role">{ROLE_LABEL[me.role]}</span>
+            <span className={`role role-${me.role}`} data-testid="role">
+              {ROLE_LABEL[me.role]}
+            </span>
           </span>
           <button type="button" onClick={logout}>
             Sign out
@@ -110,7 +137,12 @@ export function App() {
           {NAV.map((n) => {
             const active = n.href === '/' ? path === '/' : path.startsWith(n.href);
             return (
-              <Link key={n.href} href={n.href} className={active ? 'active' : ''} aria-current={active ? 'page' : undefined}>
+              <Link
+                key={n.href}
+                href={n.href}
+                className={active ? 'active' : ''}
+                aria-current={active ? 'page' : undefined}
+              >
                 {n.label}
               </Link>
             );

@@ -43,7 +43,11 @@ export async function problemFrom(res: Response): Promise<Problem> {
   } catch {
     // not JSON: fall through
   }
-  return { title: res.statusText || `HTTP ${res.status}`, status: res.status, detail: text.slice(0, 300) || undefined };
+  return {
+    title: res.statusText || `HTTP ${res.status}`,
+    status: res.status,
+    detail: text.slice(0, 300) || undefined,
+  };
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -13,21 +13,38 @@ describe('custom attributes', () => {
   });
   it('rows show every value as text', () => {
     expect(attributeRows({ plan: 'pro', seats: 40, trial: false })).toEqual([
-      { key: 'plan', value: 'pro' }, { key: 'seats', value: '40' }, { key: 'trial', value: 'false' },
+      { key: 'plan', value: 'pro' },
+      { key: 'seats', value: '40' },
+      { key: 'trial', value: 'false' },
     ]);
   });
   it('patches only what changed, removing with null', () => {
     const before = { plan: 'pro', seats: 40, region: 'north' };
-    const rows = [{ key: 'plan', value: 'pro' }, { key: 'seats', value: '45' }, { key: 'industry', value: 'retail' }];
-    expect(attributesPatch(before, rows)).toEqual({ patch: { region: null, seats: 45, industry: 'retail' } });
+    const rows = [
+      { key: 'plan', value: 'pro' },
+      { key: 'seats', value: '45' },
+      { key: 'industry', value: 'retail' },
+    ];
+    expect(attributesPatch(before, rows)).toEqual({
+      patch: { region: null, seats: 45, industry: 'retail' },
+    });
     expect(attributesPatch(before, attributeRows(before))).toEqual({ patch: {} });
   });
   it('renaming a key removes the old one', () => {
-    expect(attributesPatch({ a: 'x' }, [{ key: 'b', value: 'x' }])).toEqual({ patch: { a: null, b: 'x' } });
+    expect(attributesPatch({ a: 'x' }, [{ key: 'b', value: 'x' }])).toEqual({
+      patch: { a: null, b: 'x' },
+    });
   });
   it('ignores blank rows and refuses nameless or repeated keys', () => {
     expect(attributesPatch({}, [{ key: ' ', value: '' }])).toEqual({ patch: {} });
-    expect(attributesPatch({}, [{ key: '', value: 'v' }])).toEqual({ error: 'the value "v" needs a name' });
-    expect(attributesPatch({}, [{ key: 'k', value: '1' }, { key: 'k ', value: '2' }])).toEqual({ error: '"k" is given twice' });
+    expect(attributesPatch({}, [{ key: '', value: 'v' }])).toEqual({
+      error: 'the value "v" needs a name',
+    });
+    expect(
+      attributesPatch({}, [
+        { key: 'k', value: '1' },
+        { key: 'k ', value: '2' },
+      ]),
+    ).toEqual({ error: '"k" is given twice' });
   });
 });

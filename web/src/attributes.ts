@@ -34,7 +34,10 @@ export type PatchResult = { patch: Record<string, AttributeValue | null> } | { e
 
 // The PATCH body's "attributes" for going from `before` to `rows`; an empty
 // object when nothing changed. Rows with an empty key and value are ignored.
-export function attributesPatch(before: Record<string, unknown>, rows: AttributeRow[]): PatchResult {
+export function attributesPatch(
+  before: Record<string, unknown>,
+  rows: AttributeRow[],
+): PatchResult {
   const after = new Map<string, AttributeValue>();
   for (const row of rows) {
     const key = row.key.trim();

@@ -37,18 +37,29 @@ export function stepState(
 
 export function describeState(d: Decision, state: StepState): string {
   switch (state) {
-    case 'open': return 'Waiting for the owner to take it on';
-    case 'accepted': return 'Accepted; not done yet';
-    case 'done': return 'Done; the outcome follows from the lead’s response';
-    case 'cancelled': return 'Its activity was cancelled';
-    case 'rejected': return `Rejected${d.reject_reason ? `: ${d.reject_reason}` : ''}`;
-    case 'closed': return `Outcome: ${OUTCOME_LABEL[d.outcome ?? ''] ?? d.outcome}`;
+    case 'open':
+      return 'Waiting for the owner to take it on';
+    case 'accepted':
+      return 'Accepted; not done yet';
+    case 'done':
+      return 'Done; the outcome follows from the lead’s response';
+    case 'cancelled':
+      return 'Its activity was cancelled';
+    case 'rejected':
+      return `Rejected${d.reject_reason ? `: ${d.reject_reason}` : ''}`;
+    case 'closed':
+      return `Outcome: ${OUTCOME_LABEL[d.outcome ?? ''] ?? d.outcome}`;
   }
 }
 
 // Which feedback a state still takes (the server decides; this only hides
 // buttons that would be refused).
-export function stepActions(state: StepState): { accept: boolean; reject: boolean; complete: boolean; outcome: boolean } {
+export function stepActions(state: StepState): {
+  accept: boolean;
+  reject: boolean;
+  complete: boolean;
+  outcome: boolean;
+} {
   const working = state === 'open' || state === 'accepted';
   return {
     accept: state === 'open',
@@ -59,7 +70,9 @@ export function stepActions(state: StepState): { accept: boolean; reject: boolea
 }
 
 // Every action's utility, best first, the chosen one marked.
-export function utilityRows(d: Decision): { action: DecisionAction; utility: number; chosen: boolean; probability: number | null }[] {
+export function utilityRows(
+  d: Decision,
+): { action: DecisionAction; utility: number; chosen: boolean; probability: number | null }[] {
   return DECISION_ACTIONS.map((action) => ({
     action,
     utility: d.utility[action] ?? 0,
@@ -71,7 +84,10 @@ export function utilityRows(d: Decision): { action: DecisionAction; utility: num
 // A deal value or a utility in the lead's currency units, two decimals.
 export function formatUnits(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  return new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+  return new Intl.NumberFormat('en-GB', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(v);
 }
 
 // The score history (the API gives it newest first) oldest first, as

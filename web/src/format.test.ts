@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatDuration, formatGrowth, formatInt, formatMoney, formatMonth, formatPercent, funnel, mainCurrency, ratio, retention,
-  revenueWithGrowth, salesTotals,
+  formatDuration,
+  formatGrowth,
+  formatInt,
+  formatMoney,
+  formatMonth,
+  formatPercent,
+  funnel,
+  mainCurrency,
+  ratio,
+  retention,
+  revenueWithGrowth,
+  salesTotals,
 } from './format';
 
 describe('formatting', () => {
@@ -56,7 +66,9 @@ describe('revenue with month-on-month growth', () => {
     ]);
   });
   it('keeps currencies apart and picks the one with most lines', () => {
-    expect(revenueWithGrowth(rows, 'USD')).toEqual([{ month: '2026-11', amount_minor: 999999, growth: null }]);
+    expect(revenueWithGrowth(rows, 'USD')).toEqual([
+      { month: '2026-11', amount_minor: 999999, growth: null },
+    ]);
     expect(mainCurrency(rows)).toBe('EUR');
     expect(mainCurrency([])).toBeNull();
     expect(revenueWithGrowth([], 'EUR')).toEqual([]);

@@ -47,7 +47,12 @@ export function formatDateTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat(LOCALE, {
-    day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
   }).format(d);
 }
 
@@ -55,16 +60,23 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
+  return new Intl.DateTimeFormat(LOCALE, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(d);
 }
 
 // "2026-11" -> "Nov 2026".
 export function formatMonth(month: string): string {
   const [y, m] = month.split('-').map(Number);
   if (!y || !m) return month;
-  return new Intl.DateTimeFormat(LOCALE, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(y, m - 1, 1)),
-  );
+  return new Intl.DateTimeFormat(LOCALE, {
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(y, m - 1, 1)));
 }
 
 export function ratio(part: number, whole: number): number | null {
@@ -80,9 +92,13 @@ export interface MonthRevenue {
 // Revenue per month in one currency with month-on-month growth. A month
 // missing between two others counts as zero, so growth is always against the
 // calendar month before.
-export function revenueWithGrowth(rows: Kpis['revenue_by_month'], currency: string): MonthRevenue[] {
+export function revenueWithGrowth(
+  rows: Kpis['revenue_by_month'],
+  currency: string,
+): MonthRevenue[] {
   const byMonth = new Map<string, number>();
-  for (const r of rows) if (r.currency === currency) byMonth.set(r.month, (byMonth.get(r.month) ?? 0) + r.amount_minor);
+  for (const r of rows)
+    if (r.currency === currency) byMonth.set(r.month, (byMonth.get(r.month) ?? 0) + r.amount_minor);
   const months = [...byMonth.keys()].sort();
   if (months.length === 0) return [];
   const out: MonthRevenue[] = [];
@@ -92,11 +108,18 @@ export function revenueWithGrowth(rows: Kpis['revenue_by_month'], currency: stri
   for (;;) {
     const key = `${y}-${String(m).padStart(2, '0')}`;
     const amount = byMonth.get(key) ?? 0;
-    out.push({ month: key, amount_minor: amount, growth: prev !== null && prev !== 0 ? (amount - prev) / Math.abs(prev) : null });
+    out.push({
+      month: key,
+      amount_minor: amount,
+      growth: prev !== null && prev !== 0 ? (amount - prev) / Math.abs(prev) : null,
+    });
     prev = amount;
     if (key === last) break;
     m += 1;
-    if (m > 12) { m = 1; y += 1; }
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
   }
   return out;
 }
@@ -132,7 +155,9 @@ export function funnel(byStatus: Record<LeadStatus, number>): { stage: string; c
 
 // Sales lines summed per currency (a customer may buy in more than one),
 // the currency with the most lines first.
-export function salesTotals(lines: { amount_minor: number; currency: string }[]): { currency: string; amount_minor: number; lines: number }[] {
+export function salesTotals(
+  lines: { amount_minor: number; currency: string }[],
+): { currency: string; amount_minor: number; lines: number }[] {
   const by = new Map<string, { currency: string; amount_minor: number; lines: number }>();
   for (const l of lines) {
     const t = by.get(l.currency) ?? { currency: l.currency, amount_minor: 0, lines: 0 };

@@ -11,22 +11,28 @@ export interface Async<T> {
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(true);
   const [nonce, setNonce] = useState(0);
+  // Loading until the request for the current deps has settled: derived, not
+  // set to true in the effect (a synchronous setState there renders twice).
+  const wanted = [...deps, nonce];
+  const [settled, setSettled] = useState<unknown[]>();
+  const loading =
+    settled === undefined ||
+    settled.length !== wanted.length ||
+    settled.some((d, i) => !Object.is(d, wanted[i]));
   useEffect(() => {
     let live = true;
-    setLoading(true);
     load().then(
       (d) => {
         if (!live) return;
         setData(d);
         setError(undefined);
-        setLoading(false);
+        setSettled(wanted);
       },
       (e) => {
         if (!live) return;
         setError(e);
-        setLoading(false);
+        setSettled(wanted);
       },
     );
     return () => {
@@ -41,9 +47,16 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
 // Calls `onFrame(topic, data)` for each frame of the given topics on the
 // server's event stream (GET /api/v1/stream) while the component is shown.
 // EventSource reconnects by itself; where there is none (tests) nothing runs.
-export function useStreamFrames(topics: string[], onFrame: (topic: string, data: string) => void): void {
+export function useStreamFrames(
+  topics: string[],
+  onFrame: (topic: string, data: string) => void,
+): void {
+  // The latest onFrame, set after each render (not during it) without
+  // reconnecting the stream.
   const handler = useRef(onFrame);
-  handler.current = onFrame;
+  useEffect(() => {
+    handler.current = onFrame;
+  });
   const key = topics.join(',');
   useEffect(() => {
     if (typeof EventSource === 'undefined') return;

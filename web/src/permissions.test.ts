@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canEditLead, canManageSettings, canManageUsers, canTrainModels, canWorkStep, legalMoves } from './permissions';
+import {
+  canEditLead,
+  canManageSettings,
+  canManageUsers,
+  canTrainModels,
+  canWorkStep,
+  legalMoves,
+} from './permissions';
 import type { Me, Role } from './types';
 
 const me = (role: Role, id = 7): Me => ({ id, email: 'x@example.com', name: 'X', role });
@@ -14,8 +21,13 @@ describe('what each role is offered', () => {
     expect(canEditLead(me('viewer'), { owner_id: null })).toBe(false);
   });
   it('offers training to admins and managers, user management to admins', () => {
-    expect((['admin', 'manager', 'rep', 'viewer'] as Role[]).filter(canTrainModels)).toEqual(['admin', 'manager']);
-    expect((['admin', 'manager', 'rep', 'viewer'] as Role[]).filter(canManageUsers)).toEqual(['admin']);
+    expect((['admin', 'manager', 'rep', 'viewer'] as Role[]).filter(canTrainModels)).toEqual([
+      'admin',
+      'manager',
+    ]);
+    expect((['admin', 'manager', 'rep', 'viewer'] as Role[]).filter(canManageUsers)).toEqual([
+      'admin',
+    ]);
   });
   it('lets a rep work only their own steps, as the server’s activity policy does', () => {
     expect(canWorkStep(me('rep'), { owner_id: 7 })).toBe(true);
@@ -24,7 +36,9 @@ describe('what each role is offered', () => {
     expect(canWorkStep(me('manager'), { owner_id: 8 })).toBe(true);
     expect(canWorkStep(me('viewer'), { owner_id: 7 })).toBe(false);
     expect(canWorkStep(me('admin'), null)).toBe(false);
-    expect((['admin', 'manager', 'rep', 'viewer'] as Role[]).filter(canManageSettings)).toEqual(['admin']);
+    expect((['admin', 'manager', 'rep', 'viewer'] as Role[]).filter(canManageSettings)).toEqual([
+      'admin',
+    ]);
   });
   it('knows the legal moves of a lead', () => {
     expect(legalMoves('new')).toEqual(['contacted']);

@@ -33,7 +33,10 @@ export const canDecide = canEditLead;
 
 // Accepting, rejecting and completing a step change its activity: admins and
 // managers any, a rep only their own (not unassigned ones), a viewer none.
-export function canWorkStep(me: Me, activity: { owner_id: number | null } | null | undefined): boolean {
+export function canWorkStep(
+  me: Me,
+  activity: { owner_id: number | null } | null | undefined,
+): boolean {
   if (!activity) return false;
   if (me.role === 'admin' || me.role === 'manager') return true;
   return me.role === 'rep' && activity.owner_id === me.id;

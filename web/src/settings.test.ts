@@ -3,10 +3,19 @@ import { formToSettings, SETTING_FIELDS, settingsToForm } from './settings';
 import type { DecisionSettings } from './types';
 
 const settings: DecisionSettings = {
-  mode: 'admin', theta: 0.7, theta1: 0.4, calls_per_rep_per_day: 8, follow_ups_per_rep_per_day: 20,
-  value_source: 'expected_value', default_value: 1000, costs: { call: 40, email: 5, offer: 25, nurture: 1 },
-  service_hours: { high: 4, medium: 16, low: 40 }, workday: { start_hour: 9, end_hour: 17 }, horizon_days: 30,
-  exploration: 0.05, in_force: { theta: 0.7, theta1: 0.4, mode: 'admin', basis: 'set by the admin' },
+  mode: 'admin',
+  theta: 0.7,
+  theta1: 0.4,
+  calls_per_rep_per_day: 8,
+  follow_ups_per_rep_per_day: 20,
+  value_source: 'expected_value',
+  default_value: 1000,
+  costs: { call: 40, email: 5, offer: 25, nurture: 1 },
+  service_hours: { high: 4, medium: 16, low: 40 },
+  workday: { start_hour: 9, end_hour: 17 },
+  horizon_days: 30,
+  exploration: 0.05,
+  in_force: { theta: 0.7, theta1: 0.4, mode: 'admin', basis: 'set by the admin' },
 };
 
 describe('decision settings form', () => {

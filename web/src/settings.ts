@@ -23,7 +23,9 @@ export const SETTING_GROUPS: SettingGroup[] = [
     legend: 'Tiers',
     fields: [
       {
-        key: 'mode', label: 'Thresholds chosen by', kind: 'choice',
+        key: 'mode',
+        label: 'Thresholds chosen by',
+        kind: 'choice',
         options: [
           { value: 'admin', label: 'the admin (θ, θ₁ below)' },
           { value: 'capacity', label: 'the team’s capacity' },
@@ -52,7 +54,9 @@ export const SETTING_GROUPS: SettingGroup[] = [
     legend: 'Deal value V',
     fields: [
       {
-        key: 'value_source', label: 'V comes from', kind: 'choice',
+        key: 'value_source',
+        label: 'V comes from',
+        kind: 'choice',
         options: [
           { value: 'expected_value', label: 'the lead’s expected value' },
           { value: 'average_won', label: 'the average won deal' },

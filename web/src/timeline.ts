@@ -58,13 +58,18 @@ export function humanize(word: string): string {
 }
 
 function eventEntry(e: LoggedEvent): TimelineEntry {
-  const attrs = e.attrs ? Object.entries(e.attrs).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : '';
+  const attrs = e.attrs
+    ? Object.entries(e.attrs)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ')
+    : '';
   return {
     key: `event-${e.seq}`,
     kind: 'event',
     at: e.ts,
     title: humanize(e.type),
-    detail: [e.value !== 1 ? `value ${e.value}` : '', attrs].filter(Boolean).join(' · ') || undefined,
+    detail:
+      [e.value !== 1 ? `value ${e.value}` : '', attrs].filter(Boolean).join(' · ') || undefined,
   };
 }
 
@@ -73,7 +78,13 @@ function eventEntry(e: LoggedEvent): TimelineEntry {
 function activityEntry(a: Activity): TimelineEntry {
   const at = (a.status !== 'open' && a.completed_at) || a.due_at || a.created_at;
   const state = a.status === 'open' ? (a.due_at ? 'due' : 'open') : a.status;
-  return { key: `activity-${a.id}`, kind: 'activity', at, title: `${humanize(a.kind)}: ${a.subject}`, detail: state };
+  return {
+    key: `activity-${a.id}`,
+    kind: 'activity',
+    at,
+    title: `${humanize(a.kind)}: ${a.subject}`,
+    detail: state,
+  };
 }
 
 function messageEntry(m: Communication): TimelineEntry {
@@ -90,9 +101,17 @@ function messageEntry(m: Communication): TimelineEntry {
 
 // Newest first; at equal times events, then messages, then activities, each
 // by key, so the order is stable whatever order the pages arrived in.
-export function mergeTimeline(events: LoggedEvent[], activities: Activity[], messages: Communication[]): TimelineEntry[] {
+export function mergeTimeline(
+  events: LoggedEvent[],
+  activities: Activity[],
+  messages: Communication[],
+): TimelineEntry[] {
   const rank: Record<TimelineKind, number> = { event: 0, message: 1, activity: 2 };
-  const all = [...events.map(eventEntry), ...activities.map(activityEntry), ...messages.map(messageEntry)];
+  const all = [
+    ...events.map(eventEntry),
+    ...activities.map(activityEntry),
+    ...messages.map(messageEntry),
+  ];
   return all.sort((a, b) => {
     // The server writes fixed-width UTC ISO-8601, so text order is time order.
     if (a.at !== b.at) return a.at < b.at ? 1 : -1;

@@ -39,7 +39,17 @@ export interface LeadScore {
 // A lead's list fields with its latest score (GET /api/v1/lead-ranking).
 export type RankedLead = Pick<
   Lead,
-  'id' | 'name' | 'email' | 'company' | 'source' | 'status' | 'owner_id' | 'expected_value_minor' | 'currency' | 'created_at' | 'updated_at'
+  | 'id'
+  | 'name'
+  | 'email'
+  | 'company'
+  | 'source'
+  | 'status'
+  | 'owner_id'
+  | 'expected_value_minor'
+  | 'currency'
+  | 'created_at'
+  | 'updated_at'
 > & { score: LeadScore | null; last_activity_at: string | null };
 
 export interface RankedPage {
@@ -170,7 +180,12 @@ export type DecisionTier = 'high' | 'medium' | 'low';
 export type DecisionAction = 'call' | 'email' | 'offer' | 'nurture';
 export const DECISION_ACTIONS: DecisionAction[] = ['call', 'email', 'offer', 'nurture'];
 export type DecisionOutcome = 'converted' | 'engaged' | 'rejected' | 'no_conversion';
-export const DECISION_OUTCOMES: DecisionOutcome[] = ['converted', 'engaged', 'rejected', 'no_conversion'];
+export const DECISION_OUTCOMES: DecisionOutcome[] = [
+  'converted',
+  'engaged',
+  'rejected',
+  'no_conversion',
+];
 export type ThresholdMode = 'admin' | 'capacity' | 'utility';
 
 // A lead's decision (GET /api/v1/leads/{id}/decision, /api/v1/decisions/{id}).

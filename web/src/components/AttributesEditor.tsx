@@ -3,8 +3,15 @@
 // removed with buttons, so the editor works from the keyboard.
 import type { AttributeRow } from '../attributes';
 
-export function AttributesEditor({ rows, onChange }: { rows: AttributeRow[]; onChange: (rows: AttributeRow[]) => void }) {
-  const set = (i: number, row: Partial<AttributeRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...row } : r)));
+export function AttributesEditor({
+  rows,
+  onChange,
+}: {
+  rows: AttributeRow[];
+  onChange: (rows: AttributeRow[]) => void;
+}) {
+  const set = (i: number, row: Partial<AttributeRow>) =>
+    onChange(rows.map((r, j) => (j === i ? { ...r, ...row } : r)));
   return (
     <fieldset className="attributes-editor" data-testid="attributes-editor">
       <legend>Custom attributes</legend>
@@ -13,13 +20,26 @@ export function AttributesEditor({ rows, onChange }: { rows: AttributeRow[]; onC
         <div key={i} className="attr-row">
           <label>
             Name
-            <input aria-label={`Attribute ${i + 1} name`} value={r.key} maxLength={64} onChange={(e) => set(i, { key: e.target.value })} />
+            <input
+              aria-label={`Attribute ${i + 1} name`}
+              value={r.key}
+              maxLength={64}
+              onChange={(e) => set(i, { key: e.target.value })}
+            />
           </label>
           <label>
             Value
-            <input aria-label={`Attribute ${i + 1} value`} value={r.value} onChange={(e) => set(i, { value: e.target.value })} />
+            <input
+              aria-label={`Attribute ${i + 1} value`}
+              value={r.value}
+              onChange={(e) => set(i, { value: e.target.value })}
+            />
           </label>
-          <button type="button" aria-label={`Remove attribute ${r.key || i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+          <button
+            type="button"
+            aria-label={`Remove attribute ${r.key || i + 1}`}
+            onClick={() => onChange(rows.filter((_, j) => j !== i))}
+          >
             Remove
           </button>
         </div>

@@ -14,18 +14,45 @@ afterEach(() => {
 });
 
 const lead: Lead = {
-  id: 5, external_id: null, name: 'Ada', email: null, company: null, source: null, status: 'contacted', owner_id: 7,
-  expected_value_minor: null, currency: 'EUR', attributes: {}, customer_id: null, contacted_at: null, qualified_at: null,
-  converted_at: null, lost_at: null, created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-01T00:00:00Z',
+  id: 5,
+  external_id: null,
+  name: 'Ada',
+  email: null,
+  company: null,
+  source: null,
+  status: 'contacted',
+  owner_id: 7,
+  expected_value_minor: null,
+  currency: 'EUR',
+  attributes: {},
+  customer_id: null,
+  contacted_at: null,
+  qualified_at: null,
+  converted_at: null,
+  lost_at: null,
+  created_at: '2026-11-01T00:00:00Z',
+  updated_at: '2026-11-01T00:00:00Z',
 };
 const activity: Activity = {
-  id: 21, kind: 'email', subject: 'E-mail Ada', due_at: '2026-11-20T13:00:00Z', status: 'open', owner_id: 7, lead_id: 5,
-  customer_id: null, created_at: '2026-11-20T09:00:00Z', updated_at: '2026-11-20T09:00:00Z',
+  id: 21,
+  kind: 'email',
+  subject: 'E-mail Ada',
+  due_at: '2026-11-20T13:00:00Z',
+  status: 'open',
+  owner_id: 7,
+  lead_id: 5,
+  customer_id: null,
+  created_at: '2026-11-20T09:00:00Z',
+  updated_at: '2026-11-20T09:00:00Z',
 };
 
 const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' } });
-const problem = (status: number, detail: string) => json(status, { title: status === 404 ? 'Not Found' : 'Conflict', status, detail, errors: [] });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' },
+  });
+const problem = (status: number, detail: string) =>
+  json(status, { title: status === 404 ? 'Not Found' : 'Conflict', status, detail, errors: [] });
 
 // A small stand-in for the server's decision routes, recording each write.
 function fakeServer(start: Decision | null) {
@@ -55,7 +82,8 @@ function fakeServer(start: Decision | null) {
       decision = { ...decision!, outcome: JSON.parse(String(init!.body)).outcome };
       return json(200, decision);
     }
-    if (path === '/api/v1/decisions/11/reject') return problem(409, 'decision 11 already has its outcome (converted)');
+    if (path === '/api/v1/decisions/11/reject')
+      return problem(409, 'decision 11 already has its outcome (converted)');
     return problem(404, `no route ${path}`);
   });
   vi.stubGlobal('fetch', fetch);
@@ -63,7 +91,10 @@ function fakeServer(start: Decision | null) {
 }
 
 async function flush() {
-  for (let i = 0; i < 5; i++) await act(async () => { await new Promise((r) => setTimeout(r, 0)); });
+  for (let i = 0; i < 5; i++)
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 0));
+    });
 }
 
 function mount(role: Role, id = 7) {
@@ -75,7 +106,8 @@ function mount(role: Role, id = 7) {
   );
 }
 
-const buttons = (root: HTMLElement) => [...root.querySelectorAll('[data-testid="decision-actions"] button')].map((b) => b.textContent);
+const buttons = (root: HTMLElement) =>
+  [...root.querySelectorAll('[data-testid="decision-actions"] button')].map((b) => b.textContent);
 const click = async (root: HTMLElement, text: string) => {
   const b = [...root.querySelectorAll('button')].find((x) => x.textContent === text);
   if (!b) throw new Error(`no button ${text}: ${buttons(root).join(', ')}`);
@@ -92,22 +124,38 @@ describe('the next-step card', () => {
     expect(buttons(root)).toEqual(['Decide now']);
     await click(root, 'Decide now');
     expect(server.writes).toEqual(['POST /api/v1/leads/5/decision {}']);
-    expect(root.querySelector('[data-testid="decision-action"]')!.textContent).toBe('Send an e-mail');
+    expect(root.querySelector('[data-testid="decision-action"]')!.textContent).toBe(
+      'Send an e-mail',
+    );
     expect(root.querySelector('.chip-high')!.textContent).toBe('high priority');
     expect(buttons(root)).toEqual(['Accept', 'Complete', 'Reject…', 'Log outcome…']);
     const rows = [...root.querySelectorAll('[data-testid="decision-utility"] tbody tr')];
-    expect(rows.map((r) => r.querySelector('td')!.textContent)).toEqual(['email chosen', 'call', 'offer', 'nurture']);
+    expect(rows.map((r) => r.querySelector('td')!.textContent)).toEqual([
+      'email chosen',
+      'call',
+      'offer',
+      'nurture',
+    ]);
     await click(root, 'Accept');
-    expect(root.querySelector('[data-testid="decision-state"]')!.getAttribute('data-state')).toBe('accepted');
+    expect(root.querySelector('[data-testid="decision-state"]')!.getAttribute('data-state')).toBe(
+      'accepted',
+    );
     expect(buttons(root)).toEqual(['Complete', 'Reject…', 'Log outcome…']);
     await click(root, 'Complete');
-    expect(root.querySelector('[data-testid="decision-state"]')!.getAttribute('data-state')).toBe('done');
+    expect(root.querySelector('[data-testid="decision-state"]')!.getAttribute('data-state')).toBe(
+      'done',
+    );
     expect(buttons(root)).toEqual(['Log outcome…', 'Decide again']);
     await click(root, 'Log outcome…');
-    expect(root.querySelector('form[aria-label="Log the outcome"] select')!.closest('label')!.textContent).toContain('Outcome');
+    expect(
+      root.querySelector('form[aria-label="Log the outcome"] select')!.closest('label')!
+        .textContent,
+    ).toContain('Outcome');
     await click(root, 'Save outcome');
     expect(server.writes.at(-1)).toBe('POST /api/v1/decisions/11/outcome {"outcome":"converted"}');
-    expect(root.querySelector('[data-testid="decision-state"]')!.textContent).toBe('Outcome: converted');
+    expect(root.querySelector('[data-testid="decision-state"]')!.textContent).toBe(
+      'Outcome: converted',
+    );
     expect(buttons(root)).toEqual(['Decide again']);
   });
   it('shows the server’s reason when a step is refused', async () => {
@@ -119,18 +167,29 @@ describe('the next-step card', () => {
     expect(reason.closest('label')!.textContent).toContain('Reason for rejecting');
     expect(reason.required).toBe(true);
     await act(async () => {
-      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(reason, 'no budget');
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(
+        reason,
+        'no budget',
+      );
       reason.dispatchEvent(new Event('input', { bubbles: true }));
     });
-    await act(async () => root.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })));
+    await act(async () =>
+      root
+        .querySelector('form')!
+        .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })),
+    );
     await flush();
-    expect(root.querySelector('[role="alert"]')!.textContent).toContain('decision 11 already has its outcome (converted)');
+    expect(root.querySelector('[role="alert"]')!.textContent).toContain(
+      'decision 11 already has its outcome (converted)',
+    );
   });
   it('offers a viewer nothing, and a rep no steps of someone else’s activity', async () => {
     fakeServer(decisionFixture());
     const viewer = mount('viewer', 9);
     await flush();
-    expect(viewer.querySelector('[data-testid="decision-action"]')!.textContent).toBe('Send an e-mail');
+    expect(viewer.querySelector('[data-testid="decision-action"]')!.textContent).toBe(
+      'Send an e-mail',
+    );
     expect(viewer.querySelector('[data-testid="decision-actions"]')).toBeNull();
     cleanup();
     fakeServer(null);
@@ -144,7 +203,9 @@ describe('the next-step card', () => {
 describe('the score history chart', () => {
   it('says so when the lead was never scored', () => {
     const root = render(<ScoreHistoryChart points={[]} more={false} />);
-    expect(root.querySelector('[data-testid="empty-state"]')!.textContent).toContain('No score history');
+    expect(root.querySelector('[data-testid="empty-state"]')!.textContent).toContain(
+      'No score history',
+    );
     expect(root.querySelector('.chart')).toBeNull();
   });
 });

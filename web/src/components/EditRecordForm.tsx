@@ -17,7 +17,13 @@ export interface FieldSpec {
 }
 
 export function EditRecordForm({
-  label, path, fields, initial, attributes, toBody, onDone,
+  label,
+  path,
+  fields,
+  initial,
+  attributes,
+  toBody,
+  onDone,
 }: {
   label: string;
   path: string;

@@ -7,7 +7,8 @@ export function FactorList({ factors }: { factors: Factor[] }) {
     <ul className="factors" data-testid="factors">
       {factors.map((f, i) => (
         <li key={i} className={f.contribution >= 0 ? 'up' : 'down'}>
-          <span aria-hidden="true">{f.contribution >= 0 ? '▲' : '▼'}</span> {f.words ?? f.text ?? `${f.column} = ${f.value}`}
+          <span aria-hidden="true">{f.contribution >= 0 ? '▲' : '▼'}</span>{' '}
+          {f.words ?? f.text ?? `${f.column} = ${f.value}`}
         </li>
       ))}
     </ul>

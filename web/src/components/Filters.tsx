@@ -2,7 +2,13 @@
 // moment after the last key, and a labelled choice with an "any" option.
 import { useEffect, useState } from 'react';
 
-export function SearchField({ onSearch, placeholder = 'name, e-mail, company' }: { onSearch: (q: string) => void; placeholder?: string }) {
+export function SearchField({
+  onSearch,
+  placeholder = 'name, e-mail, company',
+}: {
+  onSearch: (q: string) => void;
+  placeholder?: string;
+}) {
   const [text, setText] = useState('');
   useEffect(() => {
     const t = setTimeout(() => onSearch(text.trim()), 250);
@@ -11,13 +17,22 @@ export function SearchField({ onSearch, placeholder = 'name, e-mail, company' }:
   return (
     <label>
       Search
-      <input type="search" placeholder={placeholder} value={text} onChange={(e) => setText(e.target.value)} />
+      <input
+        type="search"
+        placeholder={placeholder}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
     </label>
   );
 }
 
 export function ChoiceFilter({
-  label, value, onChange, options, any = 'any',
+  label,
+  value,
+  onChange,
+  options,
+  any = 'any',
 }: {
   label: string;
   value: string;

@@ -4,7 +4,12 @@ import { useState, type ReactNode } from 'react';
 import { attributeText } from '../attributes';
 
 export function RecordDetails({
-  headingId, editable, fields, attributes, form, onSaved,
+  headingId,
+  editable,
+  fields,
+  attributes,
+  form,
+  onSaved,
 }: {
   headingId: string;
   editable: boolean;

@@ -16,14 +16,24 @@ export function ScoreHistoryChart({ points, more }: { points: ScorePoint[]; more
       grid: { left: 48, right: 24, top: 24, bottom: 40 },
       xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
       yAxis: { type: 'value', name: '%', min: 0, max: 100 },
-      series: [{ name: 'Probability of converting', type: 'line', step: 'end', showSymbol: true, symbolSize: 6, data: series }],
+      series: [
+        {
+          name: 'Probability of converting',
+          type: 'line',
+          step: 'end',
+          showSymbol: true,
+          symbolSize: 6,
+          data: series,
+        },
+      ],
     }),
     [series],
   );
   if (series.length === 0) {
     return (
       <Empty title="No score history">
-        This lead has not been scored yet: open leads are scored once a lead model is trained, and again as their events arrive.
+        This lead has not been scored yet: open leads are scored once a lead model is trained, and
+        again as their events arrive.
       </Empty>
     );
   }
@@ -31,7 +41,11 @@ export function ScoreHistoryChart({ points, more }: { points: ScorePoint[]; more
   const last = series[series.length - 1];
   return (
     <div data-testid="score-history">
-      <Chart option={option} label={`Probability of converting over time: ${series.length} scores`} height={220} />
+      <Chart
+        option={option}
+        label={`Probability of converting over time: ${series.length} scores`}
+        height={220}
+      />
       <p className="muted small" data-testid="score-history-summary">
         {series.length === 1
           ? `One score, ${last[1]} % on ${formatDateTime(last[0])}.`

@@ -1,7 +1,12 @@
 import type { DecisionTier, Tier } from '../types';
 
 export function TierChip({ tier }: { tier: Tier | null | undefined }) {
-  if (!tier) return <span className="chip chip-none" title="Not scored yet">unscored</span>;
+  if (!tier)
+    return (
+      <span className="chip chip-none" title="Not scored yet">
+        unscored
+      </span>
+    );
   return <span className={`chip chip-${tier}`}>{tier}</span>;
 }
 
@@ -11,5 +16,9 @@ export function StatusChip({ status }: { status: string }) {
 
 // The decision stage's priority tier (high, medium, low).
 export function DecisionTierChip({ tier }: { tier: DecisionTier }) {
-  return <span className={`chip chip-${tier}`} title="Priority tier of the decision">{tier} priority</span>;
+  return (
+    <span className={`chip chip-${tier}`} title="Priority tier of the decision">
+      {tier} priority
+    </span>
+  );
 }

@@ -7,7 +7,13 @@ import { api } from '../api';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { formatDateTime } from '../format';
 import { useAsync } from '../hooks';
-import { canListUsers, canManageSettings, canManageUsers, canTrainModels, ROLE_LABEL } from '../permissions';
+import {
+  canListUsers,
+  canManageSettings,
+  canManageUsers,
+  canTrainModels,
+  ROLE_LABEL,
+} from '../permissions';
 import { clearUserCache, useMe } from '../session';
 import type { ApiToken, ModelJob, ModelVersion, Page, Role, User } from '../types';
 import { DecisionSettingsSection, WebhooksSection } from './AdminDecisions';
@@ -68,7 +74,11 @@ function UsersSection() {
                   <td>{u.email}</td>
                   <td>
                     {manage && u.id !== me.id ? (
-                      <select aria-label={`Role of ${u.name}`} value={u.role} onChange={(e) => change(u, { role: e.target.value as Role })}>
+                      <select
+                        aria-label={`Role of ${u.name}`}
+                        value={u.role}
+                        onChange={(e) => change(u, { role: e.target.value as Role })}
+                      >
                         {(['admin', 'manager', 'rep', 'viewer'] as Role[]).map((r) => (
                           <option key={r} value={r}>
                             {ROLE_LABEL[r]}
@@ -96,7 +106,14 @@ function UsersSection() {
           </table>
         </div>
       )}
-      {manage && <AddUser onAdded={() => { clearUserCache(); users.reload(); }} />}
+      {manage && (
+        <AddUser
+          onAdded={() => {
+            clearUserCache();
+            users.reload();
+          }}
+        />
+      )}
     </section>
   );
 }
@@ -143,7 +160,13 @@ function AddUser({ onAdded }: { onAdded: () => void }) {
       </label>
       <label>
         Initial password
-        <input type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          type="password"
+          autoComplete="new-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </label>
       <ErrorBox error={error} />
       <div className="buttons">
@@ -156,7 +179,13 @@ function AddUser({ onAdded }: { onAdded: () => void }) {
 }
 
 function TokensSection() {
-  const tokens = useAsync(() => api.get<{ items: (ApiToken & { prefix?: string; revoked_at?: string | null })[] }>('/api/v1/tokens'), []);
+  const tokens = useAsync(
+    () =>
+      api.get<{ items: (ApiToken & { prefix?: string; revoked_at?: string | null })[] }>(
+        '/api/v1/tokens',
+      ),
+    [],
+  );
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<unknown>();
@@ -197,11 +226,16 @@ function TokensSection() {
         <ul className="plain">
           {tokens.data.items.map((t) => (
             <li key={t.id}>
-              <strong>{t.name}</strong> <code>{t.prefix}…</code> · made {formatDateTime(t.created_at)} · last used {formatDateTime(t.last_used_at)}
+              <strong>{t.name}</strong> <code>{t.prefix}…</code> · made{' '}
+              {formatDateTime(t.created_at)} · last used {formatDateTime(t.last_used_at)}
               {t.revoked_at ? (
                 ' · revoked'
               ) : (
-                <button type="button" onClick={() => revoke(t.id)} aria-label={`Revoke token ${t.name}`}>
+                <button
+                  type="button"
+                  onClick={() => revoke(t.id)}
+                  aria-label={`Revoke token ${t.name}`}
+                >
                   Revoke
                 </button>
               )}
@@ -261,10 +295,18 @@ function ModelsSection() {
       <h2 id="models-h">Scoring models</h2>
       {train && (
         <div className="buttons" role="group" aria-label="Train">
-          <button type="button" onClick={() => start('leads')} disabled={job?.status === 'queued' || job?.status === 'running'}>
+          <button
+            type="button"
+            onClick={() => start('leads')}
+            disabled={job?.status === 'queued' || job?.status === 'running'}
+          >
             Train lead models
           </button>
-          <button type="button" onClick={() => start('customers')} disabled={job?.status === 'queued' || job?.status === 'running'}>
+          <button
+            type="button"
+            onClick={() => start('customers')}
+            disabled={job?.status === 'queued' || job?.status === 'running'}
+          >
             Train churn models
           </button>
         </div>
@@ -279,7 +321,11 @@ function ModelsSection() {
       <ErrorBox error={error} />
       {models.error ? <ErrorBox error={models.error} /> : null}
       {models.loading && !models.data ? <Loading /> : null}
-      {models.data && models.data.items.length === 0 && <Empty title="No models yet">{train ? 'Train one above.' : 'An admin or manager trains them.'}</Empty>}
+      {models.data && models.data.items.length === 0 && (
+        <Empty title="No models yet">
+          {train ? 'Train one above.' : 'An admin or manager trains them.'}
+        </Empty>
+      )}
       {models.data && models.data.items.length > 0 && (
         <div className="table-wrap">
           <table data-testid="models-table">

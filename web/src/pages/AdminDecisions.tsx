@@ -8,7 +8,13 @@ import { Empty, ErrorBox, Loading } from '../components/States';
 import { formatDateTime } from '../format';
 import { useAsync } from '../hooks';
 import { formToSettings, SETTING_GROUPS, settingsToForm, type SettingField } from '../settings';
-import { WEBHOOK_TOPICS, type DecisionSettings, type Webhook, type WebhookDelivery, type WebhookTopic } from '../types';
+import {
+  WEBHOOK_TOPICS,
+  type DecisionSettings,
+  type Webhook,
+  type WebhookDelivery,
+  type WebhookTopic,
+} from '../types';
 
 const fieldId = (key: string) => `setting-${key.replace('.', '-')}`;
 
@@ -41,7 +47,11 @@ export function DecisionSettingsSection() {
   };
 
   // The settings the form shows for the mode chosen.
-  const groups = form ? SETTING_GROUPS.filter((g) => !g.modes || g.modes.includes(form.mode as DecisionSettings['mode'])) : [];
+  const groups = form
+    ? SETTING_GROUPS.filter(
+        (g) => !g.modes || g.modes.includes(form.mode as DecisionSettings['mode']),
+      )
+    : [];
   const input = (f: SettingField) => {
     const message = fieldError(error, f.key);
     const id = fieldId(f.key);
@@ -50,7 +60,8 @@ export function DecisionSettingsSection() {
       value: form?.[f.key] ?? '',
       'aria-invalid': message ? true : undefined,
       'aria-describedby': message ? `${id}-error` : f.hint ? `${id}-hint` : undefined,
-      onChange: (e: { target: { value: string } }) => setForm((old) => ({ ...old!, [f.key]: e.target.value })),
+      onChange: (e: { target: { value: string } }) =>
+        setForm((old) => ({ ...old!, [f.key]: e.target.value })),
     };
     return (
       <div key={f.key} className="field">
@@ -86,8 +97,8 @@ export function DecisionSettingsSection() {
       {settings.loading && !settings.data ? <Loading /> : null}
       {current?.in_force && (
         <p data-testid="thresholds-in-force">
-          In force now: high above θ = {current.in_force.theta.toFixed(3)}, medium above θ₁ = {current.in_force.theta1.toFixed(3)} (
-          {current.in_force.mode}: {current.in_force.basis})
+          In force now: high above θ = {current.in_force.theta.toFixed(3)}, medium above θ₁ ={' '}
+          {current.in_force.theta1.toFixed(3)} ({current.in_force.mode}: {current.in_force.basis})
         </p>
       )}
       {form && (
@@ -108,7 +119,14 @@ export function DecisionSettingsSection() {
             <button type="submit" className="primary" disabled={busy}>
               Save settings
             </button>
-            <button type="button" disabled={busy || !current} onClick={() => { setForm(settingsToForm(current!)); setError(undefined); }}>
+            <button
+              type="button"
+              disabled={busy || !current}
+              onClick={() => {
+                setForm(settingsToForm(current!));
+                setError(undefined);
+              }}
+            >
               Undo changes
             </button>
           </div>
@@ -137,16 +155,21 @@ export function WebhooksSection() {
   return (
     <section className="card" aria-labelledby="webhooks-h">
       <h2 id="webhooks-h">Webhooks</h2>
-      <p className="muted small">Signed POSTs of decisions, alerts and score changes to other systems, retried with backoff.</p>
+      <p className="muted small">
+        Signed POSTs of decisions, alerts and score changes to other systems, retried with backoff.
+      </p>
       <ErrorBox error={error} />
       {secret && (
         <p className="notice" role="status">
-          Signing secret of {secret.url} (shown once, copy it now): <code data-testid="webhook-secret">{secret.secret}</code>
+          Signing secret of {secret.url} (shown once, copy it now):{' '}
+          <code data-testid="webhook-secret">{secret.secret}</code>
         </p>
       )}
       {hooks.error ? <ErrorBox error={hooks.error} onRetry={hooks.reload} /> : null}
       {hooks.loading && !hooks.data ? <Loading /> : null}
-      {hooks.data && hooks.data.items.length === 0 && <Empty title="No webhooks">Add one below.</Empty>}
+      {hooks.data && hooks.data.items.length === 0 && (
+        <Empty title="No webhooks">Add one below.</Empty>
+      )}
       {hooks.data && hooks.data.items.length > 0 && (
         <div className="table-wrap">
           <table data-testid="webhooks-table">
@@ -167,19 +190,49 @@ export function WebhooksSection() {
                   </td>
                   <td>{h.topics.join(', ')}</td>
                   <td>
-                    <button type="button" aria-label={`${h.active ? 'Pause' : 'Resume'} ${h.url}`} onClick={() => run(() => api.patch(`/api/v1/webhooks/${h.id}`, { active: !h.active }))}>
+                    <button
+                      type="button"
+                      aria-label={`${h.active ? 'Pause' : 'Resume'} ${h.url}`}
+                      onClick={() =>
+                        run(() => api.patch(`/api/v1/webhooks/${h.id}`, { active: !h.active }))
+                      }
+                    >
                       {h.active ? 'active · pause' : 'paused · resume'}
                     </button>
                   </td>
                   <td>
                     <div className="buttons">
-                      <button type="button" aria-label={`Send a test to ${h.url}`} onClick={() => run(async () => { await api.post(`/api/v1/webhooks/${h.id}/test`); setOpen(h.id); setTested((n) => n + 1); })}>
+                      <button
+                        type="button"
+                        aria-label={`Send a test to ${h.url}`}
+                        onClick={() =>
+                          run(async () => {
+                            await api.post(`/api/v1/webhooks/${h.id}/test`);
+                            setOpen(h.id);
+                            setTested((n) => n + 1);
+                          })
+                        }
+                      >
                         Send test
                       </button>
-                      <button type="button" aria-expanded={open === h.id} aria-label={`Deliveries of ${h.url}`} onClick={() => setOpen(open === h.id ? null : h.id)}>
+                      <button
+                        type="button"
+                        aria-expanded={open === h.id}
+                        aria-label={`Deliveries of ${h.url}`}
+                        onClick={() => setOpen(open === h.id ? null : h.id)}
+                      >
                         Deliveries
                       </button>
-                      <button type="button" aria-label={`Delete ${h.url}`} onClick={() => run(async () => { await api.del(`/api/v1/webhooks/${h.id}`); if (open === h.id) setOpen(null); })}>
+                      <button
+                        type="button"
+                        aria-label={`Delete ${h.url}`}
+                        onClick={() =>
+                          run(async () => {
+                            await api.del(`/api/v1/webhooks/${h.id}`);
+                            if (open === h.id) setOpen(null);
+                          })
+                        }
+                      >
                         Delete
                       </button>
                     </div>
@@ -190,8 +243,15 @@ export function WebhooksSection() {
           </table>
         </div>
       )}
-      {open !== null && hooks.data?.items.some((h) => h.id === open) && <Deliveries id={open} nonce={tested} />}
-      <AddWebhook onAdded={(h) => { setSecret(h.secret ? { url: h.url, secret: h.secret } : null); hooks.reload(); }} />
+      {open !== null && hooks.data?.items.some((h) => h.id === open) && (
+        <Deliveries id={open} nonce={tested} />
+      )}
+      <AddWebhook
+        onAdded={(h) => {
+          setSecret(h.secret ? { url: h.url, secret: h.secret } : null);
+          hooks.reload();
+        }}
+      />
     </section>
   );
 }
@@ -199,7 +259,13 @@ export function WebhooksSection() {
 // The latest deliveries of one endpoint, newest first.
 const DELIVERY_PAGE = 20;
 function Deliveries({ id, nonce }: { id: number; nonce: number }) {
-  const list = useAsync(() => api.get<{ items: WebhookDelivery[] }>(`/api/v1/webhooks/${id}/deliveries?limit=${DELIVERY_PAGE}`), [id, nonce]);
+  const list = useAsync(
+    () =>
+      api.get<{ items: WebhookDelivery[] }>(
+        `/api/v1/webhooks/${id}/deliveries?limit=${DELIVERY_PAGE}`,
+      ),
+    [id, nonce],
+  );
   return (
     <div aria-live="polite">
       <h3>
@@ -219,7 +285,9 @@ function Deliveries({ id, nonce }: { id: number; nonce: number }) {
                 <th scope="col">Queued</th>
                 <th scope="col">Topic</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Attempts</th>
+                <th scope="col" className="num">
+                  Attempts
+                </th>
                 <th scope="col">Last answer</th>
                 <th scope="col">Next attempt</th>
               </tr>
@@ -230,7 +298,11 @@ function Deliveries({ id, nonce }: { id: number; nonce: number }) {
                   <td>{formatDateTime(d.created_at)}</td>
                   <td>{d.topic}</td>
                   <td>
-                    <span className={`chip ${d.status === 'delivered' ? 'chip-ok' : d.status === 'failed' ? 'chip-bad' : ''}`}>{d.status}</span>
+                    <span
+                      className={`chip ${d.status === 'delivered' ? 'chip-ok' : d.status === 'failed' ? 'chip-bad' : ''}`}
+                    >
+                      {d.status}
+                    </span>
                   </td>
                   <td className="num">{d.attempts}</td>
                   <td className="tl-title">
@@ -259,7 +331,11 @@ function AddWebhook({ onAdded }: { onAdded: (h: Webhook) => void }) {
     e.preventDefault();
     setError(undefined);
     try {
-      const h = await api.post<Webhook>('/api/v1/webhooks', { url, topics, ...(description ? { description } : {}) });
+      const h = await api.post<Webhook>('/api/v1/webhooks', {
+        url,
+        topics,
+        ...(description ? { description } : {}),
+      });
       setUrl('');
       setDescription('');
       onAdded(h);
@@ -300,7 +376,9 @@ function AddWebhook({ onAdded }: { onAdded: (h: Webhook) => void }) {
             <input
               type="checkbox"
               checked={topics.includes(t)}
-              onChange={(e) => setTopics((old) => (e.target.checked ? [...old, t] : old.filter((x) => x !== t)))}
+              onChange={(e) =>
+                setTopics((old) => (e.target.checked ? [...old, t] : old.filter((x) => x !== t)))
+              }
             />
             {t}
           </label>

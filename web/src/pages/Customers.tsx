@@ -1,7 +1,7 @@
 // Customers: a searchable list (GET /api/v1/customers, cursor pages) and a
 // detail with the customer's sales, churn risk (when a customer model has
 // scored them), timeline, and editing for those who may.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, ApiError, query } from '../api';
 import { EditRecordForm, orNull, type FieldSpec } from '../components/EditRecordForm';
 import { FactorList } from '../components/Factors';
@@ -27,12 +27,20 @@ export function CustomersPage() {
   const [status, setStatus] = useState('');
   const [cursors, setCursors] = useState<string[]>([]); // cursors of the pages before this one
   const [cursor, setCursor] = useState('');
-  useEffect(() => {
+  // Back to the first page when a filter changes, during render: an effect
+  // would first fetch the old cursor with the new filters, then fetch again.
+  const filterKey = `${q}\u0000${status}`;
+  const [cursorFor, setCursorFor] = useState(filterKey);
+  if (cursorFor !== filterKey) {
+    setCursorFor(filterKey);
     setCursor('');
     setCursors([]);
-  }, [q, status]);
+  }
   const page = useAsync(
-    () => api.get<Page<Customer>>(`/api/v1/customers${query({ limit: 25, sort: 'name', q, status, cursor })}`),
+    () =>
+      api.get<Page<Customer>>(
+        `/api/v1/customers${query({ limit: 25, sort: 'name', q, status, cursor })}`,
+      ),
     [q, status, cursor],
   );
   return (
@@ -40,9 +48,19 @@ export function CustomersPage() {
       <div className="page-head">
         <h1>Customers</h1>
       </div>
-      <form className="filters" role="search" aria-label="Filter customers" onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="filters"
+        role="search"
+        aria-label="Filter customers"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <SearchField onSearch={setQ} />
-        <ChoiceFilter label="Status" value={status} onChange={setStatus} options={['active', 'inactive', 'churned']} />
+        <ChoiceFilter
+          label="Status"
+          value={status}
+          onChange={setStatus}
+          options={['active', 'inactive', 'churned']}
+        />
       </form>
       {page.error ? <ErrorBox error={page.error} onRetry={page.reload} /> : null}
       {page.loading && !page.data ? <Loading what="Loading customers" /> : null}
@@ -54,10 +72,18 @@ export function CustomersPage() {
               <tr>
                 <th scope="col">Customer</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="hide-narrow">Country</th>
-                <th scope="col" className="hide-narrow">Plan</th>
-                <th scope="col" className="hide-narrow">Owner</th>
-                <th scope="col" className="hide-narrow">Since</th>
+                <th scope="col" className="hide-narrow">
+                  Country
+                </th>
+                <th scope="col" className="hide-narrow">
+                  Plan
+                </th>
+                <th scope="col" className="hide-narrow">
+                  Owner
+                </th>
+                <th scope="col" className="hide-narrow">
+                  Since
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -114,7 +140,10 @@ export function CustomerDetailPage({ id }: { id: number }) {
   const users = useUsers();
   const customer = useAsync(() => api.get<Customer>(`/api/v1/customers/${id}`), [id]);
   const sales = useAsync(
-    () => api.get<Page<Transaction>>(`/api/v1/transactions?customer_id=${id}&sort=-occurred_at&limit=${SALES_PAGE}`),
+    () =>
+      api.get<Page<Transaction>>(
+        `/api/v1/transactions?customer_id=${id}&sort=-occurred_at&limit=${SALES_PAGE}`,
+      ),
     [id],
   );
   if (customer.loading && !customer.data) return <Loading what="Loading the customer" />;
@@ -171,8 +200,12 @@ export function CustomerDetailPage({ id }: { id: number }) {
                   <tr>
                     <th scope="col">When</th>
                     <th scope="col">Invoice</th>
-                    <th scope="col" className="num">Qty</th>
-                    <th scope="col" className="num">Amount</th>
+                    <th scope="col" className="num">
+                      Qty
+                    </th>
+                    <th scope="col" className="num">
+                      Amount
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -204,7 +237,10 @@ export function CustomerDetailPage({ id }: { id: number }) {
 // The customer's latest churn score (GET /api/v1/customers/{id}/churn-risk),
 // or the server's reason there is none.
 function ChurnRiskPanel({ customer }: { customer: Customer }) {
-  const risk = useAsync(() => api.get<ChurnRisk>(`/api/v1/customers/${customer.id}/churn-risk`), [customer.id]);
+  const risk = useAsync(
+    () => api.get<ChurnRisk>(`/api/v1/customers/${customer.id}/churn-risk`),
+    [customer.id],
+  );
   if (customer.status === 'churned') return <p className="muted">This customer has churned.</p>;
   if (risk.loading && !risk.data) return <Loading />;
   if (risk.error) {
@@ -216,7 +252,8 @@ function ChurnRiskPanel({ customer }: { customer: Customer }) {
   return (
     <div data-testid="churn-risk">
       <p className="score-line">
-        <span className={`chip chip-${r.tier}`}>{CHURN_TIER[r.tier]}</span> <strong>{formatPercent(r.probability)}</strong> likely to churn · rank #{r.rank}
+        <span className={`chip chip-${r.tier}`}>{CHURN_TIER[r.tier]}</span>{' '}
+        <strong>{formatPercent(r.probability)}</strong> likely to churn · rank #{r.rank}
       </p>
       <h3>Top factors</h3>
       <FactorList factors={r.factors} />
@@ -228,7 +265,11 @@ function ChurnRiskPanel({ customer }: { customer: Customer }) {
   );
 }
 
-const CHURN_TIER: Record<Tier, string> = { hot: 'high risk', warm: 'medium risk', cold: 'low risk' };
+const CHURN_TIER: Record<Tier, string> = {
+  hot: 'high risk',
+  warm: 'medium risk',
+  cold: 'low risk',
+};
 
 const CUSTOMER_FIELDS: FieldSpec[] = [
   { key: 'name', label: 'Name', required: true },

@@ -12,7 +12,10 @@ import type { DecisionKpis } from '../types';
 
 export function DecisionKpisSection({ from, to }: { from: string; to: string }) {
   const kpis = useAsync(
-    () => api.get<DecisionKpis>(`/api/v1/decisions/kpis${query({ from: dayStart(from), to: dayStart(to) })}`),
+    () =>
+      api.get<DecisionKpis>(
+        `/api/v1/decisions/kpis${query({ from: dayStart(from), to: dayStart(to) })}`,
+      ),
     [from, to],
   );
   return (
@@ -62,9 +65,15 @@ function Figures({ k }: { k: DecisionKpis }) {
             <thead>
               <tr>
                 <th scope="col">Tier</th>
-                <th scope="col" className="num">Decisions</th>
-                <th scope="col" className="num">Converted</th>
-                <th scope="col" className="num">Rate</th>
+                <th scope="col" className="num">
+                  Decisions
+                </th>
+                <th scope="col" className="num">
+                  Converted
+                </th>
+                <th scope="col" className="num">
+                  Rate
+                </th>
               </tr>
             </thead>
             <tbody>

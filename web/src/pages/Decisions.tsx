@@ -3,7 +3,7 @@
 // it stands. Filters by tier, action and outcome; older pages are appended
 // with the server's cursor. A rep sees decisions on their own and
 // unassigned leads (the server scopes it).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, query } from '../api';
 import { ChoiceFilter } from '../components/Filters';
 import { Link } from '../components/Link';
@@ -23,18 +23,27 @@ export function DecisionsPage() {
   const [action, setAction] = useState('');
   const [outcome, setOutcome] = useState('');
   const filters = { limit: LOG_PAGE, tier, action, outcome };
-  const first = useAsync(() => api.get<Page<Decision>>(`/api/v1/decisions${query(filters)}`), [tier, action, outcome]);
+  const first = useAsync(
+    () => api.get<Page<Decision>>(`/api/v1/decisions${query(filters)}`),
+    [tier, action, outcome],
+  );
   const [older, setOlder] = useState<Decision[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [moreError, setMoreError] = useState<unknown>();
-  useEffect(() => {
+  // A new first page drops the older pages (during render, not in an effect
+  // that would first show them under the new first page).
+  const [pagedFrom, setPagedFrom] = useState(first.data);
+  if (pagedFrom !== first.data) {
+    setPagedFrom(first.data);
     setOlder([]);
     setNext(first.data?.next_cursor ?? null);
-  }, [first.data]);
+  }
   const more = async () => {
     setMoreError(undefined);
     try {
-      const p = await api.get<Page<Decision>>(`/api/v1/decisions${query({ ...filters, cursor: next })}`);
+      const p = await api.get<Page<Decision>>(
+        `/api/v1/decisions${query({ ...filters, cursor: next })}`,
+      );
       setOlder((o) => [...o, ...p.items]);
       setNext(p.next_cursor);
     } catch (e) {
@@ -48,15 +57,37 @@ export function DecisionsPage() {
         <h1>Decisions</h1>
       </div>
       {me.role === 'rep' && <p className="muted">Decisions on your own and unassigned leads.</p>}
-      <form className="filters" role="search" aria-label="Filter decisions" onSubmit={(e) => e.preventDefault()}>
-        <ChoiceFilter label="Tier" value={tier} onChange={setTier} options={['high', 'medium', 'low']} />
-        <ChoiceFilter label="Action" value={action} onChange={setAction} options={DECISION_ACTIONS} />
-        <ChoiceFilter label="Outcome" value={outcome} onChange={setOutcome} options={['pending', 'known', ...DECISION_OUTCOMES]} />
+      <form
+        className="filters"
+        role="search"
+        aria-label="Filter decisions"
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <ChoiceFilter
+          label="Tier"
+          value={tier}
+          onChange={setTier}
+          options={['high', 'medium', 'low']}
+        />
+        <ChoiceFilter
+          label="Action"
+          value={action}
+          onChange={setAction}
+          options={DECISION_ACTIONS}
+        />
+        <ChoiceFilter
+          label="Outcome"
+          value={outcome}
+          onChange={setOutcome}
+          options={['pending', 'known', ...DECISION_OUTCOMES]}
+        />
       </form>
       {first.error ? <ErrorBox error={first.error} onRetry={first.reload} /> : null}
       {first.loading && !first.data ? <Loading what="Loading decisions" /> : null}
       {first.data && rows.length === 0 && (
-        <Empty title="No decisions match">Next steps are decided when leads are scored or re-scored, or with “Decide now” on a lead.</Empty>
+        <Empty title="No decisions match">
+          Next steps are decided when leads are scored or re-scored, or with “Decide now” on a lead.
+        </Empty>
       )}
       {rows.length > 0 && (
         <div className="table-wrap">
@@ -67,8 +98,12 @@ export function DecisionsPage() {
                 <th scope="col">Lead</th>
                 <th scope="col">Tier</th>
                 <th scope="col">Action</th>
-                <th scope="col" className="hide-narrow">Chosen by</th>
-                <th scope="col" className="hide-narrow">Trigger</th>
+                <th scope="col" className="hide-narrow">
+                  Chosen by
+                </th>
+                <th scope="col" className="hide-narrow">
+                  Trigger
+                </th>
                 <th scope="col">State</th>
               </tr>
             </thead>
@@ -83,7 +118,9 @@ export function DecisionsPage() {
                     <DecisionTierChip tier={d.tier} />
                   </td>
                   <td>{d.action}</td>
-                  <td className="hide-narrow">{d.policy === 'bandit' ? `bandit, ${formatPercent(d.propensity)}` : 'utility'}</td>
+                  <td className="hide-narrow">
+                    {d.policy === 'bandit' ? `bandit, ${formatPercent(d.propensity)}` : 'utility'}
+                  </td>
                   <td className="hide-narrow">{d.triggered_by.replace('_', ' ')}</td>
                   <td>{logState(d)}</td>
                 </tr>

@@ -34,7 +34,10 @@ export function LeadDetailPage({ id }: { id: number }) {
   // re-score sends both frames, each reloads only its own part.
   const [liveScore, setLiveScore] = useState(0);
   const [liveDecision, setLiveDecision] = useState(0);
-  const explanation = useAsync(() => api.get<Explanation>(`/api/v1/leads/${id}/explanation`), [id, liveScore]);
+  const explanation = useAsync(
+    () => api.get<Explanation>(`/api/v1/leads/${id}/explanation`),
+    [id, liveScore],
+  );
   const scores = useAsync(
     () => api.get<Page<ScorePoint>>(`/api/v1/leads/${id}/scores?limit=${SCORE_HISTORY_POINTS}`),
     [id, liveScore],
@@ -74,7 +77,14 @@ export function LeadDetailPage({ id }: { id: number }) {
       <div className="grid2">
         <section className="card" aria-labelledby="decision-h">
           <h2 id="decision-h">Next step</h2>
-          <DecisionCard lead={l} nonce={liveDecision} onChanged={() => { lead.reload(); history.reload(); }} />
+          <DecisionCard
+            lead={l}
+            nonce={liveDecision}
+            onChanged={() => {
+              lead.reload();
+              history.reload();
+            }}
+          />
         </section>
         <section className="card" aria-labelledby="score-h">
           <h2 id="score-h">Score</h2>
@@ -89,14 +99,16 @@ export function LeadDetailPage({ id }: { id: number }) {
           {explanation.data && (
             <div data-testid="score">
               <p className="score-line">
-                <TierChip tier={explanation.data.tier} /> <strong>{formatPercent(explanation.data.probability)}</strong> likely to convert · rank #
-                {explanation.data.rank}
+                <TierChip tier={explanation.data.tier} />{' '}
+                <strong>{formatPercent(explanation.data.probability)}</strong> likely to convert ·
+                rank #{explanation.data.rank}
               </p>
               <p>{explanation.data.summary}</p>
               <h3>Top factors</h3>
               <FactorList factors={explanation.data.factors} />
               <p className="muted small">
-                Model {explanation.data.model.kind} v{explanation.data.model.version} · scored {formatDateTime(explanation.data.scored_at)}
+                Model {explanation.data.model.kind} v{explanation.data.model.version} · scored{' '}
+                {formatDateTime(explanation.data.scored_at)}
               </p>
             </div>
           )}
@@ -105,12 +117,19 @@ export function LeadDetailPage({ id }: { id: number }) {
           <h2 id="score-history-h">Score history</h2>
           {scores.error ? <ErrorBox error={scores.error} onRetry={scores.reload} /> : null}
           {scores.loading && !scores.data ? <Loading /> : null}
-          {scores.data && <ScoreHistoryChart points={scores.data.items} more={scores.data.next_cursor !== null} />}
+          {scores.data && (
+            <ScoreHistoryChart points={scores.data.items} more={scores.data.next_cursor !== null} />
+          )}
         </section>
         <section className="card" aria-labelledby="status-h">
           <h2 id="status-h">Status</h2>
           {editable && legalMoves(l.status).length > 0 && (
-            <div className="buttons" role="group" aria-label="Change status" data-testid="status-actions">
+            <div
+              className="buttons"
+              role="group"
+              aria-label="Change status"
+              data-testid="status-actions"
+            >
               {legalMoves(l.status).map((to) => (
                 <button key={to} type="button" onClick={() => move(to)}>
                   Mark {to}
@@ -119,17 +138,24 @@ export function LeadDetailPage({ id }: { id: number }) {
             </div>
           )}
           {!editable && <p className="muted">You may not change this lead.</p>}
-          {editable && legalMoves(l.status).length === 0 && <p className="muted">{l.status} is final.</p>}
+          {editable && legalMoves(l.status).length === 0 && (
+            <p className="muted">{l.status} is final.</p>
+          )}
           <ErrorBox error={moveError} />
           <h3>History</h3>
           {history.error ? <ErrorBox error={history.error} /> : null}
-          {history.data && history.data.items.length === 0 && <p className="muted">No status changes yet.</p>}
+          {history.data && history.data.items.length === 0 && (
+            <p className="muted">No status changes yet.</p>
+          )}
           {history.data && history.data.items.length > 0 && (
             <ol className="timeline">
               {history.data.items.map((h) => (
                 <li key={h.id}>
-                  {formatDateTime(h.changed_at)}: {h.from_status ?? 'created'} → <strong>{h.to_status}</strong>
-                  {h.user_id !== null && <span className="muted"> by {ownerName(h.user_id, me, users)}</span>}
+                  {formatDateTime(h.changed_at)}: {h.from_status ?? 'created'} →{' '}
+                  <strong>{h.to_status}</strong>
+                  {h.user_id !== null && (
+                    <span className="muted"> by {ownerName(h.user_id, me, users)}</span>
+                  )}
                 </li>
               ))}
             </ol>
@@ -147,7 +173,12 @@ export function LeadDetailPage({ id }: { id: number }) {
           ['Expected value', formatMoney(l.expected_value_minor, l.currency)],
           ['Created', formatDateTime(l.created_at)],
           ...(l.customer_id !== null
-            ? [['Customer', <Link href={`/customers/${l.customer_id}`}>customer #{l.customer_id}</Link>] as [string, ReactNode]]
+            ? [
+                [
+                  'Customer',
+                  <Link href={`/customers/${l.customer_id}`}>customer #{l.customer_id}</Link>,
+                ] as [string, ReactNode],
+              ]
             : []),
         ]}
         attributes={l.attributes}
@@ -174,7 +205,10 @@ function LeadForm({ lead, onDone }: { lead: Lead; onDone: () => void }) {
     <EditRecordForm
       label="Edit lead"
       path={`/api/v1/leads/${lead.id}`}
-      fields={[...LEAD_FIELDS, { key: 'value', label: `Expected value (${lead.currency})`, inputMode: 'decimal' }]}
+      fields={[
+        ...LEAD_FIELDS,
+        { key: 'value', label: `Expected value (${lead.currency})`, inputMode: 'decimal' },
+      ]}
       initial={{
         name: lead.name,
         email: lead.email ?? '',

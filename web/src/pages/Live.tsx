@@ -25,22 +25,42 @@ export function describe(kind: string, data: string): LiveEvent {
     return { at, kind, text: data };
   }
   if (kind === 'score') {
-    const p = typeof body.probability === 'number' ? ` (${(body.probability * 100).toFixed(0)} %, rank ${body.rank})` : '';
+    const p =
+      typeof body.probability === 'number'
+        ? ` (${(body.probability * 100).toFixed(0)} %, rank ${body.rank})`
+        : '';
     const from = body.previous_tier ? `${body.previous_tier} → ` : '';
     return { at, kind, text: `lead ${body.lead_id}: ${from}${body.tier}${p}` };
   }
-  if (kind === 'alert') return { at, kind: `alert · ${body.kind ?? ''}`, text: String(body.message ?? JSON.stringify(body)) };
+  if (kind === 'alert')
+    return {
+      at,
+      kind: `alert · ${body.kind ?? ''}`,
+      text: String(body.message ?? JSON.stringify(body)),
+    };
   if (kind === 'summary') {
-    const byType = body.by_type && typeof body.by_type === 'object' ? (body.by_type as Record<string, number>) : {};
+    const byType =
+      body.by_type && typeof body.by_type === 'object'
+        ? (body.by_type as Record<string, number>)
+        : {};
     const types = Object.entries(byType)
       .map(([name, n]) => `${name} ${n}`)
       .join(', ');
-    return { at, kind, text: `${body.events ?? 0} events${types ? ` (${types})` : ''} · ${body.new_alerts ?? 0} new alerts` };
+    return {
+      at,
+      kind,
+      text: `${body.events ?? 0} events${types ? ` (${types})` : ''} · ${body.new_alerts ?? 0} new alerts`,
+    };
   }
   if (kind === 'decision' && typeof body.lead_id === 'number' && typeof body.action === 'string') {
-    const trigger = typeof body.triggered_by === 'string' ? `, ${body.triggered_by.replace('_', ' ')}` : '';
+    const trigger =
+      typeof body.triggered_by === 'string' ? `, ${body.triggered_by.replace('_', ' ')}` : '';
     const due = typeof body.due_at === 'string' ? ` · due ${formatDateTime(body.due_at)}` : '';
-    return { at, kind, text: `lead ${body.lead_id}: next step ${body.action} (${body.tier} priority${trigger})${due}` };
+    return {
+      at,
+      kind,
+      text: `lead ${body.lead_id}: next step ${body.action} (${body.tier} priority${trigger})${due}`,
+    };
   }
   return { at, kind, text: JSON.stringify(body) };
 }
@@ -56,7 +76,9 @@ export function isQuiet(data: string): boolean {
 }
 
 export function LivePage() {
-  const [state, setState] = useState<'probing' | 'missing' | 'open' | 'reconnecting' | 'error'>('probing');
+  const [state, setState] = useState<'probing' | 'missing' | 'open' | 'reconnecting' | 'error'>(
+    'probing',
+  );
   const [events, setEvents] = useState<LiveEvent[]>([]);
   const [rate, setRate] = useState(0);
   const times = useRef<number[]>([]);
@@ -66,7 +88,11 @@ export function LivePage() {
     let cancelled = false;
     const controller = new AbortController();
     // Ask once whether the route exists; the answer's body is not read.
-    fetch('/api/v1/stream', { headers: { Accept: 'text/event-stream' }, signal: controller.signal, credentials: 'same-origin' })
+    fetch('/api/v1/stream', {
+      headers: { Accept: 'text/event-stream' },
+      signal: controller.signal,
+      credentials: 'same-origin',
+    })
       .then((res) => {
         controller.abort();
         if (cancelled) return;
@@ -82,7 +108,7 @@ export function LivePage() {
         const show = (m: MessageEvent<string>) => {
           const now = Date.now();
           times.current = [...times.current.filter((t) => now - t < 10_000), now];
-          if (m.type === 'summary' && isQuiet(m.data)) return;  // a second with nothing in it
+          if (m.type === 'summary' && isQuiet(m.data)) return; // a second with nothing in it
           setEvents((prev) => [describe(m.type || 'message', m.data), ...prev].slice(0, 100));
         };
         for (const topic of TOPICS) source.addEventListener(topic, show as EventListener);
@@ -106,15 +132,25 @@ export function LivePage() {
     <div className="page">
       <div className="page-head">
         <h1>Live</h1>
-        {state === 'open' && <span className="chip chip-hot">connected · {rate.toFixed(1)} messages/s</span>}
+        {state === 'open' && (
+          <span className="chip chip-hot">connected · {rate.toFixed(1)} messages/s</span>
+        )}
         {state === 'reconnecting' && <span className="chip chip-warm">reconnecting…</span>}
       </div>
       {state === 'probing' && <Loading what="Connecting" />}
       {state === 'missing' && (
-        <Empty title="The live stream is not on this server yet">Live arrives with the event stream (GET /api/v1/stream, server-sent events).</Empty>
+        <Empty title="The live stream is not on this server yet">
+          Live arrives with the event stream (GET /api/v1/stream, server-sent events).
+        </Empty>
       )}
-      {state === 'error' && <Empty title="Could not reach the server">The page will show events once the server answers; reload to try again.</Empty>}
-      {(state === 'open' || state === 'reconnecting') && events.length === 0 && <Empty title="Waiting for events" />}
+      {state === 'error' && (
+        <Empty title="Could not reach the server">
+          The page will show events once the server answers; reload to try again.
+        </Empty>
+      )}
+      {(state === 'open' || state === 'reconnecting') && events.length === 0 && (
+        <Empty title="Waiting for events" />
+      )}
       {events.length > 0 && (
         <ol className="timeline" data-testid="live-events">
           {events.map((e, i) => (

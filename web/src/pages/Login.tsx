@@ -30,11 +30,25 @@ export function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
         <p className="muted">Sign in to see today's leads and numbers.</p>
         <label>
           E-mail
-          <input type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </label>
         <label>
           Password
-          <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         <ErrorBox error={error} />
         <button type="submit" className="primary" disabled={busy}>

@@ -20,11 +20,15 @@ export function qualityRows(model: ModelVersion): { name: string; m: ModelSummar
 
 export function ModelQuality({ models }: { models: ModelVersion[] }) {
   const active = models.find((m) => m.active && m.target === 'converted');
-  if (!active) return <Empty title="No lead model yet">An admin or manager trains one under Admin → Models.</Empty>;
+  if (!active)
+    return (
+      <Empty title="No lead model yet">An admin or manager trains one under Admin → Models.</Empty>
+    );
   return (
     <div className="table-wrap">
       <p className="muted">
-        Trained {formatDateTime(active.created_at)} · tested on {active.metrics.rows?.test ?? '—'} held-out leads
+        Trained {formatDateTime(active.created_at)} · tested on {active.metrics.rows?.test ?? '—'}{' '}
+        held-out leads
       </p>
       <table data-testid="model-quality">
         <thead>

@@ -26,7 +26,10 @@ function endOfTodayUtc(): string {
 export function MyDayPage() {
   const me = useMe();
   const list = useAsync(
-    () => api.get<Page<Activity>>(`/api/v1/activities${query({ status: 'open', owner_id: me.id, due_at_to: endOfTodayUtc(), sort: 'due_at', limit: 200 })}`),
+    () =>
+      api.get<Page<Activity>>(
+        `/api/v1/activities${query({ status: 'open', owner_id: me.id, due_at_to: endOfTodayUtc(), sort: 'due_at', limit: 200 })}`,
+      ),
     [me.id],
   );
   const now = new Date().toISOString();
@@ -38,12 +41,16 @@ export function MyDayPage() {
       {list.loading && !list.data ? <Loading what="Loading your activities" /> : null}
       {list.error ? (
         isMissingRoute(list.error) ? (
-          <Empty title="Activities are not on this server yet">My day arrives with the activities routes (GET /api/v1/activities).</Empty>
+          <Empty title="Activities are not on this server yet">
+            My day arrives with the activities routes (GET /api/v1/activities).
+          </Empty>
         ) : (
           <ErrorBox error={list.error} onRetry={list.reload} />
         )
       ) : null}
-      {list.data && list.data.items.length === 0 && <Empty title="Nothing due today">No open activities due today or overdue.</Empty>}
+      {list.data && list.data.items.length === 0 && (
+        <Empty title="Nothing due today">No open activities due today or overdue.</Empty>
+      )}
       {list.data && list.data.items.length > 0 && (
         <ul className="activities">
           {list.data.items.map((a) => (

@@ -7,8 +7,17 @@ import { Chart, type ChartOption } from '../components/Chart';
 import { KpiCard } from '../components/KpiCard';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import {
-  formatDuration, formatGrowth, formatInt, formatMoney, formatMonth, formatPercent, funnel, mainCurrency, ratio,
-  retention, revenueWithGrowth,
+  formatDuration,
+  formatGrowth,
+  formatInt,
+  formatMoney,
+  formatMonth,
+  formatPercent,
+  funnel,
+  mainCurrency,
+  ratio,
+  retention,
+  revenueWithGrowth,
 } from '../format';
 import { useAsync } from '../hooks';
 import { useMe } from '../session';
@@ -26,7 +35,11 @@ const RANGES = [
 ] as const;
 
 const CUSTOMER_STATUSES = ['active', 'inactive', 'churned'] as const;
-const CUSTOMER_COLOURS: Record<string, string> = { active: '#16a34a', inactive: '#94a3b8', churned: '#b42318' };
+const CUSTOMER_COLOURS: Record<string, string> = {
+  active: '#16a34a',
+  inactive: '#94a3b8',
+  churned: '#b42318',
+};
 
 function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -37,16 +50,25 @@ export function OverviewPage() {
   const [range, setRange] = useState<string>('all');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  // "Last N days" counts from when the page opened: Date.now() in the memo
+  // would make rendering impure (a re-render could move the period).
+  const [openedAt] = useState(() => Date.now());
   const period = useMemo(() => {
     if (range === 'custom') return { from, to };
     const r = RANGES.find((x) => x.id === range);
     if (!r || r.days === null) return { from: '', to: '' };
-    const start = new Date(Date.now() - r.days * 86400_000);
+    const start = new Date(openedAt - r.days * 86400_000);
     return { from: isoDay(start), to: '' };
-  }, [range, from, to]);
+  }, [range, from, to, openedAt]);
 
-  const kpis = useAsync(() => api.get<Kpis>(`/api/v1/kpis${query(period)}`), [period.from, period.to]);
-  const models = useAsync(() => api.get<{ items: ModelVersion[] }>('/api/v1/models?entity=leads'), []);
+  const kpis = useAsync(
+    () => api.get<Kpis>(`/api/v1/kpis${query(period)}`),
+    [period.from, period.to],
+  );
+  const models = useAsync(
+    () => api.get<{ items: ModelVersion[] }>('/api/v1/models?entity=leads'),
+    [],
+  );
 
   return (
     <div className="page">
@@ -77,7 +99,9 @@ export function OverviewPage() {
           )}
         </div>
       </div>
-      {me.role === 'rep' && <p className="muted">Lead figures cover your own and unassigned leads.</p>}
+      {me.role === 'rep' && (
+        <p className="muted">Lead figures cover your own and unassigned leads.</p>
+      )}
       {kpis.error ? <ErrorBox error={kpis.error} onRetry={kpis.reload} /> : null}
       {kpis.loading && !kpis.data ? <Loading what="Loading figures" /> : null}
       {kpis.data && <Figures k={kpis.data} />}
@@ -107,8 +131,20 @@ function Figures({ k }: { k: Kpis }) {
       tooltip: { trigger: 'item', formatter: '{b}: {c}' },
       series: [
         {
-          type: 'funnel', sort: 'none', left: '5%', width: '90%', top: 8, bottom: 8, minSize: '30%',
-          label: { show: true, position: 'inside', formatter: '{b}: {c}', color: '#fff', fontWeight: 600 },
+          type: 'funnel',
+          sort: 'none',
+          left: '5%',
+          width: '90%',
+          top: 8,
+          bottom: 8,
+          minSize: '30%',
+          label: {
+            show: true,
+            position: 'inside',
+            formatter: '{b}: {c}',
+            color: '#fff',
+            fontWeight: 600,
+          },
           data: stages.map((s) => ({ name: s.stage, value: s.count })),
         },
       ],
@@ -118,13 +154,20 @@ function Figures({ k }: { k: Kpis }) {
       legend: { bottom: 0 },
       grid: { left: 48, right: 48, top: 36, bottom: 48 },
       xAxis: { type: 'category', data: k.conversion_by_month.map((m) => formatMonth(m.month)) },
-      yAxis: [{ type: 'value', name: 'leads' }, { type: 'value', name: '%', max: 100, min: 0 }],
+      yAxis: [
+        { type: 'value', name: 'leads' },
+        { type: 'value', name: '%', max: 100, min: 0 },
+      ],
       series: [
         { name: 'Leads created', type: 'bar', data: k.conversion_by_month.map((m) => m.created) },
         { name: 'Converted', type: 'bar', data: k.conversion_by_month.map((m) => m.converted) },
         {
-          name: 'Conversion %', type: 'line', yAxisIndex: 1,
-          data: k.conversion_by_month.map((m) => +(100 * (ratio(m.converted, m.created) ?? 0)).toFixed(1)),
+          name: 'Conversion %',
+          type: 'line',
+          yAxisIndex: 1,
+          data: k.conversion_by_month.map(
+            (m) => +(100 * (ratio(m.converted, m.created) ?? 0)).toFixed(1),
+          ),
         },
       ],
     };
@@ -135,8 +178,11 @@ function Figures({ k }: { k: Kpis }) {
       yAxis: { type: 'category', data: k.conversion_by_source.map((s) => s.source) },
       series: [
         {
-          name: 'Conversion %', type: 'bar',
-          data: k.conversion_by_source.map((s) => +(100 * (ratio(s.converted, s.created) ?? 0)).toFixed(1)),
+          name: 'Conversion %',
+          type: 'bar',
+          data: k.conversion_by_source.map(
+            (s) => +(100 * (ratio(s.converted, s.created) ?? 0)).toFixed(1),
+          ),
           label: { show: true, position: 'right', formatter: '{c} %' },
         },
       ],
@@ -146,11 +192,20 @@ function Figures({ k }: { k: Kpis }) {
       legend: { bottom: 0 },
       grid: { left: 72, right: 56, top: 36, bottom: 48 },
       xAxis: { type: 'category', data: revenue.map((r) => formatMonth(r.month)) },
-      yAxis: [{ type: 'value', name: currency }, { type: 'value', name: 'MoM %' }],
+      yAxis: [
+        { type: 'value', name: currency },
+        { type: 'value', name: 'MoM %' },
+      ],
       series: [
-        { name: `Revenue (${currency})`, type: 'bar', data: revenue.map((r) => r.amount_minor / 100) },
         {
-          name: 'Growth MoM %', type: 'line', yAxisIndex: 1,
+          name: `Revenue (${currency})`,
+          type: 'bar',
+          data: revenue.map((r) => r.amount_minor / 100),
+        },
+        {
+          name: 'Growth MoM %',
+          type: 'line',
+          yAxisIndex: 1,
           data: revenue.map((r) => (r.growth === null ? null : +(100 * r.growth).toFixed(1))),
         },
       ],
@@ -158,18 +213,33 @@ function Figures({ k }: { k: Kpis }) {
     const scores: ChartOption = {
       tooltip: { trigger: 'axis' },
       grid: { left: 48, right: 24, top: 36, bottom: 48 },
-      xAxis: { type: 'category', name: 'probability of converting', nameLocation: 'middle', nameGap: 30, data: k.score_distribution.map((b) => `${b.lower.toFixed(1)}–${b.upper.toFixed(1)}`) },
+      xAxis: {
+        type: 'category',
+        name: 'probability of converting',
+        nameLocation: 'middle',
+        nameGap: 30,
+        data: k.score_distribution.map((b) => `${b.lower.toFixed(1)}–${b.upper.toFixed(1)}`),
+      },
       yAxis: { type: 'value', name: 'leads' },
-      series: [{ name: 'Scored leads', type: 'bar', data: k.score_distribution.map((b) => b.count) }],
+      series: [
+        { name: 'Scored leads', type: 'bar', data: k.score_distribution.map((b) => b.count) },
+      ],
     };
     const customerStatus: ChartOption = {
       tooltip: { trigger: 'item', formatter: '{b}: {c} ({d} %)' },
       legend: { bottom: 0 },
       series: [
         {
-          name: 'Customers', type: 'pie', radius: ['45%', '72%'], center: ['50%', '45%'],
+          name: 'Customers',
+          type: 'pie',
+          radius: ['45%', '72%'],
+          center: ['50%', '45%'],
           label: { formatter: '{b}\n{d} %' },
-          data: CUSTOMER_STATUSES.map((st) => ({ name: st, value: k.customers_by_status[st] ?? 0, itemStyle: { color: CUSTOMER_COLOURS[st] } })),
+          data: CUSTOMER_STATUSES.map((st) => ({
+            name: st,
+            value: k.customers_by_status[st] ?? 0,
+            itemStyle: { color: CUSTOMER_COLOURS[st] },
+          })),
         },
       ],
     };
@@ -178,19 +248,45 @@ function Figures({ k }: { k: Kpis }) {
       legend: { bottom: 0 },
       grid: { left: 56, right: 56, top: 36, bottom: 48 },
       xAxis: { type: 'category', data: k.response_by_month.map((m) => formatMonth(m.month)) },
-      yAxis: [{ type: 'value', name: 'hours' }, { type: 'value', name: 'answers' }],
+      yAxis: [
+        { type: 'value', name: 'hours' },
+        { type: 'value', name: 'answers' },
+      ],
       series: [
-        { name: 'Mean response (h)', type: 'line', data: k.response_by_month.map((m) => +(m.mean_response_seconds / 3600).toFixed(2)) },
-        { name: 'Answered messages', type: 'bar', yAxisIndex: 1, data: k.response_by_month.map((m) => m.answered), itemStyle: { opacity: 0.35 } },
+        {
+          name: 'Mean response (h)',
+          type: 'line',
+          data: k.response_by_month.map((m) => +(m.mean_response_seconds / 3600).toFixed(2)),
+        },
+        {
+          name: 'Answered messages',
+          type: 'bar',
+          yAxisIndex: 1,
+          data: k.response_by_month.map((m) => m.answered),
+          itemStyle: { opacity: 0.35 },
+        },
       ],
     };
-    return { funnelOption, conversionMonth, conversionSource, revenueOption, scores, customerStatus, response };
+    return {
+      funnelOption,
+      conversionMonth,
+      conversionSource,
+      revenueOption,
+      scores,
+      customerStatus,
+      response,
+    };
   }, [k, revenue, currency, stages]);
 
   return (
     <>
       <div className="kpis">
-        <KpiCard id="leads" label="Leads created" value={formatInt(k.leads_created)} hint={`${formatInt(k.leads_by_status.new + k.leads_by_status.contacted + k.leads_by_status.qualified)} open`} />
+        <KpiCard
+          id="leads"
+          label="Leads created"
+          value={formatInt(k.leads_created)}
+          hint={`${formatInt(k.leads_by_status.new + k.leads_by_status.contacted + k.leads_by_status.qualified)} open`}
+        />
         <KpiCard
           id="conversion"
           label="Conversion rate"
@@ -207,38 +303,77 @@ function Figures({ k }: { k: Kpis }) {
               : 'no sales in the period'
           }
         />
-        <KpiCard id="retention" label="Customer retention" value={formatPercent(ret)} hint={`${formatInt(k.customers_by_status.churned ?? 0)} of ${formatInt(customers)} churned`} />
+        <KpiCard
+          id="retention"
+          label="Customer retention"
+          value={formatPercent(ret)}
+          hint={`${formatInt(k.customers_by_status.churned ?? 0)} of ${formatInt(customers)} churned`}
+        />
         <KpiCard
           id="response"
           label="Mean response time"
           value={formatDuration(k.mean_response_seconds)}
-          hint={k.answered_messages > 0 ? `over ${formatInt(k.answered_messages)} answered messages` : 'no answered messages in the period'}
+          hint={
+            k.answered_messages > 0
+              ? `over ${formatInt(k.answered_messages)} answered messages`
+              : 'no answered messages in the period'
+          }
         />
-        <KpiCard id="hot" label="Hot leads" value={formatInt(k.leads_by_tier.hot)} hint={`${formatInt(k.scored_leads)} scored · ${formatInt(k.leads_by_tier.warm)} warm`} />
+        <KpiCard
+          id="hot"
+          label="Hot leads"
+          value={formatInt(k.leads_by_tier.hot)}
+          hint={`${formatInt(k.scored_leads)} scored · ${formatInt(k.leads_by_tier.warm)} warm`}
+        />
       </div>
       <div className="grid2">
         <section className="card">
           <h2>Leads by status</h2>
-          {k.leads_created === 0 ? <Empty title="No leads in this period" /> : <Chart option={charts.funnelOption} label="Funnel of leads by the stage they reached" />}
+          {k.leads_created === 0 ? (
+            <Empty title="No leads in this period" />
+          ) : (
+            <Chart option={charts.funnelOption} label="Funnel of leads by the stage they reached" />
+          )}
         </section>
         <section className="card">
           <h2>Conversion by month created</h2>
-          {k.conversion_by_month.length === 0 ? <Empty title="No leads in this period" /> : <Chart option={charts.conversionMonth} label="Leads created and converted per month, with the conversion rate" />}
+          {k.conversion_by_month.length === 0 ? (
+            <Empty title="No leads in this period" />
+          ) : (
+            <Chart
+              option={charts.conversionMonth}
+              label="Leads created and converted per month, with the conversion rate"
+            />
+          )}
         </section>
         <section className="card">
           <h2>Conversion by source</h2>
-          {k.conversion_by_source.length === 0 ? <Empty title="No leads in this period" /> : <Chart option={charts.conversionSource} label="Conversion rate per lead source" />}
+          {k.conversion_by_source.length === 0 ? (
+            <Empty title="No leads in this period" />
+          ) : (
+            <Chart option={charts.conversionSource} label="Conversion rate per lead source" />
+          )}
         </section>
         <section className="card">
           <h2>Revenue by month</h2>
-          {revenue.length === 0 ? <Empty title="No sales in this period" /> : <Chart option={charts.revenueOption} label="Revenue per month with month-on-month growth" />}
+          {revenue.length === 0 ? (
+            <Empty title="No sales in this period" />
+          ) : (
+            <Chart
+              option={charts.revenueOption}
+              label="Revenue per month with month-on-month growth"
+            />
+          )}
         </section>
         <section className="card">
           <h2>Customer retention</h2>
           {customers === 0 ? (
             <Empty title="No customers yet" />
           ) : (
-            <Chart option={charts.customerStatus} label={`Customers by status: ${formatPercent(ret)} retained`} />
+            <Chart
+              option={charts.customerStatus}
+              label={`Customers by status: ${formatPercent(ret)} retained`}
+            />
           )}
         </section>
         <section className="card">
@@ -246,13 +381,18 @@ function Figures({ k }: { k: Kpis }) {
           {k.response_by_month.length === 0 ? (
             <Empty title="No answered messages in this period" />
           ) : (
-            <Chart option={charts.response} label="Mean time to answer an inbound message, per month, with the number answered" />
+            <Chart
+              option={charts.response}
+              label="Mean time to answer an inbound message, per month, with the number answered"
+            />
           )}
         </section>
         <section className="card">
           <h2>Lead score distribution</h2>
           {k.scored_leads === 0 ? (
-            <Empty title="No scores yet">Scores appear once a model is trained (Admin → Models) and scores the open leads.</Empty>
+            <Empty title="No scores yet">
+              Scores appear once a model is trained (Admin → Models) and scores the open leads.
+            </Empty>
           ) : (
             <Chart option={charts.scores} label="Number of open leads per probability band" />
           )}

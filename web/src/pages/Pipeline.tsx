@@ -18,9 +18,14 @@ export function PipelinePage() {
   const me = useMe();
   const board = useAsync(async () => {
     const pages = await Promise.all(
-      LEAD_STATUSES.map((s) => api.get<RankedPage>(`/api/v1/lead-ranking?status=${s}&limit=${PER_COLUMN}`)),
+      LEAD_STATUSES.map((s) =>
+        api.get<RankedPage>(`/api/v1/lead-ranking?status=${s}&limit=${PER_COLUMN}`),
+      ),
     );
-    return Object.fromEntries(LEAD_STATUSES.map((s, i) => [s, pages[i]])) as Record<LeadStatus, RankedPage>;
+    return Object.fromEntries(LEAD_STATUSES.map((s, i) => [s, pages[i]])) as Record<
+      LeadStatus,
+      RankedPage
+    >;
   }, []);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -55,7 +60,10 @@ export function PipelinePage() {
         <h1>Pipeline</h1>
         {busy && <span className="muted">Saving…</span>}
       </div>
-      <p className="muted">Drag a card to another column, or use its “Move to” menu. Each column shows its {PER_COLUMN} most promising leads.</p>
+      <p className="muted">
+        Drag a card to another column, or use its “Move to” menu. Each column shows its {PER_COLUMN}{' '}
+        most promising leads.
+      </p>
       <ErrorBox error={error} />
       {board.error ? <ErrorBox error={board.error} onRetry={board.reload} /> : null}
       {board.loading && !board.data ? <Loading what="Loading the pipeline" /> : null}
@@ -95,7 +103,8 @@ export function PipelinePage() {
                     </Link>
                     <div className="small muted">{l.company ?? ''}</div>
                     <div className="small">
-                      <TierChip tier={l.score?.tier} /> {l.score ? formatPercent(l.score.probability, 0) : ''} ·{' '}
+                      <TierChip tier={l.score?.tier} />{' '}
+                      {l.score ? formatPercent(l.score.probability, 0) : ''} ·{' '}
                       {formatMoney(l.expected_value_minor, l.currency)}
                     </div>
                     {editable && legalMoves(l.status).length > 0 && (
