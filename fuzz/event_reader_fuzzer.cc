@@ -1,4 +1,4 @@
-// read_events (and through it stream::validate_event) on arbitrary bytes,
+// read_events (and through it ingest::validate_event) on arbitrary bytes,
 // as a JSON array or as NDJSON (the first byte picks): every item is an
 // event or a located rejection, and the counts add up.
 #include <cstddef>
@@ -8,12 +8,12 @@
 #include "core/clock.h"
 #include "core/time.h"
 #include "ingest/event_reader.h"
-#include "stream/event_type.h"
+#include "ingest/event_type.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  static const icrm::stream::EventTypeRegistry* types = [] {
-    auto* r = new icrm::stream::EventTypeRegistry();
+  static const icrm::ingest::EventTypeRegistry* types = [] {
+    auto* r = new icrm::ingest::EventTypeRegistry();
     (void)r->register_type("trial_started");
     return r;
   }();

@@ -27,9 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const std::vector<std::string_view> kChoices = {"new", "contacted", "qualified"};
   boost::json::object attributes;
   for (std::size_t i = 0; i < cells.size(); ++i) {
-    std::string_view cell = ingest::trim_blanks(cells[i]);
+    std::string_view cell = icrm::trim_blanks(cells[i]);
     // CsvReader hands out UTF-8 only (it transcodes or refuses the rest).
-    if (!ingest::is_valid_utf8(cell)) continue;
+    if (!icrm::is_valid_utf8(cell)) continue;
     (void)ingest::parse_integer(cell);
     (void)ingest::parse_money(cell);
     (void)ingest::parse_scaled_decimal(cell, static_cast<int>(i % 7));
