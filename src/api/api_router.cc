@@ -25,16 +25,26 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   auto router = std::make_unique<Router>();
   auto authenticator =
       std::make_shared<auth::Authenticator>(context.db, context.clock, context.auth);
-  router->use(make_auth_middleware(authenticator));
+  if (context.live != nullptr) {
+    // A stream's viewer is fixed when it opens: whoever is signed out,
+    // disabled or changed must reconnect and be checked again.
+    authenticator->set_user_change_listener(
+        [live = context.live](int64_t user_id) { live->close_user(user_id); });
+  }
+  if (context.auth_purge_interval.count() > 0)
+    authenticator->purge_every(context.auth_purge_interval);
+  router->use(make_auth_middleware(authenticator, context.secure_cookies));
   add_health_routes(*router, context.db, context.metrics);
-  add_auth_routes(*router, authenticator, {.secure_cookies = context.secure_cookies});
+  add_auth_routes(
+      *router, authenticator,
+      {.secure_cookies = context.secure_cookies, .trusted_proxy = context.trusted_proxy});
   add_customer_routes(*router, context.db, context.clock);
   add_lead_routes(*router, context.db, context.clock);
   add_product_routes(*router, context.db, context.clock);
   add_transaction_routes(*router, context.db, context.clock);
   add_activity_routes(*router, context.db, context.clock);
   add_communication_routes(*router, context.db, context.clock);
-  add_user_routes(*router, context.db, context.clock, authenticator, context.auth.password_cost);
+  add_user_routes(*router, context.db, context.clock, authenticator);
   add_audit_log_routes(*router, context.db, context.clock);
   add_model_routes(*router, context);
   add_dashboard_routes(*router, context.db);

@@ -27,8 +27,13 @@ struct ApiContext {
   std::filesystem::path web_dir = "web/dist";
   // Sessions, sign-in limits and the decoy hash cost (tests lower it).
   auth::AuthConfig auth{};
-  // Secure on the session cookie: set when clients come over HTTPS.
+  // The __Host- session cookie with Secure: set when clients come over HTTPS.
   bool secure_cookies = false;
+  // The reverse proxy whose X-Forwarded-For is believed (empty: none).
+  std::string trusted_proxy;
+  // How often expired sessions and idle sign-in counters are deleted (0: never;
+  // serve sets it).
+  std::chrono::milliseconds auth_purge_interval{0};
   // Largest import upload (the server's ServerOptions::max_upload_bytes).
   std::size_t max_upload_bytes = kDefaultMaxUploadBytes;
   // The behaviour stream (event_routes.h); its routes exist only when set.

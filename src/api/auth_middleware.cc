@@ -6,9 +6,11 @@
 
 namespace icrm::api {
 
-Middleware make_auth_middleware(std::shared_ptr<auth::Authenticator> authenticator) {
-  return [authenticator](const Request& request, const Route& route,
-                         const Next& next) -> Result<Response> {
+Middleware make_auth_middleware(std::shared_ptr<auth::Authenticator> authenticator,
+                                bool secure_cookies) {
+  const std::string cookie_name(auth::session_cookie_name(secure_cookies));
+  return [authenticator, cookie_name](const Request& request, const Route& route,
+                                      const Next& next) -> Result<Response> {
     if (route.access == Access::kPublic) return next(request);
     Caller::Via via = Caller::Via::kCookie;
     Result<auth::Principal> principal = Error::unauthenticated(
@@ -26,7 +28,7 @@ Middleware make_auth_middleware(std::shared_ptr<auth::Authenticator> authenticat
         principal = authenticator->authenticate_session(*token);
       }
     } else if (auto cookie = request.headers.get("Cookie")) {
-      if (auto token = auth::session_token_from_cookie(*cookie)) {
+      if (auto token = auth::session_token_from_cookie(*cookie, cookie_name)) {
         principal = authenticator->authenticate_session(*token);
       }
     }

@@ -16,7 +16,9 @@
 namespace icrm::api {
 
 // REQUIRES: the authenticator outlives the router using the middleware.
-Middleware make_auth_middleware(std::shared_ptr<auth::Authenticator> authenticator);
+// With `secure_cookies`, only the __Host- session cookie is read.
+Middleware make_auth_middleware(std::shared_ptr<auth::Authenticator> authenticator,
+                                bool secure_cookies = false);
 
 // The caller of an authenticated route; unauthenticated when there is none
 // (a public route, or a handler test that forgot to set one).

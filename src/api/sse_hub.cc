@@ -18,6 +18,8 @@ using Frame = std::shared_ptr<const std::string>;
 constexpr std::string_view kHeartbeat = ": heartbeat\n\n";
 constexpr std::string_view kDropped =
     ": dropped: this client read too slowly; reconnect with Last-Event-ID\n\n";
+constexpr std::string_view kSignedOut =
+    ": closed: the credentials of this stream changed; reconnect to continue\n\n";
 constexpr std::string_view kMissed =
     ": some frames after Last-Event-ID are no longer kept; the oldest kept follow\n\n";
 
@@ -286,6 +288,22 @@ void SseHub::close_all() {
   }
   for (auto& weak : all)
     if (auto c = weak.lock()) c->end({});
+}
+
+std::size_t SseHub::close_user(int64_t user_id) {
+  std::vector<std::shared_ptr<SseClient>> theirs;
+  {
+    std::lock_guard lock(core_->mutex);
+    std::erase_if(core_->clients, [&](const std::weak_ptr<SseClient>& weak) {
+      auto c = weak.lock();
+      if (!c) return true;
+      if (c->viewer.user_id != user_id) return false;
+      theirs.push_back(std::move(c));
+      return true;
+    });
+  }
+  for (auto& c : theirs) c->end(kSignedOut);
+  return theirs.size();
 }
 
 SseStats SseHub::stats() const {

@@ -14,7 +14,9 @@
 //   reconnects with Last-Event-ID. Publishing never waits on a socket.
 // - A heartbeat comment every `heartbeat` keeps proxies from closing an idle
 //   stream and finds clients that went away.
-// - close_all() (graceful shutdown) ends every stream.
+// - close_all() (graceful shutdown) ends every stream; close_user() ends one
+//   user's (signed out, disabled, role changed: the stream's viewer scope was
+//   fixed when it opened, so the client must reconnect and be checked again).
 // - Access: each frame's audience is read once, when it is published, from
 //   its message (sse_audience: the `owner_id` a message about a lead carries;
 //   none on a stream-wide message), and each client has a viewer scope
@@ -125,6 +127,8 @@ class SseHub {
   void heartbeat();
   // Ends every stream (graceful shutdown); new clients are still accepted.
   void close_all();
+  // Ends the streams opened by user `user_id`; returns how many.
+  std::size_t close_user(int64_t user_id);
 
   SseStats stats() const;
   const SseOptions& options() const;

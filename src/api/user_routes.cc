@@ -35,8 +35,7 @@ std::optional<std::string> read_password(JsonFields& f, Presence presence) {
 }  // namespace
 
 void add_user_routes(Router& router, store::Database& db, const Clock& clock,
-                     std::shared_ptr<auth::Authenticator> authenticator,
-                     auth::PasswordCost password_cost) {
+                     std::shared_ptr<auth::Authenticator> authenticator) {
   auto users = std::make_shared<store::UserStore>(db, clock);
   auto crud = std::make_shared<Crud<User>>();
   crud->collection = "/api/v1/users";
@@ -51,7 +50,7 @@ void add_user_routes(Router& router, store::Database& db, const Clock& clock,
 
   router.add(
       Method::kPost, "/api/v1/users",
-      [users, password_cost](const Request& request) -> Result<Response> {
+      [users, authenticator](const Request& request) -> Result<Response> {
         auto caller = caller_allowed(request, auth::Action::kCreate, auth::Resource::kUser);
         if (!caller) return caller.error();
         auto body = parse_json_body(request);
@@ -65,7 +64,7 @@ void add_user_routes(Router& router, store::Database& db, const Clock& clock,
         auto password = read_password(f, Presence::kRequired);
         if (auto s = f.finish(); !s) return s.error();
         draft.role = *role;
-        auto hash = auth::hash_password(*password, password_cost);
+        auto hash = authenticator->hash_new_password(*password);
         if (!hash) return hash.error();
         draft.password_hash = std::move(*hash);
         auto created = users->create(actor_of(**caller), draft);
@@ -75,7 +74,7 @@ void add_user_routes(Router& router, store::Database& db, const Clock& clock,
       },
       {.summary = "Create a user who signs in with email and password",
        .tag = "users",
-       .responses = {201, 400, 409, 413, 415},
+       .responses = {201, 400, 409, 413, 415, 503},
        .request_schema =
            R"({"type":"object","required":["email","name","role","password"],"properties":{)"
            R"("email":{"type":"string"},"name":{"type":"string"},)"
@@ -85,7 +84,7 @@ void add_user_routes(Router& router, store::Database& db, const Clock& clock,
 
   router.add(
       Method::kPatch, "/api/v1/users/{id}",
-      [users, authenticator, password_cost](const Request& request) -> Result<Response> {
+      [users, authenticator](const Request& request) -> Result<Response> {
         auto caller = caller_allowed(request, auth::Action::kUpdate, auth::Resource::kUser);
         if (!caller) return caller.error();
         auto id = id_param(request);
@@ -112,13 +111,18 @@ void add_user_routes(Router& router, store::Database& db, const Clock& clock,
         fields.read_only({"id", "created_at", "updated_at"}, "the server sets it");
         if (auto s = f.finish(); !s) return s.error();
         if (password) {
-          auto hash = auth::hash_password(*password, password_cost);
+          auto hash = authenticator->hash_new_password(*password);
           if (!hash) return hash.error();
           changes.password_hash = std::move(*hash);
         }
         auto updated = users->update(actor_of(**caller), *id, changes);
         if (!updated) return updated.error();
-        if (updated->disabled || changes.password_hash) {
+        if (changes.password_hash) {
+          // A reset: whoever held the old password may hold a session or a
+          // key made with it, so all of them end.
+          if (auto s = authenticator->revoke_credentials_of(actor_of(**caller), *id); !s)
+            return s.error();
+        } else if (updated->disabled) {
           // Signed out everywhere; API keys stop working while disabled.
           if (auto ended = authenticator->end_sessions_of(*id); !ended) return ended.error();
         } else {
@@ -126,9 +130,10 @@ void add_user_routes(Router& router, store::Database& db, const Clock& clock,
         }
         return record_response(200, to_json(*updated));
       },
-      {.summary = "Change a user's name, role, password, or disable/enable them",
+      {.summary = "Change a user's name, role, password, or disable/enable them; a new "
+                  "password ends the user's sessions and revokes their API keys",
        .tag = "users",
-       .responses = {200, 400, 404, 409, 413, 415},
+       .responses = {200, 400, 404, 409, 413, 415, 503},
        .request_schema =
            R"({"type":"object","properties":{"name":{"type":"string"},)"
            R"("role":{"enum":["admin","manager","rep","viewer"]},"disabled":{"type":"boolean"},)"

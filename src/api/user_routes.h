@@ -3,7 +3,9 @@
 //   POST  /api/v1/users  {email, name, role, password}          admins
 //   PATCH /api/v1/users/{id}  {name?, role?, disabled?, password?}  admins
 // Users are never deleted (records keep naming them as owners): disable them.
-// Disabling a user or setting their password ends their sessions; the last
+// Disabling a user ends their sessions; setting their password also revokes
+// their API keys (hashed on the authenticator's bounded pool: 503 when it is
+// full); the last
 // enabled admin cannot be demoted or disabled (409). Passwords are checked
 // against the policy (auth/password.h) and stored only as argon2id hashes.
 //
@@ -22,8 +24,7 @@ namespace icrm::api {
 
 // REQUIRES: db, clock and the authenticator outlive the router.
 void add_user_routes(Router& router, store::Database& db, const Clock& clock,
-                     std::shared_ptr<auth::Authenticator> authenticator,
-                     auth::PasswordCost password_cost);
+                     std::shared_ptr<auth::Authenticator> authenticator);
 void add_audit_log_routes(Router& router, store::Database& db, const Clock& clock);
 
 }  // namespace icrm::api

@@ -1,4 +1,5 @@
 #include <malloc.h>
+#include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "api/api_router.h"
+#include "api/auth/client_address.h"
 #include "api/http_server.h"
 #include "api/limits.h"
 #include "api/metrics.h"
@@ -63,7 +65,41 @@ struct ServeOptions {
   int64_t outcome_sweep_s = decide::OutcomeSweepOptions{}.interval.count();
   bool webhook_allow_http = false;
   std::vector<std::string> webhook_allow;  // CIDRs webhooks may reach though internal
+  // Sign-in and credentials.
+  bool secure_cookies = false;
+  std::string trusted_proxy;
+  std::string security_log;
+  int64_t session_hours = api::auth::kSessionLifetime.count();
+  int64_t session_idle_minutes = api::auth::kSessionIdleTimeout.count();
+  int64_t api_token_days = api::auth::kApiTokenLifetime.count();
+  int64_t api_token_max_days = api::auth::kMaxApiTokenLifetime.count();
 };
+
+// Expired sessions and idle sign-in counters are deleted this often.
+constexpr std::chrono::minutes kAuthPurgeInterval{5};
+// The security log rotates at this size, keeping this many old files.
+constexpr std::size_t kSecurityLogBytes = 10 << 20;
+constexpr std::size_t kSecurityLogFiles = 5;
+
+// The sign-in settings of `o`; the security log opened when one is named.
+Result<api::auth::AuthConfig> auth_config(const ServeOptions& o) {
+  api::auth::AuthConfig config;
+  config.session_lifetime = std::chrono::hours(o.session_hours);
+  config.session_idle_timeout = std::chrono::minutes(o.session_idle_minutes);
+  config.api_token_lifetime = std::chrono::days(o.api_token_days);
+  config.max_api_token_lifetime = std::chrono::days(o.api_token_max_days);
+  if (!o.security_log.empty()) {
+    try {
+      config.security_log = spdlog::rotating_logger_mt("security", o.security_log,
+                                                       kSecurityLogBytes, kSecurityLogFiles);
+      config.security_log->flush_on(spdlog::level::info);
+    } catch (const spdlog::spdlog_ex& e) {
+      return Error::invalid("cannot open the security log: " + std::string(e.what()),
+                            "security-log");
+    }
+  }
+  return config;
+}
 
 constexpr const char* kKafkaHelp =
     R"(Kafka (optional): with --kafka-brokers and --kafka-topic the server also
@@ -169,10 +205,16 @@ int serve(const ServeOptions& o) {
   notify::WebhookWorker webhooks(db, *webhook_poster, SystemClock::instance());
   webhooks.subscribe(bus);
   webhooks.start();
+  auto auth = auth_config(o);
+  if (!auth) return report(auth.error());
   auto router = api::build_api_router({.db = db,
                                        .metrics = metrics,
                                        .clock = SystemClock::instance(),
                                        .web_dir = o.web_dir,
+                                       .auth = *auth,
+                                       .secure_cookies = o.secure_cookies,
+                                       .trusted_proxy = o.trusted_proxy,
+                                       .auth_purge_interval = kAuthPurgeInterval,
                                        .max_upload_bytes = server.max_upload_bytes,
                                        .events = events->get(),
                                        .decisions = decisions,
@@ -257,6 +299,43 @@ void add_serve_command(CLI::App& app) {
                   "it is loopback, private or link-local; repeat for more (at most 64). By default "
                   "only public addresses are connected to, checked after name resolution")
       ->group(webhook_group);
+  const char* auth_group = "Sign-in and credentials";
+  cmd->add_flag("--secure-cookies", o->secure_cookies,
+                "Clients come over HTTPS (TLS ends here or at a proxy): the session cookie is "
+                "__Host-icrm_session with Secure")
+      ->group(auth_group);
+  cmd->add_option("--trusted-proxy", o->trusted_proxy,
+                  "IP address of the reverse proxy in front: X-Forwarded-For is believed only "
+                  "on connections from it (sign-in limits and sessions use the client it names)")
+      ->check([](const std::string& v) {
+        return api::auth::canonical_ip(v) ? std::string() : "not an IP address: " + v;
+      })
+      ->group(auth_group);
+  cmd->add_option("--security-log", o->security_log,
+                  "File for the security log (sign-ins, failures, lockouts, sign-outs, API key "
+                  "changes; one JSON object a line, rotated at 10 MiB); default: the server log")
+      ->group(auth_group);
+  cmd->add_option("--session-hours", o->session_hours,
+                  "A session ends this many hours after sign-in, however busy")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{24 * 30}))
+      ->group(auth_group);
+  cmd->add_option("--session-idle-minutes", o->session_idle_minutes,
+                  "A session ends after this many minutes without a request")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{2}, int64_t{24 * 60}))
+      ->group(auth_group);
+  cmd->add_option("--api-token-days", o->api_token_days,
+                  "Days a new API key lives unless its creator asks for fewer")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{3650}))
+      ->group(auth_group);
+  cmd->add_option("--api-token-max-days", o->api_token_max_days,
+                  "The most days an API key may be made to live (keys from before expiry "
+                  "existed expire this long after they were made)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{3650}))
+      ->group(auth_group);
   const char* kafka_group = "Kafka (see below)";
   cmd->add_option("--kafka-brokers", o->kafka.brokers,
                   "Kafka bootstrap servers, host:port[,host:port...]; enables the consumer")
@@ -274,6 +353,9 @@ void add_serve_command(CLI::App& app) {
       ->group(kafka_group);
   cmd->footer(kKafkaHelp);
   cmd->callback([o] {
+    if (o->api_token_days > o->api_token_max_days)
+      throw CLI::RuntimeError(report(Error::invalid(
+          "--api-token-days may not exceed --api-token-max-days", "api-token-days")));
     if (o->kafka.brokers.empty() != o->kafka.topic.empty())
       throw CLI::RuntimeError(
           report(Error::invalid("--kafka-brokers and --kafka-topic go together", "kafka-topic")));

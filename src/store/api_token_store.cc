@@ -26,11 +26,13 @@ Result<ApiTokenRecord> ApiTokenStore::create(const ApiTokenRecord& record) {
   r.revoked_at.reset();
   try {
     std::string created = format_timestamp(r.created_at);
+    std::string expires = r.expires_at ? format_timestamp(*r.expires_at) : std::string();
+    soci::indicator expires_ind = r.expires_at ? soci::i_ok : soci::i_null;
     long long uid = r.user_id, id = 0;
-    **lease << "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) "
-               "VALUES (:u, :n, :h, :p, :c) RETURNING id",
+    **lease << "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at) "
+               "VALUES (:u, :n, :h, :p, :c, :e) RETURNING id",
         soci::use(uid), soci::use(r.name), soci::use(r.token_hash), soci::use(r.prefix),
-        soci::use(created), soci::into(id);
+        soci::use(created), soci::use(expires, expires_ind), soci::into(id);
     r.id = id;
   } catch (const std::exception& e) {
     return store_error("cannot create API token", e);
@@ -45,23 +47,23 @@ Result<std::vector<ApiTokenRecord>> ApiTokenStore::select(const std::string& whe
   std::vector<ApiTokenRecord> out;
   try {
     long long id = 0, uid = 0;
-    std::string name, hash, prefix, created, used, revoked;
-    soci::indicator used_ind = soci::i_ok, revoked_ind = soci::i_ok;
+    std::string name, hash, prefix, created, used, revoked, expires;
+    soci::indicator used_ind = soci::i_ok, revoked_ind = soci::i_ok, expires_ind = soci::i_ok;
     std::string text = text_key ? *text_key : std::string();
     soci::statement st =
         text_key
             ? ((**lease).prepare << "SELECT id, user_id, name, token_hash, prefix, created_at, "
-                                    "last_used_at, revoked_at FROM api_tokens WHERE " +
+                                    "last_used_at, revoked_at, expires_at FROM api_tokens WHERE " +
                                         where,
                soci::use(text), soci::into(id), soci::into(uid), soci::into(name), soci::into(hash),
                soci::into(prefix), soci::into(created), soci::into(used, used_ind),
-               soci::into(revoked, revoked_ind))
+               soci::into(revoked, revoked_ind), soci::into(expires, expires_ind))
             : ((**lease).prepare << "SELECT id, user_id, name, token_hash, prefix, created_at, "
-                                    "last_used_at, revoked_at FROM api_tokens WHERE " +
+                                    "last_used_at, revoked_at, expires_at FROM api_tokens WHERE " +
                                         where,
                soci::use(key), soci::into(id), soci::into(uid), soci::into(name), soci::into(hash),
                soci::into(prefix), soci::into(created), soci::into(used, used_ind),
-               soci::into(revoked, revoked_ind));
+               soci::into(revoked, revoked_ind), soci::into(expires, expires_ind));
     st.execute();
     while (st.fetch()) {
       ApiTokenRecord r;
@@ -75,10 +77,13 @@ Result<std::vector<ApiTokenRecord>> ApiTokenStore::select(const std::string& whe
       r.created_at = *c;
       auto u = optional_time(used, used_ind);
       auto v = optional_time(revoked, revoked_ind);
+      auto x = optional_time(expires, expires_ind);
       if (!u) return u.error();
       if (!v) return v.error();
+      if (!x) return x.error();
       r.last_used_at = *u;
       r.revoked_at = *v;
+      r.expires_at = *x;
       out.push_back(std::move(r));
     }
   } catch (const std::exception& e) {
@@ -105,13 +110,15 @@ Result<std::vector<ApiTokenRecord>> ApiTokenStore::list_for_user(int64_t user_id
   return select("user_id = :u ORDER BY id DESC", user_id, nullptr);
 }
 
-Result<int64_t> ApiTokenStore::count_active_for_user(int64_t user_id) {
+Result<int64_t> ApiTokenStore::count_active_for_user(int64_t user_id, Timestamp now) {
   auto lease = db_.lease();
   if (!lease) return lease.error();
   try {
     long long uid = user_id, n = 0;
-    **lease << "SELECT COUNT(*) FROM api_tokens WHERE user_id = :u AND revoked_at IS NULL",
-        soci::use(uid), soci::into(n);
+    std::string at = format_timestamp(now);
+    **lease << "SELECT COUNT(*) FROM api_tokens WHERE user_id = :u AND revoked_at IS NULL "
+               "AND (expires_at IS NULL OR expires_at > :now)",
+        soci::use(uid), soci::use(at), soci::into(n);
     return static_cast<int64_t>(n);
   } catch (const std::exception& e) {
     return store_error("cannot count API tokens", e);
@@ -134,6 +141,22 @@ Status ApiTokenStore::revoke(int64_t id, Timestamp at) {
     return store_error("cannot revoke API token", e);
   }
   return {};
+}
+
+Result<int64_t> ApiTokenStore::revoke_for_user(int64_t user_id, Timestamp at) {
+  auto lease = db_.lease();
+  if (!lease) return lease.error();
+  try {
+    std::string when = format_timestamp(at);
+    long long key = user_id;
+    soci::statement st = ((**lease).prepare << "UPDATE api_tokens SET revoked_at = :at "
+                                               "WHERE user_id = :u AND revoked_at IS NULL",
+                          soci::use(when), soci::use(key));
+    st.execute(true);
+    return static_cast<int64_t>(st.get_affected_rows());
+  } catch (const std::exception& e) {
+    return store_error("cannot revoke API tokens", e);
+  }
 }
 
 Status ApiTokenStore::touch(int64_t id, Timestamp last_used_at) {

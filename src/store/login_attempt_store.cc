@@ -1,101 +1,137 @@
 #include "store/login_attempt_store.h"
 
-#include <soci/soci.h>
+#include <algorithm>
+
+#include "store/sql_support.h"
 
 namespace icrm::store {
 namespace {
 
+using namespace std::chrono_literals;
+
 std::string scope_name(AttemptScope scope) {
-  return scope == AttemptScope::kAccount ? "account" : "address";
+  return scope == AttemptScope::kAccountAddress ? "account_address" : "address";
 }
 
-Error store_error(const char* what, const std::exception& e) {
-  return Error::unavailable(std::string(what) + ": " + e.what());
+SqlParams key_params(const AttemptKey& key) {
+  return {SqlValue::of(scope_name(key.scope)), SqlValue::of(key.account),
+          SqlValue::of(key.address)};
 }
 
-Result<AttemptCounter> to_counter(int failures, const std::string& started) {
-  auto t = parse_timestamp(started);
-  if (!t) return Error::internal("login_attempts holds a bad timestamp: " + started);
-  return AttemptCounter{failures, *t};
+constexpr const char* kWhereKey = " WHERE scope = :s AND account = :a AND address = :d";
+
+// The counter row and the text of its last_attempt_at, which the
+// compare-and-set in reserve() matches exactly.
+struct Row {
+  AttemptCounter counter;
+  std::string last_text;
+};
+
+std::optional<Row> read_row(soci::session& s, const AttemptKey& key) {
+  auto rows = query_rows(
+      s,
+      std::string("SELECT failures, last_attempt_at, next_attempt_at FROM login_attempts") +
+          kWhereKey,
+      key_params(key), 3);
+  if (rows.empty()) return std::nullopt;
+  const SqlRow& r = rows.front();
+  return Row{{static_cast<int>(cell_int(r[0])), cell_time(r[1]), cell_time(r[2])}, cell_text(r[1])};
 }
 
 }  // namespace
 
-Result<std::optional<AttemptCounter>> LoginAttemptStore::get(AttemptScope scope,
-                                                             const std::string& subject) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  try {
-    std::string s = scope_name(scope), started;
-    int failures = 0;
-    **lease << "SELECT failures, window_started_at FROM login_attempts "
-               "WHERE scope = :s AND subject = :k",
-        soci::use(s), soci::use(subject), soci::into(failures), soci::into(started);
-    if (!(*lease)->got_data()) return std::optional<AttemptCounter>();
-    auto c = to_counter(failures, started);
-    if (!c) return c.error();
-    return std::optional<AttemptCounter>(*c);
-  } catch (const std::exception& e) {
-    return store_error("cannot read login attempts", e);
-  }
+std::chrono::seconds Backoff::delay_after(int failures) const {
+  if (failures < free_attempts) return 0s;
+  const int doublings = std::min(failures - free_attempts, 30);
+  return std::min(max_delay, first_delay * (int64_t{1} << doublings));
 }
 
-Result<AttemptCounter> LoginAttemptStore::record_failure(AttemptScope scope,
-                                                         const std::string& subject, Timestamp now,
-                                                         std::chrono::seconds window) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  try {
-    std::string s = scope_name(scope);
-    std::string at = format_timestamp(now);
-    std::string cutoff = format_timestamp(now - window);
-    std::string at2 = at, cutoff2 = cutoff;
-    int failures = 0;
-    std::string started;
-    // One statement, so concurrent failures from several instances all count.
-    // Both SET expressions read the row as it was before the update.
-    **lease << "INSERT INTO login_attempts (scope, subject, failures, window_started_at) "
-               "VALUES (:s, :k, 1, :now) "
-               "ON CONFLICT (scope, subject) DO UPDATE SET "
-               "failures = CASE WHEN login_attempts.window_started_at <= :cutoff THEN 1 "
-               "ELSE login_attempts.failures + 1 END, "
-               "window_started_at = CASE WHEN login_attempts.window_started_at <= :cutoff2 "
-               "THEN :now2 ELSE login_attempts.window_started_at END "
-               "RETURNING failures, window_started_at",
-        soci::use(s), soci::use(subject), soci::use(at), soci::use(cutoff), soci::use(cutoff2),
-        soci::use(at2), soci::into(failures), soci::into(started);
-    return to_counter(failures, started);
-  } catch (const std::exception& e) {
-    return store_error("cannot record a failed login", e);
-  }
+Result<Reservation> LoginAttemptStore::reserve(const AttemptKey& key, Timestamp now,
+                                               const Backoff& backoff) {
+  return with_connection(
+      db_, "cannot count a sign-in attempt", [&](soci::session& s) -> Result<Reservation> {
+        // Compare-and-set: read the counter, then write the next one only if
+        // nobody wrote in between; a lost race reads again.
+        for (int round = 0; round < kMaxReserveRounds; ++round) {
+          auto row = read_row(s, key);
+          int failures = 1;
+          if (row) {
+            if (row->counter.next_attempt_at > now) {
+              auto left =
+                  std::chrono::ceil<std::chrono::seconds>(row->counter.next_attempt_at - now);
+              return Reservation{.retry_after = std::max(left, 1s)};
+            }
+            const bool forgotten = row->counter.last_attempt_at + backoff.forget_after <= now;
+            failures = forgotten ? 1 : row->counter.failures + 1;
+          }
+          const auto delay = backoff.delay_after(failures);
+          SqlParams params{SqlValue::of(int64_t{failures}), SqlValue::of(now),
+                           SqlValue::of(now + delay)};
+          long long written = 0;
+          if (!row) {
+            SqlParams insert = key_params(key);
+            insert.insert(insert.end(), params.begin(), params.end());
+            written = exec(s,
+                           "INSERT INTO login_attempts (scope, account, address, failures, "
+                           "last_attempt_at, next_attempt_at) VALUES (:s, :a, :d, :f, :l, :n) "
+                           "ON CONFLICT (scope, account, address) DO NOTHING",
+                           insert);
+          } else {
+            SqlParams update = params;
+            for (auto& p : key_params(key)) update.push_back(std::move(p));
+            update.push_back(SqlValue::of(int64_t{row->counter.failures}));
+            update.push_back(SqlValue::of(row->last_text));
+            written =
+                exec(s,
+                     std::string("UPDATE login_attempts SET failures = :f, last_attempt_at = :l, "
+                                 "next_attempt_at = :n") +
+                         kWhereKey + " AND failures = :old AND last_attempt_at = :old_at",
+                     update);
+          }
+          if (written == 1)
+            return Reservation{.granted = true, .failures = failures, .delay = delay};
+        }
+        return Error::unavailable("too many sign-in attempts at once for this account; try again");
+      });
 }
 
-Status LoginAttemptStore::clear(AttemptScope scope, const std::string& subject) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  try {
-    std::string s = scope_name(scope);
-    **lease << "DELETE FROM login_attempts WHERE scope = :s AND subject = :k", soci::use(s),
-        soci::use(subject);
-  } catch (const std::exception& e) {
-    return store_error("cannot clear login attempts", e);
-  }
-  return {};
+Result<std::optional<AttemptCounter>> LoginAttemptStore::get(const AttemptKey& key) {
+  return with_connection(db_, "cannot read login attempts",
+                         [&](soci::session& s) -> Result<std::optional<AttemptCounter>> {
+                           auto row = read_row(s, key);
+                           if (!row) return std::optional<AttemptCounter>();
+                           return std::optional<AttemptCounter>(row->counter);
+                         });
 }
 
-Result<int64_t> LoginAttemptStore::remove_older_than(Timestamp cutoff) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  try {
-    std::string at = format_timestamp(cutoff);
-    soci::statement st = ((**lease).prepare << "DELETE FROM login_attempts WHERE "
-                                               "window_started_at <= :c",
-                          soci::use(at));
-    st.execute(true);
-    return static_cast<int64_t>(st.get_affected_rows());
-  } catch (const std::exception& e) {
-    return store_error("cannot purge login attempts", e);
-  }
+Status LoginAttemptStore::clear(const AttemptKey& key) {
+  return with_connection(db_, "cannot clear login attempts", [&](soci::session& s) -> Status {
+    exec(s, std::string("DELETE FROM login_attempts") + kWhereKey, key_params(key));
+    return {};
+  });
+}
+
+Status LoginAttemptStore::refund(const AttemptKey& key, const Backoff& backoff) {
+  return with_connection(db_, "cannot refund a login attempt", [&](soci::session& s) -> Status {
+    // Back within the free attempts, the delay the reservation set goes too.
+    SqlParams params{SqlValue::of(int64_t{backoff.free_attempts})};
+    for (auto& p : key_params(key)) params.push_back(std::move(p));
+    exec(s,
+         std::string("UPDATE login_attempts SET failures = failures - 1, next_attempt_at = CASE "
+                     "WHEN failures - 1 < :free THEN last_attempt_at ELSE next_attempt_at END") +
+             kWhereKey + " AND failures > 0",
+         params);
+    return {};
+  });
+}
+
+Result<int64_t> LoginAttemptStore::remove_idle(Timestamp cutoff, Timestamp now) {
+  return with_connection(
+      db_, "cannot purge login attempts", [&](soci::session& s) -> Result<int64_t> {
+        return static_cast<int64_t>(exec(
+            s, "DELETE FROM login_attempts WHERE last_attempt_at <= :c AND next_attempt_at <= :n",
+            {SqlValue::of(cutoff), SqlValue::of(now)}));
+      });
 }
 
 }  // namespace icrm::store

@@ -2,18 +2,13 @@
 
 #include <soci/soci.h>
 
+#include "store/sql_support.h"
+
 namespace icrm::store {
 namespace {
 
 Error store_error(const char* what, const std::exception& e) {
   return Error::unavailable(std::string(what) + ": " + e.what());
-}
-
-Result<Timestamp> parse_column(const std::string& text, const char* column) {
-  auto t = parse_timestamp(text);
-  if (!t)
-    return Error::internal(std::string("sessions.") + column + " is not a timestamp: " + text);
-  return *t;
 }
 
 // Runs a DELETE/UPDATE and returns the affected row count.
@@ -51,36 +46,40 @@ Result<SessionRecord> SessionStore::create(const std::string& token_hash, int64_
   return r;
 }
 
+Result<std::vector<SessionRecord>> SessionStore::select(const std::string& where,
+                                                        const SqlParams& params) {
+  return with_connection(
+      db_, "cannot read sessions", [&](soci::session& s) -> Result<std::vector<SessionRecord>> {
+        auto rows = query_rows(s,
+                               "SELECT id, user_id, created_at, expires_at, last_seen_at, "
+                               "client_address, token_hash FROM sessions WHERE " +
+                                   where,
+                               params, 7);
+        std::vector<SessionRecord> out;
+        for (const SqlRow& r : rows) {
+          SessionRecord rec;
+          rec.id = cell_int(r[0]);
+          rec.user_id = cell_int(r[1]);
+          rec.created_at = cell_time(r[2]);
+          rec.expires_at = cell_time(r[3]);
+          rec.last_seen_at = cell_time(r[4]);
+          rec.client_address = cell_opt_text(r[5]).value_or("");
+          rec.token_hash = cell_text(r[6]);
+          out.push_back(std::move(rec));
+        }
+        return out;
+      });
+}
+
 Result<SessionRecord> SessionStore::find_by_hash(const std::string& token_hash) {
-  auto lease = db_.lease();
-  if (!lease) return lease.error();
-  try {
-    long long id = 0, uid = 0;
-    std::string created, expires, seen, address;
-    soci::indicator address_ind = soci::i_ok;
-    **lease << "SELECT id, user_id, created_at, expires_at, last_seen_at, client_address "
-               "FROM sessions WHERE token_hash = :h",
-        soci::use(token_hash), soci::into(id), soci::into(uid), soci::into(created),
-        soci::into(expires), soci::into(seen), soci::into(address, address_ind);
-    if (!(*lease)->got_data()) return Error::not_found("no such session");
-    SessionRecord r;
-    r.id = id;
-    r.user_id = uid;
-    r.token_hash = token_hash;
-    if (address_ind == soci::i_ok) r.client_address = address;
-    auto c = parse_column(created, "created_at");
-    auto e = parse_column(expires, "expires_at");
-    auto l = parse_column(seen, "last_seen_at");
-    if (!c) return c.error();
-    if (!e) return e.error();
-    if (!l) return l.error();
-    r.created_at = *c;
-    r.expires_at = *e;
-    r.last_seen_at = *l;
-    return r;
-  } catch (const std::exception& e) {
-    return store_error("cannot read session", e);
-  }
+  auto rows = select("token_hash = :h", {SqlValue::of(token_hash)});
+  if (!rows) return rows.error();
+  if (rows->empty()) return Error::not_found("no such session");
+  return std::move(rows->front());
+}
+
+Result<std::vector<SessionRecord>> SessionStore::list_for_user(int64_t user_id) {
+  return select("user_id = :u ORDER BY id DESC", {SqlValue::of(user_id)});
 }
 
 Status SessionStore::touch(int64_t id, Timestamp last_seen_at) {
@@ -108,23 +107,26 @@ Status SessionStore::remove(int64_t id) {
   return {};
 }
 
-Result<int64_t> SessionStore::remove_for_user(int64_t user_id) {
+Result<int64_t> SessionStore::remove_for_user(int64_t user_id, int64_t keep) {
   auto lease = db_.lease();
   if (!lease) return lease.error();
   try {
-    long long key = user_id;
-    return execute_counting(**lease, "DELETE FROM sessions WHERE user_id = :u", key);
+    long long key = user_id, kept = keep;
+    return execute_counting(**lease, "DELETE FROM sessions WHERE user_id = :u AND id <> :k", key,
+                            kept);
   } catch (const std::exception& e) {
     return store_error("cannot delete sessions", e);
   }
 }
 
-Result<int64_t> SessionStore::remove_expired(Timestamp now) {
+Result<int64_t> SessionStore::remove_expired(Timestamp now, Timestamp idle_cutoff) {
   auto lease = db_.lease();
   if (!lease) return lease.error();
   try {
-    std::string at = format_timestamp(now);
-    return execute_counting(**lease, "DELETE FROM sessions WHERE expires_at <= :now", at);
+    std::string at = format_timestamp(now), idle = format_timestamp(idle_cutoff);
+    return execute_counting(
+        **lease, "DELETE FROM sessions WHERE expires_at <= :now OR last_seen_at <= :idle", at,
+        idle);
   } catch (const std::exception& e) {
     return store_error("cannot delete expired sessions", e);
   }

@@ -20,6 +20,8 @@ namespace icrm::store {
 // A client address is an IP literal; anything longer is not one.
 inline constexpr size_t kMaxClientAddressLength = 64;
 
+struct SqlValue;  // store/sql_support.h
+
 struct SessionRecord {
   int64_t id = 0;
   std::string token_hash;
@@ -42,12 +44,18 @@ class SessionStore {
   Status touch(int64_t id, Timestamp last_seen_at);
   // Deleting a session that is already gone is not an error.
   Status remove(int64_t id);
-  // Signs a user out everywhere; returns how many sessions ended.
-  Result<int64_t> remove_for_user(int64_t user_id);
-  // Housekeeping: deletes sessions whose absolute expiry is at or before `now`.
-  Result<int64_t> remove_expired(Timestamp now);
+  // Signs a user out everywhere but session `keep` (0: everywhere); returns
+  // how many sessions ended.
+  Result<int64_t> remove_for_user(int64_t user_id, int64_t keep = 0);
+  // A user's sessions, newest first.
+  Result<std::vector<SessionRecord>> list_for_user(int64_t user_id);
+  // Housekeeping: deletes sessions whose absolute expiry is at or before
+  // `now`, or last used at or before `idle_cutoff`.
+  Result<int64_t> remove_expired(Timestamp now, Timestamp idle_cutoff);
 
  private:
+  Result<std::vector<SessionRecord>> select(const std::string& where,
+                                            const std::vector<SqlValue>& params);
   Database& db_;
 };
 

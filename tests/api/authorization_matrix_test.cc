@@ -56,12 +56,23 @@ const Cell kMatrix[] = {
      R"({"email":"viewer@example.com","password":"correct horse battery"})", all(200)},
     {Method::kPost, "/api/v1/auth/logout", "/api/v1/auth/logout", "", roles(204, 204, 204, 204)},
     {Method::kGet, "/api/v1/me", "/api/v1/me", "", roles(200, 200, 200, 200)},
+    // Every role may make keys, but only from a session: these calls come
+    // with API keys (tests/api/auth_routes_test.cc signs in for the 201).
     {Method::kPost, "/api/v1/tokens", "/api/v1/tokens", R"({"name":"k{n}"})",
-     roles(201, 201, 201, 201)},
+     roles(403, 403, 403, 403)},
     {Method::kGet, "/api/v1/tokens", "/api/v1/tokens", "", roles(200, 200, 200, 200)},
     // Someone else's key is not found, not forbidden (its id is not confirmed).
     {Method::kDelete, "/api/v1/tokens/{id}", "/api/v1/tokens/{token_of_manager}", "",
      roles(204, 204, 404, 404)},
+    {Method::kGet, "/api/v1/me/sessions", "/api/v1/me/sessions", "", roles(200, 200, 200, 200)},
+    {Method::kDelete, "/api/v1/me/sessions", "/api/v1/me/sessions", "", roles(200, 200, 200, 200)},
+    // Only one's own sessions: any other id is not found.
+    {Method::kDelete, "/api/v1/me/sessions/{id}", "/api/v1/me/sessions/424242", "",
+     roles(404, 404, 404, 404)},
+    // A session is needed: an API key cannot change its owner's password.
+    {Method::kPost, "/api/v1/me/password", "/api/v1/me/password",
+     R"({"current_password":"correct horse battery","new_password":"a new long passphrase"})",
+     roles(403, 403, 403, 403)},
 
     {Method::kGet, "/api/v1/customers", "/api/v1/customers", "", roles(200, 200, 200, 200)},
     {Method::kGet, "/api/v1/customers.csv", "/api/v1/customers.csv", "", roles(200, 200, 200, 200)},

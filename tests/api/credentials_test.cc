@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "api/auth/client_address.h"
+
 namespace icrm::api::auth {
 namespace {
 
@@ -12,6 +14,30 @@ TEST(CredentialsTest, SessionCookieIsHttpOnlyAndStrict) {
   EXPECT_EQ(c, "icrm_session=abc; Path=/; Max-Age=3600; HttpOnly; SameSite=Strict");
   EXPECT_NE(session_cookie("abc", 1s, true).find("; Secure"), std::string::npos);
   EXPECT_NE(expired_session_cookie(false).find("Max-Age=0"), std::string::npos);
+}
+
+TEST(CredentialsTest, SecureCookiesAreHostPrefixedSecureAndWithoutDomain) {
+  auto c = session_cookie("abc", 3600s, true);
+  EXPECT_EQ(c, "__Host-icrm_session=abc; Path=/; Max-Age=3600; HttpOnly; SameSite=Strict; Secure");
+  EXPECT_EQ(c.find("Domain"), std::string::npos);
+  EXPECT_EQ(expired_session_cookie(true).rfind("__Host-icrm_session=;", 0), 0u);
+  // With the prefix required, a plain icrm_session planted by someone else is ignored.
+  EXPECT_EQ(*session_token_from_cookie("__Host-icrm_session=tok", kSecureSessionCookieName), "tok");
+  EXPECT_FALSE(session_token_from_cookie("icrm_session=tok", kSecureSessionCookieName));
+}
+
+TEST(ClientAddressTest, ForwardedForCountsOnlyFromTheTrustedProxy) {
+  EXPECT_EQ(client_address("10.0.0.5", "203.0.113.9", ""), "10.0.0.5");
+  EXPECT_EQ(client_address("10.0.0.5", "203.0.113.9", "10.0.0.1"), "10.0.0.5");
+  EXPECT_EQ(client_address("10.0.0.1", "203.0.113.9", "10.0.0.1"), "203.0.113.9");
+  // The proxy appends what it saw; what the client sent before is not believed.
+  EXPECT_EQ(client_address("10.0.0.1", "1.2.3.4, 203.0.113.9", "10.0.0.1"), "203.0.113.9");
+  EXPECT_EQ(client_address("10.0.0.1", "not-an-ip", "10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(client_address("10.0.0.1", std::nullopt, "10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(client_address("::ffff:10.0.0.1", " 2001:db8::1 ", "10.0.0.1"), "2001:db8::1");
+  std::string long_header(kMaxForwardedForLength - 11, ' ');
+  EXPECT_EQ(client_address("10.0.0.1", long_header + "203.0.113.9", "10.0.0.1"), "203.0.113.9");
+  EXPECT_EQ(client_address("10.0.0.1", long_header + " 203.0.113.9", "10.0.0.1"), "10.0.0.1");
 }
 
 TEST(CredentialsTest, FindsTheSessionCookieAmongOthers) {

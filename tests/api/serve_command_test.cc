@@ -8,10 +8,16 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "api/auth/password.h"
+#include "core/clock.h"
+#include "store/user_store.h"
 #include "tests/api/raw_http_client.h"
 #include "tests/support/test_database.h"
 
@@ -22,7 +28,13 @@ using namespace std::chrono_literals;
 
 class ServeProcess {
  public:
-  explicit ServeProcess(const std::string& db_url) {
+  explicit ServeProcess(const std::string& db_url, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {ICRM_BINARY, "serve", "--port", "0", "--db", db_url, "--web",
+                                     "/nonexistent-web-dist"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     int out[2];
     if (::pipe(out) != 0) return;
     pid_ = ::fork();
@@ -31,8 +43,7 @@ class ServeProcess {
       ::dup2(out[1], STDERR_FILENO);
       ::close(out[0]);
       ::close(out[1]);
-      ::execl(ICRM_BINARY, ICRM_BINARY, "serve", "--port", "0", "--db", db_url.c_str(), "--web",
-              "/nonexistent-web-dist", static_cast<char*>(nullptr));
+      ::execv(ICRM_BINARY, argv.data());
       ::_exit(127);
     }
     ::close(out[1]);
@@ -113,6 +124,48 @@ TEST_P(ServeCommandTest, ServesHealthAndStopsGracefullyOnSigterm) {
   EXPECT_EQ(r->status, 405);  // answered in full, as any request would be
   EXPECT_EQ(r->header("connection"), "close");
   EXPECT_EQ(serve.wait_exit(15s), 0);
+}
+
+TEST_P(ServeCommandTest, SignInSettingsReachTheServer) {
+  auto hash = api::auth::hash_password("correct horse battery", api::auth::PasswordCost::minimum());
+  ASSERT_TRUE(hash.ok());
+  ASSERT_TRUE(store::UserStore(db(), SystemClock::instance())
+                  .create(store::Actor::system(),
+                          {"ada@example.com", "Ada", store::Role::kAdmin, *hash})
+                  .ok());
+  char dir_template[] = "/tmp/icrm-security-log-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string log_path = std::string(dir_template) + "/security.log";
+  {
+    ServeProcess serve(db_url(), {"--secure-cookies", "--security-log", log_path,
+                                  "--trusted-proxy", "127.0.0.1", "--session-hours", "2"});
+    ASSERT_NE(serve.port(), 0) << serve.log();
+    RawHttpClient client(serve.port());
+    auto login = [&](const std::string& password) {
+      return client.request("POST", "/api/v1/auth/login",
+                            R"({"email":"ada@example.com","password":")" + password + R"("})",
+                            "Content-Type: application/json\r\nX-Forwarded-For: 198.51.100.7\r\n");
+    };
+    auto bad = login("wrong password!");
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 401) << bad->body;
+    auto good = login("correct horse battery");
+    ASSERT_TRUE(good);
+    ASSERT_EQ(good->status, 200) << good->body;
+    const std::string cookie = good->header("set-cookie");
+    EXPECT_EQ(cookie.rfind("__Host-icrm_session=", 0), 0u) << cookie;
+    EXPECT_NE(cookie.find("Max-Age=7200;"), std::string::npos) << cookie;
+    EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+    ASSERT_EQ(::kill(serve.pid(), SIGTERM), 0);
+    EXPECT_EQ(serve.wait_exit(15s), 0);
+  }
+  std::ifstream in(log_path);
+  std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(log.find(R"("event":"auth.login_failed")"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("event":"auth.login")"), std::string::npos) << log;
+  EXPECT_NE(log.find("198.51.100.7"), std::string::npos) << "the client the proxy named";
+  EXPECT_EQ(log.find("correct horse battery"), std::string::npos);
+  std::filesystem::remove_all(dir_template);
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(ServeCommandTest);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api/response_stream.h"
 #include "tests/api/api_fixture.h"
 
 namespace icrm::api {
@@ -101,12 +102,57 @@ TEST_P(UserRoutesTest, APasswordChangeEndsSessionsAndTheNewOneWorks) {
   std::string token(json(session).at("token").as_string());
   const std::string path = "/api/v1/users/" + std::to_string(user_id(Principal::kViewer));
   EXPECT_EQ(patch(Principal::kAdmin, path, R"({"password":"short"})").status, 400);
+  ASSERT_EQ(get(Principal::kViewer, "/api/v1/me").status, 200);
   ASSERT_EQ(patch(Principal::kAdmin, path, R"({"password":"a different long one"})").status, 200);
   EXPECT_EQ(
       call(Principal::kNone, Method::kGet, "/api/v1/me", "", {{"Authorization", "Bearer " + token}})
           .status,
       401);
+  // Keys made by whoever knew the old password are revoked too.
+  EXPECT_EQ(get(Principal::kViewer, "/api/v1/me").status, 401);
   EXPECT_EQ(login("viewer@example.com", "a different long one").status, 200);
+}
+
+TEST_P(UserRoutesTest, LiveStreamsCloseWhenTheirUserIsSignedOutDisabledOrChanged) {
+  auto open = [&](Principal as, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    auto r = call(as, Method::kGet, "/api/v1/stream", "", std::move(headers));
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (r.stream) r.stream->open([] {});
+    return r.stream;
+  };
+  auto live = [](const std::shared_ptr<ResponseStream>& s) {
+    std::string out;
+    return s && s->take(out);
+  };
+  auto rep = open(Principal::kRep);
+  auto viewer = open(Principal::kViewer);
+  auto manager = open(Principal::kManager);
+  ASSERT_TRUE(live(rep) && live(viewer) && live(manager));
+
+  // A new role: the stream's filter was the old role's.
+  const std::string rep_path = "/api/v1/users/" + std::to_string(user_id(Principal::kRep));
+  ASSERT_EQ(patch(Principal::kAdmin, rep_path, R"({"role":"viewer"})").status, 200);
+  EXPECT_FALSE(live(rep));
+  EXPECT_TRUE(live(viewer));
+  EXPECT_TRUE(live(manager));
+
+  const std::string viewer_path = "/api/v1/users/" + std::to_string(user_id(Principal::kViewer));
+  ASSERT_EQ(patch(Principal::kAdmin, viewer_path, R"({"disabled":true})").status, 200);
+  EXPECT_FALSE(live(viewer));
+  EXPECT_TRUE(live(manager));
+
+  auto session = login("manager@example.com", "correct horse battery");
+  ASSERT_EQ(session.status, 200);
+  const std::string bearer = "Bearer " + std::string(json(session).at("token").as_string());
+  auto signed_in = open(Principal::kNone, {{"Authorization", bearer}});
+  ASSERT_TRUE(live(signed_in));
+  ASSERT_EQ(
+      call(Principal::kNone, Method::kPost, "/api/v1/auth/logout", "", {{"Authorization", bearer}})
+          .status,
+      204);
+  EXPECT_FALSE(live(signed_in));
+  for (auto& s : {rep, viewer, manager, signed_in})
+    if (s) s->close();
 }
 
 TEST_P(UserRoutesTest, TheLastAdminCannotBeDemoted) {

@@ -19,8 +19,12 @@ bool is_token_text(std::string_view s) {
 
 }  // namespace
 
+std::string_view session_cookie_name(bool secure) {
+  return secure ? kSecureSessionCookieName : kSessionCookieName;
+}
+
 std::string session_cookie(std::string_view token, std::chrono::seconds max_age, bool secure) {
-  std::string c = std::string(kSessionCookieName) + "=" + std::string(token) +
+  std::string c = std::string(session_cookie_name(secure)) + "=" + std::string(token) +
                   "; Path=/; Max-Age=" + std::to_string(max_age.count()) +
                   "; HttpOnly; SameSite=Strict";
   if (secure) c += "; Secure";
@@ -31,7 +35,8 @@ std::string expired_session_cookie(bool secure) {
   return session_cookie("", std::chrono::seconds{0}, secure);
 }
 
-std::optional<std::string> session_token_from_cookie(std::string_view header) {
+std::optional<std::string> session_token_from_cookie(std::string_view header,
+                                                     std::string_view name) {
   if (header.size() > kMaxCookieHeaderLength) return std::nullopt;
   while (!header.empty()) {
     size_t end = header.find(';');
@@ -39,7 +44,7 @@ std::optional<std::string> session_token_from_cookie(std::string_view header) {
     header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
     size_t eq = pair.find('=');
     if (eq == std::string_view::npos) continue;
-    if (trim_blanks(pair.substr(0, eq)) != kSessionCookieName) continue;
+    if (trim_blanks(pair.substr(0, eq)) != name) continue;
     std::string_view value = trim_blanks(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);

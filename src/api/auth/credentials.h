@@ -30,20 +30,29 @@
 namespace icrm::api::auth {
 
 inline constexpr std::string_view kSessionCookieName = "icrm_session";
+// The name with secure cookies: browsers accept a __Host- cookie only with
+// Secure, Path=/ and no Domain, from a secure origin, so neither a sibling
+// subdomain nor a plain-HTTP page can plant or overwrite the session cookie.
+inline constexpr std::string_view kSecureSessionCookieName = "__Host-icrm_session";
 inline constexpr std::string_view kCsrfHeaderName = "X-Requested-With";
 inline constexpr std::string_view kCsrfHeaderValue = "InsightCRM";
 // A Cookie header longer than this is not looked into.
 inline constexpr size_t kMaxCookieHeaderLength = 8192;
 
-// "icrm_session=TOKEN; Path=/; Max-Age=N; HttpOnly; SameSite=Strict[; Secure]".
-// `secure` should be set whenever the server is reached over HTTPS.
+// kSecureSessionCookieName when `secure`, else kSessionCookieName.
+std::string_view session_cookie_name(bool secure);
+// "icrm_session=TOKEN; Path=/; Max-Age=N; HttpOnly; SameSite=Strict", or with
+// `secure` (set whenever clients reach the server over HTTPS)
+// "__Host-icrm_session=TOKEN; ...; Secure". Never a Domain attribute.
 std::string session_cookie(std::string_view token, std::chrono::seconds max_age, bool secure);
 // The Set-Cookie value that deletes the session cookie (on logout).
 std::string expired_session_cookie(bool secure);
 
 // The session token from a Cookie header ("a=1; icrm_session=TOKEN; b=2"),
-// or nothing.
-std::optional<std::string> session_token_from_cookie(std::string_view cookie_header);
+// or nothing. Only the cookie called `name` counts: with secure cookies, an
+// unprefixed icrm_session is ignored.
+std::optional<std::string> session_token_from_cookie(std::string_view cookie_header,
+                                                     std::string_view name = kSessionCookieName);
 // The token of "Bearer TOKEN" (scheme case-insensitive), or nothing.
 std::optional<std::string> bearer_token(std::string_view authorization_header);
 
