@@ -630,8 +630,9 @@ TEST_P(ListContentTest, ARepsSingleReadsOfHiddenRecordsLookLikeAbsentOnes) {
   };
   auto with_id = [](std::string text, int64_t from, int64_t to) {
     std::string f = std::to_string(from);
-    for (size_t at; (at = text.find(f)) != std::string::npos;)
-      text.replace(at, f.size(), std::to_string(to));
+    const std::string t = std::to_string(to);
+    for (size_t at = 0; (at = text.find(f, at)) != std::string::npos; at += t.size())
+      text.replace(at, f.size(), t);
     return text;
   };
   for (const char* form : {"/api/v1/leads/{}", "/api/v1/leads/{}/explanation",
