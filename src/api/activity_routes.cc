@@ -1,5 +1,6 @@
 #include "api/activity_routes.h"
 
+#include "api/lead_access.h"
 #include "api/limits.h"
 #include "api/record_schemas.h"
 #include "api/resource_routes.h"
@@ -59,10 +60,22 @@ void read_communication(RecordFields& f, Communication& c) {
   f.read_only({"id", "created_at"}, "the server sets it");
 }
 
+// A link to a lead the caller may not see or change refuses the write (an
+// open call there would also hold back the decision engine); a patch that
+// keeps the link is not checked again (the lead may have changed hands since).
+template <typename Record>
+auto lead_link_check(std::shared_ptr<store::LeadStore> leads) {
+  return [leads](const Caller& caller, const Record& after, const Record* before) -> Status {
+    if (before && before->lead_id == after.lead_id) return {};
+    return check_lead_link(caller, *leads, after.lead_id);
+  };
+}
+
 }  // namespace
 
 void add_activity_routes(Router& router, store::Database& db, const Clock& clock) {
   auto activities = std::make_shared<store::ActivityStore>(db, clock);
+  auto leads = std::make_shared<store::LeadStore>(db, clock);
   auto crud = std::make_shared<Crud<Activity>>();
   crud->collection = "/api/v1/activities";
   crud->resource = auth::Resource::kActivity;
@@ -76,6 +89,7 @@ void add_activity_routes(Router& router, store::Database& db, const Clock& clock
   crud->read_fields = read_activity;
   crud->owner = [](const Activity& a) { return a.owner_id; };
   crud->set_owner = [](Activity& a, int64_t owner) { a.owner_id = owner; };
+  crud->check_links = lead_link_check<Activity>(leads);
   add_crud_routes(router, crud);
 }
 
@@ -107,6 +121,14 @@ void add_communication_routes(Router& router, store::Database& db, const Clock& 
     }
     return std::nullopt;
   };
+  // Read as the lead it is about: CommunicationStore's owner column is that
+  // lead's owner, so the list narrows the same way.
+  crud->seen_as_owner = [leads](const Communication& c) -> std::optional<int64_t> {
+    if (!c.lead_id) return std::nullopt;
+    auto lead = leads->get(*c.lead_id);
+    return lead ? lead->owner_id : std::nullopt;
+  };
+  crud->check_links = lead_link_check<Communication>(leads);
   add_crud_routes(router, crud);
 }
 

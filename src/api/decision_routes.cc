@@ -4,8 +4,10 @@
 #include <charconv>
 
 #include "api/json_body.h"
+#include "api/lead_access.h"
 #include "api/resource_routes.h"
 #include "store/activity_store.h"
+#include "store/audit_log.h"
 #include "store/decision_store.h"
 #include "store/lead_store.h"
 
@@ -101,17 +103,9 @@ Result<store::Lead> lead_for(const Request& request, store::Database& db, const 
                              int64_t lead_id, Action action) {
   auto caller = caller_allowed_any(request, Action::kRead, Resource::kLead);
   if (!caller) return caller.error();
-  auto lead = store::LeadStore(db, clock).get(lead_id);
-  if (!lead) return lead.error();
-  if (!visible_to(**caller, Resource::kLead, lead->owner_id)) {
-    return Error::not_found("no lead with id " + std::to_string(lead_id));
-  }
-  if (action != Action::kRead) {
-    auto allowed =
-        caller_allowed(request, action, Resource::kLead, ownership_for(**caller, lead->owner_id));
-    if (!allowed) return allowed.error();
-  }
-  return lead;
+  store::LeadStore leads(db, clock);
+  return action == Action::kRead ? visible_lead(**caller, leads, lead_id)
+                                 : writable_lead(**caller, leads, lead_id, action);
 }
 
 // The decision, when the caller may see its lead, checked for `action` on the lead.
@@ -357,6 +351,15 @@ void add_decision_routes(Router& router, store::Database& db, const Clock& clock
         auto stored =
             service->record_outcome(d->id, *decide::parse_outcome(*outcome), reward, "api");
         if (!stored) return stored.error();
+        // Who said how it ended: the bandit learns from it, so it is audited.
+        auto caller = require_caller(request);
+        if (!caller) return caller.error();
+        auto audited = store::AuditLog(db, clock).append(
+            actor_of(**caller), "outcome", "decisions", stored->id, nullptr,
+            object{{"outcome", *stored->outcome},
+                   {"reward", stored->reward ? boost::json::value(*stored->reward) : nullptr},
+                   {"source", "api"}});
+        if (!audited) return audited.error();
         return decision_response(200, *stored);
       },
       {.summary =

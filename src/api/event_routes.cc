@@ -8,16 +8,20 @@
 #include <charconv>
 #include <future>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "api/auth_middleware.h"
 #include "api/json_body.h"
+#include "api/lead_access.h"
 #include "api/limits.h"
 #include "api/problem.h"
 #include "api/resource_routes.h"
 #include "ingest/event.h"
 #include "ingest/event_reader.h"
 #include "store/alert_store.h"
+#include "store/audit_log.h"
+#include "store/customer_store.h"
 #include "store/event_store.h"
 #include "stream/alert_format.h"
 
@@ -52,6 +56,7 @@ object event_to_json(const store::LoggedEvent& e) {
            {"type", e.type},        {"ts", format_timestamp(e.ts)},
            {"value", e.value},      {"received_at", format_timestamp(e.received_at)},
            {"too_late", e.too_late}};
+  o["submitted_by"] = e.submitted_by ? boost::json::value(*e.submitted_by) : nullptr;
   if (!e.attrs.empty()) {
     auto attrs = parse_json_object(e.attrs);
     if (attrs) o["attrs"] = std::move(*attrs);
@@ -74,15 +79,102 @@ object report_to_json(const app::IngestReport& report) {
                 {"rejected", std::move(rejected)}};
 }
 
-// "lead:ext:17" -> "lead:4"; an invalid argument for a malformed or unknown reference.
-Result<std::string> canonical_entity(app::EventIngestor& ingestor, std::string_view text) {
+// A canonical entity key split: "lead:4" -> {"lead", 4}; id 0 for a visitor.
+struct EntityRef {
+  std::string_view kind;
+  int64_t id = 0;
+};
+EntityRef split_entity(std::string_view canonical) {
+  EntityRef ref{canonical.substr(0, canonical.find(':')), 0};
+  if (ref.kind == "visitor") return ref;
+  std::string_view digits = canonical.substr(ref.kind.size() + 1);
+  std::from_chars(digits.data(), digits.data() + digits.size(), ref.id);
+  return ref;
+}
+
+// Whether the caller sees the record an entity key names: a lead as
+// visible_lead() decides; customers and visitors are seen by every reader.
+Result<bool> entity_visible(const Caller& caller, app::EventIngestor& ingestor, store::Database& db,
+                            std::string_view canonical) {
+  EntityRef ref = split_entity(canonical);
+  if (ref.kind != "lead") return true;
+  store::LeadStore leads(db, ingestor.clock());
+  auto lead = visible_lead(caller, leads, ref.id);
+  if (lead) return true;
+  if (lead.error().code == ErrorCode::kNotFound) return false;
+  return lead.error();
+}
+
+// "lead:ext:17" -> "lead:4"; an invalid argument for a malformed or unknown
+// reference, and for a lead the caller does not see (worded alike, so a
+// hidden lead's id is not confirmed).
+Result<std::string> canonical_entity(const Caller& caller, app::EventIngestor& ingestor,
+                                     store::Database& db, std::string_view text) {
   std::string ref(text);
   if (auto s = ingest::check_entity_key(ref); !s)
     return Error::invalid(s.error().message, "entity");
   auto found = ingestor.resolve_entity(ref);
   if (!found) return found.error();
-  if (!*found) return Error::invalid("no such record: '" + std::string(text) + "'", "entity");
+  Result<bool> seen = *found ? entity_visible(caller, ingestor, db, ref) : Result<bool>(false);
+  if (!seen) return seen.error();
+  if (!*seen) return Error::invalid("no such record: '" + std::string(text) + "'", "entity");
   return ref;
+}
+
+// Events are sent as their entity is written: naming a lead the caller does
+// not see refuses the batch with 404, worded as for a record that does not
+// exist (which such a caller also gets 404 for, so the two cannot be told
+// apart); naming a record it sees but may not change (a rep's customer) with
+// 403. Visitors belong to no record. Roles that see and change every lead and
+// customer skip the lookups, and their unknown references stay rejections of
+// single events in the 202.
+Status check_event_subjects(const Caller& caller, app::EventIngestor& ingestor, store::Database& db,
+                            const ingest::ParsedEvents& parsed) {
+  using auth::Ownership;
+  using auth::Resource;
+  if (auth::list_scope(caller.role, Resource::kLead) == auth::ListScope::kAll &&
+      auth::allowed(caller.role, auth::Action::kUpdate, Resource::kLead, Ownership::kOthers) &&
+      auth::allowed(caller.role, auth::Action::kUpdate, Resource::kCustomer, Ownership::kOthers))
+    return {};
+  store::LeadStore leads(db, ingestor.clock());
+  store::CustomerStore customers(db, ingestor.clock());
+  std::set<std::string> checked;
+  for (size_t i = 0; i < parsed.events.size(); ++i) {
+    const std::string& given = parsed.events[i].entity;
+    // A visitor is no record: the ingestor accepts or rejects it alone.
+    if (split_entity(given).kind == "visitor" || !checked.insert(given).second) continue;
+    auto located = [&](Error e) {
+      e.message = "event " + std::to_string(parsed.positions[i]) + ": " + e.message;
+      e.field = "entity";
+      return e;
+    };
+    std::string ref = given;
+    auto found = ingestor.resolve_entity(ref);
+    if (!found) return found.error();
+    if (!*found) return located(Error::not_found("no such record: '" + given + "'"));
+    EntityRef subject = split_entity(ref);
+    Status allowed;
+    if (subject.kind == "lead") {
+      auto lead = writable_lead(caller, leads, subject.id);
+      if (!lead && lead.error().code == ErrorCode::kNotFound)
+        return located(Error::not_found("no such record: '" + given + "'"));
+      if (!lead) allowed = lead.error();
+    } else if (subject.kind == "customer") {
+      auto customer = customers.get(subject.id);
+      if (!customer) return located(customer.error());
+      allowed = authorize(caller, auth::Action::kUpdate, Resource::kCustomer,
+                          ownership_for(caller, customer->owner_id));
+    }
+    if (!allowed) return located(allowed.error());
+  }
+  return {};
+}
+
+// The owner filter of the stream's lists: what list_scope() shows the caller.
+std::optional<int64_t> stream_scope(const Caller& caller) {
+  if (auth::list_scope(caller.role, auth::Resource::kEvent) == auth::ListScope::kAll)
+    return std::nullopt;
+  return caller.user_id;
 }
 
 // The filters and paging GET /events and GET /alerts share: entity (any
@@ -94,11 +186,12 @@ struct PageParams {
   int64_t cursor = 0;
 };
 
-Result<PageParams> page_params(const Request& request, app::EventIngestor& ingestor,
+Result<PageParams> page_params(const Request& request, const Caller& caller,
+                               app::EventIngestor& ingestor, store::Database& db,
                                size_t max_limit) {
   PageParams p;
   if (auto entity = request.query_param("entity")) {
-    auto canonical = canonical_entity(ingestor, *entity);
+    auto canonical = canonical_entity(caller, ingestor, db, *entity);
     if (!canonical) return canonical.error();
     p.entity = std::move(*canonical);
   }
@@ -135,7 +228,8 @@ constexpr const char* kEventPageSchema =
     R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{)"
     R"("seq":{"type":"integer"},"entity":{"type":"string"},"type":{"type":"string"},"ts":{"type":"string"},)"
     R"("value":{"type":"number"},"attrs":{"type":"object"},"received_at":{"type":"string"},)"
-    R"("too_late":{"type":"boolean"}}}},"next_cursor":{"type":["string","null"]}}})";
+    R"("too_late":{"type":"boolean"},"submitted_by":{"type":["integer","null"]}}}},)"
+    R"("next_cursor":{"type":["string","null"]}}})";
 constexpr const char* kEventTypeSchema =
     R"({"type":"object","properties":{"name":{"type":"string"},"builtin":{"type":"boolean"},)"
     R"("description":{"type":"string"},"created_at":{"type":["string","null"]}}})";
@@ -146,7 +240,7 @@ void add_event_routes(Router& router, store::Database& db, app::EventIngestor& i
                       const app::LiveScorer* scorer) {
   router.add(
       Method::kPost, "/api/v1/events",
-      [&ingestor](const Request& request) -> Result<Response> {
+      [&db, &ingestor](const Request& request) -> Result<Response> {
         auto caller = require_caller(request);
         if (!caller) return caller.error();
         if (auto a = authorize(**caller, auth::Action::kCreate, auth::Resource::kEvent); !a)
@@ -165,11 +259,13 @@ void add_event_routes(Router& router, store::Database& db, app::EventIngestor& i
         auto types = ingestor.types();
         auto parsed = ingest::read_events(request.body, format, *types, ingestor.clock());
         if (!parsed) return parsed.error();
+        if (auto s = check_event_subjects(**caller, ingestor, db, *parsed); !s) return s.error();
         std::promise<Result<app::IngestReport>> promise;
         auto answer = promise.get_future();
         ingestor.ingest(
             std::move(*parsed), std::move(types),
-            [&promise](Result<app::IngestReport> r) { promise.set_value(std::move(r)); });
+            [&promise](Result<app::IngestReport> r) { promise.set_value(std::move(r)); },
+            (*caller)->user_id);
         auto report = answer.get();
         if (!report) return report.error();
         return Response::json(202, boost::json::serialize(report_to_json(*report)));
@@ -178,9 +274,12 @@ void add_event_routes(Router& router, store::Database& db, app::EventIngestor& i
            "Send behaviour events (a JSON array, or NDJSON with Content-Type "
            "application/x-ndjson), at most 10,000 per request. 202 once the accepted ones "
            "are durable, with counts and, for each rejected event, its index, field and "
-           "reason; duplicates (same id, or same content without an id) are not counted again",
+           "reason; duplicates (same id, or same content without an id) are not counted again. "
+           "Each event is stored with the caller as submitted_by. Events are sent as their "
+           "entity is written: a lead the caller may not see refuses the batch with 404, a "
+           "record it sees but may not change (a sales rep's customer) with 403",
        .tag = "events",
-       .responses = {202, 400, 413, 415, 429},
+       .responses = {202, 400, 403, 404, 413, 415, 429},
        .request_schema =
            R"({"type":"array","maxItems":10000,"items":{"type":"object","required":["entity","type","ts"],)"
            R"("properties":{"id":{"type":"string"},"entity":{"type":"string","description":"lead:123, customer:ext:17850, visitor:ext:abc"},)"
@@ -195,9 +294,10 @@ void add_event_routes(Router& router, store::Database& db, app::EventIngestor& i
         if (!caller) return caller.error();
         if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kEvent); !a)
           return a.error();
-        auto page = page_params(request, ingestor, kMaxPageSize);
+        auto page = page_params(request, **caller, ingestor, db, kMaxPageSize);
         if (!page) return page.error();
         store::EventFilter filter;
+        filter.visible_to_owner = stream_scope(**caller);
         if (auto type = request.query_param("type")) {
           if (!ingestor.types()->find(*type))
             return Error::invalid("unknown event type '" + std::string(*type) + "'", "type");
@@ -216,7 +316,8 @@ void add_event_routes(Router& router, store::Database& db, app::EventIngestor& i
       },
       {.summary = "The stored events, newest first, filtered by entity (any reference form), "
                   "type and time (from inclusive, to exclusive); pass next_cursor as cursor for "
-                  "the next page",
+                  "the next page. A sales rep sees the events about its own and unassigned "
+                  "leads and about no lead (customers, visitors)",
        .tag = "events",
        .responses = {200, 400},
        .response_schema = kEventPageSchema,
@@ -306,7 +407,7 @@ void add_event_routes(Router& router, store::Database& db, app::EventIngestor& i
 
   router.add(
       Method::kPost, "/api/v1/event-types",
-      [&ingestor](const Request& request) -> Result<Response> {
+      [&db, &ingestor](const Request& request) -> Result<Response> {
         auto caller = require_caller(request);
         if (!caller) return caller.error();
         if (auto a = authorize(**caller, auth::Action::kCreate, auth::Resource::kSettings); !a)
@@ -325,6 +426,11 @@ void add_event_routes(Router& router, store::Database& db, app::EventIngestor& i
                    {"builtin", false},
                    {"description", made->description},
                    {"created_at", format_timestamp(made->created_at)}};
+        // A settings change: audited (the catalog's own write is the type's row).
+        auto audited =
+            store::AuditLog(db, ingestor.clock())
+                .append(actor_of(**caller), "create", "event_types", made->id, nullptr, out);
+        if (!audited) return audited.error();
         Response r = Response::json(201, boost::json::serialize(out));
         r.headers.set("Location", "/api/v1/event-types");
         return r;
@@ -345,9 +451,10 @@ void add_event_routes(Router& router, store::Database& db, app::EventIngestor& i
         if (!caller) return caller.error();
         if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kEvent); !a)
           return a.error();
-        auto page = page_params(request, ingestor, store::kMaxAlertListLimit);
+        auto page = page_params(request, **caller, ingestor, db, store::kMaxAlertListLimit);
         if (!page) return page.error();
         store::AlertFilter filter;
+        filter.visible_to_owner = stream_scope(**caller);
         filter.kind = std::string(request.query_param("kind").value_or(""));
         if (filter.kind.size() > 32) return Error::invalid("kind is too long", "kind");
         filter.entity = std::move(page->entity);
@@ -363,7 +470,9 @@ void add_event_routes(Router& router, store::Database& db, app::EventIngestor& i
                              alerts->empty() ? 0 : alerts->back().id);
       },
       {.summary = "What the stream flagged, newest first: anomalies per entity and for the whole "
-                  "stream (expected, seen, sigma, gamma) and lead tier changes",
+                  "stream (expected, seen, sigma, gamma) and lead tier changes; a sales rep sees "
+                  "those about its own and unassigned leads, about no lead and about the whole "
+                  "stream",
        .tag = "events",
        .responses = {200, 400},
        .response_schema =

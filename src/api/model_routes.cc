@@ -9,6 +9,7 @@
 #include "api/api_router.h"
 #include "api/auth_middleware.h"
 #include "api/json_body.h"
+#include "api/lead_access.h"
 #include "api/resource_routes.h"
 #include "features/record_table.h"
 #include "store/customer_store.h"
@@ -255,11 +256,11 @@ void add_model_routes(Router& router, store::Database& db, const Clock& clock,
         if (!caller) return caller.error();
         auto id = path_id(request);
         if (!id) return id.error();
-        auto lead = store::LeadStore(db, clock).get(*id);
-        if (!lead) return lead.error();
-        auto ownership = auth::ownership_of(lead->owner_id.value_or(0), (*caller)->user_id);
-        if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kLead, ownership); !a)
+        if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kLead); !a)
           return a.error();
+        store::LeadStore leads(db, clock);
+        // Someone else's lead is hidden from a rep, as GET /leads/{id} hides it.
+        if (auto lead = visible_lead(**caller, leads, *id); !lead) return lead.error();
         auto out = latest_score_json(
             db, clock, "leads", *id, kLeadWording,
             fmt::format("lead {} has no score yet: only open leads are scored, after a model is "
@@ -282,12 +283,12 @@ void add_model_routes(Router& router, store::Database& db, const Clock& clock,
         if (!caller) return caller.error();
         auto id = path_id(request);
         if (!id) return id.error();
+        if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kCustomer); !a)
+          return a.error();
         auto customer = store::CustomerStore(db, clock).get(*id);
         if (!customer) return customer.error();
-        auto ownership = auth::ownership_of(customer->owner_id.value_or(0), (*caller)->user_id);
-        if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kCustomer, ownership);
-            !a)
-          return a.error();
+        if (!visible_to(**caller, auth::Resource::kCustomer, customer->owner_id))
+          return Error::not_found("no customer with id " + std::to_string(*id));
         auto out = latest_score_json(
             db, clock, "customers", *id, kChurnWording,
             fmt::format("customer {} has no churn score yet: only customers who have not churned "
@@ -317,11 +318,8 @@ void add_model_routes(Router& router, store::Database& db, const Clock& clock,
         if (!cursor) return cursor.error();
         if (auto a = authorize(**caller, auth::Action::kRead, auth::Resource::kLead); !a)
           return a.error();
-        auto lead = store::LeadStore(db, clock).get(*id);
-        if (!lead) return lead.error();
-        // Someone else's lead is hidden from a rep, as GET /leads/{id} hides it.
-        if (!visible_to(**caller, auth::Resource::kLead, lead->owner_id))
-          return Error::not_found("no lead with id " + std::to_string(*id));
+        store::LeadStore leads(db, clock);
+        if (auto lead = visible_lead(**caller, leads, *id); !lead) return lead.error();
         const size_t page = *limit > 0 ? static_cast<size_t>(*limit) : kDefaultPageSize;
         auto scores = store::ScoreStore(db).history("leads", *id, page, *cursor);
         if (!scores) return scores.error();

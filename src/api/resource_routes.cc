@@ -265,7 +265,7 @@ Status restrict_to_visible(const Caller& caller, auth::Resource resource, store:
 }
 
 bool visible_to(const Caller& caller, auth::Resource resource, std::optional<int64_t> owner) {
-  return auth::in_list_scope(auth::list_scope(caller.role, resource), ownership_for(caller, owner));
+  return auth::visible(caller.role, resource, ownership_for(caller, owner));
 }
 
 auth::Ownership ownership_for(const Caller& caller, std::optional<int64_t> owner) {

@@ -175,6 +175,16 @@ struct Crud {
   // Reads the body's fields into the record (create and patch alike).
   std::function<void(RecordFields&, Record&)> read_fields;
   std::function<std::optional<int64_t>(const Record&)> owner;
+  // When set, the owner whose visibility the record has instead of owner()'s:
+  // a message is seen as the lead it is about (nullopt when about none),
+  // though it is written as its party. The list's store filters on the same
+  // owner (its ListSpec's owner column).
+  std::function<std::optional<int64_t>(const Record&)> seen_as_owner;
+  // When set, checked before a create or a patch is written (`before`: the
+  // record as stored, null for a create): the records it links to (an
+  // activity's lead) are ones the caller sees (404 as if absent otherwise)
+  // and may change (403).
+  std::function<Status(const Caller&, const Record& after, const Record* before)> check_links;
   // When set, a create naming no owner, by a caller who may not create
   // unassigned records, makes the caller the owner (a rep's new activity).
   std::function<void(Record&, int64_t)> set_owner;
@@ -201,9 +211,10 @@ template <typename Record>
 Result<Record> get_visible(const Crud<Record>& crud, const Caller& caller, int64_t id) {
   auto record = crud.get(id);
   if (!record) return record;
-  // owner() may cost a lookup (a communication's party): skip it when all is visible.
-  if (crud.owner && auth::list_scope(caller.role, crud.resource) != auth::ListScope::kAll &&
-      !visible_to(caller, crud.resource, crud.owner(*record))) {
+  // The owner may cost a lookup (a message's lead): skip it when all is visible.
+  const auto& owner = crud.seen_as_owner ? crud.seen_as_owner : crud.owner;
+  if (owner && auth::list_scope(caller.role, crud.resource) != auth::ListScope::kAll &&
+      !visible_to(caller, crud.resource, owner(*record))) {
     return Error::not_found("no " + crud.doc.noun + " with id " + std::to_string(id));
   }
   return record;
@@ -268,6 +279,9 @@ void add_crud_routes(Router& router, std::shared_ptr<Crud<Record>> crud) {
                                     auth::Ownership::kUnassigned)) {
                    crud->set_owner(record, (*caller)->user_id);
                  }
+                 if (crud->check_links) {
+                   if (auto s = crud->check_links(**caller, record, nullptr); !s) return s.error();
+                 }
                  if (crud->owner) {
                    auto s = check_write(**caller, Action::kCreate, crud->resource, std::nullopt,
                                         crud->owner(record));
@@ -280,7 +294,7 @@ void add_crud_routes(Router& router, std::shared_ptr<Crud<Record>> crud) {
                },
                {.summary = "Create a " + d.noun,
                 .tag = d.tag,
-                .responses = {201, 400, 409, 413, 415},
+                .responses = {201, 400, 404, 409, 413, 415},
                 .request_schema = d.write_schema,
                 .response_schema = d.record_schema});
   }
@@ -310,8 +324,14 @@ void add_crud_routes(Router& router, std::shared_ptr<Crud<Record>> crud) {
                  auto record = get_visible(*crud, **caller, *id);
                  if (!record) return record.error();
                  std::optional<int64_t> before = crud->owner ? crud->owner(*record) : std::nullopt;
+                 std::optional<Record> stored;
+                 if (crud->check_links) stored = *record;
                  if (auto s = read_body(*crud, request, Write::kPatch, *record); !s)
                    return s.error();
+                 if (crud->check_links) {
+                   if (auto s = crud->check_links(**caller, *record, &*stored); !s)
+                     return s.error();
+                 }
                  if (crud->owner) {
                    auto s = check_write(**caller, Action::kUpdate, crud->resource, before,
                                         crud->owner(*record));

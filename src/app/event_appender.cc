@@ -212,7 +212,8 @@ EventAppender::Written EventAppender::write(std::vector<Pending>& group) {
       }
       row_of_.push_back(rows_.size());
       rows_.push_back({e.key, e.entity, types.name(e.type), e.ts, e.value, e.attrs,
-                       p.batch.received_at, decided == stream::ApplyOutcome::kTooLate});
+                       p.batch.received_at, decided == stream::ApplyOutcome::kTooLate,
+                       p.batch.submitted_by});
     }
   }
 

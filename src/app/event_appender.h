@@ -78,6 +78,7 @@ struct AppendBatch {
   // The registry the events were validated with: it names their type ids.
   std::shared_ptr<const ingest::EventTypeRegistry> types;
   Timestamp received_at{};
+  std::optional<int64_t> submitted_by;  // the user who sent the batch (events.submitted_by)
 };
 
 using AppendDone = std::function<void(Result<AppendOutcome>)>;

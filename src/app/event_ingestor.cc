@@ -62,8 +62,8 @@ Result<bool> EventIngestor::resolve_entity(std::string& entity) {
 }
 
 void EventIngestor::ingest(ingest::ParsedEvents parsed,
-                           std::shared_ptr<const ingest::EventTypeRegistry> types,
-                           IngestDone done) {
+                           std::shared_ptr<const ingest::EventTypeRegistry> types, IngestDone done,
+                           std::optional<int64_t> submitted_by) {
   IngestReport report;
   report.received = parsed.received;
   report.rejected = std::move(parsed.rejected);
@@ -93,7 +93,7 @@ void EventIngestor::ingest(ingest::ParsedEvents parsed,
               return a.index < b.index;
             });
 
-  AppendBatch batch{std::move(parsed.events), std::move(types), clock_.now()};
+  AppendBatch batch{std::move(parsed.events), std::move(types), clock_.now(), submitted_by};
   appender_->submit(std::move(batch), [report = std::move(report), done = std::move(done)](
                                           Result<AppendOutcome> outcome) mutable {
     if (!outcome) return done(outcome.error());

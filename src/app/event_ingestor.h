@@ -68,9 +68,10 @@ class EventIngestor {
   // Resolves the events' entities (on the calling thread: one query per
   // kind for references not cached), rejects unknown ones, and appends the
   // rest. `done` runs once, when they are durable (on the writer thread) or
-  // at once on an error.
+  // at once on an error. `submitted_by`: the user who sent them (an API
+  // caller), stored with each; none for a replay or a broker.
   void ingest(ingest::ParsedEvents parsed, std::shared_ptr<const ingest::EventTypeRegistry> types,
-              IngestDone done);
+              IngestDone done, std::optional<int64_t> submitted_by = std::nullopt);
 
   // Rewrites one entity reference to its canonical key ("lead:ext:7" ->
   // "lead:3"); false when it names no record. REQUIRES: check_entity_key passed.

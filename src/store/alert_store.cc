@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include "store/entity_visibility.h"
 #include "store/sql_support.h"
 
 namespace icrm::store {
@@ -55,6 +56,10 @@ Result<std::vector<AlertRecord>> AlertStore::list(const AlertFilter& filter) {
   if (filter.to) add("at < :to", SqlValue::of(*filter.to));
   if (filter.before_id > 0) add("id < :before", SqlValue::of(filter.before_id));
   if (filter.after_id > 0) add("id > :after", SqlValue::of(filter.after_id));
+  if (filter.visible_to_owner) {
+    where += where.empty() ? " WHERE " : " AND ";
+    where += entity_visible_to_owner("entity", *filter.visible_to_owner, params);
+  }
   sql += where + " ORDER BY id DESC LIMIT " + std::to_string(filter.limit);
   auto lease = db_.lease();
   if (!lease) return lease.error();

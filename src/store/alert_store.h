@@ -38,6 +38,9 @@ struct AlertFilter {
   int64_t before_id = 0;              // the cursor; 0 = from the newest
   int64_t after_id = 0;               // only alerts newer than this (a resuming client)
   size_t limit = 50;
+  // Only alerts about no lead or about leads this user owns or nobody owns
+  // (entity_visibility.h: what a rep sees).
+  std::optional<int64_t> visible_to_owner;
 };
 
 inline constexpr size_t kMaxAlertListLimit = 500;

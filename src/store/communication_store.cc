@@ -35,7 +35,9 @@ constexpr ListSpec kSpec{
     .column_count = kColumnCount,
     .fields = kFields,
     .search_columns = kSearch,
-    .owner_column = {},
+    // A message is seen as the lead it is about; one about a customer has no
+    // owner here, so every reader of customers sees it.
+    .owner_column = "(SELECT leads.owner_id FROM leads WHERE leads.id = communications.lead_id)",
     .default_sort = "-occurred_at",
 };
 

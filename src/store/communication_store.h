@@ -18,7 +18,8 @@
 // list() filters: lead_id, customer_id (also "null"), direction, channel,
 // occurred_at, response_seconds (both also _from/_to); sorts: id,
 // occurred_at, response_seconds (none first) (default "-occurred_at"); q
-// searches subject and body.
+// searches subject and body; visible_to_owner keeps the messages about leads
+// that user owns or nobody owns, and those about customers.
 #pragma once
 
 #include <cstdint>

@@ -23,8 +23,9 @@ namespace {
 
 // Times as integer microseconds since the epoch (migration 0011).
 constexpr const char* kColumns =
-    "event_key, entity, type, ts_us, value, attrs, received_us, too_late, entity_part";
-constexpr int kColumnCount = 9;
+    "event_key, entity, type, ts_us, value, attrs, received_us, too_late, entity_part, "
+    "submitted_by";
+constexpr int kColumnCount = 10;
 // SQLite: checkpoints are not the writer's business: the database's
 // WalCheckpointer (wal_checkpointer.h) copies the WAL back on its own thread.
 // SQLite: the writer connection's page cache, in KiB (SQLite's default is
@@ -65,7 +66,7 @@ class SqliteEventBackend final : public EventLogWriter::Backend {
       deferred_ = true;
     }
     std::string sql = fmt::format(
-        "INSERT INTO events ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO "
+        "INSERT INTO events ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO "
         "NOTHING",
         kColumns);
     if (sqlite_api::sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
@@ -91,6 +92,11 @@ class SqliteEventBackend final : public EventLogWriter::Backend {
       sqlite_api::sqlite3_bind_int64(insert_, 7, to_unix_micros(row.received_at));
       sqlite_api::sqlite3_bind_int(insert_, 8, row.too_late ? 1 : 0);
       sqlite_api::sqlite3_bind_int(insert_, 9, entity_partition(row.entity));
+      if (row.submitted_by) {
+        sqlite_api::sqlite3_bind_int64(insert_, 10, *row.submitted_by);
+      } else {
+        sqlite_api::sqlite3_bind_null(insert_, 10);
+      }
       int rc = sqlite_api::sqlite3_step(insert_);
       sqlite_api::sqlite3_reset(insert_);
       if (rc != SQLITE_DONE) {
@@ -193,6 +199,11 @@ class PgEventBackend final : public EventLogWriter::Backend {
       put_number(to_unix_micros(r.received_at));
       put(r.too_late ? "1" : "0");
       put_number(entity_partition(r.entity));
+      if (r.submitted_by) {
+        put_number(*r.submitted_by);
+      } else {
+        values_.push_back(nullptr);  // SQL NULL
+      }
     }
     const std::string& sql = insert_sql(chunk.size());
     Owned res(PQexecParams(conn_, sql.c_str(), static_cast<int>(values_.size()), nullptr,

@@ -30,7 +30,7 @@
 
 namespace icrm::store {
 
-// Rows per PostgreSQL INSERT statement (9 parameters each; the protocol
+// Rows per PostgreSQL INSERT statement (10 parameters each; the protocol
 // allows 65,535 parameters per statement).
 inline constexpr size_t kPgRowsPerInsert = 1000;
 

@@ -4,6 +4,7 @@
 
 #include <exception>
 
+#include "store/entity_visibility.h"
 #include "store/event_log_writer.h"
 #include "store/sql_support.h"
 
@@ -11,7 +12,8 @@ namespace icrm::store {
 namespace {
 
 constexpr const char* kSelectColumns =
-    "SELECT seq, event_key, entity, type, ts_us, value, attrs, received_us, too_late FROM events";
+    "SELECT seq, event_key, entity, type, ts_us, value, attrs, received_us, too_late, "
+    "submitted_by FROM events";
 
 Status check_limit(size_t limit) {
   if (limit == 0 || limit > kMaxEventReadLimit) {
@@ -32,6 +34,8 @@ Result<std::vector<LoggedEvent>> fetch(Database& db, const std::string& tail,
     std::string entity, type, attrs;
     double value = 0;
     int too_late = 0;
+    long long submitted_by = 0;
+    soci::indicator submitted_ind = soci::i_ok;
     soci::statement st(**lease);
     st.exchange(soci::into(seq));
     st.exchange(soci::into(key));
@@ -42,6 +46,7 @@ Result<std::vector<LoggedEvent>> fetch(Database& db, const std::string& tail,
     st.exchange(soci::into(attrs));
     st.exchange(soci::into(received));
     st.exchange(soci::into(too_late));
+    st.exchange(soci::into(submitted_by, submitted_ind));
     std::vector<soci::indicator> indicators;
     bind_params(st, params, indicators);
     st.alloc();
@@ -59,6 +64,7 @@ Result<std::vector<LoggedEvent>> fetch(Database& db, const std::string& tail,
       e.value = value;
       e.attrs = attrs;
       e.too_late = too_late != 0;
+      if (submitted_ind == soci::i_ok) e.submitted_by = submitted_by;
       out.push_back(std::move(e));
     }
   } catch (const std::exception& e) {
@@ -83,7 +89,8 @@ Result<AppendResult> EventStore::append(std::span<const LoggedEvent> events) {
   std::vector<EventRow> rows;
   rows.reserve(events.size());
   for (const LoggedEvent& e : events) {
-    rows.push_back({e.key, e.entity, e.type, e.ts, e.value, e.attrs, e.received_at, e.too_late});
+    rows.push_back({e.key, e.entity, e.type, e.ts, e.value, e.attrs, e.received_at, e.too_late,
+                    e.submitted_by});
   }
   auto writer = EventLogWriter::open(db_);
   if (!writer) return writer.error();
@@ -127,6 +134,8 @@ Result<std::vector<LoggedEvent>> EventStore::list(const EventFilter& filter) {
     add("seq < :before");
     params.push_back(SqlValue::of(filter.before_seq));
   }
+  if (filter.visible_to_owner)
+    add(entity_visible_to_owner("entity", *filter.visible_to_owner, params));
   return fetch(db_, where + " ORDER BY seq DESC LIMIT " + std::to_string(filter.limit), params);
 }
 

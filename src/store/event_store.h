@@ -1,5 +1,5 @@
 // EventStore: the append-only event log (table `events`, migrations 0005,
-// 0007 and 0011). Reads the log back in arrival order for a state rebuild, lists it
+// 0007, 0011 and 0015). Reads the log back in arrival order for a state rebuild, lists it
 // with filters for the API, and appends batches (a convenience over
 // EventLogWriter, the fast path a group commit uses). Thread-safe as Database
 // is: each call leases its own connection.
@@ -30,6 +30,7 @@ struct LoggedEvent {
   std::string attrs;  // JSON object text, "" for none
   Timestamp received_at{};
   bool too_late = false;
+  std::optional<int64_t> submitted_by;  // the user who sent it; none: a replay, Kafka, the system
   bool operator==(const LoggedEvent&) const = default;
 };
 
@@ -45,6 +46,7 @@ struct EventRow {
   std::string_view attrs;
   Timestamp received_at{};
   bool too_late = false;
+  std::optional<int64_t> submitted_by;
 };
 
 // What an append did, row by row.
@@ -72,6 +74,9 @@ struct EventFilter {
   std::optional<Timestamp> to;    // ts < to
   int64_t before_seq = 0;         // the cursor: rows with seq < before_seq; 0 = from the newest
   size_t limit = 50;              // 1 .. kMaxEventReadLimit
+  // Only events about no lead or about leads this user owns or nobody owns
+  // (entity_visibility.h: what a rep sees).
+  std::optional<int64_t> visible_to_owner;
 };
 
 class EventStore {

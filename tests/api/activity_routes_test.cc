@@ -87,12 +87,13 @@ TEST_P(ActivityRoutesTest, StatusChangesStampCompletionAndEveryBadFieldIsNamed) 
       201);
   EXPECT_EQ(patch(Principal::kManager, item, R"({"completed_at":"2026-11-20T10:00:00Z"})").status,
             400);
-  // Neither party, and a party that does not exist: the store names the link.
+  // Neither party: the store names the link. A lead that does not exist is
+  // answered 404 naming it, as a lead the caller may not see is (lead_access.h).
   auto unlinked = post(Principal::kAdmin, "/api/v1/activities", R"({"subject":"Nowhere"})");
   EXPECT_EQ(unlinked.status, 400) << unlinked.body;
   auto missing =
       post(Principal::kAdmin, "/api/v1/activities", R"({"subject":"Ghost","lead_id":424242})");
-  ASSERT_EQ(missing.status, 400) << missing.body;
+  ASSERT_EQ(missing.status, 404) << missing.body;
   EXPECT_NE(missing.body.find("lead_id"), std::string::npos) << missing.body;
   EXPECT_EQ(del(Principal::kViewer, item).status, 403);
   EXPECT_EQ(del(Principal::kManager, item).status, 204);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api/auth/credentials.h"
 #include "api/auth/password.h"
 #include "api/response_stream.h"
 #include "store/user_store.h"
@@ -28,6 +29,10 @@ const char* principal_name(Principal p) {
   return "?";
 }
 
+const char* credential_name(Credential c) {
+  return c == Credential::kBearer ? "Bearer API key" : "session cookie + CSRF header";
+}
+
 void ApiTest::TearDown() {
   router_.reset();
   live_.reset();
@@ -38,7 +43,7 @@ void ApiTest::TearDown() {
 void ApiTest::SetUp() {
   StoreTest::SetUp();
   if (IsSkipped() || HasFatalFailure()) return;
-  api::auth::AuthConfig config;
+  api::auth::AuthConfig& config = auth_config_;
   config.password_cost = api::auth::PasswordCost::minimum();
   auto events = app::EventIngestor::start(db(), clock_, bus_);
   ASSERT_TRUE(events.ok()) << events.error().to_string();
@@ -77,11 +82,24 @@ void ApiTest::SetUp() {
     ASSERT_TRUE(key.ok()) << key.error().to_string();
     tokens_[p] = key->token;
   }
+  for (auto [p, role] : roles) renew_session(p);
+  // The dead credentials as cookies: the expired session's token, and the
+  // revoked API key (no session has it).
+  sessions_[Principal::kExpiredSession] = tokens_[Principal::kExpiredSession];
   auto admin = users.get(user_ids_[Principal::kAdmin]);
   auto revoked = auth.create_api_token(*admin, "revoked");
   ASSERT_TRUE(revoked.ok());
   ASSERT_TRUE(auth.revoke_api_token(*admin, revoked->record.id).ok());
   tokens_[Principal::kRevokedToken] = revoked->token;
+  sessions_[Principal::kRevokedToken] = revoked->token;
+}
+
+void ApiTest::renew_session(Principal p) {
+  api::auth::Authenticator auth(db(), clock_, auth_config_);
+  auto login = auth.login(std::string(principal_name(p)) + "@example.com", "correct horse battery",
+                          "127.0.0.1");
+  ASSERT_TRUE(login.ok()) << login.error.to_string();
+  sessions_[p] = login.success->session_token;
 }
 
 api::Response ApiTest::call(Principal as, api::Method method, const std::string& target,
@@ -94,7 +112,7 @@ api::Response ApiTest::call(Principal as, api::Method method, const std::string&
   EXPECT_TRUE(t.ok()) << target;
   r.remote_address = "127.0.0.1";
   if (!body.empty()) r.headers.set("Content-Type", "application/json");
-  if (as != Principal::kNone) r.headers.set("Authorization", "Bearer " + tokens_.at(as));
+  authenticate(r, as);
   for (auto& [k, v] : headers) r.headers.set(k, v);
   r.body = body;
   api::Response response = router_->handle(r);
@@ -109,6 +127,16 @@ api::Response ApiTest::call(Principal as, api::Method method, const std::string&
     response.stream->close();
   }
   return response;
+}
+
+void ApiTest::authenticate(api::Request& r, Principal as) const {
+  if (as == Principal::kNone) return;
+  if (credential_ == Credential::kBearer) {
+    r.headers.set("Authorization", "Bearer " + tokens_.at(as));
+    return;
+  }
+  r.headers.set("Cookie", std::string(api::auth::kSessionCookieName) + "=" + sessions_.at(as));
+  r.headers.set(std::string(api::auth::kCsrfHeaderName), std::string(api::auth::kCsrfHeaderValue));
 }
 
 int64_t ApiTest::create(const std::string& collection, const std::string& body, Principal as) {

@@ -1,7 +1,9 @@
 // ApiTest: the whole API router (build_api_router) on a fresh database of
 // either engine, without a socket, with one signed-in user per role. Each
-// role calls with its own API key (Bearer), as a script would; `as` picks
-// who calls, Principal::kNone sends no credential.
+// role calls with its own API key (Bearer), as a script would, or, after
+// use_credential(Credential::kCookie), with its browser session: the session
+// cookie and the CSRF header the dashboard sends. `as` picks who calls,
+// Principal::kNone sends no credential.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -28,6 +30,11 @@ inline constexpr Principal kAllPrincipals[] = {
     Principal::kNone,  Principal::kExpiredSession, Principal::kRevokedToken};
 const char* principal_name(Principal p);
 
+// How a signed-in principal proves who it is.
+enum class Credential { kBearer, kCookie };
+inline constexpr Credential kAllCredentials[] = {Credential::kBearer, Credential::kCookie};
+const char* credential_name(Credential c);
+
 class ApiTest : public StoreTest {
  protected:
   void SetUp() override;
@@ -52,6 +59,14 @@ class ApiTest : public StoreTest {
   // POSTs as admin and returns the new record's id (fails the test otherwise).
   int64_t create(const std::string& collection, const std::string& body,
                  Principal as = Principal::kAdmin);
+
+  // Adds `as`'s credential (credential()) to a request: what call() sends.
+  void authenticate(api::Request& r, Principal as) const;
+  // Which credential call() sends from now on (kBearer at first).
+  void use_credential(Credential c) { credential_ = c; }
+  Credential credential() const { return credential_; }
+  // Signs `p` in again (a new browser session), e.g. after a call signed it out.
+  void renew_session(Principal p);
 
   int64_t user_id(Principal p) const { return user_ids_.at(p); }
   const std::string& token(Principal p) const { return tokens_.at(p); }
@@ -82,7 +97,10 @@ class ApiTest : public StoreTest {
   std::unique_ptr<api::SseHub> live_;           // GET /api/v1/stream
   std::unique_ptr<api::Router> router_;
   std::map<Principal, int64_t> user_ids_;
-  std::map<Principal, std::string> tokens_;
+  std::map<Principal, std::string> tokens_;    // API keys (Bearer)
+  std::map<Principal, std::string> sessions_;  // session tokens (the cookie)
+  Credential credential_ = Credential::kBearer;
+  api::auth::AuthConfig auth_config_;
 };
 
 }  // namespace icrm::testing

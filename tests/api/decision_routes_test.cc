@@ -86,6 +86,15 @@ TEST_P(DecisionRoutesTest, DecideReadListAndRecordTheOutcome) {
   auto again = post(Principal::kRep, "/api/v1/decisions/" + std::to_string(id) + "/outcome",
                     R"({"outcome":"engaged"})");
   EXPECT_EQ(again.status, 409);
+  // The outcome posted is audited with who said it; the refused ones are not.
+  auto audit = json(get(Principal::kAdmin, "/api/v1/audit-log?entity=decisions&action=outcome"));
+  const auto& entries = audit.at("items").as_array();
+  ASSERT_EQ(entries.size(), 1u) << audit;
+  const auto& entry = entries[0].as_object();
+  EXPECT_EQ(entry.at("entity_id").as_int64(), id);
+  EXPECT_EQ(entry.at("user_id").as_int64(), user_id(Principal::kRep));
+  EXPECT_EQ(entry.at("after").as_object().at("outcome").as_string(), "converted");
+  EXPECT_EQ(entry.at("after").as_object().at("reward").to_number<double>(), 1.0);
 }
 
 TEST_P(DecisionRoutesTest, RejectNeedsAReasonWithinItsLimit) {

@@ -86,7 +86,9 @@ TEST_P(EventRoutesTest, EveryKindOfBadEventIsRejectedAloneAndTheRestStored) {
       event(lead(), "purchase", at(-40),
             R"(,"value":1e9,"attrs":{"sku":"A1"})") +  // 16 good: at the bound
       "]";
-  auto r = send(body);
+  // A manager: a rep's batch naming a lead that does not exist is refused
+  // whole (ARepsBatchIsRefusedWholeForALeadItMayNotSeeOrWrite).
+  auto r = send(body, Principal::kManager);
   ASSERT_EQ(r.status, 202) << r.body;
   auto o = json(r);
   EXPECT_EQ(o.at("received").as_int64(), 17);
@@ -199,6 +201,56 @@ TEST_P(EventRoutesTest, ListingFiltersAndPagesWithACursor) {
   EXPECT_EQ(get(Principal::kRep, "/api/v1/events?limit=500").status, 200);
 }
 
+// Each event says who sent it (events.submitted_by, migration 0015).
+TEST_P(EventRoutesTest, EachEventRecordsTheUserWhoSentIt) {
+  ASSERT_EQ(send("[" + event(lead(), "page_view", at(-5)) + "]", Principal::kRep).status, 202);
+  ASSERT_EQ(send("[" + event(lead(), "email_open", at(-4)) + "]", Principal::kManager).status, 202);
+  auto page = json(get(Principal::kViewer, "/api/v1/events"));
+  const auto& items = page.at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  // Newest first.
+  EXPECT_EQ(items[0].as_object().at("submitted_by").as_int64(), user_id(Principal::kManager));
+  EXPECT_EQ(items[1].as_object().at("submitted_by").as_int64(), user_id(Principal::kRep));
+  auto logged = store::EventStore(db()).read_after(0, 10);
+  ASSERT_TRUE(logged.ok());
+  ASSERT_EQ(logged->size(), 2u);
+  EXPECT_EQ((*logged)[0].submitted_by, user_id(Principal::kRep));
+}
+
+// A rep sends events as it writes their entity: a lead it may not see
+// refuses the whole batch with 404, worded as for a lead that does not exist
+// (nothing of the batch is stored: a purchase there would count as that
+// lead's conversion); a customer it reads but may not change with 403.
+TEST_P(EventRoutesTest, ARepsBatchIsRefusedWholeForALeadItMayNotSeeOrWrite) {
+  int64_t others = create("/api/v1/leads", R"({"name":"Bo","owner_id":)" +
+                                               std::to_string(user_id(Principal::kManager)) + "}");
+  int64_t customer = create("/api/v1/customers", R"({"name":"Cy"})");
+  const std::string theirs = "lead:" + std::to_string(others);
+  auto hidden = send("[" + event(lead(), "page_view", at(-5)) + "," +
+                     event(theirs, "purchase", at(-4), R"(,"value":500)") + "]");
+  ASSERT_EQ(hidden.status, 404) << hidden.body;
+  EXPECT_EQ(json(hidden).at("detail").as_string(), "event 1: no such record: '" + theirs + "'");
+  auto absent = send("[" + event(lead(), "page_view", at(-5)) + "," +
+                     event("lead:999999", "purchase", at(-4)) + "]");
+  ASSERT_EQ(absent.status, 404) << absent.body;
+  EXPECT_EQ(json(absent).at("detail").as_string(), "event 1: no such record: 'lead:999999'");
+  auto read_only =
+      send("[" + event("customer:" + std::to_string(customer), "purchase", at(-4)) + "]");
+  EXPECT_EQ(read_only.status, 403) << read_only.body;
+  EXPECT_EQ(stored(), 0);
+  // The manager writes every lead and customer.
+  auto managed = send("[" + event(theirs, "purchase", at(-4)) + "," +
+                          event("customer:" + std::to_string(customer), "purchase", at(-3)) + "]",
+                      Principal::kManager);
+  ASSERT_EQ(managed.status, 202) << managed.body;
+  EXPECT_EQ(json(managed).at("accepted").as_int64(), 2);
+  // The rep's lists leave the hidden lead's events out.
+  auto page = json(get(Principal::kRep, "/api/v1/events"));
+  ASSERT_EQ(page.at("items").as_array().size(), 1u);
+  EXPECT_EQ(page.at("items").as_array()[0].as_object().at("entity").as_string(),
+            "customer:" + std::to_string(customer));
+}
+
 TEST_P(EventRoutesTest, StatsCountByTypeAndTheLastMinute) {
   ASSERT_EQ(send("[" + event(lead(), "purchase", at(-5), R"(,"value":20)") + "," +
                  event(lead(), "purchase", at(-4), R"(,"value":30)") + "," +
@@ -238,6 +290,14 @@ TEST_P(EventRoutesTest, AnAdminRegistersACustomTypeAndItIsAcceptedAtOnce) {
   ASSERT_EQ(types.size(), ingest::kBuiltinTypeCount + 1);
   EXPECT_EQ(types.back().as_object().at("name").as_string(), "webinar");
   EXPECT_FALSE(types.back().as_object().at("builtin").as_bool());
+  // A settings change: audited, once (the refused ones are not).
+  auto audit = json(get(Principal::kAdmin, "/api/v1/audit-log?entity=event_types"));
+  const auto& entries = audit.at("items").as_array();
+  ASSERT_EQ(entries.size(), 1u) << audit;
+  const auto& entry = entries[0].as_object();
+  EXPECT_EQ(entry.at("action").as_string(), "create");
+  EXPECT_EQ(entry.at("user_id").as_int64(), user_id(Principal::kAdmin));
+  EXPECT_EQ(entry.at("after").as_object().at("name").as_string(), "webinar");
 }
 
 TEST_P(EventRoutesTest, AlertsListIsEmptyOnASteadyStreamAndValidatesItsFilters) {

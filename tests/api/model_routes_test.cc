@@ -169,7 +169,9 @@ TEST_P(ModelRoutesTest, ExplanationSaysWhyInWordsToWhoMayReadTheLead) {
             std::string::npos);
   EXPECT_GE(body.at("rank").as_int64(), 1);
 
-  EXPECT_EQ(call(store::Role::kRep, Method::kGet, path, "", other_rep_).status, 403)
+  // Another rep's lead is hidden, as GET /leads/{id} hides it: 404, not a
+  // 403 that would confirm the lead exists.
+  EXPECT_EQ(call(store::Role::kRep, Method::kGet, path, "", other_rep_).status, 404)
       << "another rep's lead";
   EXPECT_EQ(call(store::Role::kViewer, Method::kGet, path).status, 200);
   EXPECT_EQ(call(store::Role::kManager, Method::kGet,

@@ -53,13 +53,13 @@ const std::map<Role, std::map<Resource, std::string>>& expected() {
         {Resource::kProduct, kReadOnly},
         {Resource::kTransaction, kReadOnly},
         {Resource::kActivity, "AA.. .A.. .A.. .A.. ...."},
-        {Resource::kCommunication, "AAAA .AA. .... .... ...."},
+        {Resource::kCommunication, "AAA. .AA. .... .... ...."},
         {Resource::kUser, kNone},
         {Resource::kApiToken, kOwnTokens},
         {Resource::kAuditLog, kNone},
         {Resource::kSettings, kNone},
         {Resource::kModel, kReadOnly},
-        {Resource::kEvent, "AAAA AAAA .... .... ...."}}},
+        {Resource::kEvent, "AAA. AAA. .... .... ...."}}},
       {Role::kViewer,
        {{Resource::kCustomer, kReadOnly},
         {Resource::kLead, kReadOnly},
@@ -108,6 +108,28 @@ TEST(PolicyTest, ListScopes) {
   EXPECT_EQ(list_scope(Role::kManager, Resource::kApiToken), ListScope::kOwn);
   EXPECT_EQ(list_scope(Role::kAdmin, Resource::kApiToken), ListScope::kAll);
   EXPECT_EQ(list_scope(Role::kViewer, Resource::kLead), ListScope::kAll);
+  // Messages, events and alerts are listed as the leads they are about.
+  EXPECT_EQ(list_scope(Role::kRep, Resource::kCommunication), ListScope::kOwnAndUnassigned);
+  EXPECT_EQ(list_scope(Role::kRep, Resource::kEvent), ListScope::kOwnAndUnassigned);
+  EXPECT_EQ(list_scope(Role::kViewer, Resource::kEvent), ListScope::kAll);
+}
+
+// visible() is what a single read and a list both apply: a record is seen
+// exactly when a read of it is allowed, for every role, resource and ownership.
+TEST(PolicyTest, VisibleIsTheReadRuleOfEachRecord) {
+  for (Role role : store::kAllRoles) {
+    for (Resource resource : {Resource::kCustomer, Resource::kLead, Resource::kActivity,
+                              Resource::kCommunication, Resource::kEvent}) {
+      for (Ownership o : {Ownership::kOwn, Ownership::kUnassigned, Ownership::kOthers}) {
+        EXPECT_EQ(visible(role, resource, o), allowed(role, Action::kRead, resource, o))
+            << store::role_name(role) << " " << resource_name(resource) << " " << ownership_name(o);
+      }
+    }
+  }
+  EXPECT_FALSE(visible(Role::kRep, Resource::kLead, Ownership::kOthers));
+  EXPECT_FALSE(visible(Role::kRep, Resource::kCommunication, Ownership::kOthers));
+  EXPECT_TRUE(visible(Role::kRep, Resource::kCustomer, Ownership::kOthers));
+  EXPECT_TRUE(visible(Role::kViewer, Resource::kEvent, Ownership::kOthers));
 }
 
 TEST(PolicyTest, OwnershipOfARecord) {

@@ -8,6 +8,7 @@
 #include "store/entity_lookup.h"
 #include "store/event_type_store.h"
 #include "store/lead_store.h"
+#include "tests/store/store_fixtures.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::store {
@@ -68,6 +69,38 @@ TEST_P(AlertStoreTest, StoresAndListsNewestFirstWithFilters) {
   AlertFilter over;
   over.limit = kMaxAlertListLimit + 1;
   EXPECT_EQ(alerts.list(over).error().field, "limit");
+}
+
+// visible_to_owner keeps whole-stream alerts and those about no lead or
+// about the user's own and unassigned leads.
+TEST_P(AlertStoreTest, VisibleToOwnerLeavesOutAlertsAboutSomeoneElsesLeads) {
+  int64_t me = testing::add_user(db(), "me@example.com");
+  int64_t other = testing::add_user(db(), "other@example.com");
+  auto lead = [&](std::optional<int64_t> owner) {
+    return "lead:" + std::to_string(testing::add_lead(db(), owner));
+  };
+  std::string mine = lead(me), free = lead(std::nullopt), theirs = lead(other);
+  AlertStore alerts(db());
+  for (const std::optional<std::string>& entity :
+       {std::optional<std::string>(mine), std::optional<std::string>(theirs),
+        std::optional<std::string>(free), std::optional<std::string>("customer:3"),
+        std::optional<std::string>()}) {
+    ASSERT_TRUE(alerts.add(alert(entity ? "tier_change" : "stream_spike", entity)).ok());
+  }
+  auto entities = [&](AlertFilter f) {
+    std::vector<std::string> out;
+    auto rows = alerts.list(f);
+    EXPECT_TRUE(rows.ok()) << rows.error().to_string();
+    if (rows.ok())
+      for (const auto& a : *rows) out.push_back(a.entity.value_or("stream"));
+    return out;
+  };
+  EXPECT_EQ(entities({.visible_to_owner = me}),
+            (std::vector<std::string>{"stream", "customer:3", free, mine}));
+  EXPECT_EQ(entities({.kind = "tier_change", .limit = 1, .visible_to_owner = me}),
+            std::vector<std::string>{"customer:3"});
+  EXPECT_EQ(entities({.visible_to_owner = other}),
+            (std::vector<std::string>{"stream", "customer:3", free, theirs}));
 }
 
 TEST_P(AlertStoreTest, EventTypesKeepRegistrationOrderAndRefuseDuplicates) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "store/audit_log.h"
 #include "store/bulk_writer.h"
 #include "store/customer_store.h"
@@ -270,7 +272,43 @@ TEST_P(CommunicationStoreTest, ListsByPartyDirectionChannelTimeAndResponseTime) 
   EXPECT_EQ(store.list({.filters = {{"channel", "fax"}}}).error().field, "channel");
   EXPECT_EQ(store.list({.filters = {{"occurred_at_to", "2026-03-01T24:00:00Z"}}}).error().field,
             "occurred_at_to");
-  EXPECT_EQ(store.list({.visible_to_owner = 1}).error().code, ErrorCode::kInvalidArgument);
+}
+
+// A message is seen as the lead it is about: visible_to_owner keeps the
+// messages about the user's own and unassigned leads and about customers,
+// in pages, counts and searches alike.
+TEST_P(CommunicationStoreTest, VisibleToOwnerHidesMessagesAboutSomeoneElsesLeads) {
+  int64_t me = add_user(db(), "me@example.com");
+  int64_t other = add_user(db(), "other@example.com");
+  CommunicationStore store(db(), clock_);
+  auto on_lead = [&](int64_t lead, const std::string& hhmm, const std::string& body) {
+    Communication c = message(kIn, hhmm);
+    c.customer_id.reset();
+    c.lead_id = lead;
+    c.body = body;
+    return store.create(rep_, c)->id;
+  };
+  int64_t mine = on_lead(testing::add_lead(db(), me), "09:00", "secret plan");
+  int64_t free = on_lead(lead_, "09:01", "secret plan");
+  int64_t others = on_lead(testing::add_lead(db(), other), "09:02", "secret plan");
+  int64_t customer = add(store, kIn, "09:03");
+  auto ids = [](const Result<Page<Communication>>& page) {
+    std::set<int64_t> out;
+    EXPECT_TRUE(page.ok()) << page.error().to_string();
+    if (page.ok())
+      for (const auto& c : page->items) out.insert(c.id);
+    return out;
+  };
+  EXPECT_EQ(ids(store.list({.visible_to_owner = me})), (std::set<int64_t>{mine, free, customer}));
+  EXPECT_EQ(ids(store.list({.q = "secret", .visible_to_owner = me})),
+            (std::set<int64_t>{mine, free}));
+  EXPECT_EQ(ids(store.list({.visible_to_owner = other})),
+            (std::set<int64_t>{others, free, customer}));
+  // A page of one ends where the visible rows end: no cursor past them.
+  auto first = store.list({.limit = 3, .q = "secret", .visible_to_owner = me});
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->items.size(), 2u);
+  EXPECT_TRUE(first->next_cursor.empty());
 }
 
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(CommunicationStoreTest);

@@ -9,6 +9,7 @@
 
 #include "store/event_log_writer.h"
 #include "store/wal_sync.h"
+#include "tests/store/store_fixtures.h"
 #include "tests/support/test_database.h"
 
 namespace icrm::store {
@@ -53,6 +54,58 @@ TEST_P(EventStoreTest, AppendsAndReadsBackInArrivalOrder) {
   ASSERT_TRUE(rest.ok());
   ASSERT_EQ(rest->size(), 1u);
   EXPECT_EQ((*rest)[0].key, 0xfedcba9876543210ULL);
+}
+
+// Who sent an event is stored with it, on both engines' append paths (one
+// row per statement on SQLite, multi-row INSERTs on PostgreSQL), and none
+// stays none.
+TEST_P(EventStoreTest, TheSubmitterIsStoredWithEachEvent) {
+  int64_t user = testing::add_user(db(), "sender@example.com");
+  EventStore log(db());
+  std::vector<LoggedEvent> batch = {event(1), event(2), event(3)};
+  batch[0].submitted_by = user;
+  batch[2].submitted_by = user;
+  ASSERT_TRUE(log.append(batch).ok());
+  auto back = log.read_after(0, 10);
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  ASSERT_EQ(back->size(), 3u);
+  EXPECT_EQ((*back)[0].submitted_by, user);
+  EXPECT_EQ((*back)[1].submitted_by, std::nullopt);
+  EXPECT_EQ((*back)[2].submitted_by, user);
+  auto listed = log.list({});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->front().submitted_by, user);
+}
+
+// visible_to_owner keeps the events about no lead and about the user's own
+// and unassigned leads, before the limit (a page never ends on hidden rows).
+TEST_P(EventStoreTest, VisibleToOwnerLeavesOutEventsAboutSomeoneElsesLeads) {
+  int64_t me = testing::add_user(db(), "me@example.com");
+  int64_t other = testing::add_user(db(), "other@example.com");
+  auto lead = [&](std::optional<int64_t> owner) {
+    return "lead:" + std::to_string(testing::add_lead(db(), owner));
+  };
+  std::string mine = lead(me), free = lead(std::nullopt), theirs = lead(other);
+  EventStore log(db());
+  ASSERT_TRUE(log.append(std::vector<LoggedEvent>{event(1, mine), event(2, theirs), event(3, free),
+                                                  event(4, "customer:7"), event(5, theirs),
+                                                  event(6, "visitor:ext:v")})
+                  .ok());
+  auto entities = [&](EventFilter f) {
+    std::vector<std::string> out;
+    auto rows = log.list(f);
+    EXPECT_TRUE(rows.ok()) << rows.error().to_string();
+    if (rows.ok())
+      for (const auto& e : *rows) out.push_back(e.entity);
+    return out;
+  };
+  EXPECT_EQ(entities({.visible_to_owner = me}),
+            (std::vector<std::string>{"visitor:ext:v", "customer:7", free, mine}));
+  EXPECT_EQ(entities({.limit = 2, .visible_to_owner = me}),
+            (std::vector<std::string>{"visitor:ext:v", "customer:7"}));
+  EXPECT_EQ(entities({.entity = theirs, .visible_to_owner = me}), std::vector<std::string>{});
+  EXPECT_EQ(entities({.visible_to_owner = other}).size(), 5u);
+  EXPECT_EQ(entities({}).size(), 6u);
 }
 
 TEST_P(EventStoreTest, DuplicateKeysAreSkippedNotFailed) {

@@ -6,10 +6,12 @@
 #include <soci/soci.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
 #include "store/database.h"
+#include "store/lead_store.h"
 
 namespace icrm::testing {
 
@@ -26,6 +28,16 @@ inline int64_t add_user(store::Database& db, const std::string& email,
              "'2026-01-01T00:00:00.000000Z') RETURNING id",
       soci::use(email), soci::use(name), soci::use(role), soci::into(id);
   return id;
+}
+
+// Creates a lead owned by `owner` (none: unassigned) and returns its id.
+inline int64_t add_lead(store::Database& db, std::optional<int64_t> owner,
+                        const std::string& name = "Lead") {
+  ManualClock clock(test_time("2026-11-23T09:00:00Z"));
+  store::Lead l;
+  l.name = name;
+  l.owner_id = owner;
+  return store::LeadStore(db, clock).create(store::Actor::system(), l)->id;
 }
 
 // Registers an (empty) active lead model and returns its id, for tests that

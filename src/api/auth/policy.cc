@@ -29,12 +29,14 @@ Decision authorize_rep(Action action, Resource resource, Ownership ownership) {
         return Decision::kAllow;
       return allow_if(ownership == Ownership::kOwn);
     case Resource::kCommunication:
-      // A communication belongs to a lead or customer; its ownership is the
-      // lead's. Reps read all (they read every customer), log on their leads.
-      if (action == Action::kRead) return Decision::kAllow;
+      // Seen as the lead it is about (one about no lead, as nobody's); logged
+      // on the rep's own and unassigned parties.
+      if (action == Action::kRead) return allow_if(ownership != Ownership::kOthers);
       return allow_if(action == Action::kCreate && owned_or_unassigned(ownership));
     case Resource::kEvent:
-      return allow_if(action == Action::kRead || action == Action::kCreate);
+      // Events and alerts are seen and sent as the lead they are about.
+      return allow_if((action == Action::kRead || action == Action::kCreate) &&
+                      ownership != Ownership::kOthers);
     case Resource::kApiToken:
       return allow_if(action != Action::kAssignOwner && ownership == Ownership::kOwn);
     case Resource::kUser:
@@ -140,7 +142,9 @@ Decision authorize(Role role, Action action, Resource resource, Ownership owners
 
 ListScope list_scope(Role role, Resource resource) {
   if (role == Role::kRep) {
-    if (resource == Resource::kLead) return ListScope::kOwnAndUnassigned;
+    if (resource == Resource::kLead || resource == Resource::kCommunication ||
+        resource == Resource::kEvent)
+      return ListScope::kOwnAndUnassigned;
     if (resource == Resource::kActivity) return ListScope::kOwn;
     if (resource == Resource::kApiToken) return ListScope::kOwn;
   }
@@ -161,6 +165,10 @@ bool in_list_scope(ListScope scope, Ownership ownership) {
       return false;
   }
   return false;
+}
+
+bool visible(Role role, Resource resource, Ownership ownership) {
+  return in_list_scope(list_scope(role, resource), ownership);
 }
 
 Ownership ownership_of(int64_t owner_id, int64_t user_id) {

@@ -5,18 +5,21 @@
 //   admin    everything: users, API tokens of anyone, settings, all records.
 //   manager  all records (create, read, update, delete), assigns owners,
 //            reads users (to pick owners) and the audit log.
-//   rep      reads customers, products, transactions, communications and the
-//            trained models (their metrics);
+//   rep      reads customers, products, transactions and the trained models
+//            (their metrics);
 //            reads and writes the leads they own plus unassigned leads, and
-//            the activities they own; logs communications on leads they own
-//            or that are unassigned; may not reassign owners.
+//            the activities they own; reads the communications, events and
+//            alerts about those leads (and about no lead: a customer, a
+//            visitor, the whole stream); logs communications on leads they
+//            own or that are unassigned; may not reassign owners.
 //   viewer   reads every record, but not users, the audit log or settings.
 //   models   (trained scoring models) are trained and activated by admins and
 //            managers; everyone else reads them.
 //   events   (the behaviour stream: events, event statistics, alerts) are
 //            sent by admins, managers and reps (a rep's tracking scripts and
-//            logged calls) and read by everyone; registering a custom event
-//            type is a settings change (admins).
+//            logged calls) and read by everyone, each as the lead it is
+//            about; registering a custom event type is a settings change
+//            (admins).
 //   everyone manages their own API tokens (a token acts with its owner's role,
 //            so a viewer's token is read-only).
 //
@@ -24,7 +27,9 @@
 // would be written): kOwn (owner is the caller), kUnassigned (no owner),
 // kOthers (someone else), kNotApplicable (records without owners: products,
 // transactions, users, settings, the audit log; and list/collection reads,
-// which list_scope() narrows instead).
+// which list_scope() narrows instead). A communication, event or alert is
+// read as the lead it is about (kUnassigned when about none); a message is
+// logged, and an event sent, as its party (lead or customer) is written.
 #pragma once
 
 #include <string_view>
@@ -78,6 +83,12 @@ enum class ListScope { kNone, kOwn, kOwnAndUnassigned, kAll };
 ListScope list_scope(store::Role role, Resource resource);
 // Whether a record of `ownership` is among the rows `scope` shows.
 bool in_list_scope(ListScope scope, Ownership ownership);
+
+// THE visibility rule, for single reads and lists alike: whether `role` sees
+// a record of `resource` with `ownership` (the rows list_scope() shows). A
+// record it does not see is answered as one that does not exist (404), and
+// lists leave it out (the store's owner filter is list_scope() in SQL).
+bool visible(store::Role role, Resource resource, Ownership ownership);
 
 // Ownership of a record with owner `owner_id` (0 = none) seen by `user_id`.
 Ownership ownership_of(int64_t owner_id, int64_t user_id);
