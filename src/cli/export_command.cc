@@ -57,7 +57,7 @@ void add_export_command(CLI::App& app) {
     // Who took how many records, and where to; never the records.
     store::AuditLog audit(**db, SystemClock::instance());
     auto logged = audit.append_export(
-        store::Actor::system(), ingest::record_kind_name(*kind), static_cast<int64_t>(*n),
+        store::Actor::system(), std::string(store::entity_name(*kind)), static_cast<int64_t>(*n),
         {{"format", a->format},
          {"via", "cli"},
          {"os_user", os_user()},
