@@ -29,8 +29,8 @@ using namespace std::chrono_literals;
 class ServeProcess {
  public:
   explicit ServeProcess(const std::string& db_url, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {ICRM_BINARY, "serve", "--port", "0", "--db", db_url, "--web",
-                                     "/nonexistent-web-dist"};
+    std::vector<std::string> args = {ICRM_BINARY, "serve", "--port", "0",
+                                     "--db",      db_url,  "--web",  "/nonexistent-web-dist"};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -129,16 +129,16 @@ TEST_P(ServeCommandTest, ServesHealthAndStopsGracefullyOnSigterm) {
 TEST_P(ServeCommandTest, SignInSettingsReachTheServer) {
   auto hash = api::auth::hash_password("correct horse battery", api::auth::PasswordCost::minimum());
   ASSERT_TRUE(hash.ok());
-  ASSERT_TRUE(store::UserStore(db(), SystemClock::instance())
-                  .create(store::Actor::system(),
-                          {"ada@example.com", "Ada", store::Role::kAdmin, *hash})
-                  .ok());
+  ASSERT_TRUE(
+      store::UserStore(db(), SystemClock::instance())
+          .create(store::Actor::system(), {"ada@example.com", "Ada", store::Role::kAdmin, *hash})
+          .ok());
   char dir_template[] = "/tmp/icrm-security-log-XXXXXX";
   ASSERT_NE(::mkdtemp(dir_template), nullptr);
   const std::string log_path = std::string(dir_template) + "/security.log";
   {
-    ServeProcess serve(db_url(), {"--secure-cookies", "--security-log", log_path,
-                                  "--trusted-proxy", "127.0.0.1", "--session-hours", "2"});
+    ServeProcess serve(db_url(), {"--secure-cookies", "--security-log", log_path, "--trusted-proxy",
+                                  "127.0.0.1", "--session-hours", "2"});
     ASSERT_NE(serve.port(), 0) << serve.log();
     RawHttpClient client(serve.port());
     auto login = [&](const std::string& password) {
