@@ -459,7 +459,19 @@ TEST_P(AuthorizationMatrixTest, EveryRouteIsInTheTable) {
 TEST_P(AuthorizationMatrixTest, EveryRoleGetsTheStatusTheTableSaysOnEitherCredential) {
   for (testing::Credential credential : testing::kAllCredentials) {
     use_credential(credential);
+    // The key pass ends its users' sessions (DELETE /me/sessions): each pass
+    // starts with fresh ones.
+    for (Principal p :
+         {Principal::kAdmin, Principal::kManager, Principal::kRep, Principal::kViewer})
+      renew_session(p);
     for (const Cell& cell : kMatrix) {
+      // The rows a session answers otherwise than a key (a key is refused
+      // them; from a session they make a key or change the password) are
+      // checked on the key only; auth_routes_test.cc covers them from a session.
+      if (credential == testing::Credential::kCookie && cell.method == Method::kPost &&
+          (std::string_view(cell.pattern) == "/api/v1/tokens" ||
+           std::string_view(cell.pattern) == "/api/v1/me/password"))
+        continue;
       for (size_t i = 0; i < std::size(kAllPrincipals); ++i) {
         Principal who = kAllPrincipals[i];
         std::string target = fill(cell.target);
