@@ -59,7 +59,6 @@ export interface RankedPage {
   offset: number;
 }
 
-
 export interface StatusChange {
   id: number;
   lead_id: number;
@@ -90,7 +89,6 @@ export type Customer = CustomerRecord & {
   // Not served yet (segmentation is a later stage); shown only when present.
   segment?: string | null;
 };
-
 
 export interface Page<T> {
   items: T[];
