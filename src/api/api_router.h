@@ -11,10 +11,10 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "api/sse_hub.h"
+#include "app/decision_service.h"
 #include "app/event_ingestor.h"
 #include "app/live_scorer.h"
 #include "core/clock.h"
-#include "decide/decision_service.h"
 #include "notify/egress_policy.h"
 #include "store/database.h"
 

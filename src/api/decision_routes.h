@@ -20,8 +20,8 @@
 #include <memory>
 
 #include "api/router.h"
+#include "app/decision_service.h"
 #include "core/clock.h"
-#include "decide/decision_service.h"
 #include "store/database.h"
 
 namespace icrm::api {

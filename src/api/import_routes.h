@@ -18,9 +18,9 @@
 #include <cstddef>
 #include <memory>
 
-#include "api/import_job_runner.h"
 #include "api/limits.h"
 #include "api/router.h"
+#include "app/import_job_runner.h"
 
 namespace icrm::api {
 

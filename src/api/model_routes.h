@@ -18,8 +18,8 @@
 
 #include <memory>
 
-#include "api/model_job_runner.h"
 #include "api/router.h"
+#include "app/model_job_runner.h"
 #include "core/clock.h"
 #include "store/database.h"
 

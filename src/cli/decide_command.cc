@@ -8,10 +8,10 @@
 #include <map>
 #include <random>
 
+#include "app/decision_service.h"
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "core/clock.h"
-#include "decide/decision_service.h"
 
 namespace icrm::cli {
 namespace {

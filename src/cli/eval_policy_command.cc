@@ -4,11 +4,11 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/decision_service.h"
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "core/clock.h"
 #include "decide/decision_log_file.h"
-#include "decide/decision_service.h"
 #include "decide/policy_evaluation.h"
 
 namespace icrm::cli {

@@ -1,4 +1,4 @@
-#include "decide/outcome_sweeper.h"
+#include "app/outcome_sweeper.h"
 
 #include <spdlog/spdlog.h>
 

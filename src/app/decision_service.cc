@@ -1,4 +1,4 @@
-#include "decide/decision_service.h"
+#include "app/decision_service.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -1,4 +1,4 @@
-#include "api/import_spool.h"
+#include "app/import_spool.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

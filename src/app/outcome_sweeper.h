@@ -17,10 +17,10 @@
 #include <cstdint>
 #include <mutex>
 
+#include "app/decision_service.h"
 #include "core/clock.h"
 #include "core/periodic_thread.h"
 #include "core/result.h"
-#include "decide/decision_service.h"
 
 namespace icrm::decide {
 

@@ -1,4 +1,4 @@
-#include "api/import_job_runner.h"
+#include "app/import_job_runner.h"
 
 #include <fmt/format.h>
 #include <unistd.h>

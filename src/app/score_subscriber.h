@@ -19,8 +19,8 @@
 #include <string_view>
 #include <thread>
 
+#include "app/decision_service.h"
 #include "core/event_bus.h"
-#include "decide/decision_service.h"
 
 namespace icrm::decide {
 

@@ -1,4 +1,4 @@
-#include "api/model_job_runner.h"
+#include "app/model_job_runner.h"
 
 #include <fmt/format.h>
 

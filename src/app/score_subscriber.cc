@@ -1,4 +1,4 @@
-#include "decide/score_subscriber.h"
+#include "app/score_subscriber.h"
 
 #include <boost/json/parse.hpp>
 

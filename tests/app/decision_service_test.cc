@@ -2,7 +2,7 @@
 // its activity (owner, due time in working hours), the reasons, nurture when
 // every step loses money, no duplicate steps under concurrent triggers and
 // score messages, outcomes updating the persisted bandit, settings limits.
-#include "decide/decision_service.h"
+#include "app/decision_service.h"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -12,8 +12,8 @@
 #include <cmath>
 #include <thread>
 
-#include "decide/outcome_sweeper.h"
-#include "decide/score_subscriber.h"
+#include "app/outcome_sweeper.h"
+#include "app/score_subscriber.h"
 #include "decide/working_hours.h"
 #include "store/activity_store.h"
 #include "store/decision_store.h"

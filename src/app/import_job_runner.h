@@ -31,7 +31,7 @@
 #include <thread>
 #include <vector>
 
-#include "api/import_spool.h"
+#include "app/import_spool.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "ingest/importer.h"
