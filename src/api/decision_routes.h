@@ -31,6 +31,6 @@ inline constexpr size_t kDefaultDecisionPage = 50;
 
 // REQUIRES: db and clock outlive the router.
 void add_decision_routes(Router& router, store::Database& db, const Clock& clock,
-                         std::shared_ptr<decide::DecisionService> service);
+                         std::shared_ptr<app::DecisionService> service);
 
 }  // namespace icrm::api

@@ -25,7 +25,7 @@
 namespace icrm::api {
 
 // REQUIRES: the router keeps the runner; `max_upload_bytes` bounds the body.
-void add_import_routes(Router& router, std::shared_ptr<ImportJobRunner> runner,
+void add_import_routes(Router& router, std::shared_ptr<app::ImportJobRunner> runner,
                        std::size_t max_upload_bytes = kDefaultMaxUploadBytes);
 
 }  // namespace icrm::api

@@ -27,6 +27,6 @@ namespace icrm::api {
 
 // REQUIRES: db and clock outlive the router; the router keeps the runner.
 void add_model_routes(Router& router, store::Database& db, const Clock& clock,
-                      std::shared_ptr<ModelJobRunner> runner);
+                      std::shared_ptr<app::ModelJobRunner> runner);
 
 }  // namespace icrm::api

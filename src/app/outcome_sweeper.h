@@ -22,7 +22,7 @@
 #include "core/periodic_thread.h"
 #include "core/result.h"
 
-namespace icrm::decide {
+namespace icrm::app {
 
 struct OutcomeSweepOptions {
   std::chrono::seconds interval{300};    // by the injected clock
@@ -67,4 +67,4 @@ class OutcomeSweeper {
   PeriodicThread thread_;
 };
 
-}  // namespace icrm::decide
+}  // namespace icrm::app

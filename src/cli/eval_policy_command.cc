@@ -27,7 +27,7 @@ Result<std::vector<decide::LoggedDecision>> read_log(const EvalPolicyArgs& a) {
   if (!a.log_path.empty()) return decide::read_decision_log(a.log_path);
   auto db = open_migrated_database(DbOption{a.db_url});
   if (!db) return db.error();
-  decide::DecisionService service(**db, SystemClock::instance(), nullptr, 1);
+  app::DecisionService service(**db, SystemClock::instance(), nullptr, 1);
   std::size_t other_features = 0;
   auto log = service.labelled_decisions(&other_features);
   if (log && other_features > 0) {

@@ -17,7 +17,7 @@
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
-namespace icrm::api {
+namespace icrm::app {
 namespace {
 
 class ImportJobRunnerTest : public testing::StoreTest {
@@ -157,4 +157,4 @@ TEST_P(ImportJobRunnerTest, StartingRemovesTheUploadsACrashedRunnerLeft) {
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(ImportJobRunnerTest);
 
 }  // namespace
-}  // namespace icrm::api
+}  // namespace icrm::app
