@@ -4,7 +4,7 @@
 // the whole router, group commit into SQLite with synchronous=FULL, the
 // stream worker, live scoring with a trained logistic regression, the SSE
 // hub, and — as `serve` wires them — the decision stage deciding for every
-// lead whose score is published (decide::ScoreSubscriber) and the webhook
+// lead whose score is published (app::ScoreSubscriber) and the webhook
 // worker following the bus) and its clients (raw sockets: load senders, a probe sender, an SSE
 // reader); bench/README.md has the figures.
 //
@@ -38,10 +38,10 @@
 #include "api/auth/password.h"
 #include "api/http_server.h"
 #include "api/sse_hub.h"
+#include "app/decision_service.h"
 #include "app/event_ingestor.h"
 #include "app/live_scorer.h"
-#include "decide/decision_service.h"
-#include "decide/score_subscriber.h"
+#include "app/score_subscriber.h"
 #include "models/record_training.h"
 #include "notify/http_poster.h"
 #include "notify/webhook_worker.h"
@@ -178,8 +178,8 @@ int main(int argc, char** argv) {
   // it was before it was added, for comparison).
   const char* with_decisions = std::getenv("LIVE_BENCH_DECISIONS");
   const bool decide_on_scores = !(with_decisions && std::string(with_decisions) == "0");
-  auto decisions = std::make_shared<decide::DecisionService>(db, clock, &bus, 1);
-  std::optional<decide::ScoreSubscriber> score_subscriber;
+  auto decisions = std::make_shared<app::DecisionService>(db, clock, &bus, 1);
+  std::optional<app::ScoreSubscriber> score_subscriber;
   if (decide_on_scores) score_subscriber.emplace(bus, *decisions);
   auto webhook_poster = notify::make_curl_poster();
   notify::WebhookWorker webhooks(db, *webhook_poster, clock);
@@ -374,7 +374,7 @@ int main(int argc, char** argv) {
       per(s.round_micros, s.rounds), double(s.max_round_micros) / 1e3, per(s.load_micros, s.loads),
       (long long)s.loads, per(s.rank_micros, s.rows_written), per(s.store_micros, s.stores),
       (long long)s.stores);
-  decide::ScoreSubscriber::Counters d;
+  app::ScoreSubscriber::Counters d;
   if (score_subscriber) {
     score_subscriber->wait_idle();
     d = score_subscriber->counters();

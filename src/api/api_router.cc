@@ -48,7 +48,7 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   add_audit_log_routes(*router, context.db, context.clock);
   add_model_routes(*router, context);
   add_dashboard_routes(*router, context.db);
-  add_import_routes(*router, std::make_shared<ImportJobRunner>(context.db, context.clock),
+  add_import_routes(*router, std::make_shared<app::ImportJobRunner>(context.db, context.clock),
                     context.max_upload_bytes);
   if (context.events != nullptr)
     add_event_routes(*router, context.db, *context.events, context.scorer);
@@ -56,8 +56,8 @@ std::unique_ptr<Router> build_api_router(const ApiContext& context) {
   add_webhook_routes(*router, context.db, context.clock, context.webhook_egress);
   auto decisions = context.decisions;
   if (!decisions) {
-    decisions = std::make_shared<decide::DecisionService>(context.db, context.clock, nullptr,
-                                                          std::random_device{}());
+    decisions = std::make_shared<app::DecisionService>(context.db, context.clock, nullptr,
+                                                       std::random_device{}());
   }
   add_decision_routes(*router, context.db, context.clock, decisions);
   // Last: it describes every route registered before it, and itself.

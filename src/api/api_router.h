@@ -11,10 +11,10 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "api/sse_hub.h"
+#include "app/decision_service.h"
 #include "app/event_ingestor.h"
 #include "app/live_scorer.h"
 #include "core/clock.h"
-#include "decide/decision_service.h"
 #include "notify/egress_policy.h"
 #include "store/database.h"
 
@@ -40,7 +40,7 @@ struct ApiContext {
   app::EventIngestor* events = nullptr;
   // The decision stage (decision_routes.h); when none is given the router
   // makes its own, which publishes nothing (serve passes one on its bus).
-  std::shared_ptr<decide::DecisionService> decisions;
+  std::shared_ptr<app::DecisionService> decisions;
   // Live lead scoring, reported by GET /api/v1/events/stats; optional.
   const app::LiveScorer* scorer = nullptr;
   // GET /api/v1/stream (server-sent events) exists only when set.

@@ -154,7 +154,7 @@ Response decision_response(int status, const store::DecisionRecord& d) {
   return Response::json(status, boost::json::serialize(store::to_json(d)));
 }
 
-Result<object> settings_body(decide::DecisionService& service) {
+Result<object> settings_body(app::DecisionService& service) {
   auto s = service.settings();
   if (!s) return s.error();
   auto t = service.thresholds(*s);
@@ -170,7 +170,7 @@ Result<object> settings_body(decide::DecisionService& service) {
 }  // namespace
 
 void add_decision_routes(Router& router, store::Database& db, const Clock& clock,
-                         std::shared_ptr<decide::DecisionService> service) {
+                         std::shared_ptr<app::DecisionService> service) {
   router.add(
       Method::kGet, "/api/v1/leads/{id}/decision",
       [&db, &clock](const Request& request) -> Result<Response> {

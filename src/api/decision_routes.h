@@ -20,8 +20,8 @@
 #include <memory>
 
 #include "api/router.h"
+#include "app/decision_service.h"
 #include "core/clock.h"
-#include "decide/decision_service.h"
 #include "store/database.h"
 
 namespace icrm::api {
@@ -31,6 +31,6 @@ inline constexpr size_t kDefaultDecisionPage = 50;
 
 // REQUIRES: db and clock outlive the router.
 void add_decision_routes(Router& router, store::Database& db, const Clock& clock,
-                         std::shared_ptr<decide::DecisionService> service);
+                         std::shared_ptr<app::DecisionService> service);
 
 }  // namespace icrm::api

@@ -127,7 +127,7 @@ constexpr const char* kImportJobSchema =
 
 }  // namespace
 
-void add_import_routes(Router& router, std::shared_ptr<ImportJobRunner> runner,
+void add_import_routes(Router& router, std::shared_ptr<app::ImportJobRunner> runner,
                        std::size_t max_upload_bytes) {
   router.add(
       Method::kPost, kImportUploadPath,

@@ -18,14 +18,14 @@
 #include <cstddef>
 #include <memory>
 
-#include "api/import_job_runner.h"
 #include "api/limits.h"
 #include "api/router.h"
+#include "app/import_job_runner.h"
 
 namespace icrm::api {
 
 // REQUIRES: the router keeps the runner; `max_upload_bytes` bounds the body.
-void add_import_routes(Router& router, std::shared_ptr<ImportJobRunner> runner,
+void add_import_routes(Router& router, std::shared_ptr<app::ImportJobRunner> runner,
                        std::size_t max_upload_bytes = kDefaultMaxUploadBytes);
 
 }  // namespace icrm::api

@@ -112,11 +112,11 @@ constexpr const char* kModelSchema =
 
 void add_model_routes(Router& router, const ApiContext& context) {
   add_model_routes(router, context.db, context.clock,
-                   std::make_shared<ModelJobRunner>(context.db, context.clock));
+                   std::make_shared<app::ModelJobRunner>(context.db, context.clock));
 }
 
 void add_model_routes(Router& router, store::Database& db, const Clock& clock,
-                      std::shared_ptr<ModelJobRunner> runner) {
+                      std::shared_ptr<app::ModelJobRunner> runner) {
   router.add(
       Method::kPost, "/api/v1/models/train",
       [runner](const Request& request) -> Result<Response> {
@@ -136,7 +136,7 @@ void add_model_routes(Router& router, store::Database& db, const Clock& clock,
         if (entity && target && *target != features::default_target(*entity))
           f.fail("target", fmt::format("{} are trained for \"{}\"", *entity,
                                        features::default_target(*entity)));
-        ModelJobRequest job;
+        app::ModelJobRequest job;
         if (models_text && *models_text != "all") {
           job.train.models.clear();
           for (std::size_t start = 0; start <= models_text->size();) {
@@ -151,7 +151,7 @@ void add_model_routes(Router& router, store::Database& db, const Clock& clock,
           }
         }
         if (auto s = f.finish(); !s) return s.error();
-        job.action = ModelJobRequest::Action::kTrain;
+        job.action = app::ModelJobRequest::Action::kTrain;
         job.entity = *entity;
         job.target = std::string(features::default_target(*entity));
         if (seed) job.train.seed = static_cast<std::uint64_t>(*seed);
@@ -232,8 +232,8 @@ void add_model_routes(Router& router, store::Database& db, const Clock& clock,
             store::ModelRegistry(db, clock).activate(store::Actor::user((*caller)->user_id), *id);
         if (!model) return model.error();
         // Its scores replace the previous version's as soon as the job has run.
-        ModelJobRequest job;
-        job.action = ModelJobRequest::Action::kScore;
+        app::ModelJobRequest job;
+        job.action = app::ModelJobRequest::Action::kScore;
         job.entity = model->entity;
         job.target = model->target;
         job.actor = store::Actor::user((*caller)->user_id);

@@ -18,8 +18,8 @@
 
 #include <memory>
 
-#include "api/model_job_runner.h"
 #include "api/router.h"
+#include "app/model_job_runner.h"
 #include "core/clock.h"
 #include "store/database.h"
 
@@ -27,6 +27,6 @@ namespace icrm::api {
 
 // REQUIRES: db and clock outlive the router; the router keeps the runner.
 void add_model_routes(Router& router, store::Database& db, const Clock& clock,
-                      std::shared_ptr<ModelJobRunner> runner);
+                      std::shared_ptr<app::ModelJobRunner> runner);
 
 }  // namespace icrm::api

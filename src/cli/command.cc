@@ -12,11 +12,15 @@ void add_db_option(CLI::App& cmd, DbOption& db) {
       ->capture_default_str();
 }
 
-Result<std::unique_ptr<store::Database>> open_migrated_database(const DbOption& db) {
-  auto opened = store::Database::open({.url = db.url});
+Result<std::unique_ptr<store::Database>> open_migrated_database(const DbOption& db,
+                                                                store::DatabaseOptions options,
+                                                                int* applied) {
+  options.url = db.url;
+  auto opened = store::Database::open(options);
   if (!opened) return opened.error();
-  auto applied = (*opened)->migrate();
-  if (!applied) return applied.error();
+  auto migrated = (*opened)->migrate();
+  if (!migrated) return migrated.error();
+  if (applied) *applied = *migrated;
   return opened;
 }
 

@@ -24,9 +24,14 @@ struct DbOption {
 };
 void add_db_option(CLI::App& cmd, DbOption& db);
 
-// Opens the database and applies pending migrations, for commands that need
-// the current schema (a fresh database is usable straight away).
-Result<std::unique_ptr<store::Database>> open_migrated_database(const DbOption& db);
+// The one way a command reaches the store: opens the database --db (or
+// INSIGHTCRM_DB) names with `options` (their url is replaced by it) and
+// applies pending migrations, so a fresh database is usable straight away and
+// one newer than this binary is refused (store::Database::migrate's error).
+// *applied, when given: how many migrations ran.
+Result<std::unique_ptr<store::Database>> open_migrated_database(const DbOption& db,
+                                                                store::DatabaseOptions options = {},
+                                                                int* applied = nullptr);
 
 // Prints an Error to stderr as "insightcrm: <message>" and returns the exit
 // code for it: the one place a CLI turns an Error into text.

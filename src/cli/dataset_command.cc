@@ -1,12 +1,10 @@
-#include <unistd.h>
-
 #include <iostream>
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/import_progress.h"
 #include "core/clock.h"
 #include "ingest/dataset_loader.h"
-#include "ingest/progress_bar.h"
 #include "store/database.h"
 
 namespace icrm::cli {
@@ -41,26 +39,12 @@ void add_dataset_command(CLI::App& app) {
     // One connection and no checkpoint thread: with the file to itself the
     // load into a fresh database may use the rollback journal
     // (BulkWriter::use_rollback_journal), writing each page once.
-    auto db = store::Database::open(
-        {.url = a->db.url, .pool_size = 1, .sqlite_checkpoint_thread = false});
+    auto db = open_migrated_database(a->db, {.pool_size = 1, .sqlite_checkpoint_thread = false});
     if (!db) throw CLI::RuntimeError(report(db.error()));
-    auto migrated = (*db)->migrate();
-    if (!migrated) throw CLI::RuntimeError(report(migrated.error()));
-    bool tty = isatty(STDERR_FILENO) != 0;
-    ingest::ProgressBar bar(SystemClock::instance(), std::cerr,
-                            tty ? ingest::count_lines(a->file) : 0, tty);
-    std::size_t echoed = 0;
-    ingest::ImportReporter reporter{.progress = [&bar](std::uint64_t rows) { bar.update(rows); },
-                                    .rejected =
-                                        [&](const std::string& e) {
-                                          if (echoed++ < ingest::kMaxEchoedRejects) {
-                                            bar.finish();
-                                            std::cerr << "rejected: " << e << "\n";
-                                          }
-                                        }};
+    ImportProgress progress(a->file);
     ingest::DatasetOptions o{.dataset = *which, .file = a->file, .events_path = a->events};
-    auto summary = ingest::load_dataset(**db, o, SystemClock::instance(), reporter);
-    bar.finish();
+    auto summary = ingest::load_dataset(**db, o, SystemClock::instance(), progress.reporter());
+    progress.finish();
     if (!summary) throw CLI::RuntimeError(report(summary.error()));
     std::cout << summary->to_json() << std::endl;
   });

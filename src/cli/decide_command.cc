@@ -1,17 +1,16 @@
 // insightcrm decide --db URL: a decision for every open, scored lead that has
-// no open next step (the batch trigger; the live one is serve's subscriber to
-// re-scores). First infers the outcomes of pending decisions from the records
-// (conversions, responses, the horizon), so the bandit decides with them.
+// no open next step (app::decide_open_leads, the batch trigger; the live one
+// is serve's subscriber to re-scores).
 #include <fmt/format.h>
 
 #include <iostream>
-#include <map>
 #include <random>
 
+#include "app/batch_decide.h"
+#include "app/decision_service.h"
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "core/clock.h"
-#include "decide/decision_service.h"
 
 namespace icrm::cli {
 namespace {
@@ -26,42 +25,22 @@ int run_decide(const DecideArgs& a) {
   if (!db) return report(db.error());
   uint64_t seed =
       a.seed != 0 ? a.seed : (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
-  decide::DecisionService service(**db, SystemClock::instance(), nullptr, seed);
+  app::DecisionService service(**db, SystemClock::instance(), nullptr, seed);
   Progress progress;
-  progress.update("inferring outcomes of pending decisions");
-  auto closed = service.infer_outcomes();
-  if (!closed) {
-    progress.done();
-    return report(closed.error());
-  }
-  auto leads = store::DecisionStore(**db).open_lead_scores();
-  if (!leads) {
-    progress.done();
-    return report(leads.error());
-  }
-  size_t decided = 0, skipped = 0, done = 0;
-  std::map<std::string, size_t> by_action;
-  for (const auto& lead : *leads) {
-    auto d = service.decide(lead.lead_id, decide::DecisionTrigger::kBatch);
-    if (d) {
-      ++decided;
-      ++by_action[d->action];
-    } else if (d.error().code == ErrorCode::kConflict) {
-      ++skipped;  // an open next step already, or closed meanwhile
-    } else {
-      progress.done();
-      return report(d.error());
-    }
-    progress.stage("deciding", ++done, leads->size());
-  }
+  auto batch = app::decide_open_leads(
+      **db, service, [&](std::string_view stage, std::size_t done, std::size_t total) {
+        progress.stage(stage, done, total);
+      });
   progress.done();
+  if (!batch) return report(batch.error());
   std::cout << fmt::format(
       "{} open scored leads: {} new decisions, {} left alone (a next step is open)\n",
-      leads->size(), decided, skipped);
-  for (const auto& [action, n] : by_action) std::cout << fmt::format("  {:<8} {}\n", action, n);
-  if (*closed > 0)
+      batch->open_leads, batch->decided, batch->left_alone);
+  for (const auto& [action, n] : batch->by_action)
+    std::cout << fmt::format("  {:<8} {}\n", action, n);
+  if (batch->outcomes > 0)
     std::cout << fmt::format(
-        "{} pending decisions got their outcome (the bandit learned from them)\n", *closed);
+        "{} pending decisions got their outcome (the bandit learned from them)\n", batch->outcomes);
   return kExitOk;
 }
 

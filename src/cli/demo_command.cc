@@ -95,10 +95,8 @@ void add_demo_command(CLI::App& app) {
       o.end = *end;
     }
     o.truth_path = a->truth;
-    auto db = store::Database::open({.url = a->db.url});
+    auto db = open_migrated_database(a->db);
     if (!db) throw CLI::RuntimeError(report(db.error()));
-    auto migrated = (*db)->migrate();
-    if (!migrated) throw CLI::RuntimeError(report(migrated.error()));
     auto reps = ensure_team(**db);
     if (!reps) throw CLI::RuntimeError(report(reps.error()));
     o.owner_ids = *reps;

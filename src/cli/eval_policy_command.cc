@@ -4,11 +4,11 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/decision_service.h"
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "core/clock.h"
 #include "decide/decision_log_file.h"
-#include "decide/decision_service.h"
 #include "decide/policy_evaluation.h"
 
 namespace icrm::cli {
@@ -27,7 +27,7 @@ Result<std::vector<decide::LoggedDecision>> read_log(const EvalPolicyArgs& a) {
   if (!a.log_path.empty()) return decide::read_decision_log(a.log_path);
   auto db = open_migrated_database(DbOption{a.db_url});
   if (!db) return db.error();
-  decide::DecisionService service(**db, SystemClock::instance(), nullptr, 1);
+  app::DecisionService service(**db, SystemClock::instance(), nullptr, 1);
   std::size_t other_features = 0;
   auto log = service.labelled_decisions(&other_features);
   if (log && other_features > 0) {

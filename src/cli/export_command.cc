@@ -42,10 +42,8 @@ void add_export_command(CLI::App& app) {
     if (!kind) throw CLI::RuntimeError(report(kind.error()));
     auto format = ingest::parse_export_format(a->format);
     if (!format) throw CLI::RuntimeError(report(format.error()));
-    auto db = store::Database::open({.url = a->db.url});
+    auto db = open_migrated_database(a->db);
     if (!db) throw CLI::RuntimeError(report(db.error()));
-    auto migrated = (*db)->migrate();
-    if (!migrated) throw CLI::RuntimeError(report(migrated.error()));
     std::ofstream file;
     if (!a->output.empty()) {
       file.open(a->output, std::ios::binary | std::ios::trunc);

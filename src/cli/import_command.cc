@@ -1,12 +1,10 @@
-#include <unistd.h>
-
 #include <iostream>
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/import_progress.h"
 #include "core/clock.h"
 #include "ingest/importer.h"
-#include "ingest/progress_bar.h"
 #include "store/database.h"
 
 namespace icrm::cli {
@@ -48,28 +46,15 @@ int run(const ImportArgs& a) {
   o.dry_run = a.dry_run;
   o.batch_rows = a.batch_rows;
 
-  auto db = store::Database::open({.url = a.db.url});
+  auto db = open_migrated_database(a.db);
   if (!db) return report(db.error());
-  auto migrated = (*db)->migrate();
-  if (!migrated) return report(migrated.error());
 
-  bool tty = isatty(STDERR_FILENO) != 0;
-  ingest::ProgressBar bar(SystemClock::instance(), std::cerr, tty ? ingest::count_lines(a.file) : 0,
-                          tty);
-  std::size_t echoed = 0;
-  ingest::ImportReporter reporter{.progress = [&bar](std::uint64_t rows) { bar.update(rows); },
-                                  .rejected =
-                                      [&](const std::string& e) {
-                                        if (echoed++ < ingest::kMaxEchoedRejects) {
-                                          bar.finish();
-                                          std::cerr << "rejected: " << e << "\n";
-                                        }
-                                      }};
-  auto summary = ingest::run_import(**db, o, SystemClock::instance(), reporter);
-  bar.finish();
+  ImportProgress progress(a.file);
+  auto summary = ingest::run_import(**db, o, SystemClock::instance(), progress.reporter());
+  progress.finish();
   if (!summary) return report(summary.error());
-  if (echoed > ingest::kMaxEchoedRejects)
-    std::cerr << "... " << (echoed - ingest::kMaxEchoedRejects) << " more rejected row(s)"
+  if (progress.not_echoed() > 0)
+    std::cerr << "... " << progress.not_echoed() << " more rejected row(s)"
               << (a.rejects.empty() ? " (use --rejects FILE to keep them all)" : " in " + a.rejects)
               << "\n";
   if (a.dry_run) std::cerr << "dry run: nothing was stored\n";

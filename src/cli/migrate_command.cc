@@ -14,11 +14,10 @@ void add_migrate_command(CLI::App& app) {
   auto db = std::make_shared<DbOption>();
   add_db_option(*cmd, *db);
   cmd->callback([db] {
-    auto opened = store::Database::open({.url = db->url});
+    int applied = 0;
+    auto opened = open_migrated_database(*db, {}, &applied);
     if (!opened) throw CLI::RuntimeError(report(opened.error()));
-    auto applied = (*opened)->migrate();
-    if (!applied) throw CLI::RuntimeError(report(applied.error()));
-    std::cout << "applied " << *applied << " migration(s); schema version "
+    std::cout << "applied " << applied << " migration(s); schema version "
               << store::Database::latest_schema_version() << " on " << (*opened)->display_url()
               << "\n";
   });

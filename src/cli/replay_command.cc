@@ -36,10 +36,8 @@ int run(const ReplayArgs& a) {
       return report(Error::invalid("--speed must be a positive number or max", "speed"));
     }
   }
-  auto db = store::Database::open({.url = a.db.url, .pool_size = 4});
+  auto db = open_migrated_database(a.db, {.pool_size = 4});
   if (!db) return report(db.error());
-  auto migrated = (*db)->migrate();
-  if (!migrated) return report(migrated.error());
   EventBus bus;
   app::IngestorOptions options;
   options.resolver.accept_visitors = a.accept_visitors;

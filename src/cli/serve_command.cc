@@ -17,15 +17,15 @@
 #include "api/limits.h"
 #include "api/metrics.h"
 #include "api/sse_hub.h"
+#include "app/decision_service.h"
 #include "app/event_ingestor.h"
 #include "app/kafka_source.h"
 #include "app/live_scorer.h"
+#include "app/outcome_sweeper.h"
+#include "app/score_subscriber.h"
 #include "cli/command.h"
 #include "core/clock.h"
 #include "core/event_bus.h"
-#include "decide/decision_service.h"
-#include "decide/outcome_sweeper.h"
-#include "decide/score_subscriber.h"
 #include "notify/http_poster.h"
 #include "notify/webhook_worker.h"
 #include "store/database.h"
@@ -62,7 +62,7 @@ struct ServeOptions {
   double score_interval_s = std::chrono::duration<double>(app::kDefaultScoreInterval).count();
   api::SseOptions sse;
   int64_t sse_heartbeat_ms = api::kDefaultSseHeartbeat.count();
-  int64_t outcome_sweep_s = decide::OutcomeSweepOptions{}.interval.count();
+  int64_t outcome_sweep_s = app::OutcomeSweepOptions{}.interval.count();
   bool webhook_allow_http = false;
   std::vector<std::string> webhook_allow;  // CIDRs webhooks may reach though internal
   // Sign-in and credentials.
@@ -157,13 +157,12 @@ int serve(const ServeOptions& o) {
   server.threads = threads;
   // One connection per I/O thread, one the event log's writer holds, and
   // room for the stream's alerts and the background jobs.
-  auto opened = store::Database::open({.url = o.db.url, .pool_size = std::max(threads, 1u) + 4});
+  int applied = 0;
+  auto opened = open_migrated_database(o.db, {.pool_size = std::max(threads, 1u) + 4}, &applied);
   if (!opened) return report(opened.error());
   store::Database& db = **opened;
-  auto applied = db.migrate();
-  if (!applied) return report(applied.error());
   spdlog::info("database {} at schema version {} ({} migration(s) applied)", db.display_url(),
-               store::Database::latest_schema_version(), *applied);
+               store::Database::latest_schema_version(), applied);
 
   api::Metrics metrics;
   metrics.set_pool_gauge([&db] { return std::pair(db.leases_in_use(), db.pool_size()); });
@@ -185,13 +184,13 @@ int serve(const ServeOptions& o) {
   // The decision stage: decisions publish on the bus (the SSE stream and
   // webhooks forward them); every lead re-scored live gets a decision unless
   // one of its next steps is open.
-  auto decisions = std::make_shared<decide::DecisionService>(db, SystemClock::instance(), &bus,
-                                                             std::random_device{}());
-  decide::ScoreSubscriber score_subscriber(bus, *decisions);
+  auto decisions = std::make_shared<app::DecisionService>(db, SystemClock::instance(), &bus,
+                                                          std::random_device{}());
+  app::ScoreSubscriber score_subscriber(bus, *decisions);
   // The feedback loop: outcomes inferred from the records (conversions at
   // once, no conversion at the horizon) on a schedule, each teaching the bandit.
-  decide::OutcomeSweeper outcome_sweeper(*decisions, SystemClock::instance(),
-                                         {.interval = std::chrono::seconds(o.outcome_sweep_s)});
+  app::OutcomeSweeper outcome_sweeper(*decisions, SystemClock::instance(),
+                                      {.interval = std::chrono::seconds(o.outcome_sweep_s)});
   outcome_sweeper.start();
   std::unique_ptr<ingest::EventSource> kafka;
   if (!o.kafka.brokers.empty() || !o.kafka.topic.empty()) {
@@ -262,8 +261,8 @@ void add_serve_command(CLI::App& app) {
                   "Seconds between sweeps that infer decisions' outcomes from the records "
                   "(a conversion, or no conversion once the horizon passed)")
       ->capture_default_str()
-      ->check(CLI::Range(decide::kMinOutcomeSweepInterval.count(),
-                         decide::kMaxOutcomeSweepInterval.count()));
+      ->check(
+          CLI::Range(app::kMinOutcomeSweepInterval.count(), app::kMaxOutcomeSweepInterval.count()));
   cmd->add_option("--score-interval", o->score_interval_s,
                   "Live scoring: seconds between a lead's score history rows unless its tier "
                   "changes (0: a row whenever the probability moves)")

@@ -114,7 +114,7 @@ TEST(ImportUploadLimit, OnePastIsRefused) {
   ASSERT_TRUE(db) << db.error().to_string();
   ASSERT_TRUE((*db)->migrate());
   ManualClock clock{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23}};
-  auto runner = std::make_shared<ImportJobRunner>(**db, clock);
+  auto runner = std::make_shared<app::ImportJobRunner>(**db, clock);
   Router router;
   constexpr std::size_t kLimit = 64;
   add_import_routes(router, runner, kLimit);

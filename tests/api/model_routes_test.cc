@@ -40,7 +40,7 @@ class ModelRoutesTest : public icrm::testing::StoreTest {
     o.owner_ids = {users_[store::Role::kRep], other_rep_};
     auto counts = ingest::generate_demo(db(), o);
     ASSERT_TRUE(counts.ok()) << counts.error().to_string();
-    runner_ = std::make_shared<ModelJobRunner>(db(), clock_);
+    runner_ = std::make_shared<app::ModelJobRunner>(db(), clock_);
     add_model_routes(router_, db(), clock_, runner_);
   }
   void TearDown() override {
@@ -85,7 +85,7 @@ class ModelRoutesTest : public icrm::testing::StoreTest {
   ManualClock clock_{*parse_timestamp("2026-11-02T09:00:00Z")};
   std::map<store::Role, int64_t> users_;
   int64_t other_rep_ = 0;
-  std::shared_ptr<ModelJobRunner> runner_;
+  std::shared_ptr<app::ModelJobRunner> runner_;
   Router router_;
 };
 

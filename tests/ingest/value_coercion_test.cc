@@ -4,7 +4,6 @@
 
 #include "ingest/header_mapping.h"
 #include "ingest/import_summary.h"
-#include "ingest/progress_bar.h"
 
 namespace icrm::ingest {
 namespace {
@@ -150,26 +149,6 @@ TEST(ImportSummary, IsOneJsonLine) {
       .rows = 10, .imported = 7, .updated = 1, .skipped = 1, .rejected = 1, .seconds = 0.5};
   EXPECT_EQ(s.to_json(),
             R"({"rows":10,"imported":7,"updated":1,"skipped":1,"rejected":1,"seconds":0.500})");
-}
-
-TEST(ProgressBar, ShowsRowsRateAndEta) {
-  ManualClock clock(from_unix_micros(0));
-  std::ostringstream out;
-  ProgressBar bar(clock, out, 1000, true);
-  std::string text = bar.render(250, std::chrono::seconds(1));
-  EXPECT_NE(text.find("250 rows"), std::string::npos);
-  EXPECT_NE(text.find("250 rows/s"), std::string::npos);
-  EXPECT_NE(text.find("ETA 3s"), std::string::npos);
-  EXPECT_NE(text.find(" 25%"), std::string::npos);
-  bar.update(1);
-  clock.advance(std::chrono::milliseconds(10));
-  bar.update(2);  // within kProgressRedraw: not drawn again
-  std::string drawn = out.str();
-  EXPECT_EQ(std::count(drawn.begin(), drawn.end(), '\r'), 1);
-  ProgressBar off(clock, out, 10, false);
-  std::string before = out.str();
-  off.update(5);
-  EXPECT_EQ(out.str(), before);
 }
 
 }  // namespace

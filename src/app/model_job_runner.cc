@@ -1,4 +1,4 @@
-#include "api/model_job_runner.h"
+#include "app/model_job_runner.h"
 
 #include <fmt/format.h>
 
@@ -7,20 +7,13 @@
 
 #include "models/record_training.h"
 
-namespace icrm::api {
+namespace icrm::app {
 
 ModelJobRunner::ModelJobRunner(store::Database& db, const Clock& clock)
-    : db_(db), clock_(clock), worker_([this] { work(); }) {}
+    : db_(db), clock_(clock), queue_([this](Task& task) { run(task); }) {}
 
 ModelJobRunner::~ModelJobRunner() {
-  std::deque<Task> left;
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-    left.swap(queue_);
-  }
-  cv_.notify_all();
-  worker_.join();
+  auto left = queue_.stop();
   store::ModelJobStore jobs(db_, clock_);
   for (const auto& task : left)
     (void)jobs.fail(task.job_id, "the server stopped before the job ran");
@@ -28,12 +21,9 @@ ModelJobRunner::~ModelJobRunner() {
 
 Result<store::ModelJob> ModelJobRunner::submit(ModelJobRequest request) {
   store::ModelJobStore jobs(db_, clock_);
-  {
-    std::lock_guard lock(mu_);
-    if (queue_.size() >= kMaxQueuedModelJobs)
-      return Error::rate_limited(
-          fmt::format("{} model jobs are already waiting; try again later", queue_.size()));
-  }
+  if (std::size_t waiting = queue_.waiting(); waiting >= kMaxQueuedModelJobs)
+    return Error::rate_limited(
+        fmt::format("{} model jobs are already waiting; try again later", waiting));
   if (request.action == ModelJobRequest::Action::kTrain) {
     auto unfinished = jobs.unfinished(request.entity, request.target);
     if (!unfinished) return unfinished.error();
@@ -54,38 +44,14 @@ Result<store::ModelJob> ModelJobRunner::submit(ModelJobRequest request) {
   auto job =
       jobs.create(request.entity, request.target, std::move(described), request.actor.user_id);
   if (!job) return job.error();
-  {
-    std::lock_guard lock(mu_);
-    queue_.push_back({job->id, std::move(request)});
+  if (!queue_.push({job->id, std::move(request)})) {
+    (void)jobs.fail(job->id, "the server is stopping");
+    return Error::unavailable("the server is stopping; try again later");
   }
-  cv_.notify_all();
   return job;
 }
 
-void ModelJobRunner::wait_idle() {
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [this] { return (queue_.empty() && !busy_) || stopping_; });
-}
-
-void ModelJobRunner::work() {
-  for (;;) {
-    Task task;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;
-      task = std::move(queue_.front());
-      queue_.pop_front();
-      busy_ = true;
-    }
-    run(task);
-    {
-      std::lock_guard lock(mu_);
-      busy_ = false;
-    }
-    cv_.notify_all();
-  }
-}
+void ModelJobRunner::wait_idle() { queue_.wait_idle(); }
 
 void ModelJobRunner::run(const Task& task) {
   store::ModelJobStore jobs(db_, clock_);
@@ -131,4 +97,4 @@ void ModelJobRunner::run(const Task& task) {
   }
 }
 
-}  // namespace icrm::api
+}  // namespace icrm::app

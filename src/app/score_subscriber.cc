@@ -1,8 +1,8 @@
-#include "decide/score_subscriber.h"
+#include "app/score_subscriber.h"
 
 #include <boost/json/parse.hpp>
 
-namespace icrm::decide {
+namespace icrm::app {
 
 std::optional<int64_t> parse_score_message(std::string_view data) {
   boost::system::error_code ec;
@@ -22,70 +22,44 @@ std::optional<int64_t> parse_score_message(std::string_view data) {
 }
 
 ScoreSubscriber::ScoreSubscriber(EventBus& bus, DecisionService& service, size_t max_queue)
-    : bus_(bus), service_(service), max_queue_(max_queue) {
-  worker_ = std::thread([this] { run(); });
+    : bus_(bus), service_(service), leads_([this](int64_t& lead) { handle(lead); }, max_queue) {
   token_ = bus_.subscribe([this](const BusMessage& m) { on_message(m); });
 }
 
 ScoreSubscriber::~ScoreSubscriber() {
   bus_.unsubscribe(token_);
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  worker_.join();
+  (void)leads_.stop();  // the rest are dropped: the next re-score brings a lead back
 }
 
 void ScoreSubscriber::on_message(const BusMessage& m) {
   if (m.topic != "score") return;
   auto lead = parse_score_message(m.data);
-  {
-    std::lock_guard lock(mutex_);
-    if (!lead) {
-      ++counters_.malformed;
-      return;
-    }
-    if (queue_.size() >= max_queue_) {
-      ++counters_.dropped;
-      return;
-    }
-    queue_.push_back(*lead);
-  }
-  wake_.notify_one();
-}
-
-void ScoreSubscriber::run() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-    if (stop_) return;
-    int64_t lead = queue_.front();
-    queue_.pop_front();
-    busy_ = true;
-    lock.unlock();
-    auto r = service_.decide(lead, DecisionTrigger::kScoreEvent);
-    lock.lock();
-    busy_ = false;
-    if (r) {
-      ++counters_.decided;
-    } else if (r.error().code == ErrorCode::kConflict) {
-      ++counters_.skipped;
-    } else {
-      ++counters_.failed;
-    }
-    if (queue_.empty()) idle_.notify_all();
+  if (lead && leads_.push(*lead)) return;
+  std::lock_guard lock(mutex_);
+  if (!lead) {
+    ++counters_.malformed;
+  } else {
+    ++counters_.dropped;
   }
 }
 
-void ScoreSubscriber::wait_idle() {
-  std::unique_lock lock(mutex_);
-  idle_.wait(lock, [&] { return stop_ || (queue_.empty() && !busy_); });
+void ScoreSubscriber::handle(int64_t lead) {
+  auto r = service_.decide(lead, decide::DecisionTrigger::kScoreEvent);
+  std::lock_guard lock(mutex_);
+  if (r) {
+    ++counters_.decided;
+  } else if (r.error().code == ErrorCode::kConflict) {
+    ++counters_.skipped;
+  } else {
+    ++counters_.failed;
+  }
 }
+
+void ScoreSubscriber::wait_idle() { leads_.wait_idle(); }
 
 ScoreSubscriber::Counters ScoreSubscriber::counters() const {
   std::lock_guard lock(mutex_);
   return counters_;
 }
 
-}  // namespace icrm::decide
+}  // namespace icrm::app

@@ -2,7 +2,7 @@
 // job is still there for a new runner (a restarted server) with its counts and
 // refused rows, and a restarted instance fails the jobs its previous process
 // left unfinished while leaving a live process's jobs alone. Both engines.
-#include "api/import_job_runner.h"
+#include "app/import_job_runner.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -17,7 +17,7 @@
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
-namespace icrm::api {
+namespace icrm::app {
 namespace {
 
 class ImportJobRunnerTest : public testing::StoreTest {
@@ -157,4 +157,4 @@ TEST_P(ImportJobRunnerTest, StartingRemovesTheUploadsACrashedRunnerLeft) {
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(ImportJobRunnerTest);
 
 }  // namespace
-}  // namespace icrm::api
+}  // namespace icrm::app

@@ -1,8 +1,8 @@
-#include "decide/outcome_sweeper.h"
+#include "app/outcome_sweeper.h"
 
 #include <spdlog/spdlog.h>
 
-namespace icrm::decide {
+namespace icrm::app {
 
 OutcomeSweeper::OutcomeSweeper(DecisionService& service, const Clock& clock,
                                OutcomeSweepOptions options)
@@ -44,4 +44,4 @@ OutcomeSweeper::Counters OutcomeSweeper::counters() const {
   return counters_;
 }
 
-}  // namespace icrm::decide
+}  // namespace icrm::app

@@ -2,7 +2,7 @@
 // its activity (owner, due time in working hours), the reasons, nurture when
 // every step loses money, no duplicate steps under concurrent triggers and
 // score messages, outcomes updating the persisted bandit, settings limits.
-#include "decide/decision_service.h"
+#include "app/decision_service.h"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -12,8 +12,9 @@
 #include <cmath>
 #include <thread>
 
-#include "decide/outcome_sweeper.h"
-#include "decide/score_subscriber.h"
+#include "app/batch_decide.h"
+#include "app/outcome_sweeper.h"
+#include "app/score_subscriber.h"
 #include "decide/working_hours.h"
 #include "store/activity_store.h"
 #include "store/decision_store.h"
@@ -24,8 +25,23 @@
 #include "tests/store/store_fixtures.h"
 #include "tests/support/test_database.h"
 
-namespace icrm::decide {
+namespace icrm::app {
 namespace {
+
+using decide::Action;
+using decide::BanditChoice;
+using decide::DecisionContext;
+using decide::DecisionSettings;
+using decide::DecisionTrigger;
+using decide::index;
+using decide::kDesignPrefix;
+using decide::LeadFeatureSpec;
+using decide::LeadSignals;
+using decide::logged_design;
+using decide::OutcomeKind;
+using decide::parse_action;
+using decide::ThresholdMode;
+using decide::Tier;
 
 // A Monday, 10:00 UTC.
 const Timestamp kMonday10 = *parse_timestamp("2026-11-23T10:00:00Z");
@@ -554,7 +570,39 @@ TEST_P(DecisionServiceTest, AChangedFeatureSetIsDetectedAndTheBanditRestartsFrom
       << reset;
 }
 
+TEST_P(DecisionServiceTest, BatchDecidesEveryOpenScoredLeadOnceAndLeavesOpenStepsAlone) {
+  testing::add_user(db(), "rep@example.com");
+  int64_t decided = lead(0.85, 0.6);
+  lead(0.5, 0.3);
+  DecisionService service(db(), clock_, nullptr, 11);
+  ASSERT_TRUE(service.decide(decided, DecisionTrigger::kOnDemand).ok());
+  std::vector<std::string> stages;
+  auto batch = decide_open_leads(
+      db(), service, [&](std::string_view stage, std::size_t done, std::size_t total) {
+        stages.push_back(std::string(stage) + " " + std::to_string(done) + "/" +
+                         std::to_string(total));
+      });
+  ASSERT_TRUE(batch.ok()) << batch.error().to_string();
+  EXPECT_EQ(batch->open_leads, 2u);
+  EXPECT_EQ(batch->decided, 1u);
+  EXPECT_EQ(batch->left_alone, 1u) << "the lead decided on demand has its step open";
+  std::size_t by_action = 0;
+  for (const auto& [action, n] : batch->by_action) by_action += n;
+  EXPECT_EQ(by_action, 1u);
+  EXPECT_EQ(testing::count_rows(db(), "decisions"), 2);
+  ASSERT_FALSE(stages.empty());
+  EXPECT_EQ(stages.front(), "inferring outcomes of pending decisions 0/0");
+  EXPECT_EQ(stages.back(), "deciding 2/2");
+
+  // Again: both leads have an open step now, and no progress callback is needed.
+  auto again = decide_open_leads(db(), service);
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  EXPECT_EQ(again->decided, 0u);
+  EXPECT_EQ(again->left_alone, 2u);
+  EXPECT_EQ(testing::count_rows(db(), "decisions"), 2);
+}
+
 ICRM_INSTANTIATE_ON_BOTH_ENGINES(DecisionServiceTest);
 
 }  // namespace
-}  // namespace icrm::decide
+}  // namespace icrm::app

@@ -28,6 +28,7 @@
 #include "core/event_bus.h"
 #include "core/random.h"
 #include "core/result.h"
+#include "decide/decision_record.h"
 #include "decide/decision_settings.h"
 #include "decide/lead_features.h"
 #include "decide/off_policy.h"
@@ -36,22 +37,12 @@
 #include "store/database.h"
 #include "store/decision_store.h"
 
-namespace icrm::decide {
-
-enum class DecisionTrigger { kOnDemand, kBatch, kScoreEvent };
-std::string_view trigger_name(DecisionTrigger t);  // on_demand | batch | score_event
-
-enum class OutcomeKind { kConverted, kEngaged, kRejected, kNoConversion };
-std::string_view outcome_name(OutcomeKind o);  // converted | engaged | rejected | no_conversion
-std::optional<OutcomeKind> parse_outcome(std::string_view name);
-// The reward the bandit learns: converted 1, engaged (a reply, a meeting, a
-// click: the step got a response) 0.5, rejected and no conversion 0.
-double default_reward(OutcomeKind o);
+namespace icrm::app {
 
 // The thresholds a decision used and how they were found.
 struct ThresholdsInForce {
-  TierThresholds thresholds;
-  ThresholdMode mode = ThresholdMode::kAdmin;
+  decide::TierThresholds thresholds;
+  decide::ThresholdMode mode = decide::ThresholdMode::kAdmin;
   std::string basis;  // e.g. "capacity: 3 reps × 8 calls = 24 High of 120 open leads"
 };
 
@@ -65,21 +56,21 @@ class DecisionService {
   // actions are drawn with. `features`: the lead features the bandit decides
   // on (the deployment's; a test may pass another vocabulary).
   DecisionService(store::Database& db, const Clock& clock, EventBus* bus, uint64_t seed,
-                  LeadFeatureSpec features = LeadFeatureSpec::standard());
+                  decide::LeadFeatureSpec features = decide::LeadFeatureSpec::standard());
 
   // The admin's settings, or the defaults when none were saved.
-  Result<DecisionSettings> settings();
-  Status save_settings(const store::Actor& actor, const DecisionSettings& s);
-  Result<ThresholdsInForce> thresholds(const DecisionSettings& s);
+  Result<decide::DecisionSettings> settings();
+  Status save_settings(const store::Actor& actor, const decide::DecisionSettings& s);
+  Result<ThresholdsInForce> thresholds(const decide::DecisionSettings& s);
 
   // Decides for one lead now and stores the decision with its activity.
   // Errors: not_found (lead), conflict (lead closed, no score yet, or an open
   // next step exists — field "lead_id").
-  Result<store::DecisionRecord> decide(int64_t lead_id, DecisionTrigger trigger);
+  Result<store::DecisionRecord> decide(int64_t lead_id, decide::DecisionTrigger trigger);
 
   // Feedback. record_outcome stores the outcome once (a second one is a
   // conflict) and updates the bandit; `reward` defaults to default_reward().
-  Result<store::DecisionRecord> record_outcome(int64_t decision_id, OutcomeKind outcome,
+  Result<store::DecisionRecord> record_outcome(int64_t decision_id, decide::OutcomeKind outcome,
                                                std::optional<double> reward,
                                                std::string_view source);
   // A rep took the recommended step on.
@@ -103,7 +94,8 @@ class DecisionService {
   // features —, the action, its propensity, the reward): the training labels
   // of the feedback loop. Decisions logged with another feature set than
   // this service's are left out (and counted in *other_features).
-  Result<std::vector<LoggedDecision>> labelled_decisions(std::size_t* other_features = nullptr);
+  Result<std::vector<decide::LoggedDecision>> labelled_decisions(
+      std::size_t* other_features = nullptr);
 
   // The bandit as persisted (prior where an action has no stored posterior),
   // with the settings' costs and exploration; and how many outcomes it saw.
@@ -111,24 +103,25 @@ class DecisionService {
   // (another feature set, or one stored before names were kept) is not
   // applied: that action starts from its prior, and *reset says which ones
   // and why (empty when none). Never mis-aligned: the names are compared.
-  Result<ThompsonBandit> load_bandit(const DecisionSettings& s, int64_t* outcomes = nullptr,
-                                     std::string* reset = nullptr);
+  Result<decide::ThompsonBandit> load_bandit(const decide::DecisionSettings& s,
+                                             int64_t* outcomes = nullptr,
+                                             std::string* reset = nullptr);
 
   // The lead's features now, in features().names() order, from its record
   // (source, attribute "employees", created_at) and its events of the last
   // kEngagementWindow.
   Result<std::vector<double>> lead_features(const store::Lead& lead);
-  const LeadFeatureSpec& features() const { return features_; }
+  const decide::LeadFeatureSpec& features() const { return features_; }
 
  private:
-  Result<double> deal_value(const store::Lead& lead, const DecisionSettings& s);
+  Result<double> deal_value(const store::Lead& lead, const decide::DecisionSettings& s);
   Result<std::optional<int64_t>> assignee(const store::Lead& lead);
   Status learn(const store::DecisionRecord& d, double reward);
 
   store::Database& db_;
   const Clock& clock_;
   EventBus* bus_;
-  const LeadFeatureSpec features_;
+  const decide::LeadFeatureSpec features_;
   const std::vector<std::string> design_names_;  // features_.design_names()
   store::DecisionStore decisions_;
   std::mutex mutex_;
@@ -138,13 +131,4 @@ class DecisionService {
   Timestamp cached_at_{};                    // GUARDED_BY(mutex_)
 };
 
-// The bandit's design vector for a decision as stored in its context
-// ({"names": [...], "x": [...], "value": V}), or nullopt when the context
-// does not hold one.
-struct LoggedDesign {
-  std::vector<std::string> names;
-  std::vector<double> x;
-};
-std::optional<LoggedDesign> logged_design(const store::DecisionRecord& d);
-
-}  // namespace icrm::decide
+}  // namespace icrm::app

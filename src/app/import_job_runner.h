@@ -19,26 +19,24 @@
 // lets the running import finish and marks queued ones failed.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "api/import_spool.h"
+#include "app/import_spool.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "core/work_queue.h"
 #include "ingest/importer.h"
 #include "store/database.h"
 #include "store/import_job_store.h"
 
-namespace icrm::api {
+namespace icrm::app {
 
 // Imports waiting behind the running one; more are refused (429).
 inline constexpr std::size_t kMaxQueuedImports = 4;
@@ -103,7 +101,6 @@ class ImportJobRunner {
     int64_t id;
     ingest::ImportOptions options;
   };
-  void work();
   void run(Task& task);
   template <typename Fn>
   void update(int64_t id, Fn&& fn);
@@ -118,12 +115,8 @@ class ImportJobRunner {
   std::string runner_name_;                     // "host:pid:nonce"
   Result<std::unique_ptr<ImportSpool>> spool_;  // or why there is none
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Task> queue_;             // guarded by mu_
   std::map<int64_t, ImportJob> jobs_;  // guarded by mu_
-  bool busy_ = false;                  // guarded by mu_
-  bool stopping_ = false;              // guarded by mu_
-  std::thread worker_;                 // started last, joined first
+  WorkQueue<Task> queue_;              // started last, stopped first
 };
 
-}  // namespace icrm::api
+}  // namespace icrm::app

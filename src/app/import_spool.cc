@@ -1,4 +1,4 @@
-#include "api/import_spool.h"
+#include "app/import_spool.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -11,7 +11,7 @@
 
 #include "store/private_file.h"
 
-namespace icrm::api {
+namespace icrm::app {
 namespace {
 
 namespace fs = std::filesystem;
@@ -97,4 +97,4 @@ Result<std::string> ImportSpool::write(std::string_view bytes) const {
   return path;
 }
 
-}  // namespace icrm::api
+}  // namespace icrm::app

@@ -11,18 +11,16 @@
 // messages are counted and ignored.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <string_view>
-#include <thread>
 
+#include "app/decision_service.h"
 #include "core/event_bus.h"
-#include "decide/decision_service.h"
+#include "core/work_queue.h"
 
-namespace icrm::decide {
+namespace icrm::app {
 
 inline constexpr size_t kMaxQueuedScoreMessages = 10'000;
 
@@ -53,19 +51,14 @@ class ScoreSubscriber {
 
  private:
   void on_message(const BusMessage& m);
-  void run();
+  void handle(int64_t lead);
 
   EventBus& bus_;
   DecisionService& service_;
-  size_t max_queue_;
   uint64_t token_ = 0;
   mutable std::mutex mutex_;
-  std::condition_variable wake_, idle_;
-  std::deque<int64_t> queue_;  // GUARDED_BY(mutex_)
-  bool busy_ = false;          // GUARDED_BY(mutex_)
-  bool stop_ = false;          // GUARDED_BY(mutex_)
-  Counters counters_;          // GUARDED_BY(mutex_)
-  std::thread worker_;
+  Counters counters_;         // GUARDED_BY(mutex_)
+  WorkQueue<int64_t> leads_;  // started last, stopped first
 };
 
-}  // namespace icrm::decide
+}  // namespace icrm::app

@@ -1,4 +1,4 @@
-#include "decide/decision_service.h"
+#include "app/decision_service.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -15,54 +15,42 @@
 #include "store/lead_store.h"
 #include "store/score_store.h"
 
-namespace icrm::decide {
+namespace icrm::app {
 
-std::string_view trigger_name(DecisionTrigger t) {
-  switch (t) {
-    case DecisionTrigger::kOnDemand:
-      return "on_demand";
-    case DecisionTrigger::kBatch:
-      return "batch";
-    case DecisionTrigger::kScoreEvent:
-      return "score_event";
-  }
-  return "on_demand";
-}
-
-std::string_view outcome_name(OutcomeKind o) {
-  switch (o) {
-    case OutcomeKind::kConverted:
-      return "converted";
-    case OutcomeKind::kEngaged:
-      return "engaged";
-    case OutcomeKind::kRejected:
-      return "rejected";
-    case OutcomeKind::kNoConversion:
-      return "no_conversion";
-  }
-  return "no_conversion";
-}
-
-std::optional<OutcomeKind> parse_outcome(std::string_view name) {
-  for (OutcomeKind o : {OutcomeKind::kConverted, OutcomeKind::kEngaged, OutcomeKind::kRejected,
-                        OutcomeKind::kNoConversion}) {
-    if (outcome_name(o) == name) return o;
-  }
-  return std::nullopt;
-}
-
-double default_reward(OutcomeKind o) {
-  switch (o) {
-    case OutcomeKind::kConverted:
-      return 1.0;
-    case OutcomeKind::kEngaged:
-      return 0.5;
-    case OutcomeKind::kRejected:
-    case OutcomeKind::kNoConversion:
-      return 0.0;
-  }
-  return 0.0;
-}
+using decide::Action;
+using decide::action_name;
+using decide::add_working_hours;
+using decide::assign_tier;
+using decide::BanditChoice;
+using decide::BanditConfig;
+using decide::BayesianLogistic;
+using decide::DecisionContext;
+using decide::DecisionSettings;
+using decide::DecisionTrigger;
+using decide::default_reward;
+using decide::design_vector;
+using decide::index;
+using decide::kDesignPrefix;
+using decide::kEngagementWindow;
+using decide::LeadSignals;
+using decide::logged_design;
+using decide::LoggedDecision;
+using decide::outcome_name;
+using decide::OutcomeKind;
+using decide::parse_action;
+using decide::parse_tier;
+using decide::settings_from_json;
+using decide::ThompsonBandit;
+using decide::threshold_mode_name;
+using decide::ThresholdMode;
+using decide::thresholds_for_capacity;
+using decide::thresholds_for_utility;
+using decide::Tier;
+using decide::tier_name;
+using decide::TierAssignment;
+using decide::trigger_name;
+using decide::ValueSource;
+using decide::WorkingDay;
 
 namespace {
 
@@ -154,28 +142,8 @@ std::string decision_message(const store::DecisionRecord& d, std::optional<int64
 
 }  // namespace
 
-std::optional<LoggedDesign> logged_design(const store::DecisionRecord& d) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(d.context, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  const auto* x = v.as_object().if_contains("x");
-  const auto* names = v.as_object().if_contains("names");
-  if (!x || !x->is_array() || !names || !names->is_array()) return std::nullopt;
-  LoggedDesign out;
-  for (const auto& e : x->as_array()) {
-    if (!e.is_number()) return std::nullopt;
-    out.x.push_back(e.to_number<double>());
-  }
-  for (const auto& e : names->as_array()) {
-    if (!e.is_string()) return std::nullopt;
-    out.names.emplace_back(e.as_string());
-  }
-  if (out.names.size() != out.x.size()) return std::nullopt;
-  return out;
-}
-
 DecisionService::DecisionService(store::Database& db, const Clock& clock, EventBus* bus,
-                                 uint64_t seed, LeadFeatureSpec features)
+                                 uint64_t seed, decide::LeadFeatureSpec features)
     : db_(db),
       clock_(clock),
       bus_(bus),
@@ -619,4 +587,4 @@ Result<std::vector<LoggedDecision>> DecisionService::labelled_decisions(
   }
 }
 
-}  // namespace icrm::decide
+}  // namespace icrm::app

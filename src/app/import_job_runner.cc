@@ -1,4 +1,4 @@
-#include "api/import_job_runner.h"
+#include "app/import_job_runner.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <csignal>
 #include <random>
 
-namespace icrm::api {
+namespace icrm::app {
 
 std::string to_json(const ImportJob& job) {
   boost::json::array rejected;
@@ -156,9 +156,13 @@ ImportJobRunner::ImportJobRunner(store::Database& db, const Clock& clock,
       clock_(clock),
       store_(db),
       runner_name_(fmt::format("{}:{}:{}", host_name(), ::getpid(), process_nonce())),
-      spool_(ImportSpool::open(spool_dir)) {
+      spool_(ImportSpool::open(spool_dir)),
+      queue_([this](Task& task) {
+        run(task);
+        std::error_code ec;
+        std::filesystem::remove(task.options.file, ec);
+      }) {
   fail_orphans();
-  worker_ = std::thread([this] { work(); });
 }
 
 void ImportJobRunner::fail_orphans() {
@@ -179,14 +183,16 @@ void ImportJobRunner::persist_finish(const ImportJob& job) {
 }
 
 ImportJobRunner::~ImportJobRunner() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  worker_.join();
+  auto left = queue_.stop();
   std::lock_guard lock(mu_);
-  for (Task& t : queue_) {
+  for (Task& t : left) {
+    auto it = jobs_.find(t.id);
+    if (it != jobs_.end()) {
+      it->second.status = "failed";
+      it->second.error = "the server stopped before the import started; upload it again";
+      it->second.finished_at = format_timestamp(clock_.now());
+      persist_finish(it->second);
+    }
     std::error_code ec;
     std::filesystem::remove(t.options.file, ec);
   }
@@ -194,11 +200,9 @@ ImportJobRunner::~ImportJobRunner() {
 
 Result<ImportJob> ImportJobRunner::submit(ingest::ImportOptions options, const std::string& upload,
                                           int64_t user_id) {
-  std::unique_lock lock(mu_);
-  if (queue_.size() >= kMaxQueuedImports)
-    return Error::rate_limited(fmt::format(
-        "{} imports are already waiting; try again when one has finished", queue_.size()));
-  lock.unlock();
+  if (std::size_t waiting = queue_.waiting(); waiting >= kMaxQueuedImports)
+    return Error::rate_limited(
+        fmt::format("{} imports are already waiting; try again when one has finished", waiting));
   ImportJob job;
   job.kind = std::string(store::entity_name(options.kind));
   job.user_id = user_id;
@@ -216,11 +220,18 @@ Result<ImportJob> ImportJobRunner::submit(ingest::ImportOptions options, const s
   }
   options.file = std::move(*path);
   options.rejects_path.clear();  // refused rows are kept in the job
-  lock.lock();
-  jobs_[id] = job;
-  while (jobs_.size() > kMaxKeptImportJobs) jobs_.erase(jobs_.begin());
-  queue_.push_back({id, std::move(options)});
-  cv_.notify_all();
+  {
+    std::lock_guard lock(mu_);
+    jobs_[id] = job;
+    while (jobs_.size() > kMaxKeptImportJobs) jobs_.erase(jobs_.begin());
+  }
+  std::string file = options.file;
+  if (!queue_.push({id, std::move(options)})) {
+    std::error_code ec;
+    std::filesystem::remove(file, ec);
+    (void)store_.fail(id, "the server is stopping", clock_.now());
+    return Error::unavailable("the server is stopping; try again later");
+  }
   return job;
 }
 
@@ -235,45 +246,13 @@ std::optional<ImportJob> ImportJobRunner::get(int64_t id) const {
   return from_record(*stored);
 }
 
-void ImportJobRunner::wait_idle() {
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
-}
+void ImportJobRunner::wait_idle() { queue_.wait_idle(); }
 
 template <typename Fn>
 void ImportJobRunner::update(int64_t id, Fn&& fn) {
   std::lock_guard lock(mu_);
   auto it = jobs_.find(id);
   if (it != jobs_.end()) fn(it->second);
-}
-
-void ImportJobRunner::work() {
-  std::unique_lock lock(mu_);
-  while (true) {
-    cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (stopping_) {
-      for (Task& t : queue_) {
-        auto it = jobs_.find(t.id);
-        if (it != jobs_.end()) {
-          it->second.status = "failed";
-          it->second.error = "the server stopped before the import started; upload it again";
-          it->second.finished_at = format_timestamp(clock_.now());
-          persist_finish(it->second);
-        }
-      }
-      return;
-    }
-    Task task = std::move(queue_.front());
-    queue_.pop_front();
-    busy_ = true;
-    lock.unlock();
-    run(task);
-    std::error_code ec;
-    std::filesystem::remove(task.options.file, ec);
-    lock.lock();
-    busy_ = false;
-    cv_.notify_all();
-  }
 }
 
 void ImportJobRunner::run(Task& task) {
@@ -310,4 +289,4 @@ void ImportJobRunner::run(Task& task) {
   });
 }
 
-}  // namespace icrm::api
+}  // namespace icrm::app

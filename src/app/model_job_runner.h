@@ -10,23 +10,20 @@
 // job finish and marks jobs still queued as failed.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "core/work_queue.h"
 #include "models/trainer.h"
 #include "store/actor.h"
 #include "store/database.h"
 #include "store/model_job_store.h"
 
-namespace icrm::api {
+namespace icrm::app {
 
 // More queued jobs than this per instance are refused (503 with Retry-After).
 inline constexpr std::size_t kMaxQueuedModelJobs = 8;
@@ -63,17 +60,11 @@ class ModelJobRunner {
     int64_t job_id;
     ModelJobRequest request;
   };
-  void work();
   void run(const Task& task);
 
   store::Database& db_;
   const Clock& clock_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Task> queue_;  // guarded by mu_
-  bool busy_ = false;       // guarded by mu_: a task is running
-  bool stopping_ = false;   // guarded by mu_
-  std::thread worker_;      // started last, joined first
+  WorkQueue<Task> queue_;  // started last, stopped first
 };
 
-}  // namespace icrm::api
+}  // namespace icrm::app

@@ -17,7 +17,7 @@
 
 #include "core/result.h"
 
-namespace icrm::api {
+namespace icrm::app {
 
 // The prefix of a runner's directory under the spool directory.
 inline constexpr std::string_view kSpoolDirPrefix = "insightcrm-imports-";
@@ -47,4 +47,4 @@ class ImportSpool {
 // removing the same directory.
 int remove_stale_spools(const std::filesystem::path& parent);
 
-}  // namespace icrm::api
+}  // namespace icrm::app

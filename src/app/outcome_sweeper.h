@@ -17,12 +17,12 @@
 #include <cstdint>
 #include <mutex>
 
+#include "app/decision_service.h"
 #include "core/clock.h"
 #include "core/periodic_thread.h"
 #include "core/result.h"
-#include "decide/decision_service.h"
 
-namespace icrm::decide {
+namespace icrm::app {
 
 struct OutcomeSweepOptions {
   std::chrono::seconds interval{300};    // by the injected clock
@@ -67,4 +67,4 @@ class OutcomeSweeper {
   PeriodicThread thread_;
 };
 
-}  // namespace icrm::decide
+}  // namespace icrm::app
