@@ -230,6 +230,8 @@ Result<ImportJob> ImportJobRunner::submit(ingest::ImportOptions options, const s
     std::error_code ec;
     std::filesystem::remove(file, ec);
     (void)store_.fail(id, "the server is stopping", clock_.now());
+    std::lock_guard lock(mu_);
+    jobs_.erase(id);  // get() then reads the stored, failed job, not "queued"
     return Error::unavailable("the server is stopping; try again later");
   }
   return job;
